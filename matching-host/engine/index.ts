@@ -1,0 +1,7 @@
+export { MatchingEngine } from './matching-engine';
+export { MatchingCore, type EngineOptions } from './engine';
+export { EventBuffer } from './event-buffer';
+export { snapshot, restore } from './snapshot';
+export { bookChecksum, engineChecksum } from './checksum';
+export * from './decimal';
+export * from './types';
