@@ -1,28 +1,34 @@
 import { PriceBitmap } from './price-bitmap';
 import type { SymbolSpec } from './types';
 
-const PAGE_BITS = 12;
+export const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
-const PAGE_MASK = PAGE_SIZE - 1;
+export const PAGE_MASK = PAGE_SIZE - 1;
 /** Bound on ticks per book so level pages and the bitmap stay small (2^27 ticks ⇒ 16 MiB bitmap). */
 export const MAX_TICKS = 1 << 27;
 
-/** Price levels for 4 096 consecutive ticks. Allocated the first time a price in it is used. */
-export class LevelPage {
-  readonly head = new Int32Array(PAGE_SIZE).fill(-1);
-  readonly tail = new Int32Array(PAGE_SIZE).fill(-1);
-  readonly qty = new Float64Array(PAGE_SIZE);
-  readonly count = new Int32Array(PAGE_SIZE);
+/** A price level is 4 doubles in its page: [head slot, tail slot, total leaves, order count]. */
+export const LevelField = { HEAD: 0, TAIL: 1, QTY: 2, COUNT: 3 } as const;
+export const LEVEL_SHIFT = 2;
+
+function newPage(): Float64Array {
+  const page = new Float64Array(PAGE_SIZE << LEVEL_SHIFT);
+  for (let o = 0; o < page.length; o += 4) {
+    page[o + LevelField.HEAD] = -1;
+    page[o + LevelField.TAIL] = -1;
+  }
+  return page;
 }
 
 /**
- * One symbol's book: price levels addressed directly by tick index (O(1)), a bitmap to find the
- * next occupied level, and the cached best bid/ask. Orders themselves live in the OrderStore;
- * a level is a FIFO doubly-linked list of slots (head = oldest = first to match).
+ * One symbol's book: price levels addressed directly by tick index (O(1)) in pages of 4 096
+ * ticks allocated on first use, a bitmap to find the next occupied level, and the cached best
+ * bid/ask. Orders live in the OrderStore; a level is a FIFO doubly-linked list of slots
+ * (head = oldest = first to match).
  */
 export class Book {
   readonly ticks: number;
-  private readonly pages: (LevelPage | undefined)[];
+  private readonly pages: (Float64Array | undefined)[];
   readonly bitmap: PriceBitmap;
   /** best bid tick index, -1 when no bids */
   bestBid = -1;
@@ -33,53 +39,52 @@ export class Book {
   /** per-symbol event sequence number (last one issued) */
   sequence = 0;
   halted = false;
+  readonly minPrice: number;
+  readonly tickSize: number;
 
   constructor(
     readonly index: number,
     readonly spec: SymbolSpec,
   ) {
     this.ticks = (spec.maxPrice - spec.minPrice) / spec.tickSize + 1;
-    this.pages = new Array<LevelPage | undefined>(Math.ceil(this.ticks / PAGE_SIZE)).fill(undefined);
+    this.pages = [];
+    for (let p = 0; p < Math.ceil(this.ticks / PAGE_SIZE); p++) this.pages.push(undefined);
     this.bitmap = new PriceBitmap(this.ticks);
     this.bestAsk = this.ticks;
+    this.minPrice = spec.minPrice;
+    this.tickSize = spec.tickSize;
   }
 
-  page(tick: number): LevelPage {
+  /** The page holding `tick`; the level's fields start at `(tick & PAGE_MASK) << LEVEL_SHIFT`. */
+  page(tick: number): Float64Array {
     const p = tick >>> PAGE_BITS;
     let page = this.pages[p];
     if (page === undefined) {
-      page = new LevelPage();
+      page = newPage();
       this.pages[p] = page;
     }
     return page;
   }
 
-  /** offset of a tick within its page */
-  static slot(tick: number): number {
-    return tick & PAGE_MASK;
-  }
-
   priceOf(tick: number): number {
-    return this.spec.minPrice + tick * this.spec.tickSize;
+    return this.minPrice + tick * this.tickSize;
   }
 
-  tickOf(price: number): number {
-    return (price - this.spec.minPrice) / this.spec.tickSize;
+  private level(tick: number, field: number, empty: number): number {
+    const page = this.pages[tick >>> PAGE_BITS];
+    return page === undefined ? empty : page[((tick & PAGE_MASK) << LEVEL_SHIFT) + field];
   }
 
   levelQty(tick: number): number {
-    const page = this.pages[tick >>> PAGE_BITS];
-    return page === undefined ? 0 : page.qty[tick & PAGE_MASK];
+    return this.level(tick, LevelField.QTY, 0);
   }
 
   levelCount(tick: number): number {
-    const page = this.pages[tick >>> PAGE_BITS];
-    return page === undefined ? 0 : page.count[tick & PAGE_MASK];
+    return this.level(tick, LevelField.COUNT, 0);
   }
 
   levelHead(tick: number): number {
-    const page = this.pages[tick >>> PAGE_BITS];
-    return page === undefined ? -1 : page.head[tick & PAGE_MASK];
+    return this.level(tick, LevelField.HEAD, -1);
   }
 
   /** Next occupied bid level below `tick`, or -1. */

@@ -1,19 +1,24 @@
-import { Book, LevelPage, validateSpec } from './book';
+import { Book, LEVEL_SHIFT, LevelField, PAGE_MASK as BOOK_PAGE_MASK, validateSpec } from './book';
 import { EventBuffer } from './event-buffer';
 import { IntMap } from './int-map';
-import { OrderStore } from './order-store';
+import { ORDER_SHIFT, OrderField, OrderStore, packFlags } from './order-store';
 import { TimerHeap } from './timer-heap';
-import {
-  EventType,
-  OrderType,
-  Reason,
-  Side,
-  Stp,
-  TimeInForce,
-  type SymbolSpec,
-} from './types';
+import * as T from './types';
+import type { SymbolSpec } from './types';
 
-const PAGE_MASK = 4095;
+// Local copies of imported constants: under CommonJS an imported binding is a getter call on
+// every use, which the hot path cannot afford.
+const EventType = T.EventType;
+const OrderType = T.OrderType;
+const Reason = T.Reason;
+const Side = T.Side;
+const Stp = T.Stp;
+const TimeInForce = T.TimeInForce;
+const { NEXT, PREV, LEAVES, ACCOUNT, ID, TICK, BOOK, FLAGS, ACC_NEXT, ACC_PREV, ACC_IDX, QUANTITY, TIME, EXPIRE } = OrderField;
+const { HEAD, TAIL, QTY, COUNT } = LevelField;
+const SHIFT = ORDER_SHIFT;
+const LSHIFT = LEVEL_SHIFT;
+const PAGE_MASK = BOOK_PAGE_MASK;
 const MAX_ACCOUNT = 2 ** 31 - 1;
 
 export interface EngineOptions {
@@ -22,14 +27,22 @@ export interface EngineOptions {
   orderCapacity?: number;
 }
 
+/** x is a multiple of m, for safe integers x ≥ 0 and m ≥ 1 (exact: see decimal divisibility note). */
+function multipleOf(x: number, m: number): boolean {
+  // For x < 2^53 a non-multiple's quotient is at least 1/m from an integer while the rounding
+  // error is below x/(m·2^53) < 1/m, so floor(q) === q exactly when m divides x. Avoids fmod.
+  const q = x / m;
+  return Math.floor(q) === q;
+}
+
 /**
  * Price-time priority matching over a set of symbols. Pure and deterministic: every command
  * carries its own sequence number and time, there is no I/O, clock or randomness, and the same
  * command stream always yields the same events and book checksum.
  *
  * Commands are methods taking plain numbers (the hot path); their events are written to
- * `this.events`, which the caller reads before issuing the next command. `Engine` in
- * commands.ts wraps this with object commands and decoded events.
+ * `this.events`, which the caller reads before issuing the next command. `MatchingEngine`
+ * (matching-engine.ts) wraps this with object commands and decoded events.
  */
 export class MatchingCore {
   readonly events = new EventBuffer();
@@ -73,8 +86,8 @@ export class MatchingCore {
 
   /**
    * Place a new order. `price` is ignored for market orders. `postOnly` is 0/1.
-   * Events: rejected | accepted, then trades/book deltas, then canceled (IOC/FOK/market remainder,
-   * self-trade) or a book delta for the resting remainder.
+   * Events: rejected | accepted, then trades and book deltas, then canceled (IOC/FOK/market
+   * remainder, self-trade) or a book delta for the resting remainder.
    */
   place(
     seq: number,
@@ -100,7 +113,7 @@ export class MatchingCore {
     const isBuy = side === Side.BUY;
     let limitTick: number;
     if (type === OrderType.LIMIT) {
-      limitTick = (price - b.spec.minPrice) / b.spec.tickSize;
+      limitTick = (price - b.minPrice) / b.tickSize;
       if (postOnly !== 0 && (isBuy ? limitTick >= b.bestAsk : limitTick <= b.bestBid))
         return this.reject(book, orderId, account, side, price, quantity, Reason.POST_ONLY_WOULD_TAKE);
     } else {
@@ -113,33 +126,34 @@ export class MatchingCore {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, quantity, 0, 0, 0, 0, Reason.FOK_UNFILLABLE);
       return;
     }
-    const leaves = this.match(b, orderId, account, side, limitTick, quantity, stp);
+    // Only look at the book when the order crosses it.
+    const leaves =
+      (isBuy ? limitTick >= b.bestAsk : limitTick <= b.bestBid)
+        ? this.match(b, orderId, account, side, limitTick, quantity, stp)
+        : ((this.takerKilled = false), quantity);
     if (leaves === 0) return;
     if (this.takerKilled) {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
     } else if (type === OrderType.LIMIT && (tif === TimeInForce.GTC || tif === TimeInForce.GTD)) {
       const slot = this.store.alloc();
-      const st = this.store;
-      st.id[slot] = orderId;
-      st.account[slot] = account;
-      st.book[slot] = book;
-      st.side[slot] = side;
-      st.tif[slot] = tif;
-      st.postOnly[slot] = postOnly;
-      st.stp[slot] = stp;
-      st.quantity[slot] = quantity;
-      st.filled[slot] = quantity - leaves;
-      st.time[slot] = this.lastTime;
-      st.expire[slot] = tif === TimeInForce.GTD ? expireTime : 0;
+      const d = this.store.data;
+      const o = slot << SHIFT;
+      d[o + ID] = orderId;
+      d[o + ACCOUNT] = account;
+      d[o + BOOK] = book;
+      d[o + FLAGS] = packFlags(side, tif, postOnly, stp);
+      d[o + QUANTITY] = quantity;
+      d[o + TIME] = this.lastTime;
+      d[o + EXPIRE] = tif === TimeInForce.GTD ? expireTime : 0;
       this.rest(b, slot, limitTick, leaves);
     } else {
-      const reason =
+      const why =
         type === OrderType.LIMIT
           ? Reason.IOC_REMAINDER
           : (isBuy ? b.bestAsk < b.ticks : b.bestBid >= 0)
             ? Reason.MARKET_PROTECTION
             : Reason.MARKET_NO_LIQUIDITY;
-      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, reason);
+      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, why);
     }
   }
 
@@ -147,7 +161,7 @@ export class MatchingCore {
   cancel(seq: number, time: number, orderId: number, account: number): void {
     if (!this.begin(seq, time)) return;
     const slot = orderId >= 1 ? this.orderIndex.get(orderId) : -1;
-    if (slot < 0 || this.store.account[slot] !== account)
+    if (slot < 0 || this.store.data[(slot << SHIFT) + ACCOUNT] !== account)
       return this.reject(-1, orderId, account, 0, 0, 0, Reason.UNKNOWN_ORDER);
     this.remove(slot, EventType.CANCELED, Reason.USER_CANCELED);
   }
@@ -160,49 +174,55 @@ export class MatchingCore {
    */
   replace(seq: number, time: number, orderId: number, account: number, price: number, quantity: number): void {
     if (!this.begin(seq, time)) return;
-    const st = this.store;
     const slot = orderId >= 1 ? this.orderIndex.get(orderId) : -1;
-    if (slot < 0 || st.account[slot] !== account)
+    const d = this.store.data;
+    const o = slot << SHIFT;
+    if (slot < 0 || d[o + ACCOUNT] !== account)
       return this.reject(-1, orderId, account, 0, price, quantity, Reason.UNKNOWN_ORDER);
-    const b = this.books[st.book[slot]];
-    const side = st.side[slot];
+    const b = this.books[d[o + BOOK]];
+    const flags = d[o + FLAGS];
+    const side = flags & 1;
+    const filled = d[o + QUANTITY] - d[o + LEAVES];
     if (b.halted) return this.reject(b.index, orderId, account, side, price, quantity, Reason.SYMBOL_HALTED);
     let reason = this.validatePrice(b, price);
     if (reason === Reason.NONE) reason = this.validateQuantity(b, quantity);
-    if (reason === Reason.NONE && quantity <= st.filled[slot]) reason = Reason.QUANTITY_BELOW_FILLED;
+    if (reason === Reason.NONE && quantity <= filled) reason = Reason.QUANTITY_BELOW_FILLED;
     if (reason !== Reason.NONE) return this.reject(b.index, orderId, account, side, price, quantity, reason);
 
-    const newTick = (price - b.spec.minPrice) / b.spec.tickSize;
-    const oldTick = st.tick[slot];
-    const newLeaves = quantity - st.filled[slot];
-    if (newTick === oldTick && quantity <= st.quantity[slot]) {
+    const newTick = (price - b.minPrice) / b.tickSize;
+    const oldTick = d[o + TICK];
+    const newLeaves = quantity - filled;
+    if (newTick === oldTick && quantity <= d[o + QUANTITY]) {
       const page = b.page(oldTick);
-      const off = oldTick & PAGE_MASK;
-      page.qty[off] -= st.leaves[slot] - newLeaves;
-      st.leaves[slot] = newLeaves;
-      st.quantity[slot] = quantity;
+      page[((oldTick & PAGE_MASK) << LSHIFT) + QTY] -= d[o + LEAVES] - newLeaves;
+      d[o + LEAVES] = newLeaves;
+      d[o + QUANTITY] = quantity;
       this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_KEPT);
       this.emitDelta(b, side, oldTick);
       return;
     }
     const isBuy = side === Side.BUY;
-    if (st.postOnly[slot] !== 0 && (isBuy ? newTick >= b.bestAsk : newTick <= b.bestBid))
+    const crosses = isBuy ? newTick >= b.bestAsk : newTick <= b.bestBid;
+    if (((flags >> 3) & 1) !== 0 && crosses)
       return this.reject(b.index, orderId, account, side, price, quantity, Reason.POST_ONLY_WOULD_TAKE);
 
-    // Take the order off its level, keeping its slot and id, then re-enter it.
+    // Take the order off its level, keeping its slot and id, then re-enter it as an incoming order.
     this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_LOST);
     this.unlinkLevel(b, slot);
     this.emitDelta(b, side, oldTick);
-    st.quantity[slot] = quantity;
-    const leaves = this.match(b, orderId, account, side, newTick, newLeaves, st.stp[slot]);
-    st.filled[slot] = quantity - leaves;
+    d[o + QUANTITY] = quantity;
+    d[o + LEAVES] = newLeaves;
+    const stp = (flags >> 4) & 3;
+    const leaves = crosses ? this.match(b, orderId, account, side, newTick, newLeaves, stp) : ((this.takerKilled = false), newLeaves);
+    const dd = this.store.data;
     if (leaves === 0) {
+      dd[o + LEAVES] = 0;
       this.forget(slot);
     } else if (this.takerKilled) {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
       this.forget(slot);
     } else {
-      st.time[slot] = this.lastTime;
+      dd[o + TIME] = this.lastTime;
       this.relink(b, slot, newTick, leaves);
     }
   }
@@ -261,33 +281,33 @@ export class MatchingCore {
    */
   private match(b: Book, takerId: number, takerAccount: number, side: number, limitTick: number, qty: number, stp: number): number {
     this.takerKilled = false;
-    const st = this.store;
-    const leavesArr = st.leaves;
-    const accountArr = st.account;
-    const nextArr = st.next;
     const ev = this.events;
     const isBuy = side === Side.BUY;
     const makerSide = isBuy ? Side.SELL : Side.BUY;
+    const bi = b.index;
     let remaining = qty;
     while (remaining > 0) {
       const tick = isBuy ? b.bestAsk : b.bestBid;
       if (isBuy ? tick > limitTick : tick < limitTick) break;
       const page = b.page(tick);
-      const off = tick & PAGE_MASK;
-      const price = b.spec.minPrice + tick * b.spec.tickSize;
-      const startCount = page.count[off];
-      let levelQty = page.qty[off];
+      const lo = (tick & PAGE_MASK) << LSHIFT;
+      const price = b.minPrice + tick * b.tickSize;
+      const startCount = page[lo + COUNT];
+      let levelQty = page[lo + QTY];
       let levelCount = startCount;
-      let s = page.head[off];
+      let s = page[lo + HEAD];
       let traded = false;
       while (s !== -1 && remaining > 0) {
-        const next = nextArr[s];
-        if (accountArr[s] === takerAccount) {
+        const d = this.store.data;
+        const o = s << SHIFT;
+        const next = d[o + NEXT];
+        const makerLeaves = d[o + LEAVES];
+        if (d[o + ACCOUNT] === takerAccount) {
           if (stp !== Stp.CANCEL_NEWEST) {
-            levelQty -= leavesArr[s];
+            levelQty -= makerLeaves;
             levelCount--;
-            ev.push(EventType.CANCELED, b.index, ++b.sequence, st.id[s], takerAccount, makerSide, price,
-              leavesArr[s], 0, 0, 0, 0, Reason.SELF_TRADE);
+            ev.push(EventType.CANCELED, bi, ++b.sequence, d[o + ID], takerAccount, makerSide, price,
+              makerLeaves, 0, 0, 0, 0, Reason.SELF_TRADE);
             this.forget(s);
           }
           if (stp !== Stp.CANCEL_OLDEST) {
@@ -298,30 +318,28 @@ export class MatchingCore {
           s = next;
           continue;
         }
-        const makerLeaves = leavesArr[s];
         const fill = remaining < makerLeaves ? remaining : makerLeaves;
         remaining -= fill;
         const left = makerLeaves - fill;
-        leavesArr[s] = left;
-        st.filled[s] += fill;
+        d[o + LEAVES] = left;
         levelQty -= fill;
         traded = true;
-        ev.push(EventType.TRADE, b.index, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
-          st.id[s], accountArr[s], left, Reason.NONE);
+        ev.push(EventType.TRADE, bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
+          d[o + ID], d[o + ACCOUNT], left, Reason.NONE);
         if (left === 0) {
           levelCount--;
           this.forget(s);
           s = next;
         }
       }
-      page.head[off] = s;
-      if (s === -1) page.tail[off] = -1;
-      else st.prev[s] = -1;
-      page.qty[off] = levelQty;
-      page.count[off] = levelCount;
+      page[lo + HEAD] = s;
+      if (s === -1) page[lo + TAIL] = -1;
+      else this.store.data[(s << SHIFT) + PREV] = -1;
+      page[lo + QTY] = levelQty;
+      page[lo + COUNT] = levelCount;
       if (traded) b.lastPrice = price;
       if (levelCount !== startCount || traded)
-        ev.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, makerSide, price, levelQty, levelCount, 0, 0, 0, Reason.NONE);
+        ev.push(EventType.BOOK_DELTA, bi, ++b.sequence, 0, 0, makerSide, price, levelQty, levelCount, 0, 0, 0, Reason.NONE);
       if (levelCount === 0) {
         b.bitmap.clear(tick);
         if (isBuy) b.bestAsk = b.nextAskAbove(tick);
@@ -334,17 +352,18 @@ export class MatchingCore {
 
   /** FOK pre-check: would the order fill completely, walking the book exactly as match() would? */
   private fillable(b: Book, side: number, limitTick: number, qty: number, account: number, stp: number): boolean {
-    const st = this.store;
+    const d = this.store.data;
     const isBuy = side === Side.BUY;
     let avail = 0;
     let tick = isBuy ? b.bestAsk : b.bestBid;
     while (isBuy ? tick <= limitTick : tick >= limitTick) {
-      for (let s = b.levelHead(tick); s !== -1; s = st.next[s]) {
-        if (st.account[s] === account) {
+      for (let s = b.levelHead(tick); s !== -1; s = d[(s << SHIFT) + NEXT]) {
+        const o = s << SHIFT;
+        if (d[o + ACCOUNT] === account) {
           if (stp === Stp.CANCEL_OLDEST) continue;
           return false;
         }
-        avail += st.leaves[s];
+        avail += d[o + LEAVES];
         if (avail >= qty) return true;
       }
       tick = isBuy ? b.nextAskAbove(tick) : b.nextBidBelow(tick);
@@ -376,62 +395,69 @@ export class MatchingCore {
 
   /** Link a slot at the back of level `tick` with `leaves` open and index it. */
   private rest(b: Book, slot: number, tick: number, leaves: number): void {
-    const st = this.store;
     this.relink(b, slot, tick, leaves);
-    this.orderIndex.set(st.id[slot], slot);
-    const ai = this.accountOf(st.account[slot]);
-    st.accountIdx[slot] = ai;
+    const d = this.store.data;
+    const o = slot << SHIFT;
+    this.orderIndex.set(d[o + ID], slot);
+    const ai = this.accountOf(d[o + ACCOUNT]);
+    d[o + ACC_IDX] = ai;
     const head = this.accountHead[ai];
-    st.accPrev[slot] = -1;
-    st.accNext[slot] = head;
-    if (head !== -1) st.accPrev[head] = slot;
+    d[o + ACC_PREV] = -1;
+    d[o + ACC_NEXT] = head;
+    if (head !== -1) d[(head << SHIFT) + ACC_PREV] = slot;
     this.accountHead[ai] = slot;
-    if (st.tif[slot] === TimeInForce.GTD) {
-      const exp = st.expire[slot];
-      this.gtd.push(exp, st.id[slot], slot);
+    if (d[o + EXPIRE] !== 0) {
+      const exp = d[o + EXPIRE];
+      this.gtd.push(exp, d[o + ID], slot);
       if (exp < this.nextTimer) this.nextTimer = exp;
     }
   }
 
   /** Append a slot to the tail of a level and emit the level's delta. */
   private relink(b: Book, slot: number, tick: number, leaves: number): void {
-    const st = this.store;
+    const d = this.store.data;
+    const o = slot << SHIFT;
     const page = b.page(tick);
-    const off = tick & PAGE_MASK;
-    st.tick[slot] = tick;
-    st.leaves[slot] = leaves;
-    st.next[slot] = -1;
-    const tail = page.tail[off];
-    st.prev[slot] = tail;
+    const lo = (tick & PAGE_MASK) << LSHIFT;
+    const side = d[o + FLAGS] & 1;
+    d[o + TICK] = tick;
+    d[o + LEAVES] = leaves;
+    d[o + NEXT] = -1;
+    const tail = page[lo + TAIL];
+    d[o + PREV] = tail;
     if (tail === -1) {
-      page.head[off] = slot;
+      page[lo + HEAD] = slot;
       b.bitmap.set(tick);
-      if (st.side[slot] === Side.BUY) {
+      if (side === Side.BUY) {
         if (tick > b.bestBid) b.bestBid = tick;
       } else if (tick < b.bestAsk) b.bestAsk = tick;
-    } else st.next[tail] = slot;
-    page.tail[off] = slot;
-    page.qty[off] += leaves;
-    page.count[off]++;
-    this.emitDelta(b, st.side[slot], tick);
+    } else d[(tail << SHIFT) + NEXT] = slot;
+    page[lo + TAIL] = slot;
+    const qty = page[lo + QTY] + leaves;
+    const count = page[lo + COUNT] + 1;
+    page[lo + QTY] = qty;
+    page[lo + COUNT] = count;
+    this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize, qty, count,
+      0, 0, 0, Reason.NONE);
   }
 
   /** Unlink a slot from anywhere in its level, keeping it indexed. */
   private unlinkLevel(b: Book, slot: number): void {
-    const st = this.store;
-    const tick = st.tick[slot];
-    const page: LevelPage = b.page(tick);
-    const off = tick & PAGE_MASK;
-    const prev = st.prev[slot];
-    const next = st.next[slot];
-    if (prev === -1) page.head[off] = next;
-    else st.next[prev] = next;
-    if (next === -1) page.tail[off] = prev;
-    else st.prev[next] = prev;
-    page.qty[off] -= st.leaves[slot];
-    if (--page.count[off] === 0) {
+    const d = this.store.data;
+    const o = slot << SHIFT;
+    const tick = d[o + TICK];
+    const page = b.page(tick);
+    const lo = (tick & PAGE_MASK) << LSHIFT;
+    const prev = d[o + PREV];
+    const next = d[o + NEXT];
+    if (prev === -1) page[lo + HEAD] = next;
+    else d[(prev << SHIFT) + NEXT] = next;
+    if (next === -1) page[lo + TAIL] = prev;
+    else d[(next << SHIFT) + PREV] = prev;
+    page[lo + QTY] -= d[o + LEAVES];
+    if (--page[lo + COUNT] === 0) {
       b.bitmap.clear(tick);
-      if (st.side[slot] === Side.BUY) {
+      if ((d[o + FLAGS] & 1) === Side.BUY) {
         if (tick === b.bestBid) b.bestBid = b.nextBidBelow(tick);
       } else if (tick === b.bestAsk) b.bestAsk = b.nextAskAbove(tick);
     }
@@ -440,32 +466,38 @@ export class MatchingCore {
   /** Drop a slot from the id index and its account list and free it (level links untouched). */
   private forget(slot: number): void {
     const st = this.store;
-    this.orderIndex.delete(st.id[slot]);
-    const prev = st.accPrev[slot];
-    const next = st.accNext[slot];
-    if (prev === -1) this.accountHead[st.accountIdx[slot]] = next;
-    else st.accNext[prev] = next;
-    if (next !== -1) st.accPrev[next] = prev;
+    const d = st.data;
+    const o = slot << SHIFT;
+    this.orderIndex.delete(d[o + ID]);
+    const prev = d[o + ACC_PREV];
+    const next = d[o + ACC_NEXT];
+    if (prev === -1) this.accountHead[d[o + ACC_IDX]] = next;
+    else d[(prev << SHIFT) + ACC_NEXT] = next;
+    if (next !== -1) d[(next << SHIFT) + ACC_PREV] = prev;
     st.release(slot);
   }
 
   /** Remove a resting order entirely, announcing it as canceled or expired. */
   private remove(slot: number, type: number, reason: number): void {
-    const st = this.store;
-    const b = this.books[st.book[slot]];
-    const tick = st.tick[slot];
+    const d = this.store.data;
+    const o = slot << SHIFT;
+    const b = this.books[d[o + BOOK]];
+    const tick = d[o + TICK];
+    const side = d[o + FLAGS] & 1;
     this.unlinkLevel(b, slot);
-    this.emit(type, b, st.id[slot], st.account[slot], st.side[slot], b.priceOf(tick), st.leaves[slot], 0, 0, 0, 0, reason);
-    this.emitDelta(b, st.side[slot], tick);
+    this.emit(type, b, d[o + ID], d[o + ACCOUNT], side, b.priceOf(tick), d[o + LEAVES], 0, 0, 0, 0, reason);
+    this.emitDelta(b, side, tick);
+    d[o + LEAVES] = 0;
     this.forget(slot);
   }
 
   /** Cancel an account's orders in ascending order id, so the event order is canonical. */
   private cancelAccount(ai: number, book: number, reason: number): void {
-    const st = this.store;
+    const d = this.store.data;
     const slots: number[] = [];
-    for (let s = this.accountHead[ai]; s !== -1; s = st.accNext[s]) if (book === -1 || st.book[s] === book) slots.push(s);
-    slots.sort((x, y) => st.id[x] - st.id[y]);
+    for (let s = this.accountHead[ai]; s !== -1; s = d[(s << SHIFT) + ACC_NEXT])
+      if (book === -1 || d[(s << SHIFT) + BOOK] === book) slots.push(s);
+    slots.sort((x, y) => d[(x << SHIFT) + ID] - d[(y << SHIFT) + ID]);
     for (const s of slots) this.remove(s, EventType.CANCELED, reason);
   }
 
@@ -495,7 +527,7 @@ export class MatchingCore {
   /** Start a command: check sequencing, set the clock, fire due timers. */
   private begin(seq: number, time: number): boolean {
     const ev = this.events;
-    if (!(seq > this.lastSeq) || !Number.isSafeInteger(seq)) {
+    if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq)) {
       ev.reset(this.lastTime);
       ev.push(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
       return false;
@@ -509,7 +541,6 @@ export class MatchingCore {
   }
 
   private runTimers(now: number): void {
-    const st = this.store;
     const gtd = this.gtd;
     const dm = this.deadman;
     for (;;) {
@@ -519,8 +550,10 @@ export class MatchingCore {
         const id = gtd.peekKey();
         const slot = gtd.peekSlot();
         gtd.pop();
-        // stale entries (order already gone) are skipped
-        if (st.id[slot] === id && st.expire[slot] === tg) this.remove(slot, EventType.EXPIRED, Reason.GTD_EXPIRED);
+        const d = this.store.data;
+        const o = slot << SHIFT;
+        // stale entries (order already gone or slot reused) are skipped
+        if (d[o + ID] === id && d[o + EXPIRE] === tg) this.remove(slot, EventType.EXPIRED, Reason.GTD_EXPIRED);
       } else if (td <= now) {
         const ai = dm.peekSlot();
         dm.pop();
@@ -547,17 +580,19 @@ export class MatchingCore {
     expireTime: number,
   ): number {
     if (b.halted) return Reason.SYMBOL_HALTED;
-    if (!(orderId >= 1 && Number.isSafeInteger(orderId))) return Reason.INVALID_ORDER_ID;
+    if (!(orderId >= 1 && orderId <= Number.MAX_SAFE_INTEGER && Math.floor(orderId) === orderId)) return Reason.INVALID_ORDER_ID;
     if (this.orderIndex.get(orderId) !== -1) return Reason.DUPLICATE_ORDER_ID;
-    if (!(account >= 1 && account <= MAX_ACCOUNT && Number.isInteger(account))) return Reason.INVALID_ACCOUNT;
+    if (!(account >= 1 && account <= MAX_ACCOUNT && Math.floor(account) === account)) return Reason.INVALID_ACCOUNT;
     if (side !== Side.BUY && side !== Side.SELL) return Reason.INVALID_ORDER;
     if (stp !== Stp.CANCEL_NEWEST && stp !== Stp.CANCEL_OLDEST && stp !== Stp.CANCEL_BOTH) return Reason.INVALID_ORDER;
+    if (postOnly !== 0 && postOnly !== 1) return Reason.INVALID_ORDER;
     const q = this.validateQuantity(b, quantity);
     if (q !== Reason.NONE) return q;
     if (type === OrderType.LIMIT) {
       const p = this.validatePrice(b, price);
       if (p !== Reason.NONE) return p;
-      if (tif > TimeInForce.GTD) return Reason.INVALID_TIME_IN_FORCE;
+      if (tif !== TimeInForce.GTC && tif !== TimeInForce.IOC && tif !== TimeInForce.FOK && tif !== TimeInForce.GTD)
+        return Reason.INVALID_TIME_IN_FORCE;
       if (postOnly !== 0 && (tif === TimeInForce.IOC || tif === TimeInForce.FOK)) return Reason.INVALID_TIME_IN_FORCE;
       if (tif === TimeInForce.GTD && !(expireTime > this.lastTime && Number.isFinite(expireTime)))
         return Reason.INVALID_EXPIRE_TIME;
@@ -570,9 +605,9 @@ export class MatchingCore {
 
   private validatePrice(b: Book, price: number): number {
     const spec = b.spec;
-    if (!Number.isSafeInteger(price) || price <= 0) return Reason.INVALID_PRICE;
+    if (!(price > 0 && price <= Number.MAX_SAFE_INTEGER && Math.floor(price) === price)) return Reason.INVALID_PRICE;
     if (price < spec.minPrice || price > spec.maxPrice) return Reason.PRICE_OUT_OF_RANGE;
-    if (price % spec.tickSize !== 0) return Reason.PRICE_OFF_TICK;
+    if (!multipleOf(price, spec.tickSize)) return Reason.PRICE_OFF_TICK;
     if (spec.bandBps !== 0) {
       const ref = b.lastPrice || spec.referencePrice || 0;
       if (ref !== 0) {
@@ -585,8 +620,8 @@ export class MatchingCore {
 
   private validateQuantity(b: Book, quantity: number): number {
     const spec = b.spec;
-    if (!Number.isSafeInteger(quantity) || quantity <= 0) return Reason.INVALID_QUANTITY;
-    if (quantity % spec.lotSize !== 0) return Reason.QUANTITY_OFF_LOT;
+    if (!(quantity > 0 && quantity <= Number.MAX_SAFE_INTEGER && Math.floor(quantity) === quantity)) return Reason.INVALID_QUANTITY;
+    if (!multipleOf(quantity, spec.lotSize)) return Reason.QUANTITY_OFF_LOT;
     if (quantity < spec.minQty) return Reason.QUANTITY_BELOW_MIN;
     if (quantity > spec.maxQty) return Reason.QUANTITY_ABOVE_MAX;
     return Reason.NONE;
@@ -615,8 +650,10 @@ export class MatchingCore {
   }
 
   private emitDelta(b: Book, side: number, tick: number): void {
-    this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.priceOf(tick), b.levelQty(tick),
-      b.levelCount(tick), 0, 0, 0, Reason.NONE);
+    const page = b.page(tick);
+    const lo = (tick & PAGE_MASK) << LSHIFT;
+    this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize,
+      page[lo + QTY], page[lo + COUNT], 0, 0, 0, Reason.NONE);
   }
 
   // ---------------------------------------------------------------- restore support
@@ -624,25 +661,24 @@ export class MatchingCore {
   /** Re-insert a resting order from a snapshot without emitting events. */
   restoreOrder(
     book: number, orderId: number, account: number, side: number, tif: number, postOnly: number, stp: number,
-    tick: number, quantity: number, leaves: number, filled: number, time: number, expire: number,
+    tick: number, quantity: number, leaves: number, time: number, expire: number,
   ): void {
     const b = this.books[book];
     const slot = this.store.alloc();
-    const st = this.store;
-    st.id[slot] = orderId;
-    st.account[slot] = account;
-    st.book[slot] = book;
-    st.side[slot] = side;
-    st.tif[slot] = tif;
-    st.postOnly[slot] = postOnly;
-    st.stp[slot] = stp;
-    st.quantity[slot] = quantity;
-    st.filled[slot] = filled;
-    st.time[slot] = time;
-    st.expire[slot] = expire;
+    const d = this.store.data;
+    const o = slot << SHIFT;
+    d[o + ID] = orderId;
+    d[o + ACCOUNT] = account;
+    d[o + BOOK] = book;
+    d[o + FLAGS] = packFlags(side, tif, postOnly, stp);
+    d[o + QUANTITY] = quantity;
+    d[o + TIME] = time;
+    d[o + EXPIRE] = expire;
     const mark = this.events.length;
+    const sequence = b.sequence;
     this.rest(b, slot, tick, leaves);
     this.events.length = mark;
+    b.sequence = sequence;
   }
 
   /** Re-arm a dead-man deadline from a snapshot. */

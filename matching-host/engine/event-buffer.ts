@@ -1,36 +1,45 @@
 import { EVENT_TYPE_NAMES, SIDE_NAMES, reasonName, type EngineEvent, type EventTypeName } from './types';
 
+/** Field offsets of an event record. */
+export const EventField = {
+  TYPE: 0,
+  BOOK: 1,
+  SEQUENCE: 2,
+  ORDER_ID: 3,
+  ACCOUNT: 4,
+  SIDE: 5,
+  PRICE: 6,
+  QUANTITY: 7,
+  LEAVES: 8,
+  MAKER_ORDER_ID: 9,
+  MAKER_ACCOUNT: 10,
+  MAKER_LEAVES: 11,
+  REASON: 12,
+} as const;
+export const EVENT_STRIDE = 16;
+
 /**
- * The events of the last command, as columns of reusable typed arrays. The engine fills it on
- * every command without allocating; consumers read the columns directly (hot path) or decode
- * them into objects with `toArray` (host, tests). It is overwritten by the next command.
+ * The events of the last command, as fixed-size records in one reusable Float64Array. The engine
+ * fills it on every command without allocating; consumers read fields with `field()` (hot path)
+ * or decode objects with `toArray` (host, tests). It is overwritten by the next command.
  */
 export class EventBuffer {
   length = 0;
   /** time of the command that produced these events */
   time = 0;
-  type!: Uint8Array;
-  book!: Int32Array;
-  sequence!: Float64Array;
-  orderId!: Float64Array;
-  account!: Float64Array;
-  side!: Uint8Array;
-  price!: Float64Array;
-  quantity!: Float64Array;
-  leaves!: Float64Array;
-  makerOrderId!: Float64Array;
-  makerAccount!: Float64Array;
-  makerLeaves!: Float64Array;
-  reason!: Uint8Array;
-  private capacity = 0;
+  data: Float64Array;
 
   constructor(capacity = 256) {
-    this.resize(capacity);
+    this.data = new Float64Array(capacity * EVENT_STRIDE);
   }
 
   reset(time: number): void {
     this.length = 0;
     this.time = time;
+  }
+
+  field(i: number, f: number): number {
+    return this.data[i * EVENT_STRIDE + f];
   }
 
   push(
@@ -48,41 +57,45 @@ export class EventBuffer {
     makerLeaves: number,
     reason: number,
   ): void {
-    if (this.length === this.capacity) this.resize(this.capacity * 2);
-    const i = this.length++;
-    this.type[i] = type;
-    this.book[i] = book;
-    this.sequence[i] = sequence;
-    this.orderId[i] = orderId;
-    this.account[i] = account;
-    this.side[i] = side;
-    this.price[i] = price;
-    this.quantity[i] = quantity;
-    this.leaves[i] = leaves;
-    this.makerOrderId[i] = makerOrderId;
-    this.makerAccount[i] = makerAccount;
-    this.makerLeaves[i] = makerLeaves;
-    this.reason[i] = reason;
+    let d = this.data;
+    const o = this.length * EVENT_STRIDE;
+    if (o === d.length) d = this.grow();
+    this.length++;
+    d[o] = type;
+    d[o + 1] = book;
+    d[o + 2] = sequence;
+    d[o + 3] = orderId;
+    d[o + 4] = account;
+    d[o + 5] = side;
+    d[o + 6] = price;
+    d[o + 7] = quantity;
+    d[o + 8] = leaves;
+    d[o + 9] = makerOrderId;
+    d[o + 10] = makerAccount;
+    d[o + 11] = makerLeaves;
+    d[o + 12] = reason;
   }
 
   /** Decode event i. `symbols[book]` names the symbol. */
   get(i: number, symbols: readonly string[]): EngineEvent {
-    const b = this.book[i];
+    const d = this.data;
+    const o = i * EVENT_STRIDE;
+    const b = d[o + EventField.BOOK];
     return {
-      type: EVENT_TYPE_NAMES[this.type[i]] as EventTypeName,
+      type: EVENT_TYPE_NAMES[d[o + EventField.TYPE]] as EventTypeName,
       symbol: b >= 0 ? symbols[b] : '',
-      sequence: this.sequence[i],
+      sequence: d[o + EventField.SEQUENCE],
       time: this.time,
-      orderId: this.orderId[i],
-      account: this.account[i],
-      side: SIDE_NAMES[this.side[i]],
-      price: this.price[i],
-      quantity: this.quantity[i],
-      leaves: this.leaves[i],
-      makerOrderId: this.makerOrderId[i],
-      makerAccount: this.makerAccount[i],
-      makerLeaves: this.makerLeaves[i],
-      reason: reasonName(this.reason[i]),
+      orderId: d[o + EventField.ORDER_ID],
+      account: d[o + EventField.ACCOUNT],
+      side: SIDE_NAMES[d[o + EventField.SIDE]],
+      price: d[o + EventField.PRICE],
+      quantity: d[o + EventField.QUANTITY],
+      leaves: d[o + EventField.LEAVES],
+      makerOrderId: d[o + EventField.MAKER_ORDER_ID],
+      makerAccount: d[o + EventField.MAKER_ACCOUNT],
+      makerLeaves: d[o + EventField.MAKER_LEAVES],
+      reason: reasonName(d[o + EventField.REASON]),
     };
   }
 
@@ -92,25 +105,10 @@ export class EventBuffer {
     return out;
   }
 
-  private resize(cap: number): void {
-    const n = this.length;
-    const copy = <T extends Float64Array | Int32Array | Uint8Array>(a: T | undefined, b: T): T => {
-      if (a) b.set(a.subarray(0, n));
-      return b;
-    };
-    this.type = copy(this.type, new Uint8Array(cap));
-    this.book = copy(this.book, new Int32Array(cap));
-    this.sequence = copy(this.sequence, new Float64Array(cap));
-    this.orderId = copy(this.orderId, new Float64Array(cap));
-    this.account = copy(this.account, new Float64Array(cap));
-    this.side = copy(this.side, new Uint8Array(cap));
-    this.price = copy(this.price, new Float64Array(cap));
-    this.quantity = copy(this.quantity, new Float64Array(cap));
-    this.leaves = copy(this.leaves, new Float64Array(cap));
-    this.makerOrderId = copy(this.makerOrderId, new Float64Array(cap));
-    this.makerAccount = copy(this.makerAccount, new Float64Array(cap));
-    this.makerLeaves = copy(this.makerLeaves, new Float64Array(cap));
-    this.reason = copy(this.reason, new Uint8Array(cap));
-    this.capacity = cap;
+  private grow(): Float64Array {
+    const d = new Float64Array(this.data.length * 2);
+    d.set(this.data);
+    this.data = d;
+    return d;
   }
 }

@@ -1,47 +1,49 @@
 /**
- * Open-addressing hash map from positive safe integers to int32 values, stored in typed arrays.
+ * Open-addressing hash map from positive safe integers to integer values, in one typed array.
  *
  * Why not `Map`: a JS Map of millions of entries is a heap object graph the GC has to trace, and
- * it rehashes all at once when it grows (tens of ms on a deep book). Here keys and values live in
- * two flat arrays the GC never scans, capacity is reserved up front, and deletion uses backward
- * shifting so there are no tombstones to clean up.
+ * it rehashes all at once when it grows (tens of ms on a deep book). Here entries live in a flat
+ * array the GC never scans, and capacity is reserved up front.
+ *
+ * Robin Hood linear probing with backward-shift deletion: no tombstones, and both a miss and a
+ * delete stop as soon as they meet an entry that is closer to its home slot than they are, so
+ * long runs of sequential ids cost nothing to delete from.
  */
 export class IntMap {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  /** interleaved [key, value] pairs, so a probe touches one cache line; key 0 = empty */
+  private table: Float64Array;
   private mask: number;
-  private shift: number;
   private count = 0;
 
   constructor(expectedEntries = 1024) {
     let cap = 16;
     while (cap < expectedEntries * 2) cap *= 2;
-    this.keys = new Float64Array(cap);
-    this.vals = new Int32Array(cap);
+    this.table = new Float64Array(cap * 2);
     this.mask = cap - 1;
-    this.shift = 32 - Math.log2(cap);
   }
 
   get size(): number {
     return this.count;
   }
 
-  private slotOf(key: number): number {
-    // Fibonacci hashing of both 32-bit halves; keys are usually sequential ids.
-    const lo = key >>> 0;
-    const hi = (key / 4294967296) >>> 0;
-    return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> this.shift;
+  /**
+   * Ids are issued sequentially, so the low bits alone spread them perfectly and keep the live
+   * (recent) ids in neighbouring cache lines; a scrambling hash would make every lookup a cache
+   * miss on a large table. High bits are folded in for keys above 2^32.
+   */
+  private home(key: number): number {
+    return ((key >>> 0) ^ Math.imul((key / 4294967296) >>> 0, 0x9e3779b1)) & this.mask;
   }
 
-  /** Value for key, or -1. Key must be ≥ 1 (0 marks an empty slot). */
+  /** Value for key, or -1. Key must be ≥ 1. */
   get(key: number): number {
-    const keys = this.keys;
+    const t = this.table;
     const mask = this.mask;
-    let i = this.slotOf(key);
-    for (;;) {
-      const k = keys[i];
-      if (k === key) return this.vals[i];
-      if (k === 0) return -1;
+    let i = this.home(key);
+    for (let dist = 0; ; dist++) {
+      const k = t[i << 1];
+      if (k === key) return t[(i << 1) + 1];
+      if (k === 0 || ((i - this.home(k)) & mask) < dist) return -1;
       i = (i + 1) & mask;
     }
   }
@@ -52,80 +54,79 @@ export class IntMap {
 
   /** Insert or overwrite. */
   set(key: number, value: number): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const t = this.table;
     const mask = this.mask;
-    let i = this.slotOf(key);
+    let i = this.home(key);
+    let dist = 0;
     for (;;) {
-      const k = keys[i];
-      if (k === key) {
-        this.vals[i] = value;
-        return;
-      }
+      const k = t[i << 1];
       if (k === 0) {
-        keys[i] = key;
-        this.vals[i] = value;
+        t[i << 1] = key;
+        t[(i << 1) + 1] = value;
         this.count++;
         return;
       }
+      if (k === key) {
+        t[(i << 1) + 1] = value;
+        return;
+      }
+      const kDist = (i - this.home(k)) & mask;
+      if (kDist < dist) {
+        // Robin Hood: the entry nearer its home gives up the slot and probes on
+        const v = t[(i << 1) + 1];
+        t[i << 1] = key;
+        t[(i << 1) + 1] = value;
+        key = k;
+        value = v;
+        dist = kDist;
+      }
       i = (i + 1) & mask;
+      dist++;
     }
   }
 
   /** Remove key; returns its value or -1. */
   delete(key: number): number {
-    const keys = this.keys;
-    const vals = this.vals;
+    const t = this.table;
     const mask = this.mask;
-    let i = this.slotOf(key);
-    for (;;) {
-      const k = keys[i];
-      if (k === 0) return -1;
+    let i = this.home(key);
+    for (let dist = 0; ; dist++) {
+      const k = t[i << 1];
       if (k === key) break;
+      if (k === 0 || ((i - this.home(k)) & mask) < dist) return -1;
       i = (i + 1) & mask;
     }
-    const removed = vals[i];
-    // Backward-shift: pull later entries of the probe run into the hole.
-    let hole = i;
-    let j = (i + 1) & mask;
+    const removed = t[(i << 1) + 1];
+    // Backward shift until an empty slot or an entry already at its home.
     for (;;) {
-      const k = keys[j];
-      if (k === 0) break;
-      const home = this.slotOf(k);
-      // move k if its home is not within (hole, j] cyclically
-      const dist = (j - home) & mask;
-      const holeDist = (j - hole) & mask;
-      if (dist >= holeDist) {
-        keys[hole] = k;
-        vals[hole] = vals[j];
-        hole = j;
-      }
-      j = (j + 1) & mask;
+      const j = (i + 1) & mask;
+      const k = t[j << 1];
+      if (k === 0 || this.home(k) === j) break;
+      t[i << 1] = k;
+      t[(i << 1) + 1] = t[(j << 1) + 1];
+      i = j;
     }
-    keys[hole] = 0;
+    t[i << 1] = 0;
     this.count--;
     return removed;
   }
 
   forEach(fn: (key: number, value: number) => void): void {
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) fn(keys[i], this.vals[i]);
+    const t = this.table;
+    for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) fn(t[i], t[i + 1]);
   }
 
   clear(): void {
-    this.keys.fill(0);
+    this.table.fill(0);
     this.count = 0;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const cap = oldKeys.length * 2;
-    this.keys = new Float64Array(cap);
-    this.vals = new Int32Array(cap);
-    this.mask = cap - 1;
-    this.shift = 32 - Math.log2(cap);
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    this.mask = old.length - 1;
     this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.set(oldKeys[i], oldVals[i]);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.set(old[i], old[i + 1]);
   }
 }

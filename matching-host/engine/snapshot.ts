@@ -1,5 +1,6 @@
 import { BinaryReader, BinaryWriter } from './binary-codec';
 import { MatchingCore } from './engine';
+import { OrderField as F, flagPostOnly, flagStp, flagTif } from './order-store';
 import type { SymbolSpec } from './types';
 
 const MAGIC = 'MEX-SNAP';
@@ -32,15 +33,15 @@ export function snapshot(core: MatchingCore): Uint8Array {
         w.int(t - prevTick);
         prevTick = t;
         w.uint(b.levelCount(t));
-        for (let s = b.levelHead(t); s !== -1; s = st.next[s]) {
-          w.uint(st.id[s]);
-          w.uint(st.account[s]);
-          w.uint(st.tif[s] | (st.postOnly[s] << 2) | (st.stp[s] << 3));
-          w.uint(st.quantity[s]);
-          w.uint(st.leaves[s]);
-          w.uint(st.filled[s]);
-          w.f64(st.time[s]);
-          w.f64(st.expire[s]);
+        for (let s = b.levelHead(t); s !== -1; s = st.get(s, F.NEXT)) {
+          w.uint(st.get(s, F.ID));
+          w.uint(st.get(s, F.ACCOUNT));
+          const flags = st.get(s, F.FLAGS);
+          w.uint(flagTif(flags) | (flagPostOnly(flags) << 2) | (flagStp(flags) << 3));
+          w.uint(st.get(s, F.QUANTITY));
+          w.uint(st.get(s, F.LEAVES));
+          w.f64(st.get(s, F.TIME));
+          w.f64(st.get(s, F.EXPIRE));
         }
       }
     };
@@ -66,7 +67,7 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
   const lastSeq = r.uint();
   const lastTime = r.f64();
   const nBooks = r.uint();
-  type OrderRec = [number, number, number, number, number, number, number, number, number, number];
+  type OrderRec = [number, number, number, number, number, number, number, number, number];
   const specs: SymbolSpec[] = [];
   const state: { sequence: number; lastPrice: number; halted: boolean; sides: [number, OrderRec[]][][] }[] = [];
   let total = 0;
@@ -88,7 +89,7 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
           const id = r.uint();
           const account = r.uint();
           const flags = r.uint();
-          orders.push([id, account, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, r.uint(), r.uint(), r.uint(), r.f64(), r.f64()]);
+          orders.push([id, account, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, r.uint(), r.uint(), r.f64(), r.f64()]);
         }
         total += count;
         levels.push([tick, orders]);
@@ -102,8 +103,8 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
     const s = state[i];
     for (let side = 0; side < 2; side++)
       for (const [tick, orders] of s.sides[side])
-        for (const [id, account, tif, postOnly, stp, quantity, leaves, filled, time, expire] of orders)
-          core.restoreOrder(i, id, account, side, tif, postOnly, stp, tick, quantity, leaves, filled, time, expire);
+        for (const [id, account, tif, postOnly, stp, quantity, leaves, time, expire] of orders)
+          core.restoreOrder(i, id, account, side, tif, postOnly, stp, tick, quantity, leaves, time, expire);
     const b = core.books[i];
     b.sequence = s.sequence;
     b.lastPrice = s.lastPrice;

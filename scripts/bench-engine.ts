@@ -1,0 +1,102 @@
+/**
+ * Engine benchmark: our matching engine vs the `nodejs-order-book` npm package on the same seeded
+ * command streams, each engine in its own child process (fresh heap, no GC interference).
+ *
+ *   npm run bench:engine              two 1,000,000-command streams
+ *   npm run bench:engine -- --quick   100,000 commands each
+ *
+ * Last line of output is JSON: {"uniform":{ours_ops_s,peer_ops_s,ratio,p99_ns,worst_window_ms,…},"deep":{…}}
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateStream, readStream, STREAM_KINDS, writeStream, type StreamKind } from './bench/streams';
+import { runOurs, runPeer, type RunResult } from './bench/runners';
+
+interface Row {
+  ours_ops_s: number;
+  peer_ops_s: number;
+  ratio: number;
+  p99_ns: number;
+  worst_window_ms: number;
+  peer_p99_ns: number;
+  peer_worst_window_ms: number;
+  commands: number;
+  resting_orders_end: number;
+  books_agree: boolean;
+}
+
+function child(engine: string, file: string): void {
+  const stream = readStream(readFileSync(file));
+  const result = engine === 'ours' ? runOurs(stream) : runPeer(stream);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runChild(engine: 'ours' | 'peer', file: string): RunResult {
+  const out = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', engine, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (out.status !== 0) throw new Error(`${engine} run failed: ${out.stderr}`);
+  const last = out.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as RunResult;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1], args[2]);
+  const quick = args.includes('--quick');
+  const seedArg = args.indexOf('--seed');
+  const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 20261125;
+  const n = quick ? 100_000 : 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-engine-'));
+  const rows: Partial<Record<StreamKind, Row>> = {};
+  try {
+    for (const kind of STREAM_KINDS) {
+      const t0 = performance.now();
+      const stream = generateStream(kind, n, seed);
+      const file = join(dir, `${kind}.bin`);
+      writeFileSync(file, writeStream(stream));
+      process.stderr.write(`${kind}: generated ${n} commands in ${(performance.now() - t0).toFixed(0)} ms\n`);
+      const ours = runChild('ours', file);
+      process.stderr.write(`${kind}: ours ${Math.round(ours.opsPerSec).toLocaleString()} ops/s\n`);
+      const peer = runChild('peer', file);
+      process.stderr.write(`${kind}: peer ${Math.round(peer.opsPerSec).toLocaleString()} ops/s\n`);
+      rows[kind] = {
+        ours_ops_s: Math.round(ours.opsPerSec),
+        peer_ops_s: Math.round(peer.opsPerSec),
+        ratio: Number((ours.opsPerSec / peer.opsPerSec).toFixed(2)),
+        p99_ns: Math.round(ours.p99Ns),
+        worst_window_ms: Number(ours.worstWindowMs.toFixed(3)),
+        peer_p99_ns: Math.round(peer.p99Ns),
+        peer_worst_window_ms: Number(peer.worstWindowMs.toFixed(3)),
+        commands: n,
+        resting_orders_end: ours.restingOrders,
+        books_agree:
+          ours.restingQty === peer.restingQty && ours.bidLevels === peer.bidLevels && ours.askLevels === peer.askLevels,
+      };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const table = STREAM_KINDS.map((k) => {
+    const r = rows[k] as Row;
+    return {
+      stream: k,
+      'ours ops/s': r.ours_ops_s.toLocaleString(),
+      'peer ops/s': r.peer_ops_s.toLocaleString(),
+      ratio: `${r.ratio}×`,
+      'ours p99 ns': r.p99_ns,
+      'peer p99 ns': r.peer_p99_ns,
+      'ours worst 64 ms': r.worst_window_ms,
+      'peer worst 64 ms': r.peer_worst_window_ms,
+      'resting at end': r.resting_orders_end,
+      'books agree': r.books_agree,
+    };
+  });
+  console.table(table);
+  console.log(JSON.stringify(rows));
+}
+
+main();

@@ -1,0 +1,153 @@
+/**
+ * Seeded command streams for the engine benchmark. A reference run of our engine during
+ * generation tells which orders are still live, so every cancel targets a genuinely resting order.
+ */
+import { EventField } from '../../matching-host/engine/event-buffer';
+import { MatchingCore } from '../../matching-host/engine/engine';
+import { EventType, OrderType, Side, Stp, TimeInForce, type SymbolSpec } from '../../matching-host/engine/types';
+
+export const STREAM_KINDS = ['uniform', 'deep'] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+
+export const Op = { LIMIT: 0, CANCEL: 1, MARKET: 2 } as const;
+
+export interface Stream {
+  n: number;
+  op: Uint8Array;
+  side: Uint8Array;
+  price: Float64Array;
+  qty: Float64Array;
+  /** new order id, or the id to cancel */
+  id: Float64Array;
+  account: Int32Array;
+}
+
+export const MID = 5_000_000; // 50 000.00 at 2 decimals
+export const ACCOUNTS = 1000;
+
+export const BENCH_SYMBOL: SymbolSpec = {
+  symbol: 'BTC-USD',
+  base: 'BTC',
+  quote: 'USD',
+  priceDecimals: 2,
+  qtyDecimals: 4,
+  tickSize: 1,
+  lotSize: 1,
+  minPrice: 1,
+  maxPrice: 10_000_000,
+  minQty: 1,
+  maxQty: 1_000_000_000,
+  bandBps: 1000,
+};
+
+/** mulberry32: small, fast, good enough for workload generation */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateStream(kind: StreamKind, n: number, seed: number): Stream {
+  const random = rng(seed ^ (kind === 'uniform' ? 0x5eed : 0xdee9));
+  const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+  const s: Stream = {
+    n,
+    op: new Uint8Array(n),
+    side: new Uint8Array(n),
+    price: new Float64Array(n),
+    qty: new Float64Array(n),
+    id: new Float64Array(n),
+    account: new Int32Array(n),
+  };
+  const core = new MatchingCore({ symbols: [BENCH_SYMBOL], orderCapacity: kind === 'deep' ? n : 1 << 16 });
+  // live set with O(1) random pick and removal
+  const live = new Float64Array(n);
+  const pos = new Int32Array(n + 2).fill(-1);
+  const liveAccount = new Int32Array(n + 2);
+  let liveCount = 0;
+  const drop = (id: number): void => {
+    const p = pos[id];
+    if (p < 0) return;
+    const last = live[--liveCount];
+    live[p] = last;
+    pos[last] = p;
+    pos[id] = -1;
+  };
+  let nextId = 1;
+  for (let i = 0; i < n; i++) {
+    const r = random();
+    const seq = i + 1;
+    let op: number;
+    if (kind === 'uniform') op = r < 0.7 ? Op.LIMIT : r < 0.9 ? Op.CANCEL : Op.MARKET;
+    else op = r < 0.88 ? Op.LIMIT : r < 0.98 ? Op.CANCEL : Op.MARKET;
+    if (op === Op.CANCEL && liveCount === 0) op = Op.LIMIT;
+    s.op[i] = op;
+    if (op === Op.CANCEL) {
+      const id = live[int(0, liveCount - 1)];
+      s.id[i] = id;
+      s.account[i] = liveAccount[id];
+      core.cancel(seq, seq, id, liveAccount[id]);
+    } else {
+      const side = random() < 0.5 ? Side.BUY : Side.SELL;
+      const account = int(1, ACCOUNTS);
+      const id = nextId++;
+      s.side[i] = side;
+      s.id[i] = id;
+      s.account[i] = account;
+      if (op === Op.LIMIT) {
+        let price: number;
+        if (kind === 'uniform') price = MID + int(-50, 50);
+        else price = side === Side.BUY ? MID - int(1, 5000) : MID + int(1, 5000);
+        s.price[i] = price;
+        s.qty[i] = int(1, 10);
+        core.place(seq, seq, 0, id, account, side, OrderType.LIMIT, TimeInForce.GTC, price, s.qty[i], 0, Stp.CANCEL_NEWEST, 0);
+      } else {
+        s.qty[i] = int(1, kind === 'uniform' ? 10 : 20);
+        core.place(seq, seq, 0, id, account, side, OrderType.MARKET, TimeInForce.IOC, 0, s.qty[i], 0, Stp.CANCEL_NEWEST, 0);
+      }
+      if (op === Op.LIMIT && core.orderIndex.get(id) >= 0) {
+        live[liveCount] = id;
+        pos[id] = liveCount++;
+        liveAccount[id] = account;
+      }
+    }
+    const ev = core.events;
+    for (let e = 0; e < ev.length; e++) {
+      const t = ev.field(e, EventField.TYPE);
+      if (t === EventType.TRADE && ev.field(e, EventField.MAKER_LEAVES) === 0) drop(ev.field(e, EventField.MAKER_ORDER_ID));
+      else if (t === EventType.CANCELED || t === EventType.EXPIRED) drop(ev.field(e, EventField.ORDER_ID));
+    }
+  }
+  return s;
+}
+
+export function writeStream(s: Stream): Buffer {
+  const parts = [s.op, s.side, s.price, s.qty, s.id, s.account].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(s.n, 0);
+  return Buffer.concat([header, ...parts]);
+}
+
+export function readStream(buf: Buffer): Stream {
+  const n = buf.readUInt32LE(0);
+  let off = 8;
+  const take = (bytes: number): ArrayBuffer => {
+    const ab = new ArrayBuffer(bytes);
+    new Uint8Array(ab).set(buf.subarray(off, off + bytes));
+    off += bytes;
+    return ab;
+  };
+  return {
+    n,
+    op: new Uint8Array(take(n)),
+    side: new Uint8Array(take(n)),
+    price: new Float64Array(take(n * 8)),
+    qty: new Float64Array(take(n * 8)),
+    id: new Float64Array(take(n * 8)),
+    account: new Int32Array(take(n * 4)),
+  };
+}
