@@ -40,7 +40,16 @@ export class Book {
   sequence = 0;
   halted = false;
   readonly minPrice: number;
+  readonly maxPrice: number;
   readonly tickSize: number;
+  readonly lotSize: number;
+  readonly minQty: number;
+  readonly maxQty: number;
+  readonly bandBps: number;
+  /** price band [bandLow, bandHigh] around bandRef, recomputed only when the reference moves */
+  bandRef = 0;
+  bandLow = 0;
+  bandHigh = 0;
 
   constructor(
     readonly index: number,
@@ -52,7 +61,12 @@ export class Book {
     this.bitmap = new PriceBitmap(this.ticks);
     this.bestAsk = this.ticks;
     this.minPrice = spec.minPrice;
+    this.maxPrice = spec.maxPrice;
     this.tickSize = spec.tickSize;
+    this.lotSize = spec.lotSize;
+    this.minQty = spec.minQty;
+    this.maxQty = spec.maxQty;
+    this.bandBps = spec.bandBps;
   }
 
   /** The page holding `tick`; the level's fields start at `(tick & PAGE_MASK) << LEVEL_SHIFT`. */
@@ -64,6 +78,20 @@ export class Book {
       this.pages[p] = page;
     }
     return page;
+  }
+
+  /** Band reference: the last trade, else the configured reference price, else 0 (no band yet). */
+  bandReference(): number {
+    return this.lastPrice || this.spec.referencePrice || 0;
+  }
+
+  /** Bring bandLow/bandHigh up to date for reference `ref` (> 0). */
+  updateBand(ref: number): void {
+    if (ref === this.bandRef) return;
+    const band = Math.floor((ref * this.bandBps) / 10000);
+    this.bandRef = ref;
+    this.bandLow = ref - band;
+    this.bandHigh = ref + band;
   }
 
   priceOf(tick: number): number {

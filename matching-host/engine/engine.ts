@@ -29,6 +29,7 @@ export interface EngineOptions {
 
 /** x is a multiple of m, for safe integers x ≥ 0 and m ≥ 1 (exact: see decimal divisibility note). */
 function multipleOf(x: number, m: number): boolean {
+  if (m === 1) return true;
   // For x < 2^53 a non-multiple's quotient is at least 1/m from an integer while the rounding
   // error is below x/(m·2^53) < 1/m, so floor(q) === q exactly when m divides x. Avoids fmod.
   const q = x / m;
@@ -373,21 +374,20 @@ export class MatchingCore {
 
   /** Market-order protection: the furthest tick a market order may reach (the band edge). */
   private protectionTick(b: Book, side: number): number {
-    const spec = b.spec;
     const isBuy = side === Side.BUY;
-    if (spec.bandBps === 0) return isBuy ? b.ticks - 1 : 0;
-    let ref = b.lastPrice || spec.referencePrice || 0;
+    if (b.bandBps === 0) return isBuy ? b.ticks - 1 : 0;
+    let ref = b.bandReference();
     if (ref === 0) {
       const best = isBuy ? b.bestAsk : b.bestBid;
       if (best < 0 || best >= b.ticks) return isBuy ? b.ticks - 1 : 0;
       ref = b.priceOf(best);
     }
-    const band = Math.floor((ref * spec.bandBps) / 10000);
+    b.updateBand(ref);
     if (isBuy) {
-      const t = Math.floor((ref + band - spec.minPrice) / spec.tickSize);
+      const t = Math.floor((b.bandHigh - b.minPrice) / b.tickSize);
       return t >= b.ticks ? b.ticks - 1 : t;
     }
-    const t = Math.ceil((ref - band - spec.minPrice) / spec.tickSize);
+    const t = Math.ceil((b.bandLow - b.minPrice) / b.tickSize);
     return t < 0 ? 0 : t;
   }
 
@@ -604,26 +604,24 @@ export class MatchingCore {
   }
 
   private validatePrice(b: Book, price: number): number {
-    const spec = b.spec;
     if (!(price > 0 && price <= Number.MAX_SAFE_INTEGER && Math.floor(price) === price)) return Reason.INVALID_PRICE;
-    if (price < spec.minPrice || price > spec.maxPrice) return Reason.PRICE_OUT_OF_RANGE;
-    if (!multipleOf(price, spec.tickSize)) return Reason.PRICE_OFF_TICK;
-    if (spec.bandBps !== 0) {
-      const ref = b.lastPrice || spec.referencePrice || 0;
+    if (price < b.minPrice || price > b.maxPrice) return Reason.PRICE_OUT_OF_RANGE;
+    if (!multipleOf(price, b.tickSize)) return Reason.PRICE_OFF_TICK;
+    if (b.bandBps !== 0) {
+      const ref = b.bandReference();
       if (ref !== 0) {
-        const band = Math.floor((ref * spec.bandBps) / 10000);
-        if (price > ref + band || price < ref - band) return Reason.PRICE_OUT_OF_BAND;
+        b.updateBand(ref);
+        if (price > b.bandHigh || price < b.bandLow) return Reason.PRICE_OUT_OF_BAND;
       }
     }
     return Reason.NONE;
   }
 
   private validateQuantity(b: Book, quantity: number): number {
-    const spec = b.spec;
     if (!(quantity > 0 && quantity <= Number.MAX_SAFE_INTEGER && Math.floor(quantity) === quantity)) return Reason.INVALID_QUANTITY;
-    if (!multipleOf(quantity, spec.lotSize)) return Reason.QUANTITY_OFF_LOT;
-    if (quantity < spec.minQty) return Reason.QUANTITY_BELOW_MIN;
-    if (quantity > spec.maxQty) return Reason.QUANTITY_ABOVE_MAX;
+    if (!multipleOf(quantity, b.lotSize)) return Reason.QUANTITY_OFF_LOT;
+    if (quantity < b.minQty) return Reason.QUANTITY_BELOW_MIN;
+    if (quantity > b.maxQty) return Reason.QUANTITY_ABOVE_MAX;
     return Reason.NONE;
   }
 

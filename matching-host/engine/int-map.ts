@@ -32,6 +32,7 @@ export class IntMap {
    * miss on a large table. High bits are folded in for keys above 2^32.
    */
   private home(key: number): number {
+    if (key < 4294967296) return key & this.mask;
     return ((key >>> 0) ^ Math.imul((key / 4294967296) >>> 0, 0x9e3779b1)) & this.mask;
   }
 
