@@ -1,6 +1,6 @@
 import type { Book } from './book';
 import type { MatchingCore } from './engine';
-import { OrderField as F, flagPostOnly, flagSide, flagStp, flagTif } from './order-store';
+import { flagBook, flagPostOnly, flagSide, flagStp, flagTif } from './order-store';
 import { SIDE_NAMES, STP_NAMES, TIME_IN_FORCE_NAMES, type L1, type L2, type L3, type Level, type RestingOrder } from './types';
 
 function level(b: Book, tick: number): Level {
@@ -27,21 +27,21 @@ export function l2(core: MatchingCore, book: number, depth: number): L2 {
 
 export function restingOrder(core: MatchingCore, slot: number): RestingOrder {
   const st = core.store;
-  const b = core.books[st.get(slot, F.BOOK)];
+  const b = core.books[flagBook(st.flags(slot))];
   return {
-    orderId: st.get(slot, F.ID),
-    account: st.get(slot, F.ACCOUNT),
+    orderId: st.id(slot),
+    account: st.account(slot),
     symbol: b.spec.symbol,
-    side: SIDE_NAMES[flagSide(st.get(slot, F.FLAGS))],
-    price: b.priceOf(st.get(slot, F.TICK)),
-    quantity: st.get(slot, F.QUANTITY),
-    filled: (st.get(slot, F.QUANTITY) - st.get(slot, F.LEAVES)),
-    leaves: st.get(slot, F.LEAVES),
-    timeInForce: TIME_IN_FORCE_NAMES[flagTif(st.get(slot, F.FLAGS))],
-    postOnly: flagPostOnly(st.get(slot, F.FLAGS)) === 1,
-    stp: STP_NAMES[flagStp(st.get(slot, F.FLAGS))],
-    time: st.get(slot, F.TIME),
-    expireTime: st.get(slot, F.EXPIRE),
+    side: SIDE_NAMES[flagSide(st.flags(slot))],
+    price: b.priceOf(st.tick(slot)),
+    quantity: st.quantity(slot),
+    filled: (st.quantity(slot) - st.leaves(slot)),
+    leaves: st.leaves(slot),
+    timeInForce: TIME_IN_FORCE_NAMES[flagTif(st.flags(slot))],
+    postOnly: flagPostOnly(st.flags(slot)) === 1,
+    stp: STP_NAMES[flagStp(st.flags(slot))],
+    time: st.time(slot),
+    expireTime: st.expire(slot),
   };
 }
 
@@ -51,10 +51,10 @@ export function l3(core: MatchingCore, book: number): L3 {
   const st = core.store;
   const bids: RestingOrder[] = [];
   for (let t = b.bestBid; t >= 0; t = b.nextBidBelow(t))
-    for (let s = b.levelHead(t); s !== -1; s = st.get(s, F.NEXT)) bids.push(restingOrder(core, s));
+    for (let s = b.levelHead(t); s !== -1; s = st.next(s)) bids.push(restingOrder(core, s));
   const asks: RestingOrder[] = [];
   for (let t = b.bestAsk; t < b.ticks; t = b.nextAskAbove(t))
-    for (let s = b.levelHead(t); s !== -1; s = st.get(s, F.NEXT)) asks.push(restingOrder(core, s));
+    for (let s = b.levelHead(t); s !== -1; s = st.next(s)) asks.push(restingOrder(core, s));
   return { symbol: b.spec.symbol, sequence: b.sequence, bids, asks };
 }
 
@@ -69,7 +69,7 @@ export function openOrders(core: MatchingCore, account: number, book = -1): Rest
   if (ai < 0) return [];
   const st = core.store;
   const out: RestingOrder[] = [];
-  for (let s = core.accountHead[ai]; s !== -1; s = st.get(s, F.ACC_NEXT))
-    if (book === -1 || st.get(s, F.BOOK) === book) out.push(restingOrder(core, s));
+  for (let s = core.accountHead[ai]; s !== -1; s = st.accountNext(s))
+    if (book === -1 || flagBook(st.flags(s)) === book) out.push(restingOrder(core, s));
   return out.sort((a, b) => a.orderId - b.orderId);
 }

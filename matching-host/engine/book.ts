@@ -7,17 +7,23 @@ export const PAGE_MASK = PAGE_SIZE - 1;
 /** Bound on ticks per book so level pages and the bitmap stay small (2^27 ticks ⇒ 16 MiB bitmap). */
 export const MAX_TICKS = 1 << 27;
 
-/** A price level is 4 doubles in its page: [head slot, tail slot, total leaves, order count]. */
-export const LevelField = { HEAD: 0, TAIL: 1, QTY: 2, COUNT: 3 } as const;
-export const LEVEL_SHIFT = 2;
+/**
+ * A price level is a 32-byte record in its page: int32 [head slot, tail slot, order count] at
+ * (offset << LEVEL_INT_SHIFT) and the float64 total of leaves at (offset << LEVEL_NUM_SHIFT) + QTY.
+ */
+export const LevelInt = { HEAD: 0, TAIL: 1, COUNT: 2 } as const;
+export const LevelNum = { QTY: 2 } as const;
+export const LEVEL_INT_SHIFT = 3;
+export const LEVEL_NUM_SHIFT = 2;
 
-function newPage(): Float64Array {
-  const page = new Float64Array(PAGE_SIZE << LEVEL_SHIFT);
-  for (let o = 0; o < page.length; o += 4) {
-    page[o + LevelField.HEAD] = -1;
-    page[o + LevelField.TAIL] = -1;
+function newPage(): ArrayBuffer {
+  const buffer = new ArrayBuffer(PAGE_SIZE * 32);
+  const ints = new Int32Array(buffer);
+  for (let o = 0; o < ints.length; o += 8) {
+    ints[o + LevelInt.HEAD] = -1;
+    ints[o + LevelInt.TAIL] = -1;
   }
-  return page;
+  return buffer;
 }
 
 /**
@@ -28,7 +34,8 @@ function newPage(): Float64Array {
  */
 export class Book {
   readonly ticks: number;
-  private readonly pages: (Float64Array | undefined)[];
+  private readonly pageInts: (Int32Array | undefined)[] = [];
+  private readonly pageNums: (Float64Array | undefined)[] = [];
   readonly bitmap: PriceBitmap;
   /** best bid tick index, -1 when no bids */
   bestBid = -1;
@@ -56,8 +63,10 @@ export class Book {
     readonly spec: SymbolSpec,
   ) {
     this.ticks = (spec.maxPrice - spec.minPrice) / spec.tickSize + 1;
-    this.pages = [];
-    for (let p = 0; p < Math.ceil(this.ticks / PAGE_SIZE); p++) this.pages.push(undefined);
+    for (let p = 0; p < Math.ceil(this.ticks / PAGE_SIZE); p++) {
+      this.pageInts.push(undefined);
+      this.pageNums.push(undefined);
+    }
     this.bitmap = new PriceBitmap(this.ticks);
     this.bestAsk = this.ticks;
     this.minPrice = spec.minPrice;
@@ -69,15 +78,22 @@ export class Book {
     this.bandBps = spec.bandBps;
   }
 
-  /** The page holding `tick`; the level's fields start at `(tick & PAGE_MASK) << LEVEL_SHIFT`. */
-  page(tick: number): Float64Array {
+  /** Int32 view of the page holding `tick` (allocating it); the level is at `(tick & PAGE_MASK) << LEVEL_INT_SHIFT`. */
+  page(tick: number): Int32Array {
     const p = tick >>> PAGE_BITS;
-    let page = this.pages[p];
+    let page = this.pageInts[p];
     if (page === undefined) {
-      page = newPage();
-      this.pages[p] = page;
+      const buffer = newPage();
+      page = new Int32Array(buffer);
+      this.pageInts[p] = page;
+      this.pageNums[p] = new Float64Array(buffer);
     }
     return page;
+  }
+
+  /** Float64 view of the page holding `tick`; call page(tick) first. */
+  nums(tick: number): Float64Array {
+    return this.pageNums[tick >>> PAGE_BITS] as Float64Array;
   }
 
   /** Band reference: the last trade, else the configured reference price, else 0 (no band yet). */
@@ -98,21 +114,19 @@ export class Book {
     return this.minPrice + tick * this.tickSize;
   }
 
-  private level(tick: number, field: number, empty: number): number {
-    const page = this.pages[tick >>> PAGE_BITS];
-    return page === undefined ? empty : page[((tick & PAGE_MASK) << LEVEL_SHIFT) + field];
-  }
-
   levelQty(tick: number): number {
-    return this.level(tick, LevelField.QTY, 0);
+    const page = this.pageNums[tick >>> PAGE_BITS];
+    return page === undefined ? 0 : page[((tick & PAGE_MASK) << LEVEL_NUM_SHIFT) + LevelNum.QTY];
   }
 
   levelCount(tick: number): number {
-    return this.level(tick, LevelField.COUNT, 0);
+    const page = this.pageInts[tick >>> PAGE_BITS];
+    return page === undefined ? 0 : page[((tick & PAGE_MASK) << LEVEL_INT_SHIFT) + LevelInt.COUNT];
   }
 
   levelHead(tick: number): number {
-    return this.level(tick, LevelField.HEAD, -1);
+    const page = this.pageInts[tick >>> PAGE_BITS];
+    return page === undefined ? -1 : page[((tick & PAGE_MASK) << LEVEL_INT_SHIFT) + LevelInt.HEAD];
   }
 
   /** Next occupied bid level below `tick`, or -1. */

@@ -1,5 +1,4 @@
 import type { MatchingCore } from './engine';
-import { OrderField as F } from './order-store';
 
 /**
  * Two independent 32-bit FNV-style lanes (64 bits together) over a canonical walk of a book:
@@ -39,14 +38,14 @@ function hashBook(core: MatchingCore, book: number, h: Hash64): void {
       h.num(t);
       h.num(b.levelQty(t));
       h.num(b.levelCount(t));
-      for (let s = b.levelHead(t); s !== -1; s = st.get(s, F.NEXT)) {
-        h.num(st.get(s, F.ID));
-        h.num(st.get(s, F.ACCOUNT));
-        h.num(st.get(s, F.QUANTITY));
-        h.num(st.get(s, F.LEAVES));
-        h.num(st.get(s, F.FLAGS));
-        h.num(st.get(s, F.TIME));
-        h.num(st.get(s, F.EXPIRE));
+      for (let s = b.levelHead(t); s !== -1; s = st.next(s)) {
+        h.num(st.id(s));
+        h.num(st.account(s));
+        h.num(st.quantity(s));
+        h.num(st.leaves(s));
+        h.num(st.flags(s));
+        h.num(st.time(s));
+        h.num(st.expire(s));
       }
     }
   };

@@ -1,7 +1,7 @@
-import { Book, LEVEL_SHIFT, LevelField, PAGE_MASK as BOOK_PAGE_MASK, validateSpec } from './book';
+import { Book, LEVEL_INT_SHIFT, LEVEL_NUM_SHIFT, LevelInt, LevelNum, PAGE_MASK as BOOK_PAGE_MASK, validateSpec } from './book';
 import { EventBuffer } from './event-buffer';
 import { IntMap } from './int-map';
-import { ORDER_SHIFT, OrderField, OrderStore, packFlags } from './order-store';
+import { ORDER_INT_SHIFT, ORDER_NUM_SHIFT, OrderInt, OrderNum, OrderStore, packFlags } from './order-store';
 import { TimerHeap } from './timer-heap';
 import * as T from './types';
 import type { SymbolSpec } from './types';
@@ -14,10 +14,14 @@ const Reason = T.Reason;
 const Side = T.Side;
 const Stp = T.Stp;
 const TimeInForce = T.TimeInForce;
-const { NEXT, PREV, LEAVES, ACCOUNT, ID, TICK, BOOK, FLAGS, ACC_NEXT, ACC_PREV, ACC_IDX, QUANTITY, TIME, EXPIRE } = OrderField;
-const { HEAD, TAIL, QTY, COUNT } = LevelField;
-const SHIFT = ORDER_SHIFT;
-const LSHIFT = LEVEL_SHIFT;
+const { NEXT, PREV, ACCOUNT, TICK, FLAGS, ACC_NEXT, ACC_PREV, ACC_IDX } = OrderInt;
+const { LEAVES, ID, QUANTITY } = OrderNum;
+const IS = ORDER_INT_SHIFT;
+const NS = ORDER_NUM_SHIFT;
+const { HEAD, TAIL, COUNT } = LevelInt;
+const QTY = LevelNum.QTY;
+const LIS = LEVEL_INT_SHIFT;
+const LNS = LEVEL_NUM_SHIFT;
 const PAGE_MASK = BOOK_PAGE_MASK;
 const MAX_ACCOUNT = 2 ** 31 - 1;
 
@@ -136,16 +140,16 @@ export class MatchingCore {
     if (this.takerKilled) {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
     } else if (type === OrderType.LIMIT && (tif === TimeInForce.GTC || tif === TimeInForce.GTD)) {
-      const slot = this.store.alloc();
-      const d = this.store.data;
-      const o = slot << SHIFT;
-      d[o + ID] = orderId;
-      d[o + ACCOUNT] = account;
-      d[o + BOOK] = book;
-      d[o + FLAGS] = packFlags(side, tif, postOnly, stp);
-      d[o + QUANTITY] = quantity;
-      d[o + TIME] = this.lastTime;
-      d[o + EXPIRE] = tif === TimeInForce.GTD ? expireTime : 0;
+      const st = this.store;
+      const slot = st.alloc();
+      const oi = slot << IS;
+      const on = slot << NS;
+      st.nums[on + ID] = orderId;
+      st.nums[on + QUANTITY] = quantity;
+      st.ints[oi + ACCOUNT] = account;
+      st.ints[oi + FLAGS] = packFlags(side, tif, postOnly, stp, book);
+      st.cold[slot << 1] = this.lastTime;
+      st.cold[(slot << 1) + 1] = tif === TimeInForce.GTD ? expireTime : 0;
       this.rest(b, slot, limitTick, leaves);
     } else {
       const why =
@@ -162,7 +166,7 @@ export class MatchingCore {
   cancel(seq: number, time: number, orderId: number, account: number): void {
     if (!this.begin(seq, time)) return;
     const slot = orderId >= 1 ? this.orderIndex.get(orderId) : -1;
-    if (slot < 0 || this.store.data[(slot << SHIFT) + ACCOUNT] !== account)
+    if (slot < 0 || this.store.ints[(slot << IS) + ACCOUNT] !== account)
       return this.reject(-1, orderId, account, 0, 0, 0, Reason.UNKNOWN_ORDER);
     this.remove(slot, EventType.CANCELED, Reason.USER_CANCELED);
   }
@@ -175,15 +179,16 @@ export class MatchingCore {
    */
   replace(seq: number, time: number, orderId: number, account: number, price: number, quantity: number): void {
     if (!this.begin(seq, time)) return;
+    const st = this.store;
     const slot = orderId >= 1 ? this.orderIndex.get(orderId) : -1;
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    if (slot < 0 || d[o + ACCOUNT] !== account)
+    const oi = slot << IS;
+    const on = slot << NS;
+    if (slot < 0 || st.ints[oi + ACCOUNT] !== account)
       return this.reject(-1, orderId, account, 0, price, quantity, Reason.UNKNOWN_ORDER);
-    const b = this.books[d[o + BOOK]];
-    const flags = d[o + FLAGS];
+    const flags = st.ints[oi + FLAGS];
+    const b = this.books[flags >>> 8];
     const side = flags & 1;
-    const filled = d[o + QUANTITY] - d[o + LEAVES];
+    const filled = st.nums[on + QUANTITY] - st.nums[on + LEAVES];
     if (b.halted) return this.reject(b.index, orderId, account, side, price, quantity, Reason.SYMBOL_HALTED);
     let reason = this.validatePrice(b, price);
     if (reason === Reason.NONE) reason = this.validateQuantity(b, quantity);
@@ -191,13 +196,13 @@ export class MatchingCore {
     if (reason !== Reason.NONE) return this.reject(b.index, orderId, account, side, price, quantity, reason);
 
     const newTick = (price - b.minPrice) / b.tickSize;
-    const oldTick = d[o + TICK];
+    const oldTick = st.ints[oi + TICK];
     const newLeaves = quantity - filled;
-    if (newTick === oldTick && quantity <= d[o + QUANTITY]) {
-      const page = b.page(oldTick);
-      page[((oldTick & PAGE_MASK) << LSHIFT) + QTY] -= d[o + LEAVES] - newLeaves;
-      d[o + LEAVES] = newLeaves;
-      d[o + QUANTITY] = quantity;
+    if (newTick === oldTick && quantity <= st.nums[on + QUANTITY]) {
+      b.page(oldTick);
+      b.nums(oldTick)[((oldTick & PAGE_MASK) << LNS) + QTY] -= st.nums[on + LEAVES] - newLeaves;
+      st.nums[on + LEAVES] = newLeaves;
+      st.nums[on + QUANTITY] = quantity;
       this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_KEPT);
       this.emitDelta(b, side, oldTick);
       return;
@@ -211,19 +216,18 @@ export class MatchingCore {
     this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_LOST);
     this.unlinkLevel(b, slot);
     this.emitDelta(b, side, oldTick);
-    d[o + QUANTITY] = quantity;
-    d[o + LEAVES] = newLeaves;
+    st.nums[on + QUANTITY] = quantity;
+    st.nums[on + LEAVES] = newLeaves;
     const stp = (flags >> 4) & 3;
     const leaves = crosses ? this.match(b, orderId, account, side, newTick, newLeaves, stp) : ((this.takerKilled = false), newLeaves);
-    const dd = this.store.data;
     if (leaves === 0) {
-      dd[o + LEAVES] = 0;
+      st.nums[on + LEAVES] = 0;
       this.forget(slot);
     } else if (this.takerKilled) {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
       this.forget(slot);
     } else {
-      dd[o + TIME] = this.lastTime;
+      st.cold[slot << 1] = this.lastTime;
       this.relink(b, slot, newTick, leaves);
     }
   }
@@ -283,6 +287,8 @@ export class MatchingCore {
   private match(b: Book, takerId: number, takerAccount: number, side: number, limitTick: number, qty: number, stp: number): number {
     this.takerKilled = false;
     const ev = this.events;
+    const ints = this.store.ints;
+    const nums = this.store.nums;
     const isBuy = side === Side.BUY;
     const makerSide = isBuy ? Side.SELL : Side.BUY;
     const bi = b.index;
@@ -290,25 +296,29 @@ export class MatchingCore {
     while (remaining > 0) {
       const tick = isBuy ? b.bestAsk : b.bestBid;
       if (isBuy ? tick > limitTick : tick < limitTick) break;
-      const page = b.page(tick);
-      const lo = (tick & PAGE_MASK) << LSHIFT;
+      const pi = b.page(tick);
+      const pn = b.nums(tick);
+      const off = tick & PAGE_MASK;
+      const li = off << LIS;
+      const ln = (off << LNS) + QTY;
       const price = b.minPrice + tick * b.tickSize;
-      const startCount = page[lo + COUNT];
-      let levelQty = page[lo + QTY];
+      const startCount = pi[li + COUNT];
+      let levelQty = pn[ln];
       let levelCount = startCount;
-      let s = page[lo + HEAD];
+      let s = pi[li + HEAD];
       let traded = false;
       while (s !== -1 && remaining > 0) {
-        const d = this.store.data;
-        const o = s << SHIFT;
-        const next = d[o + NEXT];
-        const makerLeaves = d[o + LEAVES];
-        if (d[o + ACCOUNT] === takerAccount) {
+        const oi = s << IS;
+        const on = s << NS;
+        const next = ints[oi + NEXT];
+        const makerLeaves = nums[on + LEAVES];
+        if (ints[oi + ACCOUNT] === takerAccount) {
           if (stp !== Stp.CANCEL_NEWEST) {
             levelQty -= makerLeaves;
             levelCount--;
-            ev.push(EventType.CANCELED, bi, ++b.sequence, d[o + ID], takerAccount, makerSide, price,
+            ev.push(EventType.CANCELED, bi, ++b.sequence, nums[on + ID], takerAccount, makerSide, price,
               makerLeaves, 0, 0, 0, 0, Reason.SELF_TRADE);
+            nums[on + LEAVES] = 0;
             this.forget(s);
           }
           if (stp !== Stp.CANCEL_OLDEST) {
@@ -322,22 +332,22 @@ export class MatchingCore {
         const fill = remaining < makerLeaves ? remaining : makerLeaves;
         remaining -= fill;
         const left = makerLeaves - fill;
-        d[o + LEAVES] = left;
+        nums[on + LEAVES] = left;
         levelQty -= fill;
         traded = true;
         ev.push(EventType.TRADE, bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
-          d[o + ID], d[o + ACCOUNT], left, Reason.NONE);
+          nums[on + ID], ints[oi + ACCOUNT], left, Reason.NONE);
         if (left === 0) {
           levelCount--;
           this.forget(s);
           s = next;
         }
       }
-      page[lo + HEAD] = s;
-      if (s === -1) page[lo + TAIL] = -1;
-      else this.store.data[(s << SHIFT) + PREV] = -1;
-      page[lo + QTY] = levelQty;
-      page[lo + COUNT] = levelCount;
+      pi[li + HEAD] = s;
+      if (s === -1) pi[li + TAIL] = -1;
+      else ints[(s << IS) + PREV] = -1;
+      pn[ln] = levelQty;
+      pi[li + COUNT] = levelCount;
       if (traded) b.lastPrice = price;
       if (levelCount !== startCount || traded)
         ev.push(EventType.BOOK_DELTA, bi, ++b.sequence, 0, 0, makerSide, price, levelQty, levelCount, 0, 0, 0, Reason.NONE);
@@ -353,18 +363,18 @@ export class MatchingCore {
 
   /** FOK pre-check: would the order fill completely, walking the book exactly as match() would? */
   private fillable(b: Book, side: number, limitTick: number, qty: number, account: number, stp: number): boolean {
-    const d = this.store.data;
+    const ints = this.store.ints;
+    const nums = this.store.nums;
     const isBuy = side === Side.BUY;
     let avail = 0;
     let tick = isBuy ? b.bestAsk : b.bestBid;
     while (isBuy ? tick <= limitTick : tick >= limitTick) {
-      for (let s = b.levelHead(tick); s !== -1; s = d[(s << SHIFT) + NEXT]) {
-        const o = s << SHIFT;
-        if (d[o + ACCOUNT] === account) {
+      for (let s = b.levelHead(tick); s !== -1; s = ints[(s << IS) + NEXT]) {
+        if (ints[(s << IS) + ACCOUNT] === account) {
           if (stp === Stp.CANCEL_OLDEST) continue;
           return false;
         }
-        avail += d[o + LEAVES];
+        avail += nums[(s << NS) + LEAVES];
         if (avail >= qty) return true;
       }
       tick = isBuy ? b.nextAskAbove(tick) : b.nextBidBelow(tick);
@@ -396,68 +406,77 @@ export class MatchingCore {
   /** Link a slot at the back of level `tick` with `leaves` open and index it. */
   private rest(b: Book, slot: number, tick: number, leaves: number): void {
     this.relink(b, slot, tick, leaves);
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    this.orderIndex.set(d[o + ID], slot);
-    const ai = this.accountOf(d[o + ACCOUNT]);
-    d[o + ACC_IDX] = ai;
+    const st = this.store;
+    const ints = st.ints;
+    const oi = slot << IS;
+    const id = st.nums[(slot << NS) + ID];
+    this.orderIndex.set(id, slot);
+    const ai = this.accountOf(ints[oi + ACCOUNT]);
+    ints[oi + ACC_IDX] = ai;
     const head = this.accountHead[ai];
-    d[o + ACC_PREV] = -1;
-    d[o + ACC_NEXT] = head;
-    if (head !== -1) d[(head << SHIFT) + ACC_PREV] = slot;
+    ints[oi + ACC_PREV] = -1;
+    ints[oi + ACC_NEXT] = head;
+    if (head !== -1) ints[(head << IS) + ACC_PREV] = slot;
     this.accountHead[ai] = slot;
-    if (d[o + EXPIRE] !== 0) {
-      const exp = d[o + EXPIRE];
-      this.gtd.push(exp, d[o + ID], slot);
+    const exp = st.cold[(slot << 1) + 1];
+    if (exp !== 0) {
+      this.gtd.push(exp, id, slot);
       if (exp < this.nextTimer) this.nextTimer = exp;
     }
   }
 
   /** Append a slot to the tail of a level and emit the level's delta. */
   private relink(b: Book, slot: number, tick: number, leaves: number): void {
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    const page = b.page(tick);
-    const lo = (tick & PAGE_MASK) << LSHIFT;
-    const side = d[o + FLAGS] & 1;
-    d[o + TICK] = tick;
-    d[o + LEAVES] = leaves;
-    d[o + NEXT] = -1;
-    const tail = page[lo + TAIL];
-    d[o + PREV] = tail;
+    const ints = this.store.ints;
+    const oi = slot << IS;
+    const pi = b.page(tick);
+    const pn = b.nums(tick);
+    const off = tick & PAGE_MASK;
+    const li = off << LIS;
+    const ln = (off << LNS) + QTY;
+    const side = ints[oi + FLAGS] & 1;
+    ints[oi + TICK] = tick;
+    this.store.nums[(slot << NS) + LEAVES] = leaves;
+    ints[oi + NEXT] = -1;
+    const tail = pi[li + TAIL];
+    ints[oi + PREV] = tail;
     if (tail === -1) {
-      page[lo + HEAD] = slot;
+      pi[li + HEAD] = slot;
       b.bitmap.set(tick);
       if (side === Side.BUY) {
         if (tick > b.bestBid) b.bestBid = tick;
       } else if (tick < b.bestAsk) b.bestAsk = tick;
-    } else d[(tail << SHIFT) + NEXT] = slot;
-    page[lo + TAIL] = slot;
-    const qty = page[lo + QTY] + leaves;
-    const count = page[lo + COUNT] + 1;
-    page[lo + QTY] = qty;
-    page[lo + COUNT] = count;
+    } else ints[(tail << IS) + NEXT] = slot;
+    pi[li + TAIL] = slot;
+    const qty = pn[ln] + leaves;
+    const count = pi[li + COUNT] + 1;
+    pn[ln] = qty;
+    pi[li + COUNT] = count;
     this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize, qty, count,
       0, 0, 0, Reason.NONE);
   }
 
   /** Unlink a slot from anywhere in its level, keeping it indexed. */
   private unlinkLevel(b: Book, slot: number): void {
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    const tick = d[o + TICK];
-    const page = b.page(tick);
-    const lo = (tick & PAGE_MASK) << LSHIFT;
-    const prev = d[o + PREV];
-    const next = d[o + NEXT];
-    if (prev === -1) page[lo + HEAD] = next;
-    else d[(prev << SHIFT) + NEXT] = next;
-    if (next === -1) page[lo + TAIL] = prev;
-    else d[(next << SHIFT) + PREV] = prev;
-    page[lo + QTY] -= d[o + LEAVES];
-    if (--page[lo + COUNT] === 0) {
+    const ints = this.store.ints;
+    const oi = slot << IS;
+    const tick = ints[oi + TICK];
+    const pi = b.page(tick);
+    const pn = b.nums(tick);
+    const off = tick & PAGE_MASK;
+    const li = off << LIS;
+    const prev = ints[oi + PREV];
+    const next = ints[oi + NEXT];
+    if (prev === -1) pi[li + HEAD] = next;
+    else ints[(prev << IS) + NEXT] = next;
+    if (next === -1) pi[li + TAIL] = prev;
+    else ints[(next << IS) + PREV] = prev;
+    pn[(off << LNS) + QTY] -= this.store.nums[(slot << NS) + LEAVES];
+    const count = pi[li + COUNT] - 1;
+    pi[li + COUNT] = count;
+    if (count === 0) {
       b.bitmap.clear(tick);
-      if ((d[o + FLAGS] & 1) === Side.BUY) {
+      if ((ints[oi + FLAGS] & 1) === Side.BUY) {
         if (tick === b.bestBid) b.bestBid = b.nextBidBelow(tick);
       } else if (tick === b.bestAsk) b.bestAsk = b.nextAskAbove(tick);
     }
@@ -466,38 +485,41 @@ export class MatchingCore {
   /** Drop a slot from the id index and its account list and free it (level links untouched). */
   private forget(slot: number): void {
     const st = this.store;
-    const d = st.data;
-    const o = slot << SHIFT;
-    this.orderIndex.delete(d[o + ID]);
-    const prev = d[o + ACC_PREV];
-    const next = d[o + ACC_NEXT];
-    if (prev === -1) this.accountHead[d[o + ACC_IDX]] = next;
-    else d[(prev << SHIFT) + ACC_NEXT] = next;
-    if (next !== -1) d[(next << SHIFT) + ACC_PREV] = prev;
+    const ints = st.ints;
+    const oi = slot << IS;
+    this.orderIndex.delete(st.nums[(slot << NS) + ID]);
+    const prev = ints[oi + ACC_PREV];
+    const next = ints[oi + ACC_NEXT];
+    if (prev === -1) this.accountHead[ints[oi + ACC_IDX]] = next;
+    else ints[(prev << IS) + ACC_NEXT] = next;
+    if (next !== -1) ints[(next << IS) + ACC_PREV] = prev;
     st.release(slot);
   }
 
   /** Remove a resting order entirely, announcing it as canceled or expired. */
   private remove(slot: number, type: number, reason: number): void {
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    const b = this.books[d[o + BOOK]];
-    const tick = d[o + TICK];
-    const side = d[o + FLAGS] & 1;
+    const st = this.store;
+    const oi = slot << IS;
+    const on = slot << NS;
+    const flags = st.ints[oi + FLAGS];
+    const b = this.books[flags >>> 8];
+    const tick = st.ints[oi + TICK];
+    const side = flags & 1;
     this.unlinkLevel(b, slot);
-    this.emit(type, b, d[o + ID], d[o + ACCOUNT], side, b.priceOf(tick), d[o + LEAVES], 0, 0, 0, 0, reason);
+    this.emit(type, b, st.nums[on + ID], st.ints[oi + ACCOUNT], side, b.minPrice + tick * b.tickSize, st.nums[on + LEAVES],
+      0, 0, 0, 0, reason);
     this.emitDelta(b, side, tick);
-    d[o + LEAVES] = 0;
+    st.nums[on + LEAVES] = 0;
     this.forget(slot);
   }
 
   /** Cancel an account's orders in ascending order id, so the event order is canonical. */
   private cancelAccount(ai: number, book: number, reason: number): void {
-    const d = this.store.data;
+    const st = this.store;
     const slots: number[] = [];
-    for (let s = this.accountHead[ai]; s !== -1; s = d[(s << SHIFT) + ACC_NEXT])
-      if (book === -1 || d[(s << SHIFT) + BOOK] === book) slots.push(s);
-    slots.sort((x, y) => d[(x << SHIFT) + ID] - d[(y << SHIFT) + ID]);
+    for (let s = this.accountHead[ai]; s !== -1; s = st.accountNext(s))
+      if (book === -1 || st.flags(s) >>> 8 === book) slots.push(s);
+    slots.sort((x, y) => st.id(x) - st.id(y));
     for (const s of slots) this.remove(s, EventType.CANCELED, reason);
   }
 
@@ -550,10 +572,8 @@ export class MatchingCore {
         const id = gtd.peekKey();
         const slot = gtd.peekSlot();
         gtd.pop();
-        const d = this.store.data;
-        const o = slot << SHIFT;
         // stale entries (order already gone or slot reused) are skipped
-        if (d[o + ID] === id && d[o + EXPIRE] === tg) this.remove(slot, EventType.EXPIRED, Reason.GTD_EXPIRED);
+        if (this.store.id(slot) === id && this.store.expire(slot) === tg) this.remove(slot, EventType.EXPIRED, Reason.GTD_EXPIRED);
       } else if (td <= now) {
         const ai = dm.peekSlot();
         dm.pop();
@@ -648,10 +668,10 @@ export class MatchingCore {
   }
 
   private emitDelta(b: Book, side: number, tick: number): void {
-    const page = b.page(tick);
-    const lo = (tick & PAGE_MASK) << LSHIFT;
+    const pi = b.page(tick);
+    const off = tick & PAGE_MASK;
     this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize,
-      page[lo + QTY], page[lo + COUNT], 0, 0, 0, Reason.NONE);
+      b.nums(tick)[(off << LNS) + QTY], pi[(off << LIS) + COUNT], 0, 0, 0, Reason.NONE);
   }
 
   // ---------------------------------------------------------------- restore support
@@ -662,16 +682,14 @@ export class MatchingCore {
     tick: number, quantity: number, leaves: number, time: number, expire: number,
   ): void {
     const b = this.books[book];
-    const slot = this.store.alloc();
-    const d = this.store.data;
-    const o = slot << SHIFT;
-    d[o + ID] = orderId;
-    d[o + ACCOUNT] = account;
-    d[o + BOOK] = book;
-    d[o + FLAGS] = packFlags(side, tif, postOnly, stp);
-    d[o + QUANTITY] = quantity;
-    d[o + TIME] = time;
-    d[o + EXPIRE] = expire;
+    const st = this.store;
+    const slot = st.alloc();
+    st.nums[(slot << NS) + ID] = orderId;
+    st.nums[(slot << NS) + QUANTITY] = quantity;
+    st.ints[(slot << IS) + ACCOUNT] = account;
+    st.ints[(slot << IS) + FLAGS] = packFlags(side, tif, postOnly, stp, book);
+    st.cold[slot << 1] = time;
+    st.cold[(slot << 1) + 1] = expire;
     const mark = this.events.length;
     const sequence = b.sequence;
     this.rest(b, slot, tick, leaves);

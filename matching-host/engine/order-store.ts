@@ -1,46 +1,54 @@
 /**
- * Resting orders as fixed-size records in one Float64Array (array of structs). A record is 16
- * doubles; the fields matching touches (links, leaves, account, id) come first so a maker costs
- * one cache line. Slots are recycled through a free stack, so placing and removing orders
- * allocates nothing and the GC never sees per-order objects. Capacity is reserved up front and
- * doubles if ever exhausted.
+ * Resting orders as fixed 64-byte records (one cache line) in one ArrayBuffer, seen through an
+ * Int32Array for links and small fields and a Float64Array for ids and quantities, so the hot
+ * path works on native int32 and float64 values without conversions. Rarely read fields (entry
+ * time, GTD expiry) sit in a separate cold array. Slots are recycled through a free stack, so
+ * placing and removing orders allocates nothing and the GC never sees per-order objects.
+ * Capacity is reserved up front and doubles if ever exhausted.
  */
-export const OrderField = {
+
+/** int32 fields: index (slot << ORDER_INT_SHIFT) + field. Bytes 0..31 of the record. */
+export const OrderInt = {
   /** next slot in the price level (FIFO), -1 at the tail */
   NEXT: 0,
   PREV: 1,
-  LEAVES: 2,
-  ACCOUNT: 3,
-  ID: 4,
+  ACCOUNT: 2,
   /** tick index of the limit price within its book */
-  TICK: 5,
-  BOOK: 6,
-  /** side | tif << 1 | postOnly << 3 | stp << 4 */
-  FLAGS: 7,
+  TICK: 3,
+  /** side | tif << 1 | postOnly << 3 | stp << 4 | book << 8 */
+  FLAGS: 4,
   /** links within the owning account's order list */
-  ACC_NEXT: 8,
-  ACC_PREV: 9,
-  ACC_IDX: 10,
-  QUANTITY: 11,
-  TIME: 12,
-  EXPIRE: 13,
+  ACC_NEXT: 5,
+  ACC_PREV: 6,
+  ACC_IDX: 7,
 } as const;
 
-export const ORDER_STRIDE = 16;
-export const ORDER_SHIFT = 4;
+/** float64 fields: index (slot << ORDER_NUM_SHIFT) + field. Bytes 32..55 of the record. */
+export const OrderNum = {
+  LEAVES: 4,
+  ID: 5,
+  QUANTITY: 6,
+} as const;
 
-export function packFlags(side: number, tif: number, postOnly: number, stp: number): number {
-  return side | (tif << 1) | (postOnly << 3) | (stp << 4);
+export const ORDER_INT_SHIFT = 4;
+export const ORDER_NUM_SHIFT = 3;
+const RECORD_BYTES = 64;
+
+export function packFlags(side: number, tif: number, postOnly: number, stp: number, book: number): number {
+  return side | (tif << 1) | (postOnly << 3) | (stp << 4) | (book << 8);
 }
 export const flagSide = (flags: number): number => flags & 1;
 export const flagTif = (flags: number): number => (flags >> 1) & 3;
 export const flagPostOnly = (flags: number): number => (flags >> 3) & 1;
 export const flagStp = (flags: number): number => (flags >> 4) & 3;
+export const flagBook = (flags: number): number => flags >>> 8;
 
 export class OrderStore {
   capacity = 0;
-  /** the records: field F of slot s is at (s << ORDER_SHIFT) + F */
-  data = new Float64Array(0);
+  ints = new Int32Array(0);
+  nums = new Float64Array(0);
+  /** [time, expire] per slot */
+  cold = new Float64Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
@@ -56,20 +64,53 @@ export class OrderStore {
   }
 
   release(slot: number): void {
-    this.data[(slot << ORDER_SHIFT) + OrderField.ID] = 0;
+    this.nums[(slot << ORDER_NUM_SHIFT) + OrderNum.ID] = 0;
     this.live--;
     this.free[this.freeTop++] = slot;
   }
 
-  get(slot: number, field: number): number {
-    return this.data[(slot << ORDER_SHIFT) + field];
+  // Accessors for cold code (queries, snapshots, checksums); the engine indexes the arrays directly.
+  id(s: number): number {
+    return this.nums[(s << ORDER_NUM_SHIFT) + OrderNum.ID];
+  }
+  leaves(s: number): number {
+    return this.nums[(s << ORDER_NUM_SHIFT) + OrderNum.LEAVES];
+  }
+  quantity(s: number): number {
+    return this.nums[(s << ORDER_NUM_SHIFT) + OrderNum.QUANTITY];
+  }
+  account(s: number): number {
+    return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.ACCOUNT];
+  }
+  next(s: number): number {
+    return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.NEXT];
+  }
+  accountNext(s: number): number {
+    return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.ACC_NEXT];
+  }
+  tick(s: number): number {
+    return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.TICK];
+  }
+  flags(s: number): number {
+    return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.FLAGS];
+  }
+  time(s: number): number {
+    return this.cold[s << 1];
+  }
+  expire(s: number): number {
+    return this.cold[(s << 1) + 1];
   }
 
   private resize(cap: number): void {
     const old = this.capacity;
-    const data = new Float64Array(cap * ORDER_STRIDE);
-    data.set(this.data);
-    this.data = data;
+    const buffer = new ArrayBuffer(cap * RECORD_BYTES);
+    const ints = new Int32Array(buffer);
+    ints.set(this.ints);
+    this.ints = ints;
+    this.nums = new Float64Array(buffer);
+    const cold = new Float64Array(cap * 2);
+    cold.set(this.cold);
+    this.cold = cold;
     // Free stack: new slots pushed so the lowest index pops first (recent orders stay close).
     const free = new Int32Array(cap);
     free.set(this.free.subarray(0, this.freeTop));

@@ -1,6 +1,6 @@
 import { BinaryReader, BinaryWriter } from './binary-codec';
 import { MatchingCore } from './engine';
-import { OrderField as F, flagPostOnly, flagStp, flagTif } from './order-store';
+import { flagPostOnly, flagStp, flagTif } from './order-store';
 import type { SymbolSpec } from './types';
 
 const MAGIC = 'MEX-SNAP';
@@ -33,15 +33,15 @@ export function snapshot(core: MatchingCore): Uint8Array {
         w.int(t - prevTick);
         prevTick = t;
         w.uint(b.levelCount(t));
-        for (let s = b.levelHead(t); s !== -1; s = st.get(s, F.NEXT)) {
-          w.uint(st.get(s, F.ID));
-          w.uint(st.get(s, F.ACCOUNT));
-          const flags = st.get(s, F.FLAGS);
+        for (let s = b.levelHead(t); s !== -1; s = st.next(s)) {
+          w.uint(st.id(s));
+          w.uint(st.account(s));
+          const flags = st.flags(s);
           w.uint(flagTif(flags) | (flagPostOnly(flags) << 2) | (flagStp(flags) << 3));
-          w.uint(st.get(s, F.QUANTITY));
-          w.uint(st.get(s, F.LEAVES));
-          w.f64(st.get(s, F.TIME));
-          w.f64(st.get(s, F.EXPIRE));
+          w.uint(st.quantity(s));
+          w.uint(st.leaves(s));
+          w.f64(st.time(s));
+          w.f64(st.expire(s));
         }
       }
     };

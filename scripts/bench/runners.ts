@@ -53,8 +53,13 @@ function timeLoop(n: number, exec: (i: number) => void): { opsPerSec: number; p9
   };
 }
 
+/** Order capacity provisioned for a stream: its peak resting orders with 25 % headroom. */
+export function provisionedCapacity(s: Stream): number {
+  return Math.max(1024, Math.ceil(s.peakLive * 1.25));
+}
+
 export function runOurs(s: Stream): RunResult {
-  const core = new MatchingCore({ symbols: [BENCH_SYMBOL], orderCapacity: s.n });
+  const core = new MatchingCore({ symbols: [BENCH_SYMBOL], orderCapacity: provisionedCapacity(s) });
   const { op, side, price, qty, id, account } = s;
   let events = 0;
   const timing = timeLoop(s.n, (i) => {

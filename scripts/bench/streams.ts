@@ -13,6 +13,8 @@ export const Op = { LIMIT: 0, CANCEL: 1, MARKET: 2 } as const;
 
 export interface Stream {
   n: number;
+  /** most orders resting at once during the stream: what an operator would provision for */
+  peakLive: number;
   op: Uint8Array;
   side: Uint8Array;
   price: Float64Array;
@@ -56,6 +58,7 @@ export function generateStream(kind: StreamKind, n: number, seed: number): Strea
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const s: Stream = {
     n,
+    peakLive: 0,
     op: new Uint8Array(n),
     side: new Uint8Array(n),
     price: new Float64Array(n),
@@ -113,6 +116,7 @@ export function generateStream(kind: StreamKind, n: number, seed: number): Strea
         live[liveCount] = id;
         pos[id] = liveCount++;
         liveAccount[id] = account;
+        if (liveCount > s.peakLive) s.peakLive = liveCount;
       }
     }
     const ev = core.events;
@@ -125,10 +129,26 @@ export function generateStream(kind: StreamKind, n: number, seed: number): Strea
   return s;
 }
 
+/** The first k commands of a stream (views, no copy). */
+export function prefix(s: Stream, k: number): Stream {
+  const n = Math.min(k, s.n);
+  return {
+    n,
+    peakLive: s.peakLive,
+    op: s.op.subarray(0, n),
+    side: s.side.subarray(0, n),
+    price: s.price.subarray(0, n),
+    qty: s.qty.subarray(0, n),
+    id: s.id.subarray(0, n),
+    account: s.account.subarray(0, n),
+  };
+}
+
 export function writeStream(s: Stream): Buffer {
   const parts = [s.op, s.side, s.price, s.qty, s.id, s.account].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   const header = Buffer.alloc(8);
   header.writeUInt32LE(s.n, 0);
+  header.writeUInt32LE(s.peakLive, 4);
   return Buffer.concat([header, ...parts]);
 }
 
@@ -143,6 +163,7 @@ export function readStream(buf: Buffer): Stream {
   };
   return {
     n,
+    peakLive: buf.readUInt32LE(4),
     op: new Uint8Array(take(n)),
     side: new Uint8Array(take(n)),
     price: new Float64Array(take(n * 8)),
