@@ -110,6 +110,11 @@ export class Book {
     this.bandHigh = ref + band;
   }
 
+  /** Tick index of an on-tick price (no division for the common tick size of one unit). */
+  tickOf(price: number): number {
+    return this.tickSize === 1 ? price - this.minPrice : (price - this.minPrice) / this.tickSize;
+  }
+
   priceOf(tick: number): number {
     return this.minPrice + tick * this.tickSize;
   }

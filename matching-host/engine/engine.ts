@@ -118,17 +118,17 @@ export class MatchingCore {
     const isBuy = side === Side.BUY;
     let limitTick: number;
     if (type === OrderType.LIMIT) {
-      limitTick = (price - b.minPrice) / b.tickSize;
+      limitTick = b.tickOf(price);
       if (postOnly !== 0 && (isBuy ? limitTick >= b.bestAsk : limitTick <= b.bestBid))
         return this.reject(book, orderId, account, side, price, quantity, Reason.POST_ONLY_WOULD_TAKE);
     } else {
       limitTick = this.protectionTick(b, side);
       price = 0;
     }
-    this.emit(EventType.ACCEPTED, b, orderId, account, side, price, quantity, quantity, 0, 0, 0, Reason.NONE);
+    this.emit(EventType.ACCEPTED, b, orderId, account, side, price, quantity, quantity, Reason.NONE);
 
     if (tif === TimeInForce.FOK && !this.fillable(b, side, limitTick, quantity, account, stp)) {
-      this.emit(EventType.CANCELED, b, orderId, account, side, price, quantity, 0, 0, 0, 0, Reason.FOK_UNFILLABLE);
+      this.emit(EventType.CANCELED, b, orderId, account, side, price, quantity, 0, Reason.FOK_UNFILLABLE);
       return;
     }
     // Only look at the book when the order crosses it.
@@ -138,7 +138,7 @@ export class MatchingCore {
         : ((this.takerKilled = false), quantity);
     if (leaves === 0) return;
     if (this.takerKilled) {
-      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
+      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, Reason.SELF_TRADE);
     } else if (type === OrderType.LIMIT && (tif === TimeInForce.GTC || tif === TimeInForce.GTD)) {
       const st = this.store;
       const slot = st.alloc();
@@ -158,7 +158,7 @@ export class MatchingCore {
           : (isBuy ? b.bestAsk < b.ticks : b.bestBid >= 0)
             ? Reason.MARKET_PROTECTION
             : Reason.MARKET_NO_LIQUIDITY;
-      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, why);
+      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, why);
     }
   }
 
@@ -195,7 +195,7 @@ export class MatchingCore {
     if (reason === Reason.NONE && quantity <= filled) reason = Reason.QUANTITY_BELOW_FILLED;
     if (reason !== Reason.NONE) return this.reject(b.index, orderId, account, side, price, quantity, reason);
 
-    const newTick = (price - b.minPrice) / b.tickSize;
+    const newTick = b.tickOf(price);
     const oldTick = st.ints[oi + TICK];
     const newLeaves = quantity - filled;
     if (newTick === oldTick && quantity <= st.nums[on + QUANTITY]) {
@@ -203,7 +203,7 @@ export class MatchingCore {
       b.nums(oldTick)[((oldTick & PAGE_MASK) << LNS) + QTY] -= st.nums[on + LEAVES] - newLeaves;
       st.nums[on + LEAVES] = newLeaves;
       st.nums[on + QUANTITY] = quantity;
-      this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_KEPT);
+      this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, Reason.PRIORITY_KEPT);
       this.emitDelta(b, side, oldTick);
       return;
     }
@@ -213,7 +213,7 @@ export class MatchingCore {
       return this.reject(b.index, orderId, account, side, price, quantity, Reason.POST_ONLY_WOULD_TAKE);
 
     // Take the order off its level, keeping its slot and id, then re-enter it as an incoming order.
-    this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, 0, 0, 0, Reason.PRIORITY_LOST);
+    this.emit(EventType.REPLACED, b, orderId, account, side, price, quantity, newLeaves, Reason.PRIORITY_LOST);
     this.unlinkLevel(b, slot);
     this.emitDelta(b, side, oldTick);
     st.nums[on + QUANTITY] = quantity;
@@ -224,7 +224,7 @@ export class MatchingCore {
       st.nums[on + LEAVES] = 0;
       this.forget(slot);
     } else if (this.takerKilled) {
-      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, 0, 0, 0, Reason.SELF_TRADE);
+      this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, Reason.SELF_TRADE);
       this.forget(slot);
     } else {
       st.cold[slot << 1] = this.lastTime;
@@ -257,8 +257,8 @@ export class MatchingCore {
       this.deadman.push(deadline, account, ai);
       if (deadline < this.nextTimer) this.nextTimer = deadline;
     }
-    this.events.push(
-      EventType.STATUS, -1, 0, 0, account, 0, 0, deadline, 0, 0, 0, 0,
+    this.events.pushOrder(
+      EventType.STATUS, -1, 0, 0, account, 0, 0, deadline, 0,
       deadline === 0 ? Reason.DEAD_MAN_DISARMED : Reason.DEAD_MAN_ARMED,
     );
   }
@@ -274,7 +274,7 @@ export class MatchingCore {
     const b = this.books[book];
     if (b === undefined) return this.reject(-1, 0, 0, 0, 0, 0, Reason.UNKNOWN_SYMBOL);
     b.halted = halted;
-    this.emit(EventType.STATUS, b, 0, 0, 0, 0, 0, 0, 0, 0, 0, halted ? Reason.HALTED : Reason.RESUMED);
+    this.emit(EventType.STATUS, b, 0, 0, 0, 0, 0, 0, halted ? Reason.HALTED : Reason.RESUMED);
   }
 
   // ---------------------------------------------------------------- matching
@@ -316,8 +316,8 @@ export class MatchingCore {
           if (stp !== Stp.CANCEL_NEWEST) {
             levelQty -= makerLeaves;
             levelCount--;
-            ev.push(EventType.CANCELED, bi, ++b.sequence, nums[on + ID], takerAccount, makerSide, price,
-              makerLeaves, 0, 0, 0, 0, Reason.SELF_TRADE);
+            ev.pushOrder(EventType.CANCELED, bi, ++b.sequence, nums[on + ID], takerAccount, makerSide, price,
+              makerLeaves, 0, Reason.SELF_TRADE);
             nums[on + LEAVES] = 0;
             this.forget(s);
           }
@@ -335,8 +335,8 @@ export class MatchingCore {
         nums[on + LEAVES] = left;
         levelQty -= fill;
         traded = true;
-        ev.push(EventType.TRADE, bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
-          nums[on + ID], ints[oi + ACCOUNT], left, Reason.NONE);
+        ev.pushTrade(bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
+          nums[on + ID], ints[oi + ACCOUNT], left);
         if (left === 0) {
           levelCount--;
           this.forget(s);
@@ -350,7 +350,7 @@ export class MatchingCore {
       pi[li + COUNT] = levelCount;
       if (traded) b.lastPrice = price;
       if (levelCount !== startCount || traded)
-        ev.push(EventType.BOOK_DELTA, bi, ++b.sequence, 0, 0, makerSide, price, levelQty, levelCount, 0, 0, 0, Reason.NONE);
+        ev.pushDelta(bi, ++b.sequence, makerSide, price, levelQty, levelCount);
       if (levelCount === 0) {
         b.bitmap.clear(tick);
         if (isBuy) b.bestAsk = b.nextAskAbove(tick);
@@ -452,8 +452,7 @@ export class MatchingCore {
     const count = pi[li + COUNT] + 1;
     pn[ln] = qty;
     pi[li + COUNT] = count;
-    this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize, qty, count,
-      0, 0, 0, Reason.NONE);
+    this.events.pushDelta(b.index, ++b.sequence, side, b.minPrice + tick * b.tickSize, qty, count);
   }
 
   /** Unlink a slot from anywhere in its level, keeping it indexed. */
@@ -507,7 +506,7 @@ export class MatchingCore {
     const side = flags & 1;
     this.unlinkLevel(b, slot);
     this.emit(type, b, st.nums[on + ID], st.ints[oi + ACCOUNT], side, b.minPrice + tick * b.tickSize, st.nums[on + LEAVES],
-      0, 0, 0, 0, reason);
+      0, reason);
     this.emitDelta(b, side, tick);
     st.nums[on + LEAVES] = 0;
     this.forget(slot);
@@ -551,7 +550,7 @@ export class MatchingCore {
     const ev = this.events;
     if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq)) {
       ev.reset(this.lastTime);
-      ev.push(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
+      ev.pushOrder(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
       return false;
     }
     this.lastSeq = seq;
@@ -647,7 +646,7 @@ export class MatchingCore {
 
   private reject(book: number, orderId: number, account: number, side: number, price: number, qty: number, reason: number): void {
     const b = this.books[book];
-    this.events.push(EventType.REJECTED, b ? book : -1, b ? ++b.sequence : 0, orderId, account, side, price, qty, 0, 0, 0, 0, reason);
+    this.events.pushOrder(EventType.REJECTED, b ? book : -1, b ? ++b.sequence : 0, orderId, account, side, price, qty, 0, reason);
   }
 
   private emit(
@@ -659,19 +658,16 @@ export class MatchingCore {
     price: number,
     qty: number,
     leaves: number,
-    makerId: number,
-    makerAccount: number,
-    makerLeaves: number,
     reason: number,
   ): void {
-    this.events.push(type, b.index, ++b.sequence, orderId, account, side, price, qty, leaves, makerId, makerAccount, makerLeaves, reason);
+    this.events.pushOrder(type, b.index, ++b.sequence, orderId, account, side, price, qty, leaves, reason);
   }
 
   private emitDelta(b: Book, side: number, tick: number): void {
     const pi = b.page(tick);
     const off = tick & PAGE_MASK;
-    this.events.push(EventType.BOOK_DELTA, b.index, ++b.sequence, 0, 0, side, b.minPrice + tick * b.tickSize,
-      b.nums(tick)[(off << LNS) + QTY], pi[(off << LIS) + COUNT], 0, 0, 0, Reason.NONE);
+    this.events.pushDelta(b.index, ++b.sequence, side, b.minPrice + tick * b.tickSize,
+      b.nums(tick)[(off << LNS) + QTY], pi[(off << LIS) + COUNT]);
   }
 
   // ---------------------------------------------------------------- restore support

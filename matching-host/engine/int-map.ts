@@ -19,6 +19,8 @@ export class IntMap {
     let cap = 16;
     while (cap < expectedEntries * 2) cap *= 2;
     this.table = new Float64Array(cap * 2);
+    // Touch every page now rather than fault them in one by one under load.
+    this.table.fill(0);
     this.mask = cap - 1;
   }
 

@@ -105,6 +105,8 @@ export class OrderStore {
     const old = this.capacity;
     const buffer = new ArrayBuffer(cap * RECORD_BYTES);
     const ints = new Int32Array(buffer);
+    // Touch every page now: first-touch page faults would otherwise land on live orders.
+    ints.fill(0);
     ints.set(this.ints);
     this.ints = ints;
     this.nums = new Float64Array(buffer);

@@ -121,7 +121,7 @@ export function generateStream(kind: StreamKind, n: number, seed: number): Strea
     }
     const ev = core.events;
     for (let e = 0; e < ev.length; e++) {
-      const t = ev.field(e, EventField.TYPE);
+      const t = ev.type(e);
       if (t === EventType.TRADE && ev.field(e, EventField.MAKER_LEAVES) === 0) drop(ev.field(e, EventField.MAKER_ORDER_ID));
       else if (t === EventType.CANCELED || t === EventType.EXPIRED) drop(ev.field(e, EventField.ORDER_ID));
     }
