@@ -18,6 +18,15 @@ export class BinaryWriter {
   uint(n: number): void {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`uint out of range: ${n}`);
     this.ensure(8);
+    if (n < 0x80000000) {
+      // int32 fast path: shifts instead of float division
+      while (n >= 0x80) {
+        this.buf[this.pos++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.buf[this.pos++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.buf[this.pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
@@ -69,8 +78,16 @@ export class BinaryReader {
   }
 
   uint(): number {
+    const buf = this.buf;
+    // fast path for values below 2^28 (up to four bytes)
     let n = 0;
-    let mul = 1;
+    for (let shift = 0; shift < 28; shift += 7) {
+      this.need(1);
+      const b = buf[this.pos++];
+      n |= (b & 0x7f) << shift;
+      if (b < 0x80) return n;
+    }
+    let mul = 2 ** 28;
     for (;;) {
       this.need(1);
       const b = this.buf[this.pos++];

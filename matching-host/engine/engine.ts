@@ -15,7 +15,7 @@ const Side = T.Side;
 const Stp = T.Stp;
 const TimeInForce = T.TimeInForce;
 const { NEXT, PREV, ACCOUNT, TICK, FLAGS, ACC_NEXT, ACC_PREV, ACC_IDX } = OrderInt;
-const { LEAVES, ID, QUANTITY } = OrderNum;
+const { LEAVES, ID, QUANTITY, ENTRY } = OrderNum;
 const IS = ORDER_INT_SHIFT;
 const NS = ORDER_NUM_SHIFT;
 const { HEAD, TAIL, COUNT } = LevelInt;
@@ -437,6 +437,7 @@ export class MatchingCore {
     const side = ints[oi + FLAGS] & 1;
     ints[oi + TICK] = tick;
     this.store.nums[(slot << NS) + LEAVES] = leaves;
+    this.store.nums[(slot << NS) + ENTRY] = this.lastSeq;
     ints[oi + NEXT] = -1;
     const tail = pi[li + TAIL];
     ints[oi + PREV] = tail;
@@ -675,7 +676,7 @@ export class MatchingCore {
   /** Re-insert a resting order from a snapshot without emitting events. */
   restoreOrder(
     book: number, orderId: number, account: number, side: number, tif: number, postOnly: number, stp: number,
-    tick: number, quantity: number, leaves: number, time: number, expire: number,
+    tick: number, quantity: number, leaves: number, time: number, expire: number, entry: number,
   ): void {
     const b = this.books[book];
     const st = this.store;
@@ -689,6 +690,7 @@ export class MatchingCore {
     const mark = this.events.length;
     const sequence = b.sequence;
     this.rest(b, slot, tick, leaves);
+    st.nums[(slot << NS) + ENTRY] = entry;
     this.events.length = mark;
     b.sequence = sequence;
   }

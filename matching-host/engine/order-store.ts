@@ -28,6 +28,8 @@ export const OrderNum = {
   LEAVES: 4,
   ID: 5,
   QUANTITY: 6,
+  /** sequence number of the command that put the order at its place in the queue */
+  ENTRY: 7,
 } as const;
 
 export const ORDER_INT_SHIFT = 4;
@@ -52,6 +54,8 @@ export class OrderStore {
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
+  /** one past the highest slot ever handed out: live slots all lie below it */
+  highWater = 0;
 
   constructor(capacity = 1 << 16) {
     this.resize(Math.max(16, capacity));
@@ -60,7 +64,9 @@ export class OrderStore {
   alloc(): number {
     if (this.freeTop === 0) this.resize(this.capacity * 2);
     this.live++;
-    return this.free[--this.freeTop];
+    const slot = this.free[--this.freeTop];
+    if (slot >= this.highWater) this.highWater = slot + 1;
+    return slot;
   }
 
   release(slot: number): void {
@@ -90,6 +96,9 @@ export class OrderStore {
   }
   tick(s: number): number {
     return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.TICK];
+  }
+  entry(s: number): number {
+    return this.nums[(s << ORDER_NUM_SHIFT) + OrderNum.ENTRY];
   }
   flags(s: number): number {
     return this.ints[(s << ORDER_INT_SHIFT) + OrderInt.FLAGS];

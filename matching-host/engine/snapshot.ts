@@ -1,15 +1,37 @@
 import { BinaryReader, BinaryWriter } from './binary-codec';
+import type { Book } from './book';
 import { MatchingCore } from './engine';
 import { flagPostOnly, flagStp, flagTif } from './order-store';
 import type { SymbolSpec } from './types';
 
 const MAGIC = 'MEX-SNAP';
-const VERSION = 1;
+const VERSION = 2;
+
+/** Slots of a book's resting orders in priority order: bids best first, then asks best first. */
+function slotsInPriority(core: MatchingCore, b: Book): { bids: Int32Array; asks: Int32Array; bidLevels: number; askLevels: number } {
+  const st = core.store;
+  const collect = (first: number, isBid: boolean): { slots: Int32Array; levels: number } => {
+    const out: number[] = [];
+    let levels = 0;
+    for (let t = first; isBid ? t >= 0 : t < b.ticks; t = isBid ? b.nextBidBelow(t) : b.nextAskAbove(t)) {
+      levels++;
+      for (let s = b.levelHead(t); s !== -1; s = st.next(s)) out.push(s);
+    }
+    return { slots: Int32Array.from(out), levels };
+  };
+  const bids = collect(b.bestBid, true);
+  const asks = collect(b.bestAsk, false);
+  return { bids: bids.slots, asks: asks.slots, bidLevels: bids.levels, askLevels: asks.levels };
+}
 
 /**
- * Serialize the engine: symbol specs and state, every resting order in priority order (so restore
- * rebuilds identical queues), armed dead-man switches, and the last sequence/time.
- * Prices are delta-coded tick indices and amounts are varints, so a resting order takes ~20 bytes.
+ * Serialize the engine: symbol specs, each book's state and resting orders in priority order
+ * (so restore rebuilds identical queues), armed dead-man switches, and the last sequence/time.
+ * Prices are delta-coded ticks and amounts varints: a resting order takes ~25 bytes.
+ *
+ * Layout: magic, version, lastSeq, lastTime, total orders, specs…, then per book: sequence,
+ * lastPrice, halted, and per side: order count, then per order: tick delta, id, account, flags,
+ * quantity, leaves, time, expire, entry sequence; then dead-man deadlines.
  */
 export function snapshot(core: MatchingCore): Uint8Array {
   const w = new BinaryWriter();
@@ -18,35 +40,33 @@ export function snapshot(core: MatchingCore): Uint8Array {
   w.uint(VERSION);
   w.uint(core.lastSeq);
   w.f64(core.lastTime);
+  w.uint(st.live);
   w.uint(core.books.length);
+  for (const b of core.books) w.string(JSON.stringify(b.spec));
   for (const b of core.books) {
-    w.string(JSON.stringify(b.spec));
     w.uint(b.sequence);
     w.uint(b.lastPrice);
     w.uint(b.halted ? 1 : 0);
-    const writeSide = (first: number, step: (t: number) => number, valid: (t: number) => boolean): void => {
-      let levels = 0;
-      for (let t = first; valid(t); t = step(t)) levels++;
-      w.uint(levels);
+    const { bids, asks } = slotsInPriority(core, b);
+    for (const slots of [bids, asks]) {
+      w.uint(slots.length);
       let prevTick = 0;
-      for (let t = first; valid(t); t = step(t)) {
-        w.int(t - prevTick);
-        prevTick = t;
-        w.uint(b.levelCount(t));
-        for (let s = b.levelHead(t); s !== -1; s = st.next(s)) {
-          w.uint(st.id(s));
-          w.uint(st.account(s));
-          const flags = st.flags(s);
-          w.uint(flagTif(flags) | (flagPostOnly(flags) << 2) | (flagStp(flags) << 3));
-          w.uint(st.quantity(s));
-          w.uint(st.leaves(s));
-          w.f64(st.time(s));
-          w.f64(st.expire(s));
-        }
+      for (let k = 0; k < slots.length; k++) {
+        const s = slots[k];
+        const tick = st.tick(s);
+        w.int(tick - prevTick);
+        prevTick = tick;
+        const flags = st.flags(s);
+        w.uint(st.id(s));
+        w.uint(st.account(s));
+        w.uint(flagTif(flags) | (flagPostOnly(flags) << 2) | (flagStp(flags) << 3));
+        w.uint(st.quantity(s));
+        w.uint(st.leaves(s));
+        w.f64(st.time(s));
+        w.f64(st.expire(s));
+        w.uint(st.entry(s));
       }
-    };
-    writeSide(b.bestBid, (t) => b.nextBidBelow(t), (t) => t >= 0);
-    writeSide(b.bestAsk, (t) => b.nextAskAbove(t), (t) => t < b.ticks);
+    }
   }
   const armed: number[] = [];
   for (let ai = 0; ai < core.accountCount; ai++) if (core.accountDeadline[ai] !== 0) armed.push(ai);
@@ -66,49 +86,37 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
   if (version !== VERSION) throw new Error(`unsupported snapshot version ${version}`);
   const lastSeq = r.uint();
   const lastTime = r.f64();
+  const total = r.uint();
   const nBooks = r.uint();
-  type OrderRec = [number, number, number, number, number, number, number, number, number];
   const specs: SymbolSpec[] = [];
-  const state: { sequence: number; lastPrice: number; halted: boolean; sides: [number, OrderRec[]][][] }[] = [];
-  let total = 0;
+  for (let i = 0; i < nBooks; i++) specs.push(JSON.parse(r.string()) as SymbolSpec);
+  const core = new MatchingCore({ symbols: specs, orderCapacity: Math.max(options.orderCapacity ?? 0, total + 1024) });
   for (let i = 0; i < nBooks; i++) {
-    specs.push(JSON.parse(r.string()) as SymbolSpec);
     const sequence = r.uint();
     const lastPrice = r.uint();
     const halted = r.uint() === 1;
-    const sides: [number, OrderRec[]][][] = [];
     for (let side = 0; side < 2; side++) {
-      const levels: [number, OrderRec[]][] = [];
       const n = r.uint();
       let tick = 0;
-      for (let l = 0; l < n; l++) {
+      for (let k = 0; k < n; k++) {
         tick += r.int();
-        const count = r.uint();
-        const orders: OrderRec[] = [];
-        for (let k = 0; k < count; k++) {
-          const id = r.uint();
-          const account = r.uint();
-          const flags = r.uint();
-          orders.push([id, account, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, r.uint(), r.uint(), r.f64(), r.f64()]);
-        }
-        total += count;
-        levels.push([tick, orders]);
+        const id = r.uint();
+        const account = r.uint();
+        const flags = r.uint();
+        const quantity = r.uint();
+        const leaves = r.uint();
+        const time = r.f64();
+        const expire = r.f64();
+        const entry = r.uint();
+        if (tick < 0 || tick >= core.books[i].ticks || id < 1 || leaves < 1 || leaves > quantity)
+          throw new Error('snapshot holds an invalid order');
+        core.restoreOrder(i, id, account, side, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, tick, quantity, leaves, time, expire, entry);
       }
-      sides.push(levels);
     }
-    state.push({ sequence, lastPrice, halted, sides });
-  }
-  const core = new MatchingCore({ symbols: specs, orderCapacity: Math.max(options.orderCapacity ?? 0, total + 1024) });
-  for (let i = 0; i < nBooks; i++) {
-    const s = state[i];
-    for (let side = 0; side < 2; side++)
-      for (const [tick, orders] of s.sides[side])
-        for (const [id, account, tif, postOnly, stp, quantity, leaves, time, expire] of orders)
-          core.restoreOrder(i, id, account, side, tif, postOnly, stp, tick, quantity, leaves, time, expire);
     const b = core.books[i];
-    b.sequence = s.sequence;
-    b.lastPrice = s.lastPrice;
-    b.halted = s.halted;
+    b.sequence = sequence;
+    b.lastPrice = lastPrice;
+    b.halted = halted;
   }
   const armed = r.uint();
   for (let k = 0; k < armed; k++) core.restoreDeadline(r.uint(), r.f64());
