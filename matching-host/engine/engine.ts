@@ -524,9 +524,12 @@ export class MatchingCore {
   }
 
   private accountOf(account: number): number {
-    let ai = this.accountIndex.get(account);
-    if (ai >= 0) return ai;
-    ai = this.accountCount++;
+    const ai = this.accountIndex.get(account);
+    return ai >= 0 ? ai : this.addAccount(account);
+  }
+
+  private addAccount(account: number): number {
+    const ai = this.accountCount++;
     if (ai === this.accountIds.length) {
       const cap = ai * 2;
       const ids = new Float64Array(cap);
@@ -548,18 +551,19 @@ export class MatchingCore {
 
   /** Start a command: check sequencing, set the clock, fire due timers. */
   private begin(seq: number, time: number): boolean {
-    const ev = this.events;
-    if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq)) {
-      ev.reset(this.lastTime);
-      ev.pushOrder(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
-      return false;
-    }
+    if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq)) return this.rejectSequence();
     this.lastSeq = seq;
     // time never runs backwards inside the engine, whatever the host stamps
     if (time > this.lastTime) this.lastTime = time;
-    ev.reset(this.lastTime);
+    this.events.reset(this.lastTime);
     if (this.lastTime >= this.nextTimer) this.runTimers(this.lastTime);
     return true;
+  }
+
+  private rejectSequence(): false {
+    this.events.reset(this.lastTime);
+    this.events.pushOrder(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
+    return false;
   }
 
   private runTimers(now: number): void {
