@@ -1,6 +1,6 @@
 /** Minimal growable binary writer/reader with LEB128 varints, used by snapshots. */
 export class BinaryWriter {
-  private buf = new Uint8Array(1 << 16);
+  private buf = new Uint8Array(1 << 12);
   private view = new DataView(this.buf.buffer);
   private pos = 0;
 

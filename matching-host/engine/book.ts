@@ -34,8 +34,8 @@ function newPage(): ArrayBuffer {
  */
 export class Book {
   readonly ticks: number;
-  private readonly pageInts: (Int32Array | undefined)[] = [];
-  private readonly pageNums: (Float64Array | undefined)[] = [];
+  private readonly pageInts: (Int32Array | undefined)[];
+  private readonly pageNums: (Float64Array | undefined)[];
   readonly bitmap: PriceBitmap;
   /** best bid tick index, -1 when no bids */
   bestBid = -1;
@@ -63,10 +63,9 @@ export class Book {
     readonly spec: SymbolSpec,
   ) {
     this.ticks = (spec.maxPrice - spec.minPrice) / spec.tickSize + 1;
-    for (let p = 0; p < Math.ceil(this.ticks / PAGE_SIZE); p++) {
-      this.pageInts.push(undefined);
-      this.pageNums.push(undefined);
-    }
+    const pages = Math.ceil(this.ticks / PAGE_SIZE);
+    this.pageInts = new Array<Int32Array | undefined>(pages).fill(undefined);
+    this.pageNums = new Array<Float64Array | undefined>(pages).fill(undefined);
     this.bitmap = new PriceBitmap(this.ticks);
     this.bestAsk = this.ticks;
     this.minPrice = spec.minPrice;

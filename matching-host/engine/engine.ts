@@ -74,7 +74,7 @@ export class MatchingCore {
   lastTime = 0;
 
   constructor(options: EngineOptions) {
-    const cap = options.orderCapacity ?? 1 << 16;
+    const cap = options.orderCapacity ?? 1024;
     this.store = new OrderStore(cap);
     this.orderIndex = new IntMap(cap);
     this.books = options.symbols.map((spec, i) => {

@@ -57,7 +57,7 @@ export class OrderStore {
   /** one past the highest slot ever handed out: live slots all lie below it */
   highWater = 0;
 
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1024) {
     this.resize(Math.max(16, capacity));
   }
 
