@@ -235,6 +235,8 @@ export class MatchingCore {
   /** Cancel every resting order of an account, in one symbol or (book = -1) all. */
   cancelAll(seq: number, time: number, account: number, book: number): void {
     if (!this.begin(seq, time)) return;
+    if (!(account >= 1 && account <= MAX_ACCOUNT && Math.floor(account) === account))
+      return this.reject(-1, 0, account, 0, 0, 0, Reason.INVALID_ACCOUNT);
     if (book !== -1 && this.books[book] === undefined)
       return this.reject(-1, 0, account, 0, 0, 0, Reason.UNKNOWN_SYMBOL);
     const ai = this.accountIndex.get(account);

@@ -70,7 +70,8 @@ export class EventBuffer {
   ): void {
     const o = this.next();
     const d = this.data;
-    d[o] = type | (side << 4) | (reason << 5) | ((book + 1) << 12);
+    // side is masked: a rejection may echo an invalid side code, which must not spill into reason
+    d[o] = type | ((side & 1) << 4) | (reason << 5) | ((book + 1) << 12);
     d[o + 1] = sequence;
     d[o + 2] = orderId;
     d[o + 3] = account;

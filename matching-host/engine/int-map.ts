@@ -38,8 +38,9 @@ export class IntMap {
     return ((key >>> 0) ^ Math.imul((key / 4294967296) >>> 0, 0x9e3779b1)) & this.mask;
   }
 
-  /** Value for key, or -1. Key must be ≥ 1. */
+  /** Value for key, or -1 (always -1 for keys below 1, which cannot be stored). */
   get(key: number): number {
+    if (!(key >= 1)) return -1;
     const t = this.table;
     const mask = this.mask;
     let i = this.home(key);
@@ -55,8 +56,9 @@ export class IntMap {
     return this.get(key) !== -1;
   }
 
-  /** Insert or overwrite. */
+  /** Insert or overwrite. Key must be a safe integer ≥ 1. */
   set(key: number, value: number): void {
+    if (!(key >= 1 && key <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`IntMap key out of range: ${key}`);
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const t = this.table;
     const mask = this.mask;
@@ -91,6 +93,7 @@ export class IntMap {
 
   /** Remove key; returns its value or -1. */
   delete(key: number): number {
+    if (!(key >= 1)) return -1;
     const t = this.table;
     const mask = this.mask;
     let i = this.home(key);

@@ -134,7 +134,7 @@ export function prefix(s: Stream, k: number): Stream {
   const n = Math.min(k, s.n);
   return {
     n,
-    peakLive: s.peakLive,
+    peakLive: Math.min(s.peakLive, n),
     op: s.op.subarray(0, n),
     side: s.side.subarray(0, n),
     price: s.price.subarray(0, n),
