@@ -274,8 +274,11 @@ class InvariantChecker {
 
     if (cmd.type === 'place' && events.some((e) => e.type === 'accepted')) {
       const tif = cmd.timeInForce ?? (cmd.orderType === 'market' ? 'IOC' : 'GTC');
-      const fills = events.filter((e) => e.type === 'trade' && e.orderId === cmd.orderId).reduce((s, e) => s + e.quantity, 0);
-      const cancels = events.filter((e) => e.type === 'canceled' && e.orderId === cmd.orderId);
+      // Timers fire before the command itself, possibly for an earlier order that reused this id:
+      // only events from this order's acceptance on belong to it.
+      const own = events.slice(events.findIndex((e) => e.type === 'accepted' && e.orderId === cmd.orderId));
+      const fills = own.filter((e) => e.type === 'trade' && e.orderId === cmd.orderId).reduce((s, e) => s + e.quantity, 0);
+      const cancels = own.filter((e) => e.type === 'canceled' && e.orderId === cmd.orderId);
       if (tif === 'FOK') {
         // all or nothing
         const all = fills === cmd.quantity && cancels.length === 0;
