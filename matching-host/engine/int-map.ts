@@ -38,18 +38,24 @@ export class IntMap {
     return ((key >>> 0) ^ Math.imul((key / 4294967296) >>> 0, 0x9e3779b1)) & this.mask;
   }
 
-  /** Value for key, or -1 (always -1 for keys below 1, which cannot be stored). */
-  get(key: number): number {
+  /** Table index holding key, or -1 (always -1 for keys below 1, which cannot be stored). */
+  private find(key: number): number {
     if (!(key >= 1)) return -1;
     const t = this.table;
     const mask = this.mask;
     let i = this.home(key);
     for (let dist = 0; ; dist++) {
       const k = t[i << 1];
-      if (k === key) return t[(i << 1) + 1];
+      if (k === key) return i;
       if (k === 0 || ((i - this.home(k)) & mask) < dist) return -1;
       i = (i + 1) & mask;
     }
+  }
+
+  /** Value for key, or -1. */
+  get(key: number): number {
+    const i = this.find(key);
+    return i < 0 ? -1 : this.table[(i << 1) + 1];
   }
 
   has(key: number): boolean {
@@ -93,16 +99,10 @@ export class IntMap {
 
   /** Remove key; returns its value or -1. */
   delete(key: number): number {
-    if (!(key >= 1)) return -1;
+    let i = this.find(key);
+    if (i < 0) return -1;
     const t = this.table;
     const mask = this.mask;
-    let i = this.home(key);
-    for (let dist = 0; ; dist++) {
-      const k = t[i << 1];
-      if (k === key) break;
-      if (k === 0 || ((i - this.home(k)) & mask) < dist) return -1;
-      i = (i + 1) & mask;
-    }
     const removed = t[(i << 1) + 1];
     // Backward shift until an empty slot or an entry already at its home.
     for (;;) {
