@@ -53,6 +53,8 @@ export class Book {
   readonly minQty: number;
   readonly maxQty: number;
   readonly bandBps: number;
+  /** band reference before the first trade, 0 when none is configured */
+  readonly referencePrice: number;
   /** price band [bandLow, bandHigh] around bandRef, recomputed only when the reference moves */
   bandRef = 0;
   bandLow = 0;
@@ -75,6 +77,7 @@ export class Book {
     this.minQty = spec.minQty;
     this.maxQty = spec.maxQty;
     this.bandBps = spec.bandBps;
+    this.referencePrice = spec.referencePrice ?? 0;
   }
 
   /** Int32 view of the page holding `tick` (allocating it); the level is at `(tick & PAGE_MASK) << LEVEL_INT_SHIFT`. */
@@ -97,7 +100,7 @@ export class Book {
 
   /** Band reference: the last trade, else the configured reference price, else 0 (no band yet). */
   bandReference(): number {
-    return this.lastPrice || this.spec.referencePrice || 0;
+    return this.lastPrice || this.referencePrice;
   }
 
   /** Bring bandLow/bandHigh up to date for reference `ref` (> 0). */

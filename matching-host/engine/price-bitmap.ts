@@ -9,6 +9,8 @@
  */
 export class PriceBitmap {
   private readonly layers: Int32Array[] = [];
+  /** layers[0], kept in its own field: most operations end in the first word they touch */
+  private readonly base: Int32Array;
 
   constructor(readonly size: number) {
     let n = size;
@@ -17,11 +19,17 @@ export class PriceBitmap {
       this.layers.push(new Int32Array(words));
       n = words;
     } while (n > 1);
+    this.base = this.layers[0];
   }
 
   set(i: number): void {
+    const w0 = i >>> 5;
+    const was0 = this.base[w0];
+    this.base[w0] = was0 | (1 << (i & 31));
+    if (was0 !== 0) return;
     const layers = this.layers;
-    for (let l = 0; l < layers.length; l++) {
+    i = w0;
+    for (let l = 1; l < layers.length; l++) {
       const w = i >>> 5;
       const a = layers[l];
       const was = a[w];
@@ -32,8 +40,13 @@ export class PriceBitmap {
   }
 
   clear(i: number): void {
+    const w0 = i >>> 5;
+    const now0 = this.base[w0] & ~(1 << (i & 31));
+    this.base[w0] = now0;
+    if (now0 !== 0) return;
     const layers = this.layers;
-    for (let l = 0; l < layers.length; l++) {
+    i = w0;
+    for (let l = 1; l < layers.length; l++) {
       const w = i >>> 5;
       const a = layers[l];
       const now = a[w] & ~(1 << (i & 31));
@@ -51,6 +64,13 @@ export class PriceBitmap {
   next(i: number): number {
     if (i < 0) i = 0;
     if (i >= this.size) return -1;
+    const bits0 = this.base[i >>> 5] & (-1 << (i & 31));
+    if (bits0 !== 0) return (i & ~31) + (31 - Math.clz32(bits0 & -bits0));
+    return this.nextFrom(i);
+  }
+
+  /** next() past the first word: climb until a layer has a later set bit, then descend. */
+  private nextFrom(i: number): number {
     const layers = this.layers;
     const top = layers.length;
     let l = 0;
@@ -82,6 +102,13 @@ export class PriceBitmap {
   prev(i: number): number {
     if (i < 0) return -1;
     if (i >= this.size) i = this.size - 1;
+    const bits0 = this.base[i >>> 5] & (-1 >>> (31 - (i & 31)));
+    if (bits0 !== 0) return (i & ~31) + (31 - Math.clz32(bits0));
+    return this.prevFrom(i);
+  }
+
+  /** prev() past the first word. */
+  private prevFrom(i: number): number {
     const layers = this.layers;
     const top = layers.length;
     let l = 0;
