@@ -3,22 +3,10 @@
  * An engine that grew must behave exactly like one provisioned up front.
  */
 import { MatchingEngine } from './matching-engine';
-import type { Command, SymbolSpec } from './types';
+import { testSpec } from './test-specs';
+import type { Command } from './types';
 
-const SPEC: SymbolSpec = {
-  symbol: 'BTC-USD',
-  base: 'BTC',
-  quote: 'USD',
-  priceDecimals: 2,
-  qtyDecimals: 3,
-  tickSize: 1,
-  lotSize: 1,
-  minPrice: 1,
-  maxPrice: 1_000_000,
-  minQty: 1,
-  maxQty: 1_000_000,
-  bandBps: 0,
-};
+const SPEC = testSpec('BTC-USD');
 
 /** 3 000 resting orders over 300 ask levels and 300 bid levels, then a sweep through 2 000 asks. */
 function stream(): Command[] {

@@ -3,6 +3,7 @@
  * Every scenario spells out the exact event stream a command must produce.
  */
 import { MatchingEngine } from './matching-engine';
+import { testSpec } from './test-specs';
 import type { Command, EngineEvent, PlaceOrderCommand, ReasonName, SideName, SymbolSpec } from './types';
 
 // ------------------------------------------------------------------ fixtures & helpers
@@ -10,23 +11,7 @@ import type { Command, EngineEvent, PlaceOrderCommand, ReasonName, SideName, Sym
 const SYM = 'BTC-USD';
 const SYM2 = 'ETH-USD';
 
-function spec(symbol: string, over: Partial<SymbolSpec> = {}): SymbolSpec {
-  return {
-    symbol,
-    base: symbol.split('-')[0],
-    quote: 'USD',
-    priceDecimals: 2,
-    qtyDecimals: 3,
-    tickSize: 1,
-    lotSize: 1,
-    minPrice: 1,
-    maxPrice: 1_000_000,
-    minQty: 1,
-    maxQty: 1_000_000,
-    bandBps: 0,
-    ...over,
-  };
-}
+const spec = testSpec;
 
 type DistOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Cmd = DistOmit<Command, 'seq' | 'time'>;

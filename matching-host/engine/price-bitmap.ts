@@ -66,16 +66,23 @@ export class PriceBitmap {
     if (i >= this.size) return -1;
     const bits0 = this.base[i >>> 5] & (-1 << (i & 31));
     if (bits0 !== 0) return (i & ~31) + (31 - Math.clz32(bits0 & -bits0));
-    return this.nextFrom(i);
+    return this.nextFrom(1, (i >>> 5) + 1);
   }
 
-  /** next() past the first word: climb until a layer has a later set bit, then descend. */
-  private nextFrom(i: number): number {
+  /** Largest set index ≤ i, or -1. */
+  prev(i: number): number {
+    if (i < 0) return -1;
+    if (i >= this.size) i = this.size - 1;
+    const bits0 = this.base[i >>> 5] & (-1 >>> (31 - (i & 31)));
+    if (bits0 !== 0) return (i & ~31) + (31 - Math.clz32(bits0));
+    return this.prevFrom(1, (i >>> 5) - 1);
+  }
+
+  /** Climb from bit i of layer l until a layer has a set bit at or after it, then descend to layer 0. */
+  private nextFrom(l: number, i: number): number {
     const layers = this.layers;
-    const top = layers.length;
-    let l = 0;
-    // climb until a layer has a set bit at or after the position
     for (;;) {
+      if (l === layers.length) return -1;
       const a = layers[l];
       const w = i >>> 5;
       if (w < a.length) {
@@ -86,47 +93,33 @@ export class PriceBitmap {
         }
       }
       l++;
-      if (l === top) return -1;
       i = w + 1;
     }
     // descend taking the lowest set bit of each word
     while (l > 0) {
-      l--;
-      const bits = layers[l][i];
+      const bits = layers[--l][i];
       i = (i << 5) + (31 - Math.clz32(bits & -bits));
     }
     return i;
   }
 
-  /** Largest set index ≤ i, or -1. */
-  prev(i: number): number {
-    if (i < 0) return -1;
-    if (i >= this.size) i = this.size - 1;
-    const bits0 = this.base[i >>> 5] & (-1 >>> (31 - (i & 31)));
-    if (bits0 !== 0) return (i & ~31) + (31 - Math.clz32(bits0));
-    return this.prevFrom(i);
-  }
-
-  /** prev() past the first word. */
-  private prevFrom(i: number): number {
+  /** Climb from bit i of layer l until a layer has a set bit at or before it, then descend. */
+  private prevFrom(l: number, i: number): number {
     const layers = this.layers;
-    const top = layers.length;
-    let l = 0;
     for (;;) {
-      const a = layers[l];
+      if (l === layers.length || i < 0) return -1;
       const w = i >>> 5;
-      const bits = a[w] & (-1 >>> (31 - (i & 31)));
+      const bits = layers[l][w] & (-1 >>> (31 - (i & 31)));
       if (bits !== 0) {
         i = (w << 5) + (31 - Math.clz32(bits));
         break;
       }
       l++;
-      if (l === top || w === 0) return -1;
       i = w - 1;
     }
+    // descend taking the highest set bit of each word
     while (l > 0) {
-      l--;
-      const bits = layers[l][i];
+      const bits = layers[--l][i];
       i = (i << 5) + (31 - Math.clz32(bits));
     }
     return i;
