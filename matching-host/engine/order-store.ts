@@ -1,3 +1,5 @@
+import { alignedBuffer } from './aligned-buffer';
+
 /**
  * Resting orders as fixed 64-byte records (one cache line) in one ArrayBuffer, seen through an
  * Int32Array for links and small fields and a Float64Array for ids and quantities, so the hot
@@ -112,7 +114,7 @@ export class OrderStore {
 
   private resize(cap: number): void {
     const old = this.capacity;
-    const buffer = new ArrayBuffer(cap * RECORD_BYTES);
+    const buffer = alignedBuffer(cap * RECORD_BYTES);
     const ints = new Int32Array(buffer);
     // Touch every page now: first-touch page faults would otherwise land on live orders.
     ints.fill(0);
