@@ -4,6 +4,11 @@ import type { SymbolSpec } from './types';
 export const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 export const PAGE_MASK = PAGE_SIZE - 1;
+/**
+ * Largest order quantity a spec may allow: level totals are float64 sums of integers, exact below
+ * 2^53, so this leaves room for 8 192 maximum-size orders at one price.
+ */
+export const MAX_ORDER_QTY = 2 ** 40;
 /** Bound on ticks per book so level pages and the bitmap stay small (2^27 ticks ⇒ 16 MiB bitmap). */
 export const MAX_TICKS = 1 << 27;
 
@@ -163,7 +168,15 @@ export function validateSpec(spec: SymbolSpec): string | null {
   if (spec.minQty < spec.lotSize || spec.minQty % spec.lotSize !== 0 || spec.maxQty % spec.lotSize !== 0 || spec.maxQty < spec.minQty)
     return `${spec.symbol}: minQty/maxQty must be multiples of lotSize with minQty ≥ lotSize`;
   if (spec.bandBps > 10000) return `${spec.symbol}: bandBps above 10000`;
-  if (spec.referencePrice !== undefined && (!Number.isSafeInteger(spec.referencePrice) || spec.referencePrice <= 0))
-    return `${spec.symbol}: referencePrice must be a positive integer`;
+  if (spec.maxQty > MAX_ORDER_QTY)
+    return `${spec.symbol}: maxQty above 2^40 (a price level's total must stay exact below 2^53)`;
+  if (
+    spec.referencePrice !== undefined &&
+    (!Number.isSafeInteger(spec.referencePrice) ||
+      spec.referencePrice < spec.minPrice ||
+      spec.referencePrice > spec.maxPrice ||
+      spec.referencePrice % spec.tickSize !== 0)
+  )
+    return `${spec.symbol}: referencePrice must be an on-tick price within [minPrice, maxPrice]`;
   return null;
 }

@@ -117,7 +117,7 @@ export function bookChecksum(core: MatchingCore, book: number): string {
   return hex(lanes[0], lanes[1]);
 }
 
-/** Checksum of the whole engine: every book, armed dead-man switches and the command sequence. */
+/** Checksum of the whole engine: every book, armed dead-man switches, the command sequence and time. */
 export function engineChecksum(core: MatchingCore): string {
   const lanes: [number, number] = [0x811c9dc5 | 0, 0x9747b28c | 0];
   const add = (w: number): void => {
@@ -126,6 +126,9 @@ export function engineChecksum(core: MatchingCore): string {
   };
   add(core.lastSeq >>> 0);
   add(Math.floor(core.lastSeq / 4294967296));
+  // the engine's clock is state too: it decides which GTD times and deadlines are still valid
+  add(core.lastTime >>> 0);
+  add(Math.floor(core.lastTime / 4294967296));
   const sums = orderSums(core);
   for (let i = 0; i < core.books.length; i++) foldBook(core, i, sums, lanes);
   const armed: [number, number][] = [];

@@ -251,7 +251,7 @@ export class MatchingCore {
     if (!this.begin(seq, time)) return;
     if (!(Number.isSafeInteger(account) && account >= 1 && account <= MAX_ACCOUNT))
       return this.reject(-1, 0, account, 0, 0, 0, Reason.INVALID_ACCOUNT);
-    if (deadline !== 0 && !(deadline > this.lastTime && Number.isFinite(deadline)))
+    if (deadline !== 0 && !(deadline > this.lastTime && deadline <= Number.MAX_SAFE_INTEGER && Math.floor(deadline) === deadline))
       return this.reject(-1, 0, account, 0, 0, 0, Reason.INVALID_DEADLINE);
     const ai = this.accountOf(account);
     this.accountDeadline[ai] = deadline;
@@ -473,9 +473,9 @@ export class MatchingCore {
     else ints[(prev << IS) + NEXT] = next;
     if (next === -1) pi[li + TAIL] = prev;
     else ints[(next << IS) + PREV] = prev;
-    pn[(off << LNS) + QTY] -= this.store.nums[(slot << NS) + LEAVES];
     const count = pi[li + COUNT] - 1;
     pi[li + COUNT] = count;
+    pn[(off << LNS) + QTY] = count === 0 ? 0 : pn[(off << LNS) + QTY] - this.store.nums[(slot << NS) + LEAVES];
     if (count === 0) {
       b.bitmap.clear(tick);
       if ((ints[oi + FLAGS] & 1) === Side.BUY) {
@@ -553,7 +553,9 @@ export class MatchingCore {
 
   /** Start a command: check sequencing, set the clock, fire due timers. */
   private begin(seq: number, time: number): boolean {
-    if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq)) return this.rejectSequence();
+    if (!(seq > this.lastSeq && seq <= Number.MAX_SAFE_INTEGER && Math.floor(seq) === seq))
+      return this.rejectCommand(Reason.SEQUENCE_OUT_OF_ORDER);
+    if (!(time >= 0 && time <= Number.MAX_SAFE_INTEGER && Math.floor(time) === time)) return this.rejectCommand(Reason.INVALID_TIME);
     this.lastSeq = seq;
     // time never runs backwards inside the engine, whatever the host stamps
     if (time > this.lastTime) this.lastTime = time;
@@ -562,9 +564,10 @@ export class MatchingCore {
     return true;
   }
 
-  private rejectSequence(): false {
+  /** Reject a command before it takes effect: its sequence number is not consumed. */
+  private rejectCommand(reason: number): false {
     this.events.reset(this.lastTime);
-    this.events.pushOrder(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, Reason.SEQUENCE_OUT_OF_ORDER);
+    this.events.pushOrder(EventType.REJECTED, -1, 0, 0, 0, 0, 0, 0, 0, reason);
     return false;
   }
 
@@ -620,7 +623,7 @@ export class MatchingCore {
       if (tif !== TimeInForce.GTC && tif !== TimeInForce.IOC && tif !== TimeInForce.FOK && tif !== TimeInForce.GTD)
         return Reason.INVALID_TIME_IN_FORCE;
       if (postOnly !== 0 && (tif === TimeInForce.IOC || tif === TimeInForce.FOK)) return Reason.INVALID_TIME_IN_FORCE;
-      if (tif === TimeInForce.GTD && !(expireTime > this.lastTime && Number.isFinite(expireTime)))
+      if (tif === TimeInForce.GTD && !(expireTime > this.lastTime && expireTime <= Number.MAX_SAFE_INTEGER && Math.floor(expireTime) === expireTime))
         return Reason.INVALID_EXPIRE_TIME;
     } else if (type === OrderType.MARKET) {
       if (tif !== TimeInForce.IOC && tif !== TimeInForce.FOK) return Reason.INVALID_TIME_IN_FORCE;
@@ -678,6 +681,11 @@ export class MatchingCore {
   }
 
   // ---------------------------------------------------------------- restore support
+
+  /** Slot of a resting order id, or -1. */
+  getSlot(orderId: number): number {
+    return this.orderIndex.get(orderId);
+  }
 
   /** Re-insert a resting order from a snapshot without emitting events. */
   restoreOrder(

@@ -68,8 +68,10 @@ export function snapshot(core: MatchingCore): Uint8Array {
       }
     }
   }
+  // by account id, so the bytes depend only on the state, not on the order accounts appeared in
   const armed: number[] = [];
   for (let ai = 0; ai < core.accountCount; ai++) if (core.accountDeadline[ai] !== 0) armed.push(ai);
+  armed.sort((x, y) => core.accountIds[x] - core.accountIds[y]);
   w.uint(armed.length);
   for (const ai of armed) {
     w.uint(core.accountIds[ai]);
@@ -108,12 +110,17 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
         const time = r.f64();
         const expire = r.f64();
         const entry = r.uint();
-        if (tick < 0 || tick >= core.books[i].ticks || id < 1 || leaves < 1 || leaves > quantity)
-          throw new Error('snapshot holds an invalid order');
+        const tif = flags & 3;
+        const valid =
+          tick >= 0 && tick < core.books[i].ticks && id >= 1 && leaves >= 1 && leaves <= quantity &&
+          account >= 1 && account <= 2 ** 31 - 1 && flags < 1 << 5 && (flags >> 3) !== 3 &&
+          (tif === 0 || tif === 3) && (tif === 3) === (expire > 0) && core.getSlot(id) === -1;
+        if (!valid) throw new Error(`snapshot holds an invalid order (id ${id})`);
         core.restoreOrder(i, id, account, side, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, tick, quantity, leaves, time, expire, entry);
       }
     }
     const b = core.books[i];
+    if (b.bestBid >= b.bestAsk) throw new Error(`snapshot holds a crossed book for ${b.spec.symbol}`);
     b.sequence = sequence;
     b.lastPrice = lastPrice;
     b.halted = halted;

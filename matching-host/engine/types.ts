@@ -81,6 +81,7 @@ export const Reason = {
   SEQUENCE_OUT_OF_ORDER: 19,
   INVALID_DEADLINE: 20,
   INVALID_ORDER: 21,
+  INVALID_TIME: 22,
   // cancels and expiries
   USER_CANCELED: 32,
   IOC_REMAINDER: 33,
@@ -136,7 +137,7 @@ export interface SymbolSpec {
 interface CommandBase {
   /** Global command sequence number assigned by the host; strictly increasing. */
   seq: number;
-  /** Command time in epoch milliseconds, stamped by the host; drives GTD expiry and the dead-man switch. */
+  /** Command time in epoch milliseconds (a non-negative integer), stamped by the host; drives GTD expiry and the dead-man switch. */
   time: number;
 }
 
