@@ -68,6 +68,9 @@ export class MatchingCore {
   private readonly gtd = new TimerHeap();
   private readonly deadman = new TimerHeap(64);
   private nextTimer = Infinity;
+  /** heap sizes at which stale timers are next cleaned out */
+  private gtdCompactAt = 1024;
+  private deadmanCompactAt = 1024;
   /** set by match() when self-trade prevention canceled the incoming order */
   private takerKilled = false;
   lastSeq = 0;
@@ -258,6 +261,7 @@ export class MatchingCore {
     if (deadline !== 0) {
       this.deadman.push(deadline, account, ai);
       if (deadline < this.nextTimer) this.nextTimer = deadline;
+      if (this.deadman.size > this.deadmanCompactAt) this.compactTimers();
     }
     this.events.pushOrder(
       EventType.STATUS, -1, 0, 0, account, 0, 0, deadline, 0,
@@ -424,6 +428,7 @@ export class MatchingCore {
     if (exp !== 0) {
       this.gtd.push(exp, id, slot);
       if (exp < this.nextTimer) this.nextTimer = exp;
+      if (this.gtd.size > this.gtdCompactAt) this.compactTimers();
     }
   }
 
@@ -571,6 +576,18 @@ export class MatchingCore {
     return false;
   }
 
+  /**
+   * Timers of canceled orders and superseded deadlines stay in the heaps until they come due;
+   * when a heap has doubled since its last clean-up, drop them (amortised O(1) per timer).
+   */
+  private compactTimers(): void {
+    const st = this.store;
+    this.gtd.compact((time, id, slot) => st.id(slot) === id && st.expire(slot) === time);
+    this.deadman.compact((time, _account, ai) => this.accountDeadline[ai] === time);
+    this.gtdCompactAt = Math.max(1024, this.gtd.size * 2);
+    this.deadmanCompactAt = Math.max(1024, this.deadman.size * 2);
+  }
+
   private runTimers(now: number): void {
     const gtd = this.gtd;
     const dm = this.deadman;
@@ -681,6 +698,11 @@ export class MatchingCore {
   }
 
   // ---------------------------------------------------------------- restore support
+
+  /** Pending timer entries (including not yet cleaned-out stale ones), for monitoring. */
+  timerBacklog(): { gtd: number; deadman: number } {
+    return { gtd: this.gtd.size, deadman: this.deadman.size };
+  }
 
   /** Slot of a resting order id, or -1. */
   getSlot(orderId: number): number {

@@ -31,7 +31,9 @@ export class IntMap {
   /**
    * Ids are issued sequentially, so the low bits alone spread them perfectly and keep the live
    * (recent) ids in neighbouring cache lines; a scrambling hash would make every lookup a cache
-   * miss on a large table. High bits are folded in for keys above 2^32.
+   * miss on a large table. High bits are folded in for keys above 2^32. The price: keys chosen
+   * to share their low bits collide, so keys must come from the host, never from clients
+   * (clients' own ids are clientOrderIds, mapped by the host).
    */
   private home(key: number): number {
     if (key < 4294967296) return key & this.mask;

@@ -124,3 +124,31 @@ describe('snapshots', () => {
     expect(() => MatchingEngine.restore(handMade([[99, 1, 2 ** 31]], []))).toThrow(/invalid order/);
   });
 });
+
+describe('timer clean-up', () => {
+  it('canceled GTD orders and superseded deadlines do not pile up, and live timers still fire', () => {
+    const e = engine();
+    let seq = 0;
+    const t = (): number => 1000 + seq;
+    for (let i = 1; i <= 5000; i++) {
+      e.apply({ ...buy(++seq, i, 1 + (i % 50), 100 + (i % 7)), timeInForce: 'GTD', expireTime: 10_000_000 } as Command);
+      e.apply({ type: 'cancel', seq: ++seq, time: t(), orderId: i, account: 1 + (i % 50) });
+      e.apply({ type: 'cancelAllAfter', seq: ++seq, time: t(), account: 1 + (i % 50), deadline: 9_000_000 + i });
+    }
+    const backlog = e.core.timerBacklog();
+    expect(backlog.gtd).toBeLessThanOrEqual(2048);
+    expect(backlog.deadman).toBeLessThanOrEqual(2048);
+    // a live GTD order and the last armed switch of account 60 still fire on time
+    e.apply({ ...buy(++seq, 9001, 60, 100), timeInForce: 'GTD', expireTime: 20_000 } as Command);
+    e.apply({ ...buy(++seq, 9002, 61, 100) });
+    e.apply({ type: 'cancelAllAfter', seq: ++seq, time: t(), account: 61, deadline: 30_000 });
+    expect(e.apply({ type: 'tick', seq: ++seq, time: 20_000 }).map((x) => [x.type, x.orderId, x.reason])).toEqual([
+      ['expired', 9001, 'GTD_EXPIRED'],
+      ['book_delta', 0, 'NONE'],
+    ]);
+    expect(e.apply({ type: 'tick', seq: ++seq, time: 30_000 }).map((x) => [x.type, x.orderId, x.reason])).toEqual([
+      ['canceled', 9002, 'DEAD_MAN_SWITCH'],
+      ['book_delta', 0, 'NONE'],
+    ]);
+  });
+});

@@ -66,6 +66,25 @@ export class TimerHeap {
     this.size = 0;
   }
 
+  /**
+   * Drop entries for which `live(time, key, slot)` is false and restore the heap order. Callers
+   * leave canceled timers in place (lazy deletion); this bounds how many can pile up.
+   */
+  compact(live: (time: number, key: number, slot: number) => boolean): void {
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (!live(this.time[i], this.key[i], this.slot[i])) continue;
+      this.time[n] = this.time[i];
+      this.key[n] = this.key[i];
+      this.slot[n] = this.slot[i];
+      n++;
+    }
+    const entries: [number, number, number][] = [];
+    for (let i = 0; i < n; i++) entries.push([this.time[i], this.key[i], this.slot[i]]);
+    this.size = 0;
+    for (const [t, k, s] of entries) this.push(t, k, s);
+  }
+
   private less(t1: number, k1: number, t2: number, k2: number): boolean {
     return t1 < t2 || (t1 === t2 && k1 < k2);
   }
