@@ -6,8 +6,8 @@
  *   npm run bench:engine -- --quick   100,000 commands each
  *
  * Each engine first runs the first 100 000 commands three times on throwaway instances (JIT
- * warm-up), then the whole stream three times, each on a fresh instance: throughput and p99 are
- * the medians of the three, the worst window the worst of all three. Our engine is provisioned for the stream's peak resting orders.
+ * warm-up), then the whole stream on a fresh one; this is done in three separate processes per
+ * engine: throughput and p99 are the medians of the three, the worst window the worst of all. Our engine is provisioned for the stream's peak resting orders.
  *
  * Last line of output is JSON: {"uniform":{ours_ops_s,peer_ops_s,ratio,p99_ns,worst_window_ms,…},"deep":{…}}
  */
@@ -38,7 +38,10 @@ interface Row {
  */
 const WARMUP = 100_000;
 const WARMUP_ROUNDS = 3;
-/** Measured runs per engine, each on a fresh instance: throughput and p99 are their medians. */
+/**
+ * Measured runs per engine, each in a fresh process (so no run collects another's garbage):
+ * throughput and p99 are their medians.
+ */
 const MEASURED_RUNS = 3;
 
 function median(xs: number[]): number {
@@ -60,9 +63,7 @@ function child(engine: string, file: string): void {
   const stream = readStream(readFileSync(file));
   const run = engine === 'ours' ? runOurs : runPeer;
   for (let k = 0; k < WARMUP_ROUNDS; k++) run(prefix(stream, WARMUP));
-  const runs: RunResult[] = [];
-  for (let k = 0; k < MEASURED_RUNS; k++) runs.push(run(stream));
-  process.stdout.write(`${JSON.stringify(summarize(runs))}\n`);
+  process.stdout.write(`${JSON.stringify(run(stream))}\n`);
 }
 
 function runChild(engine: 'ours' | 'peer', file: string): RunResult {
@@ -91,9 +92,9 @@ function main(): void {
       const file = join(dir, `${kind}.bin`);
       writeFileSync(file, writeStream(stream));
       process.stderr.write(`${kind}: generated ${n} commands in ${(performance.now() - t0).toFixed(0)} ms\n`);
-      const ours = runChild('ours', file);
+      const ours = summarize(Array.from({ length: MEASURED_RUNS }, () => runChild('ours', file)));
       process.stderr.write(`${kind}: ours ${Math.round(ours.opsPerSec).toLocaleString()} ops/s\n`);
-      const peer = runChild('peer', file);
+      const peer = summarize(Array.from({ length: MEASURED_RUNS }, () => runChild('peer', file)));
       process.stderr.write(`${kind}: peer ${Math.round(peer.opsPerSec).toLocaleString()} ops/s\n`);
       rows[kind] = {
         ours_ops_s: Math.round(ours.opsPerSec),
