@@ -12,7 +12,7 @@
  * Last line of output is JSON: {"uniform":{ours_ops_s,peer_ops_s,ratio,p99_ns,worst_window_ms,…},"deep":{…}}
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateStream, prefix, readStream, STREAM_KINDS, writeStream, type StreamKind } from './bench/streams';
@@ -60,7 +60,7 @@ function summarize(runs: RunResult[]): RunResult {
 }
 
 function child(engine: string, file: string): void {
-  const stream = readStream(readFileSync(file));
+  const stream = readStream(file);
   const run = engine === 'ours' ? runOurs : runPeer;
   for (let k = 0; k < WARMUP_ROUNDS; k++) run(prefix(stream, WARMUP));
   process.stdout.write(`${JSON.stringify(run(stream))}\n`);

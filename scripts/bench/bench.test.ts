@@ -2,6 +2,9 @@
  * The benchmark's own correctness: both engines must end each seeded stream with the same book,
  * which also cross-checks our matching against an independent implementation.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runOurs, runPeer } from './runners';
 import { generateStream, prefix, readStream, STREAM_KINDS, writeStream } from './streams';
 
@@ -14,6 +17,13 @@ describe.each(STREAM_KINDS)('%s stream', (kind) => {
     const back = readStream(writeStream(stream));
     expect(back.n).toBe(stream.n);
     expect(Array.from(back.id.subarray(0, 50))).toEqual(Array.from(stream.id.subarray(0, 50)));
+    const dir = mkdtempSync(join(tmpdir(), 'stream-'));
+    try {
+      writeFileSync(join(dir, 's.bin'), writeStream(stream));
+      expect(Buffer.compare(writeStream(readStream(join(dir, 's.bin'))), writeStream(stream))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has the promised mix of commands', () => {

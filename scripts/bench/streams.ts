@@ -2,6 +2,7 @@
  * Seeded command streams for the engine benchmark. A reference run of our engine during
  * generation tells which orders are still live, so every cancel targets a genuinely resting order.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { EventField } from '../../matching-host/engine/event-buffer';
 import { MatchingCore } from '../../matching-host/engine/engine';
 import { EventType, OrderType, Side, Stp, TimeInForce, type SymbolSpec } from '../../matching-host/engine/types';
@@ -152,23 +153,39 @@ export function writeStream(s: Stream): Buffer {
   return Buffer.concat([header, ...parts]);
 }
 
-export function readStream(buf: Buffer): Stream {
-  const n = buf.readUInt32LE(0);
-  let off = 8;
-  const take = (bytes: number): ArrayBuffer => {
-    const ab = new ArrayBuffer(bytes);
-    new Uint8Array(ab).set(buf.subarray(off, off + bytes));
-    off += bytes;
-    return ab;
+/**
+ * Read a stream written by writeStream. Columns are read straight into their typed arrays, so
+ * no file-sized buffer is left behind for the collector to reclaim during a measured run.
+ */
+export function readStream(source: Buffer | string): Stream {
+  const buf = typeof source === 'string' ? null : source;
+  const fd = typeof source === 'string' ? openSync(source, 'r') : -1;
+  let off = 0;
+  const read = (target: Uint8Array): void => {
+    if (buf) target.set(buf.subarray(off, off + target.length));
+    else if (readSync(fd, target, 0, target.length, off) !== target.length) throw new Error('stream file truncated');
+    off += target.length;
   };
-  return {
-    n,
-    peakLive: buf.readUInt32LE(4),
-    op: new Uint8Array(take(n)),
-    side: new Uint8Array(take(n)),
-    price: new Float64Array(take(n * 8)),
-    qty: new Float64Array(take(n * 8)),
-    id: new Float64Array(take(n * 8)),
-    account: new Int32Array(take(n * 4)),
-  };
+  try {
+    const header = new Uint8Array(8);
+    read(header);
+    const view = new DataView(header.buffer);
+    const n = view.getUint32(0, true);
+    const column = <T extends Uint8Array | Float64Array | Int32Array>(arr: T): T => {
+      read(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+      return arr;
+    };
+    return {
+      n,
+      peakLive: view.getUint32(4, true),
+      op: column(new Uint8Array(n)),
+      side: column(new Uint8Array(n)),
+      price: column(new Float64Array(n)),
+      qty: column(new Float64Array(n)),
+      id: column(new Float64Array(n)),
+      account: column(new Int32Array(n)),
+    };
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
 }
