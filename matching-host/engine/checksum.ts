@@ -4,6 +4,11 @@ import { ORDER_INT_SHIFT, OrderInt, OrderNum } from './order-store';
 const { ACCOUNT, FLAGS, TICK } = OrderInt;
 const { ID, LEAVES, QUANTITY, ENTRY } = OrderNum;
 const IS = ORDER_INT_SHIFT;
+/** The int32 words of an order record that are hashed: id, leaves, quantity and entry (a float64 field is two words), account, flags, tick. */
+const ORDER_WORDS = Int32Array.of(
+  ID << 1, (ID << 1) + 1, LEAVES << 1, (LEAVES << 1) + 1, QUANTITY << 1, (QUANTITY << 1) + 1, ENTRY << 1, (ENTRY << 1) + 1,
+  ACCOUNT, FLAGS, TICK,
+);
 
 /**
  * Book checksums, 64 bits as 16 hex digits.
@@ -38,55 +43,17 @@ function orderSums(core: MatchingCore): Int32Array {
     const oi = s << IS;
     const id = oi + (ID << 1);
     if (ints[id] === 0 && ints[id + 1] === 0) continue; // free slot (id 0)
-    const c = s << 2;
     let a = 0x811c9dc5 | 0;
     let b = 0x9747b28c | 0;
-    let w: number;
-    w = ints[id];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[id + 1];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (LEAVES << 1)];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (LEAVES << 1) + 1];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (QUANTITY << 1)];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (QUANTITY << 1) + 1];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (ENTRY << 1)];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + (ENTRY << 1) + 1];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + ACCOUNT];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + FLAGS];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = ints[oi + TICK];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = cold[c];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = cold[c + 1];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = cold[c + 2];
-    a = mixA(a, w);
-    b = mixB(b, w);
-    w = cold[c + 3];
-    a = mixA(a, w);
-    b = mixB(b, w);
+    for (let k = 0; k < ORDER_WORDS.length; k++) {
+      const w = ints[oi + ORDER_WORDS[k]];
+      a = mixA(a, w);
+      b = mixB(b, w);
+    }
+    for (let c = s << 2, end = c + 4; c < end; c++) {
+      a = mixA(a, cold[c]);
+      b = mixB(b, cold[c]);
+    }
     const book = ints[oi + FLAGS] >>> 8;
     sums[book * 2] = (sums[book * 2] + a) | 0;
     sums[book * 2 + 1] = (sums[book * 2 + 1] + b) | 0;

@@ -704,11 +704,6 @@ export class MatchingCore {
     return { gtd: this.gtd.size, deadman: this.deadman.size };
   }
 
-  /** Slot of a resting order id, or -1. */
-  getSlot(orderId: number): number {
-    return this.orderIndex.get(orderId);
-  }
-
   /** Re-insert a resting order from a snapshot without emitting events. */
   restoreOrder(
     book: number, orderId: number, account: number, side: number, tif: number, postOnly: number, stp: number,

@@ -120,15 +120,16 @@ export class IntMap {
     return removed;
   }
 
+  clear(): void {
+    this.table.fill(0);
+    this.count = 0;
+  }
+
   forEach(fn: (key: number, value: number) => void): void {
     const t = this.table;
     for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) fn(t[i], t[i + 1]);
   }
 
-  clear(): void {
-    this.table.fill(0);
-    this.count = 0;
-  }
 
   private grow(): void {
     const old = this.table;

@@ -57,7 +57,7 @@ export class PriceBitmap {
   }
 
   has(i: number): boolean {
-    return (this.layers[0][i >>> 5] & (1 << (i & 31))) !== 0;
+    return (this.base[i >>> 5] & (1 << (i & 31))) !== 0;
   }
 
   /** Smallest set index ≥ i, or -1. */

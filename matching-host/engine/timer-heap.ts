@@ -62,10 +62,6 @@ export class TimerHeap {
     this.slot[i] = s;
   }
 
-  clear(): void {
-    this.size = 0;
-  }
-
   /**
    * Drop entries for which `live(time, key, slot)` is false and restore the heap order. Callers
    * leave canceled timers in place (lazy deletion); this bounds how many can pile up.
@@ -79,10 +75,9 @@ export class TimerHeap {
       this.slot[n] = this.slot[i];
       n++;
     }
-    const entries: [number, number, number][] = [];
-    for (let i = 0; i < n; i++) entries.push([this.time[i], this.key[i], this.slot[i]]);
+    // Re-insert the kept entries in place: push(j) only writes slots 0..j, all already re-inserted.
     this.size = 0;
-    for (const [t, k, s] of entries) this.push(t, k, s);
+    for (let j = 0; j < n; j++) this.push(this.time[j], this.key[j], this.slot[j]);
   }
 
   private less(t1: number, k1: number, t2: number, k2: number): boolean {
