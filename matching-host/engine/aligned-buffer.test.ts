@@ -14,6 +14,7 @@ describe('alignedBuffer', () => {
 
   it('rounds large buffers up to whole 64 KiB pages', () => {
     expect(alignedBuffer((1 << 18) + 1).byteLength).toBe((1 << 18) + 65536);
+    expect(alignedBuffer(65536).byteLength).toBe(65536);
     expect(alignedBuffer(100).byteLength).toBe(100);
   });
 });

@@ -65,7 +65,7 @@ export function getOrder(core: MatchingCore, orderId: number): RestingOrder | nu
 
 /** An account's resting orders (optionally in one book), by ascending order id. */
 export function openOrders(core: MatchingCore, account: number, book = -1): RestingOrder[] {
-  const ai = core.accountIndex.get(account);
+  const ai = core.findAccount(account);
   if (ai < 0) return [];
   const st = core.store;
   const out: RestingOrder[] = [];

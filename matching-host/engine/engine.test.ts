@@ -292,6 +292,13 @@ describe('place validation', () => {
     expect(h.run(sell(5, 4, 1100, 20, { timeInForce: 'IOC' }))).toMatchObject([accepted(5, 20, 1100), canceled(5, 20, 'IOC_REMAINDER')]);
     expect(h.run(sell(5, 4, 1100, 20))).toMatchObject([accepted(5, 20, 1100), delta('sell', 1100, 20, 1)]);
   });
+
+  it('catches a duplicate of an older id after higher ids have rested (ids need not arrive in order)', () => {
+    h.setup(buy(9, 1, 900, 20), buy(3, 1, 910, 20), buy(7, 2, 920, 20));
+    expect(h.run(buy(3, 2, 930, 20))).toMatchObject([rejected(3, 'DUPLICATE_ORDER_ID')]);
+    expect(h.run(sell(7, 3, 1100, 20))).toMatchObject([rejected(7, 'DUPLICATE_ORDER_ID')]);
+    expect(h.run(sell(10, 3, 1100, 20))).toMatchObject([accepted(10, 20, 1100), delta('sell', 1100, 20, 1)]);
+  });
 });
 
 describe('command sequencing', () => {
@@ -997,6 +1004,23 @@ describe('cancelAll', () => {
   it('openOrders for account 0 is empty', () => {
     const h = build();
     expect(h.eng.openOrders(0)).toEqual([]);
+    expect(h.eng.openOrders(-1)).toEqual([]);
+    expect(h.eng.openOrders(1.5)).toEqual([]);
+  });
+
+  it('keeps small and very large account ids apart (direct table and hash map alike)', () => {
+    const h = new Harness();
+    const big = 2 ** 31 - 1;
+    const mid = 5_000_000; // beyond the initial direct table, so it grows
+    h.setup(buy(1, 7, 900, 1), buy(2, big, 901, 1), buy(3, mid, 902, 1), buy(4, 7, 903, 1), buy(5, big - 1, 904, 1));
+    expect(h.eng.openOrders(7).map((o) => o.orderId)).toEqual([1, 4]);
+    expect(h.eng.openOrders(big).map((o) => o.orderId)).toEqual([2]);
+    expect(h.eng.openOrders(mid).map((o) => o.orderId)).toEqual([3]);
+    expect(h.eng.openOrders(big - 1).map((o) => o.orderId)).toEqual([5]);
+    const evs = h.run({ type: 'cancelAll', account: big });
+    expect(evs.filter((e) => e.type === 'canceled').map((e) => e.orderId)).toEqual([2]);
+    expect(h.run({ type: 'cancelAll', account: mid }).filter((e) => e.type === 'canceled').map((e) => e.orderId)).toEqual([3]);
+    expect(h.eng.openOrders(big - 1).map((o) => o.orderId)).toEqual([5]);
   });
 });
 

@@ -24,6 +24,7 @@ const LIS = LEVEL_INT_SHIFT;
 const LNS = LEVEL_NUM_SHIFT;
 const PAGE_MASK = BOOK_PAGE_MASK;
 const MAX_ACCOUNT = 2 ** 31 - 1;
+const DIRECT_ACCOUNTS = 1 << 22;
 
 export interface EngineOptions {
   symbols: readonly SymbolSpec[];
@@ -57,8 +58,12 @@ export class MatchingCore {
   readonly store: OrderStore;
   /** orderId → slot of every resting order */
   readonly orderIndex: IntMap;
-  /** account id → internal account index */
-  readonly accountIndex = new IntMap(1024);
+  /**
+   * account id → internal account index: host-assigned account ids are small and dense, so those
+   * below DIRECT_ACCOUNTS are looked up in a plain array (-1 = unknown); larger ones in a hash map
+   */
+  private accountDirect = new Int32Array(1024).fill(-1);
+  private readonly accountIndex = new IntMap(16);
   accountIds = new Float64Array(1024);
   /** first slot of each account's resting-order list, -1 when none */
   accountHead = new Int32Array(1024).fill(-1);
@@ -71,6 +76,11 @@ export class MatchingCore {
   /** heap sizes at which stale timers are next cleaned out */
   private gtdCompactAt = 1024;
   private deadmanCompactAt = 1024;
+  /**
+   * highest order id ever rested: an id above it cannot be a duplicate, which spares the
+   * sequentially numbering host an index probe per order
+   */
+  private maxOrderId = 0;
   /** set by match() when self-trade prevention canceled the incoming order */
   private takerKilled = false;
   lastSeq = 0;
@@ -242,7 +252,7 @@ export class MatchingCore {
       return this.reject(-1, 0, account, 0, 0, 0, Reason.INVALID_ACCOUNT);
     if (book !== -1 && this.books[book] === undefined)
       return this.reject(-1, 0, account, 0, 0, 0, Reason.UNKNOWN_SYMBOL);
-    const ai = this.accountIndex.get(account);
+    const ai = this.findAccount(account);
     if (ai >= 0) this.cancelAccount(ai, book, Reason.MASS_CANCEL);
   }
 
@@ -417,6 +427,7 @@ export class MatchingCore {
     const oi = slot << IS;
     const id = st.nums[(slot << NS) + ID];
     this.orderIndex.set(id, slot);
+    if (id > this.maxOrderId) this.maxOrderId = id;
     const ai = this.accountOf(ints[oi + ACCOUNT]);
     ints[oi + ACC_IDX] = ai;
     const head = this.accountHead[ai];
@@ -530,8 +541,14 @@ export class MatchingCore {
     for (const s of slots) this.remove(s, EventType.CANCELED, reason);
   }
 
+  /** Internal index of an account, or -1 if it never had an order or deadline. */
+  findAccount(account: number): number {
+    if (!Number.isSafeInteger(account) || account < 1) return -1;
+    return account < this.accountDirect.length ? this.accountDirect[account] : this.accountIndex.get(account);
+  }
+
   private accountOf(account: number): number {
-    const ai = this.accountIndex.get(account);
+    const ai = account < this.accountDirect.length ? this.accountDirect[account] : this.accountIndex.get(account);
     return ai >= 0 ? ai : this.addAccount(account);
   }
 
@@ -550,7 +567,17 @@ export class MatchingCore {
       this.accountDeadline = deadlines;
     }
     this.accountIds[ai] = account;
-    this.accountIndex.set(account, ai);
+    if (account < DIRECT_ACCOUNTS) {
+      let direct = this.accountDirect;
+      if (account >= direct.length) {
+        let size = direct.length * 2;
+        while (size <= account) size *= 2;
+        direct = new Int32Array(size).fill(-1);
+        direct.set(this.accountDirect);
+        this.accountDirect = direct;
+      }
+      direct[account] = ai;
+    } else this.accountIndex.set(account, ai);
     return ai;
   }
 
@@ -627,7 +654,7 @@ export class MatchingCore {
   ): number {
     if (b.halted) return Reason.SYMBOL_HALTED;
     if (!(orderId >= 1 && orderId <= Number.MAX_SAFE_INTEGER && Math.floor(orderId) === orderId)) return Reason.INVALID_ORDER_ID;
-    if (this.orderIndex.get(orderId) !== -1) return Reason.DUPLICATE_ORDER_ID;
+    if (orderId <= this.maxOrderId && this.orderIndex.get(orderId) !== -1) return Reason.DUPLICATE_ORDER_ID;
     if (!(account >= 1 && account <= MAX_ACCOUNT && Math.floor(account) === account)) return Reason.INVALID_ACCOUNT;
     if (side !== Side.BUY && side !== Side.SELL) return Reason.INVALID_ORDER;
     if (stp !== Stp.CANCEL_NEWEST && stp !== Stp.CANCEL_OLDEST && stp !== Stp.CANCEL_BOTH) return Reason.INVALID_ORDER;
