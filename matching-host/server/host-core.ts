@@ -1,0 +1,457 @@
+/**
+ * The host's deterministic state machine: engine + balances (risk) + idempotency, driven by
+ * journaled commands. Like the engine it has no clock and no I/O: `execute` of the same command
+ * list always gives the same replies, balances and book checksum, which is what recovery and the
+ * DR standby rely on. The server layer (host.ts) assigns seq/time, journals, and acks.
+ */
+import { MatchingEngine } from '../engine/matching-engine';
+import type { EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
+import { Balances } from './balances';
+
+export interface AssetSpec {
+  /** decimal places of the asset's balance unit */
+  decimals: number;
+}
+
+export interface MarketConfig {
+  symbols: SymbolSpec[];
+  assets: Record<string, AssetSpec>;
+}
+
+interface Stamp {
+  seq: number;
+  time: number;
+}
+
+/** Commands as journaled: amounts already in integer units, order ids assigned by execution. */
+export type HostCommand = Stamp &
+  (
+    | {
+        type: 'place';
+        account: number;
+        clientOrderId: string;
+        symbol: string;
+        side: SideName;
+        orderType: 'limit' | 'market';
+        timeInForce: TimeInForceName;
+        price: number;
+        quantity: number;
+        postOnly: boolean;
+        stp: StpName;
+        expireTime: number;
+      }
+    | { type: 'cancel'; account: number; orderId: number }
+    | { type: 'replace'; account: number; orderId: number; price: number; quantity: number }
+    | { type: 'cancelAll'; account: number; symbol?: string }
+    | { type: 'cancelAllAfter'; account: number; deadline: number }
+    | { type: 'deposit' | 'withdraw'; account: number; asset: string; amount: string; transferId: string }
+    | { type: 'halt' | 'resume'; symbol: string }
+    | { type: 'tick' }
+  );
+
+export type OrderStatus = 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+
+export interface Fill {
+  price: number;
+  quantity: number;
+  /** the other side's order id */
+  counterOrderId: number;
+  /** per-symbol sequence of the trade event */
+  sequence: number;
+  liquidity: 'maker' | 'taker';
+}
+
+export interface OrderReply {
+  orderId: number;
+  clientOrderId: string;
+  account: number;
+  symbol: string;
+  side: SideName;
+  status: OrderStatus;
+  price: number;
+  quantity: number;
+  filled: number;
+  leaves: number;
+  fills: Fill[];
+  /** why it was rejected or canceled ('NONE' otherwise) */
+  reason: ReasonName | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET';
+  seq: number;
+}
+
+export interface TransferReply {
+  transferId: string;
+  account: number;
+  asset: string;
+  amount: string;
+  ok: boolean;
+  reason: 'NONE' | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET' | 'INVALID_AMOUNT';
+  seq: number;
+}
+
+export interface CommandResult {
+  events: EngineEvent[];
+  order?: OrderReply;
+  transfer?: TransferReply;
+  /** orders canceled by cancel/cancelAll/replace */
+  canceled?: number[];
+  rejectReason?: string;
+}
+
+/** What an open order holds: `held` units of `asset`, released as it fills or leaves the book. */
+interface OrderHold {
+  account: number;
+  asset: string;
+  held: bigint;
+  /** limit price the hold of a buy was computed at (price units) */
+  holdPrice: number;
+  clientOrderId: string;
+}
+
+const pow10 = (n: number): bigint => 10n ** BigInt(n);
+
+export class HostCore {
+  readonly engine: MatchingEngine;
+  readonly balances: Balances;
+  private readonly specs = new Map<string, SymbolSpec>();
+  /** per symbol: multiplier from price×qty units to quote units, and from qty units to base units */
+  private readonly factors = new Map<string, { quote: bigint; base: bigint }>();
+  private readonly holds = new Map<number, OrderHold>();
+  /** `${account}:${clientOrderId}` → reply of the original command */
+  private readonly orderKeys = new Map<string, OrderReply>();
+  /** `${account}:${transferId}` → reply of the original transfer */
+  private readonly transferKeys = new Map<string, TransferReply>();
+  nextOrderId = 1;
+  lastSeq = 0;
+
+  constructor(
+    readonly config: MarketConfig,
+    engine?: MatchingEngine,
+    balances?: Balances,
+  ) {
+    this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
+    this.balances = balances ?? new Balances();
+    for (const s of config.symbols) {
+      const q = config.assets[s.quote];
+      const b = config.assets[s.base];
+      if (!q || !b) throw new Error(`${s.symbol}: assets ${s.base}/${s.quote} must be configured`);
+      if (q.decimals < s.priceDecimals + s.qtyDecimals || b.decimals < s.qtyDecimals)
+        throw new Error(`${s.symbol}: asset decimals too small for exact settlement`);
+      this.specs.set(s.symbol, s);
+      this.factors.set(s.symbol, {
+        quote: pow10(q.decimals - s.priceDecimals - s.qtyDecimals),
+        base: pow10(b.decimals - s.qtyDecimals),
+      });
+    }
+  }
+
+  spec(symbol: string): SymbolSpec | undefined {
+    return this.specs.get(symbol);
+  }
+
+  /** The earlier reply for a repeated clientOrderId, if any. */
+  priorOrder(account: number, clientOrderId: string): OrderReply | undefined {
+    return this.orderKeys.get(`${account}:${clientOrderId}`);
+  }
+
+  priorTransfer(account: number, transferId: string): TransferReply | undefined {
+    return this.transferKeys.get(`${account}:${transferId}`);
+  }
+
+  execute(cmd: HostCommand): CommandResult {
+    if (cmd.seq <= this.lastSeq) throw new Error(`command seq ${cmd.seq} after ${this.lastSeq}`);
+    this.lastSeq = cmd.seq;
+    switch (cmd.type) {
+      case 'place':
+        return this.place(cmd);
+      case 'cancel': {
+        const events = this.engine.apply({ type: 'cancel', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account });
+        this.settle(events);
+        return this.withCancels(events);
+      }
+      case 'replace':
+        return this.replace(cmd);
+      case 'cancelAll': {
+        const events = this.engine.apply({ type: 'cancelAll', seq: cmd.seq, time: cmd.time, account: cmd.account, symbol: cmd.symbol });
+        this.settle(events);
+        return this.withCancels(events);
+      }
+      case 'cancelAllAfter': {
+        const events = this.engine.apply({ type: 'cancelAllAfter', seq: cmd.seq, time: cmd.time, account: cmd.account, deadline: cmd.deadline });
+        this.settle(events);
+        return this.withCancels(events);
+      }
+      case 'deposit':
+      case 'withdraw':
+        return this.transfer(cmd);
+      case 'halt':
+      case 'resume':
+      case 'tick': {
+        const events = this.engine.apply(cmd);
+        this.settle(events);
+        return { events };
+      }
+    }
+  }
+
+  private place(cmd: Extract<HostCommand, { type: 'place' }>): CommandResult {
+    const spec = this.specs.get(cmd.symbol);
+    const orderId = this.nextOrderId++;
+    const reply: OrderReply = {
+      orderId,
+      clientOrderId: cmd.clientOrderId,
+      account: cmd.account,
+      symbol: cmd.symbol,
+      side: cmd.side,
+      status: 'REJECTED',
+      price: cmd.orderType === 'limit' ? cmd.price : 0,
+      quantity: cmd.quantity,
+      filled: 0,
+      leaves: 0,
+      fills: [],
+      reason: 'NONE',
+      seq: cmd.seq,
+    };
+    this.orderKeys.set(`${cmd.account}:${cmd.clientOrderId}`, reply);
+    let hold: OrderHold | undefined;
+    if (spec) {
+      const f = this.factors.get(cmd.symbol) as { quote: bigint; base: bigint };
+      const holdPrice = cmd.side === 'buy' ? (cmd.orderType === 'limit' ? cmd.price : this.marketBuyLimit(spec)) : 0;
+      const asset = cmd.side === 'buy' ? spec.quote : spec.base;
+      // Only hold for an order that could be valid; the engine rejects the rest with its reason.
+      const amount =
+        Number.isSafeInteger(cmd.quantity) && cmd.quantity > 0 && Number.isSafeInteger(holdPrice) && holdPrice >= 0
+          ? cmd.side === 'buy'
+            ? BigInt(holdPrice) * BigInt(cmd.quantity) * f.quote
+            : BigInt(cmd.quantity) * f.base
+          : 0n;
+      if (!this.balances.canSpend(cmd.account, asset, amount)) {
+        reply.reason = 'INSUFFICIENT_FUNDS';
+        // the engine never sees it, but the sequence is consumed: keep the engine's clock moving
+        this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
+        const events = this.engine.core.events.toArray(this.engine.core.symbols);
+        this.settle(events);
+        return { events, order: reply };
+      }
+      hold = { account: cmd.account, asset, held: amount, holdPrice, clientOrderId: cmd.clientOrderId };
+      this.balances.hold(cmd.account, asset, amount);
+      this.holds.set(orderId, hold);
+    }
+    const events = this.engine.apply({
+      type: 'place',
+      seq: cmd.seq,
+      time: cmd.time,
+      symbol: cmd.symbol,
+      orderId,
+      account: cmd.account,
+      side: cmd.side,
+      orderType: cmd.orderType,
+      timeInForce: cmd.timeInForce,
+      price: cmd.orderType === 'limit' ? cmd.price : undefined,
+      quantity: cmd.quantity,
+      postOnly: cmd.postOnly,
+      expireTime: cmd.timeInForce === 'GTD' ? cmd.expireTime : undefined,
+      stp: cmd.stp,
+    });
+    this.settle(events);
+    this.describe(reply, events);
+    return { events, order: reply };
+  }
+
+  /** Fill in status, fills and reason of a new order from its command's events. */
+  private describe(reply: OrderReply, events: EngineEvent[]): void {
+    const id = reply.orderId;
+    let resting = false;
+    for (const e of events) {
+      if (e.type === 'rejected' && e.orderId === id) {
+        reply.status = 'REJECTED';
+        reply.reason = e.reason;
+        return;
+      }
+      if (e.type === 'accepted' && e.orderId === id) {
+        reply.status = 'OPEN';
+        reply.leaves = e.quantity;
+        resting = true;
+      } else if (e.type === 'trade' && (e.orderId === id || e.makerOrderId === id)) {
+        const taker = e.orderId === id;
+        reply.filled += e.quantity;
+        reply.leaves = taker ? e.leaves : e.makerLeaves;
+        reply.fills.push({ price: e.price, quantity: e.quantity, counterOrderId: taker ? e.makerOrderId : e.orderId, sequence: e.sequence, liquidity: taker ? 'taker' : 'maker' });
+      } else if ((e.type === 'canceled' || e.type === 'expired') && e.orderId === id) {
+        reply.leaves = 0;
+        reply.reason = e.reason;
+        reply.status = e.type === 'expired' ? 'EXPIRED' : 'CANCELED';
+        resting = false;
+      }
+    }
+    if (reply.status === 'CANCELED' || reply.status === 'EXPIRED' || !resting) return;
+    reply.status = reply.leaves === 0 ? 'FILLED' : reply.filled > 0 ? 'PARTIALLY_FILLED' : 'OPEN';
+  }
+
+  private replace(cmd: Extract<HostCommand, { type: 'replace' }>): CommandResult {
+    const order = this.engine.getOrder(cmd.orderId);
+    const hold = this.holds.get(cmd.orderId);
+    const spec = order ? this.specs.get(order.symbol) : undefined;
+    let extra = 0n;
+    const before = hold ? { held: hold.held, holdPrice: hold.holdPrice } : undefined;
+    if (order && hold && spec && order.account === cmd.account && Number.isSafeInteger(cmd.quantity) && cmd.quantity > order.filled && Number.isSafeInteger(cmd.price) && cmd.price > 0) {
+      const f = this.factors.get(spec.symbol) as { quote: bigint; base: bigint };
+      const leaves = BigInt(cmd.quantity - order.filled);
+      const need = order.side === 'buy' ? BigInt(cmd.price) * leaves * f.quote : leaves * f.base;
+      if (need > hold.held) {
+        extra = need - hold.held;
+        if (!this.balances.canSpend(cmd.account, hold.asset, extra)) {
+          this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
+          const events = this.engine.core.events.toArray(this.engine.core.symbols);
+          this.settle(events);
+          return { events, rejectReason: 'INSUFFICIENT_FUNDS' };
+        }
+        this.balances.hold(cmd.account, hold.asset, extra);
+        hold.held += extra;
+      }
+      if (order.side === 'buy') hold.holdPrice = cmd.price;
+    }
+    const events = this.engine.apply({ type: 'replace', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account, price: cmd.price, quantity: cmd.quantity });
+    const rejected = events.find((e) => e.type === 'rejected' && e.orderId === cmd.orderId);
+    if (rejected && hold && before) {
+      // the order is untouched: put its hold back as it was
+      if (extra > 0n) {
+        this.balances.release(cmd.account, hold.asset, extra);
+        hold.held -= extra;
+      }
+      hold.holdPrice = before.holdPrice;
+    }
+    this.settle(events);
+    // A buy whose hold now exceeds what its open quantity needs (smaller or cheaper) gets the surplus back.
+    if (!rejected && hold && this.holds.has(cmd.orderId)) this.trimHold(cmd.orderId);
+    return { ...this.withCancels(events), rejectReason: rejected?.reason };
+  }
+
+  /** Release what an open order holds beyond what its remaining quantity needs. */
+  private trimHold(orderId: number): void {
+    const hold = this.holds.get(orderId) as OrderHold;
+    const order = this.engine.getOrder(orderId);
+    if (!order) return;
+    const f = this.factors.get(order.symbol) as { quote: bigint; base: bigint };
+    const need = order.side === 'buy' ? BigInt(hold.holdPrice) * BigInt(order.leaves) * f.quote : BigInt(order.leaves) * f.base;
+    if (hold.held > need) {
+      this.balances.release(hold.account, hold.asset, hold.held - need);
+      hold.held = need;
+    }
+  }
+
+  private transfer(cmd: Extract<HostCommand, { type: 'deposit' | 'withdraw' }>): CommandResult {
+    const reply: TransferReply = { transferId: cmd.transferId, account: cmd.account, asset: cmd.asset, amount: cmd.amount, ok: false, reason: 'NONE', seq: cmd.seq };
+    this.transferKeys.set(`${cmd.account}:${cmd.transferId}`, reply);
+    // keep the engine's sequence and clock in step with the host's (fires due timers too)
+    const events = this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
+    this.settle(events);
+    if (!this.config.assets[cmd.asset]) reply.reason = 'UNKNOWN_ASSET';
+    else if (!/^[1-9]\d*$/.test(cmd.amount)) reply.reason = 'INVALID_AMOUNT';
+    else {
+      const amount = BigInt(cmd.amount);
+      if (cmd.type === 'deposit') {
+        this.balances.credit(cmd.account, cmd.asset, amount);
+        reply.ok = true;
+      } else if (this.balances.canSpend(cmd.account, cmd.asset, amount)) {
+        this.balances.debit(cmd.account, cmd.asset, amount);
+        reply.ok = true;
+      } else reply.reason = 'INSUFFICIENT_FUNDS';
+    }
+    return { events, transfer: reply };
+  }
+
+  /** Highest price a market buy may pay: the engine's protection limit (band edge or max price). */
+  private marketBuyLimit(spec: SymbolSpec): number {
+    const core = this.engine.core;
+    const b = core.books[core.symbolIndex.get(spec.symbol) as number];
+    if (b.bandBps === 0) return spec.maxPrice;
+    let ref = b.bandReference();
+    if (ref === 0) {
+      if (b.bestAsk >= b.ticks) return spec.maxPrice;
+      ref = b.priceOf(b.bestAsk);
+    }
+    const high = ref + Math.floor((ref * b.bandBps) / 10000);
+    const limit = spec.minPrice + Math.floor((high - spec.minPrice) / spec.tickSize) * spec.tickSize;
+    return Math.min(limit, spec.maxPrice);
+  }
+
+  /** Move value for every trade and release the holds of orders that left the book. */
+  private settle(events: EngineEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'trade') {
+        const spec = this.specs.get(e.symbol) as SymbolSpec;
+        const f = this.factors.get(e.symbol) as { quote: bigint; base: bigint };
+        const quote = BigInt(e.price) * BigInt(e.quantity) * f.quote;
+        const base = BigInt(e.quantity) * f.base;
+        const buyer = e.side === 'buy' ? e.orderId : e.makerOrderId;
+        const seller = e.side === 'buy' ? e.makerOrderId : e.orderId;
+        const bh = this.holds.get(buyer) as OrderHold;
+        const sh = this.holds.get(seller) as OrderHold;
+        // the buyer held at its limit; it pays the trade price and gets the difference back
+        const reserved = BigInt(bh.holdPrice) * BigInt(e.quantity) * f.quote;
+        this.balances.transferHeld(bh.account, sh.account, spec.quote, quote);
+        if (reserved > quote) this.balances.release(bh.account, spec.quote, reserved - quote);
+        bh.held -= reserved;
+        this.balances.transferHeld(sh.account, bh.account, spec.base, base);
+        sh.held -= base;
+        if (e.leaves === 0) this.dropHold(e.orderId);
+        if (e.makerLeaves === 0) this.dropHold(e.makerOrderId);
+      } else if (e.type === 'canceled' || e.type === 'expired') {
+        if (e.orderId !== 0) this.dropHold(e.orderId);
+      } else if (e.type === 'rejected' && e.orderId !== 0 && this.holds.has(e.orderId) && !this.engine.getOrder(e.orderId)) {
+        this.dropHold(e.orderId);
+      }
+    }
+  }
+
+  private dropHold(orderId: number): void {
+    const h = this.holds.get(orderId);
+    if (!h) return;
+    if (h.held > 0n) this.balances.release(h.account, h.asset, h.held);
+    this.holds.delete(orderId);
+  }
+
+  private withCancels(events: EngineEvent[]): CommandResult {
+    const canceled = events.filter((e) => e.type === 'canceled').map((e) => e.orderId);
+    const rejected = events.find((e) => e.type === 'rejected');
+    return { events, canceled, rejectReason: rejected?.reason };
+  }
+
+  clientOrderIdOf(orderId: number): string | undefined {
+    return this.holds.get(orderId)?.clientOrderId;
+  }
+
+  /** Everything besides the engine snapshot that recovery needs, as JSON. */
+  stateJSON(): string {
+    return JSON.stringify({
+      v: 1,
+      lastSeq: this.lastSeq,
+      nextOrderId: this.nextOrderId,
+      balances: this.balances.toJSON(),
+      holds: [...this.holds].map(([id, h]) => [id, h.account, h.asset, h.held.toString(), h.holdPrice, h.clientOrderId]),
+      orderKeys: [...this.orderKeys.values()],
+      transferKeys: [...this.transferKeys.values()],
+    });
+  }
+
+  static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: string): HostCore {
+    const s = JSON.parse(state) as {
+      v: number;
+      lastSeq: number;
+      nextOrderId: number;
+      balances: [number, [string, string, string][]][];
+      holds: [number, number, string, string, number, string][];
+      orderKeys: OrderReply[];
+      transferKeys: TransferReply[];
+    };
+    if (s.v !== 1) throw new Error(`unknown host state version ${s.v}`);
+    const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
+    core.lastSeq = s.lastSeq;
+    core.nextOrderId = s.nextOrderId;
+    for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
+      core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
+    for (const r of s.orderKeys) core.orderKeys.set(`${r.account}:${r.clientOrderId}`, r);
+    for (const r of s.transferKeys) core.transferKeys.set(`${r.account}:${r.transferId}`, r);
+    return core;
+  }
+}

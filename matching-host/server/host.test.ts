@@ -1,0 +1,210 @@
+import { mkdtempSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FencedError, MatchingHost, type Submission } from './host';
+import { listSegments } from './journal';
+import { DEFAULT_MARKET } from './market-config';
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'host-test-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+let clock = 1_700_000_000_000;
+const open = (dir: string, extra: { snapshotEvery?: number } = {}): MatchingHost =>
+  MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET, now: () => clock++, ...extra });
+
+const limit = (account: number, cid: string, side: 'buy' | 'sell', price: number, quantity: number): Submission => ({
+  type: 'place', account, clientOrderId: cid, symbol: 'BTC-USD', side, orderType: 'limit', timeInForce: 'GTC',
+  price, quantity, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+});
+const deposit = (account: number, asset: string, amount: string, transferId: string): Submission => ({ type: 'deposit', account, asset, amount, transferId });
+
+/** A seeded mix of orders, cancels and transfers over a few accounts. */
+async function drive(host: MatchingHost, n: number, seed: number): Promise<void> {
+  let x = seed;
+  const rnd = (m: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % m;
+  };
+  for (let i = 0; i < n; i++) {
+    const account = 1 + rnd(4);
+    const r = rnd(100);
+    if (r < 70) {
+      const side = rnd(2) === 0 ? 'buy' : 'sell';
+      await host.submit(limit(account, `c${seed}-${i}`, side, 5_000_000 + rnd(200) - 100, 1 + rnd(50)));
+    } else if (r < 85) {
+      const open = host.core.engine.openOrders(account);
+      if (open.length) await host.submit({ type: 'cancel', account, orderId: open[rnd(open.length)].orderId });
+    } else if (r < 93) {
+      const m = limit(account, `m${seed}-${i}`, rnd(2) === 0 ? 'buy' : 'sell', 0, 1 + rnd(80));
+      await host.submit(Object.assign(m, { orderType: 'market', timeInForce: 'IOC' }));
+    } else {
+      await host.submit({ type: 'withdraw', account, asset: rnd(2) ? 'USD' : 'BTC', amount: String(1 + rnd(1_000_000)), transferId: `w${seed}-${i}` });
+    }
+  }
+}
+
+function funded(host: MatchingHost): Promise<unknown> {
+  const subs = [];
+  for (let a = 1; a <= 4; a++) {
+    subs.push(host.submit(deposit(a, 'USD', '10000000000000', `d-usd-${a}`))); // 10M USD at 6 decimals
+    subs.push(host.submit(deposit(a, 'BTC', '100000000000', `d-btc-${a}`))); // 1000 BTC at 8 decimals
+  }
+  return Promise.all(subs);
+}
+
+function totals(host: MatchingHost): Record<string, string> {
+  return { USD: host.core.balances.total('USD').toString(), BTC: host.core.balances.total('BTC').toString() };
+}
+
+function state(host: MatchingHost): unknown {
+  const b: Record<number, unknown> = {};
+  for (let a = 1; a <= 4; a++) b[a] = Object.fromEntries([...host.core.balances.ofAccount(a)].map(([k, v]) => [k, `${v.available}/${v.held}`]));
+  return { seq: host.lastSeq, checksum: host.core.engine.checksum(), balances: b };
+}
+
+describe('matching host: risk and balances', () => {
+  it('conserves every asset: totals change only by deposits and withdrawals; held equals what open orders need', async () => {
+    const host = open(dataDir());
+    await funded(host);
+    let withdrawn = { USD: 0n, BTC: 0n };
+    const orig = host.submit.bind(host);
+    host.submit = async (s) => {
+      const r = await orig(s);
+      if (s.type === 'withdraw' && r.transfer?.ok) withdrawn = { ...withdrawn, [s.asset]: withdrawn[s.asset as 'USD' | 'BTC'] + BigInt(s.amount) };
+      return r;
+    };
+    await drive(host, 600, 7);
+    expect(BigInt(totals(host).USD)).toBe(4n * 10_000_000_000_000n - withdrawn.USD);
+    expect(BigInt(totals(host).BTC)).toBe(4n * 100_000_000_000n - withdrawn.BTC);
+    // held = Σ over open orders of (buy: price × leaves × 10^0 USD units; sell: leaves × 10^4 BTC units)
+    for (let a = 1; a <= 4; a++) {
+      const open = host.core.engine.openOrders(a);
+      const usd = open.filter((o) => o.side === 'buy').reduce((s, o) => s + BigInt(o.price) * BigInt(o.leaves), 0n);
+      const btc = open.filter((o) => o.side === 'sell').reduce((s, o) => s + BigInt(o.leaves) * 10_000n, 0n);
+      expect(host.core.balances.get(a, 'USD').held).toBe(usd);
+      expect(host.core.balances.get(a, 'BTC').held).toBe(btc);
+    }
+    await host.close();
+  });
+
+  it('rejects an order that would overdraw, holding nothing', async () => {
+    const host = open(dataDir());
+    await host.submit(deposit(1, 'USD', '1000000', 't1')); // 1 USD
+    const r = await host.submit(limit(1, 'big', 'buy', 5_000_000, 1)); // 50 000.00 × 0.0001 = 5 USD
+    expect(r.order).toMatchObject({ status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' });
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 1_000_000n, held: 0n });
+    const ok = await host.submit(limit(1, 'small', 'buy', 1_000_000, 1)); // 10 000.00 × 0.0001 = 1 USD
+    expect(ok.order).toMatchObject({ status: 'OPEN', leaves: 1 });
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 0n, held: 1_000_000n });
+    await host.close();
+  });
+
+  it('settles a trade exactly, refunding a buyer who paid less than its limit', async () => {
+    const host = open(dataDir());
+    await host.submit(deposit(1, 'USD', '100000000', 'a')); // 100 USD
+    await host.submit(deposit(2, 'BTC', '100000000', 'b')); // 1 BTC
+    await host.submit(limit(2, 's', 'sell', 4_000_000, 10)); // 0.001 BTC at 40 000.00
+    const r = await host.submit(limit(1, 'b', 'buy', 4_100_000, 10)); // limit 41 000.00
+    expect(r.order).toMatchObject({ status: 'FILLED', filled: 10, leaves: 0 });
+    expect(r.order?.fills).toEqual([expect.objectContaining({ price: 4_000_000, quantity: 10, liquidity: 'taker' })]);
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 60_000_000n, held: 0n }); // paid 40 USD
+    expect(host.core.balances.get(1, 'BTC')).toEqual({ available: 100_000n, held: 0n });
+    expect(host.core.balances.get(2, 'USD')).toEqual({ available: 40_000_000n, held: 0n });
+    expect(host.core.balances.get(2, 'BTC')).toEqual({ available: 99_900_000n, held: 0n });
+    await host.close();
+  });
+});
+
+describe('matching host: idempotency and fencing', () => {
+  it('answers a repeated clientOrderId or transferId with the original result and executes nothing', async () => {
+    const host = open(dataDir());
+    const d1 = await host.submit(deposit(1, 'USD', '50000000', 'same'));
+    const d2 = await host.submit(deposit(1, 'USD', '50000000', 'same'));
+    expect(d2).toMatchObject({ duplicate: true, transfer: d1.transfer });
+    expect(host.core.balances.get(1, 'USD').available).toBe(50_000_000n);
+    const o1 = await host.submit(limit(1, 'cid-1', 'buy', 1_000_000, 5));
+    const seq = host.lastSeq;
+    const o2 = await host.submit(limit(1, 'cid-1', 'buy', 1_000_000, 5));
+    expect(o2).toMatchObject({ duplicate: true, order: o1.order });
+    expect(host.lastSeq).toBe(seq);
+    expect(host.core.engine.openOrders(1)).toHaveLength(1);
+    // the same clientOrderId on another account is a different order
+    await host.submit(deposit(2, 'USD', '50000000', 'same'));
+    expect((await host.submit(limit(2, 'cid-1', 'buy', 1_000_000, 5))).duplicate).toBe(false);
+    await host.close();
+  });
+
+  it('a standby refuses orders; promotion to a higher epoch makes it primary; fencing stops it again', async () => {
+    const host = MatchingHost.open({ dataDir: dataDir(), market: DEFAULT_MARKET, role: 'standby', epoch: 3 });
+    await expect(host.submit(limit(1, 'x', 'buy', 1_000_000, 1))).rejects.toBeInstanceOf(FencedError);
+    expect(() => host.promote(3)).toThrow(RangeError);
+    host.promote(4);
+    await host.submit(deposit(1, 'USD', '1000000', 'd'));
+    expect((await host.submit(limit(1, 'x', 'buy', 1_000_000, 1))).order?.status).toBe('OPEN');
+    host.fence(5);
+    expect(host.role).toBe('standby');
+    await expect(host.submit({ type: 'cancel', account: 1, orderId: 1 })).rejects.toBeInstanceOf(FencedError);
+    await host.close();
+  });
+});
+
+describe('matching host: journal and recovery', () => {
+  it('restarts with exactly the same book, balances and idempotency keys (journal only)', async () => {
+    const dir = dataDir();
+    const a = open(dir);
+    await funded(a);
+    await drive(a, 300, 11);
+    const before = state(a);
+    await a.close();
+    const b = open(dir);
+    expect(b.recovery.replayed).toBe(b.lastSeq);
+    expect(state(b)).toEqual(before);
+    expect((await b.submit(limit(1, 'c11-0', 'buy', 1, 1))).duplicate).toBe(true);
+    await b.close();
+  });
+
+  it('recovers from snapshot + journal suffix, pruning covered segments, same state as a full replay', async () => {
+    const dir = dataDir();
+    const a = open(dir, { snapshotEvery: 50 });
+    await funded(a);
+    await drive(a, 400, 5);
+    await a.snapshot();
+    await drive(a, 30, 6);
+    const before = state(a);
+    await a.close();
+    const b = open(dir);
+    expect(b.recovery.snapshotSeq).toBeGreaterThan(0);
+    expect(b.recovery.replayed).toBeLessThan(b.lastSeq);
+    expect(state(b)).toEqual(before);
+    expect(listSegments(dir).length).toBeLessThanOrEqual(3);
+    await b.close();
+  });
+
+  it('drops a torn last record and keeps everything before it', async () => {
+    const dir = dataDir();
+    const a = open(dir);
+    await funded(a);
+    await drive(a, 50, 3);
+    const before = state(a);
+    await a.close();
+    const seg = listSegments(dir).pop() as { file: string };
+    const fd = openSync(seg.file, 'a');
+    writeSync(fd, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 123, 34])); // header of a 200-byte record + 2 bytes
+    closeSync(fd);
+    const b = open(dir);
+    expect(b.recovery.tornBytes).toBe(10);
+    expect(state(b)).toEqual(before);
+    // appends continue cleanly after the cut
+    await b.submit(deposit(9, 'USD', '1', 'after-tear'));
+    await b.close();
+    const c = open(dir);
+    expect(c.recovery.tornBytes).toBe(0);
+    expect(c.core.balances.get(9, 'USD').available).toBe(1n);
+    await c.close();
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The matching host's server-side core: recovery (snapshot + journal replay), sequencing, group
+ * commit before ack, periodic snapshots, and DR fencing (role + epoch). Transport-free: the gRPC
+ * service (grpc-service.ts) is a thin layer over `submit` and the queries here.
+ */
+import { mkdirSync } from 'node:fs';
+import { HostCore, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
+import { Journal, listSegments, readSegment } from './journal';
+import { encodeSnapshot, loadNewestSnapshot, snapshotFiles, writeSnapshot } from './snapshot-store';
+
+export type Role = 'primary' | 'standby';
+
+/** A command before the host stamps it. */
+export type Submission = HostCommand extends infer C ? (C extends HostCommand ? Omit<C, 'seq' | 'time'> : never) : never;
+
+export interface HostOptions {
+  dataDir: string;
+  market: MarketConfig;
+  role?: Role;
+  epoch?: number;
+  /** snapshot after this many commands (0: never automatically) */
+  snapshotEvery?: number;
+  /** clock, injectable for tests */
+  now?: () => number;
+}
+
+export class FencedError extends Error {
+  constructor(readonly role: Role, readonly epoch: number) {
+    super(`host is ${role} at epoch ${epoch}: order commands are refused`);
+  }
+}
+
+export interface RecoveryReport {
+  snapshotSeq: number;
+  replayed: number;
+  tornBytes: number;
+  lastSeq: number;
+  checksum: string;
+  ms: number;
+}
+
+export class MatchingHost {
+  core: HostCore;
+  role: Role;
+  epoch: number;
+  private journal!: Journal;
+  private readonly now: () => number;
+  private lastTime = 0;
+  private sinceSnapshot = 0;
+  private snapshotting: Promise<void> | null = null;
+  recovery!: RecoveryReport;
+
+  private constructor(readonly options: HostOptions) {
+    this.core = new HostCore(options.market);
+    this.role = options.role ?? 'primary';
+    this.epoch = options.epoch ?? 1;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Recover from the data directory (newest valid snapshot + journal after it), then open for appends. */
+  static open(options: HostOptions): MatchingHost {
+    mkdirSync(options.dataDir, { recursive: true });
+    const host = new MatchingHost(options);
+    const t0 = performance.now();
+    const snap = loadNewestSnapshot(options.dataDir);
+    if (snap) host.core = HostCore.fromState(options.market, snap.engine, snap.state);
+    let replayed = 0;
+    let tornBytes = 0;
+    const segs = listSegments(options.dataDir);
+    segs.forEach((seg, i) => {
+      const r = readSegment(seg.file);
+      // only the newest segment may end torn; damage in an older one means lost acked commands
+      if (r.tornBytes > 0 && i !== segs.length - 1) throw new Error(`journal segment ${seg.file} is damaged before its end`);
+      tornBytes += r.tornBytes;
+      for (const rec of r.records) {
+        if (rec.seq <= host.core.lastSeq) continue;
+        if (rec.seq !== host.core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${host.core.lastSeq}`);
+        host.core.execute(rec as unknown as HostCommand);
+        host.lastTime = Math.max(host.lastTime, (rec as unknown as HostCommand).time);
+        replayed++;
+      }
+    });
+    host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
+    host.recovery = {
+      snapshotSeq: snap?.seq ?? 0,
+      replayed,
+      tornBytes,
+      lastSeq: host.core.lastSeq,
+      checksum: host.core.engine.checksum(),
+      ms: performance.now() - t0,
+    };
+    return host;
+  }
+
+  get lastSeq(): number {
+    return this.core.lastSeq;
+  }
+
+  /**
+   * Stamp, execute and journal one command; resolves with its result once it is durable.
+   * Idempotent repeats are answered from memory without a new sequence number.
+   */
+  async submit(sub: Submission): Promise<CommandResult & { duplicate: boolean }> {
+    const trading = sub.type !== 'deposit' && sub.type !== 'withdraw' && sub.type !== 'tick';
+    if (trading && this.role !== 'primary') throw new FencedError(this.role, this.epoch);
+    if (sub.type === 'place') {
+      const prior = this.core.priorOrder(sub.account, sub.clientOrderId);
+      if (prior) return { events: [], order: prior, duplicate: true };
+    } else if (sub.type === 'deposit' || sub.type === 'withdraw') {
+      if (this.role !== 'primary') throw new FencedError(this.role, this.epoch);
+      const prior = this.core.priorTransfer(sub.account, sub.transferId);
+      if (prior) return { events: [], transfer: prior, duplicate: true };
+    }
+    // time never runs backwards, whatever the wall clock does
+    this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));
+    const cmd: HostCommand = { ...sub, seq: this.core.lastSeq + 1, time: this.lastTime };
+    const result = this.core.execute(cmd);
+    const durable = this.journal.append(cmd);
+    if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
+    await durable;
+    return { ...result, duplicate: false };
+  }
+
+  /** Write a snapshot of the current state and prune what it covers. */
+  snapshot(): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    this.sinceSnapshot = 0;
+    const seq = this.core.lastSeq;
+    // taken synchronously between two commands, so it is exactly the state after `seq`
+    const bytes = encodeSnapshot({ engine: this.core.engine.snapshot(), state: this.core.stateJSON() });
+    this.journal.rotate();
+    this.snapshotting = (async () => {
+      try {
+        // the snapshot may only replace journal records once those are durable themselves
+        await this.journal.drain();
+        writeSnapshot(this.options.dataDir, seq, bytes);
+        const kept = snapshotFiles(this.options.dataDir);
+        // keep journal back to the older kept snapshot, so a damaged newest one can be skipped
+        this.journal.prune(kept[kept.length - 1]?.seq ?? 0);
+      } finally {
+        this.snapshotting = null;
+      }
+    })();
+    return this.snapshotting;
+  }
+
+  /** DR: become primary at a higher epoch. */
+  promote(epoch: number): void {
+    if (!(epoch > this.epoch)) throw new RangeError(`epoch ${epoch} is not above ${this.epoch}`);
+    this.epoch = epoch;
+    this.role = 'primary';
+  }
+
+  /** DR: a higher epoch exists elsewhere; stop taking orders. */
+  fence(epoch: number): void {
+    if (epoch >= this.epoch) {
+      this.epoch = epoch;
+      this.role = 'standby';
+    }
+  }
+
+  async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    if (options.snapshot) await this.snapshot();
+    await this.snapshotting;
+    await this.journal.close();
+  }
+}

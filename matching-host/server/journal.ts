@@ -1,0 +1,201 @@
+/**
+ * Append-only command journal with group commit.
+ *
+ * Record: u32 payload length | u32 CRC-32 of the payload | payload (UTF-8 JSON of one command).
+ * `append` only buffers; the records appended while one fdatasync is in flight are written and
+ * synced together by the next one, so throughput grows with load instead of collapsing to one
+ * fsync per command. `append` returns a promise that settles once the record is on disk: the
+ * caller acks only then.
+ *
+ * Segments: the journal is a directory of files `journal-<first seq>.log`. A snapshot at seq N
+ * lets recovery skip every segment that ends at or before N (`rotate` starts a new segment).
+ */
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { fdatasync, write } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+const HEADER = 8;
+/** a record larger than this is corruption, not a command */
+const MAX_RECORD = 1 << 20;
+
+/** Anything JSON-serialisable with a sequence number. */
+export interface JournalRecord {
+  seq: number;
+}
+
+export function segmentName(firstSeq: number): string {
+  return `journal-${String(firstSeq).padStart(16, '0')}.log`;
+}
+
+/** Journal segments in the directory, oldest first. */
+export function listSegments(dir: string): { file: string; firstSeq: number }[] {
+  return readdirSync(dir)
+    .map((f) => /^journal-(\d{16})\.log$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: join(dir, m[0]), firstSeq: Number(m[1]) }))
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+export function encodeRecord(rec: JournalRecord): Buffer {
+  const payload = Buffer.from(JSON.stringify(rec), 'utf8');
+  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  payload.copy(out, HEADER);
+  return out;
+}
+
+/**
+ * Decode a segment. Stops at the first record that is incomplete or fails its checksum: that can
+ * only be the tail a crash tore (records are appended in order and synced before any ack), and
+ * `validBytes` tells where it starts so the writer can cut it off.
+ */
+export function readSegment(file: string): { records: JournalRecord[]; validBytes: number; tornBytes: number } {
+  const buf = readFileSync(file);
+  const records: JournalRecord[] = [];
+  let off = 0;
+  while (off + HEADER <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len > MAX_RECORD || off + HEADER + len > buf.length) break;
+    const payload = buf.subarray(off + HEADER, off + HEADER + len);
+    if (crc32(payload) !== buf.readUInt32LE(off + 4)) break;
+    records.push(JSON.parse(payload.toString('utf8')) as JournalRecord);
+    off += HEADER + len;
+  }
+  return { records, validBytes: off, tornBytes: buf.length - off };
+}
+
+export interface FlushStats {
+  records: number;
+  bytes: number;
+  syncMs: number;
+}
+
+export class Journal {
+  private fd: number;
+  private pending: Buffer[] = [];
+  private pendingFirstSeq = 0;
+  private rotateRequested = false;
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing = false;
+  private failed: Error | null = null;
+  private closed = false;
+  /** called after every group commit (metrics) */
+  onFlush: ((s: FlushStats) => void) | null = null;
+
+  private constructor(
+    readonly dir: string,
+    private file: string,
+  ) {
+    this.fd = openSync(file, 'a');
+  }
+
+  /** Open the newest segment for appending (cutting off a torn tail) or start the first one. */
+  static open(dir: string, nextSeq: number): Journal {
+    const segs = listSegments(dir);
+    if (segs.length === 0) {
+      const file = join(dir, segmentName(nextSeq));
+      closeSync(openSync(file, 'a'));
+      return new Journal(dir, file);
+    }
+    const last = segs[segs.length - 1];
+    const { tornBytes, validBytes } = readSegment(last.file);
+    if (tornBytes > 0) {
+      const fd = openSync(last.file, 'r+');
+      ftruncateSync(fd, validBytes);
+      fdatasyncSync(fd);
+      closeSync(fd);
+    }
+    return new Journal(dir, last.file);
+  }
+
+  get size(): number {
+    return fstatSync(this.fd).size;
+  }
+
+  /** Buffer a record; resolves when it is durable. */
+  append(rec: JournalRecord): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new Error('journal closed'));
+    if (this.pending.length === 0) this.pendingFirstSeq = rec.seq;
+    this.pending.push(encodeRecord(rec));
+    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.flushing) this.scheduleFlush();
+    return p;
+  }
+
+  private scheduleFlush(): void {
+    this.flushing = true;
+    // Let the commands already queued in this turn of the event loop join the batch.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    const waiters = this.waiters;
+    if (this.rotateRequested && batch.length > 0) {
+      // a new segment starts at a batch boundary, named by the batch's first record
+      this.rotateRequested = false;
+      closeSync(this.fd);
+      this.file = join(this.dir, segmentName(this.pendingFirstSeq));
+      this.fd = openSync(this.file, 'a');
+    }
+    this.pending = [];
+    this.waiters = [];
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch);
+    const t0 = performance.now();
+    const done = (err: Error | null): void => {
+      if (err) {
+        // A failed write or sync leaves durability unknown: refuse everything from now on.
+        this.failed = err;
+        for (const w of waiters) w.reject(err);
+        for (const w of this.waiters) w.reject(err);
+        this.waiters = [];
+        this.pending = [];
+        this.flushing = false;
+        return;
+      }
+      this.onFlush?.({ records: batch.length, bytes: data.length, syncMs: performance.now() - t0 });
+      for (const w of waiters) w.resolve();
+      if (this.pending.length > 0 || this.waiters.length > 0) this.flush();
+      else this.flushing = false;
+    };
+    const writeAll = (off: number): void => {
+      write(this.fd, data, off, data.length - off, null, (err, n) => {
+        if (err) return done(err);
+        if (off + n < data.length) return writeAll(off + n);
+        fdatasync(this.fd, (e) => done(e));
+      });
+    };
+    writeAll(0);
+  }
+
+  /** Resolves when everything appended so far is durable. */
+  async drain(): Promise<void> {
+    if (this.pending.length === 0 && !this.flushing) return;
+    await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Start a new segment with the next batch (after a snapshot, so old segments can be pruned). */
+  rotate(): void {
+    this.rotateRequested = true;
+  }
+
+  /** Delete segments whose every record is at or before `seq` (covered by a snapshot). */
+  prune(seq: number): void {
+    const segs = listSegments(this.dir);
+    for (let i = 0; i + 1 < segs.length; i++) if (segs[i + 1].firstSeq <= seq + 1 && segs[i].file !== this.file) rmSync(segs[i].file);
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  /** For tests of crash behaviour: write raw bytes synchronously. */
+  writeRaw(bytes: Buffer): void {
+    writeSync(this.fd, bytes);
+  }
+}

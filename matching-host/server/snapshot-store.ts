@@ -1,0 +1,77 @@
+/**
+ * Host snapshots on disk: `snapshot-<seq>.bin`, written to a temp file, fsync'd, renamed and the
+ * directory fsync'd, so a crash leaves either the old set or the new file, never half of one.
+ *
+ * Layout: "MEXHOST1" | u32 CRC-32 of the rest | u32 engine bytes length | engine snapshot |
+ * host state JSON (balances, holds, idempotency keys, counters).
+ */
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+const MAGIC = Buffer.from('MEXHOST1');
+
+export interface HostSnapshot {
+  seq: number;
+  engine: Uint8Array;
+  state: string;
+}
+
+export function encodeSnapshot(s: Omit<HostSnapshot, 'seq'>): Buffer {
+  const state = Buffer.from(s.state, 'utf8');
+  const body = Buffer.allocUnsafe(4 + s.engine.length + state.length);
+  body.writeUInt32LE(s.engine.length, 0);
+  Buffer.from(s.engine.buffer, s.engine.byteOffset, s.engine.length).copy(body, 4);
+  state.copy(body, 4 + s.engine.length);
+  const head = Buffer.allocUnsafe(12);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(crc32(body), 8);
+  return Buffer.concat([head, body]);
+}
+
+export function decodeSnapshot(buf: Buffer, seq: number): HostSnapshot | null {
+  if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return null;
+  const body = buf.subarray(12);
+  if (crc32(body) !== buf.readUInt32LE(8)) return null;
+  const n = body.readUInt32LE(0);
+  if (4 + n > body.length) return null;
+  return { seq, engine: new Uint8Array(body.subarray(4, 4 + n)), state: body.subarray(4 + n).toString('utf8') };
+}
+
+export function snapshotFiles(dir: string): { file: string; seq: number }[] {
+  return readdirSync(dir)
+    .map((f) => /^snapshot-(\d{16})\.bin$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: join(dir, m[0]), seq: Number(m[1]) }))
+    .sort((a, b) => b.seq - a.seq);
+}
+
+/** Newest snapshot that passes its checksum (a damaged newest one falls back to the previous). */
+export function loadNewestSnapshot(dir: string): HostSnapshot | null {
+  for (const { file, seq } of snapshotFiles(dir)) {
+    const s = decodeSnapshot(readFileSync(file), seq);
+    if (s) return s;
+  }
+  return null;
+}
+
+export function writeSnapshot(dir: string, seq: number, bytes: Buffer, keep = 2): string {
+  const name = `snapshot-${String(seq).padStart(16, '0')}.bin`;
+  const tmp = join(dir, `.${name}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, name));
+  const dfd = openSync(dir, 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+  for (const old of snapshotFiles(dir).slice(keep)) rmSync(old.file);
+  return name;
+}
