@@ -1,0 +1,253 @@
+/**
+ * gRPC face of the matching host: parse (zod) → convert decimals exactly → host.submit / query →
+ * shape the reply. Bad requests answer INVALID_ARGUMENT with a reason code in the message
+ * ("REASON: text") and never reach the journal; a command refused by risk or the engine's rules
+ * is journaled and answered normally with status REJECTED and its reason.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DecimalError, fromUnits, toUnits } from '../engine/decimal';
+import type { SymbolSpec } from '../engine/types';
+import { FencedError, type MatchingHost, type Submission } from './host';
+import type { OrderReply } from './host-core';
+
+export const PROTO_PATH = join(__dirname, '..', 'proto', 'matching_host.proto');
+
+export function loadProto(): grpc.GrpcObject {
+  const def = protoLoader.loadSync(PROTO_PATH, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+  return grpc.loadPackageDefinition(def);
+}
+
+export function serviceDefinition(): grpc.ServiceDefinition {
+  const pkg = loadProto() as unknown as { exchange: { matching: { v1: { MatchingHost: grpc.ServiceClientConstructor } } } };
+  return pkg.exchange.matching.v1.MatchingHost.service;
+}
+
+/** Client constructor for tests, tools and functions/. */
+export function clientConstructor(): grpc.ServiceClientConstructor {
+  const pkg = loadProto() as unknown as { exchange: { matching: { v1: { MatchingHost: grpc.ServiceClientConstructor } } } };
+  return pkg.exchange.matching.v1.MatchingHost;
+}
+
+class BadRequest extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const account = z.number().int().min(1).max(2 ** 31 - 1);
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+const decimal = z.string().min(1).max(40);
+
+const placeSchema = z.object({
+  account,
+  clientOrderId: id,
+  symbol: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['limit', 'market']),
+  timeInForce: z.union([z.enum(['GTC', 'IOC', 'FOK', 'GTD']), z.literal('')]),
+  price: z.string().max(40),
+  quantity: decimal,
+  postOnly: z.boolean(),
+  stp: z.union([z.enum(['cancel_newest', 'cancel_oldest', 'cancel_both']), z.literal('')]),
+  expireTime: z.number().int().min(0),
+});
+const cancelSchema = z.object({ account, orderId: z.number().int().min(1) });
+const replaceSchema = z.object({ account, orderId: z.number().int().min(1), price: decimal, quantity: decimal });
+const cancelAllSchema = z.object({ account, symbol: z.string() });
+const transferSchema = z.object({ account, asset: z.string().min(1).max(16), amount: decimal, transferId: id });
+const symbolSchema = z.object({ symbol: z.string().min(1) });
+const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
+const accountSchema = z.object({ account });
+const orderSchema = z.object({ account, orderId: z.number().int().min(1) });
+const epochSchema = z.object({ epoch: z.number().int().min(1) });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new BadRequest('INVALID_REQUEST', `${issue.path.join('.') || 'request'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+function units(value: string, decimals: number, field: string): number {
+  try {
+    return toUnits(value, decimals);
+  } catch (e) {
+    if (e instanceof DecimalError) throw new BadRequest(e.code, `${field}: ${e.message}`);
+    throw e;
+  }
+}
+
+type Unary = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void;
+
+/** Wrap a handler: deadline check, error mapping, no internals leaked. */
+function unary(fn: (req: unknown) => unknown): Unary {
+  return (call, callback) => {
+    const deadline = call.getDeadline();
+    const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+    if (Number.isFinite(ms) && ms > 0 && ms <= Date.now()) {
+      callback({ code: grpc.status.DEADLINE_EXCEEDED, details: 'deadline passed before the command was executed' });
+      return;
+    }
+    Promise.resolve()
+      .then(() => fn(call.request))
+      .then(
+        (reply) => callback(null, reply),
+        (e: unknown) => {
+          if (e instanceof BadRequest) callback({ code: grpc.status.INVALID_ARGUMENT, details: `${e.reason}: ${e.message}` });
+          else if (e instanceof FencedError) callback({ code: grpc.status.FAILED_PRECONDITION, details: `FENCED: ${e.message}` });
+          else if (e instanceof RangeError) callback({ code: grpc.status.INVALID_ARGUMENT, details: `INVALID_REQUEST: ${e.message}` });
+          else {
+            process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'command failed', error: String(e) })}\n`);
+            callback({ code: grpc.status.UNAVAILABLE, details: 'INTERNAL: the host could not complete the command' });
+          }
+        },
+      );
+  };
+}
+
+export function createService(host: MatchingHost): grpc.UntypedServiceImplementation {
+  const spec = (symbol: string): SymbolSpec => {
+    const s = host.core.spec(symbol);
+    if (!s) throw new BadRequest('UNKNOWN_SYMBOL', `unknown symbol ${symbol}`);
+    return s;
+  };
+  const px = (s: SymbolSpec, v: number): string => fromUnits(v, s.priceDecimals);
+  const qty = (s: SymbolSpec, v: number): string => fromUnits(v, s.qtyDecimals);
+  const orderReply = (o: OrderReply, duplicate: boolean): Record<string, unknown> => {
+    const s = host.core.spec(o.symbol);
+    const p = (v: number): string => (s ? px(s, v) : String(v));
+    const q = (v: number): string => (s ? qty(s, v) : String(v));
+    return {
+      orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
+      price: p(o.price), quantity: q(o.quantity), filled: q(o.filled), leaves: q(o.leaves),
+      fills: o.fills.map((f) => ({ price: p(f.price), quantity: q(f.quantity), counterOrderId: f.counterOrderId, sequence: f.sequence, liquidity: f.liquidity })),
+      reason: o.reason, seq: o.seq, duplicate,
+    };
+  };
+  const cancelReply = async (sub: Submission): Promise<Record<string, unknown>> => {
+    const r = await host.submit(sub);
+    if (r.rejectReason) throw new BadRequest(r.rejectReason, `command rejected: ${r.rejectReason}`);
+    return { canceled: r.canceled ?? [], seq: host.lastSeq };
+  };
+  const transfer = (type: 'deposit' | 'withdraw') => async (req: unknown): Promise<Record<string, unknown>> => {
+    const t = parse(transferSchema, req);
+    const asset = host.core.config.assets[t.asset];
+    if (!asset) throw new BadRequest('UNKNOWN_ASSET', `unknown asset ${t.asset}`);
+    const amount = units(t.amount, asset.decimals, 'amount');
+    if (amount <= 0) throw new BadRequest('INVALID_AMOUNT', 'amount must be positive');
+    const r = await host.submit({ type, account: t.account, asset: t.asset, amount: String(amount), transferId: t.transferId });
+    const tr = r.transfer as NonNullable<typeof r.transfer>;
+    return { transferId: tr.transferId, ok: tr.ok, reason: tr.reason, seq: tr.seq, duplicate: r.duplicate };
+  };
+  const health = (): Record<string, unknown> => ({ role: host.role, epoch: host.epoch, lastSeq: host.lastSeq, checksum: host.core.engine.checksum() });
+  const openOrder = (o: ReturnType<typeof host.core.engine.openOrders>[number]): Record<string, unknown> => {
+    const s = spec(o.symbol);
+    return {
+      orderId: o.orderId, clientOrderId: host.core.clientOrderIdOf(o.orderId) ?? '', symbol: o.symbol, side: o.side,
+      price: px(s, o.price), quantity: qty(s, o.quantity), filled: qty(s, o.filled), leaves: qty(s, o.leaves), timeInForce: o.timeInForce, time: o.time,
+    };
+  };
+
+  return {
+    PlaceOrder: unary(async (req) => {
+      const p = parse(placeSchema, req);
+      const s = spec(p.symbol);
+      if (p.type === 'limit' && p.price === '') throw new BadRequest('INVALID_PRICE', 'a limit order needs a price');
+      const tif = p.timeInForce || (p.type === 'market' ? 'IOC' : 'GTC');
+      const r = await host.submit({
+        type: 'place', account: p.account, clientOrderId: p.clientOrderId, symbol: p.symbol, side: p.side, orderType: p.type,
+        timeInForce: tif, price: p.type === 'limit' ? units(p.price, s.priceDecimals, 'price') : 0,
+        quantity: units(p.quantity, s.qtyDecimals, 'quantity'), postOnly: p.postOnly, stp: p.stp || 'cancel_newest',
+        expireTime: p.expireTime,
+      });
+      return orderReply(r.order as OrderReply, r.duplicate);
+    }),
+    CancelOrder: unary((req) => {
+      const c = parse(cancelSchema, req);
+      return cancelReply({ type: 'cancel', account: c.account, orderId: c.orderId });
+    }),
+    ReplaceOrder: unary((req) => {
+      const c = parse(replaceSchema, req);
+      const o = host.core.engine.getOrder(c.orderId);
+      if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
+      const s = spec(o.symbol);
+      return cancelReply({
+        type: 'replace', account: c.account, orderId: c.orderId,
+        price: units(c.price, s.priceDecimals, 'price'), quantity: units(c.quantity, s.qtyDecimals, 'quantity'),
+      });
+    }),
+    CancelAll: unary((req) => {
+      const c = parse(cancelAllSchema, req);
+      if (c.symbol) spec(c.symbol);
+      return cancelReply({ type: 'cancelAll', account: c.account, symbol: c.symbol || undefined });
+    }),
+    GetOrder: unary((req) => {
+      const g = parse(orderSchema, req);
+      const o = host.core.engine.getOrder(g.orderId);
+      // another account's order is reported exactly like a missing one
+      if (!o || o.account !== g.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${g.orderId}`);
+      return openOrder(o);
+    }),
+    ListOpenOrders: unary((req) => {
+      const l = parse(z.object({ account, symbol: z.string() }), req);
+      if (l.symbol) spec(l.symbol);
+      return { orders: host.core.engine.openOrders(l.account, l.symbol || undefined).map(openOrder) };
+    }),
+    GetBook: unary((req) => {
+      const b = parse(bookSchema, req);
+      const s = spec(b.symbol);
+      const l2 = host.core.engine.l2(b.symbol, b.depth || 50);
+      const level = (l: { price: number; quantity: number; orders: number }): Record<string, unknown> => ({ price: px(s, l.price), quantity: qty(s, l.quantity), orders: l.orders });
+      return { symbol: b.symbol, sequence: l2.sequence, bids: l2.bids.map(level), asks: l2.asks.map(level) };
+    }),
+    Deposit: unary(transfer('deposit')),
+    Withdraw: unary(transfer('withdraw')),
+    GetBalances: unary((req) => {
+      const a = parse(accountSchema, req);
+      const out = [];
+      for (const [asset, b] of host.core.balances.ofAccount(a.account)) {
+        const d = host.core.config.assets[asset].decimals;
+        out.push({ asset, available: fromUnits(b.available, d), held: fromUnits(b.held, d) });
+      }
+      return { balances: out };
+    }),
+    HaltSymbol: unary(async (req) => {
+      const s = parse(symbolSchema, req);
+      spec(s.symbol);
+      await host.submit({ type: 'halt', symbol: s.symbol });
+      return { seq: host.lastSeq };
+    }),
+    ResumeSymbol: unary(async (req) => {
+      const s = parse(symbolSchema, req);
+      spec(s.symbol);
+      await host.submit({ type: 'resume', symbol: s.symbol });
+      return { seq: host.lastSeq };
+    }),
+    Health: unary(() => health()),
+    Promote: unary((req) => {
+      host.promote(parse(epochSchema, req).epoch);
+      return health();
+    }),
+    Fence: unary((req) => {
+      host.fence(parse(epochSchema, req).epoch);
+      return health();
+    }),
+  };
+}
+
+export async function startGrpcServer(host: MatchingHost, address: string): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server();
+  server.addService(serviceDefinition(), createService(host));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { server, port };
+}
