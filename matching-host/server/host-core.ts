@@ -5,7 +5,7 @@
  * DR standby rely on. The server layer (host.ts) assigns seq/time, journals, and acks.
  */
 import { MatchingEngine } from '../engine/matching-engine';
-import type { EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
+import type { Command, EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 
 export interface AssetSpec {
@@ -164,21 +164,15 @@ export class HostCore {
       case 'place':
         return this.place(cmd);
       case 'cancel': {
-        const events = this.engine.apply({ type: 'cancel', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account });
-        this.settle(events);
-        return this.withCancels(events);
+        return this.withCancels(this.run({ type: 'cancel', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account }));
       }
       case 'replace':
         return this.replace(cmd);
       case 'cancelAll': {
-        const events = this.engine.apply({ type: 'cancelAll', seq: cmd.seq, time: cmd.time, account: cmd.account, symbol: cmd.symbol });
-        this.settle(events);
-        return this.withCancels(events);
+        return this.withCancels(this.run({ type: 'cancelAll', seq: cmd.seq, time: cmd.time, account: cmd.account, symbol: cmd.symbol }));
       }
       case 'cancelAllAfter': {
-        const events = this.engine.apply({ type: 'cancelAllAfter', seq: cmd.seq, time: cmd.time, account: cmd.account, deadline: cmd.deadline });
-        this.settle(events);
-        return this.withCancels(events);
+        return this.withCancels(this.run({ type: 'cancelAllAfter', seq: cmd.seq, time: cmd.time, account: cmd.account, deadline: cmd.deadline }));
       }
       case 'deposit':
       case 'withdraw':
@@ -186,9 +180,7 @@ export class HostCore {
       case 'halt':
       case 'resume':
       case 'tick': {
-        const events = this.engine.apply(cmd);
-        this.settle(events);
-        return { events };
+        return { events: this.run(cmd) };
       }
     }
   }
@@ -226,11 +218,8 @@ export class HostCore {
           : 0n;
       if (!this.balances.canSpend(cmd.account, asset, amount)) {
         reply.reason = 'INSUFFICIENT_FUNDS';
-        // the engine never sees it, but the sequence is consumed: keep the engine's clock moving
-        this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
-        const events = this.engine.core.events.toArray(this.engine.core.symbols);
-        this.settle(events);
-        return { events, order: reply };
+        // the engine never sees the order, but the sequence is consumed: keep its clock moving
+        return { events: this.run({ type: 'tick', seq: cmd.seq, time: cmd.time }), order: reply };
       }
       hold = { account: cmd.account, asset, held: amount, holdPrice, clientOrderId: cmd.clientOrderId };
       this.balances.hold(cmd.account, asset, amount);
@@ -300,10 +289,7 @@ export class HostCore {
       if (need > hold.held) {
         extra = need - hold.held;
         if (!this.balances.canSpend(cmd.account, hold.asset, extra)) {
-          this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
-          const events = this.engine.core.events.toArray(this.engine.core.symbols);
-          this.settle(events);
-          return { events, rejectReason: 'INSUFFICIENT_FUNDS' };
+          return { events: this.run({ type: 'tick', seq: cmd.seq, time: cmd.time }), rejectReason: 'INSUFFICIENT_FUNDS' };
         }
         this.balances.hold(cmd.account, hold.asset, extra);
         hold.held += extra;
@@ -343,8 +329,7 @@ export class HostCore {
     const reply: TransferReply = { transferId: cmd.transferId, account: cmd.account, asset: cmd.asset, amount: cmd.amount, ok: false, reason: 'NONE', seq: cmd.seq };
     this.transferKeys.set(`${cmd.account}:${cmd.transferId}`, reply);
     // keep the engine's sequence and clock in step with the host's (fires due timers too)
-    const events = this.engine.apply({ type: 'tick', seq: cmd.seq, time: cmd.time });
-    this.settle(events);
+    const events = this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
     if (!this.config.assets[cmd.asset]) reply.reason = 'UNKNOWN_ASSET';
     else if (!/^[1-9]\d*$/.test(cmd.amount)) reply.reason = 'INVALID_AMOUNT';
     else {
@@ -402,6 +387,13 @@ export class HostCore {
         this.dropHold(e.orderId);
       }
     }
+  }
+
+  /** Apply an engine command and settle its events (trades, released holds). */
+  private run(cmd: Command): EngineEvent[] {
+    const events = this.engine.apply(cmd);
+    this.settle(events);
+    return events;
   }
 
   private dropHold(orderId: number): void {
