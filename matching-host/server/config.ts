@@ -1,12 +1,27 @@
 import { z } from 'zod';
 
+/** "" switches an optional downstream off. */
+const optionalUrl = z.string().default('');
+
 /** Host settings from the environment, validated once at start with a clear error. */
 const schema = z.object({
   HOST_DATA_DIR: z.string().min(1).default('.data/matching-host'),
   HOST_GRPC_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+  /** Prometheus /metrics and load-balancer /health */
+  HOST_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'expected host:port').default('127.0.0.1:9464'),
   HOST_ROLE: z.enum(['primary', 'standby']).default('primary'),
   HOST_EPOCH: z.coerce.number().int().min(1).default(1),
   HOST_SNAPSHOT_EVERY: z.coerce.number().int().min(0).default(100_000),
+  /** also snapshot this often when anything happened since the last one (0: only by count) */
+  HOST_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  HOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** kinesalite locally; unset in AWS */
+  AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
+  KINESIS_STREAM: z.string().default('exchange-market-data'),
+  REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
+  AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: z.string().min(1).default('order-events'),
 });
 
 export type HostConfig = z.infer<typeof schema>;

@@ -109,30 +109,34 @@ describe('gRPC service', () => {
 });
 
 describe('crash safety (child-process host, kill -9 under load)', () => {
-  const start = (dir: string, port: number): ChildProcess =>
+  // ports chosen by the OS (read back from the 'serving' log line), downstreams off: this is about the journal
+  const start = (dir: string): ChildProcess =>
     spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
-      env: { ...process.env, HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: `127.0.0.1:${port}`, HOST_SNAPSHOT_EVERY: '150' },
+      env: {
+        ...process.env, HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', HOST_SNAPSHOT_EVERY: '150',
+        KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-  const ready = (child: ChildProcess): Promise<void> =>
+  const ready = (child: ChildProcess): Promise<number> =>
     new Promise((resolve, reject) => {
       let out = '';
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('"serving"')) resolve();
+        const line = out.split('\n').find((l) => l.includes('"serving"'));
+        if (line) resolve((JSON.parse(line) as { grpcPort: number }).grpcPort);
       });
       child.on('exit', (c) => reject(new Error(`host exited ${c}: ${out}`)));
     });
 
   it('loses no acknowledged command across repeated kill -9, and recovers deterministically', async () => {
     const dir = tmp();
-    const port = 50_000 + Math.floor(Math.random() * 5000);
     const Ctor = clientConstructor();
     const acked = new Map<string, { orderId: number; status: string }>();
     let deposited = false;
     for (let round = 0; round < 3; round++) {
-      const child = start(dir, port);
-      await ready(child);
+      const child = start(dir);
+      const port = await ready(child);
       const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as Client;
       // everything acknowledged before is still there, with the same id
       for (const [cid, o] of acked) {

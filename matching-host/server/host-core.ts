@@ -7,6 +7,7 @@
 import { MatchingEngine } from '../engine/matching-engine';
 import type { Command, EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
+import { countMarketData, derivePublication, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
   /** decimal places of the asset's balance unit */
@@ -95,6 +96,8 @@ export interface CommandResult {
   /** orders canceled by cancel/cancelAll/replace */
   canceled?: number[];
   rejectReason?: string;
+  /** what to publish about it (absent when executed with `publish: false`, as in recovery) */
+  publication?: Publication;
 }
 
 /** What an open order holds: `held` units of `asset`, released as it fills or leaves the book. */
@@ -109,7 +112,7 @@ interface OrderHold {
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
-export class HostCore {
+export class HostCore implements PublicationContext {
   readonly engine: MatchingEngine;
   readonly balances: Balances;
   private readonly specs = new Map<string, SymbolSpec>();
@@ -120,6 +123,10 @@ export class HostCore {
   private readonly orderKeys = new Map<string, OrderReply>();
   /** `${account}:${transferId}` → reply of the original transfer */
   private readonly transferKeys = new Map<string, TransferReply>();
+  /** contiguous market data sequence per symbol (see publication.ts) */
+  private readonly mdSequence = new Map<string, number>();
+  /** client ids of orders that left the book during the current command, for its publication */
+  private readonly departed = new Map<number, string>();
   nextOrderId = 1;
   lastSeq = 0;
 
@@ -157,9 +164,36 @@ export class HostCore {
     return this.transferKeys.get(`${account}:${transferId}`);
   }
 
-  execute(cmd: HostCommand): CommandResult {
+  assetDecimals(asset: string): number | undefined {
+    return this.config.assets[asset]?.decimals;
+  }
+
+  nextMarketSequence(symbol: string): number {
+    const n = (this.mdSequence.get(symbol) ?? 0) + 1;
+    this.mdSequence.set(symbol, n);
+    return n;
+  }
+
+  /** Last market data sequence published for a symbol (0 before the first). */
+  marketSequence(symbol: string): number {
+    return this.mdSequence.get(symbol) ?? 0;
+  }
+
+  /**
+   * Execute one stamped command. With `publish` (the default) the result carries its publication;
+   * recovery passes false and only advances the market data sequences, which is cheaper.
+   */
+  execute(cmd: HostCommand, options: { publish?: boolean } = {}): CommandResult {
     if (cmd.seq <= this.lastSeq) throw new Error(`command seq ${cmd.seq} after ${this.lastSeq}`);
     this.lastSeq = cmd.seq;
+    this.departed.clear();
+    const result = this.dispatch(cmd);
+    if (options.publish === false) countMarketData(this, result.events);
+    else result.publication = derivePublication(this, cmd, result);
+    return result;
+  }
+
+  private dispatch(cmd: HostCommand): CommandResult {
     switch (cmd.type) {
       case 'place':
         return this.place(cmd);
@@ -401,6 +435,7 @@ export class HostCore {
     if (!h) return;
     if (h.held > 0n) this.balances.release(h.account, h.asset, h.held);
     this.holds.delete(orderId);
+    this.departed.set(orderId, h.clientOrderId);
   }
 
   private withCancels(events: EngineEvent[]): CommandResult {
@@ -409,8 +444,9 @@ export class HostCore {
     return { events, canceled, rejectReason: rejected?.reason };
   }
 
+  /** Client id of an open order, or of one that left the book in the command being executed. */
   clientOrderIdOf(orderId: number): string | undefined {
-    return this.holds.get(orderId)?.clientOrderId;
+    return this.holds.get(orderId)?.clientOrderId ?? this.departed.get(orderId);
   }
 
   /** Everything besides the engine snapshot that recovery needs, as JSON. */
@@ -423,6 +459,7 @@ export class HostCore {
       holds: [...this.holds].map(([id, h]) => [id, h.account, h.asset, h.held.toString(), h.holdPrice, h.clientOrderId]),
       orderKeys: [...this.orderKeys.values()],
       transferKeys: [...this.transferKeys.values()],
+      mdSequence: [...this.mdSequence],
     });
   }
 
@@ -435,6 +472,7 @@ export class HostCore {
       holds: [number, number, string, string, number, string][];
       orderKeys: OrderReply[];
       transferKeys: TransferReply[];
+      mdSequence?: [string, number][];
     };
     if (s.v !== 1) throw new Error(`unknown host state version ${s.v}`);
     const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
@@ -444,6 +482,7 @@ export class HostCore {
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
     for (const r of s.orderKeys) core.orderKeys.set(`${r.account}:${r.clientOrderId}`, r);
     for (const r of s.transferKeys) core.transferKeys.set(`${r.account}:${r.transferId}`, r);
+    for (const [symbol, n] of s.mdSequence ?? []) core.mdSequence.set(symbol, n);
     return core;
   }
 }

@@ -5,8 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { HostCore, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
-import { Journal, listSegments, readSegment } from './journal';
-import { encodeSnapshot, loadNewestSnapshot, snapshotFiles, writeSnapshot } from './snapshot-store';
+import { Journal, listSegments, readSegment, type FlushStats } from './journal';
+import { Outbox } from './outbox';
+import { encodeSnapshot, loadNewestSnapshot, pruneSnapshots, writeSnapshot } from './snapshot-store';
 
 export type Role = 'primary' | 'standby';
 
@@ -22,6 +23,14 @@ export interface HostOptions {
   snapshotEvery?: number;
   /** clock, injectable for tests */
   now?: () => number;
+  /** publications kept in memory for publishers (older ones are regenerated from the journal) */
+  outboxCapacity?: number;
+  /** lowest journal seq a publisher still needs: snapshots and journal from there on are kept */
+  retainFrom?: () => number;
+  /** observers (metrics, snapshot mirroring); the host works without them */
+  onCommand?: (type: HostCommand['type'], result: string, ackMs: number) => void;
+  onFlush?: (stats: FlushStats) => void;
+  onSnapshot?: (seq: number, bytes: Buffer, ms: number) => void;
 }
 
 export class FencedError extends Error {
@@ -39,6 +48,13 @@ export interface RecoveryReport {
   ms: number;
 }
 
+/** The result label of a command for metrics. */
+function outcome(r: CommandResult): string {
+  if (r.order) return r.order.status === 'REJECTED' ? `rejected:${r.order.reason}` : 'accepted';
+  if (r.transfer) return r.transfer.ok ? 'accepted' : `rejected:${r.transfer.reason}`;
+  return r.rejectReason ? `rejected:${r.rejectReason}` : 'accepted';
+}
+
 export class MatchingHost {
   core: HostCore;
   role: Role;
@@ -49,6 +65,8 @@ export class MatchingHost {
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
   recovery!: RecoveryReport;
+  /** durable publications waiting for the publishers */
+  outbox!: Outbox;
 
   private constructor(readonly options: HostOptions) {
     this.core = new HostCore(options.market);
@@ -75,12 +93,17 @@ export class MatchingHost {
       for (const rec of r.records) {
         if (rec.seq <= host.core.lastSeq) continue;
         if (rec.seq !== host.core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${host.core.lastSeq}`);
-        host.core.execute(rec as unknown as HostCommand);
+        host.core.execute(rec as unknown as HostCommand, { publish: false });
         host.lastTime = Math.max(host.lastTime, (rec as unknown as HostCommand).time);
         replayed++;
       }
     });
     host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
+    host.outbox = new Outbox(host.core.lastSeq, options.outboxCapacity);
+    host.journal.onFlush = (stats) => {
+      host.outbox.commit(stats.lastSeq);
+      options.onFlush?.(stats);
+    };
     host.recovery = {
       snapshotSeq: snap?.seq ?? 0,
       replayed,
@@ -90,6 +113,10 @@ export class MatchingHost {
       ms: performance.now() - t0,
     };
     return host;
+  }
+
+  get journalHealthy(): boolean {
+    return this.journal.healthy;
   }
 
   get lastSeq(): number {
@@ -114,11 +141,22 @@ export class MatchingHost {
     // time never runs backwards, whatever the wall clock does
     this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));
     const cmd: HostCommand = { ...sub, seq: this.core.lastSeq + 1, time: this.lastTime };
+    const t0 = performance.now();
     const result = this.core.execute(cmd);
+    if (result.publication) this.outbox.stage(result.publication);
     const durable = this.journal.append(cmd);
     if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
     await durable;
+    this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
     return { ...result, duplicate: false };
+  }
+
+  private lastSnapshotSeq = -1;
+
+  /** Periodic snapshots by time: only when something happened since the last one. */
+  snapshotIfChanged(): Promise<void> | undefined {
+    if (this.core.lastSeq === this.lastSnapshotSeq || this.core.lastSeq === this.recovery.snapshotSeq) return undefined;
+    return this.snapshot();
   }
 
   /** Write a snapshot of the current state and prune what it covers. */
@@ -126,6 +164,8 @@ export class MatchingHost {
     if (this.snapshotting) return this.snapshotting;
     this.sinceSnapshot = 0;
     const seq = this.core.lastSeq;
+    this.lastSnapshotSeq = seq;
+    const t0 = performance.now();
     // taken synchronously between two commands, so it is exactly the state after `seq`
     const bytes = encodeSnapshot({ engine: this.core.engine.snapshot(), state: this.core.stateJSON() });
     this.journal.rotate();
@@ -134,9 +174,10 @@ export class MatchingHost {
         // the snapshot may only replace journal records once those are durable themselves
         await this.journal.drain();
         writeSnapshot(this.options.dataDir, seq, bytes);
-        const kept = snapshotFiles(this.options.dataDir);
-        // keep journal back to the older kept snapshot, so a damaged newest one can be skipped
-        this.journal.prune(kept[kept.length - 1]?.seq ?? 0);
+        // keep two snapshots (a damaged newest one can be skipped) and whatever publishers still need
+        const oldest = pruneSnapshots(this.options.dataDir, this.options.retainFrom?.() ?? Infinity);
+        this.journal.prune(oldest);
+        this.options.onSnapshot?.(seq, bytes, performance.now() - t0);
       } finally {
         this.snapshotting = null;
       }

@@ -67,6 +67,8 @@ export function readSegment(file: string): { records: JournalRecord[]; validByte
 }
 
 export interface FlushStats {
+  /** seq of the last record the flush made durable */
+  lastSeq: number;
   records: number;
   bytes: number;
   syncMs: number;
@@ -76,6 +78,7 @@ export class Journal {
   private fd: number;
   private pending: Buffer[] = [];
   private pendingFirstSeq = 0;
+  private pendingLastSeq = 0;
   private rotateRequested = false;
   private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing = false;
@@ -110,6 +113,11 @@ export class Journal {
     return new Journal(dir, last.file);
   }
 
+  /** false once a write or sync failed: the host must stop acknowledging */
+  get healthy(): boolean {
+    return this.failed === null && !this.closed;
+  }
+
   get size(): number {
     return fstatSync(this.fd).size;
   }
@@ -120,6 +128,7 @@ export class Journal {
     if (this.closed) return Promise.reject(new Error('journal closed'));
     if (this.pending.length === 0) this.pendingFirstSeq = rec.seq;
     this.pending.push(encodeRecord(rec));
+    this.pendingLastSeq = rec.seq;
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.flushing) this.scheduleFlush();
     return p;
@@ -134,6 +143,7 @@ export class Journal {
   private flush(): void {
     const batch = this.pending;
     const waiters = this.waiters;
+    const lastSeq = this.pendingLastSeq;
     if (this.rotateRequested && batch.length > 0) {
       // a new segment starts at a batch boundary, named by the batch's first record
       this.rotateRequested = false;
@@ -156,7 +166,7 @@ export class Journal {
         this.flushing = false;
         return;
       }
-      this.onFlush?.({ records: batch.length, bytes: data.length, syncMs: performance.now() - t0 });
+      this.onFlush?.({ lastSeq, records: batch.length, bytes: data.length, syncMs: performance.now() - t0 });
       for (const w of waiters) w.resolve();
       if (this.pending.length > 0 || this.waiters.length > 0) this.flush();
       else this.flushing = false;

@@ -55,7 +55,22 @@ export function loadNewestSnapshot(dir: string): HostSnapshot | null {
   return null;
 }
 
-export function writeSnapshot(dir: string, seq: number, bytes: Buffer, keep = 2): string {
+/**
+ * Delete snapshots nobody needs: keep the newest two and the newest one taken before
+ * `retainFrom` (a lagging publisher regenerates its messages from there). Returns the seq of the
+ * oldest snapshot kept (0 if none): the journal is needed from there on.
+ */
+export function pruneSnapshots(dir: string, retainFrom: number): number {
+  const all = snapshotFiles(dir);
+  const keep = new Set(all.slice(0, 2));
+  const forPublishers = all.find((s) => s.seq < retainFrom);
+  if (forPublishers) keep.add(forPublishers);
+  for (const s of all) if (!keep.has(s)) rmSync(s.file);
+  // without a snapshot before retainFrom a publisher needs the journal from its very start
+  return forPublishers ? Math.min(...[...keep].map((s) => s.seq)) : 0;
+}
+
+export function writeSnapshot(dir: string, seq: number, bytes: Buffer): string {
   const name = `snapshot-${String(seq).padStart(16, '0')}.bin`;
   const tmp = join(dir, `.${name}.tmp`);
   const fd = openSync(tmp, 'w');
@@ -72,6 +87,5 @@ export function writeSnapshot(dir: string, seq: number, bytes: Buffer, keep = 2)
   } finally {
     closeSync(dfd);
   }
-  for (const old of snapshotFiles(dir).slice(keep)) rmSync(old.file);
   return name;
 }

@@ -1,0 +1,163 @@
+/**
+ * What the host publishes about one command, derived deterministically from the command and its
+ * result: public market data (to Kinesis, and the Redis book/ticker) and private order events (to
+ * the order-event queue). Because it is a pure function of the journaled command and the state
+ * before it, a publisher that fell behind can regenerate exactly the same messages by replaying
+ * the journal (publication-replay.ts), and consumers can de-duplicate by sequence.
+ *
+ * Sequences: market data carries a contiguous per-symbol `sequence` (the engine's own per-symbol
+ * counter also counts private events, so it would show gaps to a public consumer); order events
+ * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
+ */
+import { fromUnits } from '../engine/decimal';
+import type { EngineEvent, SideName, SymbolSpec } from '../engine/types';
+import type { CommandResult, HostCommand } from './host-core';
+
+export interface TradeData {
+  tradeId: string;
+  price: string;
+  quantity: string;
+  /** the taker's side */
+  side: SideName;
+}
+
+export interface LevelData {
+  side: SideName;
+  price: string;
+  /** total open quantity at the level after the change ("0" removes the level) */
+  quantity: string;
+  orders: number;
+}
+
+export type MarketDataEvent = {
+  symbol: string;
+  /** contiguous per symbol over all market data, starting at 1 */
+  sequence: number;
+  /** journal sequence of the command that caused it */
+  seq: number;
+  time: number;
+} & ({ type: 'trade'; data: TradeData } | { type: 'level2'; data: LevelData } | { type: 'status'; data: { status: 'halted' | 'trading' } });
+
+export type OrderEventType = 'accepted' | 'fill' | 'canceled' | 'expired' | 'rejected' | 'replaced' | 'deposit' | 'withdrawal';
+
+export interface OrderEvent {
+  seq: number;
+  idx: number;
+  time: number;
+  account: number;
+  type: OrderEventType;
+  orderId?: number;
+  clientOrderId?: string;
+  symbol?: string;
+  side?: SideName;
+  price?: string;
+  /** accepted/replaced: order quantity; fill: fill quantity; canceled/expired: quantity removed */
+  quantity?: string;
+  /** open quantity after the event */
+  leaves?: string;
+  reason?: string;
+  fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
+  transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
+}
+
+export interface Publication {
+  seq: number;
+  time: number;
+  market: MarketDataEvent[];
+  orders: OrderEvent[];
+}
+
+/** What derivation needs from the host's state. */
+export interface PublicationContext {
+  spec(symbol: string): SymbolSpec | undefined;
+  clientOrderIdOf(orderId: number): string | undefined;
+  assetDecimals(asset: string): number | undefined;
+  /** advance and return the symbol's market data sequence */
+  nextMarketSequence(symbol: string): number;
+}
+
+export function isMarketData(e: EngineEvent): boolean {
+  return e.type === 'trade' || e.type === 'book_delta' || (e.type === 'status' && (e.reason === 'HALTED' || e.reason === 'RESUMED'));
+}
+
+export function derivePublication(ctx: PublicationContext, cmd: HostCommand, result: CommandResult): Publication {
+  const market: MarketDataEvent[] = [];
+  const orders: OrderEvent[] = [];
+  const { seq, time } = cmd;
+  const push = (e: Omit<OrderEvent, 'seq' | 'idx' | 'time'>): void => {
+    orders.push({ seq, idx: orders.length, time, ...e });
+  };
+  for (const e of result.events) {
+    const spec = ctx.spec(e.symbol);
+    const px = (v: number): string => (spec ? fromUnits(v, spec.priceDecimals) : String(v));
+    const qty = (v: number): string => (spec ? fromUnits(v, spec.qtyDecimals) : String(v));
+    let tradeId = '';
+    if (isMarketData(e) && spec) {
+      const sequence = ctx.nextMarketSequence(e.symbol);
+      const head = { symbol: e.symbol, sequence, seq, time };
+      if (e.type === 'trade') {
+        tradeId = `${e.symbol}:${sequence}`;
+        market.push({ ...head, type: 'trade', data: { tradeId, price: px(e.price), quantity: qty(e.quantity), side: e.side } });
+      } else if (e.type === 'book_delta') {
+        market.push({ ...head, type: 'level2', data: { side: e.side, price: px(e.price), quantity: qty(e.quantity), orders: e.leaves } });
+      } else {
+        market.push({ ...head, type: 'status', data: { status: e.reason === 'HALTED' ? 'halted' : 'trading' } });
+      }
+    }
+    const order = { orderId: e.orderId, clientOrderId: ctx.clientOrderIdOf(e.orderId), symbol: e.symbol, side: e.side };
+    switch (e.type) {
+      case 'accepted':
+        push({ account: e.account, type: 'accepted', ...order, price: px(e.price), quantity: qty(e.quantity), leaves: qty(e.leaves) });
+        break;
+      case 'trade': {
+        const fill = { price: px(e.price), quantity: qty(e.quantity), symbol: e.symbol };
+        push({ account: e.account, type: 'fill', ...order, ...fill, leaves: qty(e.leaves), fill: { tradeId, liquidity: 'taker', counterOrderId: e.makerOrderId } });
+        push({
+          account: e.makerAccount,
+          type: 'fill',
+          orderId: e.makerOrderId,
+          clientOrderId: ctx.clientOrderIdOf(e.makerOrderId),
+          side: e.side === 'buy' ? 'sell' : 'buy',
+          ...fill,
+          leaves: qty(e.makerLeaves),
+          fill: { tradeId, liquidity: 'maker', counterOrderId: e.orderId },
+        });
+        break;
+      }
+      case 'canceled':
+      case 'expired':
+      case 'replaced':
+        push({ account: e.account, type: e.type, ...order, price: px(e.price), quantity: qty(e.quantity), leaves: qty(e.leaves), reason: e.reason });
+        break;
+      case 'rejected':
+        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, symbol: e.symbol || undefined, reason: e.reason });
+        break;
+      default:
+        break;
+    }
+  }
+  // refusals decided by the host's risk check never reach the engine
+  if (result.order && result.order.reason === 'INSUFFICIENT_FUNDS') {
+    const o = result.order;
+    push({ account: o.account, type: 'rejected', orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, reason: o.reason });
+  } else if (cmd.type === 'replace' && result.rejectReason === 'INSUFFICIENT_FUNDS') {
+    push({ account: cmd.account, type: 'rejected', orderId: cmd.orderId, clientOrderId: ctx.clientOrderIdOf(cmd.orderId), reason: 'INSUFFICIENT_FUNDS' });
+  }
+  if (result.transfer) {
+    const t = result.transfer;
+    const decimals = ctx.assetDecimals(t.asset);
+    const amount = decimals !== undefined && /^\d+$/.test(t.amount) ? fromUnits(BigInt(t.amount), decimals) : t.amount;
+    push({
+      account: t.account,
+      type: cmd.type === 'deposit' ? 'deposit' : 'withdrawal',
+      reason: t.reason,
+      transfer: { transferId: t.transferId, asset: t.asset, amount, ok: t.ok },
+    });
+  }
+  return { seq, time, market, orders };
+}
+
+/** Count the market data a command's events consume, without building messages (recovery path). */
+export function countMarketData(ctx: PublicationContext, events: EngineEvent[]): void {
+  for (const e of events) if (isMarketData(e) && ctx.spec(e.symbol)) ctx.nextMarketSequence(e.symbol);
+}

@@ -1,0 +1,111 @@
+/**
+ * Private order events → RabbitMQ (the local Amazon MQ): a durable topic exchange, persistent
+ * messages, publisher confirms. Routing key `order.<account>.<type>`; messageId `<seq>:<idx>` is
+ * the de-duplication key. The host declares the queues that must never miss an event (the history
+ * writer's), each dead-lettering into a DLX + DLQ, so nothing is dropped for lack of a binding.
+ */
+import * as amqp from 'amqplib';
+import type { Publication } from '../publication';
+import type { PublicationSink } from './publisher';
+
+export interface AmqpTopology {
+  exchange: string;
+  deadLetterExchange: string;
+  deadLetterQueue: string;
+  /** durable queues bound to every order event */
+  queues: string[];
+}
+
+export function defaultTopology(prefix = 'order-events'): AmqpTopology {
+  return { exchange: prefix, deadLetterExchange: `${prefix}.dlx`, deadLetterQueue: `${prefix}.dlq`, queues: [`${prefix}.history`] };
+}
+
+export async function assertTopology(ch: amqp.Channel, t: AmqpTopology): Promise<void> {
+  await ch.assertExchange(t.exchange, 'topic', { durable: true });
+  await ch.assertExchange(t.deadLetterExchange, 'topic', { durable: true });
+  await ch.assertQueue(t.deadLetterQueue, { durable: true });
+  await ch.bindQueue(t.deadLetterQueue, t.deadLetterExchange, '#');
+  for (const q of t.queues) {
+    await ch.assertQueue(q, { durable: true, arguments: { 'x-dead-letter-exchange': t.deadLetterExchange } });
+    await ch.bindQueue(q, t.exchange, 'order.#');
+  }
+}
+
+function drainOrClose(ch: amqp.Channel): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      ch.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      ch.off('drain', onDrain);
+      reject(new Error('channel closed while publishing'));
+    };
+    ch.once('drain', onDrain);
+    ch.once('close', onClose);
+  });
+}
+
+export class AmqpSink implements PublicationSink {
+  readonly name = 'rabbitmq';
+  private conn: amqp.ChannelModel | null = null;
+  private ch: amqp.ConfirmChannel | null = null;
+  private connecting: Promise<amqp.ConfirmChannel> | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly topology: AmqpTopology,
+  ) {}
+
+  private channel(): Promise<amqp.ConfirmChannel> {
+    if (this.ch) return Promise.resolve(this.ch);
+    this.connecting ??= (async () => {
+      try {
+        const conn = await amqp.connect(this.url, { timeout: 2_000 });
+        const drop = (): void => {
+          if (this.conn === conn) {
+            this.conn = null;
+            this.ch = null;
+          }
+        };
+        conn.on('close', drop);
+        conn.on('error', drop);
+        const ch = await conn.createConfirmChannel();
+        ch.on('close', drop);
+        ch.on('error', drop);
+        await assertTopology(ch, this.topology);
+        this.conn = conn;
+        this.ch = ch;
+        return ch;
+      } finally {
+        this.connecting = null;
+      }
+    })();
+    return this.connecting;
+  }
+
+  async publish(batch: Publication[]): Promise<void> {
+    const ch = await this.channel();
+    for (const p of batch) {
+      for (const e of p.orders) {
+        const ok = ch.publish(this.topology.exchange, `order.${e.account}.${e.type}`, Buffer.from(JSON.stringify(e)), {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: `${e.seq}:${e.idx}`,
+          timestamp: Math.floor(e.time / 1000),
+          headers: { seq: e.seq, idx: e.idx },
+        });
+        if (!ok) await drainOrClose(ch);
+      }
+    }
+    // rejects if the broker nacked any message or the channel closed before confirming
+    await ch.waitForConfirms();
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = null;
+    this.ch = null;
+    await conn?.close().catch(() => undefined);
+  }
+}

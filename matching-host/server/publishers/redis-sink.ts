@@ -1,0 +1,145 @@
+/**
+ * The markets API's view in Redis: per symbol the current L2 book (top levels), the ticker and the
+ * recent trades, each stamped with the market data sequence it reflects so a WebSocket client can
+ * take the book and apply only deltas with a higher sequence. The sink keeps a full-depth mirror
+ * of the book built from durable level2 events (never from the live engine, which may be ahead of
+ * the journal), seeded from the recovered engine.
+ */
+import type { Redis } from 'ioredis';
+import type { L2, SideName } from '../../engine/types';
+import type { MarketDataEvent, Publication } from '../publication';
+import type { PublicationSink } from './publisher';
+
+export interface BookView {
+  symbol: string;
+  sequence: number;
+  time: number;
+  bids: [string, string, number][];
+  asks: [string, string, number][];
+}
+
+export interface Ticker {
+  symbol: string;
+  sequence: number;
+  time: number;
+  last: string | null;
+  lastQuantity: string | null;
+  bestBid: string | null;
+  bestAsk: string | null;
+  status: 'trading' | 'halted';
+}
+
+interface Mirror {
+  sequence: number;
+  time: number;
+  /** price (decimal string) → [quantity, orders]; bids and asks */
+  bids: Map<string, [string, number]>;
+  asks: Map<string, [string, number]>;
+  ticker: Ticker;
+}
+
+export const redisKeys = {
+  book: (symbol: string): string => `md:${symbol}:book`,
+  ticker: (symbol: string): string => `md:${symbol}:ticker`,
+  trades: (symbol: string): string => `md:${symbol}:trades`,
+  snapshot: 'host:snapshot',
+  snapshotSeq: 'host:snapshot:seq',
+};
+
+const TRADES_KEPT = 100;
+
+export interface SeedBook {
+  l2: L2;
+  /** market data sequence the book reflects */
+  sequence: number;
+  format: (side: 'price' | 'qty', units: number) => string;
+}
+
+export class RedisSink implements PublicationSink {
+  readonly name = 'redis';
+  private readonly mirrors = new Map<string, Mirror>();
+
+  constructor(
+    private readonly redis: Redis,
+    seeds: SeedBook[],
+    readonly depth = 100,
+  ) {
+    for (const s of seeds) {
+      const level = (l: { price: number; quantity: number; orders: number }): [string, [string, number]] => [s.format('price', l.price), [s.format('qty', l.quantity), l.orders]];
+      this.mirrors.set(s.l2.symbol, {
+        sequence: s.sequence,
+        time: 0,
+        bids: new Map(s.l2.bids.map(level)),
+        asks: new Map(s.l2.asks.map(level)),
+        ticker: { symbol: s.l2.symbol, sequence: s.sequence, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading' },
+      });
+    }
+  }
+
+  /** Write every symbol's current view (at start, so Redis matches the recovered host). */
+  async seed(): Promise<void> {
+    const m = this.redis.multi();
+    for (const symbol of this.mirrors.keys()) this.writeViews(m, symbol);
+    await m.exec();
+  }
+
+  async publish(batch: Publication[]): Promise<void> {
+    const touched = new Set<string>();
+    const trades = new Map<string, string[]>();
+    for (const p of batch) for (const e of p.market) this.apply(e, touched, trades);
+    if (touched.size === 0) return;
+    const m = this.redis.multi();
+    for (const symbol of touched) {
+      this.writeViews(m, symbol);
+      const t = trades.get(symbol);
+      if (t) m.lpush(redisKeys.trades(symbol), ...t).ltrim(redisKeys.trades(symbol), 0, TRADES_KEPT - 1);
+    }
+    const res = await m.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+  }
+
+  private apply(e: MarketDataEvent, touched: Set<string>, trades: Map<string, string[]>): void {
+    const mirror = this.mirrors.get(e.symbol);
+    // re-sent messages after a retry or restart are older than the mirror: skip them
+    if (!mirror || e.sequence <= mirror.sequence) return;
+    mirror.sequence = e.sequence;
+    mirror.time = e.time;
+    touched.add(e.symbol);
+    const t = mirror.ticker;
+    if (e.type === 'level2') {
+      const side = e.data.side === 'buy' ? mirror.bids : mirror.asks;
+      if (e.data.quantity === '0' || e.data.orders === 0) side.delete(e.data.price);
+      else side.set(e.data.price, [e.data.quantity, e.data.orders]);
+    } else if (e.type === 'trade') {
+      t.last = e.data.price;
+      t.lastQuantity = e.data.quantity;
+      const list = trades.get(e.symbol) ?? [];
+      list.push(JSON.stringify({ sequence: e.sequence, time: e.time, ...e.data }));
+      trades.set(e.symbol, list);
+    } else t.status = e.data.status;
+  }
+
+  private writeViews(m: ReturnType<Redis['multi']>, symbol: string): void {
+    const mirror = this.mirrors.get(symbol) as Mirror;
+    const bids = sortLevels(mirror.bids, 'buy').slice(0, this.depth);
+    const asks = sortLevels(mirror.asks, 'sell').slice(0, this.depth);
+    const book: BookView = { symbol, sequence: mirror.sequence, time: mirror.time, bids, asks };
+    const t = mirror.ticker;
+    t.sequence = mirror.sequence;
+    t.time = mirror.time;
+    t.bestBid = bids[0]?.[0] ?? null;
+    t.bestAsk = asks[0]?.[0] ?? null;
+    m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(t));
+  }
+
+  async close(): Promise<void> {
+    // the connection belongs to the host (it also mirrors snapshots); it closes it
+  }
+}
+
+function sortLevels(levels: Map<string, [string, number]>, side: SideName): [string, string, number][] {
+  const out = [...levels].map(([p, [q, n]]): [string, string, number] => [p, q, n]);
+  out.sort((a, b) => (side === 'buy' ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
+  return out;
+}

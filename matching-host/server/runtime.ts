@@ -1,0 +1,103 @@
+/**
+ * Assembles a running matching host from its configuration: recovery, gRPC, publishers, metrics
+ * and health, periodic snapshots (also mirrored to Redis for the DR host), and an orderly stop.
+ * main.ts runs it as a process; tests and benchmarks run it in-process or as a child.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Server } from 'node:http';
+import type { HostConfig } from './config';
+import { startGrpcServer } from './grpc-service';
+import { MatchingHost } from './host';
+import type { MarketConfig } from './host-core';
+import { HostMetrics } from './metrics';
+import { startOpsServer } from './ops-server';
+import { defaultTopology } from './publishers/amqp-sink';
+import { kinesisClient } from './publishers/kinesis-sink';
+import { redisKeys } from './publishers/redis-sink';
+import { Publishing } from './publishing';
+
+export interface HostRuntime {
+  host: MatchingHost;
+  grpcPort: number;
+  metricsPort: number;
+  publishing: Publishing;
+  metrics: HostMetrics;
+  /** stop accepting, flush the journal, snapshot (graceful) and stop publishers */
+  stop(options?: { snapshot?: boolean }): Promise<void>;
+}
+
+export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, log: Logger): Promise<HostRuntime> {
+  let host: MatchingHost | undefined;
+  let publishing: Publishing | undefined;
+  const metrics = new HostMetrics(() => host, () => publishing?.publishers ?? []);
+  // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
+  const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
+
+  host = MatchingHost.open({
+    dataDir: cfg.HOST_DATA_DIR,
+    market,
+    role: cfg.HOST_ROLE,
+    epoch: cfg.HOST_EPOCH,
+    snapshotEvery: cfg.HOST_SNAPSHOT_EVERY,
+    retainFrom: () => publishing?.retainFrom() ?? Infinity,
+    onCommand: (type, result, ms) => metrics.command(type, result, ms),
+    onFlush: (s) => metrics.flush(s),
+    onSnapshot: (seq, bytes, ms) => {
+      metrics.snapshot(ms);
+      log.info({ seq, bytes: bytes.length, ms: Math.round(ms) }, 'snapshot written');
+      // the DR host in the other region restores from this copy
+      redis
+        ?.multi()
+        .set(redisKeys.snapshot, bytes)
+        .set(redisKeys.snapshotSeq, String(seq))
+        .exec()
+        .catch((e: unknown) => log.warn({ err: e }, 'snapshot not mirrored to Redis'));
+    },
+  });
+  const h = host;
+  log.info({ ...h.recovery }, 'recovered');
+
+  publishing = new Publishing(h, {
+    dataDir: cfg.HOST_DATA_DIR,
+    market,
+    kinesis: cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined,
+    redis,
+    amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
+    log,
+    metrics,
+  });
+  await publishing.start();
+  const pub = publishing;
+
+  const ops: { server: Server; port: number } = await startOpsServer(cfg.HOST_METRICS_ADDRESS, metrics, () => host);
+  const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS);
+  log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
+
+  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
+  timer?.unref();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    host: h,
+    grpcPort: grpcServer.port,
+    metricsPort: ops.port,
+    publishing: pub,
+    metrics,
+    stop(options = { snapshot: true }) {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        await new Promise<void>((resolve) => grpcServer.server.tryShutdown(() => resolve()));
+        await h.close({ snapshot: options.snapshot });
+        // give publishers a moment to confirm what is durable, then stop them (they resume from their cursors)
+        await pub.caughtUp(2_000);
+        await pub.stop();
+        redis?.disconnect();
+        await new Promise<void>((resolve) => ops.server.close(() => resolve()));
+      })();
+      return stopping;
+    },
+  };
+}
