@@ -1,20 +1,13 @@
 /** gRPC round trips against a real server (in-process) and a crash test against a child-process host. */
 import * as grpc from '@grpc/grpc-js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientConstructor, startGrpcServer } from './grpc-service';
+import { call, connectHost, type HostClient as Client } from './grpc-client';
+import { startGrpcServer } from './grpc-service';
+import { spawnHost } from './host-process';
 import { MatchingHost } from './host';
 import { DEFAULT_MARKET } from './market-config';
-
-type Client = grpc.Client & Record<string, (req: unknown, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: unknown) => void) => void>;
-
-function call<T = Record<string, unknown>>(client: Client, method: string, req: unknown, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) =>
-    client[method](req, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as T))),
-  );
-}
 
 /** an asymmetric matcher for a gRPC error's details, typed so the lint rules stay quiet */
 const startsWith = (prefix: string): unknown => expect.stringMatching(new RegExp(`^${prefix}`)) as unknown;
@@ -36,8 +29,7 @@ describe('gRPC service', () => {
     host = MatchingHost.open({ dataDir: tmp(), market: DEFAULT_MARKET });
     const s = await startGrpcServer(host, '127.0.0.1:0');
     server = s.server;
-    const Ctor = clientConstructor();
-    client = new Ctor(`127.0.0.1:${s.port}`, grpc.credentials.createInsecure()) as unknown as Client;
+    client = connectHost(`127.0.0.1:${s.port}`);
   });
   afterAll(async () => {
     client.close();
@@ -109,35 +101,14 @@ describe('gRPC service', () => {
 });
 
 describe('crash safety (child-process host, kill -9 under load)', () => {
-  // ports chosen by the OS (read back from the 'serving' log line), downstreams off: this is about the journal
-  const start = (dir: string): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
-      env: {
-        ...process.env, HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', HOST_SNAPSHOT_EVERY: '150',
-        KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  const ready = (child: ChildProcess): Promise<number> =>
-    new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const line = out.split('\n').find((l) => l.includes('"serving"'));
-        if (line) resolve((JSON.parse(line) as { grpcPort: number }).grpcPort);
-      });
-      child.on('exit', (c) => reject(new Error(`host exited ${c}: ${out}`)));
-    });
-
   it('loses no acknowledged command across repeated kill -9, and recovers deterministically', async () => {
     const dir = tmp();
-    const Ctor = clientConstructor();
     const acked = new Map<string, { orderId: number; status: string }>();
     let deposited = false;
     for (let round = 0; round < 3; round++) {
-      const child = start(dir);
-      const port = await ready(child);
-      const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as Client;
+      // downstreams off: this is about the journal
+      const child = await spawnHost({ HOST_DATA_DIR: dir, HOST_SNAPSHOT_EVERY: '150', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
+      const client = connectHost(`127.0.0.1:${child.grpcPort}`);
       // everything acknowledged before is still there, with the same id
       for (const [cid, o] of acked) {
         const again = await call<{ orderId: number; duplicate: boolean }>(client, 'PlaceOrder', { account: 1 + (Number(cid.split('-')[2]) % 3), clientOrderId: cid, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '1.00', quantity: '0.0001' });
@@ -173,10 +144,9 @@ describe('crash safety (child-process host, kill -9 under load)', () => {
           })(),
         );
       await new Promise((r) => setTimeout(r, 400 + round * 150));
-      child.kill('SIGKILL');
+      await child.kill();
       await Promise.all(inflight);
       client.close();
-      await new Promise((r) => child.once('exit', r));
     }
     expect(acked.size).toBeGreaterThan(50);
     // final recovery in-process: every acknowledged order is there, and recovering twice agrees

@@ -29,38 +29,40 @@ export interface HostRuntime {
 }
 
 export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, log: Logger): Promise<HostRuntime> {
-  let host: MatchingHost | undefined;
-  let publishing: Publishing | undefined;
-  const metrics = new HostMetrics(() => host, () => publishing?.publishers ?? []);
+  // filled in as the parts come up; metrics and health read them at scrape time
+  const parts: { host?: MatchingHost; publishing?: Publishing } = {};
+  const metrics = new HostMetrics(() => parts.host, () => parts.publishing?.publishers ?? []);
   // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
   const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
 
-  host = MatchingHost.open({
+  let mirroring: Promise<void> | undefined;
+  const h = MatchingHost.open({
     dataDir: cfg.HOST_DATA_DIR,
     market,
     role: cfg.HOST_ROLE,
     epoch: cfg.HOST_EPOCH,
     snapshotEvery: cfg.HOST_SNAPSHOT_EVERY,
-    retainFrom: () => publishing?.retainFrom() ?? Infinity,
+    retainFrom: () => parts.publishing?.retainFrom() ?? Infinity,
     onCommand: (type, result, ms) => metrics.command(type, result, ms),
     onFlush: (s) => metrics.flush(s),
     onSnapshot: (seq, bytes, ms) => {
       metrics.snapshot(ms);
       log.info({ seq, bytes: bytes.length, ms: Math.round(ms) }, 'snapshot written');
       // the DR host in the other region restores from this copy
-      redis
+      mirroring = redis
         ?.multi()
         .set(redisKeys.snapshot, bytes)
         .set(redisKeys.snapshotSeq, String(seq))
         .exec()
+        .then(() => undefined)
         .catch((e: unknown) => log.warn({ err: e }, 'snapshot not mirrored to Redis'));
     },
   });
-  const h = host;
+  parts.host = h;
   log.info({ ...h.recovery }, 'recovered');
 
-  publishing = new Publishing(h, {
+  const pub = new Publishing(h, {
     dataDir: cfg.HOST_DATA_DIR,
     market,
     kinesis: cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined,
@@ -69,14 +71,14 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     log,
     metrics,
   });
-  await publishing.start();
-  const pub = publishing;
+  parts.publishing = pub;
+  await pub.start();
 
-  const ops: { server: Server; port: number } = await startOpsServer(cfg.HOST_METRICS_ADDRESS, metrics, () => host);
+  const ops: { server: Server; port: number } = await startOpsServer(cfg.HOST_METRICS_ADDRESS, metrics, () => parts.host);
   const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS);
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 
-  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
+  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => void h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
   timer?.unref();
 
   let stopping: Promise<void> | null = null;
@@ -94,6 +96,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
         // give publishers a moment to confirm what is durable, then stop them (they resume from their cursors)
         await pub.caughtUp(2_000);
         await pub.stop();
+        await mirroring;
         redis?.disconnect();
         await new Promise<void>((resolve) => ops.server.close(() => resolve()));
       })();

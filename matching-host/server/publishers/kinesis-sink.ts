@@ -85,7 +85,8 @@ export class KinesisSink implements PublicationSink {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.destroy();
+    return Promise.resolve();
   }
 }
