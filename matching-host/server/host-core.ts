@@ -7,6 +7,7 @@
 import { MatchingEngine } from '../engine/matching-engine';
 import type { Command, EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
+import { IdempotencyWindow } from './idempotency-window';
 import { countMarketData, derivePublication, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
@@ -17,7 +18,12 @@ export interface AssetSpec {
 export interface MarketConfig {
   symbols: SymbolSpec[];
   assets: Record<string, AssetSpec>;
+  /** client ids remembered for idempotent retries (per kind, most recent; open orders always) */
+  idempotencyWindow?: number;
 }
+
+/** At 500 orders/s a retry is recognised for ~30 minutes; at 10 k/s for ~100 s. */
+export const DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
 
 interface Stamp {
   seq: number;
@@ -119,10 +125,10 @@ export class HostCore implements PublicationContext {
   /** per symbol: multiplier from price×qty units to quote units, and from qty units to base units */
   private readonly factors = new Map<string, { quote: bigint; base: bigint }>();
   private readonly holds = new Map<number, OrderHold>();
-  /** `${account}:${clientOrderId}` → reply of the original command */
-  private readonly orderKeys = new Map<string, OrderReply>();
-  /** `${account}:${transferId}` → reply of the original transfer */
-  private readonly transferKeys = new Map<string, TransferReply>();
+  /** (account, clientOrderId) → reply of the original command; an open order's key is never evicted */
+  private readonly orderKeys: IdempotencyWindow<OrderReply>;
+  /** (account, transferId) → reply of the original transfer */
+  private readonly transferKeys: IdempotencyWindow<TransferReply>;
   /** contiguous market data sequence per symbol (see publication.ts) */
   private readonly mdSequence = new Map<string, number>();
   /** client ids of orders that left the book during the current command, for its publication */
@@ -135,6 +141,9 @@ export class HostCore implements PublicationContext {
     engine?: MatchingEngine,
     balances?: Balances,
   ) {
+    const window = config.idempotencyWindow ?? DEFAULT_IDEMPOTENCY_WINDOW;
+    this.orderKeys = new IdempotencyWindow(window, (r) => this.holds.has(r.orderId));
+    this.transferKeys = new IdempotencyWindow(window);
     this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
     this.balances = balances ?? new Balances();
     for (const s of config.symbols) {
@@ -157,11 +166,11 @@ export class HostCore implements PublicationContext {
 
   /** The earlier reply for a repeated clientOrderId, if any. */
   priorOrder(account: number, clientOrderId: string): OrderReply | undefined {
-    return this.orderKeys.get(`${account}:${clientOrderId}`);
+    return this.orderKeys.get(account, clientOrderId);
   }
 
   priorTransfer(account: number, transferId: string): TransferReply | undefined {
-    return this.transferKeys.get(`${account}:${transferId}`);
+    return this.transferKeys.get(account, transferId);
   }
 
   assetDecimals(asset: string): number | undefined {
@@ -237,7 +246,7 @@ export class HostCore implements PublicationContext {
       reason: 'NONE',
       seq: cmd.seq,
     };
-    this.orderKeys.set(`${cmd.account}:${cmd.clientOrderId}`, reply);
+    this.orderKeys.set(cmd.account, cmd.clientOrderId, reply);
     let hold: OrderHold | undefined;
     if (spec) {
       const f = this.factors.get(cmd.symbol) as { quote: bigint; base: bigint };
@@ -361,7 +370,7 @@ export class HostCore implements PublicationContext {
 
   private transfer(cmd: Extract<HostCommand, { type: 'deposit' | 'withdraw' }>): CommandResult {
     const reply: TransferReply = { transferId: cmd.transferId, account: cmd.account, asset: cmd.asset, amount: cmd.amount, ok: false, reason: 'NONE', seq: cmd.seq };
-    this.transferKeys.set(`${cmd.account}:${cmd.transferId}`, reply);
+    this.transferKeys.set(cmd.account, cmd.transferId, reply);
     // keep the engine's sequence and clock in step with the host's (fires due timers too)
     const events = this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
     if (!this.config.assets[cmd.asset]) reply.reason = 'UNKNOWN_ASSET';
@@ -480,8 +489,8 @@ export class HostCore implements PublicationContext {
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
-    for (const r of s.orderKeys) core.orderKeys.set(`${r.account}:${r.clientOrderId}`, r);
-    for (const r of s.transferKeys) core.transferKeys.set(`${r.account}:${r.transferId}`, r);
+    for (const r of s.orderKeys) core.orderKeys.set(r.account, r.clientOrderId, r);
+    for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) core.mdSequence.set(symbol, n);
     return core;
   }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { HostCore, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
-import { Journal, listSegments, readSegment, type FlushStats } from './journal';
+import { Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
 import { encodeSnapshot, loadNewestSnapshot, pruneSnapshots, writeSnapshot } from './snapshot-store';
 
@@ -85,19 +85,21 @@ export class MatchingHost {
     let replayed = 0;
     let tornBytes = 0;
     const segs = listSegments(options.dataDir);
-    segs.forEach((seg, i) => {
-      const r = readSegment(seg.file);
-      // only the newest segment may end torn; damage in an older one means lost acked commands
-      if (r.tornBytes > 0 && i !== segs.length - 1) throw new Error(`journal segment ${seg.file} is damaged before its end`);
-      tornBytes += r.tornBytes;
-      for (const rec of r.records) {
-        if (rec.seq <= host.core.lastSeq) continue;
-        if (rec.seq !== host.core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${host.core.lastSeq}`);
-        host.core.execute(rec as unknown as HostCommand, { publish: false });
-        host.lastTime = Math.max(host.lastTime, (rec as unknown as HostCommand).time);
+    for (let i = 0; i < segs.length; i++) {
+      const core = host.core;
+      let maxTime = host.lastTime;
+      const r = scanSegment(segs[i].file, (rec) => {
+        if (rec.seq <= core.lastSeq) return;
+        if (rec.seq !== core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${core.lastSeq}`);
+        core.execute(rec, { publish: false });
+        if (rec.time > maxTime) maxTime = rec.time;
         replayed++;
-      }
-    });
+      });
+      host.lastTime = maxTime;
+      // only the newest segment may end torn; damage in an older one means lost acked commands
+      if (r.tornBytes > 0 && i !== segs.length - 1) throw new Error(`journal segment ${segs[i].file} is damaged before its end`);
+      tornBytes += r.tornBytes;
+    }
     host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
     host.outbox = new Outbox(host.core.lastSeq, options.outboxCapacity);
     host.journal.onFlush = (stats) => {

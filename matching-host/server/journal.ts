@@ -1,7 +1,7 @@
 /**
  * Append-only command journal with group commit.
  *
- * Record: u32 payload length | u32 CRC-32 of the payload | payload (UTF-8 JSON of one command).
+ * Record: u32 payload length | u32 CRC-32 of the payload | payload (one command, command-codec.ts).
  * `append` only buffers; the records appended while one fdatasync is in flight are written and
  * synced together by the next one, so throughput grows with load instead of collapsing to one
  * fsync per command. `append` returns a promise that settles once the record is on disk: the
@@ -14,14 +14,38 @@ import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readdirSy
 import { fdatasync, write } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { decodeCommand, encodeCommand } from './command-codec';
+import type { HostCommand } from './host-core';
 
 const HEADER = 8;
 /** a record larger than this is corruption, not a command */
 const MAX_RECORD = 1 << 20;
 
-/** Anything JSON-serialisable with a sequence number. */
-export interface JournalRecord {
-  seq: number;
+export type JournalRecord = HostCommand;
+
+/** CRC-32 (IEEE, as zlib) tables for slice-by-4: per-record checks on recovery without a native call each. */
+const CRC_TABLES = (() => {
+  const t = new Int32Array(4 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  for (let n = 0; n < 256; n++) for (let k = 1; k < 4; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];
+  return t;
+})();
+
+/** CRC-32 of buf[start, end), equal to zlib's crc32 of the same bytes. */
+export function crc32Range(buf: Uint8Array, start: number, end: number): number {
+  const t = CRC_TABLES;
+  let c = -1;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
+    c = t[768 + (c & 0xff)] ^ t[512 + ((c >>> 8) & 0xff)] ^ t[256 + ((c >>> 16) & 0xff)] ^ t[c >>> 24];
+  }
+  for (; i < end; i++) c = t[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 }
 
 export function segmentName(firstSeq: number): string {
@@ -38,7 +62,7 @@ export function listSegments(dir: string): { file: string; firstSeq: number }[] 
 }
 
 export function encodeRecord(rec: JournalRecord): Buffer {
-  const payload = Buffer.from(JSON.stringify(rec), 'utf8');
+  const payload = encodeCommand(rec);
   const out = Buffer.allocUnsafe(HEADER + payload.length);
   out.writeUInt32LE(payload.length, 0);
   out.writeUInt32LE(crc32(payload), 4);
@@ -46,24 +70,40 @@ export function encodeRecord(rec: JournalRecord): Buffer {
   return out;
 }
 
+export interface SegmentScan {
+  records: number;
+  validBytes: number;
+  tornBytes: number;
+}
+
 /**
- * Decode a segment. Stops at the first record that is incomplete or fails its checksum: that can
- * only be the tail a crash tore (records are appended in order and synced before any ack), and
- * `validBytes` tells where it starts so the writer can cut it off.
+ * Decode a segment record by record (streaming: recovery of millions of commands never holds
+ * them all). Stops at the first record that is incomplete or fails its checksum: that can only be
+ * the tail a crash tore (records are appended in order and synced before any ack), and
+ * `validBytes` tells where it starts so the writer can cut it off. A record that passes its
+ * checksum but does not decode is damage, not a torn write, and throws.
  */
-export function readSegment(file: string): { records: JournalRecord[]; validBytes: number; tornBytes: number } {
+export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void): SegmentScan {
   const buf = readFileSync(file);
-  const records: JournalRecord[] = [];
   let off = 0;
+  let records = 0;
   while (off + HEADER <= buf.length) {
     const len = buf.readUInt32LE(off);
     if (len > MAX_RECORD || off + HEADER + len > buf.length) break;
-    const payload = buf.subarray(off + HEADER, off + HEADER + len);
-    if (crc32(payload) !== buf.readUInt32LE(off + 4)) break;
-    records.push(JSON.parse(payload.toString('utf8')) as JournalRecord);
-    off += HEADER + len;
+    const start = off + HEADER;
+    if (crc32Range(buf, start, start + len) !== buf.readUInt32LE(off + 4)) break;
+    onRecord(decodeCommand(buf, start, start + len));
+    records++;
+    off = start + len;
   }
   return { records, validBytes: off, tornBytes: buf.length - off };
+}
+
+/** All records of a segment (tests and tools; recovery streams with scanSegment). */
+export function readSegment(file: string): { records: JournalRecord[]; validBytes: number; tornBytes: number } {
+  const records: JournalRecord[] = [];
+  const r = scanSegment(file, (rec) => records.push(rec));
+  return { records, validBytes: r.validBytes, tornBytes: r.tornBytes };
 }
 
 export interface FlushStats {
@@ -103,7 +143,7 @@ export class Journal {
       return new Journal(dir, file);
     }
     const last = segs[segs.length - 1];
-    const { tornBytes, validBytes } = readSegment(last.file);
+    const { tornBytes, validBytes } = scanSegment(last.file, () => undefined);
     if (tornBytes > 0) {
       const fd = openSync(last.file, 'r+');
       ftruncateSync(fd, validBytes);

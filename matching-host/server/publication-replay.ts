@@ -5,7 +5,7 @@
  * exactly the messages (and sequences) it would have sent live. Yields in chunks so the event
  * loop (and matching) keeps running while it works.
  */
-import { HostCore, type HostCommand, type MarketConfig } from './host-core';
+import { HostCore, type MarketConfig } from './host-core';
 import { listSegments, readSegment } from './journal';
 import type { Publication } from './publication';
 import { decodeSnapshot, snapshotFiles } from './snapshot-store';
@@ -39,7 +39,7 @@ export async function* replayPublications(dir: string, market: MarketConfig, fro
       if (rec.seq > toSeq) break;
       if (rec.seq !== core.lastSeq + 1) throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`);
       const publish = rec.seq >= fromSeq;
-      const r = core.execute(rec as unknown as HostCommand, { publish });
+      const r = core.execute(rec, { publish });
       const p = r.publication;
       if (p && (p.market.length > 0 || p.orders.length > 0)) out.push(p);
       if (++steps % chunk === 0) {
