@@ -22,8 +22,12 @@ export interface MarketConfig {
   idempotencyWindow?: number;
 }
 
-/** At 500 orders/s a retry is recognised for ~30 minutes; at 10 k/s for ~100 s. */
-export const DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
+/**
+ * Retries reach the host within seconds (the edge retries a call a bounded number of times, and
+ * it de-duplicates by clientOrderId itself first); 250 k keys cover ~8 minutes at 500 orders/s and
+ * ~25 s at 10 k/s, and keep snapshots (which carry the window) small enough to load fast.
+ */
+export const DEFAULT_IDEMPOTENCY_WINDOW = 250_000;
 
 interface Stamp {
   seq: number;
@@ -117,6 +121,26 @@ interface OrderHold {
 }
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
+
+type ReplyTuple = [number, string, number, string, SideName, OrderStatus, number, number, number, number, OrderReply['reason'], number, number[], string];
+
+function replyTuple(r: OrderReply): ReplyTuple {
+  const fills: number[] = [];
+  let liquidity = '';
+  for (const f of r.fills) {
+    fills.push(f.price, f.quantity, f.counterOrderId, f.sequence);
+    liquidity += f.liquidity === 'maker' ? 'm' : 't';
+  }
+  return [r.orderId, r.clientOrderId, r.account, r.symbol, r.side, r.status, r.price, r.quantity, r.filled, r.leaves, r.reason, r.seq, fills, liquidity];
+}
+
+function fromReplyTuple(t: ReplyTuple): OrderReply {
+  const [orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, reason, seq, f, liquidity] = t;
+  const fills: Fill[] = [];
+  for (let i = 0; i < f.length; i += 4)
+    fills.push({ price: f[i], quantity: f[i + 1], counterOrderId: f[i + 2], sequence: f[i + 3], liquidity: liquidity[i / 4] === 'm' ? 'maker' : 'taker' });
+  return { orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq };
+}
 
 export class HostCore implements PublicationContext {
   readonly engine: MatchingEngine;
@@ -461,12 +485,13 @@ export class HostCore implements PublicationContext {
   /** Everything besides the engine snapshot that recovery needs, as JSON. */
   stateJSON(): string {
     return JSON.stringify({
-      v: 1,
+      v: 2,
       lastSeq: this.lastSeq,
       nextOrderId: this.nextOrderId,
       balances: this.balances.toJSON(),
       holds: [...this.holds].map(([id, h]) => [id, h.account, h.asset, h.held.toString(), h.holdPrice, h.clientOrderId]),
-      orderKeys: [...this.orderKeys.values()],
+      // tuples, not objects: the window holds up to hundreds of thousands of replies
+      orderKeys: [...this.orderKeys.values()].map(replyTuple),
       transferKeys: [...this.transferKeys.values()],
       mdSequence: [...this.mdSequence],
     });
@@ -479,17 +504,20 @@ export class HostCore implements PublicationContext {
       nextOrderId: number;
       balances: [number, [string, string, string][]][];
       holds: [number, number, string, string, number, string][];
-      orderKeys: OrderReply[];
+      orderKeys: ReplyTuple[];
       transferKeys: TransferReply[];
       mdSequence?: [string, number][];
     };
-    if (s.v !== 1) throw new Error(`unknown host state version ${s.v}`);
+    if (s.v !== 2) throw new Error(`unknown host state version ${s.v}`);
     const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
     core.lastSeq = s.lastSeq;
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
-    for (const r of s.orderKeys) core.orderKeys.set(r.account, r.clientOrderId, r);
+    for (const t of s.orderKeys) {
+      const r = fromReplyTuple(t);
+      core.orderKeys.set(r.account, r.clientOrderId, r);
+    }
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) core.mdSequence.set(symbol, n);
     return core;

@@ -19,8 +19,8 @@ export interface HostProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnHost(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, '--import', 'tsx', join(__dirname, 'main.ts')], {
+export function spawnHost(env: Record<string, string>, options: { timeoutMs?: number; script?: string; nodeArgs?: string[] } = {}): Promise<HostProcess> {
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? join(__dirname, 'main.ts')], {
     env: { ...process.env, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

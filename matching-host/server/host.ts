@@ -25,6 +25,8 @@ export interface HostOptions {
   now?: () => number;
   /** publications kept in memory for publishers (older ones are regenerated from the journal) */
   outboxCapacity?: number;
+  /** derive publications for the outbox (default true; off when the host has no publisher) */
+  publish?: boolean;
   /** lowest journal seq a publisher still needs: snapshots and journal from there on are kept */
   retainFrom?: () => number;
   /** observers (metrics, snapshot mirroring); the host works without them */
@@ -87,17 +89,23 @@ export class MatchingHost {
     const segs = listSegments(options.dataDir);
     for (let i = 0; i < segs.length; i++) {
       const core = host.core;
+      const last = i === segs.length - 1;
+      // a segment whose successor starts at or before the snapshot holds nothing to replay
+      if (!last && segs[i + 1].firstSeq <= core.lastSeq + 1) continue;
       let maxTime = host.lastTime;
-      const r = scanSegment(segs[i].file, (rec) => {
-        if (rec.seq <= core.lastSeq) return;
-        if (rec.seq !== core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${core.lastSeq}`);
-        core.execute(rec, { publish: false });
-        if (rec.time > maxTime) maxTime = rec.time;
-        replayed++;
-      });
+      const r = scanSegment(
+        segs[i].file,
+        (rec) => {
+          if (rec.seq !== core.lastSeq + 1) throw new Error(`journal gap: seq ${rec.seq} after ${core.lastSeq}`);
+          core.execute(rec, { publish: false });
+          if (rec.time > maxTime) maxTime = rec.time;
+          replayed++;
+        },
+        core.lastSeq,
+      );
       host.lastTime = maxTime;
       // only the newest segment may end torn; damage in an older one means lost acked commands
-      if (r.tornBytes > 0 && i !== segs.length - 1) throw new Error(`journal segment ${segs[i].file} is damaged before its end`);
+      if (r.tornBytes > 0 && !last) throw new Error(`journal segment ${segs[i].file} is damaged before its end`);
       tornBytes += r.tornBytes;
     }
     host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
@@ -144,7 +152,7 @@ export class MatchingHost {
     this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));
     const cmd: HostCommand = { ...sub, seq: this.core.lastSeq + 1, time: this.lastTime };
     const t0 = performance.now();
-    const result = this.core.execute(cmd);
+    const result = this.core.execute(cmd, { publish: this.options.publish !== false });
     if (result.publication) this.outbox.stage(result.publication);
     const durable = this.journal.append(cmd);
     if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) void this.snapshot();

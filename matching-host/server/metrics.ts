@@ -68,9 +68,18 @@ export class HostMetrics {
     });
   }
 
+  /** label children cached: resolving labels per observation costs more than the observation */
+  private readonly children = new Map<string, { count: { inc(): void }; ack: { observe(v: number): void } }>();
+
   command(type: string, result: string, ackMs: number): void {
-    this.commands.inc({ type, result });
-    this.ack.observe({ type }, ackMs / 1000);
+    const key = `${type}|${result}`;
+    let c = this.children.get(key);
+    if (!c) {
+      c = { count: this.commands.labels({ type, result }), ack: this.ack.labels({ type }) };
+      this.children.set(key, c);
+    }
+    c.count.inc();
+    c.ack.observe(ackMs / 1000);
   }
 
   flush(s: FlushStats): void {

@@ -25,7 +25,7 @@ export class Outbox {
 
   constructor(
     recoveredSeq: number,
-    readonly capacity = 100_000,
+    readonly capacity = 20_000,
   ) {
     this.coveredFrom = recoveredSeq + 1;
     this.durableSeq = recoveredSeq;

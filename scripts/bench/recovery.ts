@@ -1,13 +1,15 @@
 /**
  * Recovery benchmark helpers, run as child processes by bench-host:
  *   make <dir> <n>   write a journal of n commands (deposits, then limit orders with some cancels)
+ *   snapshot <dir> <seq>  write the snapshot the host would have taken after command <seq>
  *   open <dir>       recover a host from <dir> and print its recovery report as JSON
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostCore, type HostCommand } from '../../matching-host/server/host-core';
 import { MatchingHost } from '../../matching-host/server/host';
-import { encodeRecord, segmentName } from '../../matching-host/server/journal';
+import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/journal';
+import { encodeSnapshot, writeSnapshot } from '../../matching-host/server/snapshot-store';
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 
 const ACCOUNTS = 200;
@@ -61,6 +63,26 @@ function make(dir: string, n: number): void {
   process.stdout.write(`${JSON.stringify({ commands: seq, restingOrders: open.length, checksum: core.engine.checksum() })}\n`);
 }
 
+/** As the host does at a snapshot: write it, and start a new journal segment after it. */
+function snapshotAt(dir: string, seq: number): void {
+  const core = new HostCore(DEFAULT_MARKET);
+  const before: Buffer[] = [];
+  const after: Buffer[] = [];
+  for (const seg of listSegments(dir)) {
+    scanSegment(seg.file, (rec) => {
+      if (rec.seq <= seq) {
+        core.execute(rec, { publish: false });
+        before.push(encodeRecord(rec));
+      } else after.push(encodeRecord(rec));
+    });
+    rmSync(seg.file);
+  }
+  writeFileSync(join(dir, segmentName(1)), Buffer.concat(before));
+  if (after.length > 0) writeFileSync(join(dir, segmentName(seq + 1)), Buffer.concat(after));
+  writeSnapshot(dir, core.lastSeq, encodeSnapshot({ engine: core.engine.snapshot(), state: core.stateJSON() }));
+  process.stdout.write(`${JSON.stringify({ seq: core.lastSeq })}\n`);
+}
+
 async function recover(dir: string): Promise<void> {
   const host = MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET });
   process.stdout.write(`${JSON.stringify(host.recovery)}\n`);
@@ -70,9 +92,10 @@ async function recover(dir: string): Promise<void> {
 if (require.main === module) {
   const [mode, dir, n] = process.argv.slice(2);
   if (mode === 'make') make(dir, Number(n));
+  else if (mode === 'snapshot') snapshotAt(dir, Number(n));
   else if (mode === 'open') void recover(dir);
   else {
-    process.stderr.write('usage: recovery.ts make <dir> <n> | open <dir>\n');
+    process.stderr.write('usage: recovery.ts make <dir> <n> | snapshot <dir> <seq> | open <dir>\n');
     process.exit(2);
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * Matching host benchmark: PlaceOrder over gRPC from this process to a host in a child process
+ * (fsync on, journal on the temp disk), open-loop at fixed arrival rates; the same load against a
+ * gRPC server whose handlers answer at once (the floor gRPC and this machine set) in the same run.
+ * Then recovery: a journal of 1,000,000 commands replayed from scratch, and a host whose
+ * 1,000,000-command history is covered by its periodic snapshots (what a restart really does).
+ *
+ *   npm run bench:host              2k, 5k, 10k orders/s
+ *   npm run bench:host -- --quick   shorter runs, 200k-command recovery
+ *
+ * Last line: {"rates":[{"target":10000,"achieved":…,"p50_ms":…,"p99_ms":…,"p999_ms":…},…],
+ *             "baseline":[…], "fsync":{…}, "recovery_1m_s":…, "replay_1m_s":…}
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, connectHost } from '../matching-host/server/grpc-client';
+import { spawnHost, type HostProcess } from '../matching-host/server/host-process';
+import { ENGINE_NODE_FLAGS } from '../matching-host/engine/node-flags';
+import { H2GrpcClient } from './bench/h2-grpc-client';
+import { openLoop, type LoadResult } from './bench/open-loop';
+import { benchOrder } from './bench/recovery';
+
+const quick = process.argv.includes('--quick');
+const RATES = [2000, 5000, 10000];
+const SECONDS = quick ? 2 : 5;
+const ACCOUNTS = 200;
+
+const order = (offset: number) => (i: number): Record<string, unknown> => {
+  const o = benchOrder(offset + i, 1 + ((offset + i) % ACCOUNTS));
+  return {
+    account: o.account, clientOrderId: `${o.clientOrderId}`, symbol: o.symbol, side: o.side, type: 'limit', timeInForce: 'GTC',
+    price: (o.price / 100).toFixed(2), quantity: (o.quantity / 10_000).toFixed(4),
+  };
+};
+
+async function drive(port: number, label: string): Promise<LoadResult[]> {
+  const client = new H2GrpcClient(`127.0.0.1:${port}`);
+  let offset = 0;
+  // warm-up: JIT, connection, journal file; not reported
+  await openLoop(client, 2000, quick ? 2000 : 6000, order(offset));
+  offset += 1_000_000;
+  const out: LoadResult[] = [];
+  for (const rate of RATES) {
+    const r = await openLoop(client, rate, rate * SECONDS, order(offset));
+    offset += 1_000_000;
+    process.stderr.write(`${label} ${rate}/s: achieved ${r.achieved}/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms p99.9 ${r.p999_ms} ms max ${r.max_ms} ms errors ${r.errors}\n`);
+    out.push(r);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  client.close();
+  return out;
+}
+
+/** Approximate quantiles from a Prometheus histogram's cumulative buckets. */
+function histogram(text: string, name: string): { count: number; p50_ms: number; p99_ms: number; mean: number } {
+  const buckets: [number, number][] = [];
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const b = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`).exec(line);
+    if (b) buckets.push([b[1] === '+Inf' ? Infinity : Number(b[1]), Number(b[2])]);
+    if (line.startsWith(`${name}_sum`)) sum = Number(line.split(' ')[1]);
+    if (line.startsWith(`${name}_count`)) count = Number(line.split(' ')[1]);
+  }
+  const q = (p: number): number => (buckets.find(([, c]) => c >= p * count)?.[0] ?? NaN) * 1000;
+  return { count, p50_ms: q(0.5), p99_ms: q(0.99), mean: count ? sum / count : 0 };
+}
+
+async function hostRun(): Promise<{ rates: LoadResult[]; fsync: Record<string, number> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-host-'));
+  let host: HostProcess | undefined;
+  try {
+    host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' });
+    const client = connectHost(`127.0.0.1:${host.grpcPort}`);
+    for (let a = 1; a <= ACCOUNTS; a++) {
+      await call(client, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
+      await call(client, 'Deposit', { account: a, asset: 'BTC', amount: '100000', transferId: `b${a}` });
+    }
+    const rates = await drive(host.grpcPort, 'host');
+    const metrics = await (await fetch(`http://127.0.0.1:${host.metricsPort}/metrics`)).text();
+    const fs = histogram(metrics, 'exchange_host_journal_fsync_seconds');
+    const batch = histogram(metrics, 'exchange_host_journal_batch_records');
+    client.close();
+    await host.stop();
+    return {
+      rates,
+      fsync: { group_commits: fs.count, fsync_p50_ms_le: fs.p50_ms, fsync_p99_ms_le: fs.p99_ms, fsync_mean_ms: +(fs.mean * 1000).toFixed(3), batch_mean_records: +batch.mean.toFixed(2) },
+    };
+  } finally {
+    if (host && host.child.exitCode === null) await host.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function baselineRun(): Promise<LoadResult[]> {
+  const noop = await spawnHost({}, { script: join(__dirname, 'bench', 'noop-host.ts') });
+  try {
+    return await drive(noop.grpcPort, 'grpc-noop');
+  } finally {
+    await noop.kill();
+  }
+}
+
+function recovery(commands: number): { replay_s: number; snapshotted_s: number; snapshot_seq: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-recovery-'));
+  const helper = join(__dirname, 'bench', 'recovery.ts');
+  const run = (...args: string[]): string => {
+    const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, '--import', 'tsx', helper, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`recovery helper failed: ${r.stderr}`);
+    return r.stdout.trim().split('\n').pop() as string;
+  };
+  try {
+    const made = JSON.parse(run('make', dir, String(commands))) as { commands: number; restingOrders: number };
+    // journal only: every command replayed
+    const replay = JSON.parse(run('open', dir)) as { ms: number; replayed: number; checksum: string };
+    // the same history with the host's periodic snapshots (default every 100k commands)
+    const snap = JSON.parse(run('snapshot', dir, String(commands - (commands % 100_000 || 100_000) + 1))) as { seq: number };
+    const restart = JSON.parse(run('open', dir)) as { ms: number; replayed: number; checksum: string; snapshotSeq: number };
+    if (restart.checksum !== replay.checksum) throw new Error('recovery from snapshot disagrees with full replay');
+    process.stderr.write(
+      `recovery: ${made.commands} commands (${made.restingOrders} resting at the end): full replay ${(replay.ms / 1000).toFixed(2)} s; ` +
+        `with the snapshot at seq ${snap.seq}: ${(restart.ms / 1000).toFixed(2)} s (${restart.replayed} replayed)\n`,
+    );
+    return { replay_s: +(replay.ms / 1000).toFixed(3), snapshotted_s: +(restart.ms / 1000).toFixed(3), snapshot_seq: restart.snapshotSeq };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const host = await hostRun();
+  const baseline = await baselineRun();
+  const rec = recovery(quick ? 200_000 : 1_000_000);
+  const rates = host.rates.map((r, i) => ({ ...r, baseline_p99_ms: baseline[i].p99_ms, p99_over_baseline: +(r.p99_ms / baseline[i].p99_ms).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      rates: rates.map(({ target, achieved, p50_ms, p99_ms, p999_ms, max_ms, errors, baseline_p99_ms, p99_over_baseline }) => ({
+        target, achieved, p50_ms, p99_ms, p999_ms, max_ms, errors, baseline_p99_ms, p99_over_baseline,
+      })),
+      baseline: baseline.map(({ target, achieved, p50_ms, p99_ms, p999_ms }) => ({ target, achieved, p50_ms, p99_ms, p999_ms })),
+      fsync: host.fsync,
+      recovery_1m_s: rec.snapshotted_s,
+      replay_1m_s: rec.replay_s,
+      commands: quick ? 200_000 : 1_000_000,
+    }),
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:host failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
