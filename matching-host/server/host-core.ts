@@ -122,6 +122,58 @@ interface OrderHold {
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
+/** See HostCore.captureState. */
+export interface CapturedState {
+  lastSeq: number;
+  nextOrderId: number;
+  balances: ReturnType<Balances['toJSON']>;
+  /** bigints are immutable values, so capturing them is enough; text comes later */
+  holds: [number, number, string, bigint, number, string][];
+  orderReplies: OrderReply[];
+  transferKeys: TransferReply[];
+  mdSequence: [string, number][];
+}
+
+function captureHolds(holds: Map<number, OrderHold>): CapturedState['holds'] {
+  const out: CapturedState['holds'] = new Array(holds.size);
+  let i = 0;
+  for (const [id, h] of holds) out[i++] = [id, h.account, h.asset, h.held, h.holdPrice, h.clientOrderId];
+  return out;
+}
+
+/** The snapshot's state text from a capture and its replies already encoded one by one. */
+function stateText(c: CapturedState, replies: string[]): string {
+  const head = JSON.stringify({
+    v: 2,
+    lastSeq: c.lastSeq,
+    nextOrderId: c.nextOrderId,
+    balances: c.balances,
+    holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
+    transferKeys: c.transferKeys,
+    mdSequence: c.mdSequence,
+  });
+  // tuples, not objects: the window holds up to hundreds of thousands of replies
+  return `${head.slice(0, -1)},"orderKeys":[${replies.join(',')}]}`;
+}
+
+/**
+ * Serialize a capture as UTF-8 chunks, yielding to the event loop every `slice` replies: no giant
+ * string is built, so neither encoding nor the collector stalls matching for long.
+ */
+export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Promise<Buffer[]> {
+  const head = stateText(c, []);
+  // everything up to the reply list, then the replies slice by slice, then the closing brackets
+  const chunks: Buffer[] = [Buffer.from(head.slice(0, -2), 'utf8')];
+  for (let i = 0; i < c.orderReplies.length; i += slice) {
+    const part: string[] = [];
+    for (let j = i; j < Math.min(i + slice, c.orderReplies.length); j++) part.push(JSON.stringify(replyTuple(c.orderReplies[j])));
+    chunks.push(Buffer.from((i === 0 ? '' : ',') + part.join(','), 'utf8'));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  chunks.push(Buffer.from(']}', 'utf8'));
+  return chunks;
+}
+
 type ReplyTuple = [number, string, number, string, SideName, OrderStatus, number, number, number, number, OrderReply['reason'], number, number[], string];
 
 function replyTuple(r: OrderReply): ReplyTuple {
@@ -484,17 +536,25 @@ export class HostCore implements PublicationContext {
 
   /** Everything besides the engine snapshot that recovery needs, as JSON. */
   stateJSON(): string {
-    return JSON.stringify({
-      v: 2,
+    const c = this.captureState();
+    return stateText(c, c.orderReplies.map((r) => JSON.stringify(replyTuple(r))));
+  }
+
+  /**
+   * The state at this instant, cheaply: small parts copied, the idempotency replies by reference
+   * (a reply never changes once its command has executed). The host serializes the big part in
+   * slices between commands (`stateJSONInSlices`), so a snapshot does not stall matching.
+   */
+  captureState(): CapturedState {
+    return {
       lastSeq: this.lastSeq,
       nextOrderId: this.nextOrderId,
       balances: this.balances.toJSON(),
-      holds: [...this.holds].map(([id, h]) => [id, h.account, h.asset, h.held.toString(), h.holdPrice, h.clientOrderId]),
-      // tuples, not objects: the window holds up to hundreds of thousands of replies
-      orderKeys: [...this.orderKeys.values()].map(replyTuple),
-      transferKeys: [...this.transferKeys.values()],
+      holds: captureHolds(this.holds),
+      orderReplies: this.orderKeys.toArray(),
+      transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
       mdSequence: [...this.mdSequence],
-    });
+    };
   }
 
   static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: string): HostCore {

@@ -2,6 +2,7 @@ import { mkdtempSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FencedError, MatchingHost, type Submission } from './host';
+import { HostCore, stateChunksInSlices } from './host-core';
 import { listSegments } from './journal';
 import { DEFAULT_MARKET } from './market-config';
 
@@ -183,6 +184,25 @@ describe('matching host: journal and recovery', () => {
     expect(state(b)).toEqual(before);
     expect(listSegments(dir).length).toBeLessThanOrEqual(3);
     await b.close();
+  });
+
+  it('serializes a snapshot in slices to exactly the text of a synchronous one, even while commands go on', async () => {
+    const dir = dataDir();
+    // a small window, so keys are evicted while the slices are written
+    const a = MatchingHost.open({ dataDir: dir, market: { ...DEFAULT_MARKET, idempotencyWindow: 100 }, now: () => clock++ });
+    await funded(a);
+    await drive(a, 300, 7);
+    const text = a.core.stateJSON();
+    const captured = a.core.captureState();
+    const pending = stateChunksInSlices(captured, 7);
+    // the host keeps executing while the slices are written; the capture must not see it
+    await drive(a, 50, 8);
+    expect(Buffer.concat(await pending).toString('utf8')).toBe(text);
+    const empty = open(dataDir());
+    const engineAtCapture = empty.core.engine.snapshot(); // any valid engine image: this checks the state text
+    await empty.close();
+    expect(HostCore.fromState(DEFAULT_MARKET, engineAtCapture, text).lastSeq).toBe(captured.lastSeq);
+    await a.close();
   });
 
   it('drops a torn last record and keeps everything before it', async () => {

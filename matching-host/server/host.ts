@@ -4,10 +4,10 @@
  * service (grpc-service.ts) is a thin layer over `submit` and the queries here.
  */
 import { mkdirSync } from 'node:fs';
-import { HostCore, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
+import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
 import { Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
-import { encodeSnapshot, loadNewestSnapshot, pruneSnapshots, writeSnapshot } from './snapshot-store';
+import { encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
 
 export type Role = 'primary' | 'standby';
 
@@ -32,7 +32,7 @@ export interface HostOptions {
   /** observers (metrics, snapshot mirroring); the host works without them */
   onCommand?: (type: HostCommand['type'], result: string, ackMs: number) => void;
   onFlush?: (stats: FlushStats) => void;
-  onSnapshot?: (seq: number, bytes: Buffer, ms: number) => void;
+  onSnapshot?: (seq: number, chunks: Buffer[], ms: number) => void;
 }
 
 export class FencedError extends Error {
@@ -176,18 +176,22 @@ export class MatchingHost {
     const seq = this.core.lastSeq;
     this.lastSnapshotSeq = seq;
     const t0 = performance.now();
-    // taken synchronously between two commands, so it is exactly the state after `seq`
-    const bytes = encodeSnapshot({ engine: this.core.engine.snapshot(), state: this.core.stateJSON() });
+    // Captured synchronously between two commands, so it is exactly the state after `seq`; the
+    // engine's binary copy is fast, the rest is serialized in slices and written asynchronously
+    // while matching goes on.
+    const engine = this.core.engine.snapshot();
+    const captured = this.core.captureState();
     this.journal.rotate();
     this.snapshotting = (async () => {
       try {
+        const chunks = encodeSnapshotChunks(engine, await stateChunksInSlices(captured));
         // the snapshot may only replace journal records once those are durable themselves
         await this.journal.drain();
-        writeSnapshot(this.options.dataDir, seq, bytes);
+        await writeSnapshotAsync(this.options.dataDir, seq, chunks);
         // keep two snapshots (a damaged newest one can be skipped) and whatever publishers still need
         const oldest = pruneSnapshots(this.options.dataDir, this.options.retainFrom?.() ?? Infinity);
         this.journal.prune(oldest);
-        this.options.onSnapshot?.(seq, bytes, performance.now() - t0);
+        this.options.onSnapshot?.(seq, chunks, performance.now() - t0);
       } finally {
         this.snapshotting = null;
       }

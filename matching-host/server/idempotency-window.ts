@@ -9,6 +9,8 @@ export class IdempotencyWindow<V> {
   private readonly byAccount = new Map<number, Map<string, V>>();
   private accounts: number[] = [];
   private keys: string[] = [];
+  /** values in the same FIFO order, so a snapshot copies an array instead of doing map lookups */
+  private vals: V[] = [];
   private head = 0;
   private count = 0;
 
@@ -34,7 +36,11 @@ export class IdempotencyWindow<V> {
     if (!m.has(key)) {
       this.accounts.push(account);
       this.keys.push(key);
+      this.vals.push(value);
       this.count++;
+    } else {
+      // not a path the host takes (a known key is answered, not stored again); kept correct anyway
+      for (let i = this.head; i < this.keys.length; i++) if (this.accounts[i] === account && this.keys[i] === key) this.vals[i] = value;
     }
     m.set(key, value);
     this.evict();
@@ -48,10 +54,11 @@ export class IdempotencyWindow<V> {
       const key = this.keys[this.head];
       this.head++;
       const m = this.byAccount.get(account) as Map<string, V>;
-      const v = m.get(key) as V;
+      const v = this.vals[this.head - 1];
       if (this.pinned(v)) {
         this.accounts.push(account);
         this.keys.push(key);
+        this.vals.push(v);
         continue;
       }
       m.delete(key);
@@ -61,12 +68,18 @@ export class IdempotencyWindow<V> {
     if (this.head > 4096 && this.head * 2 > this.keys.length) {
       this.accounts = this.accounts.slice(this.head);
       this.keys = this.keys.slice(this.head);
+      this.vals = this.vals.slice(this.head);
       this.head = 0;
     }
   }
 
+  /** Values oldest first, as an array (a plain loop: snapshots capture hundreds of thousands). */
+  toArray(): V[] {
+    return this.vals.slice(this.head);
+  }
+
   /** Values oldest first (the order eviction follows), for snapshots. */
   *values(): IterableIterator<V> {
-    for (let i = this.head; i < this.keys.length; i++) yield this.byAccount.get(this.accounts[i])?.get(this.keys[i]) as V;
+    for (let i = this.head; i < this.vals.length; i++) yield this.vals[i];
   }
 }

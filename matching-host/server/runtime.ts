@@ -47,8 +47,9 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     retainFrom: () => parts.publishing?.retainFrom() ?? Infinity,
     onCommand: (type, result, ms) => metrics.command(type, result, ms),
     onFlush: (s) => metrics.flush(s),
-    onSnapshot: (seq, bytes, ms) => {
+    onSnapshot: (seq, chunks, ms) => {
       metrics.snapshot(ms);
+      const bytes = Buffer.concat(chunks);
       log.info({ seq, bytes: bytes.length, ms: Math.round(ms) }, 'snapshot written');
       // the DR host in the other region restores from this copy
       mirroring = redis

@@ -6,6 +6,7 @@
  * host state JSON (balances, holds, idempotency keys, counters).
  */
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open as openAsync, rename as renameAsync } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -27,6 +28,19 @@ export function encodeSnapshot(s: Omit<HostSnapshot, 'seq'>): Buffer {
   MAGIC.copy(head, 0);
   head.writeUInt32LE(crc32(body), 8);
   return Buffer.concat([head, body]);
+}
+
+/** The same bytes as encodeSnapshot, as chunks (no copy of the state into one buffer). */
+export function encodeSnapshotChunks(engine: Uint8Array, state: Buffer[]): Buffer[] {
+  const len = Buffer.allocUnsafe(4);
+  len.writeUInt32LE(engine.length, 0);
+  const body = [len, Buffer.from(engine.buffer, engine.byteOffset, engine.length), ...state];
+  let crc = 0;
+  for (const b of body) crc = crc32(b, crc);
+  const head = Buffer.allocUnsafe(12);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(crc, 8);
+  return [head, ...body];
 }
 
 export function decodeSnapshot(buf: Buffer, seq: number): HostSnapshot | null {
@@ -86,6 +100,36 @@ export function writeSnapshot(dir: string, seq: number, bytes: Buffer): string {
     fsyncSync(dfd);
   } finally {
     closeSync(dfd);
+  }
+  return name;
+}
+
+/** writeSnapshot without blocking the event loop (the host writes while it keeps matching). */
+export async function writeSnapshotAsync(dir: string, seq: number, chunks: Buffer[]): Promise<string> {
+  const name = `snapshot-${String(seq).padStart(16, '0')}.bin`;
+  const tmp = join(dir, `.${name}.tmp`);
+  const fh = await openAsync(tmp, 'w');
+  try {
+    for (let i = 0; i < chunks.length; i += 512) {
+      const part = chunks.slice(i, i + 512);
+      let off = 0;
+      const total = part.reduce((n, b) => n + b.length, 0);
+      // writev may write less than asked; go on from where it stopped
+      while (off < total) {
+        const { bytesWritten } = await fh.writev(off === 0 ? part : [Buffer.concat(part).subarray(off)]);
+        off += bytesWritten;
+      }
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await renameAsync(tmp, join(dir, name));
+  const dh = await openAsync(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
   }
   return name;
 }
