@@ -135,7 +135,7 @@ export interface CapturedState {
 }
 
 function captureHolds(holds: Map<number, OrderHold>): CapturedState['holds'] {
-  const out: CapturedState['holds'] = new Array(holds.size);
+  const out: CapturedState['holds'] = new Array<CapturedState['holds'][number]>(holds.size);
   let i = 0;
   for (const [id, h] of holds) out[i++] = [id, h.account, h.asset, h.held, h.holdPrice, h.clientOrderId];
   return out;
