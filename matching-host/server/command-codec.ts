@@ -87,6 +87,22 @@ class Reader {
     this.off += 2 + n;
     return s;
   }
+  /** A string from a small vocabulary (symbols, assets): the same string object each time. */
+  interned(): string {
+    this.need(2);
+    const n = this.buf.readUInt16LE(this.off);
+    this.need(2 + n);
+    const start = this.off + 2;
+    for (const [bytes, str] of INTERNED) {
+      if (bytes.length === n && this.buf.compare(bytes, 0, n, start, start + n) === 0) {
+        this.off = start + n;
+        return str;
+      }
+    }
+    const s = this.str();
+    if (INTERNED.length < 64) INTERNED.push([Buffer.from(s, 'utf8'), s]);
+    return s;
+  }
 }
 
 function pick<T>(list: readonly T[], code: number, what: string): T {
@@ -96,6 +112,7 @@ function pick<T>(list: readonly T[], code: number, what: string): T {
 }
 
 const writer = new Writer();
+const INTERNED: [Buffer, string][] = [];
 
 /** Encode one command; the returned buffer is a fresh copy. */
 export function encodeCommand(cmd: HostCommand): Buffer {
@@ -174,7 +191,7 @@ export function decodeCommand(buf: Buffer, start = 0, end = buf.length): HostCom
       const price = r.f64();
       const quantity = r.f64();
       const expireTime = r.f64();
-      const symbol = r.str();
+      const symbol = r.interned();
       const clientOrderId = r.str();
       cmd = { type, seq, time, account, clientOrderId, symbol, side, orderType, timeInForce, price, quantity, postOnly, stp, expireTime };
       break;

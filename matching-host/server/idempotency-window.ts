@@ -33,7 +33,9 @@ export class IdempotencyWindow<V> {
       m = new Map();
       this.byAccount.set(account, m);
     }
-    if (!m.has(key)) {
+    const before = m.size;
+    m.set(key, value);
+    if (m.size > before) {
       this.accounts.push(account);
       this.keys.push(key);
       this.vals.push(value);
@@ -42,7 +44,6 @@ export class IdempotencyWindow<V> {
       // not a path the host takes (a known key is answered, not stored again); kept correct anyway
       for (let i = this.head; i < this.keys.length; i++) if (this.accounts[i] === account && this.keys[i] === key) this.vals[i] = value;
     }
-    m.set(key, value);
     this.evict();
   }
 

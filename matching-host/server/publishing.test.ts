@@ -5,7 +5,8 @@
  * event exactly once, in order, and nothing else. Expected events come from replaying the journal.
  */
 import * as amqp from 'amqplib';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +114,7 @@ it('delivers every market data and order event exactly once by sequence across a
     AMQP_EXCHANGE: EXCHANGE,
     HOST_LOG_LEVEL: 'info',
   };
+  const startedAt = Date.now() - 1000;
   let host = await spawnHost(env);
   let client = connectHost(`127.0.0.1:${host.grpcPort}`);
   for (let a = 1; a <= 4; a++) {
@@ -172,6 +174,24 @@ it('delivers every market data and order event exactly once by sequence across a
     const seqs = seen.filter((e) => e.symbol === symbol).map((e) => e.sequence);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   }
+
+  // npm run md:replay: the symbol's events from a point in time, in sequence order (run async:
+  // kinesalite lives in this process and must keep answering)
+  const script = join(__dirname, '..', '..', 'scripts', 'md-replay.ts');
+  const replay = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--symbol', 'ETH-USD', '--from', new Date(startedAt).toISOString()], {
+    env: { ...process.env, AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, KINESIS_STREAM: STREAM },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const printed = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as MarketDataEvent);
+  expect(printed).toEqual(expectedMarket.filter((e) => e.symbol === 'ETH-USD'));
+  expect(replay.stderr).not.toMatch(/gap/);
+  const bad = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--symbol', 'btc', '--from', 'yesterday'], { encoding: 'utf8' }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--symbol[\s\S]*--from/);
 
   // RabbitMQ: every order event once by messageId, persistent, with the expected content
   const msgs = await drainQueue(`${EXCHANGE}.history`);
