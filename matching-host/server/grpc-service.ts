@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DecimalError, fromUnits, toUnits } from '../engine/decimal';
 import type { SymbolSpec } from '../engine/types';
-import { FencedError, type MatchingHost, type Submission } from './host';
+import { FencedError, JournalFailedError, type MatchingHost, type Submission } from './host';
 import type { OrderReply } from './host-core';
 
 export const PROTO_PATH = join(__dirname, '..', 'proto', 'matching_host.proto');
@@ -104,6 +104,10 @@ function unary(fn: (req: unknown) => unknown): Unary {
           if (e instanceof BadRequest) callback({ code: grpc.status.INVALID_ARGUMENT, details: `${e.reason}: ${e.message}` });
           else if (e instanceof FencedError) callback({ code: grpc.status.FAILED_PRECONDITION, details: `FENCED: ${e.message}` });
           else if (e instanceof RangeError) callback({ code: grpc.status.INVALID_ARGUMENT, details: `INVALID_REQUEST: ${e.message}` });
+          else if (e instanceof JournalFailedError) {
+            process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'journal failed; refusing commands', error: e.message })}\n`);
+            callback({ code: grpc.status.UNAVAILABLE, details: 'JOURNAL_FAILED: the host cannot make commands durable' });
+          }
           else {
             process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'command failed', error: String(e) })}\n`);
             callback({ code: grpc.status.UNAVAILABLE, details: 'INTERNAL: the host could not complete the command' });

@@ -1,7 +1,7 @@
 import { mkdtempSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FencedError, MatchingHost, type Submission } from './host';
+import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
 import { HostCore, stateChunksInSlices } from './host-core';
 import { listSegments } from './journal';
 import { DEFAULT_MARKET } from './market-config';
@@ -151,6 +151,42 @@ describe('matching host: idempotency and fencing', () => {
     expect(host.role).toBe('standby');
     await expect(host.submit({ type: 'cancel', account: 1, orderId: 1 })).rejects.toBeInstanceOf(FencedError);
     await host.close();
+  });
+});
+
+describe('matching host: durability of acknowledgements', () => {
+  it('answers a retry that races its original only once the original is on disk', async () => {
+    const h = open(dataDir());
+    await funded(h);
+    const order: string[] = [];
+    const original = h.submit(limit(1, 'race', 'buy', 100, 1)).then(() => order.push('original'));
+    const retry = h.submit(limit(1, 'race', 'buy', 100, 1)).then((r) => {
+      order.push('retry');
+      return r;
+    });
+    expect((await retry).duplicate).toBe(true);
+    await original;
+    expect(order).toEqual(['original', 'retry']);
+    await h.close();
+  });
+
+  it('after a journal failure executes and acknowledges nothing, and never snapshots the unjournaled state', async () => {
+    const dir = dataDir();
+    const h = open(dir);
+    await funded(h);
+    const seq = h.lastSeq;
+    // the disk goes away under the journal
+    closeSync((h as unknown as { journal: { fd: number } }).journal.fd);
+    await expect(h.submit(limit(1, 'lost', 'buy', 100, 1))).rejects.toBeInstanceOf(JournalFailedError);
+    expect(h.journalHealthy).toBe(false);
+    await expect(h.submit(limit(1, 'next', 'buy', 100, 1))).rejects.toBeInstanceOf(JournalFailedError);
+    // only the command whose write failed ran; nothing after it
+    expect(h.lastSeq).toBe(seq + 1);
+    await expect(h.snapshot()).rejects.toBeInstanceOf(JournalFailedError);
+    const again = open(dir);
+    expect(again.lastSeq).toBe(seq);
+    expect(again.core.priorOrder(1, 'lost')).toBeUndefined();
+    await again.close();
   });
 });
 

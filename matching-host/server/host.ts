@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
-import { Journal, listSegments, scanSegment, type FlushStats } from './journal';
+import { encodeRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
 import { encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
 
@@ -33,11 +33,20 @@ export interface HostOptions {
   onCommand?: (type: HostCommand['type'], result: string, ackMs: number) => void;
   onFlush?: (stats: FlushStats) => void;
   onSnapshot?: (seq: number, chunks: Buffer[], ms: number) => void;
+  /** an automatic snapshot failed (the host goes on; the journal still holds everything) */
+  onSnapshotError?: (error: unknown) => void;
 }
 
 export class FencedError extends Error {
   constructor(readonly role: Role, readonly epoch: number) {
     super(`host is ${role} at epoch ${epoch}: order commands are refused`);
+  }
+}
+
+/** The journal could not make a command durable; from then on the host acknowledges nothing. */
+export class JournalFailedError extends Error {
+  constructor(cause: unknown) {
+    super(`journal failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 
@@ -138,27 +147,54 @@ export class MatchingHost {
    * Idempotent repeats are answered from memory without a new sequence number.
    */
   async submit(sub: Submission): Promise<CommandResult & { duplicate: boolean }> {
+    // a failed journal leaves durability unknown: execute nothing more, acknowledge nothing more
+    if (!this.journal.healthy) throw new JournalFailedError('not healthy');
     const trading = sub.type !== 'deposit' && sub.type !== 'withdraw' && sub.type !== 'tick';
     if (trading && this.role !== 'primary') throw new FencedError(this.role, this.epoch);
     if (sub.type === 'place') {
       const prior = this.core.priorOrder(sub.account, sub.clientOrderId);
-      if (prior) return { events: [], order: prior, duplicate: true };
+      if (prior) return { events: [], order: prior, duplicate: await this.durable(prior.seq) };
     } else if (sub.type === 'deposit' || sub.type === 'withdraw') {
       if (this.role !== 'primary') throw new FencedError(this.role, this.epoch);
       const prior = this.core.priorTransfer(sub.account, sub.transferId);
-      if (prior) return { events: [], transfer: prior, duplicate: true };
+      if (prior) return { events: [], transfer: prior, duplicate: await this.durable(prior.seq) };
     }
     // time never runs backwards, whatever the wall clock does
     this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));
     const cmd: HostCommand = { ...sub, seq: this.core.lastSeq + 1, time: this.lastTime };
     const t0 = performance.now();
+    // encoded before it runs: a command the journal cannot hold never changes the state
+    const record = encodeRecord(cmd);
     const result = this.core.execute(cmd, { publish: this.options.publish !== false });
     if (result.publication) this.outbox.stage(result.publication);
-    const durable = this.journal.append(cmd);
-    if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) void this.snapshot();
-    await durable;
+    const durable = this.journal.appendEncoded(cmd.seq, record);
+    if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) this.autoSnapshot();
+    try {
+      await durable;
+    } catch (e) {
+      throw new JournalFailedError(e);
+    }
     this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
     return { ...result, duplicate: false };
+  }
+
+  /**
+   * A repeat is answered with the original reply, but never before the original is on disk:
+   * otherwise a retry racing its original could be acknowledged and then lost in a crash.
+   */
+  private async durable(seq: number): Promise<true> {
+    if (seq > this.journal.durableSeq) {
+      try {
+        await this.journal.drain();
+      } catch (e) {
+        throw new JournalFailedError(e);
+      }
+    }
+    return true;
+  }
+
+  private autoSnapshot(): void {
+    this.snapshot().catch((e: unknown) => this.options.onSnapshotError?.(e));
   }
 
   private lastSnapshotSeq = -1;
@@ -166,12 +202,14 @@ export class MatchingHost {
   /** Periodic snapshots by time: only when something happened since the last one. */
   snapshotIfChanged(): Promise<void> | undefined {
     if (this.core.lastSeq === this.lastSnapshotSeq || this.core.lastSeq === this.recovery.snapshotSeq) return undefined;
-    return this.snapshot();
+    return this.snapshot().catch((e: unknown) => this.options.onSnapshotError?.(e));
   }
 
   /** Write a snapshot of the current state and prune what it covers. */
   snapshot(): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
+    // after a journal failure the state holds commands that are not on disk: never persist it
+    if (!this.journal.healthy) return Promise.reject(new JournalFailedError('not healthy'));
     this.sinceSnapshot = 0;
     const seq = this.core.lastSeq;
     this.lastSnapshotSeq = seq;

@@ -126,6 +126,8 @@ export class Journal {
   private flushing = false;
   private failed: Error | null = null;
   private closed = false;
+  /** highest seq known to be on disk */
+  durableSeq = 0;
   /** called after every group commit (metrics) */
   onFlush: ((s: FlushStats) => void) | null = null;
 
@@ -166,11 +168,16 @@ export class Journal {
 
   /** Buffer a record; resolves when it is durable. */
   append(rec: JournalRecord): Promise<void> {
+    return this.appendEncoded(rec.seq, encodeRecord(rec));
+  }
+
+  /** Buffer a record already encoded (the host encodes before executing, so a command that cannot be journaled never runs). */
+  appendEncoded(seq: number, record: Buffer): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('journal closed'));
-    if (this.pending.length === 0) this.pendingFirstSeq = rec.seq;
-    this.pending.push(encodeRecord(rec));
-    this.pendingLastSeq = rec.seq;
+    if (this.pending.length === 0) this.pendingFirstSeq = seq;
+    this.pending.push(record);
+    this.pendingLastSeq = seq;
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.flushing) this.scheduleFlush();
     return p;
@@ -208,6 +215,7 @@ export class Journal {
         this.flushing = false;
         return;
       }
+      if (batch.length > 0) this.durableSeq = lastSeq;
       this.onFlush?.({ lastSeq, records: batch.length, bytes: data.length, syncMs: performance.now() - t0 });
       for (const w of waiters) w.resolve();
       if (this.pending.length > 0 || this.waiters.length > 0) this.flush();
@@ -227,6 +235,7 @@ export class Journal {
 
   /** Resolves when everything appended so far is durable. */
   async drain(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (this.pending.length === 0 && !this.flushing) return;
     await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }

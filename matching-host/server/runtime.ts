@@ -47,6 +47,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     retainFrom: () => parts.publishing?.retainFrom() ?? Infinity,
     onCommand: (type, result, ms) => metrics.command(type, result, ms),
     onFlush: (s) => metrics.flush(s),
+    onSnapshotError: (e) => log.error({ err: e }, 'snapshot failed; the journal still holds every command'),
     onSnapshot: (seq, chunks, ms) => {
       metrics.snapshot(ms);
       const bytes = Buffer.concat(chunks);

@@ -6,7 +6,7 @@
  * host state JSON (balances, holds, idempotency keys, counters).
  */
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open as openAsync, rename as renameAsync } from 'node:fs/promises';
+import { open as openAsync, rename as renameAsync, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -110,20 +110,14 @@ export async function writeSnapshotAsync(dir: string, seq: number, chunks: Buffe
   const tmp = join(dir, `.${name}.tmp`);
   const fh = await openAsync(tmp, 'w');
   try {
-    for (let i = 0; i < chunks.length; i += 512) {
-      const part = chunks.slice(i, i + 512);
-      let off = 0;
-      const total = part.reduce((n, b) => n + b.length, 0);
-      // writev may write less than asked; go on from where it stopped
-      while (off < total) {
-        const { bytesWritten } = await fh.writev(off === 0 ? part : [Buffer.concat(part).subarray(off)]);
-        off += bytesWritten;
-      }
-    }
+    await writeChunks(fh, chunks);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  await fh.close();
   await renameAsync(tmp, join(dir, name));
   const dh = await openAsync(dir, 'r');
   try {
@@ -132,4 +126,17 @@ export async function writeSnapshotAsync(dir: string, seq: number, chunks: Buffe
     await dh.close();
   }
   return name;
+}
+
+async function writeChunks(fh: FileHandle, chunks: Buffer[]): Promise<void> {
+  for (let i = 0; i < chunks.length; i += 512) {
+    const part = chunks.slice(i, i + 512);
+    let off = 0;
+    const total = part.reduce((n, b) => n + b.length, 0);
+    // writev may write less than asked; go on from where it stopped
+    while (off < total) {
+      const { bytesWritten } = await fh.writev(off === 0 ? part : [Buffer.concat(part).subarray(off)]);
+      off += bytesWritten;
+    }
+  }
 }
