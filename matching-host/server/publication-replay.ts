@@ -11,7 +11,15 @@ import type { Publication } from './publication';
 import { decodeSnapshot, snapshotFiles } from './snapshot-store';
 import { readFileSync } from 'node:fs';
 
-export class JournalGapError extends Error {}
+export class JournalGapError extends Error {
+  constructor(
+    message: string,
+    /** the range up to this seq cannot be regenerated; from the next one on it can */
+    readonly resumeAfter: number,
+  ) {
+    super(message);
+  }
+}
 
 export interface ReplayChunk {
   publications: Publication[];
@@ -23,6 +31,12 @@ function scratchCore(dir: string, market: MarketConfig, fromSeq: number): HostCo
     if (seq >= fromSeq) continue;
     const s = decodeSnapshot(readFileSync(file), seq);
     if (s) return HostCore.fromState(market, s.engine, s.state);
+  }
+  // no snapshot before fromSeq: only a journal that starts at seq 1 can rebuild the state
+  const first = listSegments(dir)[0];
+  if (first && first.firstSeq > 1) {
+    const oldest = snapshotFiles(dir).at(-1)?.seq ?? first.firstSeq - 1;
+    throw new JournalGapError(`no snapshot before seq ${fromSeq} and the journal starts at ${first.firstSeq}`, oldest);
   }
   return new HostCore(market);
 }
@@ -37,7 +51,7 @@ export async function* replayPublications(dir: string, market: MarketConfig, fro
     for (const rec of records) {
       if (rec.seq <= core.lastSeq) continue;
       if (rec.seq > toSeq) break;
-      if (rec.seq !== core.lastSeq + 1) throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`);
+      if (rec.seq !== core.lastSeq + 1) throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`, rec.seq - 1);
       const publish = rec.seq >= fromSeq;
       const r = core.execute(rec, { publish });
       const p = r.publication;
@@ -52,6 +66,6 @@ export async function* replayPublications(dir: string, market: MarketConfig, fro
     }
     if (core.lastSeq >= toSeq) break;
   }
-  if (core.lastSeq < toSeq) throw new JournalGapError(`journal ends at seq ${core.lastSeq}, before ${toSeq}`);
+  if (core.lastSeq < toSeq) throw new JournalGapError(`journal ends at seq ${core.lastSeq}, before ${toSeq}`, toSeq);
   yield { publications: out, upTo: toSeq };
 }

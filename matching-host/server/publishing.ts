@@ -37,7 +37,7 @@ export class Publishing {
 
   /** Lowest journal seq some publisher still needs (the host keeps snapshots and journal from there). */
   retainFrom(): number {
-    return Math.min(Infinity, ...this.publishers.map((p) => p.cursor + 1));
+    return Math.min(Infinity, ...this.publishers.map((p) => p.resumeSeq + 1));
   }
 
   async start(): Promise<void> {
@@ -57,7 +57,7 @@ export class Publishing {
       const sink = new RedisSink(o.redis, seeds);
       // the book in Redis starts as the recovered one; it holds current state, not history
       this.add(sink, false);
-      await sink.seed().catch((e: unknown) => o.log.warn({ err: e }, 'Redis not reachable; book views are written once it is'));
+      sink.seedUntilDone((e) => o.log.warn({ err: e }, 'Redis not reachable; book views are written once it is'));
     }
     for (const p of this.publishers) p.start();
   }

@@ -60,12 +60,16 @@ export class AmqpSink implements PublicationSink {
   private channel(): Promise<amqp.ConfirmChannel> {
     if (this.ch) return Promise.resolve(this.ch);
     this.connecting ??= (async () => {
+      let conn: amqp.ChannelModel | null = null;
       try {
-        const conn = await amqp.connect(this.url, { timeout: 2_000 });
+        conn = await amqp.connect(this.url, { timeout: 2_000 });
+        const c = conn;
         const drop = (): void => {
-          if (this.conn === conn) {
+          if (this.conn === c) {
             this.conn = null;
             this.ch = null;
+            // a channel error leaves the connection open: close it so retries do not leak them
+            c.close().catch(() => undefined);
           }
         };
         conn.on('close', drop);
@@ -77,6 +81,9 @@ export class AmqpSink implements PublicationSink {
         this.conn = conn;
         this.ch = ch;
         return ch;
+      } catch (e) {
+        await conn?.close().catch(() => undefined);
+        throw e;
       } finally {
         this.connecting = null;
       }

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { MatchingHost } from '../host';
 import { DEFAULT_MARKET } from '../market-config';
 import type { Publication } from '../publication';
-import { replayPublications } from '../publication-replay';
+import { JournalGapError, replayPublications } from '../publication-replay';
 import { CursorFile } from './cursor-file';
 import { Publisher, type PublicationSink } from './publisher';
 
@@ -110,5 +110,42 @@ it('exposes a publication only once its command is durable', async () => {
   expect(host.outbox.read(1, 10)?.publications ?? []).toEqual([]);
   await pending;
   expect(host.outbox.read(1, 10)?.publications.map((p) => p.seq)).toEqual([1]);
+  await host.close();
+});
+
+it('resumes where its cursor on disk says, which is what retention keeps', async () => {
+  const { host, dir } = open();
+  const sink = new RecordingSink();
+  const cursorFile = new CursorFile(dir, 'recording');
+  cursorFile.save(0);
+  // saves at most once per hour: the on-disk cursor lags the one in memory, as after a crash
+  const p = new Publisher({ sink, outbox: host.outbox, replay: (f, t) => replayPublications(dir, DEFAULT_MARKET, f, t), cursorFile, startSeq: 0, log, saveEveryMs: 3_600_000 });
+  p.start();
+  await fund(host);
+  expect(await p.caughtUp()).toBe(true);
+  const saved = cursorFile.load() as number;
+  sink.down = true;
+  await trade(host, 30, 'r');
+  await new Promise((r) => setTimeout(r, 50));
+  expect(p.resumeSeq).toBe(saved);
+  expect(p.cursor).toBeGreaterThanOrEqual(saved);
+  await p.stop();
+  await host.close();
+});
+
+it('reports a range the journal no longer covers with the point where it can resume', async () => {
+  const { host, dir } = open({ snapshotEvery: 10 });
+  await fund(host);
+  await trade(host, 40, 'g');
+  await host.snapshot();
+  await trade(host, 5, 'h');
+  // no retention for publishers: the oldest snapshot and the journal after it are all that is left
+  const gen = replayPublications(dir, DEFAULT_MARKET, 1, host.lastSeq);
+  const err = await gen.next().then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(JournalGapError);
+  expect((err as JournalGapError).resumeAfter).toBeGreaterThan(0);
+  const chunks: Publication[] = [];
+  for await (const c of replayPublications(dir, DEFAULT_MARKET, (err as JournalGapError).resumeAfter + 1, host.lastSeq)) chunks.push(...c.publications);
+  expect(chunks.length).toBeGreaterThan(0);
   await host.close();
 });

@@ -4,17 +4,18 @@
  * from the journal when it has fallen behind it; a failed send is retried with backoff (cockatiel)
  * until the downstream is back, and the cursor advances only after the downstream confirmed.
  */
-import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { ExponentialBackoff, TimeoutStrategy, handleAll, retry, timeout, wrap } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Outbox } from '../outbox';
 import type { Publication } from '../publication';
-import type { ReplayChunk } from '../publication-replay';
+import { JournalGapError, type ReplayChunk } from '../publication-replay';
 import { CursorFile } from './cursor-file';
 
 /** A downstream: `publish` resolves only when every message of the batch is confirmed. */
 export interface PublicationSink {
   readonly name: string;
-  publish(batch: Publication[]): Promise<void>;
+  /** `signal` aborts when the attempt timed out or the publisher stops */
+  publish(batch: Publication[], signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +51,15 @@ export class Publisher {
 
   get name(): string {
     return this.o.sink.name;
+  }
+
+  /**
+   * Where this publisher would resume after a crash: the cursor on disk (which lags the one in
+   * memory), or the in-memory one for a publisher without a file. Retention keeps the journal and a
+   * snapshot from here.
+   */
+  get resumeSeq(): number {
+    return this.o.cursorFile ? this.savedCursor : this.cursor;
   }
 
   start(): void {
@@ -104,11 +114,20 @@ export class Publisher {
         }
       } catch (e) {
         if (this.stopped) return;
-        // the journal no longer covers the missing range (should not happen: pruning respects
-        // cursors); skip ahead loudly rather than stall every later message
-        this.o.log.error({ publisher: this.name, from: this.cursor + 1, to, err: e }, 'publications lost: journal does not cover them');
-        this.o.onGap?.(this.name, this.cursor + 1, to);
-        this.cursor = to;
+        if (e instanceof JournalGapError) {
+          // the journal no longer covers part of the range (retention keeps what a resuming
+          // publisher needs, so this means lost files): skip only what cannot be regenerated
+          // (if the error names no later point, give the range up rather than loop on it)
+          const resume = e.resumeAfter > this.cursor ? Math.min(to, e.resumeAfter) : to;
+          this.o.log.error({ publisher: this.name, from: this.cursor + 1, to: resume, err: e }, 'publications lost: journal does not cover them');
+          this.o.onGap?.(this.name, this.cursor + 1, resume);
+          this.cursor = Math.max(this.cursor, resume);
+        } else {
+          // e.g. a file being rotated or too many open files: try again shortly
+          this.o.log.warn({ publisher: this.name, err: e }, 'regenerating from the journal failed; retrying');
+          this.o.onError?.(this.name, e);
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
       }
     }
   }
@@ -121,8 +140,10 @@ export class Publisher {
         this.o.onError?.(this.name, err);
         this.o.log.warn({ publisher: this.name, err }, 'publish failed; retrying');
       });
+      // a downstream that stops answering (no confirm, no close) must not hang the publisher or shutdown
+      const attempt = timeout(30_000, TimeoutStrategy.Aggressive);
       try {
-        await policy.execute(() => this.o.sink.publish(batch), this.abort.signal);
+        await wrap(policy, attempt).execute(({ signal }) => this.o.sink.publish(batch, signal), this.abort.signal);
       } catch (e) {
         if (this.stopped) return;
         throw e;

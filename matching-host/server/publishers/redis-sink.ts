@@ -58,6 +58,9 @@ export interface SeedBook {
 export class RedisSink implements PublicationSink {
   readonly name = 'redis';
   private readonly mirrors = new Map<string, Mirror>();
+  /** symbols whose views and trades are not yet in Redis; cleared only after a write succeeded */
+  private readonly dirty = new Set<string>();
+  private readonly pendingTrades = new Map<string, string[]>();
 
   constructor(
     private readonly redis: Redis,
@@ -76,36 +79,62 @@ export class RedisSink implements PublicationSink {
     }
   }
 
-  /** Write every symbol's current view (at start, so Redis matches the recovered host). */
+  /**
+   * Write every symbol's current view (at start, so Redis matches the recovered host). Until it
+   * succeeds the symbols stay dirty, so the next publish writes them (and `seedUntilDone` retries).
+   */
   async seed(): Promise<void> {
-    const m = this.redis.multi();
-    for (const symbol of this.mirrors.keys()) this.writeViews(m, symbol);
-    await m.exec();
+    for (const symbol of this.mirrors.keys()) this.dirty.add(symbol);
+    await this.flush();
   }
 
+  /** Keep trying to seed in the background (a quiet market may not publish for a long time). */
+  seedUntilDone(log: (e: unknown) => void, everyMs = 2_000): void {
+    const attempt = (): void => {
+      if (this.closed || this.dirty.size === 0) return;
+      this.flush().catch((e: unknown) => {
+        log(e);
+        setTimeout(attempt, everyMs).unref();
+      });
+    };
+    attempt();
+  }
+
+  private closed = false;
+
   async publish(batch: Publication[]): Promise<void> {
-    const touched = new Set<string>();
-    const trades = new Map<string, string[]>();
-    for (const p of batch) for (const e of p.market) this.apply(e, touched, trades);
-    if (touched.size === 0) return;
+    for (const p of batch) for (const e of p.market) this.apply(e);
+    await this.flush();
+  }
+
+  /** Write the dirty symbols' views and pending trades in one transaction. */
+  private async flush(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const symbols = [...this.dirty];
     const m = this.redis.multi();
-    for (const symbol of touched) {
+    for (const symbol of symbols) {
       this.writeViews(m, symbol);
-      const t = trades.get(symbol);
-      if (t) m.lpush(redisKeys.trades(symbol), ...t).ltrim(redisKeys.trades(symbol), 0, TRADES_KEPT - 1);
+      const t = this.pendingTrades.get(symbol);
+      // newest first in the list, as LPUSH of oldest-to-newest leaves it
+      if (t && t.length > 0) m.lpush(redisKeys.trades(symbol), ...t).ltrim(redisKeys.trades(symbol), 0, TRADES_KEPT - 1);
     }
     const res = await m.exec();
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+    for (const symbol of symbols) {
+      this.dirty.delete(symbol);
+      this.pendingTrades.delete(symbol);
+    }
   }
 
-  private apply(e: MarketDataEvent, touched: Set<string>, trades: Map<string, string[]>): void {
+  private apply(e: MarketDataEvent): void {
     const mirror = this.mirrors.get(e.symbol);
     // re-sent messages after a retry or restart are older than the mirror: skip them
     if (!mirror || e.sequence <= mirror.sequence) return;
     mirror.sequence = e.sequence;
     mirror.time = e.time;
-    touched.add(e.symbol);
+    this.dirty.add(e.symbol);
+    const trades = this.pendingTrades;
     const t = mirror.ticker;
     if (e.type === 'level2') {
       const side = e.data.side === 'buy' ? mirror.bids : mirror.asks;
@@ -116,6 +145,8 @@ export class RedisSink implements PublicationSink {
       t.lastQuantity = e.data.quantity;
       const list = trades.get(e.symbol) ?? [];
       list.push(JSON.stringify({ sequence: e.sequence, time: e.time, ...e.data }));
+      // only the newest ones can end up in the list
+      if (list.length > TRADES_KEPT * 2) list.splice(0, list.length - TRADES_KEPT);
       trades.set(e.symbol, list);
     } else t.status = e.data.status;
   }
@@ -133,8 +164,10 @@ export class RedisSink implements PublicationSink {
     m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(t));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     // the connection belongs to the host (it also mirrors snapshots); it closes it
+    this.closed = true;
+    return Promise.resolve();
   }
 }
 
