@@ -118,6 +118,8 @@ export class MatchingHost {
       tornBytes += r.tornBytes;
     }
     host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
+    // everything recovered was read back from disk
+    host.journal.durableSeq = host.core.lastSeq;
     host.outbox = new Outbox(host.core.lastSeq, options.outboxCapacity);
     host.journal.onFlush = (stats) => {
       host.outbox.commit(stats.lastSeq);

@@ -51,7 +51,13 @@ export async function* replayPublications(dir: string, market: MarketConfig, fro
     for (const rec of records) {
       if (rec.seq <= core.lastSeq) continue;
       if (rec.seq > toSeq) break;
-      if (rec.seq !== core.lastSeq + 1) throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`, rec.seq - 1);
+      if (rec.seq !== core.lastSeq + 1) {
+        // hand over what was regenerated before the gap, then report it
+        if (out.length > 0 && core.lastSeq >= fromSeq) yield { publications: out, upTo: core.lastSeq };
+        out = [];
+        const after = snapshotFiles(dir).filter((s) => s.seq >= rec.seq - 1).at(-1)?.seq ?? rec.seq - 1;
+        throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`, after);
+      }
       const publish = rec.seq >= fromSeq;
       const r = core.execute(rec, { publish });
       const p = r.publication;

@@ -55,14 +55,14 @@ export class KinesisSink implements PublicationSink {
     private readonly streamName: string,
   ) {}
 
-  async publish(batch: Publication[]): Promise<void> {
+  async publish(batch: Publication[], signal?: AbortSignal): Promise<void> {
     let records: PutRecordsRequestEntry[] = [];
     let bytes = 0;
     for (const p of batch) {
       for (const e of p.market) {
         const data = Buffer.from(JSON.stringify(e));
         if (records.length === MAX_RECORDS || bytes + data.length > MAX_BYTES) {
-          await this.put(records);
+          await this.put(records, signal);
           records = [];
           bytes = 0;
         }
@@ -70,13 +70,15 @@ export class KinesisSink implements PublicationSink {
         bytes += data.length + e.symbol.length;
       }
     }
-    if (records.length > 0) await this.put(records);
+    if (records.length > 0) await this.put(records, signal);
   }
 
-  private async put(records: PutRecordsRequestEntry[]): Promise<void> {
+  private async put(records: PutRecordsRequestEntry[], signal?: AbortSignal): Promise<void> {
     let rest = records;
     for (let attempt = 0; rest.length > 0; attempt++) {
-      const r = await this.client.send(new PutRecordsCommand({ StreamName: this.streamName, Records: rest }));
+      // an attempt the publisher gave up on (timeout, stop) must not keep sending beside its retry
+      signal?.throwIfAborted();
+      const r = await this.client.send(new PutRecordsCommand({ StreamName: this.streamName, Records: rest }), { abortSignal: signal });
       if (!r.FailedRecordCount) return;
       if (attempt >= 5) throw new Error(`Kinesis rejected ${r.FailedRecordCount} records: ${r.Records?.find((x) => x.ErrorCode)?.ErrorCode ?? 'unknown'}`);
       const first = (r.Records ?? []).findIndex((x) => x.ErrorCode);

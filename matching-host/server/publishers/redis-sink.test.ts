@@ -53,3 +53,27 @@ it('keeps what a failed write did not store and writes it on the retry', async (
   await sink.publish(batch);
   expect((redis.store.get(redisKeys.trades('BTC-USD')) as string[]).length).toBe(1);
 });
+
+it('seeds the recovered book without any publish, retrying until Redis answers', async () => {
+  const redis = new FakeRedis();
+  redis.failNext = 1;
+  const sink = new RedisSink(redis as unknown as Redis, [
+    { l2: { symbol: 'BTC-USD', sequence: 0, bids: [{ price: 900, quantity: 20000, orders: 2 }], asks: [] }, sequence: 7, format: (_k, u) => String(u) },
+  ]);
+  sink.seedUntilDone(() => undefined, 10);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(JSON.parse(redis.store.get(redisKeys.book('BTC-USD')) as string)).toMatchObject({ sequence: 7, bids: [['900', '20000', 2]] });
+  await sink.close();
+});
+
+it('never writes a trade twice or loses one when writes overlap and one fails', async () => {
+  const redis = new FakeRedis();
+  const sink = new RedisSink(redis as unknown as Redis, [{ l2: { symbol: 'BTC-USD', sequence: 0, bids: [], asks: [] }, sequence: 0, format: (_k, u) => String(u) }]);
+  redis.failNext = 1;
+  const a = sink.publish([pub(1, 1, 'trade')]);
+  const b = sink.publish([pub(2, 2, 'trade')]);
+  await expect(a).rejects.toThrow('redis down');
+  await b;
+  const seqs = (redis.store.get(redisKeys.trades('BTC-USD')) as string[]).map((t) => (JSON.parse(t) as { sequence: number }).sequence);
+  expect(seqs).toEqual([2, 1]);
+});

@@ -90,6 +90,7 @@ export class RedisSink implements PublicationSink {
 
   /** Keep trying to seed in the background (a quiet market may not publish for a long time). */
   seedUntilDone(log: (e: unknown) => void, everyMs = 2_000): void {
+    for (const symbol of this.mirrors.keys()) this.dirty.add(symbol);
     const attempt = (): void => {
       if (this.closed || this.dirty.size === 0) return;
       this.flush().catch((e: unknown) => {
@@ -107,23 +108,46 @@ export class RedisSink implements PublicationSink {
     await this.flush();
   }
 
-  /** Write the dirty symbols' views and pending trades in one transaction. */
-  private async flush(): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Write the dirty symbols' views and pending trades in one transaction. One flush at a time:
+   * what a flush takes out of `dirty`/`pendingTrades` goes back (ahead of newer trades) if it fails.
+   */
+  private flush(): Promise<void> {
+    const next = this.flushing.catch(() => undefined).then(() => this.flushOnce());
+    this.flushing = next;
+    return next;
+  }
+
+  private async flushOnce(): Promise<void> {
     if (this.dirty.size === 0) return;
     const symbols = [...this.dirty];
+    const trades = new Map<string, string[]>();
+    for (const symbol of symbols) {
+      this.dirty.delete(symbol);
+      const t = this.pendingTrades.get(symbol);
+      if (t) trades.set(symbol, t);
+      this.pendingTrades.delete(symbol);
+    }
     const m = this.redis.multi();
     for (const symbol of symbols) {
       this.writeViews(m, symbol);
-      const t = this.pendingTrades.get(symbol);
+      const t = trades.get(symbol);
       // newest first in the list, as LPUSH of oldest-to-newest leaves it
       if (t && t.length > 0) m.lpush(redisKeys.trades(symbol), ...t).ltrim(redisKeys.trades(symbol), 0, TRADES_KEPT - 1);
     }
-    const res = await m.exec();
-    const failed = res?.find(([err]) => err);
-    if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
-    for (const symbol of symbols) {
-      this.dirty.delete(symbol);
-      this.pendingTrades.delete(symbol);
+    try {
+      const res = await m.exec();
+      const failed = res?.find(([err]) => err);
+      if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+    } catch (e) {
+      for (const symbol of symbols) {
+        this.dirty.add(symbol);
+        const t = trades.get(symbol);
+        if (t) this.pendingTrades.set(symbol, [...t, ...(this.pendingTrades.get(symbol) ?? [])]);
+      }
+      throw e;
     }
   }
 
