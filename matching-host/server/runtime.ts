@@ -81,7 +81,8 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS);
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 
-  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => void h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
+  // after a journal failure there is nothing safe to snapshot: stay quiet instead of failing every tick
+  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => h.journalHealthy && void h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
   timer?.unref();
 
   let stopping: Promise<void> | null = null;
@@ -95,13 +96,20 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
         await new Promise<void>((resolve) => grpcServer.server.tryShutdown(() => resolve()));
-        await h.close({ snapshot: options.snapshot });
+        let failure: Error | null = null;
+        try {
+          await h.close({ snapshot: options.snapshot && h.journalHealthy });
+        } catch (e) {
+          // e.g. the journal had failed: still stop the rest in order, then report it
+          failure = e instanceof Error ? e : new Error(String(e));
+        }
         // give publishers a moment to confirm what is durable, then stop them (they resume from their cursors)
         await pub.caughtUp(2_000);
         await pub.stop();
         await mirroring;
         redis?.disconnect();
         await new Promise<void>((resolve) => ops.server.close(() => resolve()));
+        if (failure) throw failure;
       })();
       return stopping;
     },
