@@ -169,7 +169,7 @@ export class MatchingHost {
     const record = encodeRecord(cmd);
     const result = this.core.execute(cmd, { publish: this.options.publish !== false });
     if (result.publication) this.outbox.stage(result.publication);
-    const durable = this.journal.appendEncoded(cmd.seq, record);
+    const durable = this.journal.append(cmd.seq, record);
     if (this.options.snapshotEvery && ++this.sinceSnapshot >= this.options.snapshotEvery) this.autoSnapshot();
     try {
       await durable;

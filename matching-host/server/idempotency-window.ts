@@ -74,13 +74,9 @@ export class IdempotencyWindow<V> {
     }
   }
 
-  /** Values oldest first, as an array (a plain loop: snapshots capture hundreds of thousands). */
+  /** Values oldest first (the order eviction follows), for snapshots. */
   toArray(): V[] {
     return this.vals.slice(this.head);
   }
 
-  /** Values oldest first (the order eviction follows), for snapshots. */
-  *values(): IterableIterator<V> {
-    for (let i = this.head; i < this.vals.length; i++) yield this.vals[i];
-  }
 }

@@ -166,13 +166,11 @@ export class Journal {
     return fstatSync(this.fd).size;
   }
 
-  /** Buffer a record; resolves when it is durable. */
-  append(rec: JournalRecord): Promise<void> {
-    return this.appendEncoded(rec.seq, encodeRecord(rec));
-  }
-
-  /** Buffer a record already encoded (the host encodes before executing, so a command that cannot be journaled never runs). */
-  appendEncoded(seq: number, record: Buffer): Promise<void> {
+  /**
+   * Buffer a record made by `encodeRecord`; resolves when it is durable. (The host encodes before
+   * executing, so a command that cannot be journaled never runs.)
+   */
+  append(seq: number, record: Buffer): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('journal closed'));
     if (this.pending.length === 0) this.pendingFirstSeq = seq;

@@ -52,9 +52,7 @@ export class Outbox {
         this.head = 0;
       }
     }
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    this.wakeAll();
   }
 
   /** Publications from `fromSeq` on (at most `max`), or null when they are no longer in memory. */

@@ -5,7 +5,7 @@
  * Layout: "MEXHOST1" | u32 CRC-32 of the rest | u32 engine bytes length | engine snapshot |
  * host state JSON (balances, holds, idempotency keys, counters).
  */
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open as openAsync, rename as renameAsync, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -18,19 +18,7 @@ export interface HostSnapshot {
   state: string;
 }
 
-export function encodeSnapshot(s: Omit<HostSnapshot, 'seq'>): Buffer {
-  const state = Buffer.from(s.state, 'utf8');
-  const body = Buffer.allocUnsafe(4 + s.engine.length + state.length);
-  body.writeUInt32LE(s.engine.length, 0);
-  Buffer.from(s.engine.buffer, s.engine.byteOffset, s.engine.length).copy(body, 4);
-  state.copy(body, 4 + s.engine.length);
-  const head = Buffer.allocUnsafe(12);
-  MAGIC.copy(head, 0);
-  head.writeUInt32LE(crc32(body), 8);
-  return Buffer.concat([head, body]);
-}
-
-/** The same bytes as encodeSnapshot, as chunks (no copy of the state into one buffer). */
+/** A snapshot's bytes, as chunks (the state is never copied into one buffer). */
 export function encodeSnapshotChunks(engine: Uint8Array, state: Buffer[]): Buffer[] {
   const len = Buffer.allocUnsafe(4);
   len.writeUInt32LE(engine.length, 0);
@@ -84,27 +72,7 @@ export function pruneSnapshots(dir: string, retainFrom: number): number {
   return forPublishers ? Math.min(...[...keep].map((s) => s.seq)) : 0;
 }
 
-export function writeSnapshot(dir: string, seq: number, bytes: Buffer): string {
-  const name = `snapshot-${String(seq).padStart(16, '0')}.bin`;
-  const tmp = join(dir, `.${name}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, join(dir, name));
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
-  return name;
-}
-
-/** writeSnapshot without blocking the event loop (the host writes while it keeps matching). */
+/** Write a snapshot atomically without blocking the event loop (the host writes while it keeps matching). */
 export async function writeSnapshotAsync(dir: string, seq: number, chunks: Buffer[]): Promise<string> {
   const name = `snapshot-${String(seq).padStart(16, '0')}.bin`;
   const tmp = join(dir, `.${name}.tmp`);

@@ -6,10 +6,10 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostCore, type HostCommand } from '../../matching-host/server/host-core';
+import { HostCore, stateChunksInSlices, type HostCommand } from '../../matching-host/server/host-core';
 import { MatchingHost } from '../../matching-host/server/host';
 import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/journal';
-import { encodeSnapshot, writeSnapshot } from '../../matching-host/server/snapshot-store';
+import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/snapshot-store';
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 
 const ACCOUNTS = 200;
@@ -64,7 +64,7 @@ function make(dir: string, n: number): void {
 }
 
 /** As the host does at a snapshot: write it, and start a new journal segment after it. */
-function snapshotAt(dir: string, seq: number): void {
+async function snapshotAt(dir: string, seq: number): Promise<void> {
   const core = new HostCore(DEFAULT_MARKET);
   const before: Buffer[] = [];
   const after: Buffer[] = [];
@@ -79,7 +79,7 @@ function snapshotAt(dir: string, seq: number): void {
   }
   writeFileSync(join(dir, segmentName(1)), Buffer.concat(before));
   if (after.length > 0) writeFileSync(join(dir, segmentName(seq + 1)), Buffer.concat(after));
-  writeSnapshot(dir, core.lastSeq, encodeSnapshot({ engine: core.engine.snapshot(), state: core.stateJSON() }));
+  await writeSnapshotAsync(dir, core.lastSeq, encodeSnapshotChunks(core.engine.snapshot(), await stateChunksInSlices(core.captureState())));
   process.stdout.write(`${JSON.stringify({ seq: core.lastSeq })}\n`);
 }
 
@@ -92,7 +92,7 @@ async function recover(dir: string): Promise<void> {
 if (require.main === module) {
   const [mode, dir, n] = process.argv.slice(2);
   if (mode === 'make') make(dir, Number(n));
-  else if (mode === 'snapshot') snapshotAt(dir, Number(n));
+  else if (mode === 'snapshot') void snapshotAt(dir, Number(n));
   else if (mode === 'open') void recover(dir);
   else {
     process.stderr.write('usage: recovery.ts make <dir> <n> | snapshot <dir> <seq> | open <dir>\n');
