@@ -8,6 +8,7 @@ import { MatchingEngine } from '../engine/matching-engine';
 import type { Command, EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
+import { OrderReplies } from './order-replies';
 import { countMarketData, derivePublication, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
@@ -129,7 +130,8 @@ export interface CapturedState {
   balances: ReturnType<Balances['toJSON']>;
   /** bigints are immutable values, so capturing them is enough; text comes later */
   holds: [number, number, string, bigint, number, string][];
-  orderReplies: OrderReply[];
+  /** a frozen copy of the reply store and the window's slots, oldest first */
+  orderReplies: { table: OrderReplies; slots: number[] };
   transferKeys: TransferReply[];
   mdSequence: [string, number][];
 }
@@ -164,9 +166,10 @@ export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Prom
   const head = stateText(c, []);
   // everything up to the reply list, then the replies slice by slice, then the closing brackets
   const chunks: Buffer[] = [Buffer.from(head.slice(0, -2), 'utf8')];
-  for (let i = 0; i < c.orderReplies.length; i += slice) {
+  const { table, slots } = c.orderReplies;
+  for (let i = 0; i < slots.length; i += slice) {
     const part: string[] = [];
-    for (let j = i; j < Math.min(i + slice, c.orderReplies.length); j++) part.push(JSON.stringify(replyTuple(c.orderReplies[j])));
+    for (let j = i; j < Math.min(i + slice, slots.length); j++) part.push(JSON.stringify(replyTuple(table.get(slots[j]))));
     chunks.push(Buffer.from((i === 0 ? '' : ',') + part.join(','), 'utf8'));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -201,8 +204,9 @@ export class HostCore implements PublicationContext {
   /** per symbol: multiplier from price×qty units to quote units, and from qty units to base units */
   private readonly factors = new Map<string, { quote: bigint; base: bigint }>();
   private readonly holds = new Map<number, OrderHold>();
-  /** (account, clientOrderId) → reply of the original command; an open order's key is never evicted */
-  private readonly orderKeys: IdempotencyWindow<OrderReply>;
+  /** (account, clientOrderId) → slot of the original command's reply; an open order's key is never evicted */
+  private readonly orderKeys: IdempotencyWindow<number>;
+  private readonly replies = new OrderReplies();
   /** (account, transferId) → reply of the original transfer */
   private readonly transferKeys: IdempotencyWindow<TransferReply>;
   /** contiguous market data sequence per symbol (see publication.ts) */
@@ -218,7 +222,11 @@ export class HostCore implements PublicationContext {
     balances?: Balances,
   ) {
     const window = config.idempotencyWindow ?? DEFAULT_IDEMPOTENCY_WINDOW;
-    this.orderKeys = new IdempotencyWindow(window, (r) => this.holds.has(r.orderId));
+    this.orderKeys = new IdempotencyWindow<number>(
+      window,
+      (slot) => this.holds.has(this.replies.orderId(slot)),
+      (slot) => this.replies.remove(slot),
+    );
     this.transferKeys = new IdempotencyWindow(window);
     this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
     this.balances = balances ?? new Balances();
@@ -242,7 +250,13 @@ export class HostCore implements PublicationContext {
 
   /** The earlier reply for a repeated clientOrderId, if any. */
   priorOrder(account: number, clientOrderId: string): OrderReply | undefined {
-    return this.orderKeys.get(account, clientOrderId);
+    const slot = this.orderKeys.get(account, clientOrderId);
+    return slot === undefined ? undefined : this.replies.get(slot);
+  }
+
+  /** Keep a placed order's final reply for retries. */
+  private remember(reply: OrderReply): void {
+    this.orderKeys.set(reply.account, reply.clientOrderId, this.replies.add(reply));
   }
 
   priorTransfer(account: number, transferId: string): TransferReply | undefined {
@@ -322,7 +336,6 @@ export class HostCore implements PublicationContext {
       reason: 'NONE',
       seq: cmd.seq,
     };
-    this.orderKeys.set(cmd.account, cmd.clientOrderId, reply);
     let hold: OrderHold | undefined;
     if (spec) {
       const f = this.factors.get(cmd.symbol) as { quote: bigint; base: bigint };
@@ -338,7 +351,9 @@ export class HostCore implements PublicationContext {
       if (!this.balances.canSpend(cmd.account, asset, amount)) {
         reply.reason = 'INSUFFICIENT_FUNDS';
         // the engine never sees the order, but the sequence is consumed: keep its clock moving
-        return { events: this.run({ type: 'tick', seq: cmd.seq, time: cmd.time }), order: reply };
+        const events = this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
+        this.remember(reply);
+        return { events, order: reply };
       }
       hold = { account: cmd.account, asset, held: amount, holdPrice, clientOrderId: cmd.clientOrderId };
       this.balances.hold(cmd.account, asset, amount);
@@ -362,6 +377,7 @@ export class HostCore implements PublicationContext {
     });
     this.settle(events);
     this.describe(reply, events);
+    this.remember(reply);
     return { events, order: reply };
   }
 
@@ -537,13 +553,13 @@ export class HostCore implements PublicationContext {
   /** Everything besides the engine snapshot that recovery needs, as JSON. */
   stateJSON(): string {
     const c = this.captureState();
-    return stateText(c, c.orderReplies.map((r) => JSON.stringify(replyTuple(r))));
+    return stateText(c, c.orderReplies.slots.map((slot) => JSON.stringify(replyTuple(c.orderReplies.table.get(slot)))));
   }
 
   /**
-   * The state at this instant, cheaply: small parts copied, the idempotency replies by reference
-   * (a reply never changes once its command has executed). The host serializes the big part in
-   * slices between commands (`stateJSONInSlices`), so a snapshot does not stall matching.
+   * The state at this instant, cheaply: small parts copied, the idempotency replies as a block copy
+   * of their typed columns. The host serializes the big part in slices between commands
+   * (`stateChunksInSlices`), so a snapshot does not stall matching.
    */
   captureState(): CapturedState {
     return {
@@ -551,7 +567,7 @@ export class HostCore implements PublicationContext {
       nextOrderId: this.nextOrderId,
       balances: this.balances.toJSON(),
       holds: captureHolds(this.holds),
-      orderReplies: this.orderKeys.toArray(),
+      orderReplies: { table: this.replies.clone(), slots: this.orderKeys.toArray() },
       transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
       mdSequence: [...this.mdSequence],
     };
@@ -574,10 +590,7 @@ export class HostCore implements PublicationContext {
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
-    for (const t of s.orderKeys) {
-      const r = fromReplyTuple(t);
-      core.orderKeys.set(r.account, r.clientOrderId, r);
-    }
+    for (const t of s.orderKeys) core.remember(fromReplyTuple(t));
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) core.mdSequence.set(symbol, n);
     return core;

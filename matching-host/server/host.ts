@@ -95,6 +95,7 @@ export class MatchingHost {
     if (snap) host.core = HostCore.fromState(options.market, snap.engine, snap.state);
     let replayed = 0;
     let tornBytes = 0;
+    let lastScan: { file: string; validBytes: number; tornBytes: number } | undefined;
     const segs = listSegments(options.dataDir);
     for (let i = 0; i < segs.length; i++) {
       const core = host.core;
@@ -116,8 +117,9 @@ export class MatchingHost {
       // only the newest segment may end torn; damage in an older one means lost acked commands
       if (r.tornBytes > 0 && !last) throw new Error(`journal segment ${segs[i].file} is damaged before its end`);
       tornBytes += r.tornBytes;
+      if (last) lastScan = { file: segs[i].file, validBytes: r.validBytes, tornBytes: r.tornBytes };
     }
-    host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1);
+    host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1, lastScan);
     // everything recovered was read back from disk
     host.journal.durableSeq = host.core.lastSeq;
     host.outbox = new Outbox(host.core.lastSeq, options.outboxCapacity);

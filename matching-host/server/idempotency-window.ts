@@ -3,80 +3,179 @@
  * Withdraw returns the original reply and executes nothing. Bounded by count, not time, so replay
  * evicts exactly what the live host evicted: once more than `capacity` keys are held, the oldest
  * go, except those `pinned` says are still needed (an open order's key must keep refusing a
- * second order with the same client id for as long as the order rests).
+ * second order with the same client id for as long as the order rests). `dropped` hears of every
+ * value that leaves, so values can be handles into a store of their own (order-replies.ts).
+ *
+ * Every order adds a key and evicts one, so this is on the path of every command and of replay:
+ * entries live in slots of typed arrays, found through an open-addressing index (linear probing,
+ * backward-shift deletion), with a FIFO ring of slots. Nested Maps keyed by strings cost about
+ * 1.4 µs per insert+evict at 250 k keys; this costs a fraction of that.
  */
 export class IdempotencyWindow<V> {
-  private readonly byAccount = new Map<number, Map<string, V>>();
-  private accounts: number[] = [];
+  /** per slot */
+  private accounts: Float64Array;
+  private hashes: Int32Array;
   private keys: string[] = [];
-  /** values in the same FIFO order, so a snapshot copies an array instead of doing map lookups */
-  private vals: V[] = [];
-  private head = 0;
+  private vals: (V | undefined)[] = [];
+  private slots: number;
+  private used = 0;
+  private free: number[] = [];
+  /** slot + 1 per bucket, 0 for empty */
+  private index: Int32Array;
+  private mask: number;
+  /** slots oldest first, as a ring */
+  private queue: Int32Array;
+  private qHead = 0;
+  private qLen = 0;
   private count = 0;
 
   constructor(
     readonly capacity: number,
     private readonly pinned: (value: V) => boolean = () => false,
-  ) {}
+    private readonly dropped: (value: V) => void = () => undefined,
+  ) {
+    this.slots = 1024;
+    this.accounts = new Float64Array(this.slots);
+    this.hashes = new Int32Array(this.slots);
+    this.queue = new Int32Array(this.slots);
+    this.index = new Int32Array(this.slots * 2);
+    this.mask = this.slots * 2 - 1;
+  }
 
   get size(): number {
     return this.count;
   }
 
   get(account: number, key: string): V | undefined {
-    return this.byAccount.get(account)?.get(key);
+    const s = this.find(account, key, hashOf(account, key));
+    return s < 0 ? undefined : this.vals[s];
   }
 
   set(account: number, key: string, value: V): void {
-    let m = this.byAccount.get(account);
-    if (!m) {
-      m = new Map();
-      this.byAccount.set(account, m);
-    }
-    const before = m.size;
-    m.set(key, value);
-    if (m.size > before) {
-      this.accounts.push(account);
-      this.keys.push(key);
-      this.vals.push(value);
-      this.count++;
-    } else {
+    const h = hashOf(account, key);
+    const existing = this.find(account, key, h);
+    if (existing >= 0) {
       // not a path the host takes (a known key is answered, not stored again); kept correct anyway
-      for (let i = this.head; i < this.keys.length; i++) if (this.accounts[i] === account && this.keys[i] === key) this.vals[i] = value;
+      const old = this.vals[existing] as V;
+      this.vals[existing] = value;
+      this.dropped(old);
+      return;
     }
+    if (this.free.length === 0 && this.used === this.slots) this.grow();
+    const s = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
+    this.accounts[s] = account;
+    this.hashes[s] = h;
+    this.keys[s] = key;
+    this.vals[s] = value;
+    let i = h & this.mask;
+    while (this.index[i] !== 0) i = (i + 1) & this.mask;
+    this.index[i] = s + 1;
+    this.push(s);
+    this.count++;
     this.evict();
-  }
-
-  private evict(): void {
-    // each key is looked at a bounded number of times: a pinned one moves to the back once per pass
-    let budget = this.keys.length - this.head;
-    while (this.count > this.capacity && budget-- > 0) {
-      const account = this.accounts[this.head];
-      const key = this.keys[this.head];
-      this.head++;
-      const m = this.byAccount.get(account) as Map<string, V>;
-      const v = this.vals[this.head - 1];
-      if (this.pinned(v)) {
-        this.accounts.push(account);
-        this.keys.push(key);
-        this.vals.push(v);
-        continue;
-      }
-      m.delete(key);
-      if (m.size === 0) this.byAccount.delete(account);
-      this.count--;
-    }
-    if (this.head > 4096 && this.head * 2 > this.keys.length) {
-      this.accounts = this.accounts.slice(this.head);
-      this.keys = this.keys.slice(this.head);
-      this.vals = this.vals.slice(this.head);
-      this.head = 0;
-    }
   }
 
   /** Values oldest first (the order eviction follows), for snapshots. */
   toArray(): V[] {
-    return this.vals.slice(this.head);
+    const out = new Array<V>(this.qLen);
+    const qm = this.queue.length - 1;
+    for (let i = 0; i < this.qLen; i++) out[i] = this.vals[this.queue[(this.qHead + i) & qm]] as V;
+    return out;
   }
 
+  private find(account: number, key: string, h: number): number {
+    let i = h & this.mask;
+    for (;;) {
+      const e = this.index[i];
+      if (e === 0) return -1;
+      const s = e - 1;
+      if (this.hashes[s] === h && this.accounts[s] === account && this.keys[s] === key) return s;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private evict(): void {
+    // each key is looked at a bounded number of times: a pinned one moves to the back once per pass
+    let budget = this.qLen;
+    const qm = this.queue.length - 1;
+    while (this.count > this.capacity && budget-- > 0) {
+      const s = this.queue[this.qHead];
+      this.qHead = (this.qHead + 1) & qm;
+      this.qLen--;
+      const v = this.vals[s] as V;
+      if (this.pinned(v)) {
+        this.push(s);
+        continue;
+      }
+      this.remove(s);
+      this.count--;
+      this.dropped(v);
+    }
+  }
+
+  /** Take slot s out of the index (backward shift keeps probe chains unbroken without tombstones). */
+  private remove(s: number): void {
+    const mask = this.mask;
+    const index = this.index;
+    let i = this.hashes[s] & mask;
+    while (index[i] !== s + 1) i = (i + 1) & mask;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const e = index[j];
+      if (e === 0) break;
+      const home = this.hashes[e - 1] & mask;
+      // move e back into the hole unless its home lies cyclically in (i, j]
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        index[i] = e;
+        i = j;
+      }
+    }
+    index[i] = 0;
+    this.keys[s] = '';
+    this.vals[s] = undefined;
+    this.free.push(s);
+  }
+
+  private push(s: number): void {
+    const q = this.queue;
+    q[(this.qHead + this.qLen) & (q.length - 1)] = s;
+    this.qLen++;
+  }
+
+  private grow(): void {
+    const slots = this.slots * 2;
+    const accounts = new Float64Array(slots);
+    accounts.set(this.accounts);
+    const hashes = new Int32Array(slots);
+    hashes.set(this.hashes);
+    const queue = new Int32Array(slots);
+    const qm = this.queue.length - 1;
+    for (let i = 0; i < this.qLen; i++) queue[i] = this.queue[(this.qHead + i) & qm];
+    const index = new Int32Array(slots * 2);
+    const mask = slots * 2 - 1;
+    for (let i = 0; i < this.qLen; i++) {
+      const s = queue[i];
+      let b = hashes[s] & mask;
+      while (index[b] !== 0) b = (b + 1) & mask;
+      index[b] = s + 1;
+    }
+    this.slots = slots;
+    this.accounts = accounts;
+    this.hashes = hashes;
+    this.queue = queue;
+    this.qHead = 0;
+    this.index = index;
+    this.mask = mask;
+  }
+}
+
+/** FNV-1a over the key's UTF-16 units, seeded by the account, finished with a murmur mix. */
+function hashOf(account: number, key: string): number {
+  let h = (0x811c9dc5 ^ (account | 0) ^ Math.floor(account / 4294967296)) | 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h;
 }

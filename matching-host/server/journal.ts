@@ -138,8 +138,11 @@ export class Journal {
     this.fd = openSync(file, 'a');
   }
 
-  /** Open the newest segment for appending (cutting off a torn tail) or start the first one. */
-  static open(dir: string, nextSeq: number): Journal {
+  /**
+   * Open the newest segment for appending (cutting off a torn tail) or start the first one.
+   * `scanned` is what recovery's own scan of that segment found, which spares a second read.
+   */
+  static open(dir: string, nextSeq: number, scanned?: { file: string; validBytes: number; tornBytes: number }): Journal {
     const segs = listSegments(dir);
     if (segs.length === 0) {
       const file = join(dir, segmentName(nextSeq));
@@ -147,7 +150,7 @@ export class Journal {
       return new Journal(dir, file);
     }
     const last = segs[segs.length - 1];
-    const { tornBytes, validBytes } = scanSegment(last.file, () => undefined);
+    const { tornBytes, validBytes } = scanned?.file === last.file ? scanned : scanSegment(last.file, () => undefined, Infinity);
     if (tornBytes > 0) {
       const fd = openSync(last.file, 'r+');
       ftruncateSync(fd, validBytes);

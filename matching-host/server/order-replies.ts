@@ -1,0 +1,162 @@
+/**
+ * The replies of placed orders that the idempotency window keeps, stored in typed columns by slot.
+ * The window holds hundreds of thousands of them and replaces one per order; as objects (a reply,
+ * its fills array, one object per fill) every one survives into the old generation and the
+ * collector copies and marks it, which made replaying a long journal several times slower.
+ * Here a reply costs a few column writes, and a retry (rare) gets a fresh object back.
+ */
+import { Reason, SIDE_NAMES, type ReasonName } from '../engine/types';
+import type { Fill, OrderReply, OrderStatus } from './host-core';
+
+const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'];
+const REASONS: readonly OrderReply['reason'][] = [...(Object.keys(Reason) as ReasonName[]), 'INSUFFICIENT_FUNDS', 'UNKNOWN_ASSET'];
+const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
+const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
+/** fills stored in the columns; a reply with more keeps its fills as an array */
+const INLINE_FILLS = 2;
+/** numbers per slot: orderId, account, seq, price, quantity, filled, leaves, then 4 per inline fill */
+const NUMS = 7 + 4 * INLINE_FILLS;
+
+export class OrderReplies {
+  private nums: Float64Array;
+  /** per slot: status, reason, side, fill count (255: more than inline), liquidity bits */
+  private codes: Uint8Array;
+  private symbolOf: Uint16Array;
+  private clientIds: string[] = [];
+  private overflow = new Map<number, Fill[]>();
+  private free: number[] = [];
+  private used = 0;
+  private readonly symbols: string[] = [];
+  private readonly symbolIndex = new Map<string, number>();
+
+  constructor(private capacity = 1024) {
+    this.nums = new Float64Array(capacity * NUMS);
+    this.codes = new Uint8Array(capacity * 5);
+    this.symbolOf = new Uint16Array(capacity);
+  }
+
+  /** Store a reply; returns its slot. The reply object is not retained. */
+  add(r: OrderReply): number {
+    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
+    if (slot >= this.capacity) this.grow();
+    const n = this.nums;
+    const o = slot * NUMS;
+    n[o] = r.orderId;
+    n[o + 1] = r.account;
+    n[o + 2] = r.seq;
+    n[o + 3] = r.price;
+    n[o + 4] = r.quantity;
+    n[o + 5] = r.filled;
+    n[o + 6] = r.leaves;
+    const c = slot * 5;
+    this.codes[c] = STATUS_CODE.get(r.status) as number;
+    this.codes[c + 1] = REASON_CODE.get(r.reason) as number;
+    this.codes[c + 2] = r.side === 'buy' ? 0 : 1;
+    const fills = r.fills;
+    if (fills.length > INLINE_FILLS) {
+      this.codes[c + 3] = 255;
+      // the array is the reply's own and is not changed after execution, so it can be kept
+      this.overflow.set(slot, fills);
+    } else {
+      this.codes[c + 3] = fills.length;
+      let liquidity = 0;
+      for (let i = 0; i < fills.length; i++) {
+        const f = fills[i];
+        const p = o + 7 + 4 * i;
+        n[p] = f.price;
+        n[p + 1] = f.quantity;
+        n[p + 2] = f.counterOrderId;
+        n[p + 3] = f.sequence;
+        if (f.liquidity === 'maker') liquidity |= 1 << i;
+      }
+      this.codes[c + 4] = liquidity;
+    }
+    let s = this.symbolIndex.get(r.symbol);
+    if (s === undefined) {
+      s = this.symbols.length;
+      this.symbols.push(r.symbol);
+      this.symbolIndex.set(r.symbol, s);
+    }
+    this.symbolOf[slot] = s;
+    this.clientIds[slot] = r.clientOrderId;
+    return slot;
+  }
+
+  orderId(slot: number): number {
+    return this.nums[slot * NUMS];
+  }
+
+  /** A fresh reply object for a slot. */
+  get(slot: number): OrderReply {
+    const n = this.nums;
+    const o = slot * NUMS;
+    const c = slot * 5;
+    const count = this.codes[c + 3];
+    let fills: Fill[];
+    if (count === 255) fills = (this.overflow.get(slot) as Fill[]).map((f) => ({ ...f }));
+    else {
+      fills = [];
+      for (let i = 0; i < count; i++) {
+        const p = o + 7 + 4 * i;
+        fills.push({ price: n[p], quantity: n[p + 1], counterOrderId: n[p + 2], sequence: n[p + 3], liquidity: (this.codes[c + 4] >> i) & 1 ? 'maker' : 'taker' });
+      }
+    }
+    return {
+      orderId: n[o],
+      clientOrderId: this.clientIds[slot],
+      account: n[o + 1],
+      symbol: this.symbols[this.symbolOf[slot]],
+      side: SIDE_NAMES[this.codes[c + 2]],
+      status: STATUSES[this.codes[c]],
+      price: n[o + 3],
+      quantity: n[o + 4],
+      filled: n[o + 5],
+      leaves: n[o + 6],
+      fills,
+      reason: REASONS[this.codes[c + 1]],
+      seq: n[o + 2],
+    };
+  }
+
+  /** Free a slot for reuse. */
+  remove(slot: number): void {
+    if (this.codes[slot * 5 + 3] === 255) this.overflow.delete(slot);
+    this.clientIds[slot] = '';
+    this.free.push(slot);
+  }
+
+  /**
+   * A copy that later adds and removes do not touch: snapshots read it while commands go on.
+   * Typed columns copy as memory blocks, so this is quick even for a full window.
+   */
+  clone(): OrderReplies {
+    const c = new OrderReplies(0);
+    c.capacity = this.capacity;
+    c.nums = this.nums.slice();
+    c.codes = this.codes.slice();
+    c.symbolOf = this.symbolOf.slice();
+    c.clientIds = this.clientIds.slice();
+    c.overflow = new Map(this.overflow);
+    c.free = this.free.slice();
+    c.used = this.used;
+    for (const s of this.symbols) {
+      c.symbolIndex.set(s, c.symbols.length);
+      c.symbols.push(s);
+    }
+    return c;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(this.capacity * 2, 1024);
+    const nums = new Float64Array(capacity * NUMS);
+    nums.set(this.nums);
+    const codes = new Uint8Array(capacity * 5);
+    codes.set(this.codes);
+    const symbolOf = new Uint16Array(capacity);
+    symbolOf.set(this.symbolOf);
+    this.nums = nums;
+    this.codes = codes;
+    this.symbolOf = symbolOf;
+    this.capacity = capacity;
+  }
+}
