@@ -1,6 +1,7 @@
 import { getOrder, l1, l2, l3, openOrders } from './book-queries';
 import { bookChecksum, engineChecksum } from './checksum';
 import { MatchingCore, type EngineOptions } from './engine';
+import type { EventBuffer } from './event-buffer';
 import { restore, snapshot } from './snapshot';
 import {
   OrderType,
@@ -53,6 +54,14 @@ export class MatchingEngine {
 
   /** Execute one command and return its events. */
   apply(cmd: Command): EngineEvent[] {
+    return this.run(cmd).toArray(this.core.symbols);
+  }
+
+  /**
+   * Execute one command and return the engine's event buffer, valid until the next command: for
+   * callers that read fields directly instead of decoding objects (the host's replay path).
+   */
+  run(cmd: Command): EventBuffer {
     const c = this.core;
     switch (cmd.type) {
       case 'place': {
@@ -89,7 +98,7 @@ export class MatchingEngine {
         throw new Error(`unknown command ${JSON.stringify(never)}`);
       }
     }
-    return c.events.toArray(c.symbols);
+    return c.events;
   }
 
   private book(symbol: string): number {

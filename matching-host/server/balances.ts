@@ -47,7 +47,8 @@ export class Balances {
   }
 
   canSpend(account: number, asset: string, amount: bigint): boolean {
-    return this.get(account, asset).available >= amount;
+    const b = this.accounts.get(account)?.get(asset);
+    return (b ? b.available : 0n) >= amount;
   }
 
   credit(account: number, asset: string, amount: bigint): void {

@@ -93,11 +93,13 @@ class Reader {
     const n = this.buf.readUInt16LE(this.off);
     this.need(2 + n);
     const start = this.off + 2;
-    for (const [bytes, str] of INTERNED) {
-      if (bytes.length === n && this.buf.compare(bytes, 0, n, start, start + n) === 0) {
-        this.off = start + n;
-        return str;
-      }
+    const buf = this.buf;
+    // a byte loop: these strings are a few bytes long, shorter than the cost of a native compare call
+    search: for (const [bytes, str] of INTERNED) {
+      if (bytes.length !== n) continue;
+      for (let i = 0; i < n; i++) if (bytes[i] !== buf[start + i]) continue search;
+      this.off = start + n;
+      return str;
     }
     const s = this.str();
     if (INTERNED.length < 64) INTERNED.push([Buffer.from(s, 'utf8'), s]);

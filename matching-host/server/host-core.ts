@@ -4,12 +4,13 @@
  * list always gives the same replies, balances and book checksum, which is what recovery and the
  * DR standby rely on. The server layer (host.ts) assigns seq/time, journals, and acks.
  */
+import { EVENT_STRIDE, EventField, type EventBuffer } from '../engine/event-buffer';
 import { MatchingEngine } from '../engine/matching-engine';
-import type { Command, EngineEvent, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from '../engine/types';
+import { EventType, reasonName, Side, type Command, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { OrderReplies } from './order-replies';
-import { countMarketData, derivePublication, type Publication, type PublicationContext } from './publication';
+import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
   /** decimal places of the asset's balance unit */
@@ -101,7 +102,6 @@ export interface TransferReply {
 }
 
 export interface CommandResult {
-  events: EngineEvent[];
   order?: OrderReply;
   transfer?: TransferReply;
   /** orders canceled by cancel/cancelAll/replace */
@@ -209,8 +209,11 @@ export class HostCore implements PublicationContext {
   private readonly replies = new OrderReplies();
   /** (account, transferId) → reply of the original transfer */
   private readonly transferKeys: IdempotencyWindow<TransferReply>;
-  /** contiguous market data sequence per symbol (see publication.ts) */
-  private readonly mdSequence = new Map<string, number>();
+  /** contiguous market data sequence per engine book (see publication.ts) */
+  private readonly mdSequence: number[];
+  /** configured spec and settlement factors per engine book (events name books by index) */
+  private readonly bookSpecs: (SymbolSpec | undefined)[];
+  private readonly bookFactors: ({ quote: bigint; base: bigint } | undefined)[];
   /** client ids of orders that left the book during the current command, for its publication */
   private readonly departed = new Map<number, string>();
   nextOrderId = 1;
@@ -242,6 +245,10 @@ export class HostCore implements PublicationContext {
         base: pow10(b.decimals - s.qtyDecimals),
       });
     }
+    const symbols = this.engine.core.symbols;
+    this.bookSpecs = symbols.map((sym) => this.specs.get(sym));
+    this.bookFactors = symbols.map((sym) => this.factors.get(sym));
+    this.mdSequence = symbols.map(() => 0);
   }
 
   spec(symbol: string): SymbolSpec | undefined {
@@ -268,14 +275,15 @@ export class HostCore implements PublicationContext {
   }
 
   nextMarketSequence(symbol: string): number {
-    const n = (this.mdSequence.get(symbol) ?? 0) + 1;
-    this.mdSequence.set(symbol, n);
-    return n;
+    const b = this.engine.core.symbolIndex.get(symbol);
+    if (b === undefined) throw new Error(`no book for ${symbol}`);
+    return ++this.mdSequence[b];
   }
 
   /** Last market data sequence published for a symbol (0 before the first). */
   marketSequence(symbol: string): number {
-    return this.mdSequence.get(symbol) ?? 0;
+    const b = this.engine.core.symbolIndex.get(symbol);
+    return b === undefined ? 0 : this.mdSequence[b];
   }
 
   /**
@@ -285,11 +293,22 @@ export class HostCore implements PublicationContext {
   execute(cmd: HostCommand, options: { publish?: boolean } = {}): CommandResult {
     if (cmd.seq <= this.lastSeq) throw new Error(`command seq ${cmd.seq} after ${this.lastSeq}`);
     this.lastSeq = cmd.seq;
-    this.departed.clear();
+    // clear() allocates a fresh table, so only when something departed in the previous command
+    if (this.departed.size > 0) this.departed.clear();
     const result = this.dispatch(cmd);
-    if (options.publish === false) countMarketData(this, result.events);
-    else result.publication = derivePublication(this, cmd, result);
+    // every command runs the engine exactly once (see `run`), so its buffer holds this command's events
+    const ev = this.engine.core.events;
+    if (options.publish === false) this.countMarketData(ev);
+    else result.publication = derivePublication(this, cmd, result, ev.toArray(this.engine.core.symbols));
     return result;
+  }
+
+  /** Advance the market data sequences a command's events consume, without building messages. */
+  private countMarketData(ev: EventBuffer): void {
+    for (let i = 0; i < ev.length; i++) {
+      const b = ev.book(i);
+      if (b >= 0 && this.bookSpecs[b] && isMarketDataCode(ev.type(i), ev.reason(i))) this.mdSequence[b]++;
+    }
   }
 
   private dispatch(cmd: HostCommand): CommandResult {
@@ -313,7 +332,8 @@ export class HostCore implements PublicationContext {
       case 'halt':
       case 'resume':
       case 'tick': {
-        return { events: this.run(cmd) };
+        this.run(cmd);
+        return {};
       }
     }
   }
@@ -351,15 +371,15 @@ export class HostCore implements PublicationContext {
       if (!this.balances.canSpend(cmd.account, asset, amount)) {
         reply.reason = 'INSUFFICIENT_FUNDS';
         // the engine never sees the order, but the sequence is consumed: keep its clock moving
-        const events = this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
+        this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
         this.remember(reply);
-        return { events, order: reply };
+        return { order: reply };
       }
       hold = { account: cmd.account, asset, held: amount, holdPrice, clientOrderId: cmd.clientOrderId };
       this.balances.hold(cmd.account, asset, amount);
       this.holds.set(orderId, hold);
     }
-    const events = this.engine.apply({
+    const ev = this.run({
       type: 'place',
       seq: cmd.seq,
       time: cmd.time,
@@ -375,40 +395,56 @@ export class HostCore implements PublicationContext {
       expireTime: cmd.timeInForce === 'GTD' ? cmd.expireTime : undefined,
       stp: cmd.stp,
     });
-    this.settle(events);
-    this.describe(reply, events);
+    this.describe(reply, ev);
     this.remember(reply);
-    return { events, order: reply };
+    return { order: reply };
   }
 
   /** Fill in status, fills and reason of a new order from its command's events. */
-  private describe(reply: OrderReply, events: EngineEvent[]): void {
+  private describe(reply: OrderReply, ev: EventBuffer): void {
     const id = reply.orderId;
+    const d = ev.data;
     let resting = false;
-    for (const e of events) {
-      if (e.type === 'rejected' && e.orderId === id) {
+    for (let i = 0; i < ev.length; i++) {
+      const o = i * EVENT_STRIDE;
+      const type = ev.type(i);
+      if (type === EventType.REJECTED && d[o + EventField.ORDER_ID] === id) {
         reply.status = 'REJECTED';
-        reply.reason = e.reason;
+        reply.reason = reasonName(ev.reason(i));
         return;
       }
-      if (e.type === 'accepted' && e.orderId === id) {
+      if (type === EventType.ACCEPTED && d[o + EventField.ORDER_ID] === id) {
         reply.status = 'OPEN';
-        reply.leaves = e.quantity;
+        reply.leaves = d[o + EventField.QUANTITY];
         resting = true;
-      } else if (e.type === 'trade' && (e.orderId === id || e.makerOrderId === id)) {
-        const taker = e.orderId === id;
-        reply.filled += e.quantity;
-        reply.leaves = taker ? e.leaves : e.makerLeaves;
-        reply.fills.push({ price: e.price, quantity: e.quantity, counterOrderId: taker ? e.makerOrderId : e.orderId, sequence: e.sequence, liquidity: taker ? 'taker' : 'maker' });
-      } else if ((e.type === 'canceled' || e.type === 'expired') && e.orderId === id) {
+      } else if (type === EventType.TRADE && (d[o + EventField.ORDER_ID] === id || d[o + EventField.MAKER_ORDER_ID] === id)) {
+        const taker = d[o + EventField.ORDER_ID] === id;
+        const quantity = d[o + EventField.QUANTITY];
+        reply.filled += quantity;
+        reply.leaves = d[o + (taker ? EventField.LEAVES : EventField.MAKER_LEAVES)];
+        reply.fills.push({
+          price: d[o + EventField.PRICE],
+          quantity,
+          counterOrderId: d[o + (taker ? EventField.MAKER_ORDER_ID : EventField.ORDER_ID)],
+          sequence: d[o + EventField.SEQUENCE],
+          liquidity: taker ? 'taker' : 'maker',
+        });
+      } else if ((type === EventType.CANCELED || type === EventType.EXPIRED) && d[o + EventField.ORDER_ID] === id) {
         reply.leaves = 0;
-        reply.reason = e.reason;
-        reply.status = e.type === 'expired' ? 'EXPIRED' : 'CANCELED';
+        reply.reason = reasonName(ev.reason(i));
+        reply.status = type === EventType.EXPIRED ? 'EXPIRED' : 'CANCELED';
         resting = false;
       }
     }
     if (reply.status === 'CANCELED' || reply.status === 'EXPIRED' || !resting) return;
     reply.status = reply.leaves === 0 ? 'FILLED' : reply.filled > 0 ? 'PARTIALLY_FILLED' : 'OPEN';
+  }
+
+  /** Reason of the first rejection in the command's events (of `orderId` if given). */
+  private rejection(ev: EventBuffer, orderId?: number): ReasonName | undefined {
+    for (let i = 0; i < ev.length; i++)
+      if (ev.type(i) === EventType.REJECTED && (orderId === undefined || ev.field(i, EventField.ORDER_ID) === orderId)) return reasonName(ev.reason(i));
+    return undefined;
   }
 
   private replace(cmd: Extract<HostCommand, { type: 'replace' }>): CommandResult {
@@ -424,15 +460,17 @@ export class HostCore implements PublicationContext {
       if (need > hold.held) {
         extra = need - hold.held;
         if (!this.balances.canSpend(cmd.account, hold.asset, extra)) {
-          return { events: this.run({ type: 'tick', seq: cmd.seq, time: cmd.time }), rejectReason: 'INSUFFICIENT_FUNDS' };
+          this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
+          return { rejectReason: 'INSUFFICIENT_FUNDS' };
         }
         this.balances.hold(cmd.account, hold.asset, extra);
         hold.held += extra;
       }
       if (order.side === 'buy') hold.holdPrice = cmd.price;
     }
-    const events = this.engine.apply({ type: 'replace', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account, price: cmd.price, quantity: cmd.quantity });
-    const rejected = events.find((e) => e.type === 'rejected' && e.orderId === cmd.orderId);
+    // settled only after a refused hold is undone: the same command may expire this order (a due GTD timer)
+    const ev = this.engine.run({ type: 'replace', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account, price: cmd.price, quantity: cmd.quantity });
+    const rejected = this.rejection(ev, cmd.orderId);
     if (rejected && hold && before) {
       // the order is untouched: put its hold back as it was
       if (extra > 0n) {
@@ -441,10 +479,10 @@ export class HostCore implements PublicationContext {
       }
       hold.holdPrice = before.holdPrice;
     }
-    this.settle(events);
+    this.settle(ev);
     // A buy whose hold now exceeds what its open quantity needs (smaller or cheaper) gets the surplus back.
     if (!rejected && hold && this.holds.has(cmd.orderId)) this.trimHold(cmd.orderId);
-    return { ...this.withCancels(events), rejectReason: rejected?.reason };
+    return { canceled: this.canceledIn(ev), rejectReason: rejected };
   }
 
   /** Release what an open order holds beyond what its remaining quantity needs. */
@@ -464,7 +502,7 @@ export class HostCore implements PublicationContext {
     const reply: TransferReply = { transferId: cmd.transferId, account: cmd.account, asset: cmd.asset, amount: cmd.amount, ok: false, reason: 'NONE', seq: cmd.seq };
     this.transferKeys.set(cmd.account, cmd.transferId, reply);
     // keep the engine's sequence and clock in step with the host's (fires due timers too)
-    const events = this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
+    this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
     if (!this.config.assets[cmd.asset]) reply.reason = 'UNKNOWN_ASSET';
     else if (!/^[1-9]\d*$/.test(cmd.amount)) reply.reason = 'INVALID_AMOUNT';
     else {
@@ -477,7 +515,7 @@ export class HostCore implements PublicationContext {
         reply.ok = true;
       } else reply.reason = 'INSUFFICIENT_FUNDS';
     }
-    return { events, transfer: reply };
+    return { transfer: reply };
   }
 
   /** Highest price a market buy may pay: the engine's protection limit (band edge or max price). */
@@ -496,39 +534,50 @@ export class HostCore implements PublicationContext {
   }
 
   /** Move value for every trade and release the holds of orders that left the book. */
-  private settle(events: EngineEvent[]): void {
-    for (const e of events) {
-      if (e.type === 'trade') {
-        const spec = this.specs.get(e.symbol) as SymbolSpec;
-        const f = this.factors.get(e.symbol) as { quote: bigint; base: bigint };
-        const quote = BigInt(e.price) * BigInt(e.quantity) * f.quote;
-        const base = BigInt(e.quantity) * f.base;
-        const buyer = e.side === 'buy' ? e.orderId : e.makerOrderId;
-        const seller = e.side === 'buy' ? e.makerOrderId : e.orderId;
-        const bh = this.holds.get(buyer) as OrderHold;
-        const sh = this.holds.get(seller) as OrderHold;
+  private settle(ev: EventBuffer): void {
+    const d = ev.data;
+    for (let i = 0; i < ev.length; i++) {
+      const o = i * EVENT_STRIDE;
+      const type = ev.type(i);
+      if (type === EventType.TRADE) {
+        const b = ev.book(i);
+        const spec = this.bookSpecs[b] as SymbolSpec;
+        const f = this.bookFactors[b] as { quote: bigint; base: bigint };
+        const quantity = BigInt(d[o + EventField.QUANTITY]);
+        const taker = d[o + EventField.ORDER_ID];
+        const maker = d[o + EventField.MAKER_ORDER_ID];
+        const quote = BigInt(d[o + EventField.PRICE]) * quantity * f.quote;
+        const base = quantity * f.base;
+        const takerBuys = ev.side(i) === Side.BUY;
+        const bh = this.holds.get(takerBuys ? taker : maker) as OrderHold;
+        const sh = this.holds.get(takerBuys ? maker : taker) as OrderHold;
         // the buyer held at its limit; it pays the trade price and gets the difference back
-        const reserved = BigInt(bh.holdPrice) * BigInt(e.quantity) * f.quote;
+        const reserved = BigInt(bh.holdPrice) * quantity * f.quote;
         this.balances.transferHeld(bh.account, sh.account, spec.quote, quote);
         if (reserved > quote) this.balances.release(bh.account, spec.quote, reserved - quote);
         bh.held -= reserved;
         this.balances.transferHeld(sh.account, bh.account, spec.base, base);
         sh.held -= base;
-        if (e.leaves === 0) this.dropHold(e.orderId);
-        if (e.makerLeaves === 0) this.dropHold(e.makerOrderId);
-      } else if (e.type === 'canceled' || e.type === 'expired') {
-        if (e.orderId !== 0) this.dropHold(e.orderId);
-      } else if (e.type === 'rejected' && e.orderId !== 0 && this.holds.has(e.orderId) && !this.engine.getOrder(e.orderId)) {
-        this.dropHold(e.orderId);
+        if (d[o + EventField.LEAVES] === 0) this.dropHold(taker);
+        if (d[o + EventField.MAKER_LEAVES] === 0) this.dropHold(maker);
+      } else if (type === EventType.CANCELED || type === EventType.EXPIRED) {
+        const id = d[o + EventField.ORDER_ID];
+        if (id !== 0) this.dropHold(id);
+      } else if (type === EventType.REJECTED) {
+        const id = d[o + EventField.ORDER_ID];
+        if (id !== 0 && this.holds.has(id) && !this.engine.getOrder(id)) this.dropHold(id);
       }
     }
   }
 
-  /** Apply an engine command and settle its events (trades, released holds). */
-  private run(cmd: Command): EngineEvent[] {
-    const events = this.engine.apply(cmd);
-    this.settle(events);
-    return events;
+  /**
+   * Apply a command to the engine and settle its events (trades, released holds). Each host
+   * command runs the engine exactly once, here or in `replace`, which `execute` relies on.
+   */
+  private run(cmd: Command): EventBuffer {
+    const ev = this.engine.run(cmd);
+    this.settle(ev);
+    return ev;
   }
 
   private dropHold(orderId: number): void {
@@ -539,10 +588,14 @@ export class HostCore implements PublicationContext {
     this.departed.set(orderId, h.clientOrderId);
   }
 
-  private withCancels(events: EngineEvent[]): CommandResult {
-    const canceled = events.filter((e) => e.type === 'canceled').map((e) => e.orderId);
-    const rejected = events.find((e) => e.type === 'rejected');
-    return { events, canceled, rejectReason: rejected?.reason };
+  private withCancels(ev: EventBuffer): CommandResult {
+    return { canceled: this.canceledIn(ev), rejectReason: this.rejection(ev) };
+  }
+
+  private canceledIn(ev: EventBuffer): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < ev.length; i++) if (ev.type(i) === EventType.CANCELED) out.push(ev.field(i, EventField.ORDER_ID));
+    return out;
   }
 
   /** Client id of an open order, or of one that left the book in the command being executed. */
@@ -569,7 +622,7 @@ export class HostCore implements PublicationContext {
       holds: captureHolds(this.holds),
       orderReplies: { table: this.replies.clone(), slots: this.orderKeys.toArray() },
       transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
-      mdSequence: [...this.mdSequence],
+      mdSequence: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdSequence[b]]).filter(([, n]) => n > 0),
     };
   }
 
@@ -592,7 +645,10 @@ export class HostCore implements PublicationContext {
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
     for (const t of s.orderKeys) core.remember(fromReplyTuple(t));
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
-    for (const [symbol, n] of s.mdSequence ?? []) core.mdSequence.set(symbol, n);
+    for (const [symbol, n] of s.mdSequence ?? []) {
+      const b = core.engine.core.symbolIndex.get(symbol);
+      if (b !== undefined) core.mdSequence[b] = n;
+    }
     return core;
   }
 }

@@ -119,6 +119,21 @@ describe('matching host: risk and balances', () => {
     expect(host.core.balances.get(2, 'BTC')).toEqual({ available: 99_900_000n, held: 0n });
     await host.close();
   });
+
+  it('a replace that arrives after its GTD order expired releases the whole hold once', async () => {
+    const host = open(dataDir());
+    await host.submit(deposit(1, 'USD', '100000000', 'a')); // 100 USD
+    const expireTime = clock + 5;
+    const placed = await host.submit(Object.assign(limit(1, 'gtd', 'buy', 4_000_000, 10), { timeInForce: 'GTD', expireTime })); // holds 40 USD
+    expect(placed.order).toMatchObject({ status: 'OPEN' });
+    clock = expireTime + 1;
+    // would need 80 USD of hold: the host holds 40 more before the engine sees the command, which first expires the order
+    const r = await host.submit({ type: 'replace', account: 1, orderId: placed.order?.orderId ?? 0, price: 4_000_000, quantity: 20 });
+    expect(r.rejectReason).toBeDefined();
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 100_000_000n, held: 0n });
+    expect(host.core.balances.total('USD')).toBe(100_000_000n);
+    await host.close();
+  });
 });
 
 describe('matching host: idempotency and fencing', () => {

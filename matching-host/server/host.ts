@@ -157,11 +157,11 @@ export class MatchingHost {
     if (trading && this.role !== 'primary') throw new FencedError(this.role, this.epoch);
     if (sub.type === 'place') {
       const prior = this.core.priorOrder(sub.account, sub.clientOrderId);
-      if (prior) return { events: [], order: prior, duplicate: await this.durable(prior.seq) };
+      if (prior) return { order: prior, duplicate: await this.durable(prior.seq) };
     } else if (sub.type === 'deposit' || sub.type === 'withdraw') {
       if (this.role !== 'primary') throw new FencedError(this.role, this.epoch);
       const prior = this.core.priorTransfer(sub.account, sub.transferId);
-      if (prior) return { events: [], transfer: prior, duplicate: await this.durable(prior.seq) };
+      if (prior) return { transfer: prior, duplicate: await this.durable(prior.seq) };
     }
     // time never runs backwards, whatever the wall clock does
     this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));

@@ -12,6 +12,7 @@ const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 
 const REASONS: readonly OrderReply['reason'][] = [...(Object.keys(Reason) as ReasonName[]), 'INSUFFICIENT_FUNDS', 'UNKNOWN_ASSET'];
 const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
 const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
+const NONE = REASON_CODE.get('NONE') as number;
 /** fills stored in the columns; a reply with more keeps its fills as an array */
 const INLINE_FILLS = 2;
 /** numbers per slot: orderId, account, seq, price, quantity, filled, leaves, then 4 per inline fill */
@@ -50,7 +51,8 @@ export class OrderReplies {
     n[o + 6] = r.leaves;
     const c = slot * 5;
     this.codes[c] = STATUS_CODE.get(r.status) as number;
-    this.codes[c + 1] = REASON_CODE.get(r.reason) as number;
+    // most replies carry no reason: skip the lookup for them
+    this.codes[c + 1] = r.reason === 'NONE' ? NONE : (REASON_CODE.get(r.reason) as number);
     this.codes[c + 2] = r.side === 'buy' ? 0 : 1;
     const fills = r.fills;
     if (fills.length > INLINE_FILLS) {

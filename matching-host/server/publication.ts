@@ -10,7 +10,7 @@
  * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
  */
 import { fromUnits } from '../engine/decimal';
-import type { EngineEvent, SideName, SymbolSpec } from '../engine/types';
+import { EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../engine/types';
 import type { CommandResult, HostCommand } from './host-core';
 
 export interface TradeData {
@@ -76,18 +76,24 @@ export interface PublicationContext {
   nextMarketSequence(symbol: string): number;
 }
 
-export function isMarketData(e: EngineEvent): boolean {
+/** What is public market data, by the engine's event type and reason codes (replay counts these without decoding). */
+export function isMarketDataCode(type: number, reason: number): boolean {
+  return type === EventType.TRADE || type === EventType.BOOK_DELTA || (type === EventType.STATUS && (reason === Reason.HALTED || reason === Reason.RESUMED));
+}
+
+function isMarketData(e: EngineEvent): boolean {
   return e.type === 'trade' || e.type === 'book_delta' || (e.type === 'status' && (e.reason === 'HALTED' || e.reason === 'RESUMED'));
 }
 
-export function derivePublication(ctx: PublicationContext, cmd: HostCommand, result: CommandResult): Publication {
+/** `events`: the command's engine events (CommandResult carries only what the host decided). */
+export function derivePublication(ctx: PublicationContext, cmd: HostCommand, result: CommandResult, events: EngineEvent[]): Publication {
   const market: MarketDataEvent[] = [];
   const orders: OrderEvent[] = [];
   const { seq, time } = cmd;
   const push = (e: Omit<OrderEvent, 'seq' | 'idx' | 'time'>): void => {
     orders.push({ seq, idx: orders.length, time, ...e });
   };
-  for (const e of result.events) {
+  for (const e of events) {
     const spec = ctx.spec(e.symbol);
     const px = (v: number): string => (spec ? fromUnits(v, spec.priceDecimals) : String(v));
     const qty = (v: number): string => (spec ? fromUnits(v, spec.qtyDecimals) : String(v));
@@ -155,9 +161,4 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
     });
   }
   return { seq, time, market, orders };
-}
-
-/** Count the market data a command's events consume, without building messages (recovery path). */
-export function countMarketData(ctx: PublicationContext, events: EngineEvent[]): void {
-  for (const e of events) if (isMarketData(e) && ctx.spec(e.symbol)) ctx.nextMarketSequence(e.symbol);
 }
