@@ -8,6 +8,7 @@
  * survives the round trip exactly; strings are u16 byte length + UTF-8.
  */
 import type { SideName, StpName, TimeInForceName } from '../engine/types';
+import { ByteReader, ByteWriter } from './byte-codec';
 import type { HostCommand } from './host-core';
 
 const TYPES = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter', 'deposit', 'withdraw', 'halt', 'resume', 'tick'] as const;
@@ -18,103 +19,13 @@ const ORDER_TYPES = ['limit', 'market'] as const;
 const TIFS: readonly TimeInForceName[] = ['GTC', 'IOC', 'FOK', 'GTD'];
 const STPS: readonly StpName[] = ['cancel_newest', 'cancel_oldest', 'cancel_both'];
 
-class Writer {
-  buf = Buffer.allocUnsafe(256);
-  off = 0;
-  private room(n: number): void {
-    if (this.off + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
-    this.buf.copy(next, 0, 0, this.off);
-    this.buf = next;
-  }
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.off++] = v;
-  }
-  u32(v: number): void {
-    this.room(4);
-    this.buf.writeUInt32LE(v >>> 0, this.off);
-    this.off += 4;
-  }
-  f64(v: number): void {
-    this.room(8);
-    this.buf.writeDoubleLE(v, this.off);
-    this.off += 8;
-  }
-  str(s: string): void {
-    const n = Buffer.byteLength(s, 'utf8');
-    if (n > 0xffff) throw new RangeError('string too long for the journal');
-    this.room(2 + n);
-    this.buf.writeUInt16LE(n, this.off);
-    this.buf.write(s, this.off + 2, 'utf8');
-    this.off += 2 + n;
-  }
-}
-
-class Reader {
-  off: number;
-  constructor(
-    private readonly buf: Buffer,
-    start: number,
-    private readonly end: number,
-  ) {
-    this.off = start;
-  }
-  private need(n: number): void {
-    if (this.off + n > this.end) throw new RangeError('journal record ends early');
-  }
-  u8(): number {
-    this.need(1);
-    return this.buf[this.off++];
-  }
-  u32(): number {
-    this.need(4);
-    const v = this.buf.readUInt32LE(this.off);
-    this.off += 4;
-    return v;
-  }
-  f64(): number {
-    this.need(8);
-    const v = this.buf.readDoubleLE(this.off);
-    this.off += 8;
-    return v;
-  }
-  str(): string {
-    this.need(2);
-    const n = this.buf.readUInt16LE(this.off);
-    this.need(2 + n);
-    const s = this.buf.toString('utf8', this.off + 2, this.off + 2 + n);
-    this.off += 2 + n;
-    return s;
-  }
-  /** A string from a small vocabulary (symbols, assets): the same string object each time. */
-  interned(): string {
-    this.need(2);
-    const n = this.buf.readUInt16LE(this.off);
-    this.need(2 + n);
-    const start = this.off + 2;
-    const buf = this.buf;
-    // a byte loop: these strings are a few bytes long, shorter than the cost of a native compare call
-    search: for (const [bytes, str] of INTERNED) {
-      if (bytes.length !== n) continue;
-      for (let i = 0; i < n; i++) if (bytes[i] !== buf[start + i]) continue search;
-      this.off = start + n;
-      return str;
-    }
-    const s = this.str();
-    if (INTERNED.length < 64) INTERNED.push([Buffer.from(s, 'utf8'), s]);
-    return s;
-  }
-}
-
 function pick<T>(list: readonly T[], code: number, what: string): T {
   const v = list[code];
   if (v === undefined) throw new RangeError(`unknown ${what} code ${code}`);
   return v;
 }
 
-const writer = new Writer();
-const INTERNED: [Buffer, string][] = [];
+const writer = new ByteWriter();
 
 /** Encode one command; the returned buffer is a fresh copy. */
 export function encodeCommand(cmd: HostCommand): Buffer {
@@ -177,7 +88,7 @@ export function encodeCommand(cmd: HostCommand): Buffer {
 
 /** Decode the command in buf[start, end); throws on a malformed record. */
 export function decodeCommand(buf: Buffer, start = 0, end = buf.length): HostCommand {
-  const r = new Reader(buf, start, end);
+  const r = new ByteReader(buf, start, end);
   const type: TypeName = pick(TYPES, r.u8(), 'command');
   const seq = r.f64();
   const time = r.f64();

@@ -9,7 +9,8 @@ import { MatchingEngine } from '../engine/matching-engine';
 import { EventType, reasonName, Side, type Command, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
-import { OrderReplies } from './order-replies';
+import { ByteWriter } from './byte-codec';
+import { decodeReplies, encodeReply, OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
@@ -143,10 +144,10 @@ function captureHolds(holds: Map<number, OrderHold>): CapturedState['holds'] {
   return out;
 }
 
-/** The snapshot's state text from a capture and its replies already encoded one by one. */
-function stateText(c: CapturedState, replies: string[]): string {
-  const head = JSON.stringify({
-    v: 2,
+/** The JSON part of the state: everything except the idempotency replies. */
+function stateHead(c: CapturedState): Buffer {
+  const json = JSON.stringify({
+    v: 3,
     lastSeq: c.lastSeq,
     nextOrderId: c.nextOrderId,
     balances: c.balances,
@@ -154,47 +155,38 @@ function stateText(c: CapturedState, replies: string[]): string {
     transferKeys: c.transferKeys,
     mdSequence: c.mdSequence,
   });
-  // tuples, not objects: the window holds up to hundreds of thousands of replies
-  return `${head.slice(0, -1)},"orderKeys":[${replies.join(',')}]}`;
+  const text = Buffer.from(json, 'utf8');
+  const len = Buffer.allocUnsafe(4);
+  len.writeUInt32LE(text.length, 0);
+  return Buffer.concat([len, text]);
 }
 
 /**
- * Serialize a capture as UTF-8 chunks, yielding to the event loop every `slice` replies: no giant
- * string is built, so neither encoding nor the collector stalls matching for long.
+ * The state as bytes: u32 length | JSON head | the window's replies oldest first (order-replies.ts),
+ * `slice` replies per part, so the caller can yield between parts.
+ */
+function* stateParts(c: CapturedState, slice: number): Generator<Buffer> {
+  yield stateHead(c);
+  const { table, slots } = c.orderReplies;
+  const w = new ByteWriter();
+  for (let i = 0; i < slots.length; i += slice) {
+    w.reset();
+    for (let j = i; j < Math.min(i + slice, slots.length); j++) encodeReply(w, table.get(slots[j]));
+    yield w.copy();
+  }
+}
+
+/**
+ * Serialize a capture as chunks, yielding to the event loop between slices of replies: no giant
+ * buffer is built, so neither encoding nor the collector stalls matching for long.
  */
 export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Promise<Buffer[]> {
-  const head = stateText(c, []);
-  // everything up to the reply list, then the replies slice by slice, then the closing brackets
-  const chunks: Buffer[] = [Buffer.from(head.slice(0, -2), 'utf8')];
-  const { table, slots } = c.orderReplies;
-  for (let i = 0; i < slots.length; i += slice) {
-    const part: string[] = [];
-    for (let j = i; j < Math.min(i + slice, slots.length); j++) part.push(JSON.stringify(replyTuple(table.get(slots[j]))));
-    chunks.push(Buffer.from((i === 0 ? '' : ',') + part.join(','), 'utf8'));
+  const chunks: Buffer[] = [];
+  for (const part of stateParts(c, slice)) {
+    chunks.push(part);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  chunks.push(Buffer.from(']}', 'utf8'));
   return chunks;
-}
-
-type ReplyTuple = [number, string, number, string, SideName, OrderStatus, number, number, number, number, OrderReply['reason'], number, number[], string];
-
-function replyTuple(r: OrderReply): ReplyTuple {
-  const fills: number[] = [];
-  let liquidity = '';
-  for (const f of r.fills) {
-    fills.push(f.price, f.quantity, f.counterOrderId, f.sequence);
-    liquidity += f.liquidity === 'maker' ? 'm' : 't';
-  }
-  return [r.orderId, r.clientOrderId, r.account, r.symbol, r.side, r.status, r.price, r.quantity, r.filled, r.leaves, r.reason, r.seq, fills, liquidity];
-}
-
-function fromReplyTuple(t: ReplyTuple): OrderReply {
-  const [orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, reason, seq, f, liquidity] = t;
-  const fills: Fill[] = [];
-  for (let i = 0; i < f.length; i += 4)
-    fills.push({ price: f[i], quantity: f[i + 1], counterOrderId: f[i + 2], sequence: f[i + 3], liquidity: liquidity[i / 4] === 'm' ? 'maker' : 'taker' });
-  return { orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq };
 }
 
 export class HostCore implements PublicationContext {
@@ -603,10 +595,9 @@ export class HostCore implements PublicationContext {
     return this.holds.get(orderId)?.clientOrderId ?? this.departed.get(orderId);
   }
 
-  /** Everything besides the engine snapshot that recovery needs, as JSON. */
-  stateJSON(): string {
-    const c = this.captureState();
-    return stateText(c, c.orderReplies.slots.map((slot) => JSON.stringify(replyTuple(c.orderReplies.table.get(slot)))));
+  /** Everything besides the engine snapshot that recovery needs, at once (tests; the host uses stateChunksInSlices). */
+  stateBytes(): Buffer {
+    return Buffer.concat([...stateParts(this.captureState(), 5_000)]);
   }
 
   /**
@@ -626,24 +617,24 @@ export class HostCore implements PublicationContext {
     };
   }
 
-  static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: string): HostCore {
-    const s = JSON.parse(state) as {
+  static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: Buffer): HostCore {
+    const headEnd = 4 + state.readUInt32LE(0);
+    const s = JSON.parse(state.toString('utf8', 4, headEnd)) as {
       v: number;
       lastSeq: number;
       nextOrderId: number;
       balances: [number, [string, string, string][]][];
       holds: [number, number, string, string, number, string][];
-      orderKeys: ReplyTuple[];
       transferKeys: TransferReply[];
       mdSequence?: [string, number][];
     };
-    if (s.v !== 2) throw new Error(`unknown host state version ${s.v}`);
+    if (s.v !== 3) throw new Error(`unknown host state version ${s.v}`);
     const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
     core.lastSeq = s.lastSeq;
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
-    for (const t of s.orderKeys) core.remember(fromReplyTuple(t));
+    decodeReplies(state, headEnd, state.length, (r) => core.remember(r));
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) {
       const b = core.engine.core.symbolIndex.get(symbol);

@@ -10,7 +10,7 @@
  * Segments: the journal is a directory of files `journal-<first seq>.log`. A snapshot at seq N
  * lets recovery skip every segment that ends at or before N (`rotate` starts a new segment).
  */
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { fdatasync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -20,6 +20,8 @@ import type { HostCommand } from './host-core';
 const HEADER = 8;
 /** a record larger than this is corruption, not a command */
 const MAX_RECORD = 1 << 20;
+/** bytes read at a time when scanning a segment */
+const SCAN_BLOCK = 4 << 20;
 
 export type JournalRecord = HostCommand;
 
@@ -82,23 +84,51 @@ export interface SegmentScan {
  * the tail a crash tore (records are appended in order and synced before any ack), and
  * `validBytes` tells where it starts so the writer can cut it off. A record that passes its
  * checksum but does not decode is damage, not a torn write, and throws. Records up to `afterSeq`
- * are only checksummed, not decoded or passed on.
+ * are only checksummed, not decoded or passed on. `block`: bytes read at a time (tests vary it).
  */
-export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void, afterSeq = 0): SegmentScan {
-  const buf = readFileSync(file);
-  let off = 0;
-  let records = 0;
-  while (off + HEADER <= buf.length) {
-    const len = buf.readUInt32LE(off);
-    if (len > MAX_RECORD || off + HEADER + len > buf.length) break;
-    const start = off + HEADER;
-    if (crc32Range(buf, start, start + len) !== buf.readUInt32LE(off + 4)) break;
-    // records a snapshot already covers are checked but not decoded (seq is the f64 after the type byte)
-    if (len < 9 || buf.readDoubleLE(start + 1) > afterSeq) onRecord(decodeCommand(buf, start, start + len));
-    records++;
-    off = start + len;
+export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void, afterSeq = 0, block = SCAN_BLOCK): SegmentScan {
+  // read in blocks into one reused buffer: a single buffer the size of the file costs ~10x more in page faults
+  const fd = openSync(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(Math.min(block, Math.max(fstatSync(fd).size, HEADER)));
+    let have = 0; // bytes in buf
+    let base = 0; // file offset of buf[0]
+    let eof = false;
+    let off = 0;
+    let records = 0;
+    for (;;) {
+      if (!eof && (off + HEADER > have || off + HEADER + buf.readUInt32LE(off) > have)) {
+        // keep the partial record, refill behind it (growing only for a record longer than the buffer)
+        buf.copy(buf, 0, off, have);
+        have -= off;
+        base += off;
+        off = 0;
+        const want = have >= HEADER ? Math.min(HEADER + buf.readUInt32LE(0), HEADER + MAX_RECORD) : 0;
+        if (want > buf.length) {
+          const bigger = Buffer.allocUnsafe(want);
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
+        }
+        const n = readSync(fd, buf, have, buf.length - have, base + have);
+        if (n === 0) eof = true;
+        have += n;
+        continue;
+      }
+      if (off + HEADER > have) break;
+      const len = buf.readUInt32LE(off);
+      if (len > MAX_RECORD || off + HEADER + len > have) break;
+      const start = off + HEADER;
+      if (crc32Range(buf, start, start + len) !== buf.readUInt32LE(off + 4)) break;
+      // records a snapshot already covers are checked but not decoded (seq is the f64 after the type byte)
+      if (len < 9 || buf.readDoubleLE(start + 1) > afterSeq) onRecord(decodeCommand(buf, start, start + len));
+      records++;
+      off = start + len;
+    }
+    const size = fstatSync(fd).size;
+    return { records, validBytes: base + off, tornBytes: size - (base + off) };
+  } finally {
+    closeSync(fd);
   }
-  return { records, validBytes: off, tornBytes: buf.length - off };
 }
 
 /** All records of a segment (tests and tools; recovery streams with scanSegment). */

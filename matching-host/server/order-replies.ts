@@ -6,6 +6,7 @@
  * Here a reply costs a few column writes, and a retry (rare) gets a fresh object back.
  */
 import { Reason, SIDE_NAMES, type ReasonName } from '../engine/types';
+import { ByteReader, type ByteWriter } from './byte-codec';
 import type { Fill, OrderReply, OrderStatus } from './host-core';
 
 const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'];
@@ -160,5 +161,62 @@ export class OrderReplies {
     this.codes = codes;
     this.symbolOf = symbolOf;
     this.capacity = capacity;
+  }
+}
+
+/**
+ * Snapshot form of replies, one entry after another: f64 orderId, account, seq, price, quantity,
+ * filled, leaves | u8 status, reason, side | str symbol, clientOrderId | u32 fill count | per fill
+ * f64 price, quantity, counterOrderId, sequence, u8 maker. Binary because a snapshot carries the
+ * whole window (hundreds of thousands of replies): as JSON, parsing it took most of a restart.
+ */
+export function encodeReply(w: ByteWriter, r: OrderReply): void {
+  w.f64(r.orderId);
+  w.f64(r.account);
+  w.f64(r.seq);
+  w.f64(r.price);
+  w.f64(r.quantity);
+  w.f64(r.filled);
+  w.f64(r.leaves);
+  w.u8(STATUS_CODE.get(r.status) as number);
+  w.u8(REASON_CODE.get(r.reason) as number);
+  w.u8(r.side === 'buy' ? 0 : 1);
+  w.str(r.symbol);
+  w.str(r.clientOrderId);
+  w.u32(r.fills.length);
+  for (const f of r.fills) {
+    w.f64(f.price);
+    w.f64(f.quantity);
+    w.f64(f.counterOrderId);
+    w.f64(f.sequence);
+    w.u8(f.liquidity === 'maker' ? 1 : 0);
+  }
+}
+
+/** Decode the replies in buf[start, end), in order; throws on a malformed entry. */
+export function decodeReplies(buf: Buffer, start: number, end: number, each: (r: OrderReply) => void): void {
+  const rd = new ByteReader(buf, start, end);
+  const pick = <T>(list: readonly T[], code: number): T => {
+    if (code >= list.length) throw new RangeError(`bad reply code ${code}`);
+    return list[code];
+  };
+  while (rd.off < end) {
+    const orderId = rd.f64();
+    const account = rd.f64();
+    const seq = rd.f64();
+    const price = rd.f64();
+    const quantity = rd.f64();
+    const filled = rd.f64();
+    const leaves = rd.f64();
+    const status = pick(STATUSES, rd.u8());
+    const reason = pick(REASONS, rd.u8());
+    const side = pick(SIDE_NAMES, rd.u8());
+    const symbol = rd.interned();
+    const clientOrderId = rd.str();
+    const n = rd.u32();
+    const fills: Fill[] = [];
+    for (let i = 0; i < n; i++)
+      fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: rd.u8() === 1 ? 'maker' : 'taker' });
+    each({ orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq });
   }
 }

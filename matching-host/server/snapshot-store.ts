@@ -2,20 +2,22 @@
  * Host snapshots on disk: `snapshot-<seq>.bin`, written to a temp file, fsync'd, renamed and the
  * directory fsync'd, so a crash leaves either the old set or the new file, never half of one.
  *
- * Layout: "MEXHOST1" | u32 CRC-32 of the rest | u32 engine bytes length | engine snapshot |
- * host state JSON (balances, holds, idempotency keys, counters).
+ * Layout: "MEXHOST2" | u32 CRC-32 of the rest | u32 engine bytes length | engine snapshot |
+ * host state (HostCore.stateBytes: JSON of balances, holds, counters; binary idempotency replies).
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open as openAsync, rename as renameAsync, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
-const MAGIC = Buffer.from('MEXHOST1');
+const MAGIC = Buffer.from('MEXHOST2');
+/** earlier formats: recognized, so the error says what happened instead of "no snapshot" */
+const OLD_MAGIC = [Buffer.from('MEXHOST1')];
 
 export interface HostSnapshot {
   seq: number;
   engine: Uint8Array;
-  state: string;
+  state: Buffer;
 }
 
 /** A snapshot's bytes, as chunks (the state is never copied into one buffer). */
@@ -32,12 +34,14 @@ export function encodeSnapshotChunks(engine: Uint8Array, state: Buffer[]): Buffe
 }
 
 export function decodeSnapshot(buf: Buffer, seq: number): HostSnapshot | null {
+  if (buf.length >= 8 && OLD_MAGIC.some((m) => buf.subarray(0, 8).equals(m)))
+    throw new Error(`snapshot at seq ${seq} has the older format ${buf.toString('latin1', 0, 8)}: recover with the version that wrote it`);
   if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return null;
   const body = buf.subarray(12);
   if (crc32(body) !== buf.readUInt32LE(8)) return null;
   const n = body.readUInt32LE(0);
   if (4 + n > body.length) return null;
-  return { seq, engine: new Uint8Array(body.subarray(4, 4 + n)), state: body.subarray(4 + n).toString('utf8') };
+  return { seq, engine: new Uint8Array(body.subarray(4, 4 + n)), state: body.subarray(4 + n) };
 }
 
 export function snapshotFiles(dir: string): { file: string; seq: number }[] {
