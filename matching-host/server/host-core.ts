@@ -154,6 +154,7 @@ function stateHead(c: CapturedState): Buffer {
     holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
     transferKeys: c.transferKeys,
     mdSequence: c.mdSequence,
+    replies: c.orderReplies.slots.length,
   });
   const text = Buffer.from(json, 'utf8');
   const len = Buffer.allocUnsafe(4);
@@ -627,6 +628,7 @@ export class HostCore implements PublicationContext {
       holds: [number, number, string, string, number, string][];
       transferKeys: TransferReply[];
       mdSequence?: [string, number][];
+      replies: number;
     };
     if (s.v !== 3) throw new Error(`unknown host state version ${s.v}`);
     const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
@@ -634,6 +636,8 @@ export class HostCore implements PublicationContext {
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
+    core.replies.reserve(s.replies);
+    core.orderKeys.reserve(s.replies);
     decodeReplies(state, headEnd, state.length, (r) => core.remember(r));
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) {

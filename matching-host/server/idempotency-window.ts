@@ -143,8 +143,14 @@ export class IdempotencyWindow<V> {
     this.qLen++;
   }
 
-  private grow(): void {
-    const slots = this.slots * 2;
+  /** Make room for n keys at once (a restore knows how many it brings). */
+  reserve(n: number): void {
+    if (n > this.slots) this.grow(n);
+  }
+
+  private grow(min = 0): void {
+    let slots = this.slots * 2;
+    while (slots < min) slots *= 2;
     const accounts = new Float64Array(slots);
     accounts.set(this.accounts);
     const hashes = new Int32Array(slots);

@@ -149,8 +149,13 @@ export class OrderReplies {
     return c;
   }
 
-  private grow(): void {
-    const capacity = Math.max(this.capacity * 2, 1024);
+  /** Make room for n replies at once (a restore knows how many it brings: no doubling on the way). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+  }
+
+  private grow(min = 0): void {
+    const capacity = Math.max(this.capacity * 2, 1024, min);
     const nums = new Float64Array(capacity * NUMS);
     nums.set(this.nums);
     const codes = new Uint8Array(capacity * 5);
