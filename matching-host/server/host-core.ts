@@ -131,8 +131,8 @@ export interface CapturedState {
   balances: ReturnType<Balances['toJSON']>;
   /** bigints are immutable values, so capturing them is enough; text comes later */
   holds: [number, number, string, bigint, number, string][];
-  /** a frozen copy of the reply store and the window's slots, oldest first */
-  orderReplies: { table: OrderReplies; slots: number[] };
+  /** the reply store, retained (see OrderReplies.retain) until `release`, and the window's slots, oldest first */
+  orderReplies: { table: OrderReplies; slots: number[]; release: () => void };
   transferKeys: TransferReply[];
   mdSequence: [string, number][];
 }
@@ -183,9 +183,13 @@ function* stateParts(c: CapturedState, slice: number): Generator<Buffer> {
  */
 export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
-  for (const part of stateParts(c, slice)) {
-    chunks.push(part);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  try {
+    for (const part of stateParts(c, slice)) {
+      chunks.push(part);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    c.orderReplies.release();
   }
   return chunks;
 }
@@ -598,13 +602,18 @@ export class HostCore implements PublicationContext {
 
   /** Everything besides the engine snapshot that recovery needs, at once (tests; the host uses stateChunksInSlices). */
   stateBytes(): Buffer {
-    return Buffer.concat([...stateParts(this.captureState(), 5_000)]);
+    const c = this.captureState();
+    try {
+      return Buffer.concat([...stateParts(c, 5_000)]);
+    } finally {
+      c.orderReplies.release();
+    }
   }
 
   /**
-   * The state at this instant, cheaply: small parts copied, the idempotency replies as a block copy
-   * of their typed columns. The host serializes the big part in slices between commands
-   * (`stateChunksInSlices`), so a snapshot does not stall matching.
+   * The state at this instant, cheaply: small parts copied, the idempotency replies retained in
+   * place (nothing copied). The host serializes the big part in slices between commands
+   * (`stateChunksInSlices`, which releases the replies), so a snapshot does not stall matching.
    */
   captureState(): CapturedState {
     return {
@@ -612,7 +621,7 @@ export class HostCore implements PublicationContext {
       nextOrderId: this.nextOrderId,
       balances: this.balances.toJSON(),
       holds: captureHolds(this.holds),
-      orderReplies: { table: this.replies.clone(), slots: this.orderKeys.toArray() },
+      orderReplies: { table: this.replies, slots: this.orderKeys.toArray(), release: this.replies.retain() },
       transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
       mdSequence: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdSequence[b]]).filter(([, n]) => n > 0),
     };

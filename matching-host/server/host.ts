@@ -222,8 +222,9 @@ export class MatchingHost {
     // engine's binary copy is fast, the rest is serialized in slices and written asynchronously
     // while matching goes on.
     const engine = this.core.engine.snapshot();
-    const captured = this.core.captureState();
     this.journal.rotate();
+    // retains the idempotency replies until stateChunksInSlices below has read them
+    const captured = this.core.captureState();
     this.snapshotting = (async () => {
       try {
         const chunks = encodeSnapshotChunks(engine, await stateChunksInSlices(captured));

@@ -29,16 +29,22 @@ describe('OrderReplies', () => {
     expect(t.get(slots[3])).toEqual(replies[3]);
   });
 
-  it('reuses removed slots, and a clone keeps what it saw', () => {
+  it('reuses removed slots, but not while retained by a snapshot', () => {
     const t = new OrderReplies();
     const a = t.add(reply(1, [fill(0, 'taker'), fill(1, 'taker'), fill(2, 'taker')]));
     const b = t.add(reply(2, []));
-    const frozen = t.clone();
+    const release = t.retain();
     t.remove(a);
     const c = t.add(reply(3, [fill(5, 'maker')]));
-    expect(c).toBe(a);
-    expect(t.get(c).orderId).toBe(3);
-    expect(frozen.get(a)).toEqual(reply(1, [fill(0, 'taker'), fill(1, 'taker'), fill(2, 'taker')]));
-    expect(frozen.get(b)).toEqual(reply(2, []));
+    expect(c).not.toBe(a);
+    // what the snapshot captured is still there, unchanged
+    expect(t.get(a)).toEqual(reply(1, [fill(0, 'taker'), fill(1, 'taker'), fill(2, 'taker')]));
+    expect(t.get(b)).toEqual(reply(2, []));
+    release();
+    release(); // a second call changes nothing
+    const d = t.add(reply(4, []));
+    expect(d).toBe(a);
+    expect(t.get(d).orderId).toBe(4);
+    expect(t.get(c)).toEqual(reply(3, [fill(5, 'maker')]));
   });
 });

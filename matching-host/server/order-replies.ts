@@ -28,6 +28,9 @@ export class OrderReplies {
   private overflow = new Map<number, Fill[]>();
   private free: number[] = [];
   private used = 0;
+  private retainers = 0;
+  /** slots removed while retained, freed on release */
+  private deferred: number[] = [];
   private readonly symbols: string[] = [];
   private readonly symbolIndex = new Map<string, number>();
 
@@ -121,32 +124,33 @@ export class OrderReplies {
     };
   }
 
-  /** Free a slot for reuse. */
+  /** Free a slot for reuse (once no snapshot retains the replies). */
   remove(slot: number): void {
+    if (this.retainers > 0) {
+      this.deferred.push(slot);
+      return;
+    }
     if (this.codes[slot * 5 + 3] === 255) this.overflow.delete(slot);
     this.clientIds[slot] = '';
     this.free.push(slot);
   }
 
   /**
-   * A copy that later adds and removes do not touch: snapshots read it while commands go on.
-   * Typed columns copy as memory blocks, so this is quick even for a full window.
+   * Keep every stored reply readable until the returned release is called: a snapshot reads the
+   * replies of its capture while commands go on, so slots freed meanwhile are not reused before it
+   * is done (a reply never changes once stored, so nothing needs copying).
    */
-  clone(): OrderReplies {
-    const c = new OrderReplies(0);
-    c.capacity = this.capacity;
-    c.nums = this.nums.slice();
-    c.codes = this.codes.slice();
-    c.symbolOf = this.symbolOf.slice();
-    c.clientIds = this.clientIds.slice();
-    c.overflow = new Map(this.overflow);
-    c.free = this.free.slice();
-    c.used = this.used;
-    for (const s of this.symbols) {
-      c.symbolIndex.set(s, c.symbols.length);
-      c.symbols.push(s);
-    }
-    return c;
+  retain(): () => void {
+    this.retainers++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.retainers === 0) {
+        for (const slot of this.deferred) this.remove(slot);
+        this.deferred = [];
+      }
+    };
   }
 
   /** Make room for n replies at once (a restore knows how many it brings: no doubling on the way). */
