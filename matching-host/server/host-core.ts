@@ -9,8 +9,8 @@ import { MatchingEngine } from '../engine/matching-engine';
 import { EventType, reasonName, Side, type Command, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
-import { ByteWriter } from './byte-codec';
-import { decodeReplies, encodeReply, OrderReplies } from './order-replies';
+import { ByteReader, ByteWriter } from './byte-codec';
+import { encodeReply, OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
@@ -647,7 +647,11 @@ export class HostCore implements PublicationContext {
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
     core.replies.reserve(s.replies);
     core.orderKeys.reserve(s.replies);
-    decodeReplies(state, headEnd, state.length, (r) => core.remember(r));
+    const rd = new ByteReader(state, headEnd, state.length);
+    while (rd.off < state.length) {
+      const slot = core.replies.addEncoded(rd);
+      core.orderKeys.set(core.replies.account(slot), core.replies.clientOrderId(slot), slot);
+    }
     for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) {
       const b = core.engine.core.symbolIndex.get(symbol);

@@ -1,5 +1,6 @@
 import type { Fill, OrderReply } from './host-core';
-import { OrderReplies } from './order-replies';
+import { ByteReader, ByteWriter } from './byte-codec';
+import { encodeReply, OrderReplies } from './order-replies';
 
 const fill = (i: number, liquidity: Fill['liquidity']): Fill => ({ price: 100 + i, quantity: 2 + i, counterOrderId: 900 + i, sequence: 50 + i, liquidity });
 
@@ -23,6 +24,18 @@ describe('OrderReplies', () => {
     ];
     const slots = replies.map((r) => t.add(r));
     replies.forEach((r, i) => expect(t.get(slots[i])).toEqual(r));
+    // the snapshot form reads back into a fresh store as the same replies
+    const w = new ByteWriter();
+    replies.forEach((r) => encodeReply(w, r));
+    const bytes = w.copy();
+    const restored = new OrderReplies();
+    const rd = new ByteReader(bytes, 0, bytes.length);
+    const back: OrderReply[] = [];
+    while (rd.off < bytes.length) back.push(restored.get(restored.addEncoded(rd)));
+    expect(back).toEqual(replies);
+    // a damaged entry is refused, not stored as something else
+    bytes[7 * 8] = 99;
+    expect(() => new OrderReplies().addEncoded(new ByteReader(bytes, 0, bytes.length))).toThrow(/bad reply code 99/);
     expect(t.orderId(slots[3])).toBe(4);
     // the object handed back is a copy: changing it changes nothing stored
     t.get(slots[3]).fills[0].price = 1;

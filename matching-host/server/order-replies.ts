@@ -6,7 +6,7 @@
  * Here a reply costs a few column writes, and a retry (rare) gets a fresh object back.
  */
 import { Reason, SIDE_NAMES, type ReasonName } from '../engine/types';
-import { ByteReader, type ByteWriter } from './byte-codec';
+import type { ByteReader, ByteWriter } from './byte-codec';
 import type { Fill, OrderReply, OrderStatus } from './host-core';
 
 const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'];
@@ -15,7 +15,7 @@ const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
 const REASON_CODE = new Map(REASONS.map((r, i) => [r, i]));
 const NONE = REASON_CODE.get('NONE') as number;
 /** fills stored in the columns; a reply with more keeps its fills as an array */
-const INLINE_FILLS = 2;
+const INLINE_FILLS = 1;
 /** numbers per slot: orderId, account, seq, price, quantity, filled, leaves, then 4 per inline fill */
 const NUMS = 7 + 4 * INLINE_FILLS;
 
@@ -42,8 +42,7 @@ export class OrderReplies {
 
   /** Store a reply; returns its slot. The reply object is not retained. */
   add(r: OrderReply): number {
-    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
-    if (slot >= this.capacity) this.grow();
+    const slot = this.alloc();
     const n = this.nums;
     const o = slot * NUMS;
     n[o] = r.orderId;
@@ -77,15 +76,71 @@ export class OrderReplies {
       }
       this.codes[c + 4] = liquidity;
     }
-    let s = this.symbolIndex.get(r.symbol);
-    if (s === undefined) {
-      s = this.symbols.length;
-      this.symbols.push(r.symbol);
-      this.symbolIndex.set(r.symbol, s);
-    }
-    this.symbolOf[slot] = s;
+    this.symbolOf[slot] = this.symbolCode(r.symbol);
     this.clientIds[slot] = r.clientOrderId;
     return slot;
+  }
+
+  /**
+   * Read one reply in `encodeReply`'s layout straight into a new slot (restore: no reply object
+   * on the way); returns the slot. Throws on a malformed entry.
+   */
+  addEncoded(rd: ByteReader): number {
+    const slot = this.alloc();
+    const n = this.nums;
+    const o = slot * NUMS;
+    for (let i = 0; i < 7; i++) n[o + i] = rd.f64();
+    const c = slot * 5;
+    this.codes[c] = code(rd.u8(), STATUSES.length);
+    this.codes[c + 1] = code(rd.u8(), REASONS.length);
+    this.codes[c + 2] = code(rd.u8(), 2);
+    this.symbolOf[slot] = this.symbolCode(rd.interned());
+    this.clientIds[slot] = rd.str();
+    const count = rd.u32();
+    if (count > INLINE_FILLS) {
+      const fills: Fill[] = [];
+      for (let i = 0; i < count; i++)
+        fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: rd.u8() === 1 ? 'maker' : 'taker' });
+      this.codes[c + 3] = 255;
+      this.overflow.set(slot, fills);
+    } else {
+      let liquidity = 0;
+      for (let i = 0; i < count; i++) {
+        const p = o + 7 + 4 * i;
+        n[p] = rd.f64();
+        n[p + 1] = rd.f64();
+        n[p + 2] = rd.f64();
+        n[p + 3] = rd.f64();
+        if (rd.u8() === 1) liquidity |= 1 << i;
+      }
+      this.codes[c + 3] = count;
+      this.codes[c + 4] = liquidity;
+    }
+    return slot;
+  }
+
+  account(slot: number): number {
+    return this.nums[slot * NUMS + 1];
+  }
+
+  clientOrderId(slot: number): string {
+    return this.clientIds[slot];
+  }
+
+  private alloc(): number {
+    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
+    if (slot >= this.capacity) this.grow();
+    return slot;
+  }
+
+  private symbolCode(symbol: string): number {
+    let s = this.symbolIndex.get(symbol);
+    if (s === undefined) {
+      s = this.symbols.length;
+      this.symbols.push(symbol);
+      this.symbolIndex.set(symbol, s);
+    }
+    return s;
   }
 
   orderId(slot: number): number {
@@ -202,30 +257,7 @@ export function encodeReply(w: ByteWriter, r: OrderReply): void {
   }
 }
 
-/** Decode the replies in buf[start, end), in order; throws on a malformed entry. */
-export function decodeReplies(buf: Buffer, start: number, end: number, each: (r: OrderReply) => void): void {
-  const rd = new ByteReader(buf, start, end);
-  const pick = <T>(list: readonly T[], code: number): T => {
-    if (code >= list.length) throw new RangeError(`bad reply code ${code}`);
-    return list[code];
-  };
-  while (rd.off < end) {
-    const orderId = rd.f64();
-    const account = rd.f64();
-    const seq = rd.f64();
-    const price = rd.f64();
-    const quantity = rd.f64();
-    const filled = rd.f64();
-    const leaves = rd.f64();
-    const status = pick(STATUSES, rd.u8());
-    const reason = pick(REASONS, rd.u8());
-    const side = pick(SIDE_NAMES, rd.u8());
-    const symbol = rd.interned();
-    const clientOrderId = rd.str();
-    const n = rd.u32();
-    const fills: Fill[] = [];
-    for (let i = 0; i < n; i++)
-      fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: rd.u8() === 1 ? 'maker' : 'taker' });
-    each({ orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq });
-  }
+function code(value: number, count: number): number {
+  if (value >= count) throw new RangeError(`bad reply code ${value}`);
+  return value;
 }
