@@ -194,6 +194,17 @@ export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Prom
   return chunks;
 }
 
+/** A reply as the JSON state of MEXHOST1 snapshots stored it (read for upgrades only). */
+type ReplyTuple = [number, string, number, string, SideName, OrderStatus, number, number, number, number, OrderReply['reason'], number, number[], string];
+
+function fromReplyTuple(t: ReplyTuple): OrderReply {
+  const [orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, reason, seq, f, liquidity] = t;
+  const fills: Fill[] = [];
+  for (let i = 0; i < f.length; i += 4)
+    fills.push({ price: f[i], quantity: f[i + 1], counterOrderId: f[i + 2], sequence: f[i + 3], liquidity: liquidity[i / 4] === 'm' ? 'maker' : 'taker' });
+  return { orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq };
+}
+
 export class HostCore implements PublicationContext {
   readonly engine: MatchingEngine;
   readonly balances: Balances;
@@ -258,7 +269,10 @@ export class HostCore implements PublicationContext {
     return slot === undefined ? undefined : this.replies.get(slot);
   }
 
-  /** Keep a placed order's final reply for retries. */
+  /**
+   * Keep a placed order's final reply for retries. Stored after the order ran, so the eviction this
+   * insert triggers already sees the new order (and any order it filled) as open or gone.
+   */
   private remember(reply: OrderReply): void {
     this.orderKeys.set(reply.account, reply.clientOrderId, this.replies.add(reply));
   }
@@ -627,9 +641,14 @@ export class HostCore implements PublicationContext {
     };
   }
 
-  static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: Buffer): HostCore {
-    const headEnd = 4 + state.readUInt32LE(0);
-    const s = JSON.parse(state.toString('utf8', 4, headEnd)) as {
+  /**
+   * Rebuild from a snapshot's engine image and state bytes. `format` 'json-v2' is the state of
+   * snapshots written before the binary reply section (MEXHOST1 files), read so that an existing
+   * data directory can be upgraded.
+   */
+  static fromState(config: MarketConfig, engineSnapshot: Uint8Array, state: Buffer, format: 'v3' | 'json-v2' = 'v3'): HostCore {
+    const headEnd = format === 'v3' ? 4 + state.readUInt32LE(0) : state.length;
+    const s = JSON.parse(state.toString('utf8', format === 'v3' ? 4 : 0, headEnd)) as {
       v: number;
       lastSeq: number;
       nextOrderId: number;
@@ -637,25 +656,40 @@ export class HostCore implements PublicationContext {
       holds: [number, number, string, string, number, string][];
       transferKeys: TransferReply[];
       mdSequence?: [string, number][];
-      replies: number;
+      /** v3: how many replies the binary section holds */
+      replies?: number;
+      /** v2: the replies as tuples */
+      orderKeys?: ReplyTuple[];
     };
-    if (s.v !== 3) throw new Error(`unknown host state version ${s.v}`);
+    if (s.v !== (format === 'v3' ? 3 : 2)) throw new Error(`host state version ${s.v} in a ${format} snapshot`);
     const core = new HostCore(config, MatchingEngine.restore(engineSnapshot, { orderCapacity: 1 << 16 }), Balances.fromJSON(s.balances));
     core.lastSeq = s.lastSeq;
     core.nextOrderId = s.nextOrderId;
     for (const [id, account, asset, held, holdPrice, clientOrderId] of s.holds)
       core.holds.set(id, { account, asset, held: BigInt(held), holdPrice, clientOrderId });
-    core.replies.reserve(s.replies);
-    core.orderKeys.reserve(s.replies);
-    const rd = new ByteReader(state, headEnd, state.length);
-    while (rd.off < state.length) {
-      const slot = core.replies.addEncoded(rd);
-      core.orderKeys.set(core.replies.account(slot), core.replies.clientOrderId(slot), slot);
+    // restore, not set: the window comes back exactly as captured, nothing evicted on the way
+    if (format === 'v3') {
+      const expected = s.replies ?? 0;
+      core.replies.reserve(expected);
+      core.orderKeys.reserve(expected);
+      const rd = new ByteReader(state, headEnd, state.length);
+      let n = 0;
+      for (; rd.off < state.length; n++) {
+        const slot = core.replies.addEncoded(rd);
+        core.orderKeys.restore(core.replies.account(slot), core.replies.clientOrderId(slot), slot);
+      }
+      if (n !== expected) throw new Error(`snapshot state holds ${n} replies, its head says ${expected}`);
+    } else {
+      for (const t of s.orderKeys ?? []) {
+        const r = fromReplyTuple(t);
+        core.orderKeys.restore(r.account, r.clientOrderId, core.replies.add(r));
+      }
     }
-    for (const r of s.transferKeys) core.transferKeys.set(r.account, r.transferId, r);
+    for (const r of s.transferKeys) core.transferKeys.restore(r.account, r.transferId, r);
     for (const [symbol, n] of s.mdSequence ?? []) {
       const b = core.engine.core.symbolIndex.get(symbol);
-      if (b !== undefined) core.mdSequence[b] = n;
+      if (b === undefined) throw new Error(`snapshot has a market data sequence for ${symbol}, which has no book`);
+      core.mdSequence[b] = n;
     }
     return core;
   }

@@ -1,4 +1,5 @@
-import { mkdtempSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, writeFileSync, writeSync, rmSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
@@ -234,6 +235,54 @@ describe('matching host: journal and recovery', () => {
     expect(b.recovery.replayed).toBeLessThan(b.lastSeq);
     expect(state(b)).toEqual(before);
     expect(listSegments(dir).length).toBeLessThanOrEqual(3);
+    await b.close();
+  });
+
+  it('restores the idempotency window exactly, also when open orders hold it above its capacity', async () => {
+    const host = MatchingHost.open({ dataDir: dataDir(), market: { ...DEFAULT_MARKET, idempotencyWindow: 2 }, now: () => clock++ });
+    await host.submit(deposit(1, 'USD', '100000000000', 'w-usd'));
+    const placed = [];
+    for (const cid of ['A1', 'A2', 'A3']) placed.push(await host.submit(limit(1, cid, 'buy', 4_000_000, 1)));
+    // three resting orders pin three keys in a window of two; A1 leaves the book but its key stays until the next insert
+    await host.submit({ type: 'cancel', account: 1, orderId: placed[0].order?.orderId ?? 0 });
+    const bytes = host.core.stateBytes();
+    const restored = HostCore.fromState({ ...DEFAULT_MARKET, idempotencyWindow: 2 }, host.core.engine.snapshot(), bytes);
+    expect(restored.priorOrder(1, 'A1')).toEqual(host.core.priorOrder(1, 'A1'));
+    expect(restored.priorOrder(1, 'A1')).toBeDefined();
+    expect(restored.stateBytes().equals(bytes)).toBe(true);
+    await host.close();
+  });
+
+  it('upgrades a data directory whose newest snapshot has the earlier format (MEXHOST1, JSON state)', async () => {
+    const dir = dataDir();
+    const a = open(dir);
+    await funded(a);
+    await drive(a, 300, 21);
+    const before = state(a);
+    // what the earlier version wrote at this point: the same state as JSON v2, replies as tuples
+    const c = a.core.captureState();
+    const replies = c.orderReplies.slots.map((slot) => c.orderReplies.table.get(slot));
+    c.orderReplies.release();
+    const json = JSON.stringify({
+      v: 2, lastSeq: c.lastSeq, nextOrderId: c.nextOrderId, balances: c.balances,
+      holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
+      transferKeys: c.transferKeys, mdSequence: c.mdSequence,
+      orderKeys: replies.map((r) => [r.orderId, r.clientOrderId, r.account, r.symbol, r.side, r.status, r.price, r.quantity, r.filled, r.leaves, r.reason, r.seq,
+        r.fills.flatMap((f) => [f.price, f.quantity, f.counterOrderId, f.sequence]), r.fills.map((f) => (f.liquidity === 'maker' ? 'm' : 't')).join('')]),
+    });
+    const engine = Buffer.from(a.core.engine.snapshot());
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(engine.length, 0);
+    const body = Buffer.concat([len, engine, Buffer.from(json, 'utf8')]);
+    const head = Buffer.alloc(12);
+    head.write('MEXHOST1', 0, 'latin1');
+    head.writeUInt32LE(crc32(body), 8);
+    writeFileSync(join(dir, `snapshot-${String(c.lastSeq).padStart(16, '0')}.bin`), Buffer.concat([head, body]));
+    await a.close();
+    const b = open(dir);
+    expect(b.recovery.snapshotSeq).toBe(c.lastSeq);
+    expect(state(b)).toEqual(before);
+    for (const r of replies.slice(-20)) expect(b.core.priorOrder(r.account, r.clientOrderId)).toEqual(r);
     await b.close();
   });
 

@@ -92,7 +92,7 @@ export class MatchingHost {
     const host = new MatchingHost(options);
     const t0 = performance.now();
     const snap = loadNewestSnapshot(options.dataDir);
-    if (snap) host.core = HostCore.fromState(options.market, snap.engine, snap.state);
+    if (snap) host.core = HostCore.fromState(options.market, snap.engine, snap.state, snap.format);
     let replayed = 0;
     let tornBytes = 0;
     let lastScan: { file: string; validBytes: number; tornBytes: number } | undefined;

@@ -113,3 +113,15 @@ describe('IdempotencyWindow against a reference model', () => {
     expect(w.get(1, 'id-0')).toBeUndefined();
   });
 });
+
+describe('IdempotencyWindow.restore', () => {
+  it('appends as recorded, over capacity if the snapshot was, evicting nothing; a key twice is refused', () => {
+    const w = new IdempotencyWindow<number>(2);
+    for (let i = 1; i <= 4; i++) w.restore(1, `k${i}`, i);
+    expect(w.toArray()).toEqual([1, 2, 3, 4]);
+    expect(() => w.restore(1, 'k2', 9)).toThrow(/twice/);
+    // the next insert evicts down to capacity, oldest first, as the live window would have
+    w.set(1, 'k5', 5);
+    expect(w.toArray()).toEqual([4, 5]);
+  });
+});

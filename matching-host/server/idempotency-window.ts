@@ -63,6 +63,11 @@ export class IdempotencyWindow<V> {
     }
     if (this.free.length === 0 && this.used === this.slots) this.grow();
     const s = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
+    this.insert(s, account, key, h, value);
+    this.evict();
+  }
+
+  private insert(s: number, account: number, key: string, h: number, value: V): void {
     this.accounts[s] = account;
     this.hashes[s] = h;
     this.keys[s] = key;
@@ -72,7 +77,19 @@ export class IdempotencyWindow<V> {
     this.index[i] = s + 1;
     this.push(s);
     this.count++;
-    this.evict();
+  }
+
+  /**
+   * Append a key as a snapshot recorded it, oldest first, without evicting: the live window may
+   * hold more than `capacity` keys (keys of orders that left the book stay until the next insert),
+   * and a restore must give back exactly that window. A snapshot never holds a key twice.
+   */
+  restore(account: number, key: string, value: V): void {
+    const h = hashOf(account, key);
+    if (this.find(account, key, h) >= 0) throw new Error(`snapshot holds key ${key} of account ${account} twice`);
+    if (this.free.length === 0 && this.used === this.slots) this.grow();
+    const s = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
+    this.insert(s, account, key, h, value);
   }
 
   /** Values oldest first (the order eviction follows), for snapshots. */

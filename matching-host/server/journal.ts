@@ -90,7 +90,7 @@ export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void
   // read in blocks into one reused buffer: a single buffer the size of the file costs ~10x more in page faults
   const fd = openSync(file, 'r');
   try {
-    let buf = Buffer.allocUnsafe(Math.min(block, Math.max(fstatSync(fd).size, HEADER)));
+    let buf = Buffer.allocUnsafe(Math.max(Math.min(block, fstatSync(fd).size), HEADER));
     let have = 0; // bytes in buf
     let base = 0; // file offset of buf[0]
     let eof = false;

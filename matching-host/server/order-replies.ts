@@ -100,7 +100,7 @@ export class OrderReplies {
     if (count > INLINE_FILLS) {
       const fills: Fill[] = [];
       for (let i = 0; i < count; i++)
-        fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: rd.u8() === 1 ? 'maker' : 'taker' });
+        fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: code(rd.u8(), 2) === 1 ? 'maker' : 'taker' });
       this.codes[c + 3] = 255;
       this.overflow.set(slot, fills);
     } else {
@@ -111,7 +111,7 @@ export class OrderReplies {
         n[p + 1] = rd.f64();
         n[p + 2] = rd.f64();
         n[p + 3] = rd.f64();
-        if (rd.u8() === 1) liquidity |= 1 << i;
+        if (code(rd.u8(), 2) === 1) liquidity |= 1 << i;
       }
       this.codes[c + 3] = count;
       this.codes[c + 4] = liquidity;

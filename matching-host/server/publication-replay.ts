@@ -30,7 +30,7 @@ function scratchCore(dir: string, market: MarketConfig, fromSeq: number): HostCo
   for (const { file, seq } of snapshotFiles(dir)) {
     if (seq >= fromSeq) continue;
     const s = decodeSnapshot(readFileSync(file), seq);
-    if (s) return HostCore.fromState(market, s.engine, s.state);
+    if (s) return HostCore.fromState(market, s.engine, s.state, s.format);
   }
   // no snapshot before fromSeq: only a journal that starts at seq 1 can rebuild the state
   const first = listSegments(dir)[0];

@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 const MAGIC = Buffer.from('MEXHOST2');
-/** earlier formats: recognized, so the error says what happened instead of "no snapshot" */
-const OLD_MAGIC = [Buffer.from('MEXHOST1')];
+/** the format before binary replies: still read (its state is JSON v2), so a data directory upgrades */
+const MAGIC_V1 = Buffer.from('MEXHOST1');
 
 export interface HostSnapshot {
   seq: number;
   engine: Uint8Array;
   state: Buffer;
+  /** how HostCore.fromState reads `state` */
+  format: 'v3' | 'json-v2';
 }
 
 /** A snapshot's bytes, as chunks (the state is never copied into one buffer). */
@@ -34,14 +36,15 @@ export function encodeSnapshotChunks(engine: Uint8Array, state: Buffer[]): Buffe
 }
 
 export function decodeSnapshot(buf: Buffer, seq: number): HostSnapshot | null {
-  if (buf.length >= 8 && OLD_MAGIC.some((m) => buf.subarray(0, 8).equals(m)))
-    throw new Error(`snapshot at seq ${seq} has the older format ${buf.toString('latin1', 0, 8)}: recover with the version that wrote it`);
-  if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return null;
+  if (buf.length < 16) return null;
+  const magic = buf.subarray(0, 8);
+  const format = magic.equals(MAGIC) ? 'v3' : magic.equals(MAGIC_V1) ? 'json-v2' : null;
+  if (!format) return null;
   const body = buf.subarray(12);
   if (crc32(body) !== buf.readUInt32LE(8)) return null;
   const n = body.readUInt32LE(0);
   if (4 + n > body.length) return null;
-  return { seq, engine: new Uint8Array(body.subarray(4, 4 + n)), state: body.subarray(4 + n) };
+  return { seq, engine: new Uint8Array(body.subarray(4, 4 + n)), state: body.subarray(4 + n), format };
 }
 
 export function snapshotFiles(dir: string): { file: string; seq: number }[] {
