@@ -1,8 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/matching-host', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: ['<rootDir>/matching-host', '<rootDir>/functions', '<rootDir>/test', '<rootDir>/scripts'],
+  // ESM-only packages (middy, jose) are compiled to CommonJS for jest like our own sources
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-env.js'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
 };

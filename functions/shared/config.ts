@@ -1,0 +1,38 @@
+/**
+ * Configuration of every function, from the environment (serverless.yml sets it in AWS; the local
+ * stack and tests set it here), validated once with one clear line per problem.
+ */
+import { z } from 'zod';
+
+const schema = z.object({
+  STAGE: z.string().min(1).default('local'),
+  DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** issuer and audience every access token carries and every check demands */
+  JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
+  JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
+  /** private JWK (Ed25519) the auth functions sign with; its `kid` names it */
+  JWT_SIGNING_JWK: z.string().min(1),
+  /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
+  JWT_VERIFY_JWKS: z.string().min(1),
+  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid function configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+let cached: AppConfig | undefined;
+/** The process's configuration, loaded on first use (a Lambda container reuses it). */
+export function config(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}
