@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start the machine's Redis and RabbitMQ when they are not answering (CI and fresh machines).
-# PostgreSQL is not needed by the tests yet. Kinesis (kinesalite) is started by the tests themselves.
+# Start the machine's PostgreSQL, Redis and RabbitMQ when they are not answering (CI and fresh
+# machines). Kinesis (kinesalite) and DynamoDB (dynalite) are started by the tests themselves.
 set -euo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -10,6 +10,19 @@ wait_port() {
   echo "service on port $1 did not come up" >&2
   return 1
 }
+
+if ! port_open 5432; then
+  echo "starting postgresql"
+  cluster=$(pg_lsclusters --no-header 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+  if [ -n "$cluster" ]; then
+    # shellcheck disable=SC2086
+    pg_ctlcluster $cluster start
+  else
+    echo "no PostgreSQL cluster on this machine" >&2
+    exit 1
+  fi
+  wait_port 5432
+fi
 
 if ! port_open 6379; then
   echo "starting redis-server"

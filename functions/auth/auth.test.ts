@@ -1,0 +1,134 @@
+/**
+ * The auth functions end to end through their handlers, against the machine's PostgreSQL (a
+ * throwaway database) and Redis. No mocks.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import { AccessTokens } from '../shared/access-tokens';
+import { config } from '../shared/config';
+import { closePool } from '../shared/db/pool';
+import { closeRedis } from '../shared/redis';
+import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { login, logout, refresh, register } from './handlers';
+
+let db: TestEnv;
+let keys: { signing: string; verify: string };
+
+beforeAll(async () => {
+  db = await testDatabase();
+  keys = await testJwtKeys();
+  process.env.DATABASE_URL = db.databaseUrl;
+  process.env.JWT_SIGNING_JWK = keys.signing;
+  process.env.JWT_VERIFY_JWKS = keys.verify;
+});
+
+afterAll(async () => {
+  await closePool();
+  await closeRedis();
+  await db.drop();
+});
+
+const context = { awsRequestId: 'lambda-req', functionName: 'auth', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+let n = 0;
+async function post(h: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const event = {
+    body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/auth', isBase64Encoded: false,
+    requestContext: { requestId: `req-${++n}`, identity: { sourceIp: '198.51.100.7' } },
+  } as unknown as APIGatewayProxyEvent;
+  const r = await h(event, context);
+  return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {} };
+}
+
+const email = `Trader.${Date.now()}@Example.com`;
+const password = 'correct horse battery staple';
+
+describe('auth: register and login', () => {
+  it('registers once per mailbox, however the email is spelled', async () => {
+    const r = await post(register, { email, password });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ email, accountNo: expect.any(Number) as number, userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
+    const again = await post(register, { email: `  ${email.toUpperCase()}`.trim(), password });
+    expect(again).toMatchObject({ status: 409, body: { code: 'EMAIL_TAKEN', requestId: expect.any(String) as string } });
+  });
+
+  it.each([
+    [{ email: 'not-an-email', password }, 'VALIDATION_ERROR'],
+    [{ email: 'short@example.com', password: 'elevenchars' }, 'VALIDATION_ERROR'],
+    [{ email: 'x@example.com', password, role: 'admin' }, 'VALIDATION_ERROR'],
+  ])('refuses %j', async (body, code) => {
+    expect(await post(register, body)).toMatchObject({ status: 400, body: { code } });
+  });
+
+  it('answers a wrong password and an unknown email alike', async () => {
+    const wrong = await post(login, { email, password: 'wrong password 123' });
+    const unknown = await post(login, { email: 'nobody@example.com', password });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect({ ...wrong.body, requestId: '' }).toEqual({ ...unknown.body, requestId: '' });
+  });
+
+  it('logs in with short-lived access token carrying user, roles, account and session', async () => {
+    const r = await post(login, { email: email.toLowerCase(), password });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    const claims = await (await AccessTokens.fromConfig(config())).verify(r.body.accessToken as string);
+    expect(claims).toMatchObject({ roles: ['trader'], accountNo: expect.any(Number) as number });
+  });
+});
+
+describe('auth: sessions', () => {
+  const start = async (): Promise<Record<string, unknown>> => (await post(login, { email, password })).body;
+
+  it('rotates refresh tokens; a reused one revokes the whole session', async () => {
+    const first = await start();
+    const second = await post(refresh, { refreshToken: first.refreshToken });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    // the stolen old token comes back: the family dies, including the legitimate newest token
+    expect(await post(refresh, { refreshToken: first.refreshToken })).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_REUSED' } });
+    expect(await post(refresh, { refreshToken: second.body.refreshToken })).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
+  });
+
+  it('lets exactly one of five concurrent refreshes with the same token through', async () => {
+    const s = await start();
+    const results = await Promise.all(Array.from({ length: 5 }, () => post(refresh, { refreshToken: s.refreshToken })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 401)).toHaveLength(4);
+  });
+
+  it('logout ends the session; logging out twice is fine; garbage is refused', async () => {
+    const s = await start();
+    expect((await post(logout, { refreshToken: s.refreshToken })).status).toBe(204);
+    expect(await post(refresh, { refreshToken: s.refreshToken })).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
+    expect((await post(logout, { refreshToken: s.refreshToken })).status).toBe(204);
+    expect(await post(refresh, { refreshToken: 'x'.repeat(66) })).toMatchObject({ status: 401, body: { code: 'INVALID_REFRESH_TOKEN' } });
+  });
+});
+
+describe('access tokens', () => {
+  it('refuses forged, foreign, expired and alg=none tokens', async () => {
+    const tokens = await AccessTokens.fromConfig(config());
+    const good = { roles: ['trader'], acc: 1, sid: 's' };
+    const cfg = config();
+    const kid = (JSON.parse(keys.signing) as JWK).kid as string;
+    // signed by another key that claims our kid
+    const other = await testJwtKeys(kid);
+    const foreign = await new SignJWT(good)
+      .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
+      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience(cfg.JWT_AUDIENCE).setIssuedAt().setExpirationTime('5m')
+      .sign(await importJWK(JSON.parse(other.signing) as JWK, 'EdDSA'));
+    const ours = await importJWK(JSON.parse(keys.signing) as JWK, 'EdDSA');
+    const expired = await new SignJWT(good)
+      .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
+      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience(cfg.JWT_AUDIENCE).setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(ours);
+    const otherAudience = await new SignJWT(good)
+      .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
+      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience('someone-else').setIssuedAt().setExpirationTime('5m')
+      .sign(ours);
+    const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ sub: 'u', iss: cfg.JWT_ISSUER, aud: cfg.JWT_AUDIENCE, exp: 9e9, iat: 1, ...good })}.`;
+    for (const t of [foreign, expired, otherAudience, none, 'garbage'])
+      await expect(tokens.verify(t)).rejects.toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+  });
+});

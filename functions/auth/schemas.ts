@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+export const Credentials = z
+  .object({
+    email: z.email().max(254),
+    // NIST 800-63B: length over composition rules; the upper bound keeps hashing cheap to refuse
+    password: z.string().min(12, 'at least 12 characters').max(1024),
+  })
+  .strict();
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).strict();

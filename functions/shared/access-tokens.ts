@@ -1,0 +1,75 @@
+/**
+ * Access tokens: short-lived JWTs signed with Ed25519 (EdDSA), `kid` in the header so keys can
+ * rotate, verified against an allow-list of one algorithm with issuer, audience, expiry and
+ * issued-at all required. They carry the user id, roles, matching-host account number and the
+ * session (`sid`) so a logout can stop them before they expire.
+ */
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { AppConfig } from './config';
+import { unauthorized } from './errors';
+import type { Role } from './ports/user-store';
+
+export interface AccessClaims {
+  userId: string;
+  roles: Role[];
+  accountNo: number;
+  sessionId: string;
+}
+
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
+const ALG = 'EdDSA';
+const TYP = 'at+jwt';
+const ROLES: readonly Role[] = ['trader', 'ops', 'admin'];
+
+export class AccessTokens {
+  private constructor(
+    private readonly signingKey: SigningKey,
+    private readonly kid: string,
+    private readonly keys: JWTVerifyGetKey,
+    private readonly cfg: Pick<AppConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_TTL_S'>,
+  ) {}
+
+  static async fromConfig(cfg: AppConfig): Promise<AccessTokens> {
+    const jwk = JSON.parse(cfg.JWT_SIGNING_JWK) as JWK;
+    if (!jwk.kid) throw new Error('JWT_SIGNING_JWK needs a kid');
+    const key = await importJWK(jwk, ALG);
+    const verify = JSON.parse(cfg.JWT_VERIFY_JWKS) as JWK[];
+    return new AccessTokens(key, jwk.kid, createLocalJWKSet({ keys: verify }), cfg);
+  }
+
+  get ttlS(): number {
+    return this.cfg.ACCESS_TOKEN_TTL_S;
+  }
+
+  sign(c: AccessClaims): Promise<string> {
+    return new SignJWT({ roles: c.roles, acc: c.accountNo, sid: c.sessionId })
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: TYP })
+      .setSubject(c.userId)
+      .setIssuer(this.cfg.JWT_ISSUER)
+      .setAudience(this.cfg.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.cfg.ACCESS_TOKEN_TTL_S}s`)
+      .sign(this.signingKey);
+  }
+
+  /** The token's claims, or 401 for anything but a valid, current token of ours. */
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.keys, {
+        algorithms: [ALG],
+        typ: TYP,
+        issuer: this.cfg.JWT_ISSUER,
+        audience: this.cfg.JWT_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+        clockTolerance: 5,
+      });
+      const roles = payload.roles;
+      if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) throw new Error('roles');
+      if (typeof payload.acc !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') throw new Error('claims');
+      return { userId: payload.sub, roles: roles as Role[], accountNo: payload.acc, sessionId: payload.sid };
+    } catch {
+      throw unauthorized('invalid or expired token', 'INVALID_TOKEN');
+    }
+  }
+}

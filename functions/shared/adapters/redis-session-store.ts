@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { RotateOutcome, SessionStore } from '../ports/session-store';
+
+/**
+ * Keys: `auth:rt:<tokenId>` → hash {user, family, secret (sha-256), used}; `auth:family:<id>` →
+ * "active" | "revoked". A token is `<tokenId>.<secret>`; only the secret's hash is stored.
+ */
+const TOKEN = (id: string): string => `auth:rt:${id}`;
+const FAMILY = (id: string): string => `auth:family:${id}`;
+
+/** Atomically: check the token, detect reuse (revoking the family), else mark it used. */
+const ROTATE = `
+local t = redis.call('HMGET', KEYS[1], 'user', 'family', 'secret', 'used')
+if not t[1] then return {'unknown'} end
+if t[3] ~= ARGV[1] then return {'unknown'} end
+local fkey = 'auth:family:' .. t[2]
+local state = redis.call('GET', fkey)
+if state ~= 'active' then return {'revoked'} end
+if t[4] == '1' then
+  redis.call('SET', fkey, 'revoked', 'KEEPTTL')
+  return {'reused'}
+end
+redis.call('HSET', KEYS[1], 'used', '1')
+return {'ok', t[1], t[2]}
+`;
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
+const id = (): string => randomBytes(16).toString('base64url');
+
+function parse(token: string): { tokenId: string; secret: string } | null {
+  const m = /^([\w-]{22})\.([\w-]{43})$/.exec(token);
+  return m ? { tokenId: m[1], secret: m[2] } : null;
+}
+
+export class RedisSessionStore implements SessionStore {
+  constructor(private readonly redis: Redis) {}
+
+  async start(userId: string, ttlS: number): Promise<{ familyId: string; refreshToken: string }> {
+    const familyId = id();
+    await this.redis.set(FAMILY(familyId), 'active', 'EX', ttlS);
+    return { familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
+  }
+
+  async rotate(refreshToken: string, ttlS: number): Promise<RotateOutcome & { refreshToken?: string }> {
+    const t = parse(refreshToken);
+    if (!t) return { ok: false, reason: 'unknown' };
+    const r = (await this.redis.eval(ROTATE, 1, TOKEN(t.tokenId), sha256(t.secret))) as string[];
+    if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
+    const [, userId, familyId] = r;
+    // the family lives as long as its newest token
+    await this.redis.expire(FAMILY(familyId), ttlS);
+    return { ok: true, userId, familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
+  }
+
+  async revokeByToken(refreshToken: string): Promise<boolean> {
+    const t = parse(refreshToken);
+    if (!t) return false;
+    const [family, secret] = await this.redis.hmget(TOKEN(t.tokenId), 'family', 'secret');
+    if (!family || secret !== sha256(t.secret)) return false;
+    await this.redis.set(FAMILY(family), 'revoked', 'KEEPTTL');
+    return true;
+  }
+
+  async isActive(familyId: string): Promise<boolean> {
+    return (await this.redis.get(FAMILY(familyId))) === 'active';
+  }
+
+  private async issue(userId: string, familyId: string, ttlS: number): Promise<string> {
+    const tokenId = id();
+    const secret = randomBytes(32).toString('base64url');
+    await this.redis.multi().hset(TOKEN(tokenId), { user: userId, family: familyId, secret: sha256(secret), used: '0' }).expire(TOKEN(tokenId), ttlS).exec();
+    return `${tokenId}.${secret}`;
+  }
+}

@@ -1,0 +1,17 @@
+import { Pool } from 'pg';
+import { config } from '../config';
+
+let shared: Pool | undefined;
+
+/** The container's pool: small, since a Lambda serves one request at a time (RDS Proxy in AWS pools across them). */
+export function pool(): Pool {
+  shared ??= new Pool({ connectionString: config().DATABASE_URL, max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  return shared;
+}
+
+/** Close the pool (tests, scripts); the next `pool()` opens a new one. */
+export async function closePool(): Promise<void> {
+  const p = shared;
+  shared = undefined;
+  await p?.end();
+}

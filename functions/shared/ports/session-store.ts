@@ -1,0 +1,19 @@
+/**
+ * Login sessions as refresh-token families (ElastiCache Redis in AWS). Each refresh rotates the
+ * token within its family; presenting a token that was already rotated means it leaked, so the
+ * whole family is revoked. Access tokens name their family (`sid`), so revoking it also stops
+ * them before they expire.
+ */
+export type RotateOutcome =
+  | { ok: true; userId: string; familyId: string }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
+
+export interface SessionStore {
+  /** a new family with its first token; returns the token */
+  start(userId: string, ttlS: number): Promise<{ familyId: string; refreshToken: string }>;
+  /** consume a refresh token (once) and issue its successor in the same family */
+  rotate(refreshToken: string, ttlS: number): Promise<RotateOutcome & { refreshToken?: string }>;
+  /** end the family the token belongs to (logout); false if the token is unknown */
+  revokeByToken(refreshToken: string): Promise<boolean>;
+  isActive(familyId: string): Promise<boolean>;
+}
