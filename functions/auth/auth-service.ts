@@ -57,6 +57,12 @@ export class AuthService {
     return this.pair(user, r.familyId, r.refreshToken as string);
   }
 
+  async profile(userId: string): Promise<{ userId: string; email: string; roles: string[]; accountNo: number; mfaEnabled: boolean }> {
+    const u = await this.users.findById(userId);
+    if (!u) throw unauthorized('unknown user');
+    return { userId: u.id, email: u.email, roles: u.roles, accountNo: u.accountNo, mfaEnabled: u.mfaEnabled };
+  }
+
   /** Ends the session; unknown tokens are ignored (logging out twice is not an error). */
   async logout(refreshToken: string): Promise<void> {
     await this.sessions.revokeByToken(refreshToken);

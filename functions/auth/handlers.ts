@@ -1,4 +1,5 @@
 /** POST /v1/auth/register | login | refresh | logout: parse → AuthService → response. */
+import { callerOf } from '../shared/caller';
 import { httpHandler } from '../shared/http-handler';
 import { Credentials, RefreshBody } from './schemas';
 import { authService } from './wiring';
@@ -19,4 +20,11 @@ export const refresh = httpHandler({ body: RefreshBody }, async ({ body }) => ({
 export const logout = httpHandler({ body: RefreshBody }, async ({ body }) => {
   await (await authService()).logout(body.refreshToken);
   return { status: 204 };
+});
+
+/** GET /v1/auth/me: who the token belongs to (behind the authorizer). */
+export const me = httpHandler({}, async ({ event }) => {
+  const caller = callerOf(event);
+  const user = await (await authService()).profile(caller.userId);
+  return { body: user };
 });

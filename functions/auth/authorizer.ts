@@ -1,0 +1,47 @@
+/**
+ * Lambda REQUEST authorizer for the REST API: a valid access token of a live session (not logged
+ * out, not revoked by a refresh-token reuse) passes, with userId, roles and account number in the
+ * context for the handlers; anything else is denied (401 at API Gateway). Policies are not cached
+ * (authorizer TTL 0 in serverless.yml), so a logout takes effect at once.
+ */
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { AccessTokens, type AccessClaims } from '../shared/access-tokens';
+import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { config } from '../shared/config';
+import { logger } from '../shared/observability';
+import { redis } from '../shared/redis';
+
+let tokens: Promise<AccessTokens> | undefined;
+
+/** The bearer token of an Authorization header, if well-formed. */
+export function bearer(header: string | undefined): string | undefined {
+  const m = header ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/.exec(header.trim()) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Claims of a token whose session is still active, else undefined. */
+export async function authenticate(token: string | undefined): Promise<AccessClaims | undefined> {
+  if (!token) return undefined;
+  tokens ??= AccessTokens.fromConfig(config());
+  try {
+    const claims = await (await tokens).verify(token);
+    return (await new RedisSessionStore(redis()).isActive(claims.sessionId)) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const headers = event.headers ?? {};
+  const claims = await authenticate(bearer(headers.Authorization ?? headers.authorization));
+  if (!claims) {
+    logger.info('authorizer denied', { path: event.path });
+    // API Gateway turns exactly this error into 401 Unauthorized
+    throw new Error('Unauthorized');
+  }
+  return {
+    principalId: claims.userId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn.split('/').slice(0, 2).join('/') + '/*' }] },
+    context: { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId },
+  };
+}
