@@ -30,13 +30,19 @@ afterAll(async () => {
 
 const context = { awsRequestId: 'lambda-req', functionName: 'auth', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 let n = 0;
-async function post(h: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+// each call from its own address unless a test says otherwise, so per-IP limits stay out of the way
+const runId = Math.floor(Math.random() * 200);
+async function post(
+  h: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>,
+  body: unknown,
+  ip = `10.${runId}.${Math.floor(++n / 250)}.${n % 250}`,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
   const event = {
     body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/auth', isBase64Encoded: false,
-    requestContext: { requestId: `req-${++n}`, identity: { sourceIp: '198.51.100.7' } },
+    requestContext: { requestId: `req-${++n}`, identity: { sourceIp: ip } },
   } as unknown as APIGatewayProxyEvent;
   const r = await h(event, context);
-  return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {} };
+  return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {}, headers: r.headers ?? {} };
 }
 
 const email = `Trader.${Date.now()}@Example.com`;
@@ -130,5 +136,27 @@ describe('access tokens', () => {
     const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ sub: 'u', iss: cfg.JWT_ISSUER, aud: cfg.JWT_AUDIENCE, exp: 9e9, iat: 1, ...good })}.`;
     for (const t of [foreign, expired, otherAudience, none, 'garbage'])
       await expect(tokens.verify(t)).rejects.toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+  });
+});
+
+describe('auth: rate limits', () => {
+  it('stops login guessing at one account from many addresses, with Retry-After and RateLimit headers', async () => {
+    const target = `victim.${Date.now()}@example.com`;
+    await post(register, { email: target, password });
+    const tries = [];
+    for (let i = 0; i < 10; i++) tries.push(await post(login, { email: target, password: `guess number ${i}xx` }));
+    expect(tries.every((t) => t.status === 401)).toBe(true);
+    expect(tries[9].headers).toMatchObject({ 'RateLimit-Limit': '10', 'RateLimit-Remaining': '0' });
+    // the 11th, even with the right password and from a fresh address, waits
+    const blocked = await post(login, { email: target.toUpperCase(), password });
+    expect(blocked).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' }, headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as string } });
+  });
+
+  it('limits register/login/refresh per IP', async () => {
+    const ip = `192.0.2.${runId}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await post(refresh, { refreshToken: 'nope' }, ip)).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
   });
 });

@@ -1,19 +1,25 @@
 /** POST /v1/auth/register | login | refresh | logout: parse → AuthService → response. */
 import { callerOf } from '../shared/caller';
 import { httpHandler } from '../shared/http-handler';
+import { normalizeEmail } from '../shared/ports/user-store';
+import { BUDGETS, type Budget } from '../shared/rate-limit';
 import { Credentials, RefreshBody } from './schemas';
 import { authService } from './wiring';
 
-export const register = httpHandler({ body: Credentials }, async ({ body }) => ({
+const perIp = ({ ip }: { ip: string }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.authIp, subject: ip }];
+
+export const register = httpHandler({ body: Credentials, limits: perIp }, async ({ body }) => ({
   status: 201,
   body: await (await authService()).register(body.email, body.password),
 }));
 
-export const login = httpHandler({ body: Credentials }, async ({ body }) => ({
-  body: await (await authService()).login(body.email, body.password),
-}));
+export const login = httpHandler(
+  // per IP, and per account from anywhere: a distributed guesser still gets 10 tries, then 2 a minute
+  { body: Credentials, limits: (i) => [...perIp(i), { budget: BUDGETS.loginAccount, subject: normalizeEmail(i.body.email) }] },
+  async ({ body }) => ({ body: await (await authService()).login(body.email, body.password) }),
+);
 
-export const refresh = httpHandler({ body: RefreshBody }, async ({ body }) => ({
+export const refresh = httpHandler({ body: RefreshBody, limits: perIp }, async ({ body }) => ({
   body: await (await authService()).refresh(body.refreshToken),
 }));
 
@@ -23,7 +29,7 @@ export const logout = httpHandler({ body: RefreshBody }, async ({ body }) => {
 });
 
 /** GET /v1/auth/me: who the token belongs to (behind the authorizer). */
-export const me = httpHandler({}, async ({ event }) => {
+export const me = httpHandler({ limits: ({ event }) => [{ budget: BUDGETS.reads, subject: callerOf(event).userId }] }, async ({ event }) => {
   const caller = callerOf(event);
   const user = await (await authService()).profile(caller.userId);
   return { body: user };

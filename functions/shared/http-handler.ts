@@ -10,11 +10,14 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { AppError } from './errors';
 import { correlation } from './middleware/correlation';
 import { errorHandler } from './middleware/error-handler';
 import { requestIdOf } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
 import { logger, metrics, tracer } from './observability';
+import { RateLimiter, type Budget } from './rate-limit';
+import { redis } from './redis';
 
 export interface HttpInput<B> {
   body: B;
@@ -32,20 +35,36 @@ export interface HttpOutput {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+let limiter: RateLimiter | undefined;
+
 /**
  * Build a handler. With `body`, the request must carry JSON that the schema accepts (else 400/415);
- * without, the body is ignored.
+ * without, the body is ignored. `limits` names the rate-limit budgets a request takes from (after
+ * validation, before any work); their RateLimit-* headers go out with the answer.
  */
 export function httpHandler<S extends z.ZodType = z.ZodUndefined>(
-  spec: { body?: S },
+  spec: { body?: S; limits?: (input: HttpInput<z.infer<S>>) => { budget: Budget; subject: string }[] },
   fn: (input: HttpInput<z.infer<S>>) => Promise<HttpOutput>,
 ): ApiHandler {
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const body = spec.body ? spec.body.parse(event.body) : undefined;
-    const out = await fn({ body: body as z.infer<S>, event, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown' });
+    const input: HttpInput<z.infer<S>> = { body: body as z.infer<S>, event, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown' };
+    let limitHeaders: Record<string, string> = {};
+    if (spec.limits) {
+      limiter ??= new RateLimiter(redis());
+      limitHeaders = await limiter.enforce(spec.limits(input));
+    }
+    let out: HttpOutput;
+    try {
+      out = await fn(input);
+    } catch (e) {
+      // a refused request still tells the caller where it stands with its limits
+      if (e instanceof AppError) Object.assign(e.headers, { ...limitHeaders, ...e.headers });
+      throw e;
+    }
     return {
       statusCode: out.status ?? 200,
-      headers: { 'Content-Type': 'application/json', ...out.headers },
+      headers: { 'Content-Type': 'application/json', ...limitHeaders, ...out.headers },
       body: out.body === undefined ? '' : JSON.stringify(out.body),
     };
   };
