@@ -2,8 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/matching-host', '<rootDir>/functions', '<rootDir>/test', '<rootDir>/scripts'],
-  // ESM-only packages (middy, jose) are compiled to CommonJS for jest like our own sources
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  // ESM-only packages (middy, jose, otplib's crypto and base32) are compiled to CommonJS for jest like our own sources
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|@scure|@noble|@otplib)/)'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

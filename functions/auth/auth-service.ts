@@ -3,10 +3,20 @@
  * so this file holds the rules only: who may log in, how tokens rotate, what a reuse means.
  */
 import type { AccessTokens } from '../shared/access-tokens';
-import { conflict, unauthorized } from '../shared/errors';
+import { AppError, conflict, unauthorized } from '../shared/errors';
+import type { MfaGuard } from '../shared/ports/mfa-guard';
 import type { SessionStore } from '../shared/ports/session-store';
 import { EmailTakenError, type User, type UserStore } from '../shared/ports/user-store';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { checkTotp, newTotpSecret, otpauthUri } from './totp';
+
+/** a password login with MFA on waits this long for its code */
+const CHALLENGE_TTL_S = 300;
+
+export type LoginResult = TokenPair | { mfaRequired: true; challengeId: string };
+
+const mfaLocked = (retryAfterS: number): AppError =>
+  new AppError(429, 'MFA_LOCKED', 'too many wrong codes: MFA is locked, try again later', { 'Retry-After': String(retryAfterS) });
 
 export interface TokenPair {
   accessToken: string;
@@ -22,6 +32,7 @@ export class AuthService {
     private readonly sessions: SessionStore,
     private readonly tokens: AccessTokens,
     private readonly refreshTtlS: number,
+    private readonly mfa: MfaGuard,
   ) {}
 
   async register(email: string, password: string): Promise<{ userId: string; email: string; accountNo: number }> {
@@ -34,13 +45,64 @@ export class AuthService {
     }
   }
 
-  async login(email: string, password: string): Promise<TokenPair> {
+  async login(email: string, password: string): Promise<LoginResult> {
     const user = await this.users.findByEmail(email);
     if (!user) {
       await burnPasswordCheck(password);
       throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
     }
     if (!(await verifyPassword(user.passwordHash, password))) throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+    if (user.mfaEnabled) return { mfaRequired: true, challengeId: await this.mfa.createChallenge(user.id, CHALLENGE_TTL_S) };
+    return this.startSession(user);
+  }
+
+  /** Second step of a login with MFA: the challenge from the password step and a current code. */
+  async loginMfa(challengeId: string, code: string): Promise<TokenPair> {
+    const userId = await this.mfa.challengeUser(challengeId);
+    const user = userId ? await this.users.findById(userId) : null;
+    if (!user || !user.mfaEnabled || !user.mfaSecret) throw unauthorized('unknown or expired challenge: log in again', 'INVALID_CHALLENGE');
+    await this.checkCode(user.id, user.mfaSecret, code, user.mfaLastStep, (step) => this.users.useMfaStep(user.id, step));
+    await this.mfa.endChallenge(challengeId);
+    return this.startSession(user);
+  }
+
+  /** Start enrolment: a new secret (pending until a code proves the authenticator app has it). */
+  async enrollMfa(userId: string): Promise<{ secret: string; otpauthUri: string }> {
+    const user = await this.users.findById(userId);
+    if (!user) throw unauthorized('unknown user');
+    if (user.mfaEnabled) throw conflict('MFA_ALREADY_ENABLED', 'MFA is already on for this account');
+    const secret = newTotpSecret();
+    await this.users.setPendingMfaSecret(user.id, secret);
+    return { secret, otpauthUri: otpauthUri(secret, user.email) };
+  }
+
+  /** Finish enrolment with a first code; from then on logins need a code. */
+  async verifyMfa(userId: string, code: string): Promise<{ mfaEnabled: true }> {
+    const user = await this.users.findById(userId);
+    if (!user) throw unauthorized('unknown user');
+    const pending = user.mfaPendingSecret;
+    if (!pending) throw conflict('NO_MFA_ENROLMENT', user.mfaEnabled ? 'MFA is already on' : 'start with /v1/auth/mfa/enroll');
+    await this.checkCode(user.id, pending, code, null, (step) => this.users.enableMfa(user.id, pending, step));
+    return { mfaEnabled: true };
+  }
+
+  /**
+   * Check a code under the lock rules: refused while locked; a wrong code (or a replayed step)
+   * counts towards the lock; `accept` records the step atomically and may still refuse it.
+   */
+  private async checkCode(userId: string, secret: string, code: string, lastStep: number | null, accept: (step: number) => Promise<boolean>): Promise<void> {
+    const locked = await this.mfa.lockedFor(userId);
+    if (locked > 0) throw mfaLocked(locked);
+    const step = await checkTotp(secret, code, lastStep);
+    if (step === null || !(await accept(step))) {
+      const lock = await this.mfa.recordFailure(userId);
+      if (lock > 0) throw mfaLocked(lock);
+      throw unauthorized('wrong or already used code', 'INVALID_MFA_CODE');
+    }
+    await this.mfa.clearFailures(userId);
+  }
+
+  private async startSession(user: User): Promise<TokenPair> {
     const s = await this.sessions.start(user.id, this.refreshTtlS);
     return this.pair(user, s.familyId, s.refreshToken);
   }

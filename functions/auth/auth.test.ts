@@ -9,7 +9,8 @@ import { config } from '../shared/config';
 import { closePool } from '../shared/db/pool';
 import { closeRedis } from '../shared/redis';
 import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
-import { login, logout, refresh, register } from './handlers';
+import { generate } from 'otplib';
+import { login, loginMfa, logout, mfaEnroll, mfaVerify, refresh, register } from './handlers';
 
 let db: TestEnv;
 let keys: { signing: string; verify: string };
@@ -158,5 +159,66 @@ describe('auth: rate limits', () => {
     for (let i = 0; i < 22; i++) statuses.push((await post(refresh, { refreshToken: 'nope' }, ip)).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(20)).toEqual([429, 429]);
+  });
+});
+
+describe('auth: MFA (TOTP)', () => {
+  const mfaEmail = `mfa.${Date.now()}@example.com`;
+  let userId = '';
+  let secret = '';
+  const asUser = (h: typeof mfaEnroll, body: unknown): Promise<APIGatewayProxyResult> =>
+    h(
+      {
+        body: body === undefined ? null : JSON.stringify(body), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/auth/mfa', isBase64Encoded: false,
+        requestContext: { requestId: `req-${++n}`, identity: { sourceIp: `10.250.${runId}.${n % 250}` }, authorizer: { userId, roles: 'trader', accountNo: 1 } },
+      } as unknown as APIGatewayProxyEvent,
+      context,
+    );
+  // a code for the step after the current one: accepted (one step of drift) and newer than any used so far
+  let offset = 0;
+  const nextCode = (): Promise<string> => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * ++offset });
+
+  beforeAll(async () => {
+    await post(register, { email: mfaEmail, password });
+    const tokens = (await post(login, { email: mfaEmail, password })).body;
+    userId = (await (await AccessTokens.fromConfig(config())).verify(tokens.accessToken as string)).userId;
+  });
+
+  it('enrolls with a secret and otpauth URI, and turns on with a first code', async () => {
+    const e = await asUser(mfaEnroll, undefined);
+    expect(e.statusCode).toBe(200);
+    const body = JSON.parse(e.body) as { secret: string; otpauthUri: string };
+    expect(body.otpauthUri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    secret = body.secret;
+    expect((await asUser(mfaVerify, { code: '000000' })).statusCode).toBe(401);
+    const ok = await asUser(mfaVerify, { code: await generate({ secret }) });
+    expect(JSON.parse(ok.body)).toEqual({ mfaEnabled: true });
+    expect(JSON.parse((await asUser(mfaEnroll, undefined)).body)).toMatchObject({ code: 'MFA_ALREADY_ENABLED' });
+  });
+
+  it('login then asks for a code; a code works once', async () => {
+    const first = await post(login, { email: mfaEmail, password });
+    expect(first.body).toMatchObject({ mfaRequired: true, challengeId: expect.any(String) as string });
+    expect(first.body.accessToken).toBeUndefined();
+    const code = await nextCode();
+    const done = await post(loginMfa, { challengeId: first.body.challengeId, code });
+    expect(done.status).toBe(200);
+    expect(done.body.accessToken).toEqual(expect.any(String));
+    // the same code again, with a fresh challenge: refused as already used
+    const second = await post(login, { email: mfaEmail, password });
+    expect(await post(loginMfa, { challengeId: second.body.challengeId, code })).toMatchObject({ status: 401, body: { code: 'INVALID_MFA_CODE' } });
+    // a challenge is single-use
+    expect(await post(loginMfa, { challengeId: first.body.challengeId, code: await nextCode() })).toMatchObject({ status: 401, body: { code: 'INVALID_CHALLENGE' } });
+  });
+
+  it('locks MFA for 15 minutes after five wrong codes, even for the right code', async () => {
+    const ch = (await post(login, { email: mfaEmail, password })).body.challengeId;
+    // one failure was already counted by the replay above; three more stay under the limit
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(loginMfa, { challengeId: ch, code: '000000' })).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const fifth = await post(loginMfa, { challengeId: ch, code: '000001' });
+    expect(fifth).toMatchObject({ status: 429, body: { code: 'MFA_LOCKED' }, headers: { 'Retry-After': '900' } });
+    expect(await post(loginMfa, { challengeId: ch, code: await nextCode() })).toMatchObject({ status: 429, body: { code: 'MFA_LOCKED' } });
   });
 });

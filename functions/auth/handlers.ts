@@ -3,7 +3,7 @@ import { callerOf } from '../shared/caller';
 import { httpHandler } from '../shared/http-handler';
 import { normalizeEmail } from '../shared/ports/user-store';
 import { BUDGETS, type Budget } from '../shared/rate-limit';
-import { Credentials, RefreshBody } from './schemas';
+import { Credentials, MfaCode, MfaLogin, RefreshBody } from './schemas';
 import { authService } from './wiring';
 
 const perIp = ({ ip }: { ip: string }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.authIp, subject: ip }];
@@ -34,3 +34,17 @@ export const me = httpHandler({ limits: ({ event }) => [{ budget: BUDGETS.reads,
   const user = await (await authService()).profile(caller.userId);
   return { body: user };
 });
+
+export const loginMfa = httpHandler({ body: MfaLogin, limits: perIp }, async ({ body }) => ({
+  body: await (await authService()).loginMfa(body.challengeId, body.code),
+}));
+
+/** POST /v1/auth/mfa/enroll (authorized): a new TOTP secret and its otpauth:// URI for a QR code. */
+export const mfaEnroll = httpHandler({ limits: perIp }, async ({ event }) => ({
+  body: await (await authService()).enrollMfa(callerOf(event).userId),
+}));
+
+/** POST /v1/auth/mfa/verify (authorized): the first code turns MFA on. */
+export const mfaVerify = httpHandler({ body: MfaCode, limits: perIp }, async ({ body, event }) => ({
+  body: await (await authService()).verifyMfa(callerOf(event).userId, body.code),
+}));

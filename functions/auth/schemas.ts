@@ -8,4 +8,8 @@ export const Credentials = z
   })
   .strict();
 
+export const MfaCode = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+
+export const MfaLogin = z.object({ challengeId: z.string().min(1).max(64), code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).strict();

@@ -1,6 +1,7 @@
 /** The auth functions' composition root: real adapters from config, built once per container. */
 import { AccessTokens } from '../shared/access-tokens';
 import { PgUserStore } from '../shared/adapters/pg-user-store';
+import { RedisMfaGuard } from '../shared/adapters/redis-mfa-guard';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
@@ -12,7 +13,13 @@ let service: Promise<AuthService> | undefined;
 export function authService(): Promise<AuthService> {
   service ??= (async () => {
     const cfg = config();
-    return new AuthService(new PgUserStore(pool()), new RedisSessionStore(redis()), await AccessTokens.fromConfig(cfg), cfg.REFRESH_TOKEN_TTL_S);
+    return new AuthService(
+      new PgUserStore(pool()),
+      new RedisSessionStore(redis()),
+      await AccessTokens.fromConfig(cfg),
+      cfg.REFRESH_TOKEN_TTL_S,
+      new RedisMfaGuard(redis()),
+    );
   })();
   return service;
 }

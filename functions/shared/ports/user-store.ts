@@ -10,6 +10,9 @@ export interface User {
   accountNo: number;
   mfaEnabled: boolean;
   mfaSecret: string | null;
+  mfaPendingSecret: string | null;
+  /** last accepted TOTP time step (replay protection) */
+  mfaLastStep: number | null;
 }
 
 export class EmailTakenError extends Error {
@@ -23,6 +26,11 @@ export interface UserStore {
   create(email: string, passwordHash: string): Promise<User>;
   findByEmail(email: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
+  setPendingMfaSecret(id: string, secret: string): Promise<void>;
+  /** turn MFA on with the pending secret a first code proved; false if the pending secret changed meanwhile */
+  enableMfa(id: string, secret: string, step: number): Promise<boolean>;
+  /** record an accepted code's step; false if it is not newer than the last one (a replay) */
+  useMfaStep(id: string, step: number): Promise<boolean>;
 }
 
 export function normalizeEmail(email: string): string {
