@@ -1,51 +1,32 @@
 /**
- * The auth routes as a developer reaches them: `serverless offline` (API Gateway + Lambda
- * emulation, esbuild bundles, the request authorizer) in a child process, against a throwaway
- * PostgreSQL database and the machine's Redis.
+ * The local stack as `npm start` runs it (scripts/local/start.ts): serverless offline (API Gateway
+ * + Lambda emulation, esbuild bundles, the request authorizer), the matching host and kinesalite,
+ * against a throwaway PostgreSQL database and the machine's Redis and RabbitMQ.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevSecrets } from '../../scripts/local/dev-secrets';
+import { startStack, type Stack } from '../../scripts/local/start';
 import { testDatabase, type TestEnv } from '../support/test-env';
 
-const ROOT = join(__dirname, '..', '..');
-const PORT = 3310;
-const base = `http://127.0.0.1:${PORT}`;
+// ports of their own, so a developer's `npm start` on the defaults does not collide
+const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667 };
+const base = `http://127.0.0.1:${PORTS.http}`;
 let db: TestEnv;
-let offline: ChildProcess;
-
-async function startOffline(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local',
-    '--httpPort', String(PORT), '--lambdaPort', String(PORT + 1), '--websocketPort', String(PORT + 2)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serverless offline did not start:\n${out}`)), 90_000);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      if (out.includes('Server ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${out}`)));
-  });
-  return child;
-}
+let stack: Stack;
+let dataDir: string;
 
 beforeAll(async () => {
   db = await testDatabase();
-  await ensureDevSecrets();
-  offline = await startOffline({ ...process.env, DATABASE_URL: db.databaseUrl, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' });
-}, 120_000);
+  dataDir = mkdtempSync(join(tmpdir(), 'stack-test-'));
+  stack = await startStack(PORTS, { dataDir, databaseUrl: db.databaseUrl, echo: false });
+}, 150_000);
 
 afterAll(async () => {
-  offline?.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 500));
-  offline?.kill('SIGKILL');
+  await stack?.stop();
   await db?.drop();
-});
+  rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const r = await fetch(`${base}${path}`, {
@@ -56,6 +37,14 @@ async function call(method: string, path: string, body?: unknown, token?: string
   const text = await r.text();
   return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: r.headers };
 }
+
+describe('the local stack', () => {
+  it('runs a healthy matching host', async () => {
+    const r = await fetch(`http://127.0.0.1:${PORTS.metrics}/health`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ status: 'ok', role: 'primary' });
+  });
+});
 
 describe('auth through serverless offline', () => {
   const email = `offline.${Date.now()}@example.com`;
