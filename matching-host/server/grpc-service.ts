@@ -5,30 +5,15 @@
  * is journaled and answered normally with status REJECTED and its reason.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { DecimalError, fromUnits, toUnits } from '../engine/decimal';
+import { clientConstructor } from '../proto/matching-host-proto';
 import type { SymbolSpec } from '../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from './host';
 import type { OrderReply } from './host-core';
 
-export const PROTO_PATH = join(__dirname, '..', 'proto', 'matching_host.proto');
-
-export function loadProto(): grpc.GrpcObject {
-  const def = protoLoader.loadSync(PROTO_PATH, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-  return grpc.loadPackageDefinition(def);
-}
-
 export function serviceDefinition(): grpc.ServiceDefinition {
-  const pkg = loadProto() as unknown as { exchange: { matching: { v1: { MatchingHost: grpc.ServiceClientConstructor } } } };
-  return pkg.exchange.matching.v1.MatchingHost.service;
-}
-
-/** Client constructor for tests, tools and functions/. */
-export function clientConstructor(): grpc.ServiceClientConstructor {
-  const pkg = loadProto() as unknown as { exchange: { matching: { v1: { MatchingHost: grpc.ServiceClientConstructor } } } };
-  return pkg.exchange.matching.v1.MatchingHost;
+  return clientConstructor().service;
 }
 
 class BadRequest extends Error {

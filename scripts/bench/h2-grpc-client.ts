@@ -6,7 +6,7 @@
  */
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import protobuf from 'protobufjs';
-import { PROTO_PATH } from '../../matching-host/server/grpc-service';
+import { PROTO_PATH } from '../../matching-host/proto/matching-host-proto';
 
 export class H2GrpcClient {
   private readonly session: ClientHttp2Session;

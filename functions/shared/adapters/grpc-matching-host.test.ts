@@ -1,0 +1,49 @@
+/**
+ * The functions' matching-host client against a real host in a child process: calls, idempotent
+ * retries, the caller's mistakes as 400, and the breaker failing fast (503 + Retry-After) once the
+ * host is gone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnHost, type HostProcess } from '../../../matching-host/server/host-process';
+import { GrpcMatchingHost } from './grpc-matching-host';
+
+let host: HostProcess;
+let client: GrpcMatchingHost;
+const dir = mkdtempSync(join(tmpdir(), 'grpc-client-test-'));
+
+beforeAll(async () => {
+  host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
+  client = new GrpcMatchingHost(`127.0.0.1:${host.grpcPort}`, { deadlineMs: 1_000, retries: 1, breakAfter: 2, halfOpenAfterMs: 30_000 });
+}, 30_000);
+
+afterAll(async () => {
+  client.close();
+  await host.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GrpcMatchingHost', () => {
+  it('deposits once per transfer id and reports balances', async () => {
+    const first = await client.deposit(7, 'USD', '1000.50', 'dep-1');
+    expect(first).toEqual({ transferId: 'dep-1', ok: true, reason: 'NONE', duplicate: false });
+    expect((await client.deposit(7, 'USD', '1000.50', 'dep-1')).duplicate).toBe(true);
+    expect(await client.balances(7)).toEqual([{ asset: 'USD', available: '1000.500000', held: '0.000000' }]);
+    const tooMuch = await client.withdraw(7, 'USD', '5000', 'wd-1');
+    expect(tooMuch).toMatchObject({ ok: false, reason: 'INSUFFICIENT_FUNDS' });
+  });
+
+  it("answers the caller's mistakes as 400 with the host's reason", async () => {
+    await expect(client.deposit(7, 'DOGE', '1', 'dep-2')).rejects.toMatchObject({ status: 400, code: 'UNKNOWN_ASSET' });
+  });
+
+  it('fails fast with 503 and Retry-After once the breaker opens', async () => {
+    await host.kill();
+    for (let i = 0; i < 2; i++) await expect(client.balances(7)).rejects.toMatchObject({ status: 503 });
+    const t0 = Date.now();
+    await expect(client.balances(7)).rejects.toMatchObject({ status: 503, code: 'UNAVAILABLE', headers: { 'Retry-After': '30' } });
+    // no connection attempt, no deadline to wait for
+    expect(Date.now() - t0).toBeLessThan(200);
+  });
+});

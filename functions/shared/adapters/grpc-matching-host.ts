@@ -1,0 +1,84 @@
+/**
+ * The matching host over gRPC, behind a cockatiel policy: every call has a deadline; calls that
+ * failed for reasons a retry can fix (UNAVAILABLE, DEADLINE_EXCEEDED) are retried a bounded number
+ * of times with backoff (safe: state-changing calls carry idempotency keys); after consecutive
+ * failures the breaker opens and calls fail at once with 503 + Retry-After until a probe succeeds.
+ */
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
+import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
+import { AppError, badRequest, unavailable } from '../errors';
+import type { HostBalance, MatchingHostPort, TransferResult } from '../ports/matching-host';
+
+export interface HostClientOptions {
+  deadlineMs?: number;
+  retries?: number;
+  /** consecutive failures that open the breaker */
+  breakAfter?: number;
+  /** how long the breaker stays open before a probe */
+  halfOpenAfterMs?: number;
+}
+
+const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED]);
+const isTransient = (e: Error): boolean => RETRYABLE.has((e as ServiceError).code);
+
+export class GrpcMatchingHost implements MatchingHostPort {
+  private readonly client: HostClient;
+  private readonly policy;
+  private readonly deadlineMs: number;
+  private readonly halfOpenAfterMs: number;
+
+  constructor(address: string, options: HostClientOptions = {}) {
+    this.client = connectHost(address);
+    this.deadlineMs = options.deadlineMs ?? 2_000;
+    this.halfOpenAfterMs = options.halfOpenAfterMs ?? 5_000;
+    const transient = handleWhen(isTransient);
+    const retries = retry(transient, { maxAttempts: options.retries ?? 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) });
+    const breaker = circuitBreaker(transient, { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter ?? 5) });
+    // the breaker outside the retries: one call that exhausted its retries counts once
+    this.policy = wrap(breaker, retries);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  deposit(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {
+    return this.transfer('Deposit', account, asset, amount, transferId);
+  }
+
+  withdraw(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {
+    return this.transfer('Withdraw', account, asset, amount, transferId);
+  }
+
+  async balances(account: number): Promise<HostBalance[]> {
+    const r = await this.call<{ balances: HostBalance[] }>('GetBalances', { account });
+    return r.balances.map((b) => ({ asset: b.asset, available: b.available, held: b.held }));
+  }
+
+  private async transfer(method: 'Deposit' | 'Withdraw', account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {
+    const r = await this.call<TransferResult>(method, { account, asset, amount, transferId });
+    return { transferId: r.transferId, ok: r.ok, reason: r.reason, duplicate: r.duplicate };
+  }
+
+  private async call<T>(method: string, req: unknown): Promise<T> {
+    try {
+      return await this.policy.execute(() => call<T>(this.client, method, req, this.deadlineMs));
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
+  /** gRPC failures as the API's errors: the caller's mistakes as 400, the host's trouble as 503. */
+  private translate(e: unknown): Error {
+    if (e instanceof BrokenCircuitError) return unavailable(Math.ceil(this.halfOpenAfterMs / 1000), 'the matching host is unavailable');
+    const g = e as Partial<ServiceError>;
+    if (g.code === status.INVALID_ARGUMENT) {
+      // the host answers "REASON: message"
+      const m = /^([A-Z_]+): (.*)$/.exec(g.details ?? '');
+      return badRequest(m ? m[1] : 'INVALID_ARGUMENT', m ? m[2] : (g.details ?? 'invalid request'));
+    }
+    if (g.code !== undefined && (RETRYABLE.has(g.code) || g.code === status.FAILED_PRECONDITION)) return unavailable(1, 'the matching host is unavailable');
+    return e instanceof AppError ? e : (e as Error);
+  }
+}
