@@ -1,0 +1,57 @@
+/**
+ * What `serverless package` would deploy: every function has a role of its own holding only the
+ * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevSecrets } from '../../scripts/local/dev-secrets';
+
+const ROOT = join(__dirname, '..', '..');
+const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(join(ROOT, '.esbuild-package-test'), { recursive: true, force: true });
+});
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+describe('serverless package (stage local)', () => {
+  let resources: Record<string, Resource> = {};
+
+  beforeAll(async () => {
+    await ensureDevSecrets();
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out], {
+      cwd: ROOT,
+      // its own build folder: the local-stack test may be bundling into the default one meanwhile
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_ESBUILD_WORK_FOLDER: '.esbuild-package-test' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
+    resources = (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+  }, 300_000);
+
+  it('gives every function its own role with logs and tracing only', () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(9);
+    const roleNames = new Set<string>();
+    for (const f of functions) {
+      const role = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      roleNames.add(role);
+      const policies = resources[role].Properties.Policies as { PolicyDocument: { Statement: { Action: string[] | string }[] } }[];
+      const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+      for (const a of actions) expect(a).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/);
+      expect(actions).toContain('xray:PutTraceSegments');
+    }
+    expect(roleNames.size).toBe(functions.length);
+  });
+
+  it('runs every function on nodejs20.x with 1024 MB', () => {
+    for (const f of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) expect(f.Properties).toMatchObject({ Runtime: 'nodejs20.x', MemorySize: 1024 });
+  });
+});
