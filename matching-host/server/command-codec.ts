@@ -30,7 +30,7 @@ const writer = new ByteWriter();
 /** Encode one command; the returned buffer is a fresh copy. */
 export function encodeCommand(cmd: HostCommand): Buffer {
   const w = writer;
-  w.off = 0;
+  w.reset();
   const code = TYPE_CODE.get(cmd.type);
   if (code === undefined) throw new RangeError(`unknown command type ${String(cmd.type)}`);
   w.u8(code);
@@ -83,7 +83,7 @@ export function encodeCommand(cmd: HostCommand): Buffer {
     case 'tick':
       break;
   }
-  return Buffer.from(w.buf.subarray(0, w.off));
+  return w.copy();
 }
 
 /** Decode the command in buf[start, end); throws on a malformed record. */

@@ -10,7 +10,7 @@ import { EventType, reasonName, Side, type Command, type ReasonName, type SideNa
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { ByteReader, ByteWriter } from './byte-codec';
-import { encodeReply, OrderReplies } from './order-replies';
+import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 
 export interface AssetSpec {
@@ -172,7 +172,7 @@ function* stateParts(c: CapturedState, slice: number): Generator<Buffer> {
   const w = new ByteWriter();
   for (let i = 0; i < slots.length; i += slice) {
     w.reset();
-    for (let j = i; j < Math.min(i + slice, slots.length); j++) encodeReply(w, table.get(slots[j]));
+    for (let j = i; j < Math.min(i + slice, slots.length); j++) table.encode(w, slots[j]);
     yield w.copy();
   }
 }

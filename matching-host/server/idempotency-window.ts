@@ -61,10 +61,13 @@ export class IdempotencyWindow<V> {
       this.dropped(old);
       return;
     }
-    if (this.free.length === 0 && this.used === this.slots) this.grow();
-    const s = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
-    this.insert(s, account, key, h, value);
+    this.insert(this.alloc(), account, key, h, value);
     this.evict();
+  }
+
+  private alloc(): number {
+    if (this.free.length === 0 && this.used === this.slots) this.grow();
+    return this.free.length > 0 ? (this.free.pop() as number) : this.used++;
   }
 
   private insert(s: number, account: number, key: string, h: number, value: V): void {
@@ -87,9 +90,7 @@ export class IdempotencyWindow<V> {
   restore(account: number, key: string, value: V): void {
     const h = hashOf(account, key);
     if (this.find(account, key, h) >= 0) throw new Error(`snapshot holds key ${key} of account ${account} twice`);
-    if (this.free.length === 0 && this.used === this.slots) this.grow();
-    const s = this.free.length > 0 ? (this.free.pop() as number) : this.used++;
-    this.insert(s, account, key, h, value);
+    this.insert(this.alloc(), account, key, h, value);
   }
 
   /** Values oldest first (the order eviction follows), for snapshots. */

@@ -1,6 +1,6 @@
 import type { Fill, OrderReply } from './host-core';
 import { ByteReader, ByteWriter } from './byte-codec';
-import { encodeReply, OrderReplies } from './order-replies';
+import { OrderReplies } from './order-replies';
 
 const fill = (i: number, liquidity: Fill['liquidity']): Fill => ({ price: 100 + i, quantity: 2 + i, counterOrderId: 900 + i, sequence: 50 + i, liquidity });
 
@@ -26,7 +26,7 @@ describe('OrderReplies', () => {
     replies.forEach((r, i) => expect(t.get(slots[i])).toEqual(r));
     // the snapshot form reads back into a fresh store as the same replies
     const w = new ByteWriter();
-    replies.forEach((r) => encodeReply(w, r));
+    slots.forEach((slot) => t.encode(w, slot));
     const bytes = w.copy();
     const restored = new OrderReplies();
     const rd = new ByteReader(bytes, 0, bytes.length);

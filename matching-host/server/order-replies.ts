@@ -82,8 +82,49 @@ export class OrderReplies {
   }
 
   /**
-   * Read one reply in `encodeReply`'s layout straight into a new slot (restore: no reply object
-   * on the way); returns the slot. Throws on a malformed entry.
+   * Snapshot form of a reply, straight from the columns: f64 orderId, account, seq, price,
+   * quantity, filled, leaves | u8 status, reason, side | str symbol, clientOrderId | u32 fill count
+   * | per fill f64 price, quantity, counterOrderId, sequence, u8 maker. Binary because a snapshot
+   * carries the whole window (hundreds of thousands of replies): as JSON, parsing it took most of a
+   * restart.
+   */
+  encode(w: ByteWriter, slot: number): void {
+    const n = this.nums;
+    const o = slot * NUMS;
+    const c = slot * 5;
+    for (let i = 0; i < 7; i++) w.f64(n[o + i]);
+    w.u8(this.codes[c]);
+    w.u8(this.codes[c + 1]);
+    w.u8(this.codes[c + 2]);
+    w.str(this.symbols[this.symbolOf[slot]]);
+    w.str(this.clientIds[slot]);
+    const count = this.codes[c + 3];
+    if (count === 255) {
+      const fills = this.overflow.get(slot) as Fill[];
+      w.u32(fills.length);
+      for (const f of fills) {
+        w.f64(f.price);
+        w.f64(f.quantity);
+        w.f64(f.counterOrderId);
+        w.f64(f.sequence);
+        w.u8(f.liquidity === 'maker' ? 1 : 0);
+      }
+      return;
+    }
+    w.u32(count);
+    for (let i = 0; i < count; i++) {
+      const p = o + 7 + 4 * i;
+      w.f64(n[p]);
+      w.f64(n[p + 1]);
+      w.f64(n[p + 2]);
+      w.f64(n[p + 3]);
+      w.u8((this.codes[c + 4] >> i) & 1);
+    }
+  }
+
+  /**
+   * Read one reply in `encode`'s layout straight into a new slot (restore: no reply object on the
+   * way); returns the slot. Throws on a malformed entry.
    */
   addEncoded(rd: ByteReader): number {
     const slot = this.alloc();
@@ -225,35 +266,6 @@ export class OrderReplies {
     this.codes = codes;
     this.symbolOf = symbolOf;
     this.capacity = capacity;
-  }
-}
-
-/**
- * Snapshot form of replies, one entry after another: f64 orderId, account, seq, price, quantity,
- * filled, leaves | u8 status, reason, side | str symbol, clientOrderId | u32 fill count | per fill
- * f64 price, quantity, counterOrderId, sequence, u8 maker. Binary because a snapshot carries the
- * whole window (hundreds of thousands of replies): as JSON, parsing it took most of a restart.
- */
-export function encodeReply(w: ByteWriter, r: OrderReply): void {
-  w.f64(r.orderId);
-  w.f64(r.account);
-  w.f64(r.seq);
-  w.f64(r.price);
-  w.f64(r.quantity);
-  w.f64(r.filled);
-  w.f64(r.leaves);
-  w.u8(STATUS_CODE.get(r.status) as number);
-  w.u8(REASON_CODE.get(r.reason) as number);
-  w.u8(r.side === 'buy' ? 0 : 1);
-  w.str(r.symbol);
-  w.str(r.clientOrderId);
-  w.u32(r.fills.length);
-  for (const f of r.fills) {
-    w.f64(f.price);
-    w.f64(f.quantity);
-    w.f64(f.counterOrderId);
-    w.f64(f.sequence);
-    w.u8(f.liquidity === 'maker' ? 1 : 0);
   }
 }
 

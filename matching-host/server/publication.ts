@@ -10,7 +10,7 @@
  * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
  */
 import { fromUnits } from '../engine/decimal';
-import { EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../engine/types';
+import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../engine/types';
 import type { CommandResult, HostCommand } from './host-core';
 
 export interface TradeData {
@@ -82,7 +82,7 @@ export function isMarketDataCode(type: number, reason: number): boolean {
 }
 
 function isMarketData(e: EngineEvent): boolean {
-  return e.type === 'trade' || e.type === 'book_delta' || (e.type === 'status' && (e.reason === 'HALTED' || e.reason === 'RESUMED'));
+  return isMarketDataCode(EVENT_TYPE_NAMES.indexOf(e.type), Reason[e.reason]);
 }
 
 /** `events`: the command's engine events (CommandResult carries only what the host decided). */
