@@ -4,7 +4,7 @@
  * issued-at all required. They carry the user id, roles, matching-host account number and the
  * session (`sid`) so a logout can stop them before they expire.
  */
-import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from './config';
 import { unauthorized } from './errors';
 import type { Role } from './ports/user-store';
@@ -21,6 +21,17 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 const ALG = 'EdDSA';
 const TYP = 'at+jwt';
 const ROLES: readonly Role[] = ['trader', 'ops', 'admin'];
+
+/**
+ * A new Ed25519 key pair as the config wants it: JWT_SIGNING_JWK (private JWK) and
+ * JWT_VERIFY_JWKS (a JSON array with its public half), both named `kid`.
+ */
+export async function newJwtKeys(kid: string): Promise<{ signing: string; verify: string }> {
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  const signing = { ...(await exportJWK(privateKey)), kid, alg: ALG };
+  const verify = [{ ...(await exportJWK(publicKey)), kid, alg: ALG }];
+  return { signing: JSON.stringify(signing), verify: JSON.stringify(verify) };
+}
 
 export class AccessTokens {
   private constructor(

@@ -1,9 +1,9 @@
 /**
  * The authenticated caller as the authorizer put it into the request context. Handlers check
- * object-level access with it (a trader touches only their own resources); routes check roles.
+ * object-level access with it (a trader touches only their own resources).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { forbidden, unauthorized } from './errors';
+import { unauthorized } from './errors';
 import type { Role } from './ports/user-store';
 
 export interface Caller {
@@ -19,9 +19,4 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   const accountNo = Number(a.accountNo);
   if (typeof userId !== 'string' || typeof roles !== 'string' || !Number.isSafeInteger(accountNo)) throw unauthorized();
   return { userId, roles: roles.split(',') as Role[], accountNo };
-}
-
-export function requireRole(caller: Caller, role: Role): void {
-  // admin can do what ops can; neither is implied by trader
-  if (!caller.roles.includes(role) && !(role === 'ops' && caller.roles.includes('admin'))) throw forbidden(`needs role ${role}`);
 }

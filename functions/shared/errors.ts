@@ -17,8 +17,6 @@ export class AppError extends Error {
 
 export const badRequest = (code: string, message: string): AppError => new AppError(400, code, message);
 export const unauthorized = (message = 'authentication required', code = 'UNAUTHORIZED'): AppError => new AppError(401, code, message);
-export const forbidden = (message = 'not allowed', code = 'FORBIDDEN'): AppError => new AppError(403, code, message);
-export const notFound = (message = 'not found', code = 'NOT_FOUND'): AppError => new AppError(404, code, message);
 export const conflict = (code: string, message: string): AppError => new AppError(409, code, message);
 export const tooManyRequests = (retryAfterS: number, message = 'too many requests', headers: Record<string, string> = {}): AppError =>
   new AppError(429, 'RATE_LIMITED', message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterS))), ...headers });

@@ -3,8 +3,8 @@
  * throwaway database with the migrations applied, and a fresh Ed25519 key pair for JWTs.
  */
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair } from 'jose';
 import { Pool } from 'pg';
+import { newJwtKeys } from '../../functions/shared/access-tokens';
 import { migrate } from '../../functions/shared/db/migrate';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -34,9 +34,6 @@ export async function testDatabase(): Promise<TestEnv> {
   };
 }
 
-export async function testJwtKeys(kid = `test-${randomBytes(3).toString('hex')}`): Promise<{ signing: string; verify: string }> {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
-  const priv = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' };
-  const pub = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA' };
-  return { signing: JSON.stringify(priv), verify: JSON.stringify([pub]) };
+export function testJwtKeys(kid = `test-${randomBytes(3).toString('hex')}`): Promise<{ signing: string; verify: string }> {
+  return newJwtKeys(kid);
 }
