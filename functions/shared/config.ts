@@ -15,6 +15,11 @@ const schema = z.object({
   JWT_SIGNING_JWK: z.string().min(1),
   /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
   JWT_VERIFY_JWKS: z.string().min(1),
+  /** the matching host's gRPC address (the active region's host) */
+  MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+  /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
+  AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
+  CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });

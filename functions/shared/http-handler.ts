@@ -19,8 +19,12 @@ import { logger, metrics, tracer } from './observability';
 import { RateLimiter, type Budget } from './rate-limit';
 import { redis } from './redis';
 
-export interface HttpInput<B> {
+export interface HttpInput<B, Q = undefined, P = undefined> {
   body: B;
+  /** the query string, as `spec.query` parsed it */
+  query: Q;
+  /** the path parameters, as `spec.path` parsed them */
+  params: P;
   event: APIGatewayProxyEvent;
   requestId: string;
   /** the caller's address as API Gateway saw it */
@@ -37,18 +41,35 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 
 let limiter: RateLimiter | undefined;
 
+/** Bodies above this are refused before parsing (API Gateway alone would let 10 MB through). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+interface Spec<S extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body?: S;
+  query?: Q;
+  path?: P;
+  limits?: (input: HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>) => { budget: Budget; subject: string }[];
+}
+
+const tooLarge = (): AppError => new AppError(400, 'BODY_TOO_LARGE', `the body exceeds ${MAX_BODY_BYTES} bytes`);
+
 /**
  * Build a handler. With `body`, the request must carry JSON that the schema accepts (else 400/415);
- * without, the body is ignored. `limits` names the rate-limit budgets a request takes from (after
- * validation, before any work); their RateLimit-* headers go out with the answer.
+ * without, the body is ignored. `query` and `path` validate the query string and path parameters
+ * alike. `limits` names the rate-limit budgets a request takes from (after validation, before any
+ * work); their RateLimit-* headers go out with the answer.
  */
-export function httpHandler<S extends z.ZodType = z.ZodUndefined>(
-  spec: { body?: S; limits?: (input: HttpInput<z.infer<S>>) => { budget: Budget; subject: string }[] },
-  fn: (input: HttpInput<z.infer<S>>) => Promise<HttpOutput>,
+export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+  spec: Spec<S, Q, P>,
+  fn: (input: HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>) => Promise<HttpOutput>,
 ): ApiHandler {
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    const body = spec.body ? spec.body.parse(event.body) : undefined;
-    const input: HttpInput<z.infer<S>> = { body: body as z.infer<S>, event, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown' };
+    const body: unknown = spec.body ? spec.body.parse(event.body) : undefined;
+    const query: unknown = spec.query ? spec.query.parse(event.queryStringParameters ?? {}) : undefined;
+    const params: unknown = spec.path ? spec.path.parse(event.pathParameters ?? {}) : undefined;
+    const input = {
+      body, query, params, event, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    } as HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>;
     let limitHeaders: Record<string, string> = {};
     if (spec.limits) {
       limiter ??= new RateLimiter(redis());
@@ -76,6 +97,15 @@ export function httpHandler<S extends z.ZodType = z.ZodUndefined>(
     // registered before the error handler, so its onError runs after it and sees the error response
     .use(securityHeaders())
     .use(errorHandler());
-  if (spec.body) h.use(httpJsonBodyParser());
+  if (spec.body) {
+    // refused before the parser reads it: a huge body costs nothing but this check
+    h.use({
+      before: (request: { event: APIGatewayProxyEvent }) => {
+        const raw = request.event.body;
+        if (raw && Buffer.byteLength(raw, request.event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) throw tooLarge();
+      },
+    });
+    h.use(httpJsonBodyParser());
+  }
   return h;
 }

@@ -19,6 +19,13 @@ const DECIMAL = /^(-?)(\d{1,30})(?:\.(\d{1,30}))?$/;
 
 /** Parse a decimal string into integer units of 10^-decimals. Trailing zeros beyond the scale are fine. */
 export function toUnits(value: string, decimals: number, options: { allowNegative?: boolean } = {}): number {
+  const units = toBigUnits(value, decimals, options);
+  if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER)) throw new DecimalError('OUT_OF_RANGE', `${value} is too large`);
+  return Number(units);
+}
+
+/** toUnits without the safe-integer limit: ledger amounts (up to 30 whole digits). */
+export function toBigUnits(value: string, decimals: number, options: { allowNegative?: boolean } = {}): bigint {
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 18) throw new RangeError('decimals must be 0..18');
   const m = typeof value === 'string' ? DECIMAL.exec(value) : null;
   if (!m) throw new DecimalError('INVALID_DECIMAL', `not a decimal number: ${JSON.stringify(value)}`);
@@ -28,9 +35,7 @@ export function toUnits(value: string, decimals: number, options: { allowNegativ
   if (significant.length > decimals)
     throw new DecimalError('TOO_MANY_DECIMALS', `${value} has more than ${decimals} decimal places`);
   const units = BigInt(whole + significant.padEnd(decimals, '0'));
-  if (units > BigInt(Number.MAX_SAFE_INTEGER)) throw new DecimalError('OUT_OF_RANGE', `${value} is too large`);
-  const n = Number(units);
-  return sign && n !== 0 ? -n : n;
+  return sign ? -units : units;
 }
 
 /** Format integer units as a decimal string with exactly `decimals` places. */

@@ -36,19 +36,37 @@ describe('serverless package (stage local)', () => {
     resources = (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
   }, 300_000);
 
-  it('gives every function its own role with logs and tracing only', () => {
-    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBeGreaterThanOrEqual(9);
+  /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
+  const EXTRA: Record<string, { action: string; resource: string }[]> = {
+    AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+  };
+
+  it('gives every function its own role: logs and tracing, plus only the statements it needs', () => {
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(14);
     const roleNames = new Set<string>();
-    for (const f of functions) {
+    for (const [name, f] of functions) {
       const role = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       roleNames.add(role);
-      const policies = resources[role].Properties.Policies as { PolicyDocument: { Statement: { Action: string[] | string }[] } }[];
-      const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
-      for (const a of actions) expect(a).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/);
-      expect(actions).toContain('xray:PutTraceSegments');
+      const policies = resources[role].Properties.Policies as { PolicyDocument: { Statement: { Action: string[] | string; Resource: unknown }[] } }[];
+      const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
+      const extra: { action: string; resource: string }[] = [];
+      for (const st of statements)
+        for (const a of Array.isArray(st.Action) ? st.Action : [st.Action]) {
+          if (/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/.test(a)) continue;
+          const target = (st.Resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] ?? JSON.stringify(st.Resource);
+          extra.push({ action: a, resource: target });
+        }
+      expect({ name, extra }).toEqual({ name, extra: EXTRA[name] ?? [] });
+      expect(statements.flatMap((st) => st.Action)).toContain('xray:PutTraceSegments');
     }
     expect(roleNames.size).toBe(functions.length);
+  });
+
+  it('ships the matching-host contract with the functions that call the host', () => {
+    const listing = spawnSync('unzip', ['-l', join(out, 'exchange.zip')], { encoding: 'utf8' });
+    expect(listing.stdout).toContain('matching-host/proto/matching_host.proto');
   });
 
   it('runs every function on nodejs20.x with 1024 MB', () => {

@@ -1,0 +1,183 @@
+/**
+ * Deposits, withdrawals, balances and statements of the caller's own account. A transfer is a saga
+ * recorded before it starts: claim the idempotency key (PostgreSQL) → move the funds on the matching
+ * host (idempotent by transfer id) → post the ledger entry and mark it completed (one transaction).
+ * A failure anywhere leaves the transfer `requested`, and a retry with the same key resumes it; the
+ * host's refusal marks it `rejected` and nothing moves. A withdrawal takes the funds off the host
+ * first, so an open order can never spend what is being withdrawn.
+ */
+import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/engine/decimal';
+import type { Caller } from '../shared/caller';
+import { AppError, badRequest, conflict } from '../shared/errors';
+import { logger } from '../shared/observability';
+import type { AccountStore, StatementCursor, Transfer, TransferKind } from '../shared/ports/account-store';
+import type { AuditLog, AuditRecord } from '../shared/ports/audit-log';
+import type { MatchingHostPort } from '../shared/ports/matching-host';
+import type { TransferBody } from './schemas';
+
+export interface RequestContext {
+  requestId: string;
+  ip: string;
+}
+
+export interface TransferView {
+  transferId: string;
+  kind: TransferKind;
+  asset: string;
+  amount: string;
+  status: Transfer['status'];
+  reason?: string;
+  createdAt: string;
+  completedAt?: string;
+}
+
+export interface BalanceView {
+  asset: string;
+  /** spendable now (matching host) */
+  available: string;
+  /** reserved by open orders (matching host) */
+  held: string;
+  /** the book of record's balance (PostgreSQL ledger): deposits, withdrawals and settled trades */
+  settled: string;
+}
+
+export interface StatementView {
+  items: { entryId: number; kind: string; reference: string; asset: string; amount: string; balanceAfter: string; time: string }[];
+  nextCursor?: string;
+}
+
+/** The host takes amounts it can hold as safe integers of minor units. */
+const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
+
+const unprocessable = (code: string, message: string): AppError => new AppError(422, code, message);
+
+export class AccountService {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly host: MatchingHostPort,
+    private readonly audit: AuditLog,
+    private readonly assets: Readonly<Record<string, { decimals: number }>>,
+  ) {}
+
+  /** A deposit or withdrawal; `replayed` when the key named a transfer already completed. */
+  async transfer(caller: Caller, kind: TransferKind, req: TransferBody, ctx: RequestContext): Promise<{ transfer: TransferView; replayed: boolean }> {
+    const decimals = this.decimalsOf(req.asset);
+    const amount = this.parseAmount(req.amount, decimals);
+    const { transfer, created } = await this.store.claimTransfer({ userId: caller.userId, kind, asset: req.asset, amount, idempotencyKey: req.idempotencyKey });
+    if (!created && (transfer.kind !== kind || transfer.asset !== req.asset || transfer.amount !== amount))
+      throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey already names a different transfer');
+    if (transfer.status === 'completed') return { transfer: this.view(transfer), replayed: true };
+    if (transfer.status === 'rejected') throw this.refusal(transfer);
+
+    const audit = (outcome: AuditRecord['outcome'], details: AuditRecord['details'] = {}): Promise<void> =>
+      this.writeAudit({
+        userId: caller.userId, action: kind, outcome, actorId: caller.userId, ...ctx,
+        details: { transferId: transfer.id, asset: req.asset, amount: fromUnits(amount, decimals), idempotencyKey: req.idempotencyKey, ...details },
+      });
+    const units = fromUnits(amount, decimals);
+    let moved;
+    try {
+      moved = kind === 'deposit'
+        ? await this.host.deposit(caller.accountNo, req.asset, units, transfer.id)
+        : await this.host.withdraw(caller.accountNo, req.asset, units, transfer.id);
+    } catch (e) {
+      // still `requested`: the same key resumes it
+      await audit('pending', { error: e instanceof AppError ? e.code : 'INTERNAL' });
+      throw e;
+    }
+    if (!moved.ok) {
+      const rejected = await this.store.rejectTransfer(transfer.id, moved.reason);
+      await audit('rejected', { reason: moved.reason });
+      throw this.refusal(rejected);
+    }
+    const done = await this.store.completeTransfer(transfer.id);
+    await audit('succeeded', { entryId: done.entryId });
+    return { transfer: this.view(done), replayed: !created };
+  }
+
+  /** One of the caller's transfers; another user's is "not found" (its existence is not disclosed). */
+  async getTransfer(caller: Caller, transferId: string): Promise<TransferView> {
+    const t = await this.store.findTransfer(transferId);
+    if (!t || t.userId !== caller.userId) throw new AppError(404, 'NOT_FOUND', 'no such transfer');
+    return this.view(t);
+  }
+
+  async balances(caller: Caller): Promise<BalanceView[]> {
+    const [live, settled] = await Promise.all([this.host.balances(caller.accountNo), this.store.settledBalances(caller.userId)]);
+    const byAsset = new Map(live.map((b) => [b.asset, b]));
+    const names = new Set([...Object.keys(this.assets), ...byAsset.keys(), ...settled.keys()]);
+    return [...names].sort().map((asset) => {
+      const d = this.assets[asset]?.decimals ?? 0;
+      const h = byAsset.get(asset);
+      return { asset, available: h?.available ?? fromUnits(0, d), held: h?.held ?? fromUnits(0, d), settled: fromUnits(settled.get(asset) ?? 0n, d) };
+    });
+  }
+
+  async statement(caller: Caller, q: { asset?: string; limit: number; cursor?: string }): Promise<StatementView> {
+    if (q.asset) this.decimalsOf(q.asset);
+    const lines = await this.store.statement(caller.userId, { asset: q.asset, before: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1 });
+    const page = lines.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((l) => {
+        const d = this.assets[l.asset]?.decimals ?? 0;
+        return { entryId: l.entryId, kind: l.kind, reference: l.reference, asset: l.asset, amount: fromUnits(l.amount, d), balanceAfter: fromUnits(l.balanceAfter, d), time: l.time.toISOString() };
+      }),
+      ...(lines.length > q.limit && last ? { nextCursor: encodeCursor({ entryId: last.entryId, asset: last.asset }) } : {}),
+    };
+  }
+
+  private decimalsOf(asset: string): number {
+    const a = this.assets[asset];
+    if (!a) throw badRequest('UNKNOWN_ASSET', `unknown asset ${asset}; known: ${Object.keys(this.assets).join(', ')}`);
+    return a.decimals;
+  }
+
+  private parseAmount(value: string, decimals: number): bigint {
+    let units: bigint;
+    try {
+      units = toBigUnits(value, decimals);
+    } catch (e) {
+      if (e instanceof DecimalError) throw badRequest('INVALID_AMOUNT', e.message);
+      throw e;
+    }
+    if (units <= 0n) throw badRequest('INVALID_AMOUNT', 'amount must be positive');
+    if (units > MAX_UNITS) throw badRequest('INVALID_AMOUNT', `amount must be at most ${fromUnits(MAX_UNITS, decimals)}`);
+    return units;
+  }
+
+  private refusal(t: Transfer): AppError {
+    return t.reason === 'INSUFFICIENT_FUNDS'
+      ? unprocessable('INSUFFICIENT_FUNDS', `not enough available ${t.asset} (open orders hold the rest)`)
+      : unprocessable(t.reason ?? 'REJECTED', `the ${t.kind} was refused (${t.reason ?? 'no reason given'})`);
+  }
+
+  private view(t: Transfer): TransferView {
+    return {
+      transferId: t.id, kind: t.kind, asset: t.asset, amount: fromUnits(t.amount, this.assets[t.asset]?.decimals ?? 0), status: t.status,
+      ...(t.reason ? { reason: t.reason } : {}), createdAt: t.createdAt.toISOString(), ...(t.completedAt ? { completedAt: t.completedAt.toISOString() } : {}),
+    };
+  }
+
+  /**
+   * The trail must not undo a transfer that happened: a failed write is logged loudly (and counted by
+   * the log metric filter) instead of failing the request.
+   */
+  private async writeAudit(r: AuditRecord): Promise<void> {
+    try {
+      await this.audit.record(r);
+    } catch (e) {
+      logger.error('audit write failed', { error: e as Error, audit: r });
+    }
+  }
+}
+
+function encodeCursor(c: StatementCursor): string {
+  return Buffer.from(`${c.entryId}:${c.asset}`).toString('base64url');
+}
+
+function decodeCursor(s: string): StatementCursor {
+  const m = /^(\d{1,18}):([A-Z0-9]{2,10})$/.exec(Buffer.from(s, 'base64url').toString());
+  if (!m) throw badRequest('INVALID_CURSOR', 'cursor is not one this API returned');
+  return { entryId: Number(m[1]), asset: m[2] };
+}

@@ -1,0 +1,222 @@
+/**
+ * Accounts end to end through their handlers against real components: PostgreSQL (a throwaway
+ * database), Redis, the matching host in a child process and DynamoDB (dynalite) for the audit
+ * trail. No mocks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { spawnHost, type HostProcess } from '../../matching-host/server/host-process';
+import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
+import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
+import { PgAccountStore } from '../shared/adapters/pg-account-store';
+import { PgUserStore } from '../shared/adapters/pg-user-store';
+import { closeAws, dynamo } from '../shared/aws';
+import type { Caller } from '../shared/caller';
+import { closePool, pool } from '../shared/db/pool';
+import { closeRedis } from '../shared/redis';
+import { invoke } from '../../test/support/api-event';
+import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { AccountService } from './account-service';
+import { balances, deposit, getTransfer, ledger, withdraw } from './handlers';
+import { resetAccountService } from './wiring';
+
+let db: TestEnv;
+let host: HostProcess;
+let local: LocalDynamo;
+const dir = mkdtempSync(join(tmpdir(), 'accounts-test-'));
+let alice: Caller;
+let bob: Caller;
+
+beforeAll(async () => {
+  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
+  await ensureTables(local.endpoint);
+  const keys = await testJwtKeys();
+  host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
+  Object.assign(process.env, {
+    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify, MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}`,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const users = new PgUserStore(pool());
+  const suffix = Date.now();
+  const a = await users.create(`alice.${suffix}@example.com`, 'x');
+  const b = await users.create(`bob.${suffix}@example.com`, 'x');
+  alice = { userId: a.id, roles: ['trader'], accountNo: a.accountNo };
+  bob = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
+}, 60_000);
+
+afterAll(async () => {
+  resetAccountService();
+  await closePool();
+  await closeRedis();
+  closeAws();
+  await host.kill();
+  await local.close();
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let k = 0;
+const key = (): string => `key-${Date.now()}-${++k}`;
+type Balance = { asset: string; available: string; held: string; settled: string };
+const usd = async (who: Caller): Promise<Balance | undefined> =>
+  (await invoke<{ balances: Balance[] }>(balances, { caller: who })).body.balances.find((b) => b.asset === 'USD');
+
+describe('deposits', () => {
+  it('credits the host and the ledger once per idempotency key', async () => {
+    const idem = key();
+    const first = await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '1000.00', idempotencyKey: idem } });
+    expect(first).toMatchObject({ status: 201, body: { kind: 'deposit', asset: 'USD', amount: '1000.000000', status: 'completed' } });
+    const again = await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '1000.00', idempotencyKey: idem } });
+    expect(again.status).toBe(200);
+    expect(again.headers['Idempotent-Replayed']).toBe('true');
+    expect(again.body.transferId).toBe(first.body.transferId);
+    expect(await usd(alice)).toEqual({ asset: 'USD', available: '1000.000000', held: '0.000000', settled: '1000.000000' });
+  });
+
+  it('lets five concurrent retries of one key move the money once', async () => {
+    const idem = key();
+    const before = await usd(alice);
+    const rs = await Promise.all(Array.from({ length: 5 }, () => invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '10', idempotencyKey: idem } })));
+    expect(new Set(rs.map((r) => r.body.transferId)).size).toBe(1);
+    for (const r of rs) expect([200, 201]).toContain(r.status);
+    const after = await usd(alice);
+    expect(Number(after?.available) - Number(before?.available)).toBeCloseTo(10, 6);
+    expect(Number(after?.settled) - Number(before?.settled)).toBeCloseTo(10, 6);
+  });
+
+  it('refuses a key reused for a different transfer', async () => {
+    const idem = key();
+    await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '1', idempotencyKey: idem } });
+    expect(await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '2', idempotencyKey: idem } })).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '1', idempotencyKey: idem } })).toMatchObject({ status: 409 });
+  });
+
+  it.each([
+    [{ asset: 'USD', amount: '0', idempotencyKey: 'k-00000001' }, 'INVALID_AMOUNT'],
+    [{ asset: 'USD', amount: '-5', idempotencyKey: 'k-00000002' }, 'VALIDATION_ERROR'],
+    [{ asset: 'USD', amount: '1.1234567', idempotencyKey: 'k-00000003' }, 'INVALID_AMOUNT'],
+    [{ asset: 'USD', amount: 100, idempotencyKey: 'k-00000004' }, 'VALIDATION_ERROR'],
+    [{ asset: 'USD', amount: '1e5', idempotencyKey: 'k-00000005' }, 'VALIDATION_ERROR'],
+    [{ asset: 'USD', amount: '99999999999999999999', idempotencyKey: 'k-00000006' }, 'INVALID_AMOUNT'],
+    [{ asset: 'DOGE', amount: '1', idempotencyKey: 'k-00000007' }, 'UNKNOWN_ASSET'],
+    [{ asset: 'USD', amount: '1' }, 'VALIDATION_ERROR'],
+    [{ asset: 'USD', amount: '1', idempotencyKey: 'k-00000008', userId: '00000000-0000-0000-0000-000000000000' }, 'VALIDATION_ERROR'],
+  ])('refuses %j with 400 and moves nothing', async (body, code) => {
+    const before = await usd(bob);
+    const r = await invoke(deposit, { caller: bob, body });
+    expect(r).toMatchObject({ status: 400, body: { code, requestId: expect.any(String) as string } });
+    expect(JSON.stringify(r.body)).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(await usd(bob)).toEqual(before);
+  });
+
+  it('needs an authenticated caller', async () => {
+    expect(await invoke(deposit, { body: { asset: 'USD', amount: '1', idempotencyKey: key() } })).toMatchObject({ status: 401 });
+  });
+});
+
+describe('withdrawals', () => {
+  it('takes the funds off the host first, then posts the ledger', async () => {
+    const r = await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '400', idempotencyKey: key() } });
+    expect(r).toMatchObject({ status: 201, body: { kind: 'withdrawal', amount: '400.000000', status: 'completed' } });
+    expect(await usd(alice)).toMatchObject({ available: '611.000000', settled: '611.000000' });
+  });
+
+  it('refuses more than is available, for good: the same key stays refused', async () => {
+    const idem = key();
+    const r = await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: idem } });
+    expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
+    await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: key() } });
+    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: idem } })).toMatchObject({ status: 422 });
+    expect(await usd(alice)).toMatchObject({ available: '5611.000000', settled: '5611.000000' });
+  });
+
+  it('resumes a transfer the host did not answer when the same key is retried', async () => {
+    const offline = new AccountService(
+      new PgAccountStore(pool()),
+      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
+      DEFAULT_MARKET.assets,
+    );
+    const idem = key();
+    await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '7', idempotencyKey: idem }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    expect(await usd(bob)).toMatchObject({ available: '0.000000', settled: '0.000000' });
+    const retry = await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '7', idempotencyKey: idem } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe('completed');
+    expect(await usd(bob)).toMatchObject({ available: '7.000000', settled: '7.000000' });
+  });
+});
+
+describe('transfers are private', () => {
+  it("answers another user's transfer as not found (OWASP API1:2023 BOLA)", async () => {
+    const mine = await invoke(deposit, { caller: alice, body: { asset: 'BTC', amount: '0.5', idempotencyKey: key() } });
+    const id = mine.body.transferId as string;
+    expect(await invoke(getTransfer, { caller: alice, path: { transferId: id } })).toMatchObject({ status: 200, body: { transferId: id, asset: 'BTC' } });
+    const theirs = await invoke(getTransfer, { caller: bob, path: { transferId: id } });
+    expect(theirs).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(await invoke(getTransfer, { caller: bob, path: { transferId: 'not-a-uuid' } })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('the ledger', () => {
+  it('pages the caller’s postings newest first without repeats', async () => {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await invoke<{ items: { entryId: number; asset: string; amount: string; balanceAfter: string }[]; nextCursor?: string }>(ledger, {
+        caller: alice, query: { limit: '2', asset: 'USD', ...(cursor ? { cursor } : {}) },
+      });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.items.map((i) => i.entryId));
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    // deposits of 1000, 10, 1 and 5000 and a withdrawal of 400
+    expect(seen.length).toBe(5);
+    expect([...seen].sort((a, b) => b - a)).toEqual(seen);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(await invoke(ledger, { caller: alice, query: { cursor: 'garbage' } })).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
+    expect(await invoke(ledger, { caller: alice, query: { limit: '100000' } })).toMatchObject({ status: 400 });
+  });
+
+  it('always balances: every entry sums to zero per asset, and the database refuses one that does not', async () => {
+    const admin = new Pool({ connectionString: db.databaseUrl, max: 1 });
+    try {
+      const unbalanced = await admin.query(
+        `SELECT p.entry_id, a.asset FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0`,
+      );
+      expect(unbalanced.rows).toEqual([]);
+      const total = await admin.query<{ n: string }>('SELECT count(*) AS n FROM ledger_entries');
+      expect(Number(total.rows[0].n)).toBeGreaterThan(5);
+      const c = await admin.connect();
+      try {
+        await c.query('BEGIN');
+        const acc = await c.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE purpose = 'trading' LIMIT 1");
+        const e = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'unbalanced') RETURNING id");
+        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, 5, 5)', [e.rows[0].id, acc.rows[0].id]);
+        await expect(c.query('COMMIT')).rejects.toThrow(/does not balance/);
+        await expect(c.query('UPDATE ledger_postings SET amount = amount')).rejects.toThrow(/append-only/);
+      } finally {
+        c.release();
+      }
+    } finally {
+      await admin.end();
+    }
+  });
+});
+
+describe('the audit trail', () => {
+  it('records every account action with its outcome', async () => {
+    const records = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(alice.userId, 100);
+    const summary = records.map((r) => `${r.action}:${r.outcome}`);
+    expect(summary).toContain('deposit:succeeded');
+    expect(summary).toContain('withdrawal:succeeded');
+    expect(summary).toContain('withdrawal:rejected');
+    const bobs = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(bob.userId, 100);
+    expect(bobs.map((r) => `${r.action}:${r.outcome}`)).toEqual(expect.arrayContaining(['deposit:pending', 'deposit:succeeded']));
+    for (const r of records) expect(r).toMatchObject({ actorId: alice.userId, requestId: expect.any(String) as string, details: { transferId: expect.any(String) as string } });
+  });
+});

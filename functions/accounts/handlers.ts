@@ -1,0 +1,39 @@
+/** /v1/accounts: parse → AccountService → response. Every route acts on the caller's own account. */
+import { callerOf } from '../shared/caller';
+import { httpHandler, type HttpInput, type HttpOutput } from '../shared/http-handler';
+import { BUDGETS, type Budget } from '../shared/rate-limit';
+import type { TransferKind } from '../shared/ports/account-store';
+import { LedgerQuery, TransferBody, TransferPath } from './schemas';
+import { accountService } from './wiring';
+
+const reads = ({ event }: { event: HttpInput<unknown>['event'] }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.reads, subject: callerOf(event).userId }];
+// money movements share the order-entry budget: they are writes that reach the matching host
+const writes = ({ event }: { event: HttpInput<unknown>['event'] }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.orders, subject: callerOf(event).userId }];
+
+const transfer = (kind: TransferKind) =>
+  httpHandler({ body: TransferBody, limits: writes }, async ({ body, event, requestId, ip }): Promise<HttpOutput> => {
+    const r = await accountService().transfer(callerOf(event), kind, body, { requestId, ip });
+    // a retry of a completed transfer answers as the first time did, marked as a replay
+    return { status: r.replayed ? 200 : 201, body: r.transfer, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
+  });
+
+/** POST /v1/accounts/deposits `{asset, amount, idempotencyKey}` (a simulated funding source in dev). */
+export const deposit = transfer('deposit');
+
+/** POST /v1/accounts/withdrawals `{asset, amount, idempotencyKey}`: held off the matching host first. */
+export const withdraw = transfer('withdrawal');
+
+/** GET /v1/accounts/transfers/{transferId} */
+export const getTransfer = httpHandler({ path: TransferPath, limits: reads }, async ({ params, event }) => ({
+  body: await accountService().getTransfer(callerOf(event), params.transferId),
+}));
+
+/** GET /v1/accounts/balances: available/held (matching host) and settled (ledger) per asset. */
+export const balances = httpHandler({ limits: reads }, async ({ event }) => ({
+  body: { balances: await accountService().balances(callerOf(event)) },
+}));
+
+/** GET /v1/accounts/ledger?asset=&limit=&cursor= : the caller's postings, newest first. */
+export const ledger = httpHandler({ query: LedgerQuery, limits: reads }, async ({ query, event }) => ({
+  body: await accountService().statement(callerOf(event), query),
+}));

@@ -1,0 +1,29 @@
+/** The account functions' composition root: real adapters from config, built once per container. */
+import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
+import { PgAccountStore } from '../shared/adapters/pg-account-store';
+import { dynamo } from '../shared/aws';
+import { config } from '../shared/config';
+import { pool } from '../shared/db/pool';
+import { AccountService } from './account-service';
+
+let service: AccountService | undefined;
+
+export function accountService(): AccountService {
+  if (!service) {
+    const cfg = config();
+    service = new AccountService(
+      new PgAccountStore(pool()),
+      new GrpcMatchingHost(cfg.MATCHING_HOST_ADDRESS),
+      new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
+      DEFAULT_MARKET.assets,
+    );
+  }
+  return service;
+}
+
+/** Tests and scripts: drop the cached service (and its host connection). */
+export function resetAccountService(): void {
+  service = undefined;
+}

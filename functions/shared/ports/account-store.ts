@@ -1,0 +1,62 @@
+/**
+ * Where money is recorded (PostgreSQL in every environment): transfers as requested by traders
+ * (idempotency record and saga state) and the double-entry ledger they post to. Amounts are integer
+ * minor units of their asset.
+ */
+export type TransferKind = 'deposit' | 'withdrawal';
+export type TransferStatus = 'requested' | 'completed' | 'rejected';
+
+export interface Transfer {
+  id: string;
+  userId: string;
+  kind: TransferKind;
+  asset: string;
+  amount: bigint;
+  idempotencyKey: string;
+  status: TransferStatus;
+  /** why rejected (the host's reason) */
+  reason: string | null;
+  entryId: number | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface TransferRequest {
+  userId: string;
+  kind: TransferKind;
+  asset: string;
+  amount: bigint;
+  idempotencyKey: string;
+}
+
+/** One posting to a trader's account, as a statement shows it. */
+export interface StatementLine {
+  entryId: number;
+  kind: string;
+  reference: string;
+  asset: string;
+  /** signed: credits positive */
+  amount: bigint;
+  balanceAfter: bigint;
+  time: Date;
+}
+
+/** Where a statement page ended: an entry may post to several of the user's assets. */
+export interface StatementCursor {
+  entryId: number;
+  asset: string;
+}
+
+export interface AccountStore {
+  /** the transfer this idempotency key names for the user: created now, or the one it already named */
+  claimTransfer(req: TransferRequest): Promise<{ transfer: Transfer; created: boolean }>;
+  findTransfer(id: string): Promise<Transfer | null>;
+  /** post the transfer's ledger entry and mark it completed, once however often it is called */
+  completeTransfer(id: string): Promise<Transfer>;
+  /** mark a still-requested transfer rejected (nothing moved) */
+  rejectTransfer(id: string, reason: string): Promise<Transfer>;
+  /** settled balance per asset of the user's trading accounts */
+  settledBalances(userId: string): Promise<Map<string, bigint>>;
+  /** the user's postings, newest first (entry id, then asset, descending), after `before` when paging */
+  statement(userId: string, opts: { asset?: string; before?: StatementCursor; limit: number }): Promise<StatementLine[]>;
+}
