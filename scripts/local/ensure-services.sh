@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Start the machine's PostgreSQL, Redis and RabbitMQ when they are not answering (CI and fresh
-# machines). Kinesis (kinesalite) and DynamoDB (dynalite) are started by the tests themselves.
+# Start the machine's PostgreSQL, Redis and RabbitMQ when they are not answering (CI, `npm start`
+# and fresh machines). Arguments name the services (default: all three). A service that is neither
+# answering nor installed stops this with a line saying how to install it. Kinesis (kinesalite)
+# and DynamoDB (dynalite) run inside the stack and the tests themselves.
 set -euo pipefail
+
+services=("$@")
+[ ${#services[@]} -eq 0 ] && services=(postgres redis rabbitmq)
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -11,27 +16,35 @@ wait_port() {
   return 1
 }
 
-if ! port_open 5432; then
+missing() {
+  echo "$1 is not running on 127.0.0.1:$2 and is not installed here. Install it ($3), or point $4 at one." >&2
+  exit 1
+}
+
+ensure_postgres() {
+  port_open 5432 && return 0
+  command -v pg_lsclusters >/dev/null || missing PostgreSQL 5432 "apt install postgresql / brew install postgresql" DATABASE_URL
   echo "starting postgresql"
   cluster=$(pg_lsclusters --no-header 2>/dev/null | awk 'NR==1 {print $1" "$2}')
-  if [ -n "$cluster" ]; then
-    # shellcheck disable=SC2086
-    pg_ctlcluster $cluster start
-  else
-    echo "no PostgreSQL cluster on this machine" >&2
-    exit 1
-  fi
+  [ -n "$cluster" ] || missing "a PostgreSQL cluster" 5432 "pg_createcluster" DATABASE_URL
+  # shellcheck disable=SC2086
+  pg_ctlcluster $cluster start
   wait_port 5432
-fi
+}
 
-if ! port_open 6379; then
+ensure_redis() {
+  port_open 6379 && return 0
+  command -v redis-server >/dev/null || missing Redis 6379 "apt install redis-server / brew install redis" REDIS_URL
   echo "starting redis-server"
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  local dir="${TMPDIR:-/tmp}/exchange-redis"
+  mkdir -p "$dir"
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log"
   wait_port 6379
-fi
+}
 
-if ! port_open 5672; then
+ensure_rabbitmq() {
+  port_open 5672 && return 0
+  command -v rabbitmq-server >/dev/null || missing RabbitMQ 5672 "apt install rabbitmq-server / brew install rabbitmq" AMQP_URL
   if timeout 15 rabbitmqctl ping >/dev/null 2>&1; then
     # the Erlang node runs but its app was left stopped (e.g. an interrupted broker-restart test)
     echo "starting the rabbitmq app"
@@ -42,4 +55,13 @@ if ! port_open 5672; then
   fi
   timeout 120 rabbitmqctl await_startup >/dev/null
   wait_port 5672
-fi
+}
+
+for s in "${services[@]}"; do
+  case "$s" in
+    postgres) ensure_postgres ;;
+    redis) ensure_redis ;;
+    rabbitmq) ensure_rabbitmq ;;
+    *) echo "unknown service $s" >&2; exit 2 ;;
+  esac
+done

@@ -1,7 +1,11 @@
 /**
  * `npm start`: the whole exchange on this machine.
- *   - PostgreSQL, Redis, RabbitMQ: the machine's servers (started if they are down and we may);
+ *   - PostgreSQL: DATABASE_URL when given; otherwise PGlite (embedded Postgres) on :5433, data in
+ *     .data/pglite, so a machine without PostgreSQL still starts;
+ *   - Redis, RabbitMQ: REDIS_URL / AMQP_URL, or the machine's servers on their default ports
+ *     (started if installed and down; if not installed, a line says how to install them);
  *   - database migrations and the local JWT key (.data/local-secrets.json);
+ *   - dynalite (DynamoDB) on :4569 with the tables of resources/dynamodb.yml;
  *   - kinesalite (Kinesis) on :4567 with the market data stream;
  *   - the matching host (gRPC :50051, metrics/health :9464; data in .data/matching-host);
  *   - serverless offline (REST :3000, WebSocket :3001) with every function.
@@ -9,7 +13,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureTables, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
+import { startLocalPostgres, type LocalPostgres } from './pglite';
 import { startProcess, type Managed } from './processes';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
@@ -24,9 +30,15 @@ export interface StackPorts {
   grpc: number;
   metrics: number;
   kinesis: number;
+  dynamodb: number;
+  /** PGlite's, when no DATABASE_URL is given */
+  postgres: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567 };
+export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433 };
+
+const REDIS_DEFAULT = 'redis://127.0.0.1:6379';
+const AMQP_DEFAULT = 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface Stack {
   stop(): Promise<void>;
@@ -36,21 +48,42 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   const log = (m: string): void => {
     if (options.echo !== false) process.stdout.write(`[stack] ${m}\n`);
   };
-  const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh')], { stdio: 'inherit' });
-  if (services.status !== 0) throw new Error('PostgreSQL, Redis or RabbitMQ is not available (scripts/local/ensure-services.sh)');
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/exchange';
+  const dataDir = options.dataDir ?? join(ROOT, '.data');
+  const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
+  const amqpUrl = process.env.AMQP_URL ?? AMQP_DEFAULT;
+  // the machine's servers only where no URL points elsewhere
+  const machine = [...(redisUrl === REDIS_DEFAULT ? ['redis'] : []), ...(amqpUrl === AMQP_DEFAULT ? ['rabbitmq'] : [])];
+  if (machine.length) {
+    const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh'), ...machine], { stdio: 'inherit' });
+    if (services.status !== 0) throw new Error(`${machine.join(' or ')} is not available (see the line above)`);
+  }
+  let pglite: LocalPostgres | undefined;
+  let databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    pglite = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), options.echo);
+    databaseUrl = pglite.databaseUrl;
+    log(`PostgreSQL: embedded PGlite on ${databaseUrl} (set DATABASE_URL to use a server)`);
+  }
   const applied = await migrateDatabase(databaseUrl);
   log(`database ready (${applied.length} migrations applied)`);
   await ensureDevSecrets();
-  const kinesis = await startKinesalite(ports.kinesis, join(options.dataDir ?? join(ROOT, '.data'), 'kinesalite'));
+  const dynamo = await startDynalite(ports.dynamodb, join(dataDir, 'dynalite'));
+  const created = await ensureTables(dynamo.endpoint);
+  log(`dynalite on ${dynamo.endpoint}${created.length ? ` (created ${created.join(', ')})` : ''}`);
+  const kinesis = await startKinesalite(ports.kinesis, join(dataDir, 'kinesalite'));
   log(`kinesalite on ${kinesis.endpoint}`);
   const started: Managed[] = [];
   const stop = async (): Promise<void> => {
     for (const p of started.reverse()) await p.stop();
     await kinesis.close();
+    await dynamo.close();
+    await pglite?.close();
   };
   try {
-    const env = { ...process.env, DATABASE_URL: databaseUrl, AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+    const env = {
+      ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    };
     started.push(
       await startProcess('host', [...ENGINE_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'matching-host', 'server', 'main.ts')], {
         cwd: ROOT,
@@ -58,7 +91,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
           ...env,
           HOST_GRPC_ADDRESS: `127.0.0.1:${ports.grpc}`,
           HOST_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`,
-          HOST_DATA_DIR: join(options.dataDir ?? join(ROOT, '.data'), 'matching-host'),
+          HOST_DATA_DIR: join(dataDir, 'matching-host'),
         },
         ready: /"msg":"serving"/,
         echo: options.echo,
@@ -73,7 +106,19 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
         { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
       ),
     );
-    log(`REST http://localhost:${ports.http}/v1, WebSocket ws://localhost:${ports.websocket}`);
+    log(
+      [
+        'the exchange is up:',
+        `  REST API        http://localhost:${ports.http}/v1`,
+        `  WebSocket API   ws://localhost:${ports.websocket}`,
+        `  matching host   grpc 127.0.0.1:${ports.grpc}, health http://127.0.0.1:${ports.metrics}/health, metrics http://127.0.0.1:${ports.metrics}/metrics`,
+        `  PostgreSQL      ${databaseUrl}`,
+        `  Redis           ${redisUrl}`,
+        `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')}`,
+        `  DynamoDB        ${dynamo.endpoint} (dynalite)`,
+        `  Kinesis         ${kinesis.endpoint} (kinesalite)`,
+      ].join('\n'),
+    );
   } catch (e) {
     await stop();
     throw e;

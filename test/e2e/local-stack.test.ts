@@ -10,7 +10,7 @@ import { startStack, type Stack } from '../../scripts/local/start';
 import { testDatabase, type TestEnv } from '../support/test-env';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
-const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667 };
+const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533 };
 const base = `http://127.0.0.1:${PORTS.http}`;
 let db: TestEnv;
 let stack: Stack;
@@ -70,5 +70,31 @@ describe('auth through serverless offline', () => {
     expect(await call('POST', '/v1/auth/register', { email, password: 'short' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect((await call('GET', '/v1/auth/me')).status).toBe(401);
     expect((await call('GET', '/v1/auth/me', undefined, 'a.b.c')).status).toBe(401);
+  });
+});
+
+describe('accounts through serverless offline', () => {
+  it('deposits, withdraws, shows balances and the ledger, and keeps them private', async () => {
+    const password = 'correct horse battery staple';
+    const tokens: string[] = [];
+    for (const who of ['a', 'b']) {
+      const email = `acct-${who}.${Date.now()}@example.com`;
+      expect((await call('POST', '/v1/auth/register', { email, password })).status).toBe(201);
+      tokens.push((await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string);
+    }
+    const [a, b] = tokens;
+    const dep = await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a);
+    expect(dep).toMatchObject({ status: 201, body: { status: 'completed', amount: '1000.000000' } });
+    expect((await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a)).status).toBe(200);
+    expect((await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '250.5', idempotencyKey: 'offline-wd-1' }, a)).status).toBe(201);
+    const bal = await call('GET', '/v1/accounts/balances', undefined, a);
+    expect(bal.body.balances).toContainEqual({ asset: 'USD', available: '749.500000', held: '0.000000', settled: '749.500000' });
+    const led = await call('GET', '/v1/accounts/ledger?limit=1', undefined, a);
+    expect(led).toMatchObject({ status: 200, body: { items: [{ kind: 'withdrawal', amount: '-250.500000', balanceAfter: '749.500000' }] } });
+    expect(typeof led.body.nextCursor).toBe('string');
+    // another trader cannot see it (OWASP API1:2023), and nobody without a token can
+    expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, b)).status).toBe(404);
+    expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, a)).status).toBe(200);
+    expect((await call('GET', '/v1/accounts/balances')).status).toBe(401);
   });
 });

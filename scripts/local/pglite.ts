@@ -1,0 +1,44 @@
+/**
+ * PostgreSQL for a machine without one: PGlite (Postgres compiled to WebAssembly) served over the
+ * Postgres wire protocol, so `pg` and every other client connect as to a server. It runs as a
+ * process of its own (`startLocalPostgres`), data in `dataDir`.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { join } from 'node:path';
+import { startProcess } from './processes';
+
+export interface LocalPostgres {
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** PGlite in a child process on 127.0.0.1:`port`. */
+export async function startLocalPostgres(port: number, dataDir: string, echo = false): Promise<LocalPostgres> {
+  const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, echo });
+  return { databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, close: () => p.stop() };
+}
+
+async function serve(port: number, dataDir: string): Promise<void> {
+  const db = await PGlite.create({ dataDir });
+  // more than one connection: the default of 1 resets a second client (the pool, the migrator, …)
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
+  await server.start();
+  process.stdout.write(`ready postgres://postgres@127.0.0.1:${port}/postgres (PGlite, data in ${dataDir})\n`);
+  const stop = (): void => {
+    void server
+      .stop()
+      .then(() => db.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  const [port, dataDir] = process.argv.slice(2);
+  serve(Number(port), dataDir).catch((e: unknown) => {
+    process.stderr.write(`PGlite failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
