@@ -45,3 +45,41 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     context: { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId },
   };
 }
+
+/**
+ * The token of a WebSocket handshake: `?token=` in the URL, or one of the offered subprotocols
+ * (`Sec-WebSocket-Protocol: exchange.v1, <jwt>`) for clients that cannot put it in the URL
+ * without it reaching access logs.
+ */
+export function handshakeToken(event: Pick<APIGatewayRequestAuthorizerEvent, 'headers' | 'queryStringParameters'>): string | undefined {
+  const q = event.queryStringParameters?.token;
+  if (q) return q;
+  const headers = event.headers ?? {};
+  const protocols = headers['Sec-WebSocket-Protocol'] ?? headers['sec-websocket-protocol'] ?? '';
+  return protocols
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(p));
+}
+
+/**
+ * Lambda REQUEST authorizer of the WebSocket $connect route. Without a token the connection is
+ * anonymous (public channels only); with one it must be a live session's, else the handshake is
+ * refused (401). The context carries userId, roles and account number to every route of the
+ * connection; an anonymous one has an empty userId.
+ */
+export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const token = handshakeToken(event);
+  const claims = token === undefined ? undefined : await authenticate(token);
+  if (token !== undefined && !claims) {
+    logger.info('websocket authorizer denied');
+    throw new Error('Unauthorized');
+  }
+  return {
+    principalId: claims?.userId ?? 'anonymous',
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+    context: claims
+      ? { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId }
+      : { userId: '', roles: '', accountNo: 0, sessionId: '' },
+  };
+}

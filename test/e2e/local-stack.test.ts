@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { startStack, type Stack } from '../../scripts/local/start';
 import { testDatabase, type TestEnv } from '../support/test-env';
 
@@ -96,5 +97,51 @@ describe('accounts through serverless offline', () => {
     expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, b)).status).toBe(404);
     expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, a)).status).toBe(200);
     expect((await call('GET', '/v1/accounts/balances')).status).toBe(401);
+  });
+});
+
+/** A socket to the local WebSocket API that collects what it receives. */
+function socket(query = '', protocols?: string[]): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${PORTS.websocket}${query}`, protocols);
+  const inbox: Record<string, unknown>[] = [];
+  const waiting: ((m: Record<string, unknown>) => void)[] = [];
+  ws.on('message', (d: Buffer) => {
+    const m = JSON.parse(d.toString()) as Record<string, unknown>;
+    const w = waiting.shift();
+    if (w) w(m);
+    else inbox.push(m);
+  });
+  const next = (): Promise<Record<string, unknown>> =>
+    inbox.length ? Promise.resolve(inbox.shift() as Record<string, unknown>) : new Promise((resolve) => waiting.push(resolve));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, next }));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+describe('the WebSocket API through serverless offline', () => {
+  it('connects anonymously for public channels, with a token for the user channel, and refuses a bad token', async () => {
+    const email = `ws.${Date.now()}@example.com`;
+    const password = 'correct horse battery staple';
+    await call('POST', '/v1/auth/register', { email, password });
+    const token = (await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string;
+
+    const anon = await socket();
+    anon.ws.send(JSON.stringify({ action: 'subscribe', channels: ['trades'], symbols: ['BTC-USD'], id: 'a1' }));
+    expect(await anon.next()).toEqual({ type: 'subscriptions', id: 'a1', subscriptions: ['trades:BTC-USD'] });
+    anon.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user'] }));
+    expect(await anon.next()).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    anon.ws.send('not json');
+    expect(await anon.next()).toMatchObject({ type: 'error', code: 'MALFORMED_JSON' });
+    anon.ws.close();
+
+    for (const s of [await socket(`?token=${token}`), await socket('', ['exchange.v1', token])]) {
+      expect(s.ws.protocol === '' || s.ws.protocol === 'exchange.v1').toBe(true);
+      s.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user', 'heartbeat'] }));
+      expect(await s.next()).toEqual({ type: 'subscriptions', subscriptions: ['heartbeat', 'user'] });
+      s.ws.close();
+    }
+    await expect(socket('?token=a.b.c')).rejects.toThrow(/handshake refused/);
   });
 });

@@ -40,6 +40,12 @@ describe('serverless package (stage local)', () => {
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
+    WsDisconnectLambdaFunction: [{ action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' }],
+    WsSubscriptionsLambdaFunction: [
+      { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
+      { action: 'dynamodb:UpdateItem', resource: 'ConnectionsTable' },
+    ],
   };
 
   it('gives every function its own role: logs and tracing, plus only the statements it needs', () => {

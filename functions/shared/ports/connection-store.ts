@@ -1,0 +1,20 @@
+/** Open WebSocket connections (DynamoDB): who is behind each and what it subscribed to. */
+export interface Connection {
+  connectionId: string;
+  /** null for an anonymous connection (public channels only) */
+  userId: string | null;
+  accountNo: number | null;
+  /** "channel" or "channel:SYMBOL", e.g. "trades:BTC-USD", "user" */
+  subscriptions: string[];
+  connectedAt: string;
+  /** epoch seconds after which the record may be dropped (API Gateway closes a connection after 2 h) */
+  expiresAt: number;
+}
+
+export interface ConnectionStore {
+  put(c: Connection): Promise<void>;
+  get(connectionId: string): Promise<Connection | null>;
+  remove(connectionId: string): Promise<void>;
+  /** replace the subscriptions of a connection that still exists; false if it is gone */
+  setSubscriptions(connectionId: string, subscriptions: string[]): Promise<boolean>;
+}

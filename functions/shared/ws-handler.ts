@@ -1,0 +1,110 @@
+/**
+ * The middy stack of the WebSocket routes: logging, metrics and tracing as for REST; a frame parsed
+ * as JSON and validated with zod; the caller's identity as the $connect authorizer left it; rate
+ * limited per user (or per connection when anonymous); every refusal answered on the socket as
+ * `{type:"error", code, message, requestId}` with no internals.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, badRequest } from './errors';
+import { classify } from './middleware/error-handler';
+import { logger, metrics, tracer } from './observability';
+import { BUDGETS, RateLimiter } from './rate-limit';
+import { redis } from './redis';
+
+/** The part of an API Gateway WebSocket event the routes read. */
+export interface WsEvent {
+  body?: string | null;
+  headers?: Record<string, string | undefined> | null;
+  requestContext: {
+    connectionId: string;
+    routeKey: string;
+    requestId?: string;
+    /** what the $connect authorizer returned as context */
+    authorizer?: Record<string, unknown> | null;
+    identity?: { sourceIp?: string };
+  };
+}
+
+export interface WsResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface WsInput<F> {
+  frame: F;
+  event: WsEvent;
+  connectionId: string;
+  requestId: string;
+  /** null when the connection is anonymous */
+  userId: string | null;
+  accountNo: number | null;
+}
+
+export type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
+
+/** Frames above this are refused unread (API Gateway's own limit is 128 KB). */
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+let limiter: RateLimiter | undefined;
+
+function identityOf(event: WsEvent): { userId: string | null; accountNo: number | null } {
+  const a = event.requestContext.authorizer ?? {};
+  const userId = typeof a.userId === 'string' && a.userId !== '' ? a.userId : null;
+  const accountNo = userId ? Number(a.accountNo) : null;
+  return { userId, accountNo: accountNo !== null && Number.isSafeInteger(accountNo) ? accountNo : null };
+}
+
+function parseFrame(body: string | null | undefined): unknown {
+  if (!body) throw badRequest('MALFORMED_JSON', 'send a JSON frame');
+  if (Buffer.byteLength(body) > MAX_FRAME_BYTES) throw badRequest('FRAME_TOO_LARGE', `frames are at most ${MAX_FRAME_BYTES} bytes`);
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw badRequest('MALFORMED_JSON', 'the frame is not valid JSON');
+  }
+}
+
+/**
+ * Build a route handler. With `frame`, the message must be JSON the schema accepts; `limited`
+ * takes one token from the caller's read budget per frame. What `fn` returns is sent back on the
+ * socket as JSON (nothing when it returns undefined).
+ */
+export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
+  spec: { frame?: S; limited?: boolean },
+  fn: (input: WsInput<z.infer<S>>) => Promise<unknown>,
+): WsHandler {
+  const core = async (event: WsEvent, context: Context): Promise<WsResult> => {
+    const requestId = event.requestContext.requestId ?? context.awsRequestId ?? 'unknown';
+    const connectionId = event.requestContext.connectionId;
+    logger.appendKeys({ requestId, connectionId, route: event.requestContext.routeKey });
+    try {
+      const frame = (spec.frame ? spec.frame.parse(parseFrame(event.body)) : undefined) as z.infer<S>;
+      const who = identityOf(event);
+      if (spec.limited) {
+        limiter ??= new RateLimiter(redis());
+        await limiter.enforce([{ budget: BUDGETS.reads, subject: who.userId ?? `ws:${connectionId}` }]);
+      }
+      const out = await fn({ frame, event, connectionId, requestId, ...who });
+      return { statusCode: 200, ...(out === undefined ? {} : { body: JSON.stringify(out) }) };
+    } catch (e) {
+      const c = classify(e);
+      if (c.status >= 500) logger.error('websocket route failed', { error: e as Error });
+      else logger.info('websocket frame refused', { code: c.code });
+      const retryAfter = e instanceof AppError ? e.headers['Retry-After'] : undefined;
+      return {
+        statusCode: c.status,
+        body: JSON.stringify({ type: 'error', code: c.code, message: c.message, requestId, ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}) }),
+      };
+    }
+  };
+  return middy<WsEvent, WsResult>(core)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}

@@ -1,0 +1,47 @@
+/** WebSocket routes: $connect, $disconnect, subscribe, unsubscribe and $default (anything else). */
+import { handshakeToken } from '../auth/authorizer';
+import { badRequest } from '../shared/errors';
+import { wsHandler, type WsEvent, type WsResult } from '../shared/ws-handler';
+import { SubscriptionFrame } from './schemas';
+import { wsService } from './wiring';
+
+/** The subprotocol to accept: the first one offered that is not the token itself. */
+function chosenProtocol(event: WsEvent): string | undefined {
+  const h = event.headers ?? {};
+  const offered = (h['Sec-WebSocket-Protocol'] ?? h['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const token = handshakeToken({ headers: h as Record<string, string>, queryStringParameters: null });
+  return offered.find((p) => p !== token);
+}
+
+const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo }) => {
+  await wsService().connect({ connectionId, userId, accountNo }, new Date());
+  return undefined;
+});
+
+/** $connect (behind the WebSocket authorizer): record the connection and who is behind it. */
+export async function connect(event: WsEvent, context: Parameters<typeof connectRoute>[1]): Promise<WsResult> {
+  const r = await connectRoute(event, context);
+  const protocol = chosenProtocol(event);
+  // a browser drops a handshake that offered subprotocols and got none back
+  return protocol && r.statusCode === 200 ? { ...r, headers: { ...r.headers, 'Sec-WebSocket-Protocol': protocol } } : r;
+}
+
+/** $disconnect: forget the connection (its subscriptions go with it). */
+export const disconnect = wsHandler({}, async ({ connectionId }) => {
+  await wsService().disconnect(connectionId);
+  return undefined;
+});
+
+/** subscribe / unsubscribe: answers the connection's subscriptions after the change. */
+export const subscriptions = wsHandler({ frame: SubscriptionFrame, limited: true }, ({ frame, connectionId }) => wsService().update(connectionId, frame));
+
+/** $default: a frame with no known action. */
+export const fallback = wsHandler({ limited: true }, ({ event }) => {
+  let action: unknown;
+  try {
+    action = (JSON.parse(event.body ?? '') as { action?: unknown }).action;
+  } catch {
+    return Promise.reject(badRequest('MALFORMED_JSON', 'the frame is not valid JSON'));
+  }
+  return Promise.reject(badRequest('UNKNOWN_ACTION', `unknown action ${JSON.stringify(action ?? null).slice(0, 40)}; known: subscribe, unsubscribe`));
+});

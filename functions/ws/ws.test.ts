@@ -1,0 +1,146 @@
+/**
+ * The WebSocket routes through their handlers, against real components: the $connect authorizer
+ * with tokens of real sessions (PostgreSQL + Redis), connections and subscriptions in DynamoDB
+ * (dynalite), rate limits in Redis.
+ */
+import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
+import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { websocket } from '../auth/authorizer';
+import { authService } from '../auth/wiring';
+import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
+import { closeAws, dynamo } from '../shared/aws';
+import { closePool } from '../shared/db/pool';
+import { closeRedis } from '../shared/redis';
+import type { WsEvent, WsResult } from '../shared/ws-handler';
+import { connect, disconnect, fallback, subscriptions } from './handlers';
+
+let db: TestEnv;
+let local: LocalDynamo;
+let token: string;
+
+beforeAll(async () => {
+  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
+  await ensureTables(local.endpoint);
+  const keys = await testJwtKeys();
+  Object.assign(process.env, {
+    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const auth = await authService();
+  const email = `ws.${Date.now()}@example.com`;
+  await auth.register(email, 'correct horse battery staple');
+  const login = await auth.login(email, 'correct horse battery staple');
+  if (!('accessToken' in login)) throw new Error('expected tokens');
+  token = login.accessToken;
+}, 60_000);
+
+afterAll(async () => {
+  await closePool();
+  await closeRedis();
+  closeAws();
+  await local.close();
+  await db.drop();
+});
+
+const context = { awsRequestId: 'lambda-req', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+const store = (): DynamoConnectionStore => new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections');
+
+function handshake(opts: { query?: Record<string, string>; protocols?: string }): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:1:api/local/$connect',
+    headers: { Host: 'localhost', ...(opts.protocols ? { 'Sec-WebSocket-Protocol': opts.protocols } : {}) },
+    queryStringParameters: opts.query ?? null,
+  } as unknown as APIGatewayRequestAuthorizerEvent;
+}
+
+/** A connection as API Gateway hands it to the routes after the authorizer allowed it. */
+async function open(authorizerContext: Record<string, unknown>, protocols?: string): Promise<{ id: string; result: WsResult; frame: (body: unknown) => Promise<Record<string, unknown>> }> {
+  const id = randomUUID();
+  const event = (routeKey: string, body?: string): WsEvent => ({
+    body, headers: protocols ? { 'Sec-WebSocket-Protocol': protocols } : {},
+    requestContext: { connectionId: id, routeKey, requestId: randomUUID(), authorizer: authorizerContext },
+  });
+  const result = await connect(event('$connect'), context);
+  return {
+    id,
+    result,
+    frame: async (body: unknown) => {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const action = typeof body === 'object' && body && 'action' in body ? String((body as { action: unknown }).action) : '$default';
+      const h = action === 'subscribe' || action === 'unsubscribe' ? subscriptions : fallback;
+      const r = await h(event(action, raw), context);
+      return r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
+    },
+  };
+}
+
+describe('the $connect authorizer', () => {
+  it('accepts a live token in the query string or as a subprotocol, with the caller in the context', async () => {
+    for (const e of [handshake({ query: { token } }), handshake({ protocols: `exchange.v1, ${token}` })]) {
+      const r = await websocket(e);
+      expect(r.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+      expect(r.context).toMatchObject({ userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string, roles: 'trader', accountNo: expect.any(Number) as number });
+    }
+  });
+
+  it('lets a connection without a token in as anonymous', async () => {
+    const r = await websocket(handshake({}));
+    expect(r).toMatchObject({ principalId: 'anonymous', context: { userId: '' } });
+  });
+
+  it.each([
+    ['a token that is not a JWT', (): string => 'nope.nope.nope'],
+    ['a token with a forged signature (OWASP API2:2023)', (): string => `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(86)}`],
+  ])('refuses %s with 401', async (_, bad) => {
+    await expect(websocket(handshake({ query: { token: bad() } }))).rejects.toThrow('Unauthorized');
+  });
+});
+
+describe('connections and subscriptions', () => {
+  it('records the connection, accepts the offered subprotocol and forgets it at $disconnect', async () => {
+    const c = await open({ userId: '', roles: '', accountNo: 0 }, `exchange.v1, ${token}`);
+    expect(c.result).toMatchObject({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'exchange.v1' } });
+    expect(await store().get(c.id)).toMatchObject({ connectionId: c.id, userId: null, subscriptions: [] });
+    await disconnect({ requestContext: { connectionId: c.id, routeKey: '$disconnect' } }, context);
+    expect(await store().get(c.id)).toBeNull();
+    // a frame racing the disconnect does not bring the record back
+    expect(await c.frame({ action: 'subscribe', channels: ['heartbeat'] })).toMatchObject({ type: 'error', code: 'GONE' });
+    expect(await store().get(c.id)).toBeNull();
+  });
+
+  it('subscribes and unsubscribes per channel and symbol', async () => {
+    const c = await open({ userId: '', roles: '', accountNo: 0 });
+    expect(await c.frame({ action: 'subscribe', channels: ['trades', 'level2'], symbols: ['BTC-USD', 'ETH-USD'], id: 'r1' })).toEqual({
+      type: 'subscriptions', id: 'r1', subscriptions: ['level2:BTC-USD', 'level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'],
+    });
+    expect(await c.frame({ action: 'unsubscribe', channels: ['level2'], symbols: ['BTC-USD'] })).toMatchObject({ subscriptions: ['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'] });
+    expect((await store().get(c.id))?.subscriptions).toEqual(['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD']);
+  });
+
+  it('keeps the user channel for authenticated connections', async () => {
+    const anon = await open({ userId: '', roles: '', accountNo: 0 });
+    expect(await anon.frame({ action: 'subscribe', channels: ['user'] })).toMatchObject({ type: 'error', code: 'FORBIDDEN', requestId: expect.any(String) as string });
+    const auth = await websocket(handshake({ query: { token } }));
+    const mine = await open(auth.context as Record<string, unknown>);
+    expect(await mine.frame({ action: 'subscribe', channels: ['user'] })).toEqual({ type: 'subscriptions', subscriptions: ['user'] });
+    expect(await store().get(mine.id)).toMatchObject({ userId: auth.context?.userId, accountNo: auth.context?.accountNo });
+  });
+
+  it.each([
+    { frame: '{"action":', code: 'MALFORMED_JSON' },
+    { frame: { action: 'subscribe', channels: ['trades'] }, code: 'SYMBOLS_REQUIRED' },
+    { frame: { action: 'subscribe', channels: ['trades'], symbols: ['DOGE-USD'] }, code: 'UNKNOWN_SYMBOL' },
+    { frame: { action: 'subscribe', channels: ['orders'], symbols: ['BTC-USD'] }, code: 'VALIDATION_ERROR' },
+    { frame: { action: 'subscribe', channels: ['trades'], symbols: ['BTC-USD'], extra: 1 }, code: 'VALIDATION_ERROR' },
+    { frame: { action: 'subscribe', channels: ['heartbeat'], pad: 'x'.repeat(20_000) }, code: 'FRAME_TOO_LARGE' },
+    { frame: { action: 'dance' }, code: 'UNKNOWN_ACTION' },
+    { frame: [1, 2, 3], code: 'UNKNOWN_ACTION' },
+  ])('answers a bad frame with an error frame $code', async ({ frame, code }) => {
+    const c = await open({ userId: '', roles: '', accountNo: 0 });
+    const r = await c.frame(frame);
+    expect(r).toMatchObject({ type: 'error', code });
+    expect(JSON.stringify(r)).not.toMatch(/\.ts:\d+|node_modules/);
+  });
+});
