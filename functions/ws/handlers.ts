@@ -9,7 +9,7 @@ import { wsService } from './wiring';
 function chosenProtocol(event: WsEvent): string | undefined {
   const h = event.headers ?? {};
   const offered = (h['Sec-WebSocket-Protocol'] ?? h['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  const token = handshakeToken({ headers: h as Record<string, string>, queryStringParameters: null });
+  const token = handshakeToken({ headers: h, queryStringParameters: null });
   return offered.find((p) => p !== token);
 }
 

@@ -68,7 +68,7 @@ async function open(authorizerContext: Record<string, unknown>, protocols?: stri
     result,
     frame: async (body: unknown) => {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
-      const action = typeof body === 'object' && body && 'action' in body ? String((body as { action: unknown }).action) : '$default';
+      const action = typeof body === 'object' && body && 'action' in body ? String((body).action) : '$default';
       const h = action === 'subscribe' || action === 'unsubscribe' ? subscriptions : fallback;
       const r = await h(event(action, raw), context);
       return r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
