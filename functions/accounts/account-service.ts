@@ -11,14 +11,9 @@ import type { Caller } from '../shared/caller';
 import { AppError, badRequest, conflict } from '../shared/errors';
 import { logger } from '../shared/observability';
 import type { AccountStore, StatementCursor, Transfer, TransferKind } from '../shared/ports/account-store';
-import type { AuditLog, AuditRecord } from '../shared/ports/audit-log';
+import type { AuditLog, AuditRecord, RequestContext } from '../shared/ports/audit-log';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { TransferBody } from './schemas';
-
-export interface RequestContext {
-  requestId: string;
-  ip: string;
-}
 
 export interface TransferView {
   transferId: string;

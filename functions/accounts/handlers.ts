@@ -1,14 +1,15 @@
 /** /v1/accounts: parse → AccountService → response. Every route acts on the caller's own account. */
 import { callerOf } from '../shared/caller';
-import { httpHandler, type HttpInput, type HttpOutput } from '../shared/http-handler';
-import { BUDGETS, type Budget } from '../shared/rate-limit';
+import { httpHandler, type HttpOutput } from '../shared/http-handler';
+import { perUser } from '../shared/limits';
+import { BUDGETS } from '../shared/rate-limit';
 import type { TransferKind } from '../shared/ports/account-store';
 import { LedgerQuery, TransferBody, TransferPath } from './schemas';
 import { accountService } from './wiring';
 
-const reads = ({ event }: { event: HttpInput<unknown>['event'] }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.reads, subject: callerOf(event).userId }];
+const reads = perUser(BUDGETS.reads);
 // money movements share the order-entry budget: they are writes that reach the matching host
-const writes = ({ event }: { event: HttpInput<unknown>['event'] }): { budget: Budget; subject: string }[] => [{ budget: BUDGETS.orders, subject: callerOf(event).userId }];
+const writes = perUser(BUDGETS.orders);
 
 const transfer = (kind: TransferKind) =>
   httpHandler({ body: TransferBody, limits: writes }, async ({ body, event, requestId, ip }): Promise<HttpOutput> => {

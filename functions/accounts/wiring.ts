@@ -1,11 +1,11 @@
 /** The account functions' composition root: real adapters from config, built once per container. */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
-import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import { PgAccountStore } from '../shared/adapters/pg-account-store';
 import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
+import { matchingHost } from '../shared/matching-host';
 import { AccountService } from './account-service';
 
 let service: AccountService | undefined;
@@ -15,7 +15,7 @@ export function accountService(): AccountService {
     const cfg = config();
     service = new AccountService(
       new PgAccountStore(pool()),
-      new GrpcMatchingHost(cfg.MATCHING_HOST_ADDRESS),
+      matchingHost(),
       new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       DEFAULT_MARKET.assets,
     );

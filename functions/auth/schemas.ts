@@ -13,3 +13,14 @@ export const MfaCode = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits'
 export const MfaLogin = z.object({ challengeId: z.string().min(1).max(64), code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).strict();
+
+export const RolesBody = z.object({ roles: z.array(z.enum(['trader', 'ops', 'admin'])).min(1).max(3) }).strict();
+
+export const UserPath = z.object({ userId: z.uuid() }).strict();
+
+export const UserListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^\d{1,18}$/).optional(),
+  })
+  .strict();

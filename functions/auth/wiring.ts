@@ -6,7 +6,10 @@ import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
 import { redis } from '../shared/redis';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { dynamo } from '../shared/aws';
 import { AuthService } from './auth-service';
+import { UserAdminService } from './user-admin-service';
 
 let service: Promise<AuthService> | undefined;
 
@@ -22,4 +25,11 @@ export function authService(): Promise<AuthService> {
     );
   })();
   return service;
+}
+
+let admin: UserAdminService | undefined;
+
+export function userAdminService(): UserAdminService {
+  admin ??= new UserAdminService(new PgUserStore(pool()), new RedisSessionStore(redis()), new DynamoAuditLog(dynamo(), config().AUDIT_TABLE));
+  return admin;
 }

@@ -8,7 +8,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
 import { AppError, badRequest, unavailable } from '../errors';
-import type { HostBalance, MatchingHostPort, TransferResult } from '../ports/matching-host';
+import type { HostBalance, HostHealth, MatchingHostPort, TransferResult } from '../ports/matching-host';
 
 export interface HostClientOptions {
   deadlineMs?: number;
@@ -54,6 +54,11 @@ export class GrpcMatchingHost implements MatchingHostPort {
   async balances(account: number): Promise<HostBalance[]> {
     const r = await this.call<{ balances: HostBalance[] }>('GetBalances', { account });
     return r.balances.map((b) => ({ asset: b.asset, available: b.available, held: b.held }));
+  }
+
+  async health(): Promise<HostHealth> {
+    const r = await this.call<HostHealth>('Health', {});
+    return { role: r.role, epoch: r.epoch, lastSeq: r.lastSeq, checksum: r.checksum };
   }
 
   private async transfer(method: 'Deposit' | 'Withdraw', account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {

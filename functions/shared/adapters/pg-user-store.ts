@@ -67,4 +67,15 @@ export class PgUserStore implements UserStore {
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
     return r.rows[0] ? toUser(r.rows[0]) : null;
   }
+
+  async setRoles(id: string, roles: Role[]): Promise<User | null> {
+    if (!UUID.test(id)) return null;
+    const r = await this.pool.query<Row>(`UPDATE users SET roles = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
+    return r.rows[0] ? toUser(r.rows[0]) : null;
+  }
+
+  async list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]> {
+    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no > $1 ORDER BY account_no LIMIT $2`, [opts.afterAccountNo ?? 0, opts.limit]);
+    return r.rows.map(toUser);
+  }
 }

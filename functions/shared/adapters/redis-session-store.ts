@@ -4,10 +4,12 @@ import type { RotateOutcome, SessionStore } from '../ports/session-store';
 
 /**
  * Keys: `auth:rt:<tokenId>` → hash {user, family, secret (sha-256), used}; `auth:family:<id>` →
- * "active" | "revoked". A token is `<tokenId>.<secret>`; only the secret's hash is stored.
+ * "active" | "revoked"; `auth:user:<id>:families` → set of the user's family ids. A token is `<tokenId>.<secret>`; only the secret's hash is stored.
  */
 const TOKEN = (id: string): string => `auth:rt:${id}`;
 const FAMILY = (id: string): string => `auth:family:${id}`;
+/** the families a user started (so all can be revoked at once) */
+const USER_FAMILIES = (userId: string): string => `auth:user:${userId}:families`;
 
 /** Atomically: check the token, detect reuse (revoking the family), else mark it used. */
 const ROTATE = `
@@ -38,7 +40,8 @@ export class RedisSessionStore implements SessionStore {
 
   async start(userId: string, ttlS: number): Promise<{ familyId: string; refreshToken: string }> {
     const familyId = id();
-    await this.redis.set(FAMILY(familyId), 'active', 'EX', ttlS);
+    // the set lives as long as the user's newest family (every family gets the same TTL)
+    await this.redis.multi().set(FAMILY(familyId), 'active', 'EX', ttlS).sadd(USER_FAMILIES(userId), familyId).expire(USER_FAMILIES(userId), ttlS).exec();
     return { familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
   }
 
@@ -49,7 +52,7 @@ export class RedisSessionStore implements SessionStore {
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
-    await this.redis.expire(FAMILY(familyId), ttlS);
+    await this.redis.multi().expire(FAMILY(familyId), ttlS).expire(USER_FAMILIES(userId), ttlS).exec();
     return { ok: true, userId, familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
   }
 
@@ -64,6 +67,17 @@ export class RedisSessionStore implements SessionStore {
 
   async isActive(familyId: string): Promise<boolean> {
     return (await this.redis.get(FAMILY(familyId))) === 'active';
+  }
+
+  async revokeAllOf(userId: string): Promise<number> {
+    const families = await this.redis.smembers(USER_FAMILIES(userId));
+    let active = 0;
+    for (const f of families) {
+      // only families still there: SET XX never creates a key that already expired
+      const was = await this.redis.set(FAMILY(f), 'revoked', 'KEEPTTL', 'XX', 'GET');
+      if (was === 'active') active++;
+    }
+    return active;
   }
 
   private async issue(userId: string, familyId: string, ttlS: number): Promise<string> {

@@ -17,3 +17,9 @@ export interface AuditLog {
   /** a user's records, newest first */
   recent(userId: string, limit: number): Promise<(AuditRecord & { at: string })[]>;
 }
+
+/** Where a request came from, as audit records note it. */
+export interface RequestContext {
+  requestId: string;
+  ip: string;
+}

@@ -17,8 +17,17 @@ export interface HostBalance {
   held: string;
 }
 
+export interface HostHealth {
+  role: string;
+  epoch: number;
+  lastSeq: number;
+  /** the book checksum at lastSeq */
+  checksum: string;
+}
+
 export interface MatchingHostPort {
   deposit(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult>;
   withdraw(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult>;
   balances(account: number): Promise<HostBalance[]>;
+  health(): Promise<HostHealth>;
 }

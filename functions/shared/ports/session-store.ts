@@ -16,4 +16,6 @@ export interface SessionStore {
   /** end the family the token belongs to (logout); false if the token is unknown */
   revokeByToken(refreshToken: string): Promise<boolean>;
   isActive(familyId: string): Promise<boolean>;
+  /** end every session of a user (roles changed, account locked); returns how many were active */
+  revokeAllOf(userId: string): Promise<number>;
 }

@@ -31,6 +31,10 @@ export interface UserStore {
   enableMfa(id: string, secret: string, step: number): Promise<boolean>;
   /** record an accepted code's step; false if it is not newer than the last one (a replay) */
   useMfaStep(id: string, step: number): Promise<boolean>;
+  /** replace a user's roles; null if there is no such user */
+  setRoles(id: string, roles: Role[]): Promise<User | null>;
+  /** users in account-number order, after `afterAccountNo` when paging */
+  list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]>;
 }
 
 export function normalizeEmail(email: string): string {

@@ -1,0 +1,118 @@
+/**
+ * Roles end to end through the handlers: admin routes need admin, ops routes need ops (OWASP
+ * API5:2023 Broken Function Level Authorization); a role change ends the user's sessions and is
+ * audited. Real PostgreSQL, Redis, DynamoDB (dynalite) and a matching host process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnHost, type HostProcess } from '../../matching-host/server/host-process';
+import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
+import { invoke } from '../../test/support/api-event';
+import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { hostStatus } from '../ops/handlers';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { PgUserStore } from '../shared/adapters/pg-user-store';
+import { closeAws, dynamo } from '../shared/aws';
+import type { Caller } from '../shared/caller';
+import { closePool, pool } from '../shared/db/pool';
+import { closeMatchingHost } from '../shared/matching-host';
+import { closeRedis } from '../shared/redis';
+import { getUser, listUsers, setRoles } from './admin-handlers';
+import { authenticate } from './authorizer';
+import { authService } from './wiring';
+
+let db: TestEnv;
+let local: LocalDynamo;
+let host: HostProcess;
+const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
+const password = 'correct horse battery staple';
+const stamp = Date.now();
+let admin: Caller;
+let trader: Caller;
+let traderToken: string;
+
+async function signUp(name: string): Promise<{ caller: Caller; token: string; email: string }> {
+  const auth = await authService();
+  const email = `${name}.${stamp}@example.com`;
+  await auth.register(email, password);
+  const login = await auth.login(email, password);
+  if (!('accessToken' in login)) throw new Error('expected tokens');
+  const claims = await authenticate(login.accessToken);
+  if (!claims) throw new Error('expected a live session');
+  return { caller: { userId: claims.userId, roles: claims.roles, accountNo: claims.accountNo }, token: login.accessToken, email };
+}
+
+beforeAll(async () => {
+  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
+  await ensureTables(local.endpoint);
+  const keys = await testJwtKeys();
+  host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
+  Object.assign(process.env, {
+    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify, MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}`,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const a = await signUp('admin');
+  await new PgUserStore(pool()).setRoles(a.caller.userId, ['admin', 'trader']);
+  admin = { ...a.caller, roles: ['admin', 'trader'] };
+  const t = await signUp('trader');
+  trader = t.caller;
+  traderToken = t.token;
+}, 60_000);
+
+afterAll(async () => {
+  closeMatchingHost();
+  await closePool();
+  await closeRedis();
+  closeAws();
+  await host.kill();
+  await local.close();
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin routes', () => {
+  it('refuse a trader (OWASP API5:2023)', async () => {
+    expect(await invoke(listUsers, { caller: trader })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect(await invoke(getUser, { caller: trader, path: { userId: admin.userId } })).toMatchObject({ status: 403 });
+    expect(await invoke(setRoles, { caller: trader, path: { userId: trader.userId }, body: { roles: ['admin'] } })).toMatchObject({ status: 403 });
+    expect((await authService().then((s) => s.profile(trader.userId))).roles).toEqual(['trader']);
+  });
+
+  it('list and read users for an admin, paged', async () => {
+    const first = await invoke<{ items: { userId: string }[]; nextCursor?: string }>(listUsers, { caller: admin, query: { limit: '1' } });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    const second = await invoke<{ items: { userId: string }[]; nextCursor?: string }>(listUsers, { caller: admin, query: { limit: '1', cursor: first.body.nextCursor ?? '' } });
+    expect(second.body.items[0].userId).not.toBe(first.body.items[0].userId);
+    expect(await invoke(getUser, { caller: admin, path: { userId: trader.userId } })).toMatchObject({ status: 200, body: { roles: ['trader'], mfaEnabled: false } });
+    expect(await invoke(getUser, { caller: admin, path: { userId: '00000000-0000-4000-8000-000000000000' } })).toMatchObject({ status: 404 });
+  });
+
+  it('change roles: the user’s sessions end, the change is audited, and the next login carries the new roles', async () => {
+    expect(await authenticate(traderToken)).toBeDefined();
+    const r = await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: ['trader', 'ops'] } });
+    expect(r).toMatchObject({ status: 200, body: { roles: ['ops', 'trader'], sessionsRevoked: 1 } });
+    expect(await authenticate(traderToken)).toBeUndefined();
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(trader.userId, 10);
+    expect(audit[0]).toMatchObject({ action: 'roles.change', actorId: admin.userId, details: { from: 'trader', to: 'ops,trader' } });
+    const again = await (await authService()).login(`trader.${stamp}@example.com`, password);
+    if (!('accessToken' in again)) throw new Error('expected tokens');
+    expect((await authenticate(again.accessToken))?.roles).toEqual(['ops', 'trader']);
+  });
+
+  it('refuse an admin removing their own admin role, and roles that do not exist', async () => {
+    expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId }, body: { roles: ['trader'] } })).toMatchObject({ status: 409, body: { code: 'LAST_WAY_IN' } });
+    expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: ['root'] } })).toMatchObject({ status: 400 });
+    expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: [] } })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('ops routes', () => {
+  it('show the matching host to ops only', async () => {
+    expect(await invoke(hostStatus, { caller: trader })).toMatchObject({ status: 403 });
+    expect(await invoke(hostStatus, { caller: admin })).toMatchObject({ status: 403 });
+    const r = await invoke(hostStatus, { caller: { ...trader, roles: ['ops'] } });
+    expect(r).toMatchObject({ status: 200, body: { role: 'primary', epoch: expect.any(Number) as number, checksum: expect.any(String) as string } });
+  });
+});

@@ -1,0 +1,14 @@
+/** /v1/ops (role ops): operators' view of the matching host. DR runbooks join these later. */
+import { requireRole } from '../shared/access';
+import { callerOf } from '../shared/caller';
+import { config } from '../shared/config';
+import { httpHandler } from '../shared/http-handler';
+import { perUser } from '../shared/limits';
+import { matchingHost } from '../shared/matching-host';
+import { BUDGETS } from '../shared/rate-limit';
+
+/** GET /v1/ops/matching-host: role, fencing epoch, last sequence and book checksum of the active host. */
+export const hostStatus = httpHandler({ limits: perUser(BUDGETS.reads) }, async ({ event }) => {
+  requireRole(callerOf(event), 'ops');
+  return { body: { address: config().MATCHING_HOST_ADDRESS, ...(await matchingHost().health()) } };
+});

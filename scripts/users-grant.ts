@@ -1,0 +1,32 @@
+/**
+ * `npm run users:grant -- <email> <role> [<role>…]`: set a user's roles directly in the database.
+ * The way to make the first admin (after that, admins use PUT /v1/admin/users/{id}/roles). The
+ * user's sessions end, so their next login carries the new roles.
+ */
+import { PgUserStore } from '../functions/shared/adapters/pg-user-store';
+import { RedisSessionStore } from '../functions/shared/adapters/redis-session-store';
+import { closePool, pool } from '../functions/shared/db/pool';
+import type { Role } from '../functions/shared/ports/user-store';
+import { closeRedis, redis } from '../functions/shared/redis';
+
+const ROLES: readonly Role[] = ['trader', 'ops', 'admin'];
+
+async function main(): Promise<void> {
+  const [email, ...roles] = process.argv.slice(2);
+  if (!email || roles.length === 0 || roles.some((r) => !ROLES.includes(r as Role))) {
+    throw new Error(`usage: npm run users:grant -- <email> <${ROLES.join('|')}>…`);
+  }
+  const users = new PgUserStore(pool());
+  const user = await users.findByEmail(email);
+  if (!user) throw new Error(`no user ${email}`);
+  const updated = await users.setRoles(user.id, [...new Set(roles as Role[])].sort());
+  const revoked = await new RedisSessionStore(redis()).revokeAllOf(user.id);
+  process.stdout.write(`${email}: roles ${updated?.roles.join(', ')} (${revoked} session(s) ended)\n`);
+}
+
+main()
+  .catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => void Promise.all([closePool(), closeRedis()]));
