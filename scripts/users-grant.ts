@@ -3,9 +3,9 @@
  * The way to make the first admin (after that, admins use PUT /v1/admin/users/{id}/roles). The
  * user's sessions end, so their next login carries the new roles.
  */
-import { PgUserStore } from '../functions/shared/adapters/pg-user-store';
+import { userStore } from '../functions/shared/users';
 import { RedisSessionStore } from '../functions/shared/adapters/redis-session-store';
-import { closePool, pool } from '../functions/shared/db/pool';
+import { closePool } from '../functions/shared/db/pool';
 import type { Role } from '../functions/shared/ports/user-store';
 import { closeRedis, redis } from '../functions/shared/redis';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (!email || roles.length === 0 || roles.some((r) => !ROLES.includes(r as Role))) {
     throw new Error(`usage: npm run users:grant -- <email> <${ROLES.join('|')}>…`);
   }
-  const users = new PgUserStore(pool());
+  const users = userStore();
   const user = await users.findByEmail(email);
   if (!user) throw new Error(`no user ${email}`);
   const updated = await users.setRoles(user.id, [...new Set(roles as Role[])].sort());

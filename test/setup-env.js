@@ -2,3 +2,9 @@
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// a data key for secrets at rest, fresh per run (the functions' config demands one)
+if (!process.env.DATA_KEYS) {
+  const kid = 'test';
+  process.env.DATA_KEYS = JSON.stringify({ [kid]: require('node:crypto').randomBytes(32).toString('base64') });
+  process.env.DATA_KEY_ID = kid;
+}

@@ -13,7 +13,7 @@ import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/loc
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import { PgAccountStore } from '../shared/adapters/pg-account-store';
-import { PgUserStore } from '../shared/adapters/pg-user-store';
+import { userStore } from '../shared/users';
 import { closeAws, dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
 import { closePool, pool } from '../shared/db/pool';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify, MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}`,
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
   });
-  const users = new PgUserStore(pool());
+  const users = userStore();
   const suffix = Date.now();
   const a = await users.create(`alice.${suffix}@example.com`, 'x');
   const b = await users.create(`bob.${suffix}@example.com`, 'x');

@@ -12,10 +12,10 @@ import { invoke } from '../../test/support/api-event';
 import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
 import { hostStatus } from '../ops/handlers';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
-import { PgUserStore } from '../shared/adapters/pg-user-store';
+import { userStore } from '../shared/users';
 import { closeAws, dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
-import { closePool, pool } from '../shared/db/pool';
+import { closePool } from '../shared/db/pool';
 import { closeMatchingHost } from '../shared/matching-host';
 import { closeRedis } from '../shared/redis';
 import { getUser, listUsers, setRoles } from './admin-handlers';
@@ -53,7 +53,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
   });
   const a = await signUp('admin');
-  await new PgUserStore(pool()).setRoles(a.caller.userId, ['admin', 'trader']);
+  await userStore().setRoles(a.caller.userId, ['admin', 'trader']);
   admin = { ...a.caller, roles: ['admin', 'trader'] };
   const t = await signUp('trader');
   trader = t.caller;

@@ -6,7 +6,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { AccessTokens } from '../shared/access-tokens';
 import { config } from '../shared/config';
-import { closePool } from '../shared/db/pool';
+import { closePool, pool } from '../shared/db/pool';
+import { SecretBox } from '../shared/secret-box';
 import { closeRedis } from '../shared/redis';
 import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
 import { generate } from 'otplib';
@@ -194,6 +195,17 @@ describe('auth: MFA (TOTP)', () => {
     const ok = await asUser(mfaVerify, { code: await generate({ secret }) });
     expect(JSON.parse(ok.body)).toEqual({ mfaEnabled: true });
     expect(JSON.parse((await asUser(mfaEnroll, undefined)).body)).toMatchObject({ code: 'MFA_ALREADY_ENABLED' });
+  });
+
+  it('keeps the secret sealed in the database, bound to its user', async () => {
+    const row = await pool().query<{ mfa_secret: string }>('SELECT mfa_secret FROM users WHERE id = $1', [userId]);
+    const stored = row.rows[0].mfa_secret;
+    expect(stored).toMatch(/^v1\./);
+    expect(stored).not.toContain(secret);
+    // the same ciphertext planted in another user's row does not open
+    const box = SecretBox.fromConfig(config());
+    expect(box.open(stored, `mfa:${userId}`)).toBe(secret);
+    expect(() => box.open(stored, 'mfa:00000000-0000-4000-8000-000000000000')).toThrow();
   });
 
   it('login then asks for a code; a code works once', async () => {

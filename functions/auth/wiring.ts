@@ -1,11 +1,10 @@
 /** The auth functions' composition root: real adapters from config, built once per container. */
 import { AccessTokens } from '../shared/access-tokens';
-import { PgUserStore } from '../shared/adapters/pg-user-store';
 import { RedisMfaGuard } from '../shared/adapters/redis-mfa-guard';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
-import { pool } from '../shared/db/pool';
 import { redis } from '../shared/redis';
+import { userStore } from '../shared/users';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { dynamo } from '../shared/aws';
 import { AuthService } from './auth-service';
@@ -17,7 +16,7 @@ export function authService(): Promise<AuthService> {
   service ??= (async () => {
     const cfg = config();
     return new AuthService(
-      new PgUserStore(pool()),
+      userStore(),
       new RedisSessionStore(redis()),
       await AccessTokens.fromConfig(cfg),
       cfg.REFRESH_TOKEN_TTL_S,
@@ -30,6 +29,6 @@ export function authService(): Promise<AuthService> {
 let admin: UserAdminService | undefined;
 
 export function userAdminService(): UserAdminService {
-  admin ??= new UserAdminService(new PgUserStore(pool()), new RedisSessionStore(redis()), new DynamoAuditLog(dynamo(), config().AUDIT_TABLE));
+  admin ??= new UserAdminService(userStore(), new RedisSessionStore(redis()), new DynamoAuditLog(dynamo(), config().AUDIT_TABLE));
   return admin;
 }

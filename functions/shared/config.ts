@@ -20,6 +20,9 @@ const schema = z.object({
   /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
+  /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
+  DATA_KEYS: z.string().min(1),
+  DATA_KEY_ID: z.string().min(1),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });

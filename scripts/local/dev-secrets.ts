@@ -1,18 +1,38 @@
 /**
- * Secrets of the local stack (`--stage local`): an Ed25519 JWT key pair in .data/local-secrets.json,
- * made once and kept, so tokens stay valid across restarts. AWS stages read theirs from SSM.
+ * Secrets of the local stack (`--stage local`) in .data/local-secrets.json, made once and kept (so
+ * tokens and sealed MFA secrets stay valid across restarts): an Ed25519 JWT key pair and a data
+ * key for secrets at rest. A file from an older version gets what it lacks. AWS stages read
+ * theirs from SSM.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newJwtKeys } from '../../functions/shared/access-tokens';
+import { newDataKeys } from '../../functions/shared/secret-box';
 
 export const LOCAL_SECRETS = join(__dirname, '..', '..', '.data', 'local-secrets.json');
 
+interface LocalSecrets {
+  jwtSigningJwk?: string;
+  jwtVerifyJwks?: string;
+  dataKeys?: string;
+  dataKeyId?: string;
+}
+
 export async function ensureDevSecrets(file = LOCAL_SECRETS): Promise<void> {
-  if (existsSync(file)) return;
-  const keys = await newJwtKeys(`local-${Date.now().toString(36)}`);
+  const s = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as LocalSecrets;
+  const before = JSON.stringify(s);
+  const stamp = Date.now().toString(36);
+  if (!s.jwtSigningJwk || !s.jwtVerifyJwks) {
+    const keys = await newJwtKeys(`local-${stamp}`);
+    Object.assign(s, { jwtSigningJwk: keys.signing, jwtVerifyJwks: keys.verify });
+  }
+  if (!s.dataKeys || !s.dataKeyId) {
+    const d = newDataKeys(`local-${stamp}`);
+    Object.assign(s, { dataKeys: d.keys, dataKeyId: d.current });
+  }
+  if (JSON.stringify(s) === before) return;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ jwtSigningJwk: keys.signing, jwtVerifyJwks: keys.verify }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
 }
 
 if (require.main === module) void ensureDevSecrets();

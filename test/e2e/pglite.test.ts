@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { PgAccountStore } from '../../functions/shared/adapters/pg-account-store';
 import { PgUserStore } from '../../functions/shared/adapters/pg-user-store';
+import { SecretBox } from '../../functions/shared/secret-box';
 import { startLocalPostgres, type LocalPostgres } from '../../scripts/local/pglite';
 import { migrateDatabase } from '../../scripts/db-migrate';
 
@@ -33,7 +34,7 @@ describe('PGlite as the local PostgreSQL', () => {
   });
 
   it('serves users and the ledger, with concurrent completions posting once', async () => {
-    const user = await new PgUserStore(pool).create(`pglite.${Date.now()}@example.com`, 'hash');
+    const user = await new PgUserStore(pool, SecretBox.fromConfig({ DATA_KEYS: process.env.DATA_KEYS ?? '', DATA_KEY_ID: process.env.DATA_KEY_ID ?? '' })).create(`pglite.${Date.now()}@example.com`, 'hash');
     const store = new PgAccountStore(pool);
     const { transfer } = await store.claimTransfer({ userId: user.id, kind: 'deposit', asset: 'USD', amount: 1_500_000n, idempotencyKey: 'pglite-key-1' });
     await Promise.all([store.completeTransfer(transfer.id), store.completeTransfer(transfer.id), store.completeTransfer(transfer.id)]);

@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../db/transaction';
+import type { SecretBox } from '../secret-box';
 import { EmailTakenError, normalizeEmail, type Role, type User, type UserStore } from '../ports/user-store';
 
 interface Row {
@@ -16,15 +18,23 @@ interface Row {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = 'id, email, password_hash, roles, account_no, mfa_enabled, mfa_secret, mfa_pending_secret, mfa_last_step';
 
-function toUser(r: Row): User {
-  return {
-    id: r.id, email: r.email, passwordHash: r.password_hash, roles: r.roles, accountNo: Number(r.account_no), mfaEnabled: r.mfa_enabled,
-    mfaSecret: r.mfa_secret, mfaPendingSecret: r.mfa_pending_secret, mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
-  };
-}
+/** TOTP secrets are sealed with the user's id as associated data: a copy in another row does not open. */
+const mfaContext = (userId: string): string => `mfa:${userId}`;
 
+/** Users in PostgreSQL; TOTP secrets sealed by the application (the database never sees them in clear). */
 export class PgUserStore implements UserStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly box: SecretBox,
+  ) {}
+
+  private toUser(r: Row): User {
+    const open = (v: string | null): string | null => (v === null ? null : this.box.open(v, mfaContext(r.id)));
+    return {
+      id: r.id, email: r.email, passwordHash: r.password_hash, roles: r.roles, accountNo: Number(r.account_no), mfaEnabled: r.mfa_enabled,
+      mfaSecret: open(r.mfa_secret), mfaPendingSecret: open(r.mfa_pending_secret), mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
+    };
+  }
 
   async create(email: string, passwordHash: string): Promise<User> {
     try {
@@ -32,7 +42,7 @@ export class PgUserStore implements UserStore {
         `INSERT INTO users (email, email_normalized, password_hash) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
         [email.trim(), normalizeEmail(email), passwordHash],
       );
-      return toUser(r.rows[0]);
+      return this.toUser(r.rows[0]);
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw new EmailTakenError();
       throw e;
@@ -41,19 +51,22 @@ export class PgUserStore implements UserStore {
 
   async findByEmail(email: string): Promise<User | null> {
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE email_normalized = $1`, [normalizeEmail(email)]);
-    return r.rows[0] ? toUser(r.rows[0]) : null;
+    return r.rows[0] ? this.toUser(r.rows[0]) : null;
   }
 
   async setPendingMfaSecret(id: string, secret: string): Promise<void> {
-    await this.pool.query('UPDATE users SET mfa_pending_secret = $2 WHERE id = $1', [id, secret]);
+    await this.pool.query('UPDATE users SET mfa_pending_secret = $2 WHERE id = $1', [id, this.box.seal(secret, mfaContext(id))]);
   }
 
-  async enableMfa(id: string, secret: string, step: number): Promise<boolean> {
-    const r = await this.pool.query(
-      'UPDATE users SET mfa_enabled = true, mfa_secret = $2, mfa_pending_secret = NULL, mfa_last_step = $3 WHERE id = $1 AND mfa_pending_secret = $2',
-      [id, secret, step],
-    );
-    return r.rowCount === 1;
+  enableMfa(id: string, secret: string, step: number): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      // sealed values differ on every seal: compare in clear, under the row lock
+      const r = await c.query<{ mfa_pending_secret: string | null }>('SELECT mfa_pending_secret FROM users WHERE id = $1 FOR UPDATE', [id]);
+      const pending = r.rows[0]?.mfa_pending_secret;
+      if (!pending || this.box.open(pending, mfaContext(id)) !== secret) return false;
+      await c.query('UPDATE users SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_last_step = $2 WHERE id = $1', [id, step]);
+      return true;
+    });
   }
 
   async useMfaStep(id: string, step: number): Promise<boolean> {
@@ -65,17 +78,17 @@ export class PgUserStore implements UserStore {
   async findById(id: string): Promise<User | null> {
     if (!UUID.test(id)) return null;
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-    return r.rows[0] ? toUser(r.rows[0]) : null;
+    return r.rows[0] ? this.toUser(r.rows[0]) : null;
   }
 
   async setRoles(id: string, roles: Role[]): Promise<User | null> {
     if (!UUID.test(id)) return null;
     const r = await this.pool.query<Row>(`UPDATE users SET roles = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
-    return r.rows[0] ? toUser(r.rows[0]) : null;
+    return r.rows[0] ? this.toUser(r.rows[0]) : null;
   }
 
   async list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]> {
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no > $1 ORDER BY account_no LIMIT $2`, [opts.afterAccountNo ?? 0, opts.limit]);
-    return r.rows.map(toUser);
+    return r.rows.map((x) => this.toUser(x));
   }
 }

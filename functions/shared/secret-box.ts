@@ -1,0 +1,55 @@
+/**
+ * Application-level encryption of secrets at rest (TOTP secrets): AES-256-GCM under a named data
+ * key, bound to what it protects (associated data such as "mfa:<userId>", so a ciphertext copied
+ * to another row does not open). Keys rotate by adding one and making it current; old ciphertexts
+ * still open under their own key id. In AWS the keys come from SSM SecureString (KMS-encrypted).
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const PREFIX = 'v1';
+
+export class SecretBox {
+  private readonly keys: Map<string, Buffer>;
+
+  /** `keys`: key id → base64 of 32 random bytes; `current` seals. */
+  constructor(
+    keys: Record<string, string>,
+    private readonly current: string,
+  ) {
+    this.keys = new Map(Object.entries(keys).map(([kid, b64]) => [kid, Buffer.from(b64, 'base64')]));
+    for (const [kid, k] of this.keys) if (k.length !== 32 || !/^[\w-]{1,32}$/.test(kid)) throw new Error(`data key ${kid}: need an id of [A-Za-z0-9_-] and 32 bytes`);
+    if (!this.keys.has(current)) throw new Error(`the current data key ${current} is not among the keys`);
+  }
+
+  static fromConfig(cfg: { DATA_KEYS: string; DATA_KEY_ID: string }): SecretBox {
+    return new SecretBox(JSON.parse(cfg.DATA_KEYS) as Record<string, string>, cfg.DATA_KEY_ID);
+  }
+
+  seal(plain: string, context: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key(this.current), iv);
+    c.setAAD(Buffer.from(context));
+    const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+    return [PREFIX, this.current, iv.toString('base64url'), ct.toString('base64url'), c.getAuthTag().toString('base64url')].join('.');
+  }
+
+  open(sealed: string, context: string): string {
+    const [v, kid, iv, ct, tag] = sealed.split('.');
+    if (v !== PREFIX || !kid || !iv || !ct || !tag) throw new Error('not a sealed value');
+    const d = createDecipheriv('aes-256-gcm', this.key(kid), Buffer.from(iv, 'base64url'));
+    d.setAAD(Buffer.from(context));
+    d.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
+  }
+
+  private key(kid: string): Buffer {
+    const k = this.keys.get(kid);
+    if (!k) throw new Error(`unknown data key ${kid}`);
+    return k;
+  }
+}
+
+/** A fresh key ring with one key (local secrets, tests). */
+export function newDataKeys(kid: string): { keys: string; current: string } {
+  return { keys: JSON.stringify({ [kid]: randomBytes(32).toString('base64') }), current: kid };
+}
