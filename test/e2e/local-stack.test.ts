@@ -6,8 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import WebSocket from 'ws';
 import { startStack, type Stack } from '../../scripts/local/start';
+import { httpClient } from '../support/http-client';
 import { testDatabase, type TestEnv } from '../support/test-env';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
@@ -29,15 +31,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 30_000);
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const r = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: r.headers };
-}
+// each block calls from an address of its own (per-IP auth budgets)
+const call = httpClient(base);
 
 describe('the local stack', () => {
   it('runs a healthy matching host', async () => {
@@ -54,7 +49,7 @@ describe('auth through serverless offline', () => {
   it('registers, logs in, reaches a protected route, refreshes and logs out', async () => {
     const reg = await call('POST', '/v1/auth/register', { email, password });
     expect(reg.status).toBe(201);
-    expect(reg.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(reg.headers['x-content-type-options']).toBe('nosniff');
     const login = await call('POST', '/v1/auth/login', { email, password });
     expect(login.status).toBe(200);
     const me = await call('GET', '/v1/auth/me', undefined, login.body.accessToken as string);
@@ -74,7 +69,40 @@ describe('auth through serverless offline', () => {
   });
 });
 
+describe('MFA through serverless offline', () => {
+  // an address of its own: the per-IP auth budget (20 at once) is this block's alone
+  const call = httpClient(base);
+  it('enrolls, verifies, then logs in with a code that works once; five wrong codes lock MFA', async () => {
+    const email = `mfa-offline.${Date.now()}@example.com`;
+    const password = 'correct horse battery staple';
+    await call('POST', '/v1/auth/register', { email, password });
+    const token = (await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string;
+    const enroll = await call('POST', '/v1/auth/mfa/enroll', undefined, token);
+    expect(enroll).toMatchObject({ status: 200, body: { otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//) as string } });
+    const secret = enroll.body.secret as string;
+    expect(await call('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, token)).toMatchObject({ status: 200, body: { mfaEnabled: true } });
+
+    const step = await call('POST', '/v1/auth/login', { email, password });
+    expect(step).toMatchObject({ status: 200, body: { mfaRequired: true } });
+    // the next step's code: newer than the one verification used
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const done = await call('POST', '/v1/auth/login/mfa', { challengeId: step.body.challengeId, code });
+    expect(done).toMatchObject({ status: 200, body: { tokenType: 'Bearer' } });
+    const again = await call('POST', '/v1/auth/login', { email, password });
+    expect(await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code })).toMatchObject({ status: 401, body: { code: 'INVALID_MFA_CODE' } });
+
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code: '000000' })).status);
+    expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
+    const locked = await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) });
+    expect(locked).toMatchObject({ status: 429, body: { code: 'MFA_LOCKED' } });
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
+  });
+});
+
 describe('accounts through serverless offline', () => {
+  // an address of its own: the per-IP auth budget (20 at once) is this block's alone
+  const call = httpClient(base);
   it('deposits, withdraws, shows balances and the ledger, and keeps them private', async () => {
     const password = 'correct horse battery staple';
     const tokens: string[] = [];
@@ -121,6 +149,8 @@ function socket(query = '', protocols?: string[]): Promise<{ ws: WebSocket; next
 }
 
 describe('the WebSocket API through serverless offline', () => {
+  // an address of its own: the per-IP auth budget (20 at once) is this block's alone
+  const call = httpClient(base);
   it('connects anonymously for public channels, with a token for the user channel, and refuses a bad token', async () => {
     const email = `ws.${Date.now()}@example.com`;
     const password = 'correct horse battery staple';

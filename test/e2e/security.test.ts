@@ -1,0 +1,208 @@
+/**
+ * Security tests through the edge as traders reach it (serverless offline: API Gateway emulation,
+ * the Lambda authorizer, the handlers), named after the OWASP API Security Top 10 (2023) items they
+ * cover. A stack of its own, on ports of its own, against a throwaway PostgreSQL database.
+ */
+import { SignJWT, decodeJwt, importJWK, type JWK } from 'jose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newJwtKeys } from '../../functions/shared/access-tokens';
+import { LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
+import { startStack, type Stack } from '../../scripts/local/start';
+import { httpClient, type HttpReply } from '../support/http-client';
+import { testDatabase, type TestEnv } from '../support/test-env';
+
+const PORTS = { http: 3320, websocket: 3322, lambda: 3321, grpc: 50161, metrics: 9574, kinesis: 4677, dynamodb: 4679, postgres: 5543 };
+const call = httpClient(`http://127.0.0.1:${PORTS.http}`);
+const password = 'correct horse battery staple';
+let db: TestEnv;
+let stack: Stack;
+let dataDir: string;
+let alice: { token: string; refresh: string; email: string };
+let bob: { token: string; refresh: string; email: string };
+
+async function signUp(name: string): Promise<{ token: string; refresh: string; email: string }> {
+  const email = `${name}.${Date.now()}@example.com`;
+  expect((await call('POST', '/v1/auth/register', { email, password })).status).toBe(201);
+  const r = await call('POST', '/v1/auth/login', { email, password });
+  return { token: r.body.accessToken as string, refresh: r.body.refreshToken as string, email };
+}
+
+/** Nothing internal in an answer: no stack frame, no file path, no library name. */
+function expectNoInternals(r: HttpReply): void {
+  expect(r.text).not.toMatch(/\bat .+:\d+:\d+|\.ts\b|node_modules|TypeError|SyntaxError|ZodError|stack/i);
+}
+
+beforeAll(async () => {
+  db = await testDatabase();
+  dataDir = mkdtempSync(join(tmpdir(), 'security-test-'));
+  stack = await startStack(PORTS, { dataDir, databaseUrl: db.databaseUrl, echo: false });
+  alice = await signUp('alice');
+  bob = await signUp('bob');
+}, 150_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+describe('API1:2023 Broken Object Level Authorization', () => {
+  it("answers another trader's transfer as not found, and a trader's own as theirs", async () => {
+    const dep = await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '10', idempotencyKey: 'sec-dep-alice-1' }, alice.token);
+    expect(dep.status).toBe(201);
+    const path = `/v1/accounts/transfers/${dep.body.transferId as string}`;
+    expect((await call('GET', path, undefined, alice.token)).status).toBe(200);
+    const r = await call('GET', path, undefined, bob.token);
+    expect(r).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    // Bob's balances are his own: Alice's deposit is not there
+    const bal = await call('GET', '/v1/accounts/balances', undefined, bob.token);
+    expect(bal.body.balances).toContainEqual(expect.objectContaining({ asset: 'USD', available: '0.000000' }));
+  });
+
+  it('ignores a user id smuggled into a body: the token decides whose account it is', async () => {
+    const bobId = decodeJwt(bob.token).sub as string;
+    const r = await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '1', idempotencyKey: 'sec-wd-1', userId: bobId }, alice.token);
+    expect(r).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+  });
+});
+
+describe('API2:2023 Broken Authentication', () => {
+  const secrets = (): { jwtSigningJwk: string } => JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtSigningJwk: string };
+  /** a token like Alice's (a live session) with one thing changed */
+  async function forge(change: { key?: JWK; aud?: string; exp?: number; iat?: number }): Promise<string> {
+    const claims = decodeJwt(alice.token);
+    const ours = JSON.parse(secrets().jwtSigningJwk) as JWK;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ roles: claims.roles, acc: claims.acc, sid: claims.sid })
+      .setProtectedHeader({ alg: 'EdDSA', kid: ours.kid, typ: 'at+jwt' })
+      .setSubject(claims.sub as string).setIssuer(claims.iss as string).setAudience(change.aud ?? (claims.aud as string))
+      .setIssuedAt(change.iat ?? now).setExpirationTime(change.exp ?? now + 300)
+      .sign(await importJWK(change.key ?? ours, 'EdDSA'));
+  }
+
+  it('accepts a correctly made token (the forgeries below differ in one thing only)', async () => {
+    expect((await call('GET', '/v1/auth/me', undefined, await forge({}))).status).toBe(200);
+  });
+
+  it.each([
+    ['signed with alg "none"', (): Promise<string> => {
+      const [h, p] = alice.token.split('.');
+      const header = { ...(JSON.parse(Buffer.from(h, 'base64url').toString()) as object), alg: 'none' };
+      return Promise.resolve(`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${p}.`);
+    }],
+    ['signed with a key that is not ours (same kid)', async (): Promise<string> => forge({ key: JSON.parse((await newJwtKeys('x')).signing) as JWK })],
+    ['expired', (): Promise<string> => forge({ iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['for another audience', (): Promise<string> => forge({ aud: 'another-api' })],
+    ['with its payload edited (roles: admin)', (): Promise<string> => {
+      const [h, p, s] = alice.token.split('.');
+      const payload = { ...(JSON.parse(Buffer.from(p, 'base64url').toString()) as object), roles: ['admin'] };
+      return Promise.resolve(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`);
+    }],
+    ['that is not a JWT', (): Promise<string> => Promise.resolve('not-a-token')],
+  ])('refuses a token %s with 401', async (_, make) => {
+    const r = await call('GET', '/v1/auth/me', undefined, await make());
+    expect(r.status).toBe(401);
+    expectNoInternals(r);
+  });
+
+  it('refuses the access token of a session that logged out', async () => {
+    const s = await signUp('leaver');
+    expect((await call('GET', '/v1/auth/me', undefined, s.token)).status).toBe(200);
+    expect((await call('POST', '/v1/auth/logout', { refreshToken: s.refresh })).status).toBe(204);
+    expect((await call('GET', '/v1/auth/me', undefined, s.token)).status).toBe(401);
+  });
+
+  it('revokes the whole session when a spent refresh token comes back', async () => {
+    const s = await signUp('reuser');
+    const next = await call('POST', '/v1/auth/refresh', { refreshToken: s.refresh });
+    expect(next.status).toBe(200);
+    expect(await call('POST', '/v1/auth/refresh', { refreshToken: s.refresh })).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_REUSED' } });
+    // the thief's copy and the rightful successor are both dead now
+    expect((await call('POST', '/v1/auth/refresh', { refreshToken: next.body.refreshToken })).status).toBe(401);
+    expect((await call('GET', '/v1/auth/me', undefined, next.body.accessToken as string)).status).toBe(401);
+  });
+});
+
+describe('API3:2023 Broken Object Property Level Authorization', () => {
+  it('does not let a registration body grant roles (mass assignment)', async () => {
+    const email = `mass.${Date.now()}@example.com`;
+    const r = await call('POST', '/v1/auth/register', { email, password, roles: ['admin'] });
+    expect(r).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect((await call('POST', '/v1/auth/login', { email, password })).status).toBe(401);
+    // registered properly, the user is a trader only
+    await call('POST', '/v1/auth/register', { email, password });
+    const login = await call('POST', '/v1/auth/login', { email, password });
+    expect((await call('GET', '/v1/auth/me', undefined, login.body.accessToken as string)).body.roles).toEqual(['trader']);
+  });
+
+  it('shows no secret in a profile', async () => {
+    const me = await call('GET', '/v1/auth/me', undefined, alice.token);
+    expect(Object.keys(me.body).sort()).toEqual(['accountNo', 'email', 'mfaEnabled', 'roles', 'userId']);
+  });
+});
+
+describe('API4:2023 Unrestricted Resource Consumption', () => {
+  it('refuses an oversized body before parsing it', async () => {
+    const r = await call('POST', '/v1/auth/login', { email: 'a@example.com', password: 'x'.repeat(100_000) });
+    expect(r).toMatchObject({ status: 400, body: { code: 'BODY_TOO_LARGE' } });
+    expectNoInternals(r);
+  });
+
+  it('caps page sizes', async () => {
+    expect((await call('GET', '/v1/accounts/ledger?limit=100000', undefined, alice.token)).status).toBe(400);
+  });
+
+  it('limits login attempts per account with 429, Retry-After and RateLimit headers', async () => {
+    const victim = await signUp('victim');
+    let last: HttpReply | undefined;
+    for (let i = 0; i < 12; i++) {
+      // from a different address each time: the per-account budget still holds
+      last = await httpClient(`http://127.0.0.1:${PORTS.http}`)('POST', '/v1/auth/login', { email: victim.email, password: 'wrong password 123' });
+      if (last.status === 429) break;
+    }
+    expect(last?.status).toBe(429);
+    expect(last?.body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last?.headers['ratelimit-limit']).toBeDefined();
+  });
+});
+
+describe('API5:2023 Broken Function Level Authorization', () => {
+  it('keeps admin and ops routes from a trader', async () => {
+    const aliceId = decodeJwt(alice.token).sub as string;
+    expect(await call('GET', '/v1/admin/users', undefined, alice.token)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect((await call('PUT', `/v1/admin/users/${aliceId}/roles`, { roles: ['admin'] }, alice.token)).status).toBe(403);
+    expect((await call('GET', '/v1/ops/matching-host', undefined, alice.token)).status).toBe(403);
+    expect((await call('GET', '/v1/admin/users')).status).toBe(401);
+  });
+});
+
+describe('API8:2023 Security Misconfiguration', () => {
+  it('answers malformed JSON with 400 and no internals', async () => {
+    for (const body of ['{"email":', '[1,2', 'null', '"just a string"']) {
+      const r = await call('POST', '/v1/auth/login', body);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: expect.stringMatching(/^(MALFORMED_JSON|VALIDATION_ERROR)$/) as string, requestId: expect.any(String) as string });
+      expectNoInternals(r);
+    }
+  });
+
+  it('sends security headers on answers and refusals alike', async () => {
+    for (const r of [await call('GET', '/v1/auth/me', undefined, alice.token), await call('POST', '/v1/auth/login', '{')]) {
+      expect(r.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+      expect(r.headers['strict-transport-security']).toMatch(/max-age=/);
+    }
+  });
+});
+
+describe('API9:2023 Improper Inventory Management', () => {
+  it('answers routes that do not exist with 404', async () => {
+    for (const [m, p] of [['GET', '/v1/nope'], ['POST', '/v1/admin/debug'], ['GET', '/v0/auth/me'], ['DELETE', '/v1/accounts/balances']]) {
+      const r = await call(m, p, m === 'POST' ? {} : undefined, alice.token);
+      expect(r.status).toBe(404);
+      expectNoInternals(r);
+    }
+  });
+});
