@@ -1,71 +1,97 @@
 /**
- * `npm start` (for now): feed a few orders through the matching engine and print what happens.
- * Prices and quantities enter as decimal strings and are converted exactly at this edge.
+ * `npm run demo` (with `npm start` running): a newcomer's first five minutes, through the REST API
+ * exactly as a client would use it. Two traders register; one turns MFA on (this script plays the
+ * authenticator app) and logs in with a code; both deposit, one withdraws, and their balances and
+ * ledger lines are printed. Set EXCHANGE_URL to aim it at another stack.
  */
-import { MatchingEngine, fromUnits, toUnits, type Command, type EngineEvent, type SymbolSpec } from '../matching-host/engine';
+import { generate } from 'otplib';
+import { randomUUID } from 'node:crypto';
 
-const BTC_USD: SymbolSpec = {
-  symbol: 'BTC-USD',
-  base: 'BTC',
-  quote: 'USD',
-  priceDecimals: 2,
-  qtyDecimals: 8,
-  tickSize: 1, // 0.01 USD
-  lotSize: 1000, // 0.00001 BTC
-  minPrice: 1,
-  maxPrice: 100_000_000, // 1,000,000.00
-  minQty: 1000,
-  maxQty: 100_000_000_000, // 1,000 BTC
-  bandBps: 1000, // ±10 % around the last trade
-  referencePrice: 4_200_000, // 42,000.00 until the first trade
-};
+const BASE = (process.env.EXCHANGE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+const password = 'correct horse battery staple';
 
-const engine = new MatchingEngine({ symbols: [BTC_USD] });
-let seq = 0;
-let time = Date.UTC(2026, 10, 25, 12, 0, 0);
-
-const price = (p: string): number => toUnits(p, BTC_USD.priceDecimals);
-const qty = (q: string): number => toUnits(q, BTC_USD.qtyDecimals);
-const showPrice = (p: number): string => fromUnits(p, BTC_USD.priceDecimals);
-const showQty = (q: number): string => fromUnits(q, BTC_USD.qtyDecimals);
-
-function describe(e: EngineEvent): string {
-  switch (e.type) {
-    case 'accepted':
-      return `accepted  #${e.orderId} ${e.side} ${showQty(e.quantity)}${e.price ? ` @ ${showPrice(e.price)}` : ' at market'}`;
-    case 'trade':
-      return `trade     ${showQty(e.quantity)} @ ${showPrice(e.price)}  taker #${e.orderId} (${e.side}) × maker #${e.makerOrderId}`;
-    case 'book_delta':
-      return `level     ${e.side} ${showPrice(e.price)} → ${showQty(e.quantity)} (${e.leaves} orders)`;
-    default:
-      return `${e.type.padEnd(9)} #${e.orderId} ${showQty(e.quantity)} ${e.reason}`;
-  }
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
 }
 
-function run(label: string, cmd: Omit<Command, 'seq' | 'time'>): void {
-  time += 250;
-  const events = engine.apply({ ...cmd, seq: ++seq, time } as Command);
-  console.log(`\n> ${label}`);
-  for (const e of events) console.log(`  [${e.sequence}] ${describe(e)}`);
+async function api(method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
+  const r = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-let nextId = 1;
-const place = (label: string, o: Partial<Extract<Command, { type: 'place' }>>): void =>
-  run(label, { type: 'place', symbol: 'BTC-USD', orderId: nextId++, orderType: 'limit', ...o });
+/** The call must succeed; otherwise stop with what the API said. */
+async function must(method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
+  const r = await api(method, path, body, token);
+  if (r.status >= 400) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
 
-place('alice sells 0.5 BTC at 42,010.00', { account: 1, side: 'sell', price: price('42010.00'), quantity: qty('0.5') });
-place('bob sells 0.25 BTC at 42,005.50', { account: 2, side: 'sell', price: price('42005.50'), quantity: qty('0.25') });
-place('carol bids 1 BTC at 41,990.00', { account: 3, side: 'buy', price: price('41990.00'), quantity: qty('1') });
-place('dave buys 0.6 BTC at 42,010.00 (crosses two levels)', { account: 4, side: 'buy', price: price('42010.00'), quantity: qty('0.6') });
-place('erin post-only bid at 42,010.00 (would take: rejected)', { account: 5, side: 'buy', price: price('42010.00'), quantity: qty('0.1'), postOnly: true });
-place('frank FOK buy 5 BTC (not enough liquidity: killed)', { account: 6, side: 'buy', price: price('42100.00'), quantity: qty('5'), timeInForce: 'FOK' });
-place('carol sells 0.1 BTC at market into her own bid (self-trade prevented)', { account: 3, side: 'sell', orderType: 'market', quantity: qty('0.1') });
-place('grace sells 0.3 BTC at market', { account: 7, side: 'sell', orderType: 'market', quantity: qty('0.3') });
+const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
-const l2 = engine.l2('BTC-USD', 10);
-console.log('\nBook (L2):');
-for (const a of [...l2.asks].reverse()) console.log(`  ask ${showPrice(a.price).padStart(10)}  ${showQty(a.quantity)}  (${a.orders})`);
-for (const b of l2.bids) console.log(`  bid ${showPrice(b.price).padStart(10)}  ${showQty(b.quantity)}  (${b.orders})`);
-console.log(`\nsequence ${l2.sequence}, checksum ${engine.checksum('BTC-USD')}`);
-const restored = MatchingEngine.restore(engine.snapshot());
-console.log(`restored from a ${engine.snapshot().length}-byte snapshot: checksum ${restored.checksum('BTC-USD')}`);
+async function trader(name: string, withMfa: boolean): Promise<string> {
+  const email = `${name}.${Date.now()}@example.com`;
+  const reg = await must('POST', '/v1/auth/register', { email, password });
+  say(`\n${name}: registered ${email} (account ${String(reg.accountNo)})`);
+  let tokens = await must('POST', '/v1/auth/login', { email, password });
+  if (!withMfa) return tokens.accessToken as string;
+
+  const enrol = await must('POST', '/v1/auth/mfa/enroll', undefined, tokens.accessToken as string);
+  say(`${name}: MFA enrolment — scan ${String(enrol.otpauthUri)}`);
+  const secret = enrol.secret as string;
+  await must('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, tokens.accessToken as string);
+  say(`${name}: MFA is on`);
+  const step = await must('POST', '/v1/auth/login', { email, password });
+  say(`${name}: login asks for a code (challenge ${String(step.challengeId).slice(0, 8)}…)`);
+  // the next 30-second step's code: a code is accepted once, and verification used the current one
+  const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+  tokens = await must('POST', '/v1/auth/login/mfa', { challengeId: step.challengeId, code });
+  say(`${name}: logged in with password + code`);
+  return tokens.accessToken as string;
+}
+
+async function showBalances(name: string, token: string): Promise<void> {
+  const b = await must('GET', '/v1/accounts/balances', undefined, token);
+  say(`${name}'s balances:`);
+  for (const x of b.balances as { asset: string; available: string; held: string; settled: string }[])
+    say(`  ${x.asset.padEnd(4)} available ${x.available.padStart(18)}   held ${x.held.padStart(16)}   settled ${x.settled.padStart(18)}`);
+}
+
+async function main(): Promise<void> {
+  const up = await api('GET', '/v1/auth/me').catch(() => null);
+  if (!up) throw new Error(`nothing answers at ${BASE}: start the exchange first with \`npm start\``);
+  say(`exchange at ${BASE}`);
+
+  const alice = await trader('alice', true);
+  const bob = await trader('bob', false);
+
+  const deposit = { asset: 'USD', amount: '25000.00', idempotencyKey: randomUUID() };
+  const d = await must('POST', '/v1/accounts/deposits', deposit, alice);
+  say(`\nalice: deposited ${String(d.amount)} USD (transfer ${String(d.transferId)}, ${String(d.status)})`);
+  const again = await api('POST', '/v1/accounts/deposits', deposit, alice);
+  say(`alice: the same request again (a client retry) → ${again.status}, same transfer: ${String(again.body.transferId === d.transferId)}`);
+  await must('POST', '/v1/accounts/deposits', { asset: 'BTC', amount: '1.5', idempotencyKey: randomUUID() }, bob);
+  say('bob: deposited 1.5 BTC');
+  const w = await must('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '1200.50', idempotencyKey: randomUUID() }, alice);
+  say(`alice: withdrew ${String(w.amount)} USD`);
+  const tooMuch = await api('POST', '/v1/accounts/withdrawals', { asset: 'BTC', amount: '2', idempotencyKey: randomUUID() }, bob);
+  say(`bob: tries to withdraw 2 BTC → ${tooMuch.status} ${String(tooMuch.body.code)}`);
+
+  say('');
+  await showBalances('alice', alice);
+  await showBalances('bob', bob);
+  const ledger = await must('GET', '/v1/accounts/ledger?limit=5', undefined, alice);
+  say("alice's ledger (newest first):");
+  for (const l of ledger.items as { kind: string; asset: string; amount: string; balanceAfter: string; time: string }[])
+    say(`  ${l.time}  ${l.kind.padEnd(10)} ${l.amount.padStart(16)} ${l.asset}   balance ${l.balanceAfter}`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`demo stopped: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
