@@ -3,43 +3,26 @@
  * database), Redis, the matching host in a child process and DynamoDB (dynalite) for the audit
  * trail. No mocks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'pg';
-import { spawnHost, type HostProcess } from '../../matching-host/server/host-process';
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
-import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import { PgAccountStore } from '../shared/adapters/pg-account-store';
 import { userStore } from '../shared/users';
-import { closeAws, dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
-import { closePool, pool } from '../shared/db/pool';
-import { closeRedis } from '../shared/redis';
 import { invoke } from '../../test/support/api-event';
-import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { dynamo } from '../shared/aws';
+import { pool } from '../shared/db/pool';
 import { AccountService } from './account-service';
 import { balances, deposit, getTransfer, ledger, withdraw } from './handlers';
-import { resetAccountService } from './wiring';
 
-let db: TestEnv;
-let host: HostProcess;
-let local: LocalDynamo;
-const dir = mkdtempSync(join(tmpdir(), 'accounts-test-'));
+let env: FunctionsEnv;
 let alice: Caller;
 let bob: Caller;
 
 beforeAll(async () => {
-  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
-  await ensureTables(local.endpoint);
-  const keys = await testJwtKeys();
-  host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify, MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}`,
-    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  env = await startFunctionsEnv({ host: true });
   const users = userStore();
   const suffix = Date.now();
   const a = await users.create(`alice.${suffix}@example.com`, 'x');
@@ -48,16 +31,7 @@ beforeAll(async () => {
   bob = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
 }, 60_000);
 
-afterAll(async () => {
-  resetAccountService();
-  await closePool();
-  await closeRedis();
-  closeAws();
-  await host.kill();
-  await local.close();
-  await db.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env.stop());
 
 let k = 0;
 const key = (): string => `key-${Date.now()}-${++k}`;
@@ -183,7 +157,7 @@ describe('the ledger', () => {
   });
 
   it('always balances: every entry sums to zero per asset, and the database refuses one that does not', async () => {
-    const admin = new Pool({ connectionString: db.databaseUrl, max: 1 });
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
     try {
       const unbalanced = await admin.query(
         `SELECT p.entry_id, a.asset FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0`,

@@ -22,8 +22,3 @@ export function accountService(): AccountService {
   }
   return service;
 }
-
-/** Tests and scripts: drop the cached service (and its host connection). */
-export function resetAccountService(): void {
-  service = undefined;
-}

@@ -3,29 +3,18 @@
  * API5:2023 Broken Function Level Authorization); a role change ends the user's sessions and is
  * audited. Real PostgreSQL, Redis, DynamoDB (dynalite) and a matching host process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnHost, type HostProcess } from '../../matching-host/server/host-process';
-import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
 import { invoke } from '../../test/support/api-event';
-import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { dynamo } from '../shared/aws';
 import { hostStatus } from '../ops/handlers';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { userStore } from '../shared/users';
-import { closeAws, dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
-import { closePool } from '../shared/db/pool';
-import { closeMatchingHost } from '../shared/matching-host';
-import { closeRedis } from '../shared/redis';
 import { getUser, listUsers, setRoles } from './admin-handlers';
 import { authenticate } from './authorizer';
 import { authService } from './wiring';
 
-let db: TestEnv;
-let local: LocalDynamo;
-let host: HostProcess;
-const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
+let env: FunctionsEnv;
 const password = 'correct horse battery staple';
 const stamp = Date.now();
 let admin: Caller;
@@ -44,14 +33,7 @@ async function signUp(name: string): Promise<{ caller: Caller; token: string; em
 }
 
 beforeAll(async () => {
-  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
-  await ensureTables(local.endpoint);
-  const keys = await testJwtKeys();
-  host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify, MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}`,
-    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  env = await startFunctionsEnv({ host: true });
   const a = await signUp('admin');
   await userStore().setRoles(a.caller.userId, ['admin', 'trader']);
   admin = { ...a.caller, roles: ['admin', 'trader'] };
@@ -60,16 +42,7 @@ beforeAll(async () => {
   traderToken = t.token;
 }, 60_000);
 
-afterAll(async () => {
-  closeMatchingHost();
-  await closePool();
-  await closeRedis();
-  closeAws();
-  await host.kill();
-  await local.close();
-  await db.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env.stop());
 
 describe('admin routes', () => {
   it('refuse a trader (OWASP API5:2023)', async () => {

@@ -5,29 +5,19 @@
  */
 import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { ensureTables, startDynalite, type LocalDynamo } from '../../scripts/local/dynamo-tables';
-import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { websocket } from '../auth/authorizer';
+import { dynamo } from '../shared/aws';
 import { authService } from '../auth/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
-import { closeAws, dynamo } from '../shared/aws';
-import { closePool } from '../shared/db/pool';
-import { closeRedis } from '../shared/redis';
 import type { WsEvent, WsResult } from '../shared/ws-handler';
 import { connect, disconnect, fallback, subscriptions } from './handlers';
 
-let db: TestEnv;
-let local: LocalDynamo;
+let env: FunctionsEnv;
 let token: string;
 
 beforeAll(async () => {
-  [db, local] = await Promise.all([testDatabase(), startDynalite()]);
-  await ensureTables(local.endpoint);
-  const keys = await testJwtKeys();
-  Object.assign(process.env, {
-    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
-    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  env = await startFunctionsEnv();
   const auth = await authService();
   const email = `ws.${Date.now()}@example.com`;
   await auth.register(email, 'correct horse battery staple');
@@ -36,13 +26,7 @@ beforeAll(async () => {
   token = login.accessToken;
 }, 60_000);
 
-afterAll(async () => {
-  await closePool();
-  await closeRedis();
-  closeAws();
-  await local.close();
-  await db.drop();
-});
+afterAll(() => env.stop());
 
 const context = { awsRequestId: 'lambda-req', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 const store = (): DynamoConnectionStore => new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections');

@@ -3,33 +3,15 @@
  * + Lambda emulation, esbuild bundles, the request authorizer), the matching host and kinesalite,
  * against a throwaway PostgreSQL database and the machine's Redis and RabbitMQ.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generate } from 'otplib';
 import WebSocket from 'ws';
-import { startStack, type Stack } from '../../scripts/local/start';
 import { httpClient } from '../support/http-client';
-import { testDatabase, type TestEnv } from '../support/test-env';
+import { stackUnderTest } from '../support/stack-under-test';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
 const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533 };
 const base = `http://127.0.0.1:${PORTS.http}`;
-let db: TestEnv;
-let stack: Stack;
-let dataDir: string;
-
-beforeAll(async () => {
-  db = await testDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), 'stack-test-'));
-  stack = await startStack(PORTS, { dataDir, databaseUrl: db.databaseUrl, echo: false });
-}, 150_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await db?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
+stackUnderTest(PORTS);
 
 // each block calls from an address of its own (per-IP auth budgets)
 const call = httpClient(base);

@@ -4,21 +4,15 @@
  * cover. A stack of its own, on ports of its own, against a throwaway PostgreSQL database.
  */
 import { SignJWT, decodeJwt, importJWK, type JWK } from 'jose';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { newJwtKeys } from '../../functions/shared/access-tokens';
 import { LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
-import { startStack, type Stack } from '../../scripts/local/start';
 import { httpClient, type HttpReply } from '../support/http-client';
-import { testDatabase, type TestEnv } from '../support/test-env';
+import { stackUnderTest } from '../support/stack-under-test';
 
 const PORTS = { http: 3320, websocket: 3322, lambda: 3321, grpc: 50161, metrics: 9574, kinesis: 4677, dynamodb: 4679, postgres: 5543 };
 const call = httpClient(`http://127.0.0.1:${PORTS.http}`);
 const password = 'correct horse battery staple';
-let db: TestEnv;
-let stack: Stack;
-let dataDir: string;
 let alice: { token: string; refresh: string; email: string };
 let bob: { token: string; refresh: string; email: string };
 
@@ -34,18 +28,11 @@ function expectNoInternals(r: HttpReply): void {
   expect(r.text).not.toMatch(/\bat .+:\d+:\d+|\.ts\b|node_modules|TypeError|SyntaxError|ZodError|stack/i);
 }
 
+stackUnderTest(PORTS);
+
 beforeAll(async () => {
-  db = await testDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), 'security-test-'));
-  stack = await startStack(PORTS, { dataDir, databaseUrl: db.databaseUrl, echo: false });
   alice = await signUp('alice');
   bob = await signUp('bob');
-}, 150_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await db?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
 }, 30_000);
 
 describe('API1:2023 Broken Object Level Authorization', () => {
