@@ -9,7 +9,7 @@
 import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/engine/decimal';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest, conflict } from '../shared/errors';
-import { logger } from '../shared/observability';
+import { count, logger } from '../shared/observability';
 import type { AccountStore, StatementCursor, Transfer, TransferKind } from '../shared/ports/account-store';
 import type { AuditLog, AuditRecord, RequestContext } from '../shared/ports/audit-log';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
@@ -82,10 +82,12 @@ export class AccountService {
     }
     if (!moved.ok) {
       const rejected = await this.store.rejectTransfer(transfer.id, moved.reason);
+      count(`${kind === 'deposit' ? 'Deposit' : 'Withdrawal'}Rejected`);
       await audit('rejected', { reason: moved.reason });
       throw this.refusal(rejected);
     }
     const done = await this.store.completeTransfer(transfer.id);
+    count(`${kind === 'deposit' ? 'Deposit' : 'Withdrawal'}Completed`);
     await audit('succeeded', { entryId: done.entryId });
     return { transfer: this.view(done), replayed: !created };
   }
@@ -163,6 +165,7 @@ export class AccountService {
       await this.audit.record(r);
     } catch (e) {
       logger.error('audit write failed', { error: e as Error, audit: r });
+      count('AuditWriteFailed');
     }
   }
 }

@@ -6,6 +6,7 @@ import type { AccessTokens } from '../shared/access-tokens';
 import { AppError, conflict, unauthorized } from '../shared/errors';
 import type { MfaGuard } from '../shared/ports/mfa-guard';
 import type { SessionStore } from '../shared/ports/session-store';
+import { count } from '../shared/observability';
 import { EmailTakenError, type User, type UserStore } from '../shared/ports/user-store';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import { checkTotp, newTotpSecret, otpauthUri } from './totp';
@@ -49,9 +50,13 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     if (!user) {
       await burnPasswordCheck(password);
+      count('LoginFailed');
       throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      count('LoginFailed');
+      throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+    }
     if (user.mfaEnabled) return { mfaRequired: true, challengeId: await this.mfa.createChallenge(user.id, CHALLENGE_TTL_S) };
     return this.startSession(user);
   }
@@ -96,7 +101,11 @@ export class AuthService {
     const step = await checkTotp(secret, code, lastStep);
     if (step === null || !(await accept(step))) {
       const lock = await this.mfa.recordFailure(userId);
-      if (lock > 0) throw mfaLocked(lock);
+      count('MfaCodeRejected');
+      if (lock > 0) {
+        count('MfaLocked');
+        throw mfaLocked(lock);
+      }
       throw unauthorized('wrong or already used code', 'INVALID_MFA_CODE');
     }
     await this.mfa.clearFailures(userId);
@@ -110,7 +119,10 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const r = await this.sessions.rotate(refreshToken, this.refreshTtlS);
     if (!r.ok) {
-      if (r.reason === 'reused') throw unauthorized('refresh token was already used: the session is revoked', 'REFRESH_TOKEN_REUSED');
+      if (r.reason === 'reused') {
+        count('RefreshTokenReused');
+        throw unauthorized('refresh token was already used: the session is revoked', 'REFRESH_TOKEN_REUSED');
+      }
       if (r.reason === 'revoked') throw unauthorized('the session has ended', 'SESSION_REVOKED');
       throw unauthorized('unknown refresh token', 'INVALID_REFRESH_TOKEN');
     }
