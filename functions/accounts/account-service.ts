@@ -64,32 +64,61 @@ export class AccountService {
     if (transfer.status === 'completed') return { transfer: this.view(transfer), replayed: true };
     if (transfer.status === 'rejected') throw this.refusal(transfer);
 
+    const done = await this.carryOut(transfer, caller.accountNo, caller.userId, ctx);
+    if (done.status === 'rejected') throw this.refusal(done);
+    return { transfer: this.view(done), replayed: !created };
+  }
+
+  /**
+   * Finish transfers a request left `requested` (the host or the database failed mid-way and the
+   * client never retried): each goes on exactly as a retry with its key would, so the matching host
+   * and the ledger agree again. Run on a schedule; answers how each ended.
+   */
+  async resumeStale(olderThan: Date, limit: number): Promise<{ completed: number; rejected: number; failed: number }> {
+    const out = { completed: 0, rejected: 0, failed: 0 };
+    for (const t of await this.store.staleTransfers(olderThan, limit)) {
+      try {
+        const done = await this.carryOut(t, t.accountNo, 'system:transfer-sweeper', { requestId: `sweep-${t.id}`, ip: 'internal' });
+        if (done.status === 'completed') out.completed++;
+        else out.rejected++;
+      } catch (e) {
+        out.failed++;
+        logger.warn('stale transfer still cannot finish', { transferId: t.id, error: e as Error });
+      }
+    }
+    return out;
+  }
+
+  /** Move the funds on the host (idempotent by transfer id), then post the ledger; audited either way. */
+  private async carryOut(transfer: Transfer, accountNo: number, actorId: string, ctx: RequestContext): Promise<Transfer> {
+    const decimals = this.decimalsOf(transfer.asset);
+    const units = fromUnits(transfer.amount, decimals);
     const audit = (outcome: AuditRecord['outcome'], details: AuditRecord['details'] = {}): Promise<void> =>
       this.writeAudit({
-        userId: caller.userId, action: kind, outcome, actorId: caller.userId, ...ctx,
-        details: { transferId: transfer.id, asset: req.asset, amount: fromUnits(amount, decimals), idempotencyKey: req.idempotencyKey, ...details },
+        userId: transfer.userId, action: transfer.kind, outcome, actorId, ...ctx,
+        details: { transferId: transfer.id, asset: transfer.asset, amount: units, idempotencyKey: transfer.idempotencyKey, ...details },
       });
-    const units = fromUnits(amount, decimals);
+    const metric = transfer.kind === 'deposit' ? 'Deposit' : 'Withdrawal';
     let moved;
     try {
-      moved = kind === 'deposit'
-        ? await this.host.deposit(caller.accountNo, req.asset, units, transfer.id)
-        : await this.host.withdraw(caller.accountNo, req.asset, units, transfer.id);
+      moved = transfer.kind === 'deposit'
+        ? await this.host.deposit(accountNo, transfer.asset, units, transfer.id)
+        : await this.host.withdraw(accountNo, transfer.asset, units, transfer.id);
     } catch (e) {
-      // still `requested`: the same key resumes it
+      // still `requested`: the same key (or the sweeper) resumes it
       await audit('pending', { error: e instanceof AppError ? e.code : 'INTERNAL' });
       throw e;
     }
     if (!moved.ok) {
       const rejected = await this.store.rejectTransfer(transfer.id, moved.reason);
-      count(`${kind === 'deposit' ? 'Deposit' : 'Withdrawal'}Rejected`);
+      count(`${metric}Rejected`);
       await audit('rejected', { reason: moved.reason });
-      throw this.refusal(rejected);
+      return rejected;
     }
     const done = await this.store.completeTransfer(transfer.id);
-    count(`${kind === 'deposit' ? 'Deposit' : 'Withdrawal'}Completed`);
+    count(`${metric}Completed`);
     await audit('succeeded', { entryId: done.entryId });
-    return { transfer: this.view(done), replayed: !created };
+    return done;
   }
 
   /** One of the caller's transfers; another user's is "not found" (its existence is not disclosed). */

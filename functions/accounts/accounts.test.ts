@@ -16,6 +16,7 @@ import { dynamo } from '../shared/aws';
 import { pool } from '../shared/db/pool';
 import { AccountService } from './account-service';
 import { balances, deposit, getTransfer, ledger, withdraw } from './handlers';
+import { accountService } from './wiring';
 
 let env: FunctionsEnv;
 let alice: Caller;
@@ -122,6 +123,26 @@ describe('withdrawals', () => {
     expect(retry.status).toBe(200);
     expect(retry.body.status).toBe('completed');
     expect(await usd(bob)).toMatchObject({ available: '7.000000', settled: '7.000000' });
+  });
+});
+
+describe('the transfer sweeper', () => {
+  it('finishes a transfer whose request stopped mid-way and was never retried, once', async () => {
+    const offline = new AccountService(
+      new PgAccountStore(pool()),
+      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
+      DEFAULT_MARKET.assets,
+    );
+    const before = await usd(bob);
+    await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    // not stale yet: left alone
+    expect(await accountService().resumeStale(new Date(Date.now() - 60_000), 10)).toEqual({ completed: 0, rejected: 0, failed: 0 });
+    const r = await accountService().resumeStale(new Date(Date.now() + 1000), 10);
+    expect(r).toEqual({ completed: 1, rejected: 0, failed: 0 });
+    expect(Number((await usd(bob))?.available) - Number(before?.available)).toBeCloseTo(3, 6);
+    expect(Number((await usd(bob))?.settled) - Number(before?.settled)).toBeCloseTo(3, 6);
+    expect(await accountService().resumeStale(new Date(Date.now() + 1000), 10)).toEqual({ completed: 0, rejected: 0, failed: 0 });
   });
 });
 

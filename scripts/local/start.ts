@@ -73,7 +73,9 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   const kinesis = await startKinesalite(ports.kinesis, join(dataDir, 'kinesalite'));
   log(`kinesalite on ${kinesis.endpoint}`);
   const started: Managed[] = [];
+  let schedule: NodeJS.Timeout | undefined;
   const stop = async (): Promise<void> => {
+    clearInterval(schedule);
     for (const p of started.reverse()) await p.stop();
     await kinesis.close();
     await dynamo.close();
@@ -106,6 +108,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
         { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
       ),
     );
+    schedule = scheduleFunctions(ports.lambda, log);
     log(
       [
         'the exchange is up:',
@@ -124,6 +127,26 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
     throw e;
   }
   return { stop };
+}
+
+/**
+ * The functions serverless.yml runs on a schedule (EventBridge in AWS), invoked every minute
+ * through serverless offline's Lambda endpoint, which does not run schedule events itself.
+ */
+const SCHEDULED = ['accountsResumeTransfers'];
+
+function scheduleFunctions(lambdaPort: number, log: (m: string) => void): NodeJS.Timeout {
+  const invoke = (): void => {
+    for (const name of SCHEDULED)
+      void fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/exchange-local-${name}/invocations`, { method: 'POST', body: '{}' })
+        .then(async (r) => {
+          if (!r.ok) log(`scheduled ${name} answered ${r.status}: ${(await r.text()).slice(0, 200)}`);
+        })
+        .catch((e: unknown) => log(`scheduled ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  const t = setInterval(invoke, 60_000);
+  t.unref();
+  return t;
 }
 
 if (require.main === module) {

@@ -40,6 +40,7 @@ describe('serverless package (stage local)', () => {
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AccountsResumeTransfersLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AdminSetRolesLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
     WsDisconnectLambdaFunction: [{ action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' }],

@@ -70,6 +70,15 @@ export class PgAccountStore implements AccountStore {
     return toTransfer(r.rows[0]);
   }
 
+  async staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number })[]> {
+    const r = await this.pool.query<TransferRow & { account_no: string }>(
+      `SELECT t.*, u.account_no FROM transfers t JOIN users u ON u.id = t.user_id
+        WHERE t.status = 'requested' AND t.created_at < $1 ORDER BY t.created_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return r.rows.map((x) => ({ ...toTransfer(x), accountNo: Number(x.account_no) }));
+  }
+
   async settledBalances(userId: string): Promise<Map<string, bigint>> {
     const r = await this.pool.query<{ asset: string; balance: string }>(
       "SELECT asset, balance FROM ledger_accounts WHERE user_id = $1 AND purpose = 'trading'",

@@ -55,6 +55,8 @@ export interface AccountStore {
   completeTransfer(id: string): Promise<Transfer>;
   /** mark a still-requested transfer rejected (nothing moved) */
   rejectTransfer(id: string, reason: string): Promise<Transfer>;
+  /** transfers still `requested` that were created before `olderThan`, oldest first, with the owner's host account */
+  staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number })[]>;
   /** settled balance per asset of the user's trading accounts */
   settledBalances(userId: string): Promise<Map<string, bigint>>;
   /** the user's postings, newest first (entry id, then asset, descending), after `before` when paging */
