@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, connectHost } from '../matching-host/server/grpc-client';
-import { spawnHost, type HostProcess } from '../matching-host/server/host-process';
+import { spawnHost, type HostProcess } from './local/host-process';
 import { ENGINE_NODE_FLAGS } from '../matching-host/engine/node-flags';
 import { H2GrpcClient } from './bench/h2-grpc-client';
 import { openLoop, type LoadResult } from './bench/open-loop';

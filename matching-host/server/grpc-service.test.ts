@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, connectHost, type HostClient as Client } from './grpc-client';
 import { startGrpcServer } from './grpc-service';
-import { spawnHost } from './host-process';
+import { spawnHost } from '../../scripts/local/host-process';
 import { MatchingHost } from './host';
 import { DEFAULT_MARKET } from './market-config';
 

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { startKinesalite, type LocalKinesis } from '../../scripts/local/kinesalite';
 import { call, connectHost, type HostClient } from './grpc-client';
 import { MatchingHost } from './host';
-import { spawnHost, type HostProcess } from './host-process';
+import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { DEFAULT_MARKET } from './market-config';
 import type { MarketDataEvent, OrderEvent, Publication } from './publication';
 import { replayPublications } from './publication-replay';

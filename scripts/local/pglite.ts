@@ -16,7 +16,7 @@ export interface LocalPostgres {
 /** PGlite in a child process on 127.0.0.1:`port`. */
 export async function startLocalPostgres(port: number, dataDir: string, echo = false): Promise<LocalPostgres> {
   const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, echo });
-  return { databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, close: () => p.stop() };
+  return { databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, close: async () => void (await p.stop()) };
 }
 
 async function serve(port: number, dataDir: string): Promise<void> {

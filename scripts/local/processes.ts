@@ -1,46 +1,69 @@
 /**
- * Child processes of the local stack: started with their output passed through line by line
- * under a name, ready once a line matches, stopped with SIGINT (then SIGKILL if they linger).
+ * Child Node processes of the local stack, the tests and the benchmarks: output read line by line
+ * (echoed under a name when asked; the last lines kept for error messages and test failures),
+ * ready once a line matches, stopped with a signal (then SIGKILL if they linger) or killed outright.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Managed {
   name: string;
   child: ChildProcess;
-  stop(): Promise<void>;
+  /** the line that matched `ready` */
+  readyLine: string;
+  /** the last lines it printed (stdout and stderr) */
+  output(): string;
+  /** ask it to stop (SIGINT unless told), SIGKILL after 10 s; its exit code */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** kill -9: no flush, no goodbye */
+  kill(): Promise<void>;
 }
 
-export function startProcess(
-  name: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; ready: RegExp; timeoutMs?: number; echo?: boolean },
-): Promise<Managed> {
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  ready: RegExp;
+  timeoutMs?: number;
+  echo?: boolean;
+  /** lines of output kept for output() (default 200) */
+  keepLines?: number;
+}
+
+export function startProcess(name: string, args: string[], options: ProcessOptions): Promise<Managed> {
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // only the last lines are kept, for the error message if it never becomes ready
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const keep = options.keepLines ?? 200;
   const recent: string[] = [];
+  const output = (): string => recent.join('\n');
   return new Promise((resolve, reject) => {
     let ready = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} did not become ready in time:\n${recent.join('\n')}`));
+      reject(new Error(`${name} did not become ready in time:\n${output()}`));
     }, options.timeoutMs ?? 90_000);
     const onLine = (line: string): void => {
       if (options.echo) process.stdout.write(`[${name}] ${line}\n`);
       recent.push(line);
-      if (recent.length > 40) recent.shift();
+      if (recent.length > keep) recent.shift();
       if (!ready && options.ready.test(line)) {
         ready = true;
         clearTimeout(timer);
         resolve({
           name,
           child,
-          stop: async () => {
-            if (child.exitCode !== null) return;
-            child.kill('SIGINT');
+          readyLine: line,
+          output,
+          stop: async (signal = 'SIGINT') => {
+            if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+            child.kill(signal);
             const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            await exited;
+            const code = await exited;
             clearTimeout(t);
+            return code;
+          },
+          kill: async () => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            child.kill('SIGKILL');
+            await exited;
           },
         });
       }
@@ -56,9 +79,9 @@ export function startProcess(
         }
       });
     }
-    void exited.then(() => {
+    void exited.then((code) => {
       clearTimeout(timer);
-      if (!ready) reject(new Error(`${name} exited (${child.exitCode}) before it was ready:\n${recent.join('\n')}`));
+      if (!ready) reject(new Error(`${name} exited (${code}) before it was ready:\n${output()}`));
     });
   });
 }

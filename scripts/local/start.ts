@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import { ensureTables, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
+import { spawnHost } from './host-process';
 import { startProcess, type Managed } from './processes';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
-import { ENGINE_NODE_FLAGS } from '../../matching-host/engine/node-flags';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -82,22 +82,16 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
     await pglite?.close();
   };
   try {
-    const env = {
-      ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+    // what the host and the functions are told about the services around them
+    const shared: Record<string, string> = {
+      DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     };
     started.push(
-      await startProcess('host', [...ENGINE_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'matching-host', 'server', 'main.ts')], {
-        cwd: ROOT,
-        env: {
-          ...env,
-          HOST_GRPC_ADDRESS: `127.0.0.1:${ports.grpc}`,
-          HOST_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`,
-          HOST_DATA_DIR: join(dataDir, 'matching-host'),
-        },
-        ready: /"msg":"serving"/,
-        echo: options.echo,
-      }),
+      await spawnHost(
+        { ...shared, HOST_GRPC_ADDRESS: `127.0.0.1:${ports.grpc}`, HOST_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`, HOST_DATA_DIR: join(dataDir, 'matching-host') },
+        { echo: options.echo, timeoutMs: 90_000 },
+      ),
     );
     log(`matching host: gRPC 127.0.0.1:${ports.grpc}, metrics and health http://127.0.0.1:${ports.metrics}`);
     started.push(
@@ -105,7 +99,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
         'edge',
         [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local',
           '--httpPort', String(ports.http), '--websocketPort', String(ports.websocket), '--lambdaPort', String(ports.lambda)],
-        { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
+        { cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
       ),
     );
     schedule = scheduleFunctions(ports.lambda, log);

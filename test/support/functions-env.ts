@@ -11,7 +11,7 @@ import { closeAws } from '../../functions/shared/aws';
 import { closePool } from '../../functions/shared/db/pool';
 import { closeMatchingHost } from '../../functions/shared/matching-host';
 import { closeRedis } from '../../functions/shared/redis';
-import { spawnHost, type HostProcess } from '../../matching-host/server/host-process';
+import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { ensureTables, startDynalite } from '../../scripts/local/dynamo-tables';
 import { testDatabase, testJwtKeys } from './test-env';
 

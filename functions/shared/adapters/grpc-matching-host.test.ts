@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnHost, type HostProcess } from '../../../matching-host/server/host-process';
+import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { GrpcMatchingHost } from './grpc-matching-host';
 
 let host: HostProcess;
