@@ -2,6 +2,8 @@
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// the functions' tests run as the local stage does: deposits from the simulated funding source
+process.env.SIMULATED_FUNDING ??= 'true';
 // a data key for secrets at rest, fresh per run (the functions' config demands one)
 if (!process.env.DATA_KEYS) {
   const kid = 'test';

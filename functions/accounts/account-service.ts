@@ -52,10 +52,14 @@ export class AccountService {
     private readonly host: MatchingHostPort,
     private readonly audit: AuditLog,
     private readonly assets: Readonly<Record<string, { decimals: number }>>,
+    /** deposits from the simulated funding source are allowed (dev stages only) */
+    private readonly simulatedFunding: boolean,
   ) {}
 
   /** A deposit or withdrawal; `replayed` when the key named a transfer already completed. */
   async transfer(caller: Caller, kind: TransferKind, req: TransferBody, ctx: RequestContext): Promise<{ transfer: TransferView; replayed: boolean }> {
+    if (kind === 'deposit' && !this.simulatedFunding)
+      throw new AppError(403, 'FUNDING_UNAVAILABLE', 'deposits from the simulated funding source are off in this stage');
     const decimals = this.decimalsOf(req.asset);
     const amount = this.parseAmount(req.amount, decimals);
     const { transfer, created } = await this.store.claimTransfer({ userId: caller.userId, kind, asset: req.asset, amount, idempotencyKey: req.idempotencyKey });

@@ -93,6 +93,13 @@ describe('deposits', () => {
   });
 });
 
+describe('simulated funding', () => {
+  it('is refused where the stage turns it off', async () => {
+    const prod = new AccountService(new PgAccountStore(pool()), new GrpcMatchingHost('127.0.0.1:1'), new DynamoAuditLog(dynamo(), 'exchange-local-audit'), DEFAULT_MARKET.assets, false);
+    await expect(prod.transfer(bob, 'deposit', { asset: 'USD', amount: '1', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 403, code: 'FUNDING_UNAVAILABLE' });
+  });
+});
+
 describe('withdrawals', () => {
   it('takes the funds off the host first, then posts the ledger', async () => {
     const r = await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '400', idempotencyKey: key() } });
@@ -115,6 +122,7 @@ describe('withdrawals', () => {
       new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
+      true,
     );
     const idem = key();
     await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '7', idempotencyKey: idem }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
@@ -133,6 +141,7 @@ describe('the transfer sweeper', () => {
       new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
+      true,
     );
     const before = await usd(bob);
     await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });

@@ -18,6 +18,7 @@ export function accountService(): AccountService {
       matchingHost(),
       new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       DEFAULT_MARKET.assets,
+      cfg.SIMULATED_FUNDING,
     );
   }
   return service;

@@ -8,6 +8,7 @@ import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functio
 import { dynamo } from '../shared/aws';
 import { hostStatus } from '../ops/handlers';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { LastAdminError } from '../shared/ports/user-store';
 import { userStore } from '../shared/users';
 import type { Caller } from '../shared/caller';
 import { getUser, listUsers, setRoles } from './admin-handlers';
@@ -76,6 +77,11 @@ describe('admin routes', () => {
 
   it('refuse an admin removing their own admin role, and roles that do not exist', async () => {
     expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId }, body: { roles: ['trader'] } })).toMatchObject({ status: 409, body: { code: 'LAST_WAY_IN' } });
+    // however the id is spelled
+    expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId.toUpperCase() }, body: { roles: ['trader'] } })).toMatchObject({ status: 409 });
+    // nor any other way (npm run users:grant goes to the store directly)
+    await expect(userStore().setRoles(admin.userId, ['trader'])).rejects.toBeInstanceOf(LastAdminError);
+    expect((await userStore().findById(admin.userId))?.roles).toEqual(['admin', 'trader']);
     expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: ['root'] } })).toMatchObject({ status: 400 });
     expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: [] } })).toMatchObject({ status: 400 });
   });

@@ -16,7 +16,8 @@ export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }
 
 export const RolesBody = z.object({ roles: z.array(z.enum(['trader', 'ops', 'admin'])).min(1).max(3) }).strict();
 
-export const UserPath = z.object({ userId: z.uuid() }).strict();
+// lower-cased: PostgreSQL matches a uuid in any case, comparisons in code must too
+export const UserPath = z.object({ userId: z.uuid().transform((s) => s.toLowerCase()) }).strict();
 
 export const UserListQuery = z
   .object({

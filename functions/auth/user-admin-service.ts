@@ -8,7 +8,7 @@ import type { Caller } from '../shared/caller';
 import { AppError, badRequest } from '../shared/errors';
 import type { AuditLog, RequestContext } from '../shared/ports/audit-log';
 import type { SessionStore } from '../shared/ports/session-store';
-import type { Role, User, UserStore } from '../shared/ports/user-store';
+import { LastAdminError, type Role, type User, type UserStore } from '../shared/ports/user-store';
 
 export interface UserView {
   userId: string;
@@ -50,7 +50,13 @@ export class UserAdminService {
     if (userId === caller.userId && !wanted.includes('admin')) throw new AppError(409, 'LAST_WAY_IN', 'an admin cannot remove their own admin role');
     const before = await this.users.findById(userId);
     if (!before) throw notFound();
-    const after = await this.users.setRoles(userId, wanted);
+    let after: User | null;
+    try {
+      after = await this.users.setRoles(userId, wanted);
+    } catch (e) {
+      if (e instanceof LastAdminError) throw new AppError(409, 'LAST_ADMIN', e.message);
+      throw e;
+    }
     if (!after) throw notFound();
     const sessionsRevoked = await this.sessions.revokeAllOf(userId);
     await this.audit.record({

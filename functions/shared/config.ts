@@ -23,6 +23,11 @@ const schema = z.object({
   /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
   DATA_KEYS: z.string().min(1),
   DATA_KEY_ID: z.string().min(1),
+  /**
+   * Deposits from the simulated funding source (dev and test stages only). Off, a deposit is
+   * refused: real funds arrive through a funding provider, which is not built yet.
+   */
+  SIMULATED_FUNDING: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });

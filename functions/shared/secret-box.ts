@@ -36,9 +36,13 @@ export class SecretBox {
   open(sealed: string, context: string): string {
     const [v, kid, iv, ct, tag] = sealed.split('.');
     if (v !== PREFIX || !kid || !iv || !ct || !tag) throw new Error('not a sealed value');
-    const d = createDecipheriv('aes-256-gcm', this.key(kid), Buffer.from(iv, 'base64url'));
+    const ivBytes = Buffer.from(iv, 'base64url');
+    const tagBytes = Buffer.from(tag, 'base64url');
+    // a full 96-bit IV and 128-bit tag only: GCM would otherwise accept a truncated tag
+    if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new Error('not a sealed value');
+    const d = createDecipheriv('aes-256-gcm', this.key(kid), ivBytes, { authTagLength: 16 });
     d.setAAD(Buffer.from(context));
-    d.setAuthTag(Buffer.from(tag, 'base64url'));
+    d.setAuthTag(tagBytes);
     return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
   }
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../db/transaction';
 import type { SecretBox } from '../secret-box';
-import { EmailTakenError, normalizeEmail, type Role, type User, type UserStore } from '../ports/user-store';
+import { EmailTakenError, LastAdminError, normalizeEmail, type Role, type User, type UserStore } from '../ports/user-store';
 
 interface Row {
   id: string;
@@ -81,10 +81,16 @@ export class PgUserStore implements UserStore {
     return r.rows[0] ? this.toUser(r.rows[0]) : null;
   }
 
-  async setRoles(id: string, roles: Role[]): Promise<User | null> {
-    if (!UUID.test(id)) return null;
-    const r = await this.pool.query<Row>(`UPDATE users SET roles = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
-    return r.rows[0] ? this.toUser(r.rows[0]) : null;
+  setRoles(id: string, roles: Role[]): Promise<User | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return inTransaction(this.pool, async (c) => {
+      // the admins' rows locked first: two admins demoting each other concurrently take turns
+      const admins = await c.query<{ id: string }>("SELECT id FROM users WHERE 'admin' = ANY(roles) ORDER BY id FOR UPDATE");
+      const others = admins.rows.filter((a) => a.id !== id.toLowerCase()).length;
+      if (!roles.includes('admin') && others === 0 && admins.rows.length > 0) throw new LastAdminError();
+      const r = await c.query<Row>(`UPDATE users SET roles = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
+      return r.rows[0] ? this.toUser(r.rows[0]) : null;
+    });
   }
 
   async list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]> {

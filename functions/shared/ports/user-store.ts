@@ -21,6 +21,13 @@ export class EmailTakenError extends Error {
   }
 }
 
+/** A role change would leave the exchange without any admin. */
+export class LastAdminError extends Error {
+  constructor() {
+    super('the last admin cannot lose the admin role');
+  }
+}
+
 export interface UserStore {
   /** throws EmailTakenError when the normalized email exists */
   create(email: string, passwordHash: string): Promise<User>;
@@ -31,7 +38,7 @@ export interface UserStore {
   enableMfa(id: string, secret: string, step: number): Promise<boolean>;
   /** record an accepted code's step; false if it is not newer than the last one (a replay) */
   useMfaStep(id: string, step: number): Promise<boolean>;
-  /** replace a user's roles; null if there is no such user */
+  /** replace a user's roles; null if there is no such user; LastAdminError if no admin would be left */
   setRoles(id: string, roles: Role[]): Promise<User | null>;
   /** users in account-number order, after `afterAccountNo` when paging */
   list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]>;
