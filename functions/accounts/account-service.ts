@@ -41,6 +41,18 @@ export interface StatementView {
   nextCursor?: string;
 }
 
+export interface SweepResult {
+  completed: number;
+  rejected: number;
+  /** failed again: retried after a backoff */
+  failed: number;
+  /** gave up after a day: status `review` */
+  review: number;
+}
+
+const SWEEPER = 'system:transfer-sweeper';
+const GIVE_UP_AFTER_MS = 24 * 3600_000;
+
 /** The host takes amounts it can hold as safe integers of minor units. */
 const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -67,6 +79,7 @@ export class AccountService {
       throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey already names a different transfer');
     if (transfer.status === 'completed') return { transfer: this.view(transfer), replayed: true };
     if (transfer.status === 'rejected') throw this.refusal(transfer);
+    if (transfer.status === 'review') throw conflict('TRANSFER_IN_REVIEW', 'this transfer could not finish and is being looked at by operations');
 
     const done = await this.carryOut(transfer, caller.accountNo, caller.userId, ctx);
     if (done.status === 'rejected') throw this.refusal(done);
@@ -78,16 +91,26 @@ export class AccountService {
    * client never retried): each goes on exactly as a retry with its key would, so the matching host
    * and the ledger agree again. Run on a schedule; answers how each ended.
    */
-  async resumeStale(olderThan: Date, limit: number): Promise<{ completed: number; rejected: number; failed: number }> {
-    const out = { completed: 0, rejected: 0, failed: 0 };
+  async resumeStale(olderThan: Date, limit: number, now = new Date()): Promise<SweepResult> {
+    const out: SweepResult = { completed: 0, rejected: 0, failed: 0, review: 0 };
     for (const t of await this.store.staleTransfers(olderThan, limit)) {
+      const ctx = { requestId: `sweep-${t.id}-${t.attempts}`, ip: 'internal' };
+      if (now.getTime() - t.createdAt.getTime() > GIVE_UP_AFTER_MS) {
+        // a day of failures: retrying blindly could outlive the host's memory of the transfer id
+        await this.store.markForReview(t.id, 'NEEDS_REVIEW');
+        count('TransferNeedsReview');
+        await this.writeAudit({ userId: t.userId, action: t.kind, outcome: 'failed', actorId: SWEEPER, ...ctx, details: { transferId: t.id, attempts: t.attempts, status: 'review' } });
+        out.review++;
+        continue;
+      }
       try {
-        const done = await this.carryOut(t, t.accountNo, 'system:transfer-sweeper', { requestId: `sweep-${t.id}`, ip: 'internal' });
+        const done = await this.carryOut(t, t.accountNo, SWEEPER, ctx);
         if (done.status === 'completed') out.completed++;
         else out.rejected++;
       } catch (e) {
+        await this.store.deferTransfer(t.id);
         out.failed++;
-        logger.warn('stale transfer still cannot finish', { transferId: t.id, error: e as Error });
+        logger.warn('stale transfer still cannot finish', { transferId: t.id, attempts: t.attempts + 1, error: e as Error });
       }
     }
     return out;
@@ -109,9 +132,13 @@ export class AccountService {
         ? await this.host.deposit(accountNo, transfer.asset, units, transfer.id)
         : await this.host.withdraw(accountNo, transfer.asset, units, transfer.id);
     } catch (e) {
-      // still `requested`: the same key (or the sweeper) resumes it
-      await audit('pending', { error: e instanceof AppError ? e.code : 'INTERNAL' });
-      throw e;
+      // the host refused the request itself (unknown asset, bad amount …): no retry will change that
+      if (e instanceof AppError && e.status === 400) moved = { ok: false, reason: e.code };
+      else {
+        // still `requested`: the same key (or the sweeper) resumes it
+        await audit('pending', { error: e instanceof AppError ? e.code : 'INTERNAL' });
+        throw e;
+      }
     }
     if (!moved.ok) {
       const rejected = await this.store.rejectTransfer(transfer.id, moved.reason);

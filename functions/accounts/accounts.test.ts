@@ -135,23 +135,49 @@ describe('withdrawals', () => {
 });
 
 describe('the transfer sweeper', () => {
-  it('finishes a transfer whose request stopped mid-way and was never retried, once', async () => {
-    const offline = new AccountService(
+  const unreachable = (): AccountService =>
+    new AccountService(
       new PgAccountStore(pool()),
       new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
       true,
     );
+  const later = (): Date => new Date(Date.now() + 1000);
+  const none = { completed: 0, rejected: 0, failed: 0, review: 0 };
+
+  it('finishes a transfer whose request stopped mid-way and was never retried, once', async () => {
     const before = await usd(bob);
-    await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    await expect(unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
     // not stale yet: left alone
-    expect(await accountService().resumeStale(new Date(Date.now() - 60_000), 10)).toEqual({ completed: 0, rejected: 0, failed: 0 });
-    const r = await accountService().resumeStale(new Date(Date.now() + 1000), 10);
-    expect(r).toEqual({ completed: 1, rejected: 0, failed: 0 });
+    expect(await accountService().resumeStale(new Date(Date.now() - 60_000), 10)).toEqual(none);
+    expect(await accountService().resumeStale(later(), 10)).toEqual({ ...none, completed: 1 });
     expect(Number((await usd(bob))?.available) - Number(before?.available)).toBeCloseTo(3, 6);
     expect(Number((await usd(bob))?.settled) - Number(before?.settled)).toBeCloseTo(3, 6);
-    expect(await accountService().resumeStale(new Date(Date.now() + 1000), 10)).toEqual({ completed: 0, rejected: 0, failed: 0 });
+    expect(await accountService().resumeStale(later(), 10)).toEqual(none);
+  });
+
+  it('backs off after a failed attempt, and hands a transfer to a person after a day', async () => {
+    const idem = key();
+    await expect(unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '4', idempotencyKey: idem }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    expect(await unreachable().resumeStale(later(), 10)).toEqual({ ...none, failed: 1 });
+    // not due again yet
+    expect(await accountService().resumeStale(later(), 10)).toEqual(none);
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    try {
+      const r = await admin.query<{ attempts: number; wait_s: number }>(
+        'SELECT attempts, extract(epoch FROM next_attempt_at - now())::float AS wait_s FROM transfers WHERE idempotency_key = $1',
+        [idem],
+      );
+      expect(r.rows[0].attempts).toBe(1);
+      expect(r.rows[0].wait_s).toBeGreaterThan(50);
+      await admin.query('UPDATE transfers SET next_attempt_at = now() WHERE idempotency_key = $1', [idem]);
+    } finally {
+      await admin.end();
+    }
+    // a day later it is no longer retried blindly
+    expect(await accountService().resumeStale(later(), 10, new Date(Date.now() + 25 * 3600_000))).toEqual({ ...none, review: 1 });
+    expect(await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '4', idempotencyKey: idem } })).toMatchObject({ status: 409, body: { code: 'TRANSFER_IN_REVIEW' } });
   });
 });
 
@@ -198,11 +224,22 @@ describe('the ledger', () => {
       const c = await admin.connect();
       try {
         await c.query('BEGIN');
-        const acc = await c.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE purpose = 'trading' LIMIT 1");
+        const acc = await c.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE asset = 'USD' ORDER BY id LIMIT 2");
         const e = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'unbalanced') RETURNING id");
         await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, 5, 5)', [e.rows[0].id, acc.rows[0].id]);
+        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, -3, -3)', [e.rows[0].id, acc.rows[1].id]);
         await expect(c.query('COMMIT')).rejects.toThrow(/does not balance/);
         await expect(c.query('UPDATE ledger_postings SET amount = amount')).rejects.toThrow(/append-only/);
+        await expect(c.query('TRUNCATE ledger_postings CASCADE')).rejects.toThrow(/append-only/);
+        // a balance that is not the sum of its postings never commits
+        await c.query('BEGIN');
+        await c.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE id = $1', [acc.rows[0].id]);
+        await expect(c.query('COMMIT')).rejects.toThrow(/postings of/);
+        // nor does an entry with no postings
+        await c.query('BEGIN');
+        await c.query("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'empty')");
+        await expect(c.query('COMMIT')).rejects.toThrow(/fewer than two postings/);
+        await expect(c.query("UPDATE ledger_accounts SET asset = 'EUR' WHERE id = $1", [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
       } finally {
         c.release();
       }

@@ -3,15 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { logger, metrics } from '../shared/observability';
+import type { SweepResult } from './account-service';
 import { accountService } from './wiring';
 
 /** Transfers left `requested` this long are resumed (well past a request's 10 s Lambda timeout). */
 export const STALE_AFTER_MS = 2 * 60_000;
 
 /** Finish deposits and withdrawals whose request stopped mid-way and was never retried. */
-export const resumeTransfers = middy(async (): Promise<{ completed: number; rejected: number; failed: number }> => {
+export const resumeTransfers = middy(async (): Promise<SweepResult> => {
   const r = await accountService().resumeStale(new Date(Date.now() - STALE_AFTER_MS), 100);
-  if (r.completed + r.rejected + r.failed > 0) logger.info('stale transfers resumed', r);
+  if (r.completed + r.rejected + r.failed + r.review > 0) logger.info('stale transfers resumed', { ...r });
   return r;
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -70,13 +70,26 @@ export class PgAccountStore implements AccountStore {
     return toTransfer(r.rows[0]);
   }
 
-  async staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number })[]> {
-    const r = await this.pool.query<TransferRow & { account_no: string }>(
+  async staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number; attempts: number })[]> {
+    const r = await this.pool.query<TransferRow & { account_no: string; attempts: number }>(
       `SELECT t.*, u.account_no FROM transfers t JOIN users u ON u.id = t.user_id
-        WHERE t.status = 'requested' AND t.created_at < $1 ORDER BY t.created_at LIMIT $2`,
+        WHERE t.status = 'requested' AND t.created_at < $1 AND t.next_attempt_at <= now()
+        ORDER BY t.next_attempt_at LIMIT $2`,
       [olderThan, limit],
     );
-    return r.rows.map((x) => ({ ...toTransfer(x), accountNo: Number(x.account_no) }));
+    return r.rows.map((x) => ({ ...toTransfer(x), accountNo: Number(x.account_no), attempts: x.attempts }));
+  }
+
+  async deferTransfer(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE transfers SET attempts = attempts + 1, next_attempt_at = now() + least(power(2, attempts), 60) * interval '1 minute'
+        WHERE id = $1 AND status = 'requested'`,
+      [id],
+    );
+  }
+
+  async markForReview(id: string, reason: string): Promise<void> {
+    await this.pool.query("UPDATE transfers SET status = 'review', reason = $2 WHERE id = $1 AND status = 'requested'", [id, reason]);
   }
 
   async settledBalances(userId: string): Promise<Map<string, bigint>> {

@@ -4,7 +4,8 @@
  * minor units of their asset.
  */
 export type TransferKind = 'deposit' | 'withdrawal';
-export type TransferStatus = 'requested' | 'completed' | 'rejected';
+/** requested → completed | rejected; `review` when it could not finish for a day and waits for a person */
+export type TransferStatus = 'requested' | 'completed' | 'rejected' | 'review';
 
 export interface Transfer {
   id: string;
@@ -55,8 +56,12 @@ export interface AccountStore {
   completeTransfer(id: string): Promise<Transfer>;
   /** mark a still-requested transfer rejected (nothing moved) */
   rejectTransfer(id: string, reason: string): Promise<Transfer>;
-  /** transfers still `requested` that were created before `olderThan`, oldest first, with the owner's host account */
-  staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number })[]>;
+  /** transfers still `requested`, created before `olderThan` and due for another attempt, with the owner's host account */
+  staleTransfers(olderThan: Date, limit: number): Promise<(Transfer & { accountNo: number; attempts: number })[]>;
+  /** an attempt failed: try again after a backoff that grows with the attempts (1, 2, 4, … 60 min) */
+  deferTransfer(id: string): Promise<void>;
+  /** stop retrying a still-requested transfer; a person looks at it */
+  markForReview(id: string, reason: string): Promise<void>;
   /** settled balance per asset of the user's trading accounts */
   settledBalances(userId: string): Promise<Map<string, bigint>>;
   /** the user's postings, newest first (entry id, then asset, descending), after `before` when paging */
