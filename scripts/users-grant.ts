@@ -20,8 +20,11 @@ async function main(): Promise<void> {
   const user = await users.findByEmail(email);
   if (!user) throw new Error(`no user ${email}`);
   const updated = await users.setRoles(user.id, [...new Set(roles as Role[])].sort());
-  const revoked = await new RedisSessionStore(redis()).revokeAllOf(user.id);
-  process.stdout.write(`${email}: roles ${updated?.roles.join(', ')} (${revoked} session(s) ended)\n`);
+  if (!updated) throw new Error(`no user ${email}`);
+  const sessions = new RedisSessionStore(redis());
+  await sessions.setRolesVersion(user.id, updated.rolesVersion);
+  const revoked = await sessions.revokeAllOf(user.id);
+  process.stdout.write(`${email}: roles ${updated.roles.join(', ')} (${revoked} session(s) ended)\n`);
 }
 
 main()

@@ -12,6 +12,10 @@ import { LastAdminError } from '../shared/ports/user-store';
 import { userStore } from '../shared/users';
 import type { Caller } from '../shared/caller';
 import { getUser, listUsers, setRoles } from './admin-handlers';
+import { AccessTokens } from '../shared/access-tokens';
+import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { config } from '../shared/config';
+import { redis } from '../shared/redis';
 import { authenticate } from './authorizer';
 import { authService } from './wiring';
 
@@ -70,6 +74,12 @@ describe('admin routes', () => {
     expect(await authenticate(traderToken)).toBeUndefined();
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(trader.userId, 10);
     expect(audit[0]).toMatchObject({ action: 'roles.change', actorId: admin.userId, details: { from: 'trader', to: 'ops,trader' } });
+    // a login that read the old roles before the change and started its session after it
+    const tokens = await AccessTokens.fromConfig(config());
+    const late = await new RedisSessionStore(redis()).start(trader.userId, 3600);
+    const stale = await tokens.sign({ ...trader, roles: ['trader'], sessionId: late.familyId, rolesVersion: 0 });
+    expect(await authenticate(stale)).toBeUndefined();
+    expect(await authenticate(await tokens.sign({ ...trader, roles: ['ops', 'trader'], sessionId: late.familyId, rolesVersion: 1 }))).toBeDefined();
     const again = await (await authService()).login(`trader.${stamp}@example.com`, password);
     if (!('accessToken' in again)) throw new Error('expected tokens');
     expect((await authenticate(again.accessToken))?.roles).toEqual(['ops', 'trader']);

@@ -143,7 +143,7 @@ export class AuthService {
   }
 
   private async pair(user: User, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.tokens.sign({ userId: user.id, roles: user.roles, accountNo: user.accountNo, sessionId });
+    const accessToken = await this.tokens.sign({ userId: user.id, roles: user.roles, accountNo: user.accountNo, sessionId, rolesVersion: user.rolesVersion });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlS };
   }
 }

@@ -8,6 +8,7 @@ import { AccessTokens } from '../shared/access-tokens';
 import { config } from '../shared/config';
 import { closePool, pool } from '../shared/db/pool';
 import { SecretBox } from '../shared/secret-box';
+import { userStore } from '../shared/users';
 import { closeRedis } from '../shared/redis';
 import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
 import { generate } from 'otplib';
@@ -206,6 +207,16 @@ describe('auth: MFA (TOTP)', () => {
     const box = SecretBox.fromConfig(config());
     expect(box.open(stored, `mfa:${userId}`)).toBe(secret);
     expect(() => box.open(stored, 'mfa:00000000-0000-4000-8000-000000000000')).toThrow();
+  });
+
+  it('reads a secret stored in clear before sealing existed, and seals it on request', async () => {
+    await pool().query('UPDATE users SET mfa_secret = $2 WHERE id = $1', [userId, secret]);
+    expect((await userStore().findById(userId))?.mfaSecret).toBe(secret);
+    expect(await userStore().sealLegacyMfaSecrets()).toBe(1);
+    const row = await pool().query<{ mfa_secret: string }>('SELECT mfa_secret FROM users WHERE id = $1', [userId]);
+    expect(row.rows[0].mfa_secret).toMatch(/^v1\./);
+    expect((await userStore().findById(userId))?.mfaSecret).toBe(secret);
+    expect(await userStore().sealLegacyMfaSecrets()).toBe(0);
   });
 
   it('login then asks for a code; a code works once', async () => {

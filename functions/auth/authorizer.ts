@@ -25,7 +25,10 @@ export async function authenticate(token: string | undefined): Promise<AccessCla
   tokens ??= AccessTokens.fromConfig(config());
   try {
     const claims = await (await tokens).verify(token);
-    return (await new RedisSessionStore(redis()).isActive(claims.sessionId)) ? claims : undefined;
+    const sessions = new RedisSessionStore(redis());
+    const [active, rolesVersion] = await Promise.all([sessions.isActive(claims.sessionId), sessions.rolesVersion(claims.userId)]);
+    // a token minted before the user's last role change carries roles that no longer hold
+    return active && claims.rolesVersion >= rolesVersion ? claims : undefined;
   } catch {
     return undefined;
   }

@@ -58,6 +58,7 @@ export class UserAdminService {
       throw e;
     }
     if (!after) throw notFound();
+    await this.sessions.setRolesVersion(userId, after.rolesVersion);
     const sessionsRevoked = await this.sessions.revokeAllOf(userId);
     await this.audit.record({
       userId, action: 'roles.change', outcome: 'succeeded', actorId: caller.userId, ...ctx,

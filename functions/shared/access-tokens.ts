@@ -14,6 +14,8 @@ export interface AccessClaims {
   roles: Role[];
   accountNo: number;
   sessionId: string;
+  /** the user's roles version when the token was made (see migration 005) */
+  rolesVersion: number;
 }
 
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
@@ -54,7 +56,7 @@ export class AccessTokens {
   }
 
   sign(c: AccessClaims): Promise<string> {
-    return new SignJWT({ roles: c.roles, acc: c.accountNo, sid: c.sessionId })
+    return new SignJWT({ roles: c.roles, acc: c.accountNo, sid: c.sessionId, rv: c.rolesVersion })
       .setProtectedHeader({ alg: ALG, kid: this.kid, typ: TYP })
       .setSubject(c.userId)
       .setIssuer(this.cfg.JWT_ISSUER)
@@ -78,7 +80,9 @@ export class AccessTokens {
       const roles = payload.roles;
       if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) throw new Error('roles');
       if (typeof payload.acc !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') throw new Error('claims');
-      return { userId: payload.sub, roles: roles as Role[], accountNo: payload.acc, sessionId: payload.sid };
+      const rv = payload.rv ?? 0;
+      if (typeof rv !== 'number' || !Number.isSafeInteger(rv)) throw new Error('claims');
+      return { userId: payload.sub, roles: roles as Role[], accountNo: payload.acc, sessionId: payload.sid, rolesVersion: rv };
     } catch {
       throw unauthorized('invalid or expired token', 'INVALID_TOKEN');
     }

@@ -25,6 +25,11 @@ export class SecretBox {
     return new SecretBox(JSON.parse(cfg.DATA_KEYS) as Record<string, string>, cfg.DATA_KEY_ID);
   }
 
+  /** Whether a stored value is one of ours (a TOTP secret in clear, base32, never contains a dot). */
+  static isSealed(value: string): boolean {
+    return value.startsWith(`${PREFIX}.`);
+  }
+
   seal(plain: string, context: string): string {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key(this.current), iv);

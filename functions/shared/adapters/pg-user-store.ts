@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../db/transaction';
-import type { SecretBox } from '../secret-box';
+import { SecretBox } from '../secret-box';
 import { EmailTakenError, LastAdminError, normalizeEmail, type Role, type User, type UserStore } from '../ports/user-store';
 
 interface Row {
@@ -13,10 +13,11 @@ interface Row {
   mfa_secret: string | null;
   mfa_pending_secret: string | null;
   mfa_last_step: string | null;
+  roles_version: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const COLUMNS = 'id, email, password_hash, roles, account_no, mfa_enabled, mfa_secret, mfa_pending_secret, mfa_last_step';
+const COLUMNS = 'id, email, password_hash, roles, account_no, mfa_enabled, mfa_secret, mfa_pending_secret, mfa_last_step, roles_version';
 
 /** TOTP secrets are sealed with the user's id as associated data: a copy in another row does not open. */
 const mfaContext = (userId: string): string => `mfa:${userId}`;
@@ -28,11 +29,14 @@ export class PgUserStore implements UserStore {
     private readonly box: SecretBox,
   ) {}
 
-  private toUser(r: Row): User {
-    const open = (v: string | null): string | null => (v === null ? null : this.box.open(v, mfaContext(r.id)));
+  /** `secrets: false` (listings) leaves the MFA secrets out: nothing to decrypt, nothing to leak. */
+  private toUser(r: Row, secrets = true): User {
+    // a secret stored before sealing existed is read as it is; `npm run users:seal-mfa` seals those
+    const open = (v: string | null): string | null => (v === null || !secrets ? null : SecretBox.isSealed(v) ? this.box.open(v, mfaContext(r.id)) : v);
     return {
       id: r.id, email: r.email, passwordHash: r.password_hash, roles: r.roles, accountNo: Number(r.account_no), mfaEnabled: r.mfa_enabled,
       mfaSecret: open(r.mfa_secret), mfaPendingSecret: open(r.mfa_pending_secret), mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
+      rolesVersion: r.roles_version,
     };
   }
 
@@ -88,13 +92,27 @@ export class PgUserStore implements UserStore {
       const admins = await c.query<{ id: string }>("SELECT id FROM users WHERE 'admin' = ANY(roles) ORDER BY id FOR UPDATE");
       const others = admins.rows.filter((a) => a.id !== id.toLowerCase()).length;
       if (!roles.includes('admin') && others === 0 && admins.rows.length > 0) throw new LastAdminError();
-      const r = await c.query<Row>(`UPDATE users SET roles = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
+      const r = await c.query<Row>(`UPDATE users SET roles = $2, roles_version = roles_version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
       return r.rows[0] ? this.toUser(r.rows[0]) : null;
     });
   }
 
   async list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]> {
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no > $1 ORDER BY account_no LIMIT $2`, [opts.afterAccountNo ?? 0, opts.limit]);
-    return r.rows.map((x) => this.toUser(x));
+    return r.rows.map((x) => this.toUser(x, false));
+  }
+
+  /** Seal MFA secrets stored in clear (rows from before sealing); returns how many were sealed. */
+  async sealLegacyMfaSecrets(): Promise<number> {
+    let sealed = 0;
+    for (const column of ['mfa_secret', 'mfa_pending_secret'] as const) {
+      const r = await this.pool.query<{ id: string; v: string }>(`SELECT id, ${column} AS v FROM users WHERE ${column} IS NOT NULL AND ${column} NOT LIKE 'v1.%'`);
+      for (const row of r.rows) {
+        // only if it is still the value read: a concurrent enrolment wins
+        const u = await this.pool.query(`UPDATE users SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [row.id, this.box.seal(row.v, mfaContext(row.id)), row.v]);
+        sealed += u.rowCount ?? 0;
+      }
+    }
+    return sealed;
   }
 }

@@ -10,6 +10,8 @@ const TOKEN = (id: string): string => `auth:rt:${id}`;
 const FAMILY = (id: string): string => `auth:family:${id}`;
 /** the families a user started (so all can be revoked at once) */
 const USER_FAMILIES = (userId: string): string => `auth:user:${userId}:families`;
+/** the user's roles version; no TTL: it must outlive every token minted before it */
+const ROLES_VERSION = (userId: string): string => `auth:user:${userId}:rv`;
 
 /** Atomically: check the token, detect reuse (revoking the family), else mark it used. */
 const ROTATE = `
@@ -67,6 +69,15 @@ export class RedisSessionStore implements SessionStore {
 
   async isActive(familyId: string): Promise<boolean> {
     return (await this.redis.get(FAMILY(familyId))) === 'active';
+  }
+
+  async rolesVersion(userId: string): Promise<number> {
+    return Number((await this.redis.get(ROLES_VERSION(userId))) ?? 0);
+  }
+
+  async setRolesVersion(userId: string, version: number): Promise<void> {
+    // never backwards: a slow writer of an older change cannot undo a newer one
+    await this.redis.eval("local c = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end", 1, ROLES_VERSION(userId), String(version));
   }
 
   async revokeAllOf(userId: string): Promise<number> {

@@ -16,6 +16,10 @@ export interface SessionStore {
   /** end the family the token belongs to (logout); false if the token is unknown */
   revokeByToken(refreshToken: string): Promise<boolean>;
   isActive(familyId: string): Promise<boolean>;
+  /** the user's current roles version as the authorizers see it (0 until a role change) */
+  rolesVersion(userId: string): Promise<number>;
+  /** publish a role change: tokens with an older roles version stop passing */
+  setRolesVersion(userId: string, version: number): Promise<void>;
   /** end every session of a user (roles changed, account locked); returns how many were active */
   revokeAllOf(userId: string): Promise<number>;
 }

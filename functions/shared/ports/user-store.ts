@@ -13,6 +13,8 @@ export interface User {
   mfaPendingSecret: string | null;
   /** last accepted TOTP time step (replay protection) */
   mfaLastStep: number | null;
+  /** bumped on every role change */
+  rolesVersion: number;
 }
 
 export class EmailTakenError extends Error {
@@ -40,7 +42,7 @@ export interface UserStore {
   useMfaStep(id: string, step: number): Promise<boolean>;
   /** replace a user's roles; null if there is no such user; LastAdminError if no admin would be left */
   setRoles(id: string, roles: Role[]): Promise<User | null>;
-  /** users in account-number order, after `afterAccountNo` when paging */
+  /** users in account-number order, after `afterAccountNo` when paging (without their MFA secrets) */
   list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]>;
 }
 
