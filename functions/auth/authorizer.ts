@@ -6,10 +6,13 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { AccessTokens, type AccessClaims } from '../shared/access-tokens';
-import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { logger } from '../shared/observability';
+import { BUDGETS, RateLimiter } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
+import { sessionStillValid } from '../shared/session-check';
+
+let connectLimiter: RateLimiter | undefined;
 
 let tokens: Promise<AccessTokens> | undefined;
 
@@ -25,10 +28,7 @@ export async function authenticate(token: string | undefined): Promise<AccessCla
   tokens ??= AccessTokens.fromConfig(config());
   try {
     const claims = await (await tokens).verify(token);
-    const sessions = new RedisSessionStore(redis());
-    const [active, rolesVersion] = await Promise.all([sessions.isActive(claims.sessionId), sessions.rolesVersion(claims.userId)]);
-    // a token minted before the user's last role change carries roles that no longer hold
-    return active && claims.rolesVersion >= rolesVersion ? claims : undefined;
+    return (await sessionStillValid(claims)) ? claims : undefined;
   } catch {
     return undefined;
   }
@@ -72,6 +72,15 @@ export function handshakeToken(event: Pick<APIGatewayRequestAuthorizerEvent, 'he
  * connection; an anonymous one has an empty userId.
  */
 export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  connectLimiter ??= new RateLimiter(redis());
+  const ip = event.requestContext?.identity?.sourceIp ?? 'unknown';
+  try {
+    await connectLimiter.enforce([{ budget: BUDGETS.wsConnect, subject: ip }]);
+  } catch (e) {
+    // a handshake cannot be answered 429: refused like a bad token
+    logger.info('websocket handshake rate limited', { ip, error: (e as Error).message });
+    throw new Error('Unauthorized');
+  }
   const token = handshakeToken(event);
   const claims = token === undefined ? undefined : await authenticate(token);
   if (token !== undefined && !claims) {
@@ -82,7 +91,7 @@ export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promis
     principalId: claims?.userId ?? 'anonymous',
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
     context: claims
-      ? { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId }
-      : { userId: '', roles: '', accountNo: 0, sessionId: '' },
+      ? { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId, rolesVersion: claims.rolesVersion }
+      : { userId: '', roles: '', accountNo: 0, sessionId: '', rolesVersion: 0 },
   };
 }

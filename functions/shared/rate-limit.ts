@@ -21,6 +21,8 @@ export const BUDGETS = {
   reads: { name: 'reads', capacity: 100, refillPerS: 50 },
   /** register/login/refresh attempts from one IP */
   authIp: { name: 'auth-ip', capacity: 20, refillPerS: 20 / 60 },
+  /** WebSocket handshakes from one IP: each writes a connection record */
+  wsConnect: { name: 'ws-connect', capacity: 30, refillPerS: 1 },
   /** login attempts at one account, from anywhere: 10 at once, then one every 30 s */
   loginAccount: { name: 'login-acct', capacity: 10, refillPerS: 1 / 30 },
 } as const satisfies Record<string, Budget>;

@@ -15,6 +15,7 @@ import { classify } from './middleware/error-handler';
 import { logger, metrics, tracer } from './observability';
 import { BUDGETS, RateLimiter } from './rate-limit';
 import { redis } from './redis';
+import { sessionStillValid } from './session-check';
 
 /** The part of an API Gateway WebSocket event the routes read. */
 export interface WsEvent {
@@ -44,6 +45,7 @@ export interface WsInput<F> {
   /** null when the connection is anonymous */
   userId: string | null;
   accountNo: number | null;
+  sessionId: string | null;
 }
 
 export type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
@@ -53,11 +55,21 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 
 let limiter: RateLimiter | undefined;
 
-function identityOf(event: WsEvent): { userId: string | null; accountNo: number | null } {
+interface Identity {
+  userId: string | null;
+  accountNo: number | null;
+  /** the session the handshake's token belonged to (authenticated connections) */
+  session: { userId: string; sessionId: string; rolesVersion: number } | null;
+}
+
+function identityOf(event: WsEvent): Identity {
   const a = event.requestContext.authorizer ?? {};
   const userId = typeof a.userId === 'string' && a.userId !== '' ? a.userId : null;
-  const accountNo = userId ? Number(a.accountNo) : null;
-  return { userId, accountNo: accountNo !== null && Number.isSafeInteger(accountNo) ? accountNo : null };
+  if (!userId) return { userId: null, accountNo: null, session: null };
+  const accountNo = Number(a.accountNo);
+  const rolesVersion = Number(a.rolesVersion ?? 0);
+  const sessionId = typeof a.sessionId === 'string' ? a.sessionId : '';
+  return { userId, accountNo: Number.isSafeInteger(accountNo) ? accountNo : null, session: { userId, sessionId, rolesVersion: Number.isSafeInteger(rolesVersion) ? rolesVersion : 0 } };
 }
 
 function parseFrame(body: string | null | undefined): unknown {
@@ -72,11 +84,12 @@ function parseFrame(body: string | null | undefined): unknown {
 
 /**
  * Build a route handler. With `frame`, the message must be JSON the schema accepts; `limited`
- * takes one token from the caller's read budget per frame. What `fn` returns is sent back on the
+ * takes one token from the caller's read budget per frame; an authenticated connection whose
+ * session has ended since $connect is refused unless `checkSession` is false ($disconnect). What `fn` returns is sent back on the
  * socket as JSON (nothing when it returns undefined).
  */
 export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
-  spec: { frame?: S; limited?: boolean },
+  spec: { frame?: S; limited?: boolean; checkSession?: boolean },
   fn: (input: WsInput<z.infer<S>>) => Promise<unknown>,
 ): WsHandler {
   const core = async (event: WsEvent, context: Context): Promise<WsResult> => {
@@ -85,12 +98,15 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
     logger.appendKeys({ requestId, connectionId, route: event.requestContext.routeKey });
     try {
       const frame = (spec.frame ? spec.frame.parse(parseFrame(event.body)) : undefined) as z.infer<S>;
-      const who = identityOf(event);
+      const { session, ...who } = identityOf(event);
+      // a connection outlives its token's checks at $connect: every frame asks again
+      if (spec.checkSession !== false && session && !(await sessionStillValid(session)))
+        throw new AppError(401, 'SESSION_ENDED', 'the session behind this connection has ended: reconnect with a new token');
       if (spec.limited) {
         limiter ??= new RateLimiter(redis());
         await limiter.enforce([{ budget: BUDGETS.reads, subject: who.userId ?? `ws:${connectionId}` }]);
       }
-      const out = await fn({ frame, event, connectionId, requestId, ...who });
+      const out = await fn({ frame, event, connectionId, requestId, ...who, sessionId: session?.sessionId ?? null });
       return { statusCode: 200, ...(out === undefined ? {} : { body: JSON.stringify(out) }) };
     } catch (e) {
       const c = classify(e);

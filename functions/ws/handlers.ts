@@ -13,8 +13,8 @@ function chosenProtocol(event: WsEvent): string | undefined {
   return offered.find((p) => p !== token);
 }
 
-const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo }) => {
-  await wsService().connect({ connectionId, userId, accountNo }, new Date());
+const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo, sessionId }) => {
+  await wsService().connect({ connectionId, userId, accountNo, sessionId }, new Date());
   return undefined;
 });
 
@@ -27,7 +27,7 @@ export async function connect(event: WsEvent, context: Parameters<typeof connect
 }
 
 /** $disconnect: forget the connection (its subscriptions go with it). */
-export const disconnect = wsHandler({}, async ({ connectionId }) => {
+export const disconnect = wsHandler({ checkSession: false }, async ({ connectionId }) => {
   await wsService().disconnect(connectionId);
   return undefined;
 });

@@ -15,6 +15,7 @@ export interface ConnectionIdentity {
   connectionId: string;
   userId: string | null;
   accountNo: number | null;
+  sessionId: string | null;
 }
 
 export interface SubscriptionsView {

@@ -15,11 +15,12 @@ import { connect, disconnect, fallback, subscriptions } from './handlers';
 
 let env: FunctionsEnv;
 let token: string;
+let email: string;
 
 beforeAll(async () => {
   env = await startFunctionsEnv();
   const auth = await authService();
-  const email = `ws.${Date.now()}@example.com`;
+  email = `ws.${Date.now()}@example.com`;
   await auth.register(email, 'correct horse battery staple');
   const login = await auth.login(email, 'correct horse battery staple');
   if (!('accessToken' in login)) throw new Error('expected tokens');
@@ -31,9 +32,10 @@ afterAll(() => env.stop());
 const context = { awsRequestId: 'lambda-req', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 const store = (): DynamoConnectionStore => new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections');
 
-function handshake(opts: { query?: Record<string, string>; protocols?: string }): APIGatewayRequestAuthorizerEvent {
+function handshake(opts: { query?: Record<string, string>; protocols?: string; ip?: string }): APIGatewayRequestAuthorizerEvent {
   return {
     type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:1:api/local/$connect',
+    requestContext: { identity: { sourceIp: opts.ip ?? `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` } },
     headers: { Host: 'localhost', ...(opts.protocols ? { 'Sec-WebSocket-Protocol': opts.protocols } : {}) },
     queryStringParameters: opts.query ?? null,
   } as unknown as APIGatewayRequestAuthorizerEvent;
@@ -82,6 +84,16 @@ describe('the $connect authorizer', () => {
   });
 });
 
+describe('$connect limits', () => {
+  it('refuses a burst of handshakes from one address beyond its budget', async () => {
+    const ip = `10.8.${Math.floor(Math.random() * 250)}.1`;
+    for (let i = 0; i < 30; i++) await websocket(handshake({ ip }));
+    await expect(websocket(handshake({ ip }))).rejects.toThrow('Unauthorized');
+    // another address is not affected
+    await expect(websocket(handshake({}))).resolves.toMatchObject({ principalId: 'anonymous' });
+  });
+});
+
 describe('connections and subscriptions', () => {
   it('records the connection, accepts the offered subprotocol and forgets it at $disconnect', async () => {
     const c = await open({ userId: '', roles: '', accountNo: 0 }, `exchange.v1, ${token}`);
@@ -109,7 +121,18 @@ describe('connections and subscriptions', () => {
     const auth = await websocket(handshake({ query: { token } }));
     const mine = await open(auth.context as Record<string, unknown>);
     expect(await mine.frame({ action: 'subscribe', channels: ['user'] })).toEqual({ type: 'subscriptions', subscriptions: ['user'] });
-    expect(await store().get(mine.id)).toMatchObject({ userId: auth.context?.userId, accountNo: auth.context?.accountNo });
+    expect(await store().get(mine.id)).toMatchObject({ userId: auth.context?.userId, accountNo: auth.context?.accountNo, sessionId: auth.context?.sessionId });
+  });
+
+  it('refuses frames once the session behind the connection has ended', async () => {
+    const auth = await authService();
+    const login = await auth.login(email, 'correct horse battery staple');
+    if (!('accessToken' in login)) throw new Error('expected tokens');
+    const ctx = (await websocket(handshake({ query: { token: login.accessToken } }))).context as Record<string, unknown>;
+    const c = await open(ctx);
+    expect(await c.frame({ action: 'subscribe', channels: ['user'] })).toMatchObject({ type: 'subscriptions' });
+    await auth.logout(login.refreshToken);
+    expect(await c.frame({ action: 'subscribe', channels: ['heartbeat'] })).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
   });
 
   it.each([

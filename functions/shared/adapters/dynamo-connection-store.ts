@@ -16,7 +16,7 @@ export class DynamoConnectionStore implements ConnectionStore {
         TableName: this.table,
         Item: {
           connectionId: { S: c.connectionId },
-          ...(c.userId ? { userId: { S: c.userId }, accountNo: { N: String(c.accountNo ?? 0) } } : {}),
+          ...(c.userId ? { userId: { S: c.userId }, accountNo: { N: String(c.accountNo ?? 0) }, sessionId: { S: c.sessionId ?? '' } } : {}),
           subscriptions: { L: c.subscriptions.map((s) => ({ S: s })) },
           connectedAt: { S: c.connectedAt },
           expiresAt: { N: String(c.expiresAt) },
@@ -59,6 +59,7 @@ function toConnection(i: Record<string, AttributeValue>): Connection {
     connectionId: i.connectionId.S ?? '',
     userId: i.userId?.S ?? null,
     accountNo: i.accountNo?.N ? Number(i.accountNo.N) : null,
+    sessionId: i.sessionId?.S || null,
     subscriptions: (i.subscriptions?.L ?? []).map((s) => s.S ?? ''),
     connectedAt: i.connectedAt?.S ?? '',
     expiresAt: Number(i.expiresAt?.N ?? 0),

@@ -4,6 +4,8 @@ export interface Connection {
   /** null for an anonymous connection (public channels only) */
   userId: string | null;
   accountNo: number | null;
+  /** the login session behind it: the fan-out stops sending private data once it ends */
+  sessionId: string | null;
   /** "channel" or "channel:SYMBOL", e.g. "trades:BTC-USD", "user" */
   subscriptions: string[];
   connectedAt: string;
