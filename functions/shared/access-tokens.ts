@@ -37,18 +37,21 @@ export async function newJwtKeys(kid: string): Promise<{ signing: string; verify
 
 export class AccessTokens {
   private constructor(
-    private readonly signingKey: SigningKey,
-    private readonly kid: string,
+    /** absent where a function only verifies (authorizers) */
+    private readonly signing: { key: SigningKey; kid: string } | undefined,
     private readonly keys: JWTVerifyGetKey,
     private readonly cfg: Pick<AppConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_TTL_S'>,
   ) {}
 
   static async fromConfig(cfg: AppConfig): Promise<AccessTokens> {
-    const jwk = JSON.parse(cfg.JWT_SIGNING_JWK) as JWK;
-    if (!jwk.kid) throw new Error('JWT_SIGNING_JWK needs a kid');
-    const key = await importJWK(jwk, ALG);
+    let signing: { key: SigningKey; kid: string } | undefined;
+    if (cfg.JWT_SIGNING_JWK) {
+      const jwk = JSON.parse(cfg.JWT_SIGNING_JWK) as JWK;
+      if (!jwk.kid) throw new Error('JWT_SIGNING_JWK needs a kid');
+      signing = { key: await importJWK(jwk, ALG), kid: jwk.kid };
+    }
     const verify = JSON.parse(cfg.JWT_VERIFY_JWKS) as JWK[];
-    return new AccessTokens(key, jwk.kid, createLocalJWKSet({ keys: verify }), cfg);
+    return new AccessTokens(signing, createLocalJWKSet({ keys: verify }), cfg);
   }
 
   get ttlS(): number {
@@ -56,14 +59,15 @@ export class AccessTokens {
   }
 
   sign(c: AccessClaims): Promise<string> {
+    if (!this.signing) throw new Error('JWT_SIGNING_JWK is not configured for this function');
     return new SignJWT({ roles: c.roles, acc: c.accountNo, sid: c.sessionId, rv: c.rolesVersion })
-      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: TYP })
+      .setProtectedHeader({ alg: ALG, kid: this.signing.kid, typ: TYP })
       .setSubject(c.userId)
       .setIssuer(this.cfg.JWT_ISSUER)
       .setAudience(this.cfg.JWT_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.cfg.ACCESS_TOKEN_TTL_S}s`)
-      .sign(this.signingKey);
+      .sign(this.signing.key);
   }
 
   /** The token's claims, or 401 for anything but a valid, current token of ours. */

@@ -11,8 +11,8 @@ const schema = z.object({
   /** issuer and audience every access token carries and every check demands */
   JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
   JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
-  /** private JWK (Ed25519) the auth functions sign with; its `kid` names it */
-  JWT_SIGNING_JWK: z.string().min(1),
+  /** private JWK (Ed25519) the auth functions sign with; its `kid` names it (only they are given it) */
+  JWT_SIGNING_JWK: z.string().min(1).optional(),
   /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
   JWT_VERIFY_JWKS: z.string().min(1),
   /** the matching host's gRPC address (the active region's host) */
@@ -21,8 +21,8 @@ const schema = z.object({
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
   /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
-  DATA_KEYS: z.string().min(1),
-  DATA_KEY_ID: z.string().min(1),
+  DATA_KEYS: z.string().min(1).optional(),
+  DATA_KEY_ID: z.string().min(1).optional(),
   /**
    * Deposits from the simulated funding source (dev and test stages only). Off, a deposit is
    * refused: real funds arrive through a funding provider, which is not built yet.

@@ -21,7 +21,8 @@ export class SecretBox {
     if (!this.keys.has(current)) throw new Error(`the current data key ${current} is not among the keys`);
   }
 
-  static fromConfig(cfg: { DATA_KEYS: string; DATA_KEY_ID: string }): SecretBox {
+  static fromConfig(cfg: { DATA_KEYS?: string; DATA_KEY_ID?: string }): SecretBox {
+    if (!cfg.DATA_KEYS || !cfg.DATA_KEY_ID) throw new Error('DATA_KEYS and DATA_KEY_ID are not configured for this function');
     return new SecretBox(JSON.parse(cfg.DATA_KEYS) as Record<string, string>, cfg.DATA_KEY_ID);
   }
 

@@ -72,6 +72,19 @@ describe('serverless package (stage local)', () => {
     expect(roleNames.size).toBe(functions.length);
   });
 
+  it('gives secrets only to the functions that use them', () => {
+    const holders = (name: string): string[] =>
+      Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && name in ((r.Properties.Environment as { Variables: Record<string, unknown> }).Variables ?? {}))
+        .map(([n]) => n)
+        .sort();
+    expect(holders('JWT_SIGNING_JWK')).toEqual(['AuthLoginLambdaFunction', 'AuthLoginMfaLambdaFunction', 'AuthRefreshLambdaFunction']);
+    const sealing = holders('DATA_KEYS');
+    expect(sealing.every((n) => /^(Auth|Admin)/.test(n))).toBe(true);
+    expect(sealing).toHaveLength(11);
+    expect(holders('JWT_VERIFY_JWKS').length).toBeGreaterThanOrEqual(20);
+  });
+
   it('ships the matching-host contract with the functions that call the host', () => {
     const listing = spawnSync('unzip', ['-l', join(out, 'exchange.zip')], { encoding: 'utf8' });
     expect(listing.stdout).toContain('matching-host/proto/matching_host.proto');
