@@ -20,7 +20,7 @@ import type { MarketDataEvent, OrderEvent, Publication } from './publication';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './publishers/kinesis-reader';
 import { kinesisClient } from './publishers/kinesis-sink';
-import { redisKeys, type BookView } from './publishers/redis-sink';
+import { redisKeys, type BookView } from '../proto/market-data-views';
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const STREAM = `md-${run}`;

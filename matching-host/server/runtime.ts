@@ -15,7 +15,7 @@ import { HostMetrics } from './metrics';
 import { startOpsServer } from './ops-server';
 import { defaultTopology } from './publishers/amqp-sink';
 import { kinesisClient } from './publishers/kinesis-sink';
-import { redisKeys } from './publishers/redis-sink';
+import { redisKeys } from '../proto/market-data-views';
 import { Publishing } from './publishing';
 
 export interface HostRuntime {

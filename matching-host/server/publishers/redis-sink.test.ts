@@ -1,7 +1,8 @@
 /** The Redis view writer against a stand-in transaction that can fail (unit test of this module). */
 import type { Redis } from 'ioredis';
 import type { Publication } from '../publication';
-import { RedisSink, redisKeys } from './redis-sink';
+import { redisKeys } from '../../proto/market-data-views';
+import { RedisSink } from './redis-sink';
 
 class FakeRedis {
   store = new Map<string, unknown>();

@@ -6,28 +6,10 @@
  * the journal), seeded from the recovered engine.
  */
 import type { Redis } from 'ioredis';
+import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
 import type { L2, SideName } from '../../engine/types';
 import type { MarketDataEvent, Publication } from '../publication';
 import type { PublicationSink } from './publisher';
-
-export interface BookView {
-  symbol: string;
-  sequence: number;
-  time: number;
-  bids: [string, string, number][];
-  asks: [string, string, number][];
-}
-
-export interface Ticker {
-  symbol: string;
-  sequence: number;
-  time: number;
-  last: string | null;
-  lastQuantity: string | null;
-  bestBid: string | null;
-  bestAsk: string | null;
-  status: 'trading' | 'halted';
-}
 
 interface Mirror {
   sequence: number;
@@ -38,13 +20,6 @@ interface Mirror {
   ticker: Ticker;
 }
 
-export const redisKeys = {
-  book: (symbol: string): string => `md:${symbol}:book`,
-  ticker: (symbol: string): string => `md:${symbol}:ticker`,
-  trades: (symbol: string): string => `md:${symbol}:trades`,
-  snapshot: 'host:snapshot',
-  snapshotSeq: 'host:snapshot:seq',
-};
 
 const TRADES_KEPT = 100;
 
