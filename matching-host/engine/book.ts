@@ -111,10 +111,10 @@ export class Book {
   /** Bring bandLow/bandHigh up to date for reference `ref` (> 0). */
   updateBand(ref: number): void {
     if (ref === this.bandRef) return;
-    const band = Math.floor((ref * this.bandBps) / 10000);
+    const [low, high] = priceBand(ref, this.bandBps);
     this.bandRef = ref;
-    this.bandLow = ref - band;
-    this.bandHigh = ref + band;
+    this.bandLow = low;
+    this.bandHigh = high;
   }
 
   /** Tick index of an on-tick price (no division for the common tick size of one unit). */
@@ -179,4 +179,10 @@ export function validateSpec(spec: SymbolSpec): string | null {
   )
     return `${spec.symbol}: referencePrice must be an on-tick price within [minPrice, maxPrice]`;
   return null;
+}
+
+/** The prices [low, high] a limit order may have around reference `ref` (price units) with a band of `bps`. */
+export function priceBand(ref: number, bps: number): [number, number] {
+  const band = Math.floor((ref * bps) / 10000);
+  return [ref - band, ref + band];
 }

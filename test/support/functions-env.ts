@@ -4,6 +4,7 @@
  * host process; the environment the functions' config reads is set to point at them. `stop`
  * closes the functions' shared clients and removes everything it made.
  */
+import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,15 +22,26 @@ export interface FunctionsEnv {
   stop(): Promise<void>;
 }
 
-export async function startFunctionsEnv(options: { host?: boolean } = {}): Promise<FunctionsEnv> {
+/**
+ * `redisDb`: a Redis database of the test file's own (flushed first) that the host publishes its
+ * market data views to and the functions read; without it the host publishes nowhere.
+ */
+export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number } = {}): Promise<FunctionsEnv> {
   const [db, dynamo, keys] = await Promise.all([testDatabase(), startDynalite(), testJwtKeys()]);
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
-  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' }) : undefined;
+  const redisUrl = options.redisDb === undefined ? undefined : `redis://127.0.0.1:6379/${options.redisDb}`;
+  if (redisUrl) {
+    const r = new Redis(redisUrl);
+    await r.flushdb();
+    r.disconnect();
+  }
+  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', AMQP_URL: '' }) : undefined;
   Object.assign(process.env, {
     DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     ...(host ? { MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}` } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   return {
     databaseUrl: db.databaseUrl,
@@ -39,6 +51,8 @@ export async function startFunctionsEnv(options: { host?: boolean } = {}): Promi
       closeAws();
       await Promise.all([closePool(), closeRedis()]);
       await host?.kill();
+      // the worker process runs other test files next: they get the default Redis database again
+      if (redisUrl) delete process.env.REDIS_URL;
       await dynamo.close();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
 import { AppError, badRequest, unavailable } from '../errors';
-import type { HostBalance, HostHealth, MatchingHostPort, TransferResult } from '../ports/matching-host';
+import type { HostBalance, HostHealth, HostOpenOrder, HostOrderReply, HostOrderRequest, MatchingHostPort, TransferResult } from '../ports/matching-host';
 
 export interface HostClientOptions {
   deadlineMs?: number;
@@ -59,6 +59,46 @@ export class GrpcMatchingHost implements MatchingHostPort {
   async health(): Promise<HostHealth> {
     const r = await this.call<HostHealth>('Health', {});
     return { role: r.role, epoch: r.epoch, lastSeq: r.lastSeq, checksum: r.checksum };
+  }
+
+  placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
+    return this.call<HostOrderReply>('PlaceOrder', {
+      account, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce ?? '',
+      price: o.price ?? '', quantity: o.quantity, postOnly: o.postOnly ?? false, stp: o.stp ?? '', expireTime: o.expireTime ?? 0,
+    });
+  }
+
+  async cancelOrder(account: number, orderId: number): Promise<number[]> {
+    return (await this.call<{ canceled: number[] }>('CancelOrder', { account, orderId })).canceled;
+  }
+
+  async replaceOrder(account: number, orderId: number, price: string, quantity: string): Promise<number[]> {
+    return (await this.call<{ canceled: number[] }>('ReplaceOrder', { account, orderId, price, quantity })).canceled;
+  }
+
+  async cancelAll(account: number, symbol?: string): Promise<number[]> {
+    return (await this.call<{ canceled: number[] }>('CancelAll', { account, symbol: symbol ?? '' })).canceled;
+  }
+
+  async getOrder(account: number, orderId: number): Promise<HostOpenOrder | null> {
+    try {
+      return await this.call<HostOpenOrder>('GetOrder', { account, orderId });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'UNKNOWN_ORDER') return null;
+      throw e;
+    }
+  }
+
+  async openOrders(account: number, symbol?: string): Promise<HostOpenOrder[]> {
+    return (await this.call<{ orders: HostOpenOrder[] }>('ListOpenOrders', { account, symbol: symbol ?? '' })).orders;
+  }
+
+  async halt(symbol: string): Promise<number> {
+    return (await this.call<{ seq: number }>('HaltSymbol', { symbol })).seq;
+  }
+
+  async resume(symbol: string): Promise<number> {
+    return (await this.call<{ seq: number }>('ResumeSymbol', { symbol })).seq;
   }
 
   private async transfer(method: 'Deposit' | 'Withdraw', account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {

@@ -25,9 +25,81 @@ export interface HostHealth {
   checksum: string;
 }
 
+export type Side = 'buy' | 'sell';
+export type OrderType = 'limit' | 'market';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTD';
+export type Stp = 'cancel_newest' | 'cancel_oldest' | 'cancel_both';
+
+/** An order as the host takes it: prices and quantities as decimal strings of the symbol's scale. */
+export interface HostOrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce?: TimeInForce;
+  price?: string;
+  quantity: string;
+  postOnly?: boolean;
+  stp?: Stp;
+  /** epoch ms, GTD only */
+  expireTime?: number;
+}
+
+export interface HostFill {
+  price: string;
+  quantity: string;
+  counterOrderId: number;
+  sequence: number;
+  liquidity: 'maker' | 'taker';
+}
+
+export interface HostOrderReply {
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  /** OPEN | PARTIALLY_FILLED | FILLED | CANCELED | EXPIRED | REJECTED */
+  status: string;
+  price: string;
+  quantity: string;
+  filled: string;
+  leaves: string;
+  fills: HostFill[];
+  /** NONE, or why it was rejected or canceled */
+  reason: string;
+  seq: number;
+  /** answered from the idempotency record of its clientOrderId */
+  duplicate: boolean;
+}
+
+export interface HostOpenOrder {
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  price: string;
+  quantity: string;
+  filled: string;
+  leaves: string;
+  timeInForce: string;
+  /** epoch ms it entered the book */
+  time: number;
+}
+
 export interface MatchingHostPort {
   deposit(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult>;
   withdraw(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult>;
   balances(account: number): Promise<HostBalance[]>;
   health(): Promise<HostHealth>;
+  placeOrder(account: number, order: HostOrderRequest): Promise<HostOrderReply>;
+  /** ids canceled (empty: no such open order of this account) */
+  cancelOrder(account: number, orderId: number): Promise<number[]>;
+  /** a new price and quantity for an open order (cancel-replace semantics on the host) */
+  replaceOrder(account: number, orderId: number, price: string, quantity: string): Promise<number[]>;
+  cancelAll(account: number, symbol?: string): Promise<number[]>;
+  /** the account's open order, or null (another account's is null too) */
+  getOrder(account: number, orderId: number): Promise<HostOpenOrder | null>;
+  openOrders(account: number, symbol?: string): Promise<HostOpenOrder[]>;
+  halt(symbol: string): Promise<number>;
+  resume(symbol: string): Promise<number>;
 }

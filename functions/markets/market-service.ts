@@ -1,0 +1,68 @@
+/**
+ * Public market data: the symbols and their rules (decimal strings, as orders are written), and the
+ * book, ticker and recent trades as the matching host last published them to Redis, each with the
+ * symbol's market data sequence (a WebSocket client applies only updates after it).
+ */
+import { fromUnits } from '../../matching-host/engine/decimal';
+import type { SymbolSpec } from '../../matching-host/engine/types';
+import type { BookView, Ticker } from '../../matching-host/proto/market-data-views';
+import { AppError } from '../shared/errors';
+import type { MarketDataPort, TradeView } from '../shared/ports/market-data';
+
+export interface MarketView {
+  symbol: string;
+  base: string;
+  quote: string;
+  tickSize: string;
+  lotSize: string;
+  minPrice: string;
+  maxPrice: string;
+  minQuantity: string;
+  maxQuantity: string;
+  /** limit prices must lie within this fraction of the last trade */
+  priceBandPercent: number;
+}
+
+const notFound = (symbol: string): AppError => new AppError(404, 'NOT_FOUND', `no market ${symbol}`);
+
+export class MarketService {
+  private readonly specs: Map<string, SymbolSpec>;
+
+  constructor(
+    private readonly data: MarketDataPort,
+    symbols: readonly SymbolSpec[],
+  ) {
+    this.specs = new Map(symbols.map((s) => [s.symbol, s]));
+  }
+
+  markets(): MarketView[] {
+    return [...this.specs.values()].map((s) => ({
+      symbol: s.symbol, base: s.base, quote: s.quote,
+      tickSize: fromUnits(s.tickSize, s.priceDecimals), lotSize: fromUnits(s.lotSize, s.qtyDecimals),
+      minPrice: fromUnits(s.minPrice, s.priceDecimals), maxPrice: fromUnits(s.maxPrice, s.priceDecimals),
+      minQuantity: fromUnits(s.minQty, s.qtyDecimals), maxQuantity: fromUnits(s.maxQty, s.qtyDecimals),
+      priceBandPercent: s.bandBps / 100,
+    }));
+  }
+
+  async book(symbol: string, depth: number): Promise<BookView> {
+    this.known(symbol);
+    const b = await this.data.book(symbol);
+    // before the host's first publication: an empty book at sequence 0
+    return b ? { ...b, bids: b.bids.slice(0, depth), asks: b.asks.slice(0, depth) } : { symbol, sequence: 0, time: 0, bids: [], asks: [] };
+  }
+
+  async ticker(symbol: string): Promise<Ticker> {
+    this.known(symbol);
+    return (await this.data.ticker(symbol)) ?? { symbol, sequence: 0, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading' };
+  }
+
+  async trades(symbol: string, limit: number): Promise<{ symbol: string; trades: TradeView[] }> {
+    this.known(symbol);
+    return { symbol, trades: await this.data.trades(symbol, limit) };
+  }
+
+  private known(symbol: string): void {
+    if (!this.specs.has(symbol)) throw notFound(symbol);
+  }
+}

@@ -1,0 +1,55 @@
+/** /v1/orders: parse → OrderService → response. Every route acts on the caller's own orders. */
+import { requireRole } from '../shared/access';
+import { callerOf } from '../shared/caller';
+import { httpHandler, type HttpOutput } from '../shared/http-handler';
+import { perUser } from '../shared/limits';
+import { matchingHost } from '../shared/matching-host';
+import { BUDGETS } from '../shared/rate-limit';
+import { CancelAllQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
+import { orderService } from './wiring';
+
+const entry = perUser(BUDGETS.orders);
+const reads = perUser(BUDGETS.reads);
+
+/** POST /v1/orders: 201 with the order's state and fills; a retry of its clientOrderId → 200, the same order. */
+export const place = httpHandler({ body: PlaceOrder, limits: entry }, async ({ body, event }): Promise<HttpOutput> => {
+  const r = await orderService().place(callerOf(event), body);
+  return { status: r.replayed ? 200 : 201, body: r.order, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
+});
+
+/** GET /v1/orders/{orderId}: one of the caller's open orders. */
+export const get = httpHandler({ path: OrderPath, limits: reads }, async ({ params, event }) => ({
+  body: await orderService().get(callerOf(event), params.orderId),
+}));
+
+/** GET /v1/orders?status=open&symbol= */
+export const list = httpHandler({ query: ListOrdersQuery, limits: reads }, async ({ query, event }) => ({
+  body: { orders: await orderService().listOpen(callerOf(event), query.symbol) },
+}));
+
+/** DELETE /v1/orders/{orderId} */
+export const cancel = httpHandler({ path: OrderPath, limits: entry }, async ({ params, event }) => ({
+  body: await orderService().cancel(callerOf(event), params.orderId),
+}));
+
+/** DELETE /v1/orders?symbol= : every open order of the caller (in one symbol). */
+export const cancelAll = httpHandler({ query: CancelAllQuery, limits: entry }, async ({ query, event }) => ({
+  body: await orderService().cancelAll(callerOf(event), query.symbol),
+}));
+
+/** PATCH /v1/orders/{orderId} `{price, quantity}` */
+export const replace = httpHandler({ path: OrderPath, body: ReplaceOrder, limits: entry }, async ({ params, body, event }) => ({
+  body: await orderService().replace(callerOf(event), params.orderId, body.price, body.quantity),
+}));
+
+/** POST /v1/ops/symbols/{symbol}/halt (role ops): no order enters the book until resumed. */
+export const halt = httpHandler({ path: SymbolPath, limits: reads }, async ({ params, event }) => {
+  requireRole(callerOf(event), 'ops');
+  return { body: { symbol: params.symbol, status: 'halted', sequence: await matchingHost().halt(params.symbol) } };
+});
+
+/** POST /v1/ops/symbols/{symbol}/resume (role ops) */
+export const resume = httpHandler({ path: SymbolPath, limits: reads }, async ({ params, event }) => {
+  requireRole(callerOf(event), 'ops');
+  return { body: { symbol: params.symbol, status: 'trading', sequence: await matchingHost().resume(params.symbol) } };
+});

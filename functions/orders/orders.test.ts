@@ -1,0 +1,148 @@
+/**
+ * Orders and markets end to end through their handlers, against real components: a matching host
+ * process publishing its market data views to Redis, PostgreSQL for users, Redis for rate limits.
+ * Two traders cross; balances move exactly; nobody reaches another's orders.
+ */
+import { invoke } from '../../test/support/api-event';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
+import type { Caller } from '../shared/caller';
+import { matchingHost } from '../shared/matching-host';
+import { userStore } from '../shared/users';
+import { cancel, cancelAll, get, halt, list, place, replace, resume } from './handlers';
+
+let env: FunctionsEnv;
+let seller: Caller;
+let buyer: Caller;
+const ops = (): Caller => ({ ...seller, roles: ['ops'] });
+
+beforeAll(async () => {
+  env = await startFunctionsEnv({ host: true, redisDb: 7 });
+  const stamp = Date.now();
+  const s = await userStore().create(`seller.${stamp}@example.com`, 'x');
+  const b = await userStore().create(`buyer.${stamp}@example.com`, 'x');
+  seller = { userId: s.id, roles: ['trader'], accountNo: s.accountNo };
+  buyer = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
+  await matchingHost().deposit(seller.accountNo, 'BTC', '2', `fund-s-${stamp}`);
+  await matchingHost().deposit(buyer.accountNo, 'USD', '100000', `fund-b-${stamp}`);
+}, 60_000);
+
+afterAll(() => env.stop());
+
+let n = 0;
+const cid = (): string => `c-${Date.now()}-${++n}`;
+const balance = async (who: Caller, asset: string): Promise<{ available: string; held: string } | undefined> =>
+  (await matchingHost().balances(who.accountNo)).find((b) => b.asset === asset);
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let restingId = '';
+
+describe('placing orders', () => {
+  it('rests a limit order and answers its state', async () => {
+    const r = await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.5', price: '42000.00' } });
+    expect(r).toMatchObject({ status: 201, body: { status: 'OPEN', symbol: 'BTC-USD', side: 'sell', price: '42000.00', quantity: '0.5000', filled: '0.0000', leaves: '0.5000', fills: [] } });
+    restingId = r.body.orderId as string;
+    expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.50000000', held: '0.50000000' });
+  });
+
+  it('crosses: the taker gets its fills, and both balances move exactly', async () => {
+    const id = cid();
+    const r = await invoke(place, { caller: buyer, body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' } });
+    expect(r).toMatchObject({ status: 201, body: { status: 'FILLED', filled: '0.2000', leaves: '0.0000', fills: [{ price: '42000.00', quantity: '0.2000', liquidity: 'taker' }] } });
+    // 0.2 × 42 000 = 8 400 USD
+    expect(await balance(buyer, 'USD')).toEqual({ asset: 'USD', available: '91600.000000', held: '0.000000' });
+    expect(await balance(buyer, 'BTC')).toEqual({ asset: 'BTC', available: '0.20000000', held: '0.00000000' });
+    expect(await balance(seller, 'USD')).toEqual({ asset: 'USD', available: '8400.000000', held: '0.000000' });
+    expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.50000000', held: '0.30000000' });
+    // a retry of the same clientOrderId is the same order, and nothing moves again
+    const again = await invoke(place, { caller: buyer, body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' } });
+    expect(again).toMatchObject({ status: 200, headers: { 'Idempotent-Replayed': 'true' }, body: { orderId: r.body.orderId } });
+    expect(await balance(buyer, 'USD')).toEqual({ asset: 'USD', available: '91600.000000', held: '0.000000' });
+  });
+
+  it.each([
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000.001' }, 'INVALID_PRICE'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.00001', price: '42000' }, 'INVALID_QUANTITY'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0', price: '42000' }, 'INVALID_QUANTITY'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '50000' }, 'PRICE_OUT_OF_BAND'],
+    [{ symbol: 'DOGE-USD', side: 'buy', type: 'limit', quantity: '1', price: '1' }, 'UNKNOWN_SYMBOL'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'market', quantity: '0.1', price: '42000' }, 'VALIDATION_ERROR'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1' }, 'VALIDATION_ERROR'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', timeInForce: 'GTD' }, 'VALIDATION_ERROR'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', timeInForce: 'GTD', expireTime: '2020-01-01T00:00:00Z' }, 'INVALID_EXPIRE_TIME'],
+    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', account: 1 }, 'VALIDATION_ERROR'],
+  ])('refuses %j with 400 %s before the host is asked', async (body, code) => {
+    const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), ...body } });
+    expect(r).toMatchObject({ status: 400, body: { code } });
+  });
+
+  it('answers what the host refuses with 422 and its reason', async () => {
+    const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '10', price: '42000' } });
+    expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
+  });
+});
+
+describe('managing orders', () => {
+  it("reads, lists, replaces and cancels one's own orders only", async () => {
+    expect(await invoke(get, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 200, body: { status: 'PARTIALLY_FILLED', leaves: '0.3000' } });
+    // another trader: not found, whatever they try (OWASP API1:2023)
+    expect(await invoke(get, { caller: buyer, path: { orderId: restingId } })).toMatchObject({ status: 404 });
+    expect(await invoke(cancel, { caller: buyer, path: { orderId: restingId } })).toMatchObject({ status: 404 });
+    expect(await invoke(replace, { caller: buyer, path: { orderId: restingId }, body: { price: '41000', quantity: '0.3' } })).toMatchObject({ status: 404 });
+    expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(1);
+    expect((await invoke<{ orders: unknown[] }>(list, { caller: buyer })).body.orders).toHaveLength(0);
+
+    const r = await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42100.00', quantity: '0.25' } });
+    expect(r).toMatchObject({ status: 200, body: { price: '42100.00' } });
+    expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 200, body: { canceled: [restingId] } });
+    expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 404 });
+    expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.80000000', held: '0.00000000' });
+  });
+
+  it('cancels all of a trader’s orders in a symbol', async () => {
+    for (const price of ['43000', '43100']) await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price } });
+    const r = await invoke<{ canceled: string[] }>(cancelAll, { caller: seller, query: { symbol: 'BTC-USD' } });
+    expect(r.body.canceled).toHaveLength(2);
+    expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(0);
+  });
+});
+
+describe('ops', () => {
+  it('halts and resumes a symbol (role ops only)', async () => {
+    expect(await invoke(halt, { caller: seller, path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 403 });
+    expect(await invoke(halt, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 200, body: { status: 'halted' } });
+    const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '3000' } });
+    expect(r).toMatchObject({ status: 422, body: { code: 'SYMBOL_HALTED' } });
+    expect(await invoke(resume, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 200, body: { status: 'trading' } });
+  });
+});
+
+describe('markets', () => {
+  it('lists the symbols with their rules as decimal strings', async () => {
+    const r = await invoke<{ markets: Record<string, unknown>[] }>(listMarkets);
+    expect(r.body.markets).toContainEqual(expect.objectContaining({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.0001', priceBandPercent: 10 }));
+  });
+
+  it('serves the ticker, book and trades the host published, with their sequence', async () => {
+    const t = await eventually(
+      async () => (await invoke(ticker, { path: { symbol: 'BTC-USD' } })).body,
+      (b) => b.last === '42000.00',
+    );
+    expect(t).toMatchObject({ symbol: 'BTC-USD', last: '42000.00', lastQuantity: '0.2000', status: 'trading', sequence: expect.any(Number) as number });
+    const tr = await invoke<{ trades: { price: string; quantity: string; sequence: number }[] }>(trades, { path: { symbol: 'BTC-USD' }, query: { limit: '10' } });
+    expect(tr.body.trades[0]).toMatchObject({ price: '42000.00', quantity: '0.2000' });
+    const b = await invoke<{ sequence: number; bids: unknown[]; asks: unknown[] }>(book, { path: { symbol: 'BTC-USD' }, query: { depth: '5' } });
+    expect(b.status).toBe(200);
+    expect(b.body.sequence).toBeGreaterThanOrEqual(tr.body.trades[0].sequence);
+    expect(await invoke(book, { path: { symbol: 'NOPE-USD' } })).toMatchObject({ status: 404 });
+    expect(await invoke(book, { path: { symbol: 'BTC-USD' }, query: { depth: '1000' } })).toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,21 @@
+import type Redis from 'ioredis';
+import { redisKeys, type BookView, type Ticker } from '../../../matching-host/proto/market-data-views';
+import type { MarketDataPort, TradeView } from '../ports/market-data';
+
+export class RedisMarketData implements MarketDataPort {
+  constructor(private readonly redis: Redis) {}
+
+  async book(symbol: string): Promise<BookView | null> {
+    const v = await this.redis.get(redisKeys.book(symbol));
+    return v ? (JSON.parse(v) as BookView) : null;
+  }
+
+  async ticker(symbol: string): Promise<Ticker | null> {
+    const v = await this.redis.get(redisKeys.ticker(symbol));
+    return v ? (JSON.parse(v) as Ticker) : null;
+  }
+
+  async trades(symbol: string, limit: number): Promise<TradeView[]> {
+    return (await this.redis.lrange(redisKeys.trades(symbol), 0, limit - 1)).map((t) => JSON.parse(t) as TradeView);
+  }
+}

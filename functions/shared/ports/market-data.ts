@@ -1,0 +1,18 @@
+/** Market data as the matching host publishes it to Redis (ElastiCache): read-only for the functions. */
+import type { BookView, Ticker } from '../../../matching-host/proto/market-data-views';
+
+export interface TradeView {
+  sequence: number;
+  time: number;
+  price: string;
+  quantity: string;
+  /** the taker's side */
+  side?: string;
+}
+
+export interface MarketDataPort {
+  book(symbol: string): Promise<BookView | null>;
+  ticker(symbol: string): Promise<Ticker | null>;
+  /** newest first */
+  trades(symbol: string, limit: number): Promise<TradeView[]>;
+}
