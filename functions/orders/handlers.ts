@@ -5,7 +5,7 @@ import { httpHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
 import { matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
-import { CancelAllQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
+import { CancelAfter, CancelAllQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
 import { orderService } from './wiring';
 
 const entry = perUser(BUDGETS.orders);
@@ -35,6 +35,11 @@ export const cancel = httpHandler({ path: OrderPath, limits: entry }, async ({ p
 /** DELETE /v1/orders?symbol= : every open order of the caller (in one symbol). */
 export const cancelAll = httpHandler({ query: CancelAllQuery, limits: entry }, async ({ query, event }) => ({
   body: await orderService().cancelAll(callerOf(event), query.symbol),
+}));
+
+/** POST /v1/orders/cancel-after `{timeoutSeconds}`: the dead-man switch (0 disarms). */
+export const cancelAfter = httpHandler({ body: CancelAfter, limits: entry }, async ({ body, event }) => ({
+  body: await orderService().cancelAfter(callerOf(event), body.timeoutSeconds),
 }));
 
 /** PATCH /v1/orders/{orderId} `{price, quantity}` */

@@ -92,6 +92,12 @@ export class OrderService {
     return { canceled: (await this.host.cancelAll(caller.accountNo, symbol)).map(String) };
   }
 
+  /** Dead-man switch: every open order of the caller is canceled `timeoutSeconds` from now unless re-armed first; 0 disarms. */
+  async cancelAfter(caller: Caller, timeoutSeconds: number): Promise<{ armed: boolean; deadline: string | null }> {
+    const deadline = await this.host.cancelAllAfter(caller.accountNo, timeoutSeconds * 1000);
+    return { armed: deadline !== 0, deadline: deadline === 0 ? null : new Date(deadline).toISOString() };
+  }
+
   /** A new price and quantity for an open order of the caller's (it loses its time priority). */
   async replace(caller: Caller, orderId: number, price: string, quantity: string): Promise<OrderView> {
     const o = await this.host.getOrder(caller.accountNo, orderId);

@@ -9,7 +9,7 @@ import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
 import { matchingHost } from '../shared/matching-host';
 import { userStore } from '../shared/users';
-import { cancel, cancelAll, get, halt, list, place, replace, resume } from './handlers';
+import { cancel, cancelAfter, cancelAll, get, halt, list, place, replace, resume } from './handlers';
 
 let env: FunctionsEnv;
 let seller: Caller;
@@ -112,6 +112,32 @@ describe('managing orders', () => {
     const r = await invoke<{ canceled: string[] }>(cancelAll, { caller: seller, query: { symbol: 'BTC-USD' } });
     expect(r.body.canceled).toHaveLength(2);
     expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(0);
+  });
+});
+
+describe('the dead-man switch', () => {
+  const rest = async (): Promise<void> => {
+    const r = await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '44000' } });
+    expect(r.status).toBe(201);
+  };
+  const open = async (): Promise<number> => (await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders.length;
+
+  it('cancels every open order when it is not re-armed in time, with no other traffic', async () => {
+    await rest();
+    const armed = await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 1 } });
+    expect(armed).toMatchObject({ status: 200, body: { armed: true, deadline: expect.any(String) as string } });
+    expect(await open()).toBe(1);
+    expect(await eventually(open, (k) => k === 0, 4000)).toBe(0);
+  });
+
+  it('stays quiet once disarmed', async () => {
+    await rest();
+    await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 1 } });
+    expect(await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 0 } })).toMatchObject({ status: 200, body: { armed: false, deadline: null } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await open()).toBe(1);
+    await invoke(cancelAll, { caller: seller });
+    expect(await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 100_000 } })).toMatchObject({ status: 400 });
   });
 });
 

@@ -30,6 +30,9 @@ export const PlaceOrder = z
   });
 export type PlaceOrder = z.infer<typeof PlaceOrder>;
 
+/** `{timeoutSeconds}`: 0 disarms; at most a day. */
+export const CancelAfter = z.object({ timeoutSeconds: z.number().int().min(0).max(86_400) }).strict();
+
 export const ReplaceOrder = z.object({ price: decimal, quantity: decimal }).strict();
 
 export const OrderPath = z.object({ orderId: z.string().regex(/^[1-9]\d{0,15}$/, 'an order id').transform(Number) }).strict();

@@ -260,6 +260,11 @@ export class MatchingCore {
    * Dead-man switch: unless re-armed or disarmed (deadline 0) before `deadline`, every resting
    * order of the account is canceled by the first command whose time reaches it.
    */
+  /** When the next timer (a GTD expiry or a dead-man deadline) falls due; Infinity when none. */
+  get nextTimerTime(): number {
+    return this.nextTimer;
+  }
+
   cancelAllAfter(seq: number, time: number, account: number, deadline: number): void {
     if (!this.begin(seq, time)) return;
     if (!(Number.isSafeInteger(account) && account >= 1 && account <= MAX_ACCOUNT))

@@ -45,6 +45,7 @@ const placeSchema = z.object({
 const cancelSchema = z.object({ account, orderId: z.number().int().min(1) });
 const replaceSchema = z.object({ account, orderId: z.number().int().min(1), price: decimal, quantity: decimal });
 const cancelAllSchema = z.object({ account, symbol: z.string() });
+const cancelAfterSchema = z.object({ account, timeoutMs: z.number().int().min(0).max(24 * 3600_000) });
 const transferSchema = z.object({ account, asset: z.string().min(1).max(16), amount: decimal, transferId: id });
 const symbolSchema = z.object({ symbol: z.string().min(1) });
 const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
@@ -177,6 +178,14 @@ export function createService(host: MatchingHost): grpc.UntypedServiceImplementa
       const c = parse(cancelAllSchema, req);
       if (c.symbol) spec(c.symbol);
       return cancelReply({ type: 'cancelAll', account: c.account, symbol: c.symbol || undefined });
+    }),
+    CancelAllAfter: unary(async (req) => {
+      const c = parse(cancelAfterSchema, req);
+      // the deadline is fixed here, then journaled with the command: a replay arms the same one
+      const deadline = c.timeoutMs === 0 ? 0 : Math.max(Date.now(), host.lastCommandTime) + c.timeoutMs;
+      const r = await host.submit({ type: 'cancelAllAfter', account: c.account, deadline });
+      if (r.rejectReason) throw new BadRequest(r.rejectReason, `command rejected: ${r.rejectReason}`);
+      return { deadline, seq: host.lastSeq };
     }),
     GetOrder: unary((req) => {
       const g = parse(orderSchema, req);

@@ -15,6 +15,8 @@ export type Role = 'primary' | 'standby';
 export type Submission = HostCommand extends infer C ? (C extends HostCommand ? Omit<C, 'seq' | 'time'> : never) : never;
 
 export interface HostOptions {
+  /** submit a `tick` when the engine's next timer falls due (the serving host; off in tests that drive time) */
+  wakeForTimers?: boolean;
   dataDir: string;
   market: MarketConfig;
   role?: Role;
@@ -75,6 +77,9 @@ export class MatchingHost {
   private lastTime = 0;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
+  /** the wake-up for the engine's next timer, and when it is set for */
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
   recovery!: RecoveryReport;
   /** durable publications waiting for the publishers */
   outbox!: Outbox;
@@ -135,6 +140,7 @@ export class MatchingHost {
       checksum: host.core.engine.checksum(),
       ms: performance.now() - t0,
     };
+    host.armTimers();
     return host;
   }
 
@@ -179,7 +185,26 @@ export class MatchingHost {
       throw new JournalFailedError(e);
     }
     this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
+    this.armTimers();
     return { ...result, duplicate: false };
+  }
+
+  /**
+   * GTD expiries and dead-man deadlines fire when a command reaches the engine at or after their
+   * time. With no traffic none would: so the primary submits a `tick` (journaled like any command,
+   * so a replay fires the same timers at the same sequence) when the next one falls due.
+   */
+  armTimers(): void {
+    const due = this.core.engine.core.nextTimerTime;
+    if (!this.options.wakeForTimers || this.role !== 'primary' || !Number.isFinite(due) || due >= this.wakeAt) return;
+    clearTimeout(this.wake);
+    this.wakeAt = due;
+    this.wake = setTimeout(() => {
+      this.wakeAt = Infinity;
+      if (this.role !== 'primary' || !this.journal.healthy) return;
+      void this.submit({ type: 'tick' }).catch(() => undefined);
+    }, Math.max(0, due - this.now() + 1));
+    this.wake.unref();
   }
 
   /**
@@ -242,11 +267,17 @@ export class MatchingHost {
     return this.snapshotting;
   }
 
+  /** The time of the last command executed (commands' time never runs backwards). */
+  get lastCommandTime(): number {
+    return this.lastTime;
+  }
+
   /** DR: become primary at a higher epoch. */
   promote(epoch: number): void {
     if (!(epoch > this.epoch)) throw new RangeError(`epoch ${epoch} is not above ${this.epoch}`);
     this.epoch = epoch;
     this.role = 'primary';
+    this.armTimers();
   }
 
   /** DR: a higher epoch exists elsewhere; stop taking orders. */
@@ -258,6 +289,8 @@ export class MatchingHost {
   }
 
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    clearTimeout(this.wake);
+    this.wakeAt = Infinity;
     if (options.snapshot) await this.snapshot();
     await this.snapshotting;
     await this.journal.close();

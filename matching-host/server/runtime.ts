@@ -43,6 +43,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     role: cfg.HOST_ROLE,
     epoch: cfg.HOST_EPOCH,
     snapshotEvery: cfg.HOST_SNAPSHOT_EVERY,
+    wakeForTimers: true,
     publish: Boolean(cfg.KINESIS_STREAM || cfg.REDIS_URL || cfg.AMQP_URL),
     retainFrom: () => parts.publishing?.retainFrom() ?? Infinity,
     onCommand: (type, result, ms) => metrics.command(type, result, ms),

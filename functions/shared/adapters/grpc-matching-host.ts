@@ -80,6 +80,10 @@ export class GrpcMatchingHost implements MatchingHostPort {
     return (await this.call<{ canceled: number[] }>('CancelAll', { account, symbol: symbol ?? '' })).canceled;
   }
 
+  async cancelAllAfter(account: number, timeoutMs: number): Promise<number> {
+    return (await this.call<{ deadline: number }>('CancelAllAfter', { account, timeoutMs })).deadline;
+  }
+
   async getOrder(account: number, orderId: number): Promise<HostOpenOrder | null> {
     try {
       return await this.call<HostOpenOrder>('GetOrder', { account, orderId });

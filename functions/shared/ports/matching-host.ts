@@ -97,6 +97,8 @@ export interface MatchingHostPort {
   /** a new price and quantity for an open order (cancel-replace semantics on the host) */
   replaceOrder(account: number, orderId: number, price: string, quantity: string): Promise<number[]>;
   cancelAll(account: number, symbol?: string): Promise<number[]>;
+  /** dead-man switch: cancel all of the account's orders `timeoutMs` from now unless called again; 0 disarms. The deadline (epoch ms, 0 when disarmed) */
+  cancelAllAfter(account: number, timeoutMs: number): Promise<number>;
   /** the account's open order, or null (another account's is null too) */
   getOrder(account: number, orderId: number): Promise<HostOpenOrder | null>;
   openOrders(account: number, symbol?: string): Promise<HostOpenOrder[]>;
