@@ -8,7 +8,11 @@ import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functio
 import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
 import { matchingHost } from '../shared/matching-host';
+import type { Context } from 'aws-lambda';
+import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
+import { cancelOrder, placeOrder } from '../ws/handlers';
 import { cancel, cancelAfter, cancelAll, get, halt, list, place, replace, resume } from './handlers';
 
 let env: FunctionsEnv;
@@ -138,6 +142,29 @@ describe('the dead-man switch', () => {
     expect(await open()).toBe(1);
     await invoke(cancelAll, { caller: seller });
     expect(await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 100_000 } })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('orders over the WebSocket', () => {
+  const context = { awsRequestId: 'ws', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+  async function frame(h: typeof placeOrder, body: unknown, who?: Caller): Promise<Record<string, unknown>> {
+    const authorizer = who
+      ? { userId: who.userId, accountNo: who.accountNo, sessionId: (await new RedisSessionStore(redis()).start(who.userId, 600)).familyId, rolesVersion: 0 }
+      : { userId: '', accountNo: 0, sessionId: '', rolesVersion: 0 };
+    const r = await h({ body: JSON.stringify(body), requestContext: { connectionId: `c-${++n}`, routeKey: 'x', requestId: `r-${n}`, authorizer } }, context);
+    return JSON.parse(r.body ?? '{}') as Record<string, unknown>;
+  }
+
+  it('places and cancels with the same rules as REST, for authenticated connections only', async () => {
+    const order = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '44500' };
+    expect(await frame(placeOrder, { action: 'placeOrder', ...order })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    const placed = await frame(placeOrder, { action: 'placeOrder', id: 'p1', ...order }, seller);
+    expect(placed).toMatchObject({ type: 'order', id: 'p1', replayed: false, order: { status: 'OPEN', price: '44500.00' } });
+    expect(await frame(placeOrder, { action: 'placeOrder', ...order, price: '44500.001' }, seller)).toMatchObject({ type: 'error', code: 'INVALID_PRICE' });
+    expect(await frame(placeOrder, { action: 'placeOrder', ...order, account: 1 }, seller)).toMatchObject({ type: 'error', code: 'VALIDATION_ERROR' });
+    const orderId = (placed.order as { orderId: string }).orderId;
+    expect(await frame(cancelOrder, { action: 'cancelOrder', orderId }, buyer)).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
+    expect(await frame(cancelOrder, { action: 'cancelOrder', orderId, id: 'c1' }, seller)).toEqual({ type: 'canceled', id: 'c1', canceled: [orderId] });
   });
 });
 

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { AppError, badRequest } from './errors';
 import { classify } from './middleware/error-handler';
 import { logger, metrics, tracer } from './observability';
-import { BUDGETS, RateLimiter } from './rate-limit';
+import { BUDGETS, RateLimiter, type Budget } from './rate-limit';
 import { redis } from './redis';
 import { sessionStillValid } from './session-check';
 
@@ -84,12 +84,12 @@ function parseFrame(body: string | null | undefined): unknown {
 
 /**
  * Build a route handler. With `frame`, the message must be JSON the schema accepts; `limited`
- * takes one token from the caller's read budget per frame; an authenticated connection whose
+ * takes one token per frame from the caller's read budget (or the budget it names); an authenticated connection whose
  * session has ended since $connect is refused unless `checkSession` is false ($disconnect). What `fn` returns is sent back on the
  * socket as JSON (nothing when it returns undefined).
  */
 export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
-  spec: { frame?: S; limited?: boolean; checkSession?: boolean },
+  spec: { frame?: S; limited?: boolean | Budget; checkSession?: boolean },
   fn: (input: WsInput<z.infer<S>>) => Promise<unknown>,
 ): WsHandler {
   const core = async (event: WsEvent, context: Context): Promise<WsResult> => {
@@ -104,7 +104,8 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
         throw new AppError(401, 'SESSION_ENDED', 'the session behind this connection has ended: reconnect with a new token');
       if (spec.limited) {
         limiter ??= new RateLimiter(redis());
-        await limiter.enforce([{ budget: BUDGETS.reads, subject: who.userId ?? `ws:${connectionId}` }]);
+        const budget = spec.limited === true ? BUDGETS.reads : spec.limited;
+        await limiter.enforce([{ budget, subject: who.userId ?? `ws:${connectionId}` }]);
       }
       const out = await fn({ frame, event, connectionId, requestId, ...who, sessionId: session?.sessionId ?? null });
       return { statusCode: 200, ...(out === undefined ? {} : { body: JSON.stringify(out) }) };

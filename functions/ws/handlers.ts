@@ -1,8 +1,12 @@
 /** WebSocket routes: $connect, $disconnect, subscribe, unsubscribe and $default (anything else). */
 import { handshakeToken } from '../auth/authorizer';
-import { badRequest } from '../shared/errors';
+import { PlaceOrder } from '../orders/schemas';
+import { orderService } from '../orders/wiring';
+import type { Caller } from '../shared/caller';
+import { AppError, badRequest } from '../shared/errors';
+import { BUDGETS } from '../shared/rate-limit';
 import { wsHandler, type WsEvent, type WsResult } from '../shared/ws-handler';
-import { SubscriptionFrame } from './schemas';
+import { CancelOrderFrame, PlaceOrderFrame, SubscriptionFrame } from './schemas';
 import { wsService } from './wiring';
 
 /** The subprotocol to accept: the first one offered that is not the token itself. */
@@ -35,6 +39,27 @@ export const disconnect = wsHandler({ checkSession: false }, async ({ connection
 /** subscribe / unsubscribe: answers the connection's subscriptions after the change. */
 export const subscriptions = wsHandler({ frame: SubscriptionFrame, limited: true }, ({ frame, connectionId }) => wsService().update(connectionId, frame));
 
+/** The trader behind an authenticated connection; anonymous ones may not trade. */
+function trader(userId: string | null, accountNo: number | null): Caller {
+  if (!userId || accountNo === null) throw new AppError(403, 'FORBIDDEN', 'trading over the socket needs a token at $connect (?token= or Sec-WebSocket-Protocol)');
+  return { userId, roles: [], accountNo };
+}
+
+/** placeOrder: the same rules as POST /v1/orders; answers `{type:"order", id?, order}`. */
+export const placeOrder = wsHandler({ frame: PlaceOrderFrame, limited: BUDGETS.orders }, async ({ frame, userId, accountNo }) => {
+  const id = frame.id;
+  // the order is what remains without the frame's own fields
+  const order = PlaceOrder.parse(Object.fromEntries(Object.entries(frame).filter(([k]) => k !== 'action' && k !== 'id')));
+  const r = await orderService().place(trader(userId, accountNo), order);
+  return { type: 'order', ...(id ? { id } : {}), replayed: r.replayed, order: r.order };
+});
+
+/** cancelOrder: answers `{type:"canceled", id?, canceled:[…]}`. */
+export const cancelOrder = wsHandler({ frame: CancelOrderFrame, limited: BUDGETS.orders }, async ({ frame, userId, accountNo }) => {
+  const r = await orderService().cancel(trader(userId, accountNo), frame.orderId);
+  return { type: 'canceled', ...(frame.id ? { id: frame.id } : {}), ...r };
+});
+
 /** $default: a frame with no known action. */
 export const fallback = wsHandler({ limited: true }, ({ event }) => {
   let action: unknown;
@@ -43,5 +68,5 @@ export const fallback = wsHandler({ limited: true }, ({ event }) => {
   } catch {
     return Promise.reject(badRequest('MALFORMED_JSON', 'the frame is not valid JSON'));
   }
-  return Promise.reject(badRequest('UNKNOWN_ACTION', `unknown action ${JSON.stringify(action ?? null).slice(0, 40)}; known: subscribe, unsubscribe`));
+  return Promise.reject(badRequest('UNKNOWN_ACTION', `unknown action ${JSON.stringify(action ?? null).slice(0, 40)}; known: subscribe, unsubscribe, placeOrder, cancelOrder`));
 });

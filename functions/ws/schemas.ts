@@ -16,3 +16,11 @@ export const SubscriptionFrame = z
   })
   .strict();
 export type SubscriptionFrame = z.infer<typeof SubscriptionFrame>;
+
+/** `{"action":"placeOrder", id?, ...order}`: the order itself is checked with the REST schema. */
+export const PlaceOrderFrame = z.object({ action: z.literal('placeOrder'), id: z.string().max(64).optional() }).loose();
+
+/** `{"action":"cancelOrder","orderId":"42", id?}` */
+export const CancelOrderFrame = z
+  .object({ action: z.literal('cancelOrder'), orderId: z.string().regex(/^[1-9]\d{0,15}$/, 'an order id').transform(Number), id: z.string().max(64).optional() })
+  .strict();
