@@ -157,3 +157,61 @@ describe('the WebSocket API through serverless offline', () => {
     await expect(socket('?token=a.b.c')).rejects.toThrow(/handshake refused/);
   });
 });
+
+describe('trading through serverless offline', () => {
+  const call = httpClient(base);
+
+  it('two traders cross over REST and WebSocket; balances, book and trades follow; cancel, replace and the dead-man switch work', async () => {
+    const password = 'correct horse battery staple';
+    const tokens: string[] = [];
+    for (const who of ['maker', 'taker']) {
+      const email = `${who}.${Date.now()}@example.com`;
+      await call('POST', '/v1/auth/register', { email, password });
+      tokens.push((await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string);
+    }
+    const [maker, taker] = tokens;
+    await call('POST', '/v1/accounts/deposits', { asset: 'ETH', amount: '10', idempotencyKey: `e2e-eth-${Date.now()}` }, maker);
+    await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '10000', idempotencyKey: `e2e-usd-${Date.now()}` }, taker);
+
+    const ask = await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-1', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '2', price: '3000' }, maker);
+    expect(ask).toMatchObject({ status: 201, body: { status: 'OPEN' } });
+
+    // the taker buys over the socket
+    const s = await socket(`?token=${taker}`);
+    s.ws.send(JSON.stringify({ action: 'placeOrder', id: 'b1', clientOrderId: 'e2e-bid-1', symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '1.5', price: '3000' }));
+    expect(await s.next()).toMatchObject({ type: 'order', id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
+    s.ws.close();
+
+    const balances = async (t: string): Promise<Record<string, { available: string; held: string }>> =>
+      Object.fromEntries(((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; available: string; held: string }[]).map((b) => [b.asset, b]));
+    expect((await balances(taker)).USD).toMatchObject({ available: '5500.000000', held: '0.000000' });
+    expect((await balances(taker)).ETH).toMatchObject({ available: '1.50000000' });
+    expect((await balances(maker)).USD).toMatchObject({ available: '4500.000000' });
+    expect((await balances(maker)).ETH).toMatchObject({ available: '8.00000000', held: '0.50000000' });
+
+    // the public market data catches up with the trade
+    let ticker: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && ticker.last !== '3000.00'; i++) {
+      ticker = (await call('GET', '/v1/markets/ETH-USD/ticker')).body;
+      if (ticker.last !== '3000.00') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ticker).toMatchObject({ last: '3000.00', lastQuantity: '1.5000' });
+    expect((await call('GET', '/v1/markets/ETH-USD/book?depth=5')).body).toMatchObject({ asks: [['3000.00', '0.5000', 1]] });
+
+    const id = ask.body.orderId as string;
+    // quantity is the order's new total, filled part included
+    expect(await call('PATCH', `/v1/orders/${id}`, { price: '3100', quantity: '2' }, maker)).toMatchObject({ status: 200, body: { price: '3100.00', leaves: '0.5000' } });
+    expect((await call('DELETE', `/v1/orders/${id}`, undefined, taker)).status).toBe(404);
+    expect(await call('DELETE', `/v1/orders/${id}`, undefined, maker)).toMatchObject({ status: 200, body: { canceled: [id] } });
+
+    // the dead-man switch cancels what rests when it is not re-armed
+    await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-2', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '1', price: '3050' }, maker);
+    expect((await call('POST', '/v1/orders/cancel-after', { timeoutSeconds: 1 }, maker)).body).toMatchObject({ armed: true });
+    let open = 1;
+    for (let i = 0; i < 60 && open > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      open = ((await call('GET', '/v1/orders?status=open', undefined, maker)).body.orders as unknown[]).length;
+    }
+    expect(open).toBe(0);
+  });
+});
