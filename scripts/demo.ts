@@ -1,8 +1,9 @@
 /**
  * `npm run demo` (with `npm start` running): a newcomer's first five minutes, through the REST API
  * exactly as a client would use it. Two traders register; one turns MFA on (this script plays the
- * authenticator app) and logs in with a code; both deposit, one withdraws, and their balances and
- * ledger lines are printed. Set EXCHANGE_URL to aim it at another stack.
+ * authenticator app) and logs in with a code; both deposit, one withdraws; they place crossing
+ * orders and the trades, the book and everyone's balances are printed. Set EXCHANGE_URL to aim it
+ * at another stack.
  */
 import { generate } from 'otplib';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const alice = await trader('alice', true);
   const bob = await trader('bob', false);
 
-  const deposit = { asset: 'USD', amount: '25000.00', idempotencyKey: randomUUID() };
+  const deposit = { asset: 'USD', amount: '60000.00', idempotencyKey: randomUUID() };
   const d = await must('POST', '/v1/accounts/deposits', deposit, alice);
   say(`\nalice: deposited ${String(d.amount)} USD (transfer ${String(d.transferId)}, ${String(d.status)})`);
   const again = await api('POST', '/v1/accounts/deposits', deposit, alice);
@@ -82,7 +83,25 @@ async function main(): Promise<void> {
   const tooMuch = await api('POST', '/v1/accounts/withdrawals', { asset: 'BTC', amount: '2', idempotencyKey: randomUUID() }, bob);
   say(`bob: tries to withdraw 2 BTC → ${tooMuch.status} ${String(tooMuch.body.code)}`);
 
-  say('');
+  say('\nbob offers 1 BTC in two orders; alice buys 1.2 BTC with a limit of 42 100 (the book keeps what earlier runs left)');
+  for (const [qty, price] of [['0.4', '42000.00'], ['0.6', '42050.00']]) {
+    const o = await must('POST', '/v1/orders', { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: qty, price }, bob);
+    say(`bob: sell ${String(o.quantity)} @ ${String(o.price)} → ${String(o.status)} (order ${String(o.orderId)})`);
+  }
+  const buy = await must('POST', '/v1/orders', { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1.2', price: '42100.00' }, alice);
+  say(`alice: buy 1.2 @ 42100.00 → ${String(buy.status)}, filled ${String(buy.filled)}, resting ${String(buy.leaves)}`);
+  for (const f of buy.fills as { price: string; quantity: string; liquidity: string }[]) say(`  fill: ${f.quantity} BTC @ ${f.price} (${f.liquidity})`);
+  // the market data views follow the host's publications a moment later
+  await new Promise((r) => setTimeout(r, 500));
+  const trades = await must('GET', '/v1/markets/BTC-USD/trades?limit=5');
+  say('BTC-USD trades (newest first):');
+  for (const t of trades.trades as { sequence: number; price: string; quantity: string }[]) say(`  #${t.sequence}  ${t.quantity} @ ${t.price}`);
+  const book = await must('GET', '/v1/markets/BTC-USD/book?depth=3');
+  say(`BTC-USD book at sequence ${String(book.sequence)}: bids ${JSON.stringify(book.bids)}  asks ${JSON.stringify(book.asks)}`);
+  const canceled = await must('DELETE', '/v1/orders?symbol=BTC-USD', undefined, alice);
+  say(`alice: cancels what still rests → ${JSON.stringify(canceled.canceled)}`);
+
+  say("\n(available/held are the matching host's; settled is the ledger's, which trades reach when they settle)");
   await showBalances('alice', alice);
   await showBalances('bob', bob);
   const ledger = await must('GET', '/v1/accounts/ledger?limit=5', undefined, alice);
