@@ -20,6 +20,8 @@ const schema = z.object({
   /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
+  /** the WebSocket API's management endpoint (postToConnection) */
+  WS_API_ENDPOINT: z.string().url().default('http://localhost:3001'),
   /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
   DATA_KEYS: z.string().min(1).optional(),
   DATA_KEY_ID: z.string().min(1).optional(),

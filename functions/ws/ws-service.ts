@@ -5,6 +5,9 @@
  */
 import { AppError, badRequest } from '../shared/errors';
 import type { Connection, ConnectionStore } from '../shared/ports/connection-store';
+import type { MarketDataPort } from '../shared/ports/market-data';
+import type { SocketSender } from '../shared/ports/socket-sender';
+import type { SubscriberIndex } from '../shared/ports/subscriber-index';
 import { SYMBOL_CHANNELS, type SubscriptionFrame } from './schemas';
 
 /** API Gateway closes a WebSocket after 2 hours; the record outlives it a little, then TTL drops it. */
@@ -27,7 +30,10 @@ export interface SubscriptionsView {
 export class WsService {
   constructor(
     private readonly connections: ConnectionStore,
+    private readonly index: SubscriberIndex,
     private readonly symbols: ReadonlySet<string>,
+    /** where snapshots come from and go to on a subscribe to level2 or ticker */
+    private readonly snapshots: { market: MarketDataPort; sender: SocketSender },
   ) {}
 
   async connect(who: ConnectionIdentity, now: Date): Promise<void> {
@@ -35,8 +41,10 @@ export class WsService {
     await this.connections.put(c);
   }
 
-  disconnect(connectionId: string): Promise<void> {
-    return this.connections.remove(connectionId);
+  async disconnect(connectionId: string): Promise<void> {
+    const conn = await this.connections.get(connectionId);
+    if (conn) await this.index.remove(connectionId, conn.subscriptions);
+    await this.connections.remove(connectionId);
   }
 
   /** Add or remove the frame's subscriptions; answers the connection's subscriptions after the change. */
@@ -52,7 +60,24 @@ export class WsService {
     if (current.size > MAX_SUBSCRIPTIONS) throw badRequest('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
     const subscriptions = [...current].sort();
     if (!(await this.connections.setSubscriptions(connectionId, subscriptions))) throw new AppError(410, 'GONE', 'this connection is closed');
+    const before = new Set(conn.subscriptions);
+    const added = subscriptions.filter((k) => !before.has(k));
+    await this.index.add(connectionId, added);
+    await this.index.remove(connectionId, conn.subscriptions.filter((k) => !current.has(k)));
+    // indexed first, then the snapshot: no update can fall between the two (older ones are skipped by sequence)
+    for (const k of added) await this.sendSnapshot(connectionId, k);
     return { type: 'subscriptions', ...(frame.id ? { id: frame.id } : {}), subscriptions };
+  }
+
+  private async sendSnapshot(connectionId: string, key: string): Promise<void> {
+    const [channel, symbol] = key.split(':');
+    if (channel === 'level2') {
+      const b = await this.snapshots.market.book(symbol);
+      await this.snapshots.sender.send(connectionId, { channel, type: 'snapshot', symbol, sequence: b?.sequence ?? 0, time: b?.time ?? 0, data: { bids: b?.bids ?? [], asks: b?.asks ?? [] } });
+    } else if (channel === 'ticker') {
+      const t = await this.snapshots.market.ticker(symbol);
+      await this.snapshots.sender.send(connectionId, { channel, type: 'snapshot', symbol, sequence: t?.sequence ?? 0, time: t?.time ?? 0, data: t ?? { status: 'trading' } });
+    }
   }
 
   /** "trades:BTC-USD", "user", …: one key per channel and symbol the frame names. */

@@ -5,9 +5,13 @@
  */
 import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { websocket } from '../auth/authorizer';
 import { dynamo } from '../shared/aws';
+import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
+import { redis } from '../shared/redis';
 import { authService } from '../auth/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import type { WsEvent, WsResult } from '../shared/ws-handler';
@@ -17,8 +21,25 @@ let env: FunctionsEnv;
 let token: string;
 let email: string;
 
+/**
+ * API Gateway's management API as far as the routes use it (POST /@connections/{id}): it records
+ * what would reach each client. serverless offline plays this part in the e2e tests.
+ */
+const delivered = new Map<string, Record<string, unknown>[]>();
+const management = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    const id = decodeURIComponent((req.url ?? '').replace(/^.*@connections\//, ''));
+    delivered.set(id, [...(delivered.get(id) ?? []), JSON.parse(body) as Record<string, unknown>]);
+    res.writeHead(200).end();
+  });
+});
+
 beforeAll(async () => {
-  env = await startFunctionsEnv();
+  await new Promise<void>((r) => management.listen(0, '127.0.0.1', r));
+  process.env.WS_API_ENDPOINT = `http://127.0.0.1:${(management.address() as AddressInfo).port}`;
+  env = await startFunctionsEnv({ redisDb: 8 });
   const auth = await authService();
   email = `ws.${Date.now()}@example.com`;
   await auth.register(email, 'correct horse battery staple');
@@ -27,7 +48,10 @@ beforeAll(async () => {
   token = login.accessToken;
 }, 60_000);
 
-afterAll(() => env.stop());
+afterAll(async () => {
+  await env.stop();
+  management.close();
+});
 
 const context = { awsRequestId: 'lambda-req', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 const store = (): DynamoConnectionStore => new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections');
@@ -113,6 +137,17 @@ describe('connections and subscriptions', () => {
     });
     expect(await c.frame({ action: 'unsubscribe', channels: ['level2'], symbols: ['BTC-USD'] })).toMatchObject({ subscriptions: ['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'] });
     expect((await store().get(c.id))?.subscriptions).toEqual(['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD']);
+    // a level2 subscription starts with a snapshot carrying its sequence
+    expect(delivered.get(c.id)).toEqual([
+      { channel: 'level2', type: 'snapshot', symbol: 'BTC-USD', sequence: 0, time: 0, data: { bids: [], asks: [] } },
+      { channel: 'level2', type: 'snapshot', symbol: 'ETH-USD', sequence: 0, time: 0, data: { bids: [], asks: [] } },
+    ]);
+    // the fan-out finds it by channel and symbol until it unsubscribes or disconnects
+    const index = new RedisSubscriberIndex(redis());
+    expect(await index.subscribers('trades:ETH-USD')).toContain(c.id);
+    expect(await index.subscribers('level2:BTC-USD')).not.toContain(c.id);
+    await disconnect({ requestContext: { connectionId: c.id, routeKey: '$disconnect' } }, context);
+    expect(await index.subscribers('trades:ETH-USD')).not.toContain(c.id);
   });
 
   it('keeps the user channel for authenticated connections', async () => {

@@ -18,6 +18,7 @@ import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
 import { spawnHost } from './host-process';
 import { startProcess, type Managed } from './processes';
+import { pollStream, type Poller } from './stream-poller';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
 
@@ -73,9 +74,9 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   const kinesis = await startKinesalite(ports.kinesis, join(dataDir, 'kinesalite'));
   log(`kinesalite on ${kinesis.endpoint}`);
   const started: Managed[] = [];
-  let schedule: NodeJS.Timeout | undefined;
+  let poller: Poller | undefined;
   const stop = async (): Promise<void> => {
-    clearInterval(schedule);
+    poller?.stop();
     for (const p of started.reverse()) await p.stop();
     await kinesis.close();
     await dynamo.close();
@@ -84,7 +85,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   try {
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
-      DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      DATABASE_URL: databaseUrl, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     };
     started.push(
@@ -102,7 +103,10 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
         { cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
       ),
     );
-    schedule = scheduleFunctions(ports.lambda, log);
+    poller = pollStream({
+      kinesisEndpoint: kinesis.endpoint, streamName: 'exchange-market-data', lambdaPort: ports.lambda,
+      consumer: 'exchange-local-streamsMarketDataFanout', heartbeat: 'exchange-local-streamsHeartbeat', log,
+    });
     log(
       [
         'the exchange is up:',
@@ -121,26 +125,6 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
     throw e;
   }
   return { stop };
-}
-
-/**
- * The functions serverless.yml runs on a schedule (EventBridge in AWS), invoked every minute
- * through serverless offline's Lambda endpoint, which does not run schedule events itself.
- */
-const SCHEDULED = ['accountsResumeTransfers'];
-
-function scheduleFunctions(lambdaPort: number, log: (m: string) => void): NodeJS.Timeout {
-  const invoke = (): void => {
-    for (const name of SCHEDULED)
-      void fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/exchange-local-${name}/invocations`, { method: 'POST', body: '{}' })
-        .then(async (r) => {
-          if (!r.ok) log(`scheduled ${name} answered ${r.status}: ${(await r.text()).slice(0, 200)}`);
-        })
-        .catch((e: unknown) => log(`scheduled ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
-  };
-  const t = setInterval(invoke, 60_000);
-  t.unref();
-  return t;
 }
 
 if (require.main === module) {

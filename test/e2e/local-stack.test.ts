@@ -173,6 +173,14 @@ describe('trading through serverless offline', () => {
     await call('POST', '/v1/accounts/deposits', { asset: 'ETH', amount: '10', idempotencyKey: `e2e-eth-${Date.now()}` }, maker);
     await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '10000', idempotencyKey: `e2e-usd-${Date.now()}` }, taker);
 
+    // a public subscriber: a level2 snapshot first, then live updates
+    const watcher = await socket();
+    watcher.ws.send(JSON.stringify({ action: 'subscribe', channels: ['trades', 'level2'], symbols: ['ETH-USD'] }));
+    const first = [await watcher.next(), await watcher.next()];
+    const snapshot = first.find((m) => m.type === 'snapshot');
+    expect(snapshot).toMatchObject({ channel: 'level2', symbol: 'ETH-USD', sequence: expect.any(Number) as number });
+    expect(first.find((m) => m.type === 'subscriptions')).toBeDefined();
+
     const ask = await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-1', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '2', price: '3000' }, maker);
     expect(ask).toMatchObject({ status: 201, body: { status: 'OPEN' } });
 
@@ -181,6 +189,17 @@ describe('trading through serverless offline', () => {
     s.ws.send(JSON.stringify({ action: 'placeOrder', id: 'b1', clientOrderId: 'e2e-bid-1', symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '1.5', price: '3000' }));
     expect(await s.next()).toMatchObject({ type: 'order', id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
     s.ws.close();
+
+    // the trade reaches the subscriber through the stream: host → Kinesis → fan-out → WebSocket
+    const updates: Record<string, unknown>[] = [];
+    while (!updates.some((m) => m.channel === 'trades')) updates.push(await watcher.next());
+    const trade = updates.find((m) => m.channel === 'trades');
+    expect(trade).toMatchObject({ type: 'update', symbol: 'ETH-USD', data: { price: '3000.00', quantity: '1.5000' } });
+    expect(trade?.sequence as number).toBeGreaterThan(snapshot?.sequence as number);
+    const level2 = updates.filter((m) => m.channel === 'level2').map((m) => m.sequence as number);
+    expect(level2.length).toBeGreaterThan(0);
+    expect([...level2].sort((a, b) => a - b)).toEqual(level2);
+    watcher.ws.close();
 
     const balances = async (t: string): Promise<Record<string, { available: string; held: string }>> =>
       Object.fromEntries(((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; available: string; held: string }[]).map((b) => [b.asset, b]));
@@ -213,5 +232,5 @@ describe('trading through serverless offline', () => {
       open = ((await call('GET', '/v1/orders?status=open', undefined, maker)).body.orders as unknown[]).length;
     }
     expect(open).toBe(0);
-  });
+  }, 30_000);
 });

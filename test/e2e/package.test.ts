@@ -36,6 +36,7 @@ describe('serverless package (stage local)', () => {
     resources = (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
   }, 300_000);
 
+  const MANAGE = JSON.stringify({ 'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']] });
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
@@ -43,10 +44,26 @@ describe('serverless package (stage local)', () => {
     AccountsResumeTransfersLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AdminSetRolesLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
-    WsDisconnectLambdaFunction: [{ action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' }],
+    WsDisconnectLambdaFunction: [
+      { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
+      { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
+    ],
     WsSubscriptionsLambdaFunction: [
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:UpdateItem', resource: 'ConnectionsTable' },
+      { action: 'execute-api:ManageConnections', resource: MANAGE },
+    ],
+    StreamsMarketDataFanoutLambdaFunction: [
+      { action: 'execute-api:ManageConnections', resource: MANAGE },
+      { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
+      { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
+      // added by the stream event itself, for this stream only
+      ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => ({ action: `kinesis:${a}`, resource: 'MarketDataStream' })),
+    ],
+    StreamsHeartbeatLambdaFunction: [
+      { action: 'execute-api:ManageConnections', resource: MANAGE },
+      { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
+      { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
     ],
   };
 
@@ -63,10 +80,13 @@ describe('serverless package (stage local)', () => {
       for (const st of statements)
         for (const a of Array.isArray(st.Action) ? st.Action : [st.Action]) {
           if (/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/.test(a)) continue;
-          const target = (st.Resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] ?? JSON.stringify(st.Resource);
+          // a resource named by Fn::GetAtt, alone or as the one element of a list
+          const r = (Array.isArray(st.Resource) && st.Resource.length === 1 ? st.Resource[0] : st.Resource) as { 'Fn::GetAtt'?: [string, string] };
+          const target = r['Fn::GetAtt']?.[0] ?? JSON.stringify(st.Resource);
           extra.push({ action: a, resource: target });
         }
-      expect({ name, extra }).toEqual({ name, extra: EXTRA[name] ?? [] });
+      const key = (x: { action: string; resource: string }): string => `${x.action} ${x.resource}`;
+      expect({ name, extra: extra.map(key).sort() }).toEqual({ name, extra: (EXTRA[name] ?? []).map(key).sort() });
       expect(statements.flatMap((st) => st.Action)).toContain('xray:PutTraceSegments');
     }
     expect(roleNames.size).toBe(functions.length);

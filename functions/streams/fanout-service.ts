@@ -1,0 +1,89 @@
+/**
+ * Market data to WebSocket subscribers: each event from the market data stream goes, as
+ * `{channel, type:"update", symbol, sequence, time, data}`, to the connections subscribed to its
+ * channel and symbol (trade → trades and ticker, level2 → level2, status → ticker). A connection
+ * API Gateway reports gone is forgotten. Delivery is at least once: a client skips sequences it has.
+ */
+import type { ConnectionStore } from '../shared/ports/connection-store';
+import type { SocketSender } from '../shared/ports/socket-sender';
+import type { SubscriberIndex } from '../shared/ports/subscriber-index';
+import { logger } from '../shared/observability';
+
+export interface MarketEvent {
+  type: 'trade' | 'level2' | 'status';
+  symbol: string;
+  sequence: number;
+  time: number;
+  data: Record<string, unknown>;
+}
+
+export interface FanoutResult {
+  events: number;
+  sent: number;
+  gone: number;
+  failed: number;
+}
+
+function messagesOf(e: MarketEvent): { channel: string; data: Record<string, unknown> }[] {
+  if (e.type === 'level2') return [{ channel: 'level2', data: e.data }];
+  if (e.type === 'trade') return [{ channel: 'trades', data: e.data }, { channel: 'ticker', data: { last: e.data.price, lastQuantity: e.data.quantity } }];
+  return [{ channel: 'ticker', data: e.data }];
+}
+
+export class FanoutService {
+  constructor(
+    private readonly index: SubscriberIndex,
+    private readonly connections: ConnectionStore,
+    private readonly sender: SocketSender,
+  ) {}
+
+  async publish(events: MarketEvent[]): Promise<FanoutResult> {
+    const out: FanoutResult = { events: events.length, sent: 0, gone: 0, failed: 0 };
+    // subscribers read once per key and batch; events go out in stream order per connection
+    const subscribers = new Map<string, string[]>();
+    const gone = new Set<string>();
+    for (const e of events) {
+      for (const m of messagesOf(e)) {
+        const key = `${m.channel}:${e.symbol}`;
+        let ids = subscribers.get(key);
+        if (!ids) {
+          ids = await this.index.subscribers(key);
+          subscribers.set(key, ids);
+        }
+        const message = { channel: m.channel, type: 'update', symbol: e.symbol, sequence: e.sequence, time: e.time, data: m.data };
+        await Promise.all(ids.filter((id) => !gone.has(id)).map((id) => this.deliver(id, message, out, gone)));
+      }
+    }
+    for (const id of gone) await this.forget(id);
+    return out;
+  }
+
+  /** `{channel:"heartbeat", type:"update", time}` to every heartbeat subscriber. */
+  async heartbeat(now: number): Promise<FanoutResult> {
+    const out: FanoutResult = { events: 0, sent: 0, gone: 0, failed: 0 };
+    const gone = new Set<string>();
+    const ids = await this.index.subscribers('heartbeat');
+    await Promise.all(ids.map((id) => this.deliver(id, { channel: 'heartbeat', type: 'update', time: now }, out, gone)));
+    for (const id of gone) await this.forget(id);
+    return out;
+  }
+
+  private async deliver(id: string, message: unknown, out: FanoutResult, gone: Set<string>): Promise<void> {
+    try {
+      if ((await this.sender.send(id, message)) === 'gone') {
+        gone.add(id);
+        out.gone++;
+      } else out.sent++;
+    } catch (e) {
+      out.failed++;
+      logger.warn('websocket send failed', { connectionId: id, error: e as Error });
+    }
+  }
+
+  private async forget(connectionId: string): Promise<void> {
+    const c = await this.connections.get(connectionId);
+    // every key the index might hold it under, even if the record is gone already
+    await this.index.remove(connectionId, c?.subscriptions ?? []);
+    await this.connections.remove(connectionId);
+  }
+}
