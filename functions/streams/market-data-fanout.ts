@@ -42,7 +42,7 @@ function eventsOf(event: KinesisStreamEvent): MarketEvent[] {
       json = undefined;
     }
     const parsed = Event.safeParse(json);
-    if (parsed.success) out.push(parsed.data as MarketEvent);
+    if (parsed.success) out.push(parsed.data);
     else {
       count('MarketDataRecordSkipped');
       logger.warn('market data record skipped', { sequenceNumber: r.kinesis.sequenceNumber });
