@@ -72,6 +72,18 @@ describe('placing orders', () => {
     expect(await balance(buyer, 'USD')).toEqual({ asset: 'USD', available: '91600.000000', held: '0.000000' });
   });
 
+  it('makes one order of five concurrent requests with the same clientOrderId', async () => {
+    const body = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '43500' };
+    const before = await balance(seller, 'BTC');
+    const rs = await Promise.all(Array.from({ length: 5 }, () => invoke(place, { caller: seller, body })));
+    expect(new Set(rs.map((r) => r.body.orderId)).size).toBe(1);
+    expect(rs.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(rs.filter((r) => r.status === 200)).toHaveLength(4);
+    // held once: 0.1 BTC
+    expect(Number((await balance(seller, 'BTC'))?.held) - Number(before?.held)).toBeCloseTo(0.1, 8);
+    await invoke(cancel, { caller: seller, path: { orderId: rs[0].body.orderId as string } });
+  });
+
   it.each([
     [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000.001' }, 'INVALID_PRICE'],
     [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.00001', price: '42000' }, 'INVALID_QUANTITY'],
