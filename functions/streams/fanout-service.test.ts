@@ -68,8 +68,10 @@ describe('FanoutService', () => {
       ['a', { channel: 'level2', type: 'update', symbol: 'BTC-USD', sequence: 7, time: 1, data: { side: 'sell', price: '42000.00', quantity: '0.5000', orders: 1 } }],
       ['a', { channel: 'trades', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { price: '42000.00', quantity: '0.2000' } }],
       ['c', { channel: 'ticker', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { last: '42000.00', lastQuantity: '0.2000' } }],
+      // level2 sees every sequence of its symbol: a marker for the trade
+      ['a', { channel: 'level2', type: 'sequence', symbol: 'BTC-USD', sequence: 8, time: 2 }],
     ]);
-    expect(r).toEqual({ events: 3, sent: 3, gone: 1, failed: 0 });
+    expect(r).toEqual({ events: 3, sent: 4, gone: 1, failed: 0 });
     expect(await connections.get('b')).toBeNull();
     expect(await index.subscribers('trades:BTC-USD')).toEqual(['a']);
   });

@@ -1,7 +1,8 @@
 /**
  * Market data to WebSocket subscribers: each event from the market data stream goes, as
  * `{channel, type:"update", symbol, sequence, time, data}`, to the connections subscribed to its
- * channel and symbol (trade → trades and ticker, level2 → level2, status → ticker). A connection
+ * channel and symbol (trade → trades and ticker, level2 → level2, status → ticker; level2 also
+ * gets a sequence marker for every other event of its symbol). A connection
  * API Gateway reports gone is forgotten. Delivery is at least once: a client skips sequences it has.
  */
 import type { ConnectionStore } from '../shared/ports/connection-store';
@@ -24,10 +25,17 @@ export interface FanoutResult {
   failed: number;
 }
 
-function messagesOf(e: MarketEvent): { channel: string; data: Record<string, unknown> }[] {
-  if (e.type === 'level2') return [{ channel: 'level2', data: e.data }];
-  if (e.type === 'trade') return [{ channel: 'trades', data: e.data }, { channel: 'ticker', data: { last: e.data.price, lastQuantity: e.data.quantity } }];
-  return [{ channel: 'ticker', data: e.data }];
+/**
+ * The level2 channel carries every sequence number of its symbol: events that do not change the
+ * book come as `type:"sequence"` (no data), so a client sees sequences contiguous from its
+ * snapshot's and notices a missed message as a gap (then resubscribes for a fresh snapshot).
+ */
+function messagesOf(e: MarketEvent): { channel: string; type: 'update' | 'sequence'; data?: Record<string, unknown> }[] {
+  if (e.type === 'level2') return [{ channel: 'level2', type: 'update', data: e.data }];
+  const marker = { channel: 'level2', type: 'sequence' as const };
+  if (e.type === 'trade')
+    return [{ channel: 'trades', type: 'update', data: e.data }, { channel: 'ticker', type: 'update', data: { last: e.data.price, lastQuantity: e.data.quantity } }, marker];
+  return [{ channel: 'ticker', type: 'update', data: e.data }, marker];
 }
 
 export class FanoutService {
@@ -50,7 +58,7 @@ export class FanoutService {
           ids = await this.index.subscribers(key);
           subscribers.set(key, ids);
         }
-        const message = { channel: m.channel, type: 'update', symbol: e.symbol, sequence: e.sequence, time: e.time, data: m.data };
+        const message = { channel: m.channel, type: m.type, symbol: e.symbol, sequence: e.sequence, time: e.time, ...(m.data ? { data: m.data } : {}) };
         await Promise.all(ids.filter((id) => !gone.has(id)).map((id) => this.deliver(id, message, out, gone)));
       }
     }
