@@ -5,7 +5,7 @@ import { httpHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
 import { matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
-import { CancelAfter, CancelAllQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
+import { CancelAfter, CancelAllQuery, FillsQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
 import { orderService } from './wiring';
 
 const entry = perUser(BUDGETS.orders);
@@ -22,9 +22,14 @@ export const get = httpHandler({ path: OrderPath, limits: reads }, async ({ para
   body: await orderService().get(callerOf(event), params.orderId),
 }));
 
-/** GET /v1/orders?status=open&symbol= */
+/** GET /v1/orders?status=open|closed&symbol=&limit=&cursor= : open from the host, closed from the order history. */
 export const list = httpHandler({ query: ListOrdersQuery, limits: reads }, async ({ query, event }) => ({
-  body: { orders: await orderService().listOpen(callerOf(event), query.symbol) },
+  body: query.status === 'open' ? { orders: await orderService().listOpen(callerOf(event), query.symbol) } : await orderService().listClosed(callerOf(event), query),
+}));
+
+/** GET /v1/fills?symbol=&limit=&cursor= */
+export const fills = httpHandler({ query: FillsQuery, limits: reads }, async ({ query, event }) => ({
+  body: await orderService().fills(callerOf(event), query),
 }));
 
 /** DELETE /v1/orders/{orderId} */

@@ -9,6 +9,7 @@ import type { SymbolSpec } from '../../matching-host/engine/types';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest } from '../shared/errors';
 import type { MarketDataPort } from '../shared/ports/market-data';
+import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
 import type { HostOpenOrder, HostOrderReply, MatchingHostPort } from '../shared/ports/matching-host';
 import type { PlaceOrder } from './schemas';
 import { checkPrice, checkQuantity } from './symbol-rules';
@@ -33,12 +34,55 @@ export interface OrderView {
 
 const notFound = (): AppError => new AppError(404, 'NOT_FOUND', 'no such open order');
 
+export interface FillView {
+  tradeId: string;
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  price: string;
+  quantity: string;
+  liquidity: string;
+  time: string;
+}
+
+/** The event that took an order out of the book: a fill with nothing left, a cancel, an expiry, a rejection. */
+function isClosing(e: OrderEventRecord): boolean {
+  return e.type !== 'fill' || !/[1-9]/.test(e.leaves ?? '0');
+}
+
+const CLOSED_STATUS: Record<string, string> = { fill: 'FILLED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' };
+
+/** A closed order as its closing event tells it: how it ended, and that event's price and quantity. */
+export interface ClosedOrderView {
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  status: string;
+  reason?: string;
+  closedAt: string;
+  /** the host's command sequence that closed it */
+  sequence: number;
+  /** the closing event: the last fill (price, quantity), or what a cancel/expiry removed */
+  last: { type: string; price?: string; quantity?: string };
+}
+
+function closedView(e: OrderEventRecord): ClosedOrderView {
+  return {
+    orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '', status: CLOSED_STATUS[e.type] ?? e.type,
+    ...(e.reason && e.reason !== 'NONE' ? { reason: e.reason } : {}), closedAt: new Date(e.time).toISOString(), sequence: e.seq,
+    last: { type: e.type, ...(e.price ? { price: e.price } : {}), ...(e.quantity ? { quantity: e.quantity } : {}) },
+  };
+}
+
 export class OrderService {
   private readonly specs: Map<string, SymbolSpec>;
 
   constructor(
     private readonly host: MatchingHostPort,
     private readonly market: MarketDataPort,
+    private readonly history: OrderHistoryStore,
     symbols: readonly SymbolSpec[],
     private readonly now: () => number = Date.now,
   ) {
@@ -72,6 +116,26 @@ export class OrderService {
   async listOpen(caller: Caller, symbol?: string): Promise<OrderView[]> {
     if (symbol) this.spec(symbol);
     return (await this.host.openOrders(caller.accountNo, symbol)).map((o) => this.open(o));
+  }
+
+  /** Orders that left the book (filled, canceled, expired, rejected), newest first, from the order history. */
+  async listClosed(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ orders: ClosedOrderView[]; nextCursor?: string }> {
+    if (q.symbol) this.spec(q.symbol);
+    const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill', 'canceled', 'expired', 'rejected'], where: (e) => isClosing(e) && (!q.symbol || e.symbol === q.symbol) });
+    return { orders: r.items.map(closedView), ...(r.next ? { nextCursor: r.next } : {}) };
+  }
+
+  /** The caller's fills, newest first. */
+  async fills(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ fills: FillView[]; nextCursor?: string }> {
+    if (q.symbol) this.spec(q.symbol);
+    const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill'], where: (e) => !q.symbol || e.symbol === q.symbol });
+    return {
+      fills: r.items.map((e) => ({
+        tradeId: e.fill?.tradeId ?? '', orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '',
+        price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? '', time: new Date(e.time).toISOString(),
+      })),
+      ...(r.next ? { nextCursor: r.next } : {}),
+    };
   }
 
   async cancel(caller: Caller, orderId: number): Promise<{ canceled: string[] }> {

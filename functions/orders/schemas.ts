@@ -39,8 +39,19 @@ export const OrderPath = z.object({ orderId: z.string().regex(/^[1-9]\d{0,15}$/,
 
 export const ListOrdersQuery = z
   .object({
-    status: z.enum(['open']).default('open'),
+    status: z.enum(['open', 'closed']).default('open'),
     symbol: symbol.optional(),
+    /** closed orders page through history */
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^[\d#:]{1,40}$/, 'a cursor this API returned').optional(),
+  })
+  .strict();
+
+export const FillsQuery = z
+  .object({
+    symbol: symbol.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^[\d#:]{1,40}$/, 'a cursor this API returned').optional(),
   })
   .strict();
 

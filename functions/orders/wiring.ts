@@ -1,6 +1,9 @@
 /** The order functions' composition root. */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
+import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { RedisMarketData } from '../shared/adapters/redis-market-data';
+import { dynamo } from '../shared/aws';
+import { config } from '../shared/config';
 import { matchingHost } from '../shared/matching-host';
 import { redis } from '../shared/redis';
 import { OrderService } from './order-service';
@@ -8,6 +11,7 @@ import { OrderService } from './order-service';
 let service: OrderService | undefined;
 
 export function orderService(): OrderService {
-  service ??= new OrderService(matchingHost(), new RedisMarketData(redis()), DEFAULT_MARKET.symbols);
+  const cfg = config();
+  service ??= new OrderService(matchingHost(), new RedisMarketData(redis()), new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS), DEFAULT_MARKET.symbols);
   return service;
 }

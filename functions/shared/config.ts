@@ -20,6 +20,9 @@ const schema = z.object({
   /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
+  ORDER_HISTORY_TABLE: z.string().min(1).default('exchange-local-order-history'),
+  /** how long order history is kept (DynamoDB TTL) */
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** the WebSocket API's management endpoint (postToConnection) */
   WS_API_ENDPOINT: z.string().url().default('http://localhost:3001'),
   /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */

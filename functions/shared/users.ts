@@ -5,8 +5,10 @@ import { pool } from './db/pool';
 import { SecretBox } from './secret-box';
 
 let store: PgUserStore | undefined;
+let box: SecretBox | undefined;
 
 export function userStore(): PgUserStore {
-  store ??= new PgUserStore(pool(), SecretBox.fromConfig(config()));
+  // the data key is read when a secret is first sealed or opened: only auth functions are given it
+  store ??= new PgUserStore(pool(), () => (box ??= SecretBox.fromConfig(config())));
   return store;
 }

@@ -7,7 +7,7 @@
  */
 import type { ConnectionStore } from '../shared/ports/connection-store';
 import type { SocketSender } from '../shared/ports/socket-sender';
-import type { SubscriberIndex } from '../shared/ports/subscriber-index';
+import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { logger } from '../shared/observability';
 
 export interface MarketEvent {
@@ -67,11 +67,16 @@ export class FanoutService {
   }
 
   /** `{channel:"heartbeat", type:"update", time}` to every heartbeat subscriber. */
-  async heartbeat(now: number): Promise<FanoutResult> {
+  heartbeat(now: number): Promise<FanoutResult> {
+    return this.sendTo('heartbeat', { channel: 'heartbeat', type: 'update', time: now });
+  }
+
+  /** One message to every connection indexed under `key` (e.g. `user:<userId>`). */
+  async sendTo(key: string, message: unknown): Promise<FanoutResult> {
     const out: FanoutResult = { events: 0, sent: 0, gone: 0, failed: 0 };
     const gone = new Set<string>();
-    const ids = await this.index.subscribers('heartbeat');
-    await Promise.all(ids.map((id) => this.deliver(id, { channel: 'heartbeat', type: 'update', time: now }, out, gone)));
+    const ids = await this.index.subscribers(key);
+    await Promise.all(ids.map((id) => this.deliver(id, message, out, gone)));
     for (const id of gone) await this.forget(id);
     return out;
   }
@@ -91,7 +96,7 @@ export class FanoutService {
   private async forget(connectionId: string): Promise<void> {
     const c = await this.connections.get(connectionId);
     // every key the index might hold it under, even if the record is gone already
-    await this.index.remove(connectionId, c?.subscriptions ?? []);
+    await this.index.remove(connectionId, (c?.subscriptions ?? []).map((k) => indexKey(k, c?.userId ?? null)));
     await this.connections.remove(connectionId);
   }
 }

@@ -7,7 +7,7 @@ import { AppError, badRequest } from '../shared/errors';
 import type { Connection, ConnectionStore } from '../shared/ports/connection-store';
 import type { MarketDataPort } from '../shared/ports/market-data';
 import type { SocketSender } from '../shared/ports/socket-sender';
-import type { SubscriberIndex } from '../shared/ports/subscriber-index';
+import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { SYMBOL_CHANNELS, type SubscriptionFrame } from './schemas';
 
 /** API Gateway closes a WebSocket after 2 hours; the record outlives it a little, then TTL drops it. */
@@ -43,7 +43,7 @@ export class WsService {
 
   async disconnect(connectionId: string): Promise<void> {
     const conn = await this.connections.get(connectionId);
-    if (conn) await this.index.remove(connectionId, conn.subscriptions);
+    if (conn) await this.index.remove(connectionId, conn.subscriptions.map((k) => indexKey(k, conn.userId)));
     await this.connections.remove(connectionId);
   }
 
@@ -62,8 +62,8 @@ export class WsService {
     if (!(await this.connections.setSubscriptions(connectionId, subscriptions))) throw new AppError(410, 'GONE', 'this connection is closed');
     const before = new Set(conn.subscriptions);
     const added = subscriptions.filter((k) => !before.has(k));
-    await this.index.add(connectionId, added);
-    await this.index.remove(connectionId, conn.subscriptions.filter((k) => !current.has(k)));
+    await this.index.add(connectionId, added.map((k) => indexKey(k, conn.userId)));
+    await this.index.remove(connectionId, conn.subscriptions.filter((k) => !current.has(k)).map((k) => indexKey(k, conn.userId)));
     // indexed first, then the snapshot: no update can fall between the two (older ones are skipped by sequence)
     for (const k of added) await this.sendSnapshot(connectionId, k);
     return { type: 'subscriptions', ...(frame.id ? { id: frame.id } : {}), subscriptions };

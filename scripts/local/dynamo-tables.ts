@@ -35,7 +35,7 @@ export async function startDynalite(port = 0, path?: string): Promise<LocalDynam
 
 interface TableResource {
   Type: string;
-  Properties: Omit<CreateTableCommandInput, 'TableName'> & { TableName: string; TimeToLiveSpecification?: unknown; PointInTimeRecoverySpecification?: unknown; SSESpecification?: unknown };
+  Properties: Omit<CreateTableCommandInput, 'TableName'> & { TableName: string; TimeToLiveSpecification?: unknown; PointInTimeRecoverySpecification?: unknown; SSESpecification?: unknown; StreamSpecification?: unknown };
 }
 
 /** The `custom.names` of serverless.yml for a stage ("exchange-${sls:stage}-audit" → "exchange-local-audit"). */
@@ -54,8 +54,8 @@ export function tableDefinitions(stage: string): CreateTableCommandInput[] {
   const doc = parse(text, { logLevel: 'silent' }) as { Resources: Record<string, TableResource> };
   return Object.values(doc.Resources)
     .filter((r) => r.Type === 'AWS::DynamoDB::Table')
-    // what CloudFormation sets besides the table itself (TTL, backups, encryption) dynalite does not model
-    .map(({ Properties: { TimeToLiveSpecification: _t, PointInTimeRecoverySpecification: _p, SSESpecification: _s, ...input } }) => input);
+    // what CloudFormation sets besides the table itself (TTL, backups, encryption, streams) dynalite does not model
+    .map(({ Properties: { TimeToLiveSpecification: _t, PointInTimeRecoverySpecification: _p, SSESpecification: _s, StreamSpecification: _st, ...input } }) => input);
 }
 
 /** Create every table that does not exist yet (idempotent). */

@@ -18,6 +18,7 @@ import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
 import { spawnHost } from './host-process';
 import { startProcess, type Managed } from './processes';
+import { consumeOrderEvents, type QueueConsumer } from './queue-consumer';
 import { pollStream, type Poller } from './stream-poller';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
@@ -45,13 +46,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { dataDir?: string; databaseUrl?: string; echo?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  ports: StackPorts = DEFAULT_PORTS,
+  /** `amqpExchange`: the order-event exchange (and its queues' prefix), for stacks sharing a broker */
+  options: { dataDir?: string; databaseUrl?: string; echo?: boolean; amqpExchange?: string } = {},
+): Promise<Stack> {
   const log = (m: string): void => {
     if (options.echo !== false) process.stdout.write(`[stack] ${m}\n`);
   };
   const dataDir = options.dataDir ?? join(ROOT, '.data');
   const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
   const amqpUrl = process.env.AMQP_URL ?? AMQP_DEFAULT;
+  const amqpExchange = options.amqpExchange ?? process.env.AMQP_EXCHANGE ?? 'order-events';
   // the machine's servers only where no URL points elsewhere
   const machine = [...(redisUrl === REDIS_DEFAULT ? ['redis'] : []), ...(amqpUrl === AMQP_DEFAULT ? ['rabbitmq'] : [])];
   if (machine.length) {
@@ -75,8 +81,10 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   log(`kinesalite on ${kinesis.endpoint}`);
   const started: Managed[] = [];
   let poller: Poller | undefined;
+  let queue: QueueConsumer | undefined;
   const stop = async (): Promise<void> => {
     poller?.stop();
+    await queue?.stop();
     for (const p of started.reverse()) await p.stop();
     await kinesis.close();
     await dynamo.close();
@@ -85,7 +93,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
   try {
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
-      DATABASE_URL: databaseUrl, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     };
     started.push(
@@ -107,6 +115,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: { d
       kinesisEndpoint: kinesis.endpoint, streamName: 'exchange-market-data', lambdaPort: ports.lambda,
       consumer: 'exchange-local-streamsMarketDataFanout', heartbeat: 'exchange-local-streamsHeartbeat', log,
     });
+    queue = await consumeOrderEvents({ amqpUrl, exchange: amqpExchange, lambdaPort: ports.lambda, fn: 'exchange-local-streamsOrderEvents', log });
     log(
       [
         'the exchange is up:',

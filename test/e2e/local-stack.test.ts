@@ -4,14 +4,16 @@
  * against a throwaway PostgreSQL database and the machine's Redis and RabbitMQ.
  */
 import { generate } from 'otplib';
+import * as amqp from 'amqplib';
 import WebSocket from 'ws';
+import { replayDlq, showDlq } from '../../scripts/dlq';
 import { httpClient } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
 const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533 };
 const base = `http://127.0.0.1:${PORTS.http}`;
-stackUnderTest(PORTS);
+const { amqpExchange } = stackUnderTest(PORTS);
 
 // each block calls from an address of its own (per-IP auth budgets)
 const call = httpClient(base);
@@ -186,8 +188,14 @@ describe('trading through serverless offline', () => {
 
     // the taker buys over the socket
     const s = await socket(`?token=${taker}`);
+    s.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user'] }));
+    expect(await s.next()).toMatchObject({ type: 'subscriptions', subscriptions: ['user'] });
     s.ws.send(JSON.stringify({ action: 'placeOrder', id: 'b1', clientOrderId: 'e2e-bid-1', symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '1.5', price: '3000' }));
-    expect(await s.next()).toMatchObject({ type: 'order', id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
+    const mine: Record<string, unknown>[] = [];
+    // the order's answer, and from the order-event queue the taker's own events on the user channel
+    while (!(mine.some((m) => m.type === 'order') && mine.some((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill'))) mine.push(await s.next());
+    expect(mine.find((m) => m.type === 'order')).toMatchObject({ id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
+    expect(mine.find((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill')).toMatchObject({ data: { clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000' } });
     s.ws.close();
 
     // the trade reaches the subscriber through the stream: host → Kinesis → fan-out → WebSocket
@@ -216,6 +224,16 @@ describe('trading through serverless offline', () => {
     }
     expect(ticker).toMatchObject({ last: '3000.00', lastQuantity: '1.5000' });
     expect((await call('GET', '/v1/markets/ETH-USD/book?depth=5')).body).toMatchObject({ asks: [['3000.00', '0.5000', 1]] });
+
+    // the order history (written from the order-event queue) has the filled order and the fill
+    let closed: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && closed.length === 0; i++) {
+      closed = (await call('GET', '/v1/orders?status=closed&symbol=ETH-USD', undefined, taker)).body.orders as Record<string, unknown>[];
+      if (closed.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(closed[0]).toMatchObject({ clientOrderId: 'e2e-bid-1', status: 'FILLED', last: { type: 'fill', price: '3000.00', quantity: '1.5000' } });
+    expect((await call('GET', '/v1/fills', undefined, taker)).body.fills).toEqual([expect.objectContaining({ clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000', liquidity: 'taker' })]);
+    expect((await call('GET', '/v1/fills', undefined, maker)).body.fills).toEqual([expect.objectContaining({ price: '3000.00', quantity: '1.5000', liquidity: 'maker' })]);
 
     const id = ask.body.orderId as string;
     // quantity is the order's new total, filled part included
@@ -290,5 +308,25 @@ describe('market data sequence over the WebSocket', () => {
     while (fresh.type !== 'snapshot');
     expect(fresh.sequence as number).toBeGreaterThanOrEqual(after.sequence as number);
     c.ws.close();
+  }, 30_000);
+});
+
+describe('the order-event dead-letter queue', () => {
+  it('takes a poison event after bounded retries; npm run dlq shows and replays it', async () => {
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createConfirmChannel();
+    const messageId = `poison-${Date.now()}`;
+    ch.publish(amqpExchange, 'order.1.fill', Buffer.from('{"not":"an order event"}'), { persistent: true, messageId });
+    await ch.waitForConfirms();
+    await conn.close();
+    let shown = await showDlq('amqp://guest:guest@127.0.0.1:5672', 50, amqpExchange);
+    for (let i = 0; i < 100 && !shown.messages.some((m) => m.messageId === messageId); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      shown = await showDlq('amqp://guest:guest@127.0.0.1:5672', 50, amqpExchange);
+    }
+    expect(shown.messages.find((m) => m.messageId === messageId)).toMatchObject({ routingKey: 'order.1.fill', reason: 'rejected' });
+    // showing leaves it there; replaying sends it back through the consumer (which dead-letters it again)
+    expect((await showDlq('amqp://guest:guest@127.0.0.1:5672', 50, amqpExchange)).count).toBe(shown.count);
+    expect(await replayDlq('amqp://guest:guest@127.0.0.1:5672', amqpExchange)).toBe(shown.count);
   }, 30_000);
 });

@@ -42,6 +42,18 @@ describe('serverless package (stage local)', () => {
     AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsResumeTransfersLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersListLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
+    OrdersFillsLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
+    StreamsOrderEventsLambdaFunction: [
+      { action: 'dynamodb:PutItem', resource: 'OrderHistoryTable' },
+      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
+      { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
+      { action: 'execute-api:ManageConnections', resource: MANAGE },
+      { action: 'mq:DescribeBroker', resource: JSON.stringify('arn:aws:mq:us-east-1:000000000000:broker:exchange-local:b-00000000-0000-0000-0000-000000000000') },
+      { action: 'secretsmanager:GetSecretValue', resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000') },
+      ...['CreateNetworkInterface', 'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcs'].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
+    ],
     AdminSetRolesLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
     WsDisconnectLambdaFunction: [

@@ -1,4 +1,4 @@
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog, AuditRecord } from '../ports/audit-log';
 
@@ -14,7 +14,7 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async record(r: AuditRecord): Promise<void> {
-    const at = `${this.now().toISOString()}#${randomUUID()}`;
+    const at = r.key ? `${new Date(r.key.time).toISOString()}#${r.key.id}` : `${this.now().toISOString()}#${randomUUID()}`;
     await this.client.send(
       new PutItemCommand({
         TableName: this.table,
@@ -25,7 +25,11 @@ export class DynamoAuditLog implements AuditLog {
         // a record is written once: never overwrite one
         ConditionExpression: 'attribute_not_exists(userId)',
       }),
-    );
+    ).catch((e: unknown) => {
+      // the same keyed record again (a redelivery): it is there already
+      if (r.key && e instanceof ConditionalCheckFailedException) return;
+      throw e;
+    });
   }
 
   async recent(userId: string, limit: number): Promise<(AuditRecord & { at: string })[]> {

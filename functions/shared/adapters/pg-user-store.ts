@@ -26,8 +26,13 @@ const mfaContext = (userId: string): string => `mfa:${userId}`;
 export class PgUserStore implements UserStore {
   constructor(
     private readonly pool: Pool,
-    private readonly box: SecretBox,
+    /** made on first use: a function that never touches an MFA secret needs no data key */
+    private readonly sealing: SecretBox | (() => SecretBox),
   ) {}
+
+  private get box(): SecretBox {
+    return typeof this.sealing === 'function' ? this.sealing() : this.sealing;
+  }
 
   /** `secrets: false` (listings) leaves the MFA secrets out: nothing to decrypt, nothing to leak. */
   private toUser(r: Row, secrets = true): User {
@@ -56,6 +61,11 @@ export class PgUserStore implements UserStore {
   async findByEmail(email: string): Promise<User | null> {
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE email_normalized = $1`, [normalizeEmail(email)]);
     return r.rows[0] ? this.toUser(r.rows[0]) : null;
+  }
+
+  async findByAccountNo(accountNo: number): Promise<User | null> {
+    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no = $1`, [accountNo]);
+    return r.rows[0] ? this.toUser(r.rows[0], false) : null;
   }
 
   async setPendingMfaSecret(id: string, secret: string): Promise<void> {

@@ -10,6 +10,8 @@ export interface AuditRecord {
   requestId: string;
   ip: string;
   details: Record<string, string | number | boolean | null>;
+  /** when and under which id, for a record that may be written again (a redelivered event): written once */
+  key?: { time: number; id: string };
 }
 
 export interface AuditLog {

@@ -7,3 +7,8 @@ export interface SubscriberIndex {
   remove(connectionId: string, keys: string[]): Promise<void>;
   subscribers(key: string): Promise<string[]>;
 }
+
+/** The index key of a connection's subscription: the private `user` channel is indexed per user. */
+export function indexKey(subscription: string, userId: string | null): string {
+  return subscription === 'user' && userId ? `user:${userId}` : subscription;
+}

@@ -35,6 +35,8 @@ export interface UserStore {
   create(email: string, passwordHash: string): Promise<User>;
   findByEmail(email: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
+  /** the user the matching host knows by this account number */
+  findByAccountNo(accountNo: number): Promise<User | null>;
   setPendingMfaSecret(id: string, secret: string): Promise<void>;
   /** turn MFA on with the pending secret a first code proved; false if the pending secret changed meanwhile */
   enableMfa(id: string, secret: string, step: number): Promise<boolean>;

@@ -1,0 +1,27 @@
+/** Every order event of a trader (DynamoDB, kept for the retention period). */
+export interface OrderEventRecord {
+  /** journal sequence and index within the command: `<seq>:<idx>` identifies the event */
+  seq: number;
+  idx: number;
+  time: number;
+  account: number;
+  type: 'accepted' | 'fill' | 'canceled' | 'expired' | 'rejected' | 'replaced' | 'deposit' | 'withdrawal';
+  orderId?: number;
+  clientOrderId?: string;
+  symbol?: string;
+  side?: string;
+  price?: string;
+  quantity?: string;
+  filled?: string;
+  leaves?: string;
+  reason?: string;
+  fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
+  transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
+}
+
+export interface OrderHistoryStore {
+  /** idempotent: the same event written twice is one item */
+  put(e: OrderEventRecord): Promise<void>;
+  /** newest first; `before` is a cursor this store returned */
+  list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }>;
+}

@@ -1,0 +1,88 @@
+/**
+ * The order-event consumer through its handler, against real components: users in PostgreSQL,
+ * history and audit in DynamoDB (dynalite), the subscriber index in Redis, and a recording stand-in
+ * for API Gateway's management API (serverless offline plays it in the e2e suite). Redelivery writes
+ * nothing twice; a poison message throws (so the queue retries and dead-letters it).
+ */
+import type { Context } from 'aws-lambda';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
+import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
+import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
+import { dynamo } from '../shared/aws';
+import type { OrderEventRecord } from '../shared/ports/order-history';
+import { redis } from '../shared/redis';
+import { userStore } from '../shared/users';
+import { handler, type RabbitMqEvent } from './order-events';
+
+const delivered = new Map<string, Record<string, unknown>[]>();
+const management = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    const id = decodeURIComponent((req.url ?? '').replace(/^.*@connections\//, ''));
+    delivered.set(id, [...(delivered.get(id) ?? []), JSON.parse(body) as Record<string, unknown>]);
+    res.writeHead(200).end();
+  });
+});
+
+let env: FunctionsEnv;
+let userId = '';
+let account = 0;
+
+beforeAll(async () => {
+  await new Promise<void>((r) => management.listen(0, '127.0.0.1', r));
+  process.env.WS_API_ENDPOINT = `http://127.0.0.1:${(management.address() as AddressInfo).port}`;
+  env = await startFunctionsEnv({ redisDb: 10 });
+  const u = await userStore().create(`events.${Date.now()}@example.com`, 'x');
+  userId = u.id;
+  account = u.accountNo;
+}, 60_000);
+
+afterAll(async () => {
+  await env.stop();
+  management.close();
+});
+
+const context = { awsRequestId: 'mq', functionName: 'orderEvents', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+const mq = (...bodies: unknown[]): RabbitMqEvent => ({
+  eventSource: 'aws:rmq',
+  rmqMessagesByQueue: { 'order-events.history::/': bodies.map((b) => ({ data: Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)).toString('base64') })) },
+});
+
+describe('the order-event consumer', () => {
+  const fill: OrderEventRecord = {
+    seq: 41, idx: 1, time: Date.UTC(2026, 10, 30, 12), account: 0, type: 'fill', orderId: 7, clientOrderId: 'c-7', symbol: 'BTC-USD', side: 'buy',
+    price: '42000.00', quantity: '0.2000', filled: '0.2000', leaves: '0.0000', fill: { tradeId: '41-1', liquidity: 'taker', counterOrderId: 3 },
+  };
+
+  it('writes history and audit once however often an event is delivered, and tells the owner on the user channel', async () => {
+    const e = { ...fill, account };
+    // the owner has a connection subscribed to its user channel; another user's would not be asked
+    const conn = `conn-${Date.now()}`;
+    await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
+      connectionId: conn, userId, accountNo: account, sessionId: 's', subscriptions: ['user'], connectedAt: '', expiresAt: 0,
+    });
+    await new RedisSubscriberIndex(redis()).add(conn, [`user:${userId}`]);
+
+    expect(await handler(mq(e), context)).toEqual({ handled: 1 });
+    expect(await handler(mq(e), context)).toEqual({ handled: 1 });
+
+    const history = await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(account, { limit: 10 });
+    expect(history.items).toEqual([e]);
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(userId, 10);
+    expect(audit.filter((a) => a.action === 'order.fill')).toHaveLength(1);
+    expect(delivered.get(conn)?.[0]).toMatchObject({ channel: 'user', type: 'update', sequence: 41, data: { type: 'fill', orderId: 7, price: '42000.00' } });
+  });
+
+  it.each([
+    ['a body that is not JSON', 'not json'],
+    ['a body that is not an order event', { hello: 'world' }],
+    ['an event for an account nobody owns', { ...fill, account: 99_999_999 }],
+  ])('throws on %s, so the queue retries and then dead-letters it', async (_, body) => {
+    await expect(handler(mq(body), context)).rejects.toThrow();
+  });
+});

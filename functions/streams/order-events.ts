@@ -1,0 +1,75 @@
+/**
+ * The order-event queue's consumer (an Amazon MQ event source in AWS; locally `npm start` consumes
+ * RabbitMQ and invokes it with the same event shape): history, audit and the `user` channel.
+ * Throwing hands the messages back to the queue, which retries them a bounded number of times and
+ * then dead-letters them.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
+import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
+import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
+import { dynamo } from '../shared/aws';
+import { config } from '../shared/config';
+import { count, logger, metrics } from '../shared/observability';
+import { redis } from '../shared/redis';
+import { userStore } from '../shared/users';
+import { FanoutService } from './fanout-service';
+import { OrderEventsService } from './order-events-service';
+
+/** Amazon MQ (RabbitMQ) event: messages by "queue::vhost", bodies base64. */
+export interface RabbitMqEvent {
+  eventSource?: string;
+  rmqMessagesByQueue: Record<string, { basicProperties?: { messageId?: string }; redelivered?: boolean; data: string }[]>;
+}
+
+const decimal = z.string().max(40);
+const OrderEvent = z.object({
+  seq: z.number().int().min(1),
+  idx: z.number().int().min(0),
+  time: z.number().int().min(0),
+  account: z.number().int().min(1),
+  type: z.enum(['accepted', 'fill', 'canceled', 'expired', 'rejected', 'replaced', 'deposit', 'withdrawal']),
+  orderId: z.number().int().optional(),
+  clientOrderId: z.string().max(64).optional(),
+  symbol: z.string().max(32).optional(),
+  side: z.string().max(8).optional(),
+  price: decimal.optional(),
+  quantity: decimal.optional(),
+  filled: decimal.optional(),
+  leaves: decimal.optional(),
+  reason: z.string().max(64).optional(),
+  fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
+  transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),
+});
+
+let service: OrderEventsService | undefined;
+function orderEvents(): OrderEventsService {
+  const cfg = config();
+  service ??= new OrderEventsService(
+    new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
+    new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
+    userStore(),
+    new FanoutService(new RedisSubscriberIndex(redis()), new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE), new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT)),
+  );
+  return service;
+}
+
+export const handler = middy(async (event: RabbitMqEvent): Promise<{ handled: number }> => {
+  let handled = 0;
+  for (const messages of Object.values(event.rmqMessagesByQueue ?? {}))
+    for (const m of messages) {
+      // a body that is not an order event can never succeed: it throws and ends in the DLQ
+      const e = OrderEvent.parse(JSON.parse(Buffer.from(m.data, 'base64').toString('utf8')));
+      await orderEvents().handle(e);
+      handled++;
+    }
+  count('OrderEventsHandled', handled);
+  return { handled };
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

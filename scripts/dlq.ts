@@ -1,0 +1,91 @@
+/**
+ * `npm run dlq -- show [n]`: the order events that were dead-lettered (after the consumer failed on
+ * them MAX_ATTEMPTS times), left where they are. `npm run dlq -- replay`: send each back to the
+ * order-event exchange with its original routing key and id (the consumer is idempotent by id),
+ * then remove it from the DLQ. AMQP_URL names the broker (default: local RabbitMQ), AMQP_EXCHANGE
+ * the order-event exchange (default order-events).
+ */
+import * as amqp from 'amqplib';
+import { assertTopology, defaultTopology } from '../matching-host/server/publishers/amqp-sink';
+
+interface Dead {
+  messageId: string;
+  routingKey: string;
+  reason: string;
+  body: string;
+}
+
+function describe(msg: amqp.GetMessage): Dead {
+  const death = (msg.properties.headers?.['x-death'] as { 'routing-keys'?: string[]; reason?: string }[] | undefined)?.[0];
+  return {
+    messageId: String(msg.properties.messageId ?? ''),
+    routingKey: death?.['routing-keys']?.[0] ?? msg.fields.routingKey,
+    reason: death?.reason ?? 'unknown',
+    body: msg.content.toString('utf8'),
+  };
+}
+
+export async function showDlq(url: string, limit = 20, exchange = 'order-events'): Promise<{ count: number; messages: Dead[] }> {
+  const t = defaultTopology(exchange);
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    await assertTopology(ch, t);
+    const { messageCount } = await ch.checkQueue(t.deadLetterQueue);
+    const held: amqp.GetMessage[] = [];
+    for (let i = 0; i < Math.min(limit, messageCount); i++) {
+      const m = await ch.get(t.deadLetterQueue, { noAck: false });
+      if (!m) break;
+      held.push(m);
+    }
+    const messages = held.map(describe);
+    // looked at, not taken: back where they were
+    for (const m of held) ch.nack(m, false, true);
+    await ch.close();
+    return { count: messageCount, messages };
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function replayDlq(url: string, exchange = 'order-events'): Promise<number> {
+  const t = defaultTopology(exchange);
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    await assertTopology(ch, t);
+    let replayed = 0;
+    for (;;) {
+      const m = await ch.get(t.deadLetterQueue, { noAck: false });
+      if (!m) break;
+      const d = describe(m);
+      ch.publish(t.exchange, d.routingKey, m.content, { persistent: true, messageId: m.properties.messageId as string | undefined, contentType: 'application/json' });
+      await ch.waitForConfirms();
+      // only once the broker has the copy
+      ch.ack(m);
+      replayed++;
+    }
+    await ch.close();
+    return replayed;
+  } finally {
+    await conn.close();
+  }
+}
+
+if (require.main === module) {
+  const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const exchange = process.env.AMQP_EXCHANGE ?? 'order-events';
+  const [cmd = 'show', n] = process.argv.slice(2);
+  const run = async (): Promise<void> => {
+    if (cmd === 'show') {
+      const r = await showDlq(url, n ? Number(n) : 20, exchange);
+      process.stdout.write(`${r.count} dead-lettered order event(s)\n`);
+      for (const m of r.messages) process.stdout.write(`  ${m.messageId}  ${m.routingKey}  (${m.reason})  ${m.body.slice(0, 160)}\n`);
+    } else if (cmd === 'replay') process.stdout.write(`replayed ${await replayDlq(url, exchange)} order event(s)\n`);
+    else throw new Error('usage: npm run dlq -- show [n] | replay');
+  };
+  run().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
