@@ -2,15 +2,12 @@
  * The AsyncAPI 3.0 document of the WebSocket API: the client frames (generated from the routes'
  * zod schemas) and the messages the server sends. `npm run docs:api` writes functions/api/asyncapi.json.
  */
-import { z } from 'zod';
+import { jsonSchemaOf } from './json-schema';
 import { PlaceOrder } from '../orders/schemas';
 import { CancelOrderFrame, SubscriptionFrame } from '../ws/schemas';
 
 type Json = Record<string, unknown>;
-const schemaOf = (s: z.ZodType): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
-  return rest;
-};
+const schemaOf = jsonSchemaOf;
 
 const envelope = (channel: string, type: string[], data: Json | null): Json => ({
   type: 'object',

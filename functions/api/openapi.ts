@@ -2,15 +2,12 @@
  * The OpenAPI 3.1 document of the REST API, generated from ROUTES and the handlers' zod schemas
  * (JSON Schema 2020-12, as OpenAPI 3.1 uses). `npm run docs:api` writes functions/api/openapi.json.
  */
-import { z } from 'zod';
+import { jsonSchemaOf } from './json-schema';
 import { ROUTES, type Route } from './routes';
 
 type Json = Record<string, unknown>;
 
-const schemaOf = (s: z.ZodType): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
-  return rest;
-};
+const schemaOf = jsonSchemaOf;
 
 const ERROR = { $ref: '#/components/schemas/Error' };
 const errors = (r: Route): Json => ({
@@ -35,7 +32,7 @@ export function openApiDocument(version: string): Json {
   const paths: Record<string, Json> = {};
   for (const r of ROUTES) {
     paths[r.path] ??= {};
-    (paths[r.path] as Json)[r.method] = {
+    (paths[r.path])[r.method] = {
       summary: r.summary,
       ...(r.access !== 'public' ? { security: [{ bearer: [] }] } : {}),
       ...(r.access === 'ops' || r.access === 'admin' ? { 'x-required-role': r.access } : {}),
