@@ -11,12 +11,18 @@ import { startProcess } from './processes';
 export interface LocalPostgres {
   databaseUrl: string;
   close(): Promise<void>;
+  /** kill -9 at once (this process is exiting) */
+  kill(): void;
 }
 
 /** PGlite in a child process on 127.0.0.1:`port`. */
 export async function startLocalPostgres(port: number, dataDir: string, echo = false): Promise<LocalPostgres> {
   const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, echo });
-  return { databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, close: async () => void (await p.stop()) };
+  return {
+    databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    close: async () => void (await p.stop()),
+    kill: () => void (p.child.exitCode === null && p.child.kill('SIGKILL')),
+  };
 }
 
 async function serve(port: number, dataDir: string): Promise<void> {

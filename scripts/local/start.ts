@@ -82,14 +82,29 @@ export async function startStack(
   const started: Managed[] = [];
   let poller: Poller | undefined;
   let queue: QueueConsumer | undefined;
+  // every step runs whatever the one before did: a failed step must not leave processes behind
   const stop = async (): Promise<void> => {
-    poller?.stop();
-    await queue?.stop();
-    for (const p of started.reverse()) await p.stop();
-    await kinesis.close();
-    await dynamo.close();
-    await pglite?.close();
+    const steps: [string, () => unknown][] = [
+      ['stream poller', () => poller?.stop()],
+      ['queue consumer', () => queue?.stop()],
+      ...started.reverse().map((p): [string, () => unknown] => [p.name, () => p.stop()]),
+      ['kinesalite', () => kinesis.close()],
+      ['dynalite', () => dynamo.close()],
+      ['pglite', () => pglite?.close()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (e) {
+        log(`stopping ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   };
+  // if this process dies anyway, its children go with it
+  process.once('exit', () => {
+    for (const p of started) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    pglite?.kill();
+  });
   try {
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
@@ -144,7 +159,7 @@ if (require.main === module) {
       const shutdown = (): void => {
         if (stopping) return;
         stopping = true;
-        void stack.stop().then(() => process.exit(0));
+        void stack.stop().finally(() => process.exit(0));
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);

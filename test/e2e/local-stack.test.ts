@@ -5,6 +5,8 @@
  */
 import { generate } from 'otplib';
 import * as amqp from 'amqplib';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { replayDlq, showDlq } from '../../scripts/dlq';
 import { httpClient } from '../support/http-client';
@@ -329,4 +331,22 @@ describe('the order-event dead-letter queue', () => {
     expect((await showDlq('amqp://guest:guest@127.0.0.1:5672', 50, amqpExchange)).count).toBe(shown.count);
     expect(await replayDlq('amqp://guest:guest@127.0.0.1:5672', amqpExchange)).toBe(shown.count);
   }, 30_000);
+});
+
+describe('the Postman collection (newman)', () => {
+  it('plays the trader journey against the stack with every check passing', async () => {
+    const collection = join(__dirname, '..', 'postman', 'trader-journey.postman_collection.json');
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'node_modules', 'newman', 'bin', 'newman.js'), 'run', collection, '--env-var', `baseUrl=${base}`, '--reporters', 'cli', '--bail', '--disable-unicode'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`newman failed (${code}):\n${out.slice(-4000)}`);
+    // newman's summary: every assertion executed, none failed
+    const m = /assertions \|\s+(\d+) \|\s+(\d+) \|/.exec(out);
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(20);
+    expect(Number(m?.[2])).toBe(0);
+  }, 60_000);
 });
