@@ -44,6 +44,7 @@ export const ROUTES: Route[] = [
   { method: 'delete', path: '/v1/orders/{orderId}', summary: 'Cancel an order', access: 'token', params: OrderPath },
   { method: 'post', path: '/v1/orders/cancel-after', summary: 'Dead-man switch (0 disarms)', access: 'token', body: CancelAfter },
   { method: 'get', path: '/v1/fills', summary: 'The caller’s fills, newest first', access: 'token', query: FillsQuery },
+  { method: 'get', path: '/v1/ping', summary: 'Liveness: answers at once', access: 'public' },
   { method: 'get', path: '/v1/markets', summary: 'Symbols and their rules', access: 'public' },
   { method: 'get', path: '/v1/markets/{symbol}/book', summary: 'Order book levels with the market data sequence', access: 'public', params: MarketPath, query: BookQuery },
   { method: 'get', path: '/v1/markets/{symbol}/ticker', summary: 'Last trade, best bid and ask, status', access: 'public', params: MarketPath },

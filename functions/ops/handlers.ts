@@ -12,3 +12,11 @@ export const hostStatus = httpHandler({ limits: perUser(BUDGETS.reads) }, async 
   requireRole(callerOf(event), 'ops');
   return { body: { address: config().MATCHING_HOST_ADDRESS, ...(await matchingHost().health()) } };
 });
+
+/**
+ * GET /v1/ping: answers at once, no middleware, no store. A load balancer's liveness probe, and the
+ * emulator's ceiling in `npm run bench:edge` (what serverless offline serves with nothing to do).
+ */
+export function ping(): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  return Promise.resolve({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: '{"status":"ok"}' });
+}
