@@ -66,8 +66,10 @@ async function traders(): Promise<string[]> {
     await http('POST', '/v1/auth/register', { email, password: 'correct horse battery staple' }, undefined, ip);
     const login = JSON.parse((await http('POST', '/v1/auth/login', { email, password: 'correct horse battery staple' }, undefined, ip)).body) as { accessToken: string };
     tokens.push(login.accessToken);
-    await http('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '100000000', idempotencyKey: `bench-usd-${email}` }, login.accessToken);
-    await http('POST', '/v1/accounts/deposits', { asset: 'BTC', amount: '10000', idempotencyKey: `bench-btc-${email}` }, login.accessToken);
+    for (const [asset, amount] of [['USD', '100000000'], ['BTC', '10000'], ['ETH', '1000']]) {
+      const r = await http('POST', '/v1/accounts/deposits', { asset, amount, idempotencyKey: `bench-${asset}-${i}-${Date.now()}` }, login.accessToken);
+      if (r.status !== 201) throw new Error(`deposit refused: ${r.status} ${r.body}`);
+    }
   }
   return tokens;
 }
@@ -163,8 +165,6 @@ async function main(): Promise<void> {
     const log = (m: string): void => void process.stdout.write(`${m}\n`);
     log(`stack up; ${TRADERS} traders signing up …`);
     const tokens = await traders();
-    // funded on the ETH side too, for the WebSocket round trips
-    for (const t of tokens.slice(0, 2)) await http('POST', '/v1/accounts/deposits', { asset: 'ETH', amount: '1000', idempotencyKey: `bench-eth-${t.slice(-12)}` }, t);
     log('warm-up …');
     await openLoop(100, 3, tokens);
     const r500 = await openLoop(500, SECONDS, tokens);
