@@ -5,9 +5,8 @@
  * nothing twice; a poison message throws (so the queue retries and dead-letters it).
  */
 import type { Context } from 'aws-lambda';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { recordingManagementApi, type RecordingManagementApi } from '../../test/support/management-api';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
@@ -18,24 +17,17 @@ import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
 import { handler, type RabbitMqEvent } from './order-events';
 
-const delivered = new Map<string, Record<string, unknown>[]>();
-const management = createServer((req, res) => {
-  let body = '';
-  req.on('data', (d: Buffer) => (body += d.toString()));
-  req.on('end', () => {
-    const id = decodeURIComponent((req.url ?? '').replace(/^.*@connections\//, ''));
-    delivered.set(id, [...(delivered.get(id) ?? []), JSON.parse(body) as Record<string, unknown>]);
-    res.writeHead(200).end();
-  });
-});
+let management: RecordingManagementApi;
+let delivered: RecordingManagementApi['delivered'];
 
 let env: FunctionsEnv;
 let userId = '';
 let account = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((r) => management.listen(0, '127.0.0.1', r));
-  process.env.WS_API_ENDPOINT = `http://127.0.0.1:${(management.address() as AddressInfo).port}`;
+  management = await recordingManagementApi();
+  delivered = management.delivered;
+  process.env.WS_API_ENDPOINT = management.endpoint;
   env = await startFunctionsEnv({ redisDb: 10 });
   const u = await userStore().create(`events.${Date.now()}@example.com`, 'x');
   userId = u.id;

@@ -5,9 +5,8 @@
  */
 import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { recordingManagementApi, type RecordingManagementApi } from '../../test/support/management-api';
 import { websocket } from '../auth/authorizer';
 import { dynamo } from '../shared/aws';
 import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
@@ -21,24 +20,13 @@ let env: FunctionsEnv;
 let token: string;
 let email: string;
 
-/**
- * API Gateway's management API as far as the routes use it (POST /@connections/{id}): it records
- * what would reach each client. serverless offline plays this part in the e2e tests.
- */
-const delivered = new Map<string, Record<string, unknown>[]>();
-const management = createServer((req, res) => {
-  let body = '';
-  req.on('data', (d: Buffer) => (body += d.toString()));
-  req.on('end', () => {
-    const id = decodeURIComponent((req.url ?? '').replace(/^.*@connections\//, ''));
-    delivered.set(id, [...(delivered.get(id) ?? []), JSON.parse(body) as Record<string, unknown>]);
-    res.writeHead(200).end();
-  });
-});
+let management: RecordingManagementApi;
+let delivered: RecordingManagementApi['delivered'];
 
 beforeAll(async () => {
-  await new Promise<void>((r) => management.listen(0, '127.0.0.1', r));
-  process.env.WS_API_ENDPOINT = `http://127.0.0.1:${(management.address() as AddressInfo).port}`;
+  management = await recordingManagementApi();
+  delivered = management.delivered;
+  process.env.WS_API_ENDPOINT = management.endpoint;
   env = await startFunctionsEnv({ redisDb: 8 });
   const auth = await authService();
   email = `ws.${Date.now()}@example.com`;
