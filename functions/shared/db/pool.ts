@@ -1,11 +1,17 @@
 import { Pool } from 'pg';
 import { config } from '../config';
+import { logger } from '../observability';
 
 let shared: Pool | undefined;
 
 /** The container's pool: small, since a Lambda serves one request at a time (RDS Proxy in AWS pools across them). */
 export function pool(): Pool {
-  shared ??= new Pool({ connectionString: config().DATABASE_URL, max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  if (!shared) {
+    shared = new Pool({ connectionString: config().DATABASE_URL, max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+    // an idle client the server drops (failover, restart, a terminated backend) must not crash the
+    // process: the pool discards it and the next query opens a new one
+    shared.on('error', (e) => logger.warn('idle PostgreSQL connection lost', { error: e }));
+  }
   return shared;
 }
 
