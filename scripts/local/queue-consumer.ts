@@ -7,6 +7,7 @@
  */
 import * as amqp from 'amqplib';
 import { assertTopology, defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
+import { invokeFunction } from './invoke-function';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -32,22 +33,14 @@ export async function consumeOrderEvents(options: { amqpUrl: string; exchange: s
       options.log(`order-event queue: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  const invoke = async (msg: amqp.ConsumeMessage): Promise<boolean> => {
+  const invoke = (msg: amqp.ConsumeMessage): Promise<boolean> => {
     const event = {
       eventSource: 'aws:rmq',
       rmqMessagesByQueue: {
         [`${queue}::/`]: [{ basicProperties: { messageId: msg.properties.messageId as string | undefined }, redelivered: msg.fields.redelivered, data: msg.content.toString('base64') }],
       },
     };
-    try {
-      const r = await fetch(`http://127.0.0.1:${options.lambdaPort}/2015-03-31/functions/${options.fn}/invocations`, { method: 'POST', body: JSON.stringify(event) });
-      const text = await r.text();
-      if (r.ok && !r.headers.get('x-amz-function-error') && !/"errorMessage"/.test(text)) return true;
-      options.log(`${options.fn} failed on ${String(msg.properties.messageId)}: ${text.slice(0, 200)}`);
-    } catch (e) {
-      options.log(`${options.fn} unreachable: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return false;
+    return invokeFunction(options.lambdaPort, options.fn, event, (m) => options.log(`${m} (event ${String(msg.properties.messageId)})`));
   };
   const { consumerTag } = await ch.consume(queue, (msg) => {
     if (!msg) return;

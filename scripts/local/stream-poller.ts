@@ -7,6 +7,7 @@
  */
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { kinesisClient } from '../../matching-host/server/publishers/kinesis-sink';
+import { invokeFunction } from './invoke-function';
 
 export interface Poller {
   stop(): void;
@@ -15,19 +16,7 @@ export interface Poller {
 export function pollStream(options: { kinesisEndpoint: string; streamName: string; lambdaPort: number; consumer: string; heartbeat: string; log: (m: string) => void }): Poller {
   const kinesis = kinesisClient(options.kinesisEndpoint, 'us-east-1');
   let stopped = false;
-  const invoke = async (fn: string, payload: unknown): Promise<boolean> => {
-    try {
-      const r = await fetch(`http://127.0.0.1:${options.lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload) });
-      if (!r.ok || r.headers.get('x-amz-function-error')) {
-        options.log(`${fn} failed: ${(await r.text()).slice(0, 200)}`);
-        return false;
-      }
-      return true;
-    } catch (e) {
-      options.log(`${fn} unreachable: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
-    }
-  };
+  const invoke = (fn: string, payload: unknown): Promise<boolean> => invokeFunction(options.lambdaPort, fn, payload, options.log);
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   const shardLoop = async (shardId: string): Promise<void> => {

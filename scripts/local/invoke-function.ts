@@ -1,0 +1,16 @@
+/**
+ * Invoke a function through serverless offline's Lambda endpoint, as an AWS event source would:
+ * true when it ran without error. serverless offline answers a handler's error with 200 and an
+ * `errorMessage` body (or the x-amz-function-error header), so both count as failure.
+ */
+export async function invokeFunction(lambdaPort: number, fn: string, payload: unknown, log: (m: string) => void): Promise<boolean> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload) });
+    const text = await r.text();
+    if (r.ok && !r.headers.get('x-amz-function-error') && !/"errorMessage"/.test(text)) return true;
+    log(`${fn} failed: ${text.slice(0, 200)}`);
+  } catch (e) {
+    log(`${fn} unreachable: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return false;
+}
