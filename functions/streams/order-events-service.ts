@@ -1,8 +1,9 @@
 /**
- * What happens to each private order event from the order-event queue: it is written to the
- * owner's order history (idempotent by its `<seq>:<idx>` id), audited, and pushed to the owner's
- * WebSocket connections on the `user` channel. A failure throws, so the queue redelivers the event;
- * after bounded retries it goes to the dead-letter queue.
+ * What happens to the private order events of one batch from the order-event queue: each is
+ * written to its owner's order history (idempotent by its `<seq>:<idx>` id), audited (once per
+ * id), and pushed to the owner's WebSocket connections on the `user` channel, in event order per
+ * user. A failure throws, so the queue redelivers the batch; writing again is harmless, and a
+ * redelivered event may reach the `user` channel twice (clients tell by its `seq:idx`).
  */
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
@@ -20,18 +21,17 @@ export class OrderEventsService {
     private readonly fanout: Pick<FanoutService, 'sendTo'>,
   ) {}
 
-  async handle(e: OrderEventRecord): Promise<void> {
-    const userId = await this.owner(e.account);
-    await this.history.put(e);
-    await this.audit.record({
-      userId, action: `order.${e.type}`, outcome: e.type === 'rejected' ? 'rejected' : 'succeeded', actorId: userId, requestId: `host:${e.seq}:${e.idx}`, ip: 'matching-host',
-      details: {
-        seq: e.seq, idx: e.idx, orderId: e.orderId ?? null, clientOrderId: e.clientOrderId ?? null, symbol: e.symbol ?? null, side: e.side ?? null,
-        price: e.price ?? null, quantity: e.quantity ?? null, reason: e.reason ?? null,
-      },
-      key: { time: e.time, id: `host:${e.seq}:${e.idx}` },
-    });
-    await this.fanout.sendTo(`user:${userId}`, { channel: 'user', type: 'update', sequence: e.seq, time: e.time, data: e });
+  async handle(events: readonly OrderEventRecord[]): Promise<void> {
+    // an event of an account no user owns fails the batch before anything is written
+    const owners = await Promise.all(events.map((e) => this.owner(e.account)));
+    await Promise.all([this.history.putAll(events), ...events.map((e, i) => this.audit.record(auditRecord(e, owners[i])))]);
+    const byUser = new Map<string, OrderEventRecord[]>();
+    events.forEach((e, i) => byUser.set(owners[i], [...(byUser.get(owners[i]) ?? []), e]));
+    await Promise.all(
+      [...byUser].map(async ([userId, own]) => {
+        for (const e of own) await this.fanout.sendTo(`user:${userId}`, { channel: 'user', type: 'update', sequence: e.seq, time: e.time, data: e });
+      }),
+    );
   }
 
   private async owner(account: number): Promise<string> {
@@ -45,4 +45,15 @@ export class OrderEventsService {
     }
     return id;
   }
+}
+
+function auditRecord(e: OrderEventRecord, userId: string): Parameters<AuditLog['record']>[0] {
+  return {
+    userId, action: `order.${e.type}`, outcome: e.type === 'rejected' ? 'rejected' : 'succeeded', actorId: userId, requestId: `host:${e.seq}:${e.idx}`, ip: 'matching-host',
+    details: {
+      seq: e.seq, idx: e.idx, orderId: e.orderId ?? null, clientOrderId: e.clientOrderId ?? null, symbol: e.symbol ?? null, side: e.side ?? null,
+      price: e.price ?? null, quantity: e.quantity ?? null, reason: e.reason ?? null,
+    },
+    key: { time: e.time, id: `host:${e.seq}:${e.idx}` },
+  };
 }

@@ -70,6 +70,33 @@ describe('the order-event consumer', () => {
     expect(delivered.get(conn)?.[0]).toMatchObject({ channel: 'user', type: 'update', sequence: 41, data: { type: 'fill', orderId: 7, price: '42000.00' } });
   });
 
+  it('handles a batch: every event written, and the owner told in event order', async () => {
+    const other = await userStore().create(`events.b.${Date.now()}@example.com`, 'x');
+    const conn = `conn-batch-${Date.now()}`;
+    await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
+      connectionId: conn, userId: other.id, accountNo: other.accountNo, sessionId: 's', subscriptions: ['user'], connectedAt: '', expiresAt: 0,
+    });
+    await new RedisSubscriberIndex(redis()).add(conn, [`user:${other.id}`]);
+    // more than one DynamoDB batch (25) of history writes
+    const events = Array.from({ length: 60 }, (_, i): OrderEventRecord => ({ ...fill, account: other.accountNo, seq: 1000 + i, idx: 0, time: fill.time + i, orderId: 100 + i }));
+
+    expect(await handler(mq(...events), context)).toEqual({ handled: 60 });
+
+    const history = await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(other.accountNo, { limit: 100 });
+    expect(history.items.map((e) => e.seq)).toEqual(events.map((e) => e.seq).reverse());
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(other.id, 100);
+    expect(audit.filter((a) => a.action === 'order.fill')).toHaveLength(60);
+    expect((delivered.get(conn) ?? []).map((m) => (m as { sequence: number }).sequence)).toEqual(events.map((e) => e.seq));
+  });
+
+  it('writes nothing of a batch that holds a poison message', async () => {
+    const other = await userStore().create(`events.p.${Date.now()}@example.com`, 'x');
+    const good = { ...fill, account: other.accountNo, seq: 5000 };
+    await expect(handler(mq(good, { hello: 'world' }), context)).rejects.toThrow();
+    await expect(handler(mq(good, { ...fill, account: 99_999_999, seq: 5001 }), context)).rejects.toThrow();
+    expect((await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(other.accountNo, { limit: 10 })).items).toEqual([]);
+  });
+
   it.each([
     ['a body that is not JSON', 'not json'],
     ['a body that is not an order event', { hello: 'world' }],

@@ -60,14 +60,13 @@ function orderEvents(): OrderEventsService {
 }
 
 export const handler = middy(async (event: RabbitMqEvent): Promise<{ handled: number }> => {
-  let handled = 0;
-  for (const messages of Object.values(event.rmqMessagesByQueue ?? {}))
-    for (const m of messages) {
-      // a body that is not an order event can never succeed: it throws and ends in the DLQ
-      const e = OrderEvent.parse(JSON.parse(Buffer.from(m.data, 'base64').toString('utf8')));
-      await orderEvents().handle(e);
-      handled++;
-    }
+  // a body that is not an order event can never succeed: it fails the batch (the queue isolates
+  // it by retrying, and dead-letters it) before anything is written
+  const events = Object.values(event.rmqMessagesByQueue ?? {})
+    .flat()
+    .map((m) => OrderEvent.parse(JSON.parse(Buffer.from(m.data, 'base64').toString('utf8'))));
+  await orderEvents().handle(events);
+  const handled = events.length;
   count('OrderEventsHandled', handled);
   return { handled };
 })

@@ -45,7 +45,7 @@ describe('serverless package (stage local)', () => {
     OrdersListLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
     OrdersFillsLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
     StreamsOrderEventsLambdaFunction: [
-      { action: 'dynamodb:PutItem', resource: 'OrderHistoryTable' },
+      { action: 'dynamodb:BatchWriteItem', resource: 'OrderHistoryTable' },
       { action: 'dynamodb:PutItem', resource: 'AuditTable' },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
@@ -69,6 +69,7 @@ describe('serverless package (stage local)', () => {
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
+      ...['SubscribeToShard', 'DescribeStreamConsumer'].map((a) => ({ action: `kinesis:${a}`, resource: JSON.stringify({ Ref: 'StreamsMarketDataFanoutMarketDataStreamConsumerStreamConsumer' }) })),
       // added by the stream event itself, for this stream only
       ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => ({ action: `kinesis:${a}`, resource: 'MarketDataStream' })),
     ],
@@ -102,6 +103,12 @@ describe('serverless package (stage local)', () => {
       expect(statements.flatMap((st) => st.Action)).toContain('xray:PutTraceSegments');
     }
     expect(roleNames.size).toBe(functions.length);
+  });
+
+  it('feeds the market-data fan-out through an enhanced fan-out consumer (pushed, not polled once a second)', () => {
+    const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes('StreamsMarketDataFanout'));
+    const consumer = (mapping?.Properties.EventSourceArn as { Ref?: string }).Ref ?? '';
+    expect(resources[consumer]?.Type).toBe('AWS::Kinesis::StreamConsumer');
   });
 
   it('gives secrets only to the functions that use them', () => {

@@ -1,4 +1,4 @@
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { OrderEventRecord, OrderHistoryStore } from '../ports/order-history';
 
 /** Sort key: time and event id, zero-padded, so items sort by time and one event is one item. */
@@ -11,16 +11,32 @@ export class DynamoOrderHistory implements OrderHistoryStore {
     private readonly retentionDays: number,
   ) {}
 
-  async put(e: OrderEventRecord): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: {
-          account: { N: String(e.account) }, at: { S: sortKey(e) }, type: { S: e.type }, event: { S: JSON.stringify(e) },
-          expiresAt: { N: String(Math.floor(e.time / 1000) + this.retentionDays * 86_400) },
-        },
+  /**
+   * Writes of 25 items (DynamoDB's batch limit): an event is a whole item, so writing it again is
+   * harmless and no condition is needed. What DynamoDB leaves unprocessed (throttling) is retried
+   * with backoff; if it is still left, this throws and the queue redelivers the batch.
+   */
+  async putAll(events: readonly OrderEventRecord[]): Promise<void> {
+    const chunks: WriteRequest[][] = [];
+    for (let i = 0; i < events.length; i += 25) chunks.push(events.slice(i, i + 25).map((e) => ({ PutRequest: { Item: this.item(e) } })));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let left = chunk;
+        for (let attempt = 0; left.length > 0; attempt++) {
+          if (attempt === 5) throw new Error(`order history: ${left.length} writes left unprocessed after ${attempt} attempts`);
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const r = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: left } }));
+          left = r.UnprocessedItems?.[this.table] ?? [];
+        }
       }),
     );
+  }
+
+  private item(e: OrderEventRecord): Record<string, { S: string } | { N: string }> {
+    return {
+      account: { N: String(e.account) }, at: { S: sortKey(e) }, type: { S: e.type }, event: { S: JSON.stringify(e) },
+      expiresAt: { N: String(Math.floor(e.time / 1000) + this.retentionDays * 86_400) },
+    };
   }
 
   async list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }> {
