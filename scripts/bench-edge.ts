@@ -2,20 +2,28 @@
  * Edge benchmark: POST /v1/orders through serverless offline (API Gateway + Lambda emulation, the
  * authorizer, the handler, the matching host) by many authenticated traders with prices around the
  * market, open-loop at 500 and 1,000 requests/s after a warm-up; in the same run the emulator's
- * ceiling (GET /v1/ping, a handler that does nothing) and ours at full throttle, and the time from
- * a crossing order to its trade on a WebSocket subscriber.
+ * ceiling (GET /v1/ping, a handler that does nothing, warmed and at the same concurrency) and ours
+ * at full throttle, and the time from a crossing order to its trade on a WebSocket subscriber.
+ *
+ * Everything shares this machine's cores, so the run also says where the CPU went per order
+ * (serverless offline, the matching host, this process with dynalite, kinesalite and the local
+ * event sources, Redis, RabbitMQ, PostgreSQL), and how our authorizer + handler fare called
+ * in-process against the same stack at 500/s, without the emulator's worker threads.
  *
  *   npm run bench:edge              10 s per rate
  *   npm run bench:edge -- --quick   3 s per rate
  *
  * Last line: {"r500":{"achieved":…,"p50_ms":…,"p99_ms":…,"errors":…},"r1000":{…},"ceiling_rps":…,
- *             "ours_max_rps":…,"ratio_vs_empty":…,"ws_p50_ms":…,"ws_p99_ms":…}
+ *             "ours_max_rps":…,"ratio_vs_empty":…,"ws_p50_ms":…,"ws_p99_ms":…,
+ *             "cpu_ms_per_order":{…},"in_process_r500":{…}}
  */
 import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import WebSocket from 'ws';
+import { LOCAL_SECRETS } from './local/dev-secrets';
 import { startStack, type StackPorts } from './local/start';
 import { testDatabase } from '../test/support/test-env';
 
@@ -85,8 +93,16 @@ function order(): Record<string, unknown> {
   return { clientOrderId: `b-${i}-${Date.now()}`, symbol: 'BTC-USD', side, type: 'limit', quantity: '0.0100', price: price.toFixed(2), ...(cross ? { timeInForce: 'IOC' } : {}) };
 }
 
+interface RateResult {
+  target: number;
+  achieved: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
 /** Open loop: request i is due at t0 + i/rate, and its latency runs from then (no coordinated omission). */
-async function openLoop(rate: number, seconds: number, tokens: string[]): Promise<{ target: number; achieved: number; p50_ms: number; p99_ms: number; errors: number }> {
+async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<number>): Promise<RateResult> {
   const total = rate * seconds;
   const lat: number[] = [];
   let errors = 0;
@@ -97,10 +113,8 @@ async function openLoop(rate: number, seconds: number, tokens: string[]): Promis
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
-      http('POST', '/v1/orders', order(), tokens[i % tokens.length])
-        .then((r) => {
-          if (r.status >= 300 && errors++ === 0) process.stderr.write(`first error: ${r.status} ${r.body.slice(0, 200)}\n`);
-        })
+      send(i)
+        .then((status) => void (status >= 300 && errors++))
         .catch(() => void errors++)
         .finally(() => void lat.push(performance.now() - due)),
     );
@@ -108,6 +122,79 @@ async function openLoop(rate: number, seconds: number, tokens: string[]): Promis
   await Promise.all(inflight);
   const elapsed = (performance.now() - t0) / 1000;
   return { target: rate, achieved: Math.round(total / elapsed), p50_ms: pct(lat, 0.5), p99_ms: pct(lat, 0.99), errors };
+}
+
+let firstError = true;
+/** POST /v1/orders through serverless offline, by trader i mod n */
+const restOrder =
+  (tokens: string[]) =>
+  async (i: number): Promise<number> => {
+    const r = await http('POST', '/v1/orders', order(), tokens[i % tokens.length]);
+    if (r.status >= 300 && firstError) {
+      firstError = false;
+      process.stderr.write(`first error: ${r.status} ${r.body.slice(0, 200)}\n`);
+    }
+    return r.status;
+  };
+
+/**
+ * Our authorizer and order handler called in-process (as API Gateway would call them, one after
+ * the other), against the same host, Redis and stores: what our code costs without the emulator.
+ */
+async function inProcessOrder(tokens: string[]): Promise<(i: number) => Promise<number>> {
+  const secrets = JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string };
+  Object.assign(process.env, { JWT_VERIFY_JWKS: secrets.jwtVerifyJwks, MATCHING_HOST_ADDRESS: `127.0.0.1:${PORTS.grpc}`, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_TRACE_ENABLED: 'false' });
+  const { handler: authorize } = await import('../functions/auth/authorizer');
+  const { place } = await import('../functions/orders/handlers');
+  const context = { awsRequestId: 'bench', functionName: 'ordersPlace', getRemainingTimeInMillis: () => 6000 } as unknown as Context;
+  return async (i) => {
+    const token = tokens[i % tokens.length];
+    const auth = await authorize({ type: 'REQUEST', headers: { Authorization: `Bearer ${token}` }, methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/orders', path: '/v1/orders' } as unknown as APIGatewayRequestAuthorizerEvent);
+    const r = await place(
+      { body: JSON.stringify(order()), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/orders', isBase64Encoded: false, queryStringParameters: null, pathParameters: null,
+        requestContext: { requestId: `bench-${i}`, identity: { sourceIp: '10.0.0.1' }, authorizer: auth.context } } as unknown as APIGatewayProxyEvent,
+      context,
+    );
+    return r.statusCode;
+  };
+}
+
+/** CPU seconds used so far by each process on this machine (Linux /proc), keyed by pid. */
+function cpuByProcess(): Map<number, { cpu_s: number; cmd: string }> {
+  const out = new Map<number, { cpu_s: number; cmd: string }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      out.set(Number(pid), { cpu_s: (Number(f[11]) + Number(f[12])) / 100, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Where the CPU of a run went, in ms per order, by the parts of the stack. */
+function cpuPerOrder(before: Map<number, { cpu_s: number; cmd: string }>, after: Map<number, { cpu_s: number; cmd: string }>, orders: number): Record<string, number> {
+  const part = (pid: number, cmd: string): string =>
+    pid === process.pid ? 'bench_process' : /serverless\.js offline/.test(cmd) ? 'serverless_offline' : /matching-host/.test(cmd) ? 'matching_host'
+      : /redis-server/.test(cmd) ? 'redis' : /beam\.smp/.test(cmd) ? 'rabbitmq' : /^postgres/.test(cmd) ? 'postgresql' : 'other';
+  const ms: Record<string, number> = {};
+  for (const [pid, a] of after) {
+    const used = a.cpu_s - (before.get(pid)?.cpu_s ?? 0);
+    if (used > 0) ms[part(pid, a.cmd)] = (ms[part(pid, a.cmd)] ?? 0) + used;
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(ms).sort((x, y) => y[1] - x[1])) out[k] = Math.round(((v * 1000) / orders) * 10) / 10;
+  out.total = Math.round(Object.values(ms).reduce((x, y) => x + y, 0) * 1000 / orders * 10) / 10;
+  return out;
 }
 
 /** Closed loop at full throttle: what the emulator serves with `concurrency` requests always open. */
@@ -125,30 +212,28 @@ async function maxThroughput(seconds: number, concurrency: number, send: () => P
   return Math.round(done / seconds);
 }
 
+/**
+ * Trade → subscriber: from the trade's own time (the host stamps each command with its clock, on
+ * this same machine) to its arrival on a socket subscribed to `trades`. One crossing pair at a time,
+ * a distinct price per trade.
+ */
 async function wsLatency(tokens: string[], trades: number): Promise<{ p50: number; p99: number }> {
   const ws = new WebSocket(`ws://127.0.0.1:${PORTS.websocket}`);
   await new Promise((r) => ws.once('open', r));
-  const sentAt = new Map<string, number>();
   const lat: number[] = [];
   let resolveDone: () => void = () => undefined;
   const finished = new Promise<void>((r) => (resolveDone = r));
   ws.on('message', (d: Buffer) => {
-    const m = JSON.parse(d.toString()) as { channel?: string; data?: { price?: string } };
-    if (m.channel !== 'trades' || !m.data?.price) return;
-    const t = sentAt.get(m.data.price);
-    if (t !== undefined) {
-      lat.push(performance.now() - t);
-      sentAt.delete(m.data.price);
-      if (lat.length === trades) resolveDone();
-    }
+    const m = JSON.parse(d.toString()) as { channel?: string; time?: number; data?: { price?: string } };
+    if (m.channel !== 'trades' || typeof m.time !== 'number') return;
+    lat.push(Date.now() - m.time);
+    if (lat.length === trades) resolveDone();
   });
   ws.send(JSON.stringify({ action: 'subscribe', channels: ['trades'], symbols: ['ETH-USD'] }));
   await new Promise((r) => setTimeout(r, 500));
   for (let i = 0; i < trades; i++) {
-    // a distinct price per trade names it on the socket
     const price = (3000 + i * 0.01).toFixed(2);
     await http('POST', '/v1/orders', { clientOrderId: `ws-s-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.0100', price }, tokens[0]);
-    sentAt.set(price, performance.now());
     await http('POST', '/v1/orders', { clientOrderId: `ws-b-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.0100', price }, tokens[1]);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -166,20 +251,29 @@ async function main(): Promise<void> {
     log(`stack up; ${TRADERS} traders signing up …`);
     const tokens = await traders();
     log('warm-up …');
-    await openLoop(100, 3, tokens);
-    const r500 = await openLoop(500, SECONDS, tokens);
+    await openLoop(100, 3, restOrder(tokens));
+    // the emulator starts a worker thread per concurrent invocation: warm the empty handler's too
+    await maxThroughput(2, 16, () => http('GET', '/v1/ping'));
+    const before = cpuByProcess();
+    const r500 = await openLoop(500, SECONDS, restOrder(tokens));
+    const cpu = cpuPerOrder(before, cpuByProcess(), 500 * SECONDS);
     log(`500/s: ${JSON.stringify(r500)}`);
-    const r1000 = await openLoop(1000, SECONDS, tokens);
+    log(`CPU per order at 500/s (ms, ${cpus().length} cores shared by all): ${JSON.stringify(cpu)}`);
+    const r1000 = await openLoop(1000, SECONDS, restOrder(tokens));
     log(`1000/s: ${JSON.stringify(r1000)}`);
     const ceiling = await maxThroughput(Math.min(SECONDS, 5), 16, () => http('GET', '/v1/ping'));
     let k = 0;
     const ours = await maxThroughput(Math.min(SECONDS, 5), 16, () => http('POST', '/v1/orders', order(), tokens[k++ % tokens.length]));
     log(`emulator ceiling (empty handler): ${ceiling}/s; ours at full throttle: ${ours}/s`);
+    const direct = await inProcessOrder(tokens);
+    await openLoop(100, 2, direct);
+    const inProcess = await openLoop(500, SECONDS, direct);
+    log(`authorizer + handler in-process at 500/s: ${JSON.stringify(inProcess)}`);
     const ws = await wsLatency(tokens, quick ? 20 : 50);
     log(`trade → WebSocket subscriber: p50 ${ws.p50} ms, p99 ${ws.p99} ms`);
-    const strip = ({ target: _t, ...r }: typeof r500): Omit<typeof r500, 'target'> => r;
+    const strip = ({ target: _t, ...r }: RateResult): Omit<RateResult, 'target'> => r;
     process.stdout.write(
-      `${JSON.stringify({ r500: strip(r500), r1000: strip(r1000), ceiling_rps: ceiling, ours_max_rps: ours, ratio_vs_empty: Math.round((ours / ceiling) * 100) / 100, ws_p50_ms: ws.p50, ws_p99_ms: ws.p99 })}\n`,
+      `${JSON.stringify({ r500: strip(r500), r1000: strip(r1000), ceiling_rps: ceiling, ours_max_rps: ours, ratio_vs_empty: Math.round((ours / ceiling) * 100) / 100, ws_p50_ms: ws.p50, ws_p99_ms: ws.p99, cpu_ms_per_order: cpu, in_process_r500: strip(inProcess) })}\n`,
     );
   } finally {
     agent.destroy();
