@@ -6,13 +6,15 @@ import { perUser } from '../shared/limits';
 import { matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
 import { CancelAfter, CancelAllQuery, FillsQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from './schemas';
-import { orderService } from './wiring';
+import { auditLog, orderService } from './wiring';
 
 const entry = perUser(BUDGETS.orders);
 const reads = perUser(BUDGETS.reads);
+/** what the edge refuses of an action is audited; what reaches the host is audited from its events */
+const audited = (action: string): { action: string; log: typeof auditLog } => ({ action, log: auditLog });
 
 /** POST /v1/orders: 201 with the order's state and fills; a retry of its clientOrderId → 200, the same order. */
-export const place = httpHandler({ body: PlaceOrder, limits: entry }, async ({ body, event }): Promise<HttpOutput> => {
+export const place = httpHandler({ body: PlaceOrder, limits: entry, audit: audited('order.place') }, async ({ body, event }): Promise<HttpOutput> => {
   const r = await orderService().place(callerOf(event), body);
   return { status: r.replayed ? 200 : 201, body: r.order, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
 });
@@ -33,33 +35,39 @@ export const fills = httpHandler({ query: FillsQuery, limits: reads }, async ({ 
 }));
 
 /** DELETE /v1/orders/{orderId} */
-export const cancel = httpHandler({ path: OrderPath, limits: entry }, async ({ params, event }) => ({
+export const cancel = httpHandler({ path: OrderPath, limits: entry, audit: audited('order.cancel') }, async ({ params, event }) => ({
   body: await orderService().cancel(callerOf(event), params.orderId),
 }));
 
 /** DELETE /v1/orders?symbol= : every open order of the caller (in one symbol). */
-export const cancelAll = httpHandler({ query: CancelAllQuery, limits: entry }, async ({ query, event }) => ({
+export const cancelAll = httpHandler({ query: CancelAllQuery, limits: entry, audit: audited('order.cancel-all') }, async ({ query, event }) => ({
   body: await orderService().cancelAll(callerOf(event), query.symbol),
 }));
 
 /** POST /v1/orders/cancel-after `{timeoutSeconds}`: the dead-man switch (0 disarms). */
-export const cancelAfter = httpHandler({ body: CancelAfter, limits: entry }, async ({ body, event }) => ({
+export const cancelAfter = httpHandler({ body: CancelAfter, limits: entry, audit: audited('order.cancel-after') }, async ({ body, event }) => ({
   body: await orderService().cancelAfter(callerOf(event), body.timeoutSeconds),
 }));
 
 /** PATCH /v1/orders/{orderId} `{price, quantity}` */
-export const replace = httpHandler({ path: OrderPath, body: ReplaceOrder, limits: entry }, async ({ params, body, event }) => ({
+export const replace = httpHandler({ path: OrderPath, body: ReplaceOrder, limits: entry, audit: audited('order.replace') }, async ({ params, body, event }) => ({
   body: await orderService().replace(callerOf(event), params.orderId, body.price, body.quantity),
 }));
 
 /** POST /v1/ops/symbols/{symbol}/halt (role ops): no order enters the book until resumed. */
-export const halt = httpHandler({ path: SymbolPath, limits: reads }, async ({ params, event }) => {
-  requireRole(callerOf(event), 'ops');
-  return { body: { symbol: params.symbol, status: 'halted', sequence: await matchingHost().halt(params.symbol) } };
+export const halt = httpHandler({ path: SymbolPath, limits: reads, audit: audited('symbol.halt') }, async ({ params, event, requestId, ip }) => {
+  const caller = callerOf(event);
+  requireRole(caller, 'ops');
+  const sequence = await matchingHost().halt(params.symbol);
+  await auditLog().record({ userId: caller.userId, action: 'symbol.halt', outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
+  return { body: { symbol: params.symbol, status: 'halted', sequence } };
 });
 
 /** POST /v1/ops/symbols/{symbol}/resume (role ops) */
-export const resume = httpHandler({ path: SymbolPath, limits: reads }, async ({ params, event }) => {
-  requireRole(callerOf(event), 'ops');
-  return { body: { symbol: params.symbol, status: 'trading', sequence: await matchingHost().resume(params.symbol) } };
+export const resume = httpHandler({ path: SymbolPath, limits: reads, audit: audited('symbol.resume') }, async ({ params, event, requestId, ip }) => {
+  const caller = callerOf(event);
+  requireRole(caller, 'ops');
+  const sequence = await matchingHost().resume(params.symbol);
+  await auditLog().record({ userId: caller.userId, action: 'symbol.resume', outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
+  return { body: { symbol: params.symbol, status: 'trading', sequence } };
 });

@@ -9,7 +9,9 @@ import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
 import { matchingHost } from '../shared/matching-host';
 import type { Context } from 'aws-lambda';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { dynamo } from '../shared/aws';
 import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
 import { cancelOrder, placeOrder } from '../ws/handlers';
@@ -187,6 +189,27 @@ describe('ops', () => {
     const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '3000' } });
     expect(r).toMatchObject({ status: 422, body: { code: 'SYMBOL_HALTED' } });
     expect(await invoke(resume, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 200, body: { status: 'trading' } });
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(seller.userId, 50);
+    expect(audit.filter((a) => a.action.startsWith('symbol.')).map((a) => `${a.action} ${a.outcome}`).sort()).toEqual(['symbol.halt rejected', 'symbol.halt succeeded', 'symbol.resume succeeded']);
+  });
+});
+
+describe('the audit of what the edge refuses', () => {
+  it('records a refused action past validation and limits, and no malformed request', async () => {
+    const auditor = await userStore().create(`auditor.${Date.now()}@example.com`, 'x');
+    const who: Caller = { userId: auditor.id, roles: ['trader'], accountNo: auditor.accountNo };
+    const offTick = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000.005' };
+    expect(await invoke(place, { caller: who, body: offTick })).toMatchObject({ status: 400 });
+    // someone else's order
+    const theirs = (await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '43900' } })).body.orderId as string;
+    expect(await invoke(cancel, { caller: who, path: { orderId: theirs } })).toMatchObject({ status: 404 });
+    // malformed: refused by the schema, before any budget is taken, and not recorded
+    expect(await invoke(place, { caller: who, body: { symbol: 'BTC-USD' } })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(who.userId, 10);
+    const byAction = audit.sort((a, b) => a.action.localeCompare(b.action));
+    expect(byAction.map((a) => `${a.action} ${a.outcome}`)).toEqual(['order.cancel rejected', 'order.place rejected']);
+    expect(byAction[0].details).toMatchObject({ status: 404, orderId: theirs });
+    expect(byAction[1].details).toMatchObject({ status: 400, code: 'INVALID_PRICE', clientOrderId: offTick.clientOrderId, symbol: 'BTC-USD', price: '42000.005' });
   });
 });
 

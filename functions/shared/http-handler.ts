@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { auditRefusal, type AuditSpec } from './audit-refusal';
 import { AppError } from './errors';
 import { correlation } from './middleware/correlation';
 import { errorHandler } from './middleware/error-handler';
@@ -49,6 +50,8 @@ interface Spec<S extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   query?: Q;
   path?: P;
   limits?: (input: HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>) => { budget: Budget; subject: string }[];
+  /** audit what the service refuses (4xx past validation and limits) as this action */
+  audit?: AuditSpec;
 }
 
 const tooLarge = (): AppError => new AppError(400, 'BODY_TOO_LARGE', `the body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -57,7 +60,8 @@ const tooLarge = (): AppError => new AppError(400, 'BODY_TOO_LARGE', `the body e
  * Build a handler. With `body`, the request must carry JSON that the schema accepts (else 400/415);
  * without, the body is ignored. `query` and `path` validate the query string and path parameters
  * alike. `limits` names the rate-limit budgets a request takes from (after validation, before any
- * work); their RateLimit-* headers go out with the answer.
+ * work); their RateLimit-* headers go out with the answer. `audit` records what the service then
+ * refuses.
  */
 export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
   spec: Spec<S, Q, P>,
@@ -79,8 +83,11 @@ export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.Zo
     try {
       out = await fn(input);
     } catch (e) {
-      // a refused request still tells the caller where it stands with its limits
-      if (e instanceof AppError) Object.assign(e.headers, { ...limitHeaders, ...e.headers });
+      if (e instanceof AppError) {
+        // a refused request still tells the caller where it stands with its limits
+        Object.assign(e.headers, { ...limitHeaders, ...e.headers });
+        if (spec.audit) await auditRefusal(spec.audit, event, input.requestId, input.ip, e);
+      }
       throw e;
     }
     return {

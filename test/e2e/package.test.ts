@@ -42,6 +42,13 @@ describe('serverless package (stage local)', () => {
     AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     AccountsResumeTransfersLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersPlaceLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelAllLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelAfterLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersReplaceLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsHaltLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsResumeLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OrdersListLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
     OrdersFillsLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
     StreamsOrderEventsLambdaFunction: [
