@@ -1,7 +1,7 @@
 /** /v1/orders: parse → OrderService → response. Every route acts on the caller's own orders. */
 import { requireRole } from '../shared/access';
 import { callerOf } from '../shared/caller';
-import { httpHandler, type HttpOutput } from '../shared/http-handler';
+import { httpHandler, type ApiHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
 import { matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
@@ -54,20 +54,19 @@ export const replace = httpHandler({ path: OrderPath, body: ReplaceOrder, limits
   body: await orderService().replace(callerOf(event), params.orderId, body.price, body.quantity),
 }));
 
+/** An ops switch of a symbol's trading (role ops), audited whether it succeeds or is refused. */
+function symbolSwitch(action: 'halt' | 'resume', status: 'halted' | 'trading'): ApiHandler {
+  return httpHandler({ path: SymbolPath, limits: reads, audit: audited(`symbol.${action}`) }, async ({ params, event, requestId, ip }) => {
+    const caller = callerOf(event);
+    requireRole(caller, 'ops');
+    const sequence = await (action === 'halt' ? matchingHost().halt(params.symbol) : matchingHost().resume(params.symbol));
+    await auditLog().record({ userId: caller.userId, action: `symbol.${action}`, outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
+    return { body: { symbol: params.symbol, status, sequence } };
+  });
+}
+
 /** POST /v1/ops/symbols/{symbol}/halt (role ops): no order enters the book until resumed. */
-export const halt = httpHandler({ path: SymbolPath, limits: reads, audit: audited('symbol.halt') }, async ({ params, event, requestId, ip }) => {
-  const caller = callerOf(event);
-  requireRole(caller, 'ops');
-  const sequence = await matchingHost().halt(params.symbol);
-  await auditLog().record({ userId: caller.userId, action: 'symbol.halt', outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
-  return { body: { symbol: params.symbol, status: 'halted', sequence } };
-});
+export const halt = symbolSwitch('halt', 'halted');
 
 /** POST /v1/ops/symbols/{symbol}/resume (role ops) */
-export const resume = httpHandler({ path: SymbolPath, limits: reads, audit: audited('symbol.resume') }, async ({ params, event, requestId, ip }) => {
-  const caller = callerOf(event);
-  requireRole(caller, 'ops');
-  const sequence = await matchingHost().resume(params.symbol);
-  await auditLog().record({ userId: caller.userId, action: 'symbol.resume', outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
-  return { body: { symbol: params.symbol, status: 'trading', sequence } };
-});
+export const resume = symbolSwitch('resume', 'trading');
