@@ -234,7 +234,20 @@ describe('the ledger', () => {
         // a balance that is not the sum of its postings never commits
         await c.query('BEGIN');
         await c.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE id = $1', [acc.rows[0].id]);
-        await expect(c.query('COMMIT')).rejects.toThrow(/postings of/);
+        await expect(c.query('COMMIT')).rejects.toThrow(/its postings end at/);
+        // a posting whose balance does not follow the account's last one never commits
+        await c.query('BEGIN');
+        const [x, y] = (
+          await c.query<{ id: string; balance: string; postings: string }>(
+            'UPDATE ledger_accounts SET balance = balance + 0, postings = postings + 1 WHERE id = ANY($1) RETURNING id, balance, postings',
+            [[acc.rows[0].id, acc.rows[1].id]],
+          )
+        ).rows;
+        const e2 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'broken-chain') RETURNING id");
+        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4)', [e2.rows[0].id, x.id, x.balance, x.postings]);
+        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, -7, $3, $4)', [e2.rows[0].id, y.id, y.balance, y.postings]);
+        await expect(c.query('COMMIT')).rejects.toThrow(/does not follow the one before it|postings end at/);
+        await expect(c.query('UPDATE ledger_accounts SET opening_balance = opening_balance + 1 WHERE id = $1', [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
         // nor does an entry with no postings
         await c.query('BEGIN');
         await c.query("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'empty')");

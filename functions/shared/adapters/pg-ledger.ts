@@ -53,9 +53,12 @@ export async function postEntry(client: PoolClient, kind: string, reference: str
   const entry = await client.query<{ id: string }>('INSERT INTO ledger_entries (kind, reference) VALUES ($1, $2) RETURNING id', [kind, reference]);
   const entryId = Number(entry.rows[0].id);
   for (const p of resolved) {
-    const b = await client.query<{ balance: string }>('UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance', [p.id, p.amount.toString()]);
-    await client.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, $3, $4)', [
-      entryId, p.id, p.amount.toString(), b.rows[0].balance,
+    const b = await client.query<{ balance: string; postings: string }>(
+      'UPDATE ledger_accounts SET balance = balance + $2, postings = postings + 1 WHERE id = $1 RETURNING balance, postings',
+      [p.id, p.amount.toString()],
+    );
+    await client.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, $3, $4, $5)', [
+      entryId, p.id, p.amount.toString(), b.rows[0].balance, b.rows[0].postings,
     ]);
   }
   return entryId;
