@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/matching-host', '<rootDir>/functions', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: ['<rootDir>/matching-host', '<rootDir>/functions', '<rootDir>/statemachines', '<rootDir>/test', '<rootDir>/scripts'],
   // ESM-only packages (middy, jose, otplib's crypto and base32) are compiled to CommonJS for jest like our own sources
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|@scure|@noble|@otplib)/)'],
   testMatch: ['**/*.test.ts'],

@@ -33,6 +33,11 @@ const schema = z.object({
    * refused: real funds arrive through a funding provider, which is not built yet.
    */
   SIMULATED_FUNDING: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** the broker of the order-event queue (Amazon MQ); settlement announces batches and parks failed ones there */
+  AMQP_URL: z.string().min(1).default('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: z.string().min(1).default('order-events'),
+  /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
+  SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });

@@ -7,7 +7,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
@@ -17,6 +16,7 @@ import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { count, logger, metrics } from '../shared/observability';
 import { redis } from '../shared/redis';
+import { OrderEvent } from '../shared/order-event-schema';
 import { userStore } from '../shared/users';
 import { FanoutService } from './fanout-service';
 import { OrderEventsService } from './order-events-service';
@@ -26,26 +26,6 @@ export interface RabbitMqEvent {
   eventSource?: string;
   rmqMessagesByQueue: Record<string, { basicProperties?: { messageId?: string }; redelivered?: boolean; data: string }[]>;
 }
-
-const decimal = z.string().max(40);
-const OrderEvent = z.object({
-  seq: z.number().int().min(1),
-  idx: z.number().int().min(0),
-  time: z.number().int().min(0),
-  account: z.number().int().min(1),
-  type: z.enum(['accepted', 'fill', 'canceled', 'expired', 'rejected', 'replaced', 'deposit', 'withdrawal']),
-  orderId: z.number().int().optional(),
-  clientOrderId: z.string().max(64).optional(),
-  symbol: z.string().max(32).optional(),
-  side: z.string().max(8).optional(),
-  price: decimal.optional(),
-  quantity: decimal.optional(),
-  filled: decimal.optional(),
-  leaves: decimal.optional(),
-  reason: z.string().max(64).optional(),
-  fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
-  transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),
-});
 
 let service: OrderEventsService | undefined;
 function orderEvents(): OrderEventsService {

@@ -72,6 +72,7 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:UpdateItem', resource: 'ConnectionsTable' },
       { action: 'execute-api:ManageConnections', resource: MANAGE },
     ],
+    SfnSettlementMarkSettledLambdaFunction: [{ action: 'dynamodb:UpdateItem', resource: 'OrderHistoryTable' }],
     StreamsMarketDataFanoutLambdaFunction: [
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },

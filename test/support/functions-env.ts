@@ -25,8 +25,9 @@ export interface FunctionsEnv {
 /**
  * `redisDb`: a Redis database of the test file's own (flushed first) that the host publishes its
  * market data views to and the functions read; without it the host publishes nowhere.
+ * `amqpExchange`: the host publishes its order events to this exchange (and the functions use it).
  */
-export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number } = {}): Promise<FunctionsEnv> {
+export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number; amqpExchange?: string } = {}): Promise<FunctionsEnv> {
   const [db, dynamo, keys] = await Promise.all([testDatabase(), startDynalite(), testJwtKeys()]);
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
@@ -36,12 +37,14 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
     await r.flushdb();
     r.disconnect();
   }
-  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', AMQP_URL: '' }) : undefined;
+  const amqp: Record<string, string> = options.amqpExchange ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange } : { AMQP_URL: '' };
+  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', ...amqp }) : undefined;
   Object.assign(process.env, {
     DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     ...(host ? { MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}` } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...(options.amqpExchange ? amqp : {}),
   });
   return {
     databaseUrl: db.databaseUrl,
@@ -53,6 +56,7 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
       await host?.kill();
       // the worker process runs other test files next: they get the default Redis database again
       if (redisUrl) delete process.env.REDIS_URL;
+      if (options.amqpExchange) delete process.env.AMQP_EXCHANGE;
       await dynamo.close();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });

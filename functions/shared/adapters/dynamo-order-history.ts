@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { OrderEventRecord, OrderHistoryStore } from '../ports/order-history';
 
 /** Sort key: time and event id, zero-padded, so items sort by time and one event is one item. */
@@ -30,6 +30,28 @@ export class DynamoOrderHistory implements OrderHistoryStore {
         }
       }),
     );
+  }
+
+  /**
+   * An item the history writer has not written yet is left alone (the condition): settlement runs
+   * after the writer's batch, and a redelivery writes the item again and settles it again.
+   */
+  async markSettled(events: readonly OrderEventRecord[], at: number): Promise<void> {
+    for (let i = 0; i < events.length; i += 25)
+      await Promise.all(
+        events.slice(i, i + 25).map(async (e) => {
+          try {
+            await this.client.send(
+              new UpdateItemCommand({
+                TableName: this.table, Key: { account: { N: String(e.account) }, at: { S: sortKey(e) } },
+                UpdateExpression: 'SET settledAt = :t', ConditionExpression: 'attribute_exists(account)', ExpressionAttributeValues: { ':t': { N: String(at) } },
+              }),
+            );
+          } catch (err) {
+            if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          }
+        }),
+      );
   }
 
   private item(e: OrderEventRecord): Record<string, { S: string } | { N: string }> {

@@ -25,6 +25,8 @@ export const SYSTEM = {
   funding: (asset: string): LedgerAccountRef => ({ userId: null, purpose: 'funding:simulated', asset }),
   /** what the exchange owes out for completed withdrawals until paid */
   withdrawalsPayable: (asset: string): LedgerAccountRef => ({ userId: null, purpose: 'withdrawals:payable', asset }),
+  /** the other side of each settled trade side: nets to zero once both sides of every trade are posted */
+  clearing: (asset: string): LedgerAccountRef => ({ userId: null, purpose: 'clearing:trades', asset }),
 };
 
 async function accountId(client: PoolClient, ref: LedgerAccountRef): Promise<number> {
@@ -40,14 +42,71 @@ async function accountId(client: PoolClient, ref: LedgerAccountRef): Promise<num
   return ins.rows[0] ? Number(ins.rows[0].id) : accountId(client, ref);
 }
 
-/** Post one balanced entry; returns its id. Must run inside a transaction. */
-export async function postEntry(client: PoolClient, kind: string, reference: string, postings: Posting[]): Promise<number> {
+function assertBalanced(kind: string, reference: string, postings: Posting[]): void {
   const sums = new Map<string, bigint>();
   for (const p of postings) {
     if (p.amount === 0n) throw new Error('a posting of zero');
     sums.set(p.account.asset, (sums.get(p.account.asset) ?? 0n) + p.amount);
   }
   for (const [asset, s] of sums) if (s !== 0n) throw new Error(`entry ${kind}/${reference} does not balance in ${asset}`);
+}
+
+const refKey = (r: LedgerAccountRef): string => `${r.userId ?? ''}|${r.purpose}|${r.asset}`;
+/** account ids never change and accounts are never deleted: safe to remember per process */
+const accountIds = new Map<string, number>();
+
+/**
+ * Post many balanced entries of one kind in a few statements, each at most once: an entry whose
+ * reference is already in the ledger (a retry, a redelivery) is skipped. Accounts are locked in id
+ * order, as postEntry does. Must run inside a transaction; returns the references it posted.
+ */
+export async function postEntries(client: PoolClient, kind: string, entries: { reference: string; postings: Posting[] }[]): Promise<{ posted: string[]; skipped: string[] }> {
+  for (const e of entries) assertBalanced(kind, e.reference, e.postings);
+  const byRef = new Map(entries.map((e) => [e.reference, e]));
+  const claimed = await client.query<{ id: string; reference: string }>(
+    'INSERT INTO ledger_entries (kind, reference) SELECT $1, r FROM unnest($2::text[]) AS r ON CONFLICT (kind, reference) DO NOTHING RETURNING id, reference',
+    [kind, [...byRef.keys()]],
+  );
+  const posted = claimed.rows.map((r) => ({ id: Number(r.id), entry: byRef.get(r.reference) as { reference: string; postings: Posting[] } })).sort((a, b) => a.id - b.id);
+  const claimedRefs = new Set(claimed.rows.map((r) => r.reference));
+  const skipped = [...byRef.keys()].filter((r) => !claimedRefs.has(r));
+  if (posted.length === 0) return { posted: [], skipped };
+
+  for (const { entry } of posted)
+    for (const p of entry.postings) {
+      const k = refKey(p.account);
+      if (!accountIds.has(k)) accountIds.set(k, await accountId(client, p.account));
+    }
+  const ids = [...new Set(posted.flatMap(({ entry }) => entry.postings.map((p) => accountIds.get(refKey(p.account)) as number)))].sort((a, b) => a - b);
+  const locked = await client.query<{ id: string; balance: string; postings: string }>('SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
+  const state = new Map(locked.rows.map((r) => [Number(r.id), { balance: BigInt(r.balance), postings: BigInt(r.postings) }]));
+  const rows = { entry: [] as number[], account: [] as number[], amount: [] as string[], after: [] as string[], seq: [] as string[] };
+  for (const { id, entry } of posted)
+    for (const p of entry.postings) {
+      const account = accountIds.get(refKey(p.account)) as number;
+      const a = state.get(account) as { balance: bigint; postings: bigint };
+      a.balance += p.amount;
+      a.postings += 1n;
+      rows.entry.push(id);
+      rows.account.push(account);
+      rows.amount.push(p.amount.toString());
+      rows.after.push(a.balance.toString());
+      rows.seq.push(a.postings.toString());
+    }
+  await client.query(
+    'UPDATE ledger_accounts a SET balance = d.balance, postings = d.postings FROM unnest($1::bigint[], $2::numeric[], $3::bigint[]) AS d(id, balance, postings) WHERE a.id = d.id',
+    [[...state.keys()], [...state.values()].map((v) => v.balance.toString()), [...state.values()].map((v) => v.postings.toString())],
+  );
+  await client.query(
+    'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[])',
+    [rows.entry, rows.account, rows.amount, rows.after, rows.seq],
+  );
+  return { posted: posted.map(({ entry }) => entry.reference), skipped };
+}
+
+/** Post one balanced entry; returns its id. Must run inside a transaction. */
+export async function postEntry(client: PoolClient, kind: string, reference: string, postings: Posting[]): Promise<number> {
+  assertBalanced(kind, reference, postings);
   const resolved = await Promise.all(postings.map(async (p) => ({ id: await accountId(client, p.account), amount: p.amount })));
   resolved.sort((a, b) => a.id - b.id);
   const entry = await client.query<{ id: string }>('INSERT INTO ledger_entries (kind, reference) VALUES ($1, $2) RETURNING id', [kind, reference]);

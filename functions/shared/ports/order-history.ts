@@ -22,6 +22,8 @@ export interface OrderEventRecord {
 export interface OrderHistoryStore {
   /** idempotent: the same event written twice is one item; all or nothing is not promised, a retry completes it */
   putAll(events: readonly OrderEventRecord[]): Promise<void>;
+  /** note on each (already written) event that settlement posted it to the ledger at `at` (ms) */
+  markSettled(events: readonly OrderEventRecord[], at: number): Promise<void>;
   /** newest first; `before` is a cursor this store returned */
   list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }>;
 }

@@ -1,0 +1,52 @@
+/**
+ * The settlement state machine's Task functions (statemachines/settlement.asl.json): each takes
+ * the state's input and returns its result; what it throws is matched by the state's Retry and
+ * Catch by name (InvalidBatch is never retried).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { count, logger, metrics } from '../shared/observability';
+import type { Reconciliation, ValidatedBatch } from './settlement-service';
+import { settlementService } from './wiring';
+
+/** the state as it travels: the validated batch, and what posting it did */
+type Posted = ValidatedBatch & { ledger: { posted: number; skipped: number } };
+
+const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+
+export const validate = task((input: unknown): Promise<ValidatedBatch> => settlementService().validate(input));
+
+export const post = task(async (batch: ValidatedBatch): Promise<{ posted: number; skipped: number }> => {
+  const r = await settlementService().post(batch);
+  count('TradeSidesSettled', r.posted);
+  return r;
+});
+
+export const markSettled = task(async (state: Posted): Promise<null> => {
+  await settlementService().markSettled(state, Date.now());
+  return null;
+});
+
+export const announce = task(async (state: Posted): Promise<null> => {
+  await settlementService().announce(state, state.ledger);
+  return null;
+});
+
+/** The Catch path: the batch goes to the parked queue, and the alarm's metric counts it. */
+export const park = task(async (state: { error?: { Error?: string; Cause?: string } } & Record<string, unknown>): Promise<null> => {
+  const { error, ...batch } = state;
+  const reason = `${error?.Error ?? 'unknown'}: ${(error?.Cause ?? '').slice(0, 400)}`;
+  await settlementService().park({ batchId: batch.batchId, fills: batch.fills }, reason);
+  count('SettlementBatchesParked');
+  logger.error('settlement batch parked', { batchId: String(batch.batchId), reason });
+  return null;
+});
+
+/** Ledger against host per account; differences are counted for an alarm. */
+export const reconcile = task(async (): Promise<Reconciliation> => {
+  const r = await settlementService().reconcile();
+  count('ReconciliationDifferences', r.differences.length);
+  if (r.differences.length) logger.warn('ledger and host differ', { differences: r.differences.slice(0, 20) });
+  return r;
+});

@@ -1,0 +1,35 @@
+/**
+ * Every state machine of resources/statemachines.yml: its ASL definition (with the substitutions
+ * CloudFormation makes) is valid by asl-validator, every Task calls a function serverless.yml
+ * deploys, and every state is reachable.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { parse } from 'yaml';
+import { stateMachines } from '../scripts/local/step-functions';
+
+const functions = Object.keys((parse(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8'), { logLevel: 'silent', customTags: [{ tag: '!GetAtt', resolve: (v: string) => v }, { tag: '!Ref', resolve: (v: string) => v }] }) as { functions: Record<string, unknown> }).functions);
+
+describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machine) => {
+  it('is valid ASL', () => {
+    const r = aslValidator(machine.definition, { checkPaths: true, checkArn: true });
+    expect(r.errorsText()).toBe('');
+    expect(r.isValid).toBe(true);
+  });
+
+  it('calls only functions serverless.yml deploys, and reaches every state', () => {
+    const states = machine.definition.States as Record<string, { Type: string; Resource?: string; Next?: string; Default?: string; Catch?: { Next: string }[]; Choices?: { Next: string }[] }>;
+    for (const s of Object.values(states))
+      if (s.Type === 'Task' && s.Resource?.startsWith('arn:aws:lambda:')) expect(functions).toContain(s.Resource.replace(/^.*:function:exchange-local-/, ''));
+    const reached = new Set<string>();
+    const visit = (name: string): void => {
+      if (reached.has(name)) return;
+      reached.add(name);
+      const s = states[name];
+      for (const next of [s.Next, s.Default, ...(s.Catch ?? []).map((c) => c.Next), ...(s.Choices ?? []).map((c) => c.Next)]) if (next) visit(next);
+    };
+    visit(machine.definition.StartAt as string);
+    expect([...reached].sort()).toEqual(Object.keys(states).sort());
+  });
+});

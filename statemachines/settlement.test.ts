@@ -1,0 +1,152 @@
+/**
+ * The settlement state machine (statemachines/settlement.asl.json) run by the local Step Functions
+ * endpoint through @aws-sdk/client-sfn, its Tasks calling our handlers in-process, against real
+ * components: a matching host publishing its order events to RabbitMQ, PostgreSQL for the ledger,
+ * dynalite for the order history. Trades settle exactly once across retries and overlapping
+ * batches, the ledger balances, and reconciliation finds the ledger equal to the host.
+ */
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import * as amqp from 'amqplib';
+import type { Context } from 'aws-lambda';
+import { Pool } from 'pg';
+import { startStepFunctions, type LocalStepFunctions } from '../scripts/local/step-functions';
+import { invoke } from '../test/support/api-event';
+import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
+import { deposit } from '../functions/accounts/handlers';
+import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import type { Caller } from '../functions/shared/caller';
+import { matchingHost } from '../functions/shared/matching-host';
+import { userStore } from '../functions/shared/users';
+import * as settlement from '../functions/sfn/settlement-handlers';
+import type { FillEvent } from '../functions/sfn/settlement-service';
+
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const exchange = `order-events-settle-${process.pid}-${Date.now()}`;
+const context = { awsRequestId: 'sfn', functionName: 'settlement', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+type Task = (input: unknown, context: Context) => Promise<unknown>;
+const TASKS: Record<string, Task> = {
+  'exchange-local-sfnSettlementValidate': settlement.validate,
+  'exchange-local-sfnSettlementPost': settlement.post as Task,
+  'exchange-local-sfnSettlementMarkSettled': settlement.markSettled as Task,
+  'exchange-local-sfnSettlementAnnounce': settlement.announce as Task,
+  'exchange-local-sfnSettlementPark': settlement.park as Task,
+};
+
+let env: FunctionsEnv;
+let sfn: LocalStepFunctions;
+let client: SFNClient;
+let machine = '';
+let seller: Caller;
+let buyer: Caller;
+const fills: FillEvent[] = [];
+let conn: amqp.ChannelModel;
+/** how often the post task ran; a test makes it fail first */
+let failPostOnce = false;
+
+beforeAll(async () => {
+  env = await startFunctionsEnv({ host: true, amqpExchange: exchange });
+  sfn = await startStepFunctions({
+    invoke: async (fn, input) => {
+      if (fn === 'exchange-local-sfnSettlementPost' && failPostOnce) {
+        failPostOnce = false;
+        throw Object.assign(new Error('connection terminated unexpectedly'), { name: 'Error' });
+      }
+      const task = TASKS[fn];
+      if (!task) throw new Error(`no such function ${fn}`);
+      return task(input, context);
+    },
+  });
+  client = new SFNClient({ endpoint: sfn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true });
+  machine = sfn.arnOf('exchange-local-settlement');
+
+  const stamp = Date.now();
+  const s = await userStore().create(`settle.s.${stamp}@example.com`, 'x');
+  const b = await userStore().create(`settle.b.${stamp}@example.com`, 'x');
+  seller = { userId: s.id, roles: ['trader'], accountNo: s.accountNo };
+  buyer = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
+  // through the accounts flow: host and ledger both credited
+  expect(await invoke(deposit, { caller: seller, body: { asset: 'BTC', amount: '10', idempotencyKey: `settle-s-${stamp}` } })).toMatchObject({ status: 201 });
+  expect(await invoke(deposit, { caller: buyer, body: { asset: 'USD', amount: '1000000', idempotencyKey: `settle-b-${stamp}` } })).toMatchObject({ status: 201 });
+
+  // the fills the host publishes, read from its order-event queue
+  conn = await amqp.connect(AMQP);
+  const ch = await conn.createChannel();
+  await ch.consume(`${exchange}.history`, (m) => {
+    if (!m) return;
+    const e = JSON.parse(m.content.toString()) as FillEvent;
+    if (e.type === 'fill') fills.push(e);
+    ch.ack(m);
+  });
+  // 300 trades at prices a cent apart; partial fills of resting orders included
+  for (let i = 0; i < 150; i++) {
+    const price = (40000 + i * 0.01).toFixed(2);
+    await matchingHost().placeOrder(seller.accountNo, { clientOrderId: `s-${stamp}-${i}`, symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.0200', price, timeInForce: 'GTC' });
+    await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `b1-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0150', price, timeInForce: 'GTC' });
+    await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `b2-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0050', price, timeInForce: 'GTC' });
+  }
+  for (let i = 0; i < 100 && fills.length < 600; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(fills).toHaveLength(600);
+}, 120_000);
+
+afterAll(async () => {
+  await sfn.close();
+  client.destroy();
+  const ch = await conn.createChannel();
+  for (const q of [`${exchange}.history`, `${exchange}.dlq`, parkedQueue(exchange)]) await ch.deleteQueue(q).catch(() => undefined);
+  for (const x of [exchange, `${exchange}.dlx`]) await ch.deleteExchange(x).catch(() => undefined);
+  await conn.close();
+  await env.stop();
+});
+
+const settle = async (batchId: string, batch: unknown): Promise<{ status?: string; output?: unknown; error?: string }> => {
+  const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn: machine, input: JSON.stringify(batch), name: batchId }));
+  return { status: r.status, output: r.output ? (JSON.parse(r.output) as unknown) : undefined, error: r.error };
+};
+
+describe('settlement', () => {
+  it('posts overlapping batches and retries exactly once per trade side, and a failed step is retried', async () => {
+    failPostOnce = true;
+    const first = await settle('b-1', { batchId: 'b-1', fills: fills.slice(0, 400) });
+    expect(first).toEqual({ status: 'SUCCEEDED', output: { posted: 400, skipped: 0 }, error: undefined });
+    // the same fills again, and overlapping ones, at the same time
+    const [again, rest] = await Promise.all([settle('b-1-again', { batchId: 'b-1', fills: fills.slice(0, 400) }), settle('b-2', { batchId: 'b-2', fills: fills.slice(200) })]);
+    expect(again.output).toEqual({ posted: 0, skipped: 400 });
+    expect(rest.output).toEqual({ posted: 200, skipped: 200 });
+  });
+
+  it('leaves the ledger balanced and equal to the host: reconciliation finds no difference', async () => {
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    try {
+      const sides = await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'");
+      expect(Number(sides.rows[0].n)).toBe(600);
+      const unbalanced = await admin.query('SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0');
+      expect(unbalanced.rows).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+    const r = (await settlement.reconcile(undefined, context)) as { accounts: number; differences: unknown[]; clearing: Record<string, string> };
+    expect(r).toMatchObject({ differences: [], clearing: {} });
+    expect(r.accounts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('parks a batch that can never settle, and says why', async () => {
+    const bad = { batchId: 'bad-1', fills: [{ ...fills[0], symbol: 'DOGE-USD' }] };
+    const r = await settle('bad-1', bad);
+    expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
+    const ch = await conn.createChannel();
+    const m = await ch.get(parkedQueue(exchange), { noAck: true });
+    expect(m && JSON.parse(m.content.toString())).toMatchObject({ batchId: 'bad-1' });
+    expect(m && String(m.properties.headers?.reason)).toMatch(/InvalidBatch: .*DOGE-USD/);
+    await ch.close();
+  });
+
+  it('runs asynchronously too, as the order-event consumer starts it', async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ batchId: 'async-1', fills: fills.slice(0, 10) }) }));
+    let d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (let i = 0; i < 100 && d.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    }
+    expect(d).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ posted: 0, skipped: 10 }) });
+  });
+});
