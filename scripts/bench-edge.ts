@@ -29,7 +29,7 @@ import { testDatabase } from '../test/support/test-env';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
-const PORTS: StackPorts = { http: 3410, websocket: 3412, lambda: 3411, grpc: 50251, metrics: 9664, kinesis: 4767, dynamodb: 4769, postgres: 5633 };
+const PORTS: StackPorts = { http: 3410, websocket: 3412, lambda: 3411, grpc: 50251, metrics: 9664, kinesis: 4767, dynamodb: 4769, postgres: 5633, stepFunctions: 8483 };
 /** enough traders that 1,000 orders/s stays inside each one's order budget (20/s) */
 const TRADERS = 80;
 // few sockets: serverless offline runs a worker thread per concurrent invocation, and every new one

@@ -9,7 +9,6 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncEx
 import * as amqp from 'amqplib';
 import type { Context } from 'aws-lambda';
 import { Pool } from 'pg';
-import { startStepFunctions, type LocalStepFunctions } from '../scripts/local/step-functions';
 import { invoke } from '../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
 import { deposit } from '../functions/accounts/handlers';
@@ -17,45 +16,37 @@ import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notice
 import type { Caller } from '../functions/shared/caller';
 import { matchingHost } from '../functions/shared/matching-host';
 import { userStore } from '../functions/shared/users';
-import * as settlement from '../functions/sfn/settlement-handlers';
+import { reconcile } from '../functions/sfn/settlement-handlers';
 import type { FillEvent } from '../functions/sfn/settlement-service';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const exchange = `order-events-settle-${process.pid}-${Date.now()}`;
 const context = { awsRequestId: 'sfn', functionName: 'settlement', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-type Task = (input: unknown, context: Context) => Promise<unknown>;
-const TASKS: Record<string, Task> = {
-  'exchange-local-sfnSettlementValidate': settlement.validate,
-  'exchange-local-sfnSettlementPost': settlement.post as Task,
-  'exchange-local-sfnSettlementMarkSettled': settlement.markSettled as Task,
-  'exchange-local-sfnSettlementAnnounce': settlement.announce as Task,
-  'exchange-local-sfnSettlementPark': settlement.park as Task,
-};
 
 let env: FunctionsEnv;
-let sfn: LocalStepFunctions;
 let client: SFNClient;
 let machine = '';
 let seller: Caller;
 let buyer: Caller;
 const fills: FillEvent[] = [];
 let conn: amqp.ChannelModel;
-/** how often the post task ran; a test makes it fail first */
+/** a test makes the post task fail once */
 let failPostOnce = false;
 
 beforeAll(async () => {
-  env = await startFunctionsEnv({ host: true, amqpExchange: exchange });
-  sfn = await startStepFunctions({
-    invoke: async (fn, input) => {
+  env = await startFunctionsEnv({
+    host: true,
+    amqpExchange: exchange,
+    // the first post fails once when asked to: a transient error the state machine retries
+    invoke: (direct) => async (fn, input) => {
       if (fn === 'exchange-local-sfnSettlementPost' && failPostOnce) {
         failPostOnce = false;
-        throw Object.assign(new Error('connection terminated unexpectedly'), { name: 'Error' });
+        throw new Error('connection terminated unexpectedly');
       }
-      const task = TASKS[fn];
-      if (!task) throw new Error(`no such function ${fn}`);
-      return task(input, context);
+      return direct(fn, input);
     },
   });
+  const sfn = env.stepFunctions;
   client = new SFNClient({ endpoint: sfn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true });
   machine = sfn.arnOf('exchange-local-settlement');
 
@@ -89,7 +80,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await sfn.close();
   client.destroy();
   const ch = await conn.createChannel();
   for (const q of [`${exchange}.history`, `${exchange}.dlq`, parkedQueue(exchange)]) await ch.deleteQueue(q).catch(() => undefined);
@@ -124,7 +114,7 @@ describe('settlement', () => {
     } finally {
       await admin.end();
     }
-    const r = (await settlement.reconcile(undefined, context)) as { accounts: number; differences: unknown[]; clearing: Record<string, string> };
+    const r = (await reconcile(undefined, context)) as { accounts: number; differences: unknown[]; clearing: Record<string, string> };
     expect(r).toMatchObject({ differences: [], clearing: {} });
     expect(r.accounts).toBeGreaterThanOrEqual(2);
   });

@@ -7,29 +7,34 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { count, logger, metrics } from '../shared/observability';
-import type { Reconciliation, ValidatedBatch } from './settlement-service';
+import type { Reconciliation, Validated } from './settlement-service';
 import { settlementService } from './wiring';
 
-/** the state as it travels: the validated batch, and what posting it did */
-type Posted = ValidatedBatch & { ledger: { posted: number; skipped: number } };
+/** the state as it travels: the batch, what validation made of it, and what posting it did */
+interface State {
+  batchId: string;
+  fills: unknown[];
+  validated: Validated;
+  ledger: { posted: number; skipped: number };
+}
 
 const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
 
-export const validate = task((input: unknown): Promise<ValidatedBatch> => settlementService().validate(input));
+export const validate = task((input: unknown): Promise<Validated> => settlementService().validate(input));
 
-export const post = task(async (batch: ValidatedBatch): Promise<{ posted: number; skipped: number }> => {
-  const r = await settlementService().post(batch);
+export const post = task(async (state: State): Promise<{ posted: number; skipped: number }> => {
+  const r = await settlementService().post(state.validated);
   count('TradeSidesSettled', r.posted);
   return r;
 });
 
-export const markSettled = task(async (state: Posted): Promise<null> => {
-  await settlementService().markSettled(state, Date.now());
+export const markSettled = task(async (state: State): Promise<null> => {
+  await settlementService().markSettled(state.validated, Date.now());
   return null;
 });
 
-export const announce = task(async (state: Posted): Promise<null> => {
-  await settlementService().announce(state, state.ledger);
+export const announce = task(async (state: State): Promise<null> => {
+  await settlementService().announce(state.batchId, state.validated, state.ledger);
   return null;
 });
 

@@ -10,7 +10,7 @@ import { toBigUnits } from '../../matching-host/engine/decimal';
 import type { MarketConfig } from '../../matching-host/server/host-core';
 import { OrderEvent } from '../shared/order-event-schema';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
-import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
+import type { OrderHistoryStore, SettledKey } from '../shared/ports/order-history';
 import type { SettlementLedger, SettlementNotices, TradeSide } from '../shared/ports/settlement-ledger';
 import type { UserStore } from '../shared/ports/user-store';
 
@@ -24,14 +24,19 @@ const Fill = OrderEvent.extend({
 });
 export type FillEvent = z.infer<typeof Fill>;
 
-export const SettlementBatch = z.object({ batchId: z.string().min(1).max(128), fills: z.array(Fill).min(1).max(10_000) });
+/**
+ * Fills per execution: an Express execution's state is at most 256 KB, and it carries the fills
+ * (so a parked batch can be replayed) and what validation made of them.
+ */
+export const MAX_FILLS_PER_BATCH = 400;
+export const SettlementBatch = z.object({ batchId: z.string().min(1).max(128), fills: z.array(Fill).min(1).max(MAX_FILLS_PER_BATCH) });
 export type SettlementBatch = z.infer<typeof SettlementBatch>;
 
-/** A validated batch as it travels between states: amounts as decimal strings of units (JSON has no bigint). */
-export interface ValidatedBatch {
-  batchId: string;
+/** What validation makes of a batch, as it travels between states: amounts as decimal strings of units (JSON has no bigint). */
+export interface Validated {
   sides: (Omit<TradeSide, 'baseAmount' | 'quoteAmount'> & { baseAmount: string; quoteAmount: string })[];
-  fills: FillEvent[];
+  /** the history items to mark settled */
+  keys: SettledKey[];
 }
 
 /** A batch that can never settle (not retried: the state machine parks it). */
@@ -68,10 +73,10 @@ export class SettlementService {
   }
 
   /** Parse and price every fill; anything wrong makes the whole batch invalid. */
-  async validate(input: unknown): Promise<ValidatedBatch> {
+  async validate(input: unknown): Promise<Validated> {
     const parsed = SettlementBatch.safeParse(input);
     if (!parsed.success) throw new InvalidBatch(`not a settlement batch: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const sides: ValidatedBatch['sides'] = [];
+    const sides: Validated['sides'] = [];
     const seen = new Set<string>();
     for (const f of parsed.data.fills) {
       const k = this.factors.get(f.symbol);
@@ -94,19 +99,19 @@ export class SettlementService {
         baseAmount: (qty * k.baseScale).toString(), quoteAmount: (price * qty * k.quoteScale).toString(),
       });
     }
-    return { batchId: parsed.data.batchId, sides, fills: parsed.data.fills };
+    return { sides, keys: parsed.data.fills.map((f) => ({ account: f.account, time: f.time, seq: f.seq, idx: f.idx })) };
   }
 
-  async post(batch: ValidatedBatch): Promise<{ posted: number; skipped: number }> {
+  async post(batch: Validated): Promise<{ posted: number; skipped: number }> {
     return this.ledger.post(batch.sides.map((s) => ({ ...s, baseAmount: BigInt(s.baseAmount), quoteAmount: BigInt(s.quoteAmount) })));
   }
 
-  async markSettled(batch: ValidatedBatch, at: number): Promise<void> {
-    await this.history.markSettled(batch.fills, at);
+  async markSettled(batch: Validated, at: number): Promise<void> {
+    await this.history.markSettled(batch.keys, at);
   }
 
-  async announce(batch: ValidatedBatch, posted: { posted: number; skipped: number }): Promise<void> {
-    await this.notices.settled({ batchId: batch.batchId, sides: batch.sides.length, ...posted });
+  async announce(batchId: string, batch: Validated, posted: { posted: number; skipped: number }): Promise<void> {
+    await this.notices.settled({ batchId, sides: batch.sides.length, ...posted });
   }
 
   async park(batch: unknown, reason: string): Promise<void> {

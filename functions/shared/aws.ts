@@ -3,6 +3,7 @@
  * (AWS_ENDPOINT_URL_DYNAMODB … locally, the region's endpoints in AWS): no code path differs.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 let dynamoClient: DynamoDBClient | undefined;
 
@@ -11,7 +12,17 @@ export function dynamo(): DynamoDBClient {
   return dynamoClient;
 }
 
+let sfnClient: SFNClient | undefined;
+
+/** No host prefix: StartSyncExecution's `sync-` prefix cannot be put before a local endpoint. */
+export function sfn(): SFNClient {
+  sfnClient ??= new SFNClient({ maxAttempts: 3, disableHostPrefix: !!process.env.AWS_ENDPOINT_URL_SFN });
+  return sfnClient;
+}
+
 export function closeAws(): void {
   dynamoClient?.destroy();
   dynamoClient = undefined;
+  sfnClient?.destroy();
+  sfnClient = undefined;
 }

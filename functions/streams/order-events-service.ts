@@ -1,12 +1,13 @@
 /**
  * What happens to the private order events of one batch from the order-event queue: each is
  * written to its owner's order history (idempotent by its `<seq>:<idx>` id), audited (once per
- * id), and pushed to the owner's WebSocket connections on the `user` channel, in event order per
- * user. A failure throws, so the queue redelivers the batch; writing again is harmless, and a
+ * id), its fills handed to settlement (an execution of the settlement state machine), and pushed
+ * to the owner's WebSocket connections on the `user` channel, in event order per user. A failure throws, so the queue redelivers the batch; writing again is harmless, and a
  * redelivered event may reach the `user` channel twice (clients tell by its `seq:idx`).
  */
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
+import type { SettlementTrigger } from '../shared/ports/settlement-ledger';
 import type { UserStore } from '../shared/ports/user-store';
 import type { FanoutService } from './fanout-service';
 
@@ -19,12 +20,23 @@ export class OrderEventsService {
     private readonly audit: AuditLog,
     private readonly users: Pick<UserStore, 'findByAccountNo'>,
     private readonly fanout: Pick<FanoutService, 'sendTo'>,
+    private readonly settlement: SettlementTrigger,
+    /** fills per settlement execution (its state's size limit) */
+    private readonly fillsPerSettlement = 400,
   ) {}
 
   async handle(events: readonly OrderEventRecord[]): Promise<void> {
     // an event of an account no user owns fails the batch before anything is written
     const owners = await Promise.all(events.map((e) => this.owner(e.account)));
     await Promise.all([this.history.putAll(events), ...events.map((e, i) => this.audit.record(auditRecord(e, owners[i])))]);
+    // after history (settlement marks its items), before the user channel (a failure redelivers
+    // the batch, and settlement is idempotent)
+    const fills = events.filter((e) => e.type === 'fill');
+    for (let i = 0; i < fills.length; i += this.fillsPerSettlement) {
+      const chunk = fills.slice(i, i + this.fillsPerSettlement);
+      const [first, last] = [chunk[0], chunk[chunk.length - 1]];
+      await this.settlement.start({ batchId: `fills-${first.seq}.${first.idx}-${last.seq}.${last.idx}`, fills: chunk });
+    }
     const byUser = new Map<string, OrderEventRecord[]>();
     events.forEach((e, i) => byUser.set(owners[i], [...(byUser.get(owners[i]) ?? []), e]));
     await Promise.all(

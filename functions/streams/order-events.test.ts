@@ -4,7 +4,9 @@
  * for API Gateway's management API (serverless offline plays it in the e2e suite). Redelivery writes
  * nothing twice; a poison message throws (so the queue retries and dead-letters it).
  */
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { Pool } from 'pg';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { recordingManagementApi, type RecordingManagementApi } from '../../test/support/management-api';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
@@ -87,6 +89,33 @@ describe('the order-event consumer', () => {
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(other.id, 100);
     expect(audit.filter((a) => a.action === 'order.fill')).toHaveLength(60);
     expect((delivered.get(conn) ?? []).map((m) => (m as { sequence: number }).sequence)).toEqual(events.map((e) => e.seq));
+  });
+
+  it('hands the fills of a batch to settlement, which posts both sides of the trade to the ledger and marks them settled', async () => {
+    const maker = await userStore().create(`events.m.${Date.now()}@example.com`, 'x');
+    const tradeId = `BTC-USD:${Date.now()}`;
+    const taker = { ...fill, account, seq: 7000, idx: 0, fill: { tradeId, liquidity: 'taker' as const, counterOrderId: 3 } };
+    const made = { ...fill, account: maker.accountNo, seq: 7000, idx: 1, side: 'sell', fill: { tradeId, liquidity: 'maker' as const, counterOrderId: 7 } };
+    expect(await handler(mq(taker, made), context)).toEqual({ handled: 2 });
+    const db = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    try {
+      let posted: string[] = [];
+      for (let i = 0; i < 100 && posted.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        posted = (await db.query<{ reference: string }>("SELECT reference FROM ledger_entries WHERE kind = 'trade' AND reference LIKE $1 ORDER BY reference", [`${tradeId}:%`])).rows.map((r) => r.reference);
+      }
+      expect(posted).toEqual([`${tradeId}:maker`, `${tradeId}:taker`]);
+    } finally {
+      await db.end();
+    }
+    // the execution marks the history items after posting: eventually settledAt is there
+    let settledAt: string | undefined;
+    for (let i = 0; i < 100 && !settledAt; i++) {
+      const items = await dynamo().send(new QueryCommand({ TableName: 'exchange-local-order-history', KeyConditionExpression: 'account = :a', ExpressionAttributeValues: { ':a': { N: String(maker.accountNo) } } }));
+      settledAt = items.Items?.[0]?.settledAt?.N;
+      if (!settledAt) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(Number(settledAt)).toBeGreaterThan(0);
   });
 
   it('writes nothing of a batch that holds a poison message', async () => {

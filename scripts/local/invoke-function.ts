@@ -14,3 +14,23 @@ export async function invokeFunction(lambdaPort: number, fn: string, payload: un
   }
   return false;
 }
+
+/**
+ * Invoke and return what the function returned; a function error is thrown as an Error named by
+ * its errorType (what Step Functions' Retry and Catch match on).
+ */
+export async function invokeForResult(lambdaPort: number, fn: string, payload: unknown): Promise<unknown> {
+  const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload ?? null) });
+  const text = await r.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  const err = body as { errorType?: string; errorMessage?: string } | null;
+  if (!r.ok || r.headers.get('x-amz-function-error') || (err && typeof err === 'object' && typeof err.errorMessage === 'string')) {
+    throw Object.assign(new Error(err?.errorMessage ?? `${fn} answered ${r.status}`), { name: err?.errorType ?? 'Lambda.Unknown' });
+  }
+  return body;
+}

@@ -17,7 +17,9 @@ import { ensureTables, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
 import { spawnHost } from './host-process';
+import { invokeForResult } from './invoke-function';
 import { startProcess, type Managed } from './processes';
+import { startStepFunctions, stateMachines } from './step-functions';
 import { consumeOrderEvents, type QueueConsumer } from './queue-consumer';
 import { pollStream, type Poller } from './stream-poller';
 import { ensureDevSecrets } from './dev-secrets';
@@ -35,9 +37,11 @@ export interface StackPorts {
   dynamodb: number;
   /** PGlite's, when no DATABASE_URL is given */
   postgres: number;
+  /** the local Step Functions endpoint */
+  stepFunctions: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433 };
+export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433, stepFunctions: 8083 };
 
 const REDIS_DEFAULT = 'redis://127.0.0.1:6379';
 const AMQP_DEFAULT = 'amqp://guest:guest@127.0.0.1:5672';
@@ -79,6 +83,9 @@ export async function startStack(
   log(`dynalite on ${dynamo.endpoint}${created.length ? ` (created ${created.join(', ')})` : ''}`);
   const kinesis = await startKinesalite(ports.kinesis, join(dataDir, 'kinesalite'));
   log(`kinesalite on ${kinesis.endpoint}`);
+  // its Tasks call the functions through serverless offline's Lambda endpoint (up a little later)
+  const stepFunctions = await startStepFunctions({ port: ports.stepFunctions, invoke: (fn, input) => invokeForResult(ports.lambda, fn, input) });
+  log(`Step Functions on ${stepFunctions.endpoint} (${stateMachines().map((m) => m.name).join(', ')})`);
   const started: Managed[] = [];
   let poller: Poller | undefined;
   let queue: QueueConsumer | undefined;
@@ -88,6 +95,7 @@ export async function startStack(
       ['stream poller', () => poller?.stop()],
       ['queue consumer', () => queue?.stop()],
       ...started.reverse().map((p): [string, () => unknown] => [p.name, () => p.stop()]),
+      ['step functions', () => stepFunctions.close()],
       ['kinesalite', () => kinesis.close()],
       ['dynalite', () => dynamo.close()],
       ['pglite', () => pglite?.close()],
@@ -109,7 +117,7 @@ export async function startStack(
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
       DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     };
     started.push(
       await spawnHost(
@@ -142,6 +150,7 @@ export async function startStack(
         `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')}`,
         `  DynamoDB        ${dynamo.endpoint} (dynalite)`,
         `  Kinesis         ${kinesis.endpoint} (kinesalite)`,
+        `  Step Functions  ${stepFunctions.endpoint} (aws-local-stepfunctions)`,
       ].join('\n'),
     );
   } catch (e) {

@@ -13,7 +13,7 @@ import { httpClient } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
-const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533 };
+const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533, stepFunctions: 8383 };
 const base = `http://127.0.0.1:${PORTS.http}`;
 const { amqpExchange } = stackUnderTest(PORTS);
 
@@ -217,6 +217,17 @@ describe('trading through serverless offline', () => {
     expect((await balances(taker)).ETH).toMatchObject({ available: '1.50000000' });
     expect((await balances(maker)).USD).toMatchObject({ available: '4500.000000' });
     expect((await balances(maker)).ETH).toMatchObject({ available: '8.00000000', held: '0.50000000' });
+    // settlement (the order-event consumer → the settlement state machine on the local Step
+    // Functions endpoint → the ledger) catches up: what the ledger holds is what the host holds
+    const settled = async (t: string): Promise<Record<string, string>> =>
+      Object.fromEntries(((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; settled: string }[]).map((b) => [b.asset, b.settled]));
+    let makerSettled: Record<string, string> = {};
+    for (let i = 0; i < 200 && makerSettled.USD !== '4500.000000'; i++) {
+      makerSettled = await settled(maker);
+      if (makerSettled.USD !== '4500.000000') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(makerSettled).toMatchObject({ USD: '4500.000000', ETH: '8.50000000' });
+    expect(await settled(taker)).toMatchObject({ USD: '5500.000000', ETH: '1.50000000' });
 
     // the public market data catches up with the trade
     let ticker: Record<string, unknown> = {};

@@ -57,6 +57,7 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
       { action: 'execute-api:ManageConnections', resource: MANAGE },
+      { action: 'states:StartExecution', resource: JSON.stringify({ Ref: 'SettlementStateMachine' }) },
       { action: 'mq:DescribeBroker', resource: JSON.stringify('arn:aws:mq:us-east-1:000000000000:broker:exchange-local:b-00000000-0000-0000-0000-000000000000') },
       { action: 'secretsmanager:GetSecretValue', resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000') },
       ...['CreateNetworkInterface', 'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcs'].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),

@@ -10,7 +10,7 @@ import { LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 import { httpClient, type HttpReply } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
-const PORTS = { http: 3320, websocket: 3322, lambda: 3321, grpc: 50161, metrics: 9574, kinesis: 4677, dynamodb: 4679, postgres: 5543 };
+const PORTS = { http: 3320, websocket: 3322, lambda: 3321, grpc: 50161, metrics: 9574, kinesis: 4677, dynamodb: 4679, postgres: 5543, stepFunctions: 8393 };
 const call = httpClient(`http://127.0.0.1:${PORTS.http}`);
 const password = 'correct horse battery staple';
 let alice: { token: string; refresh: string; email: string };

@@ -14,11 +14,15 @@ import { closeMatchingHost } from '../../functions/shared/matching-host';
 import { closeRedis } from '../../functions/shared/redis';
 import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { ensureTables, startDynalite } from '../../scripts/local/dynamo-tables';
+import { startStepFunctions, type Invoker, type LocalStepFunctions } from '../../scripts/local/step-functions';
+import { inProcessInvoker } from './in-process-invoker';
 import { testDatabase, testJwtKeys } from './test-env';
 
 export interface FunctionsEnv {
   databaseUrl: string;
   host?: HostProcess;
+  /** the local Step Functions endpoint (AWS_ENDPOINT_URL_SFN), Tasks in-process */
+  stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
 
@@ -27,7 +31,7 @@ export interface FunctionsEnv {
  * market data views to and the functions read; without it the host publishes nowhere.
  * `amqpExchange`: the host publishes its order events to this exchange (and the functions use it).
  */
-export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number; amqpExchange?: string } = {}): Promise<FunctionsEnv> {
+export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number; amqpExchange?: string; invoke?: (inProcess: Invoker) => Invoker } = {}): Promise<FunctionsEnv> {
   const [db, dynamo, keys] = await Promise.all([testDatabase(), startDynalite(), testJwtKeys()]);
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
@@ -39,7 +43,11 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
   }
   const amqp: Record<string, string> = options.amqpExchange ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange } : { AMQP_URL: '' };
   const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', ...amqp }) : undefined;
+  // Step Functions (settlement), its Tasks run in-process; `invoke` may wrap that (to inject failures)
+  const direct = inProcessInvoker();
+  const sfn = await startStepFunctions({ invoke: options.invoke ? options.invoke(direct) : direct });
   Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
     DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     ...(host ? { MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}` } : {}),
@@ -49,7 +57,9 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
   return {
     databaseUrl: db.databaseUrl,
     host,
+    stepFunctions: sfn,
     stop: async () => {
+      await sfn.close();
       closeMatchingHost();
       closeAws();
       await Promise.all([closePool(), closeRedis()]);

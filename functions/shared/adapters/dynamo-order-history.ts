@@ -1,8 +1,8 @@
 import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { OrderEventRecord, OrderHistoryStore } from '../ports/order-history';
+import type { OrderEventRecord, OrderHistoryStore, SettledKey } from '../ports/order-history';
 
 /** Sort key: time and event id, zero-padded, so items sort by time and one event is one item. */
-const sortKey = (e: OrderEventRecord): string => `${String(e.time).padStart(15, '0')}#${String(e.seq).padStart(15, '0')}:${String(e.idx).padStart(4, '0')}`;
+const sortKey = (e: SettledKey): string => `${String(e.time).padStart(15, '0')}#${String(e.seq).padStart(15, '0')}:${String(e.idx).padStart(4, '0')}`;
 
 export class DynamoOrderHistory implements OrderHistoryStore {
   constructor(
@@ -36,7 +36,7 @@ export class DynamoOrderHistory implements OrderHistoryStore {
    * An item the history writer has not written yet is left alone (the condition): settlement runs
    * after the writer's batch, and a redelivery writes the item again and settles it again.
    */
-  async markSettled(events: readonly OrderEventRecord[], at: number): Promise<void> {
+  async markSettled(events: readonly SettledKey[], at: number): Promise<void> {
     for (let i = 0; i < events.length; i += 25)
       await Promise.all(
         events.slice(i, i + 25).map(async (e) => {

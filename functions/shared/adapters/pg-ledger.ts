@@ -107,18 +107,24 @@ export async function postEntries(client: PoolClient, kind: string, entries: { r
 /** Post one balanced entry; returns its id. Must run inside a transaction. */
 export async function postEntry(client: PoolClient, kind: string, reference: string, postings: Posting[]): Promise<number> {
   assertBalanced(kind, reference, postings);
-  const resolved = await Promise.all(postings.map(async (p) => ({ id: await accountId(client, p.account), amount: p.amount })));
+  // one query at a time: a pg client runs them in turn anyway
+  const resolved: { id: number; amount: bigint }[] = [];
+  for (const p of postings) resolved.push({ id: await accountId(client, p.account), amount: p.amount });
   resolved.sort((a, b) => a.id - b.id);
   const entry = await client.query<{ id: string }>('INSERT INTO ledger_entries (kind, reference) VALUES ($1, $2) RETURNING id', [kind, reference]);
   const entryId = Number(entry.rows[0].id);
+  const after: { balance: string; postings: string }[] = [];
   for (const p of resolved) {
     const b = await client.query<{ balance: string; postings: string }>(
       'UPDATE ledger_accounts SET balance = balance + $2, postings = postings + 1 WHERE id = $1 RETURNING balance, postings',
       [p.id, p.amount.toString()],
     );
-    await client.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, $3, $4, $5)', [
-      entryId, p.id, p.amount.toString(), b.rows[0].balance, b.rows[0].postings,
-    ]);
+    after.push(b.rows[0]);
   }
+  // an entry's postings in one statement: the database checks the entry as a whole there
+  await client.query(
+    'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) SELECT $1, * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[])',
+    [entryId, resolved.map((p) => p.id), resolved.map((p) => p.amount.toString()), after.map((a) => a.balance), after.map((a) => a.postings)],
+  );
   return entryId;
 }

@@ -8,7 +8,7 @@ import { postEntries, SYSTEM, tradingAccount, type Posting } from './pg-ledger';
  * takes base out of it, the seller the reverse, so clearing nets to zero per trade once both
  * sides are posted, whichever comes first.
  */
-function postingsOf(s: TradeSide): Posting[] {
+export function sidePostings(s: TradeSide): Posting[] {
   const sign = s.side === 'buy' ? 1n : -1n;
   return [
     { account: tradingAccount(s.userId, s.quote), amount: -sign * s.quoteAmount },
@@ -23,7 +23,7 @@ export class PgSettlementLedger implements SettlementLedger {
 
   async post(sides: TradeSide[]): Promise<{ posted: number; skipped: number }> {
     if (sides.length === 0) return { posted: 0, skipped: 0 };
-    const r = await inTransaction(this.pool, (client) => postEntries(client, 'trade', sides.map((s) => ({ reference: s.reference, postings: postingsOf(s) }))));
+    const r = await inTransaction(this.pool, (client) => postEntries(client, 'trade', sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) }))));
     return { posted: r.posted.length, skipped: r.skipped.length };
   }
 

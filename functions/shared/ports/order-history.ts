@@ -19,11 +19,14 @@ export interface OrderEventRecord {
   transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
 }
 
+/** what names an event's history item */
+export type SettledKey = Pick<OrderEventRecord, 'account' | 'time' | 'seq' | 'idx'>;
+
 export interface OrderHistoryStore {
   /** idempotent: the same event written twice is one item; all or nothing is not promised, a retry completes it */
   putAll(events: readonly OrderEventRecord[]): Promise<void>;
   /** note on each (already written) event that settlement posted it to the ledger at `at` (ms) */
-  markSettled(events: readonly OrderEventRecord[], at: number): Promise<void>;
+  markSettled(events: readonly SettledKey[], at: number): Promise<void>;
   /** newest first; `before` is a cursor this store returned */
   list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }>;
 }

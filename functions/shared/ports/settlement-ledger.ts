@@ -26,3 +26,8 @@ export interface SettlementNotices {
   settled(summary: { batchId: string; sides: number; posted: number; skipped: number }): Promise<void>;
   parked(batch: unknown, reason: string): Promise<void>;
 }
+
+/** How the order-event consumer hands a batch of fills to settlement (starts an execution). */
+export interface SettlementTrigger {
+  start(batch: { batchId: string; fills: unknown[] }): Promise<void>;
+}
