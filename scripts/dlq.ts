@@ -54,8 +54,10 @@ export async function replayDlq(url: string, exchange = 'order-events'): Promise
   try {
     const ch = await conn.createConfirmChannel();
     await assertTopology(ch, t);
+    // what is dead now: an event that fails again comes back here, and must not be taken twice
+    const { messageCount } = await ch.checkQueue(t.deadLetterQueue);
     let replayed = 0;
-    for (;;) {
+    while (replayed < messageCount) {
       const m = await ch.get(t.deadLetterQueue, { noAck: false });
       if (!m) break;
       const d = describe(m);

@@ -13,6 +13,7 @@ import { invoke } from '../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
 import { deposit } from '../functions/accounts/handlers';
 import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { replayParked, showParked } from '../scripts/settlement';
 import type { Caller } from '../functions/shared/caller';
 import { matchingHost } from '../functions/shared/matching-host';
 import { userStore } from '../functions/shared/users';
@@ -123,12 +124,17 @@ describe('settlement', () => {
     const bad = { batchId: 'bad-1', fills: [{ ...fills[0], symbol: 'DOGE-USD' }] };
     const r = await settle('bad-1', bad);
     expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
-    const ch = await conn.createChannel();
-    const m = await ch.get(parkedQueue(exchange), { noAck: true });
-    expect(m && JSON.parse(m.content.toString())).toMatchObject({ batchId: 'bad-1' });
-    expect(m && String(m.properties.headers?.reason)).toMatch(/InvalidBatch: .*DOGE-USD/);
-    await ch.close();
-  });
+    const parked = await showParked(AMQP, exchange);
+    expect(parked).toEqual({ count: 1, batches: [{ batchId: 'bad-1', fills: 1, reason: expect.stringMatching(/^InvalidBatch: .*DOGE-USD/) as string }] });
+    // npm run settlement -- replay: an execution per parked batch; this one cannot settle, so it is parked again
+    expect(await replayParked(AMQP, exchange, client, machine)).toBe(1);
+    let again = await showParked(AMQP, exchange);
+    for (let i = 0; i < 100 && again.count === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await showParked(AMQP, exchange);
+    }
+    expect(again.batches.map((b) => b.batchId)).toEqual(['bad-1']);
+  }, 20_000);
 
   it('runs asynchronously too, as the order-event consumer starts it', async () => {
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ batchId: 'async-1', fills: fills.slice(0, 10) }) }));

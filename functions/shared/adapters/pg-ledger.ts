@@ -52,15 +52,19 @@ function assertBalanced(kind: string, reference: string, postings: Posting[]): v
 }
 
 const refKey = (r: LedgerAccountRef): string => `${r.userId ?? ''}|${r.purpose}|${r.asset}`;
-/** account ids never change and accounts are never deleted: safe to remember per process */
-const accountIds = new Map<string, number>();
 
 /**
  * Post many balanced entries of one kind in a few statements, each at most once: an entry whose
  * reference is already in the ledger (a retry, a redelivery) is skipped. Accounts are locked in id
  * order, as postEntry does. Must run inside a transaction; returns the references it posted.
+ * `accountIds` remembers account ids across calls on one database (an account never changes id).
  */
-export async function postEntries(client: PoolClient, kind: string, entries: { reference: string; postings: Posting[] }[]): Promise<{ posted: string[]; skipped: string[] }> {
+export async function postEntries(
+  client: PoolClient,
+  kind: string,
+  entries: { reference: string; postings: Posting[] }[],
+  accountIds: Map<string, number> = new Map(),
+): Promise<{ posted: string[]; skipped: string[] }> {
   for (const e of entries) assertBalanced(kind, e.reference, e.postings);
   const byRef = new Map(entries.map((e) => [e.reference, e]));
   const claimed = await client.query<{ id: string; reference: string }>(

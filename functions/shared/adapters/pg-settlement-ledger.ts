@@ -19,11 +19,17 @@ export function sidePostings(s: TradeSide): Posting[] {
 }
 
 export class PgSettlementLedger implements SettlementLedger {
+  /** account ids of this database, remembered (an account never changes id) */
+  private readonly accountIds = new Map<string, number>();
+
   constructor(private readonly pool: Pool) {}
 
   async post(sides: TradeSide[]): Promise<{ posted: number; skipped: number }> {
     if (sides.length === 0) return { posted: 0, skipped: 0 };
-    const r = await inTransaction(this.pool, (client) => postEntries(client, 'trade', sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) }))));
+    // an account created by a transaction that rolls back does not exist: remember ids only after commit
+    const ids = new Map(this.accountIds);
+    const r = await inTransaction(this.pool, (client) => postEntries(client, 'trade', sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) })), ids));
+    for (const [k, v] of ids) this.accountIds.set(k, v);
     return { posted: r.posted.length, skipped: r.skipped.length };
   }
 

@@ -1,0 +1,98 @@
+/**
+ * Batches settlement parked (they could not settle; the SettlementBatchesParked alarm fires).
+ *   npm run settlement -- show [n]   list them with the reason, left where they are
+ *   npm run settlement -- replay     start a settlement execution for each (every step is
+ *                                    idempotent), then take it off the queue
+ *   npm run settlement -- reconcile  the ledger against the matching host, per account
+ * AMQP_URL / AMQP_EXCHANGE name the broker and exchange (default: local RabbitMQ, order-events);
+ * the state machine is SETTLEMENT_STATE_MACHINE_ARN, else the local stack's, on AWS_ENDPOINT_URL_SFN
+ * (default: npm start's endpoint).
+ */
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import * as amqp from 'amqplib';
+import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+
+interface Parked {
+  batchId: string;
+  fills: number;
+  reason: string;
+}
+
+export async function showParked(url: string, exchange: string, limit = 20): Promise<{ count: number; batches: Parked[] }> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    const { messageCount } = await ch.assertQueue(parkedQueue(exchange), { durable: true });
+    const held: amqp.GetMessage[] = [];
+    for (let i = 0; i < Math.min(limit, messageCount); i++) {
+      const m = await ch.get(parkedQueue(exchange), { noAck: false });
+      if (!m) break;
+      held.push(m);
+    }
+    const batches = held.map((m) => {
+      const b = JSON.parse(m.content.toString('utf8')) as { batchId?: string; fills?: unknown[] };
+      return { batchId: String(b.batchId ?? ''), fills: b.fills?.length ?? 0, reason: String(m.properties.headers?.reason ?? '') };
+    });
+    // looked at, not taken
+    for (const m of held) ch.nack(m, false, true);
+    await ch.close();
+    return { count: messageCount, batches };
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function replayParked(url: string, exchange: string, sfn: SFNClient, stateMachineArn: string): Promise<number> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    // what is parked now: a batch that fails again is parked again, and must not be taken twice
+    const { messageCount } = await ch.assertQueue(parkedQueue(exchange), { durable: true });
+    let replayed = 0;
+    while (replayed < messageCount) {
+      const m = await ch.get(parkedQueue(exchange), { noAck: false });
+      if (!m) break;
+      try {
+        await sfn.send(new StartExecutionCommand({ stateMachineArn, input: m.content.toString('utf8') }));
+      } catch (e) {
+        ch.nack(m, false, true);
+        throw e;
+      }
+      // only once the execution is started
+      ch.ack(m);
+      replayed++;
+    }
+    await ch.close();
+    return replayed;
+  } finally {
+    await conn.close();
+  }
+}
+
+if (require.main === module) {
+  const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const exchange = process.env.AMQP_EXCHANGE ?? 'order-events';
+  const [cmd = 'show', n] = process.argv.slice(2);
+  const run = async (): Promise<void> => {
+    if (cmd === 'show') {
+      const r = await showParked(url, exchange, n ? Number(n) : 20);
+      process.stdout.write(`${r.count} parked settlement batch(es)\n`);
+      for (const b of r.batches) process.stdout.write(`  ${b.batchId}  ${b.fills} fill(s)  ${b.reason.slice(0, 200)}\n`);
+    } else if (cmd === 'replay') {
+      const local = !process.env.SETTLEMENT_STATE_MACHINE_ARN;
+      if (local) process.env.AWS_ENDPOINT_URL_SFN ??= 'http://127.0.0.1:8083';
+      const sfn = new SFNClient(local ? { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+      const arn = process.env.SETTLEMENT_STATE_MACHINE_ARN ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:exchange-local-settlement';
+      process.stdout.write(`replayed ${await replayParked(url, exchange, sfn, arn)} batch(es) into ${arn}\n`);
+      sfn.destroy();
+    } else if (cmd === 'reconcile') {
+      const { settlementService } = await import('../functions/sfn/wiring');
+      process.stdout.write(`${JSON.stringify(await settlementService().reconcile(), null, 2)}\n`);
+      process.exit(0);
+    } else throw new Error('usage: npm run settlement -- show [n] | replay | reconcile');
+  };
+  run().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
