@@ -97,12 +97,18 @@ const settle = async (batchId: string, batch: unknown): Promise<{ status?: strin
 describe('settlement', () => {
   it('posts overlapping batches and retries exactly once per trade side, and a failed step is retried', async () => {
     failPostOnce = true;
-    const first = await settle('b-1', { batchId: 'b-1', fills: fills.slice(0, 400) });
-    expect(first).toEqual({ status: 'SUCCEEDED', output: { posted: 400, skipped: 0 }, error: undefined });
+    const first = await settle('b-1', { batchId: 'b-1', fills: fills.slice(0, 150) });
+    expect(first).toEqual({ status: 'SUCCEEDED', output: { posted: 150, skipped: 0 }, error: undefined });
     // the same fills again, and overlapping ones, at the same time
-    const [again, rest] = await Promise.all([settle('b-1-again', { batchId: 'b-1', fills: fills.slice(0, 400) }), settle('b-2', { batchId: 'b-2', fills: fills.slice(200) })]);
-    expect(again.output).toEqual({ posted: 0, skipped: 400 });
-    expect(rest.output).toEqual({ posted: 200, skipped: 200 });
+    const [again, rest] = await Promise.all([settle('b-1-again', { batchId: 'b-1', fills: fills.slice(0, 150) }), settle('b-2', { batchId: 'b-2', fills: fills.slice(75, 225) })]);
+    expect(again.output).toEqual({ posted: 0, skipped: 150 });
+    expect(rest.output).toEqual({ posted: 75, skipped: 75 });
+    // the rest in batches at the same time (they share every account: they wait, never deadlock)
+    const chunks: FillEvent[][] = [];
+    for (let i = 225; i < fills.length; i += 150) chunks.push(fills.slice(i, i + 150));
+    const outs = await Promise.all(chunks.map((c, k) => settle(`b-${k + 3}`, { batchId: `b-${k + 3}`, fills: c })));
+    expect(outs.map((o) => o.status)).toEqual(chunks.map(() => 'SUCCEEDED'));
+    expect(outs.reduce((n, o) => n + (o.output as { posted: number }).posted, 0)).toBe(375);
   });
 
   it('leaves the ledger balanced and equal to the host: reconciliation finds no difference', async () => {

@@ -226,32 +226,56 @@ describe('the ledger', () => {
         await c.query('BEGIN');
         const acc = await c.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE asset = 'USD' ORDER BY id LIMIT 2");
         const e = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'unbalanced') RETURNING id");
-        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, 5, 5)', [e.rows[0].id, acc.rows[0].id]);
-        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after) VALUES ($1, $2, -3, -3)', [e.rows[0].id, acc.rows[1].id]);
-        await expect(c.query('COMMIT')).rejects.toThrow(/does not balance/);
+        await expect(
+          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 5, 5, 999999), ($1, $3, -3, -3, 999999)', [e.rows[0].id, acc.rows[0].id, acc.rows[1].id]),
+        ).rejects.toThrow(/does not balance/);
+        await c.query('ROLLBACK');
         await expect(c.query('UPDATE ledger_postings SET amount = amount')).rejects.toThrow(/append-only/);
         await expect(c.query('TRUNCATE ledger_postings CASCADE')).rejects.toThrow(/append-only/);
         // a balance that is not the sum of its postings never commits
         await c.query('BEGIN');
         await c.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE id = $1', [acc.rows[0].id]);
         await expect(c.query('COMMIT')).rejects.toThrow(/its postings end at/);
-        // a posting whose balance does not follow the account's last one never commits
-        await c.query('BEGIN');
         const [x, y] = (
-          await c.query<{ id: string; balance: string; postings: string }>(
-            'UPDATE ledger_accounts SET balance = balance + 0, postings = postings + 1 WHERE id = ANY($1) RETURNING id, balance, postings',
-            [[acc.rows[0].id, acc.rows[1].id]],
-          )
+          await c.query<{ id: string; balance: string; postings: string }>('SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[acc.rows[0].id, acc.rows[1].id]])
         ).rows;
+        const last = async (id: string): Promise<string> => (await c.query<{ b: string }>('SELECT balance_after AS b FROM ledger_postings WHERE account_id = $1 ORDER BY seq DESC LIMIT 1', [id])).rows[0]?.b ?? '0';
+        // a posting whose balance does not follow the account's last one
+        await c.query('BEGIN');
+        await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
         const e2 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'broken-chain') RETURNING id");
-        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4)', [e2.rows[0].id, x.id, x.balance, x.postings]);
-        await c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, -7, $3, $4)', [e2.rows[0].id, y.id, y.balance, y.postings]);
-        await expect(c.query('COMMIT')).rejects.toThrow(/does not follow the one before it|postings end at/);
-        await expect(c.query('UPDATE ledger_accounts SET opening_balance = opening_balance + 1 WHERE id = $1', [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
+        await expect(
+          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)', [
+            e2.rows[0].id, x.id, x.balance, Number(x.postings) + 1, y.id, y.balance, Number(y.postings) + 1,
+          ]),
+        ).rejects.toThrow(/does not follow the one before it/);
+        await c.query('ROLLBACK');
+        // a well-linked posting whose account's balance and count did not move with it
+        await c.query('BEGIN');
+        const e3 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'account-not-moved') RETURNING id");
+        await expect(
+          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)', [
+            e3.rows[0].id, x.id, (BigInt(await last(x.id)) + 7n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 7n).toString(), Number(y.postings) + 1,
+          ]),
+        ).rejects.toThrow(/does not follow the one before it/);
+        await c.query('ROLLBACK');
+        // postings added to an entry written earlier
+        await c.query('BEGIN');
+        const old = await c.query<{ entry_id: string }>('SELECT entry_id FROM ledger_postings GROUP BY entry_id HAVING bool_and(account_id <> ALL($1::bigint[])) ORDER BY entry_id LIMIT 1', [[x.id, y.id]]);
+        await c.query('UPDATE ledger_accounts SET balance = balance + 0, postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
+        await expect(
+          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)', [
+            old.rows[0].entry_id, x.id, (BigInt(await last(x.id)) + 1n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 1n).toString(), Number(y.postings) + 1,
+          ]),
+        ).rejects.toThrow(/already has postings|does not follow/);
+        await c.query('ROLLBACK');
+        // money from nothing: an account that starts with a balance
+        await expect(c.query("INSERT INTO ledger_accounts (user_id, purpose, asset, balance, opening_balance) VALUES (NULL, 'forged', 'USD', 1000000, 1000000)")).rejects.toThrow(/starts empty/);
         // nor does an entry with no postings
         await c.query('BEGIN');
         await c.query("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'empty')");
         await expect(c.query('COMMIT')).rejects.toThrow(/fewer than two postings/);
+        await expect(c.query('UPDATE ledger_accounts SET opening_balance = opening_balance + 1 WHERE id = $1', [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
         await expect(c.query("UPDATE ledger_accounts SET asset = 'EUR' WHERE id = $1", [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
       } finally {
         c.release();

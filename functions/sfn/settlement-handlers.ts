@@ -7,13 +7,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { count, logger, metrics } from '../shared/observability';
+import type { SettledKey } from '../shared/ports/order-history';
 import type { Reconciliation, Validated } from './settlement-service';
 import { settlementService } from './wiring';
 
 /** the state as it travels: the batch, what validation made of it, and what posting it did */
 interface State {
   batchId: string;
-  fills: unknown[];
+  fills: SettledKey[];
   validated: Validated;
   ledger: { posted: number; skipped: number };
 }
@@ -29,7 +30,7 @@ export const post = task(async (state: State): Promise<{ posted: number; skipped
 });
 
 export const markSettled = task(async (state: State): Promise<null> => {
-  await settlementService().markSettled(state.validated, Date.now());
+  await settlementService().markSettled(state.fills, Date.now());
   return null;
 });
 

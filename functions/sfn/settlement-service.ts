@@ -25,18 +25,18 @@ const Fill = OrderEvent.extend({
 export type FillEvent = z.infer<typeof Fill>;
 
 /**
- * Fills per execution: an Express execution's state is at most 256 KB, and it carries the fills
- * (so a parked batch can be replayed) and what validation made of them.
+ * Fills per execution: an Express execution's state is at most 256 KB (past it the execution
+ * fails with States.DataLimitExceeded, which no Catch takes), and it carries the fills (so a
+ * parked batch can be replayed), what validation made of them and, on the failure path, the
+ * error. 150 fills of the longest ids stay near 100 KB.
  */
-export const MAX_FILLS_PER_BATCH = 400;
+export const MAX_FILLS_PER_BATCH = 150;
 export const SettlementBatch = z.object({ batchId: z.string().min(1).max(128), fills: z.array(Fill).min(1).max(MAX_FILLS_PER_BATCH) });
 export type SettlementBatch = z.infer<typeof SettlementBatch>;
 
 /** What validation makes of a batch, as it travels between states: amounts as decimal strings of units (JSON has no bigint). */
 export interface Validated {
   sides: (Omit<TradeSide, 'baseAmount' | 'quoteAmount'> & { baseAmount: string; quoteAmount: string })[];
-  /** the history items to mark settled */
-  keys: SettledKey[];
 }
 
 /** A batch that can never settle (not retried: the state machine parks it). */
@@ -99,15 +99,16 @@ export class SettlementService {
         baseAmount: (qty * k.baseScale).toString(), quoteAmount: (price * qty * k.quoteScale).toString(),
       });
     }
-    return { sides, keys: parsed.data.fills.map((f) => ({ account: f.account, time: f.time, seq: f.seq, idx: f.idx })) };
+    return { sides };
   }
 
   async post(batch: Validated): Promise<{ posted: number; skipped: number }> {
     return this.ledger.post(batch.sides.map((s) => ({ ...s, baseAmount: BigInt(s.baseAmount), quoteAmount: BigInt(s.quoteAmount) })));
   }
 
-  async markSettled(batch: Validated, at: number): Promise<void> {
-    await this.history.markSettled(batch.keys, at);
+  /** the batch's fills (validated by then) name their history items */
+  async markSettled(fills: readonly SettledKey[], at: number): Promise<void> {
+    await this.history.markSettled(fills.map((f) => ({ account: f.account, time: f.time, seq: f.seq, idx: f.idx })), at);
   }
 
   async announce(batchId: string, batch: Validated, posted: { posted: number; skipped: number }): Promise<void> {

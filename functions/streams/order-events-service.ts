@@ -8,6 +8,7 @@
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
 import type { SettlementTrigger } from '../shared/ports/settlement-ledger';
+import { MAX_FILLS_PER_BATCH } from '../sfn/settlement-service';
 import type { UserStore } from '../shared/ports/user-store';
 import type { FanoutService } from './fanout-service';
 
@@ -22,7 +23,7 @@ export class OrderEventsService {
     private readonly fanout: Pick<FanoutService, 'sendTo'>,
     private readonly settlement: SettlementTrigger,
     /** fills per settlement execution (its state's size limit) */
-    private readonly fillsPerSettlement = 400,
+    private readonly fillsPerSettlement = MAX_FILLS_PER_BATCH,
   ) {}
 
   async handle(events: readonly OrderEventRecord[]): Promise<void> {

@@ -66,7 +66,9 @@ export async function postEntries(
   accountIds: Map<string, number> = new Map(),
 ): Promise<{ posted: string[]; skipped: string[] }> {
   for (const e of entries) assertBalanced(kind, e.reference, e.postings);
-  const byRef = new Map(entries.map((e) => [e.reference, e]));
+  // claims and first-time account creations in one order for everyone: concurrent batches that
+  // overlap wait for each other instead of deadlocking
+  const byRef = new Map([...entries].sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0)).map((e) => [e.reference, e]));
   const claimed = await client.query<{ id: string; reference: string }>(
     'INSERT INTO ledger_entries (kind, reference) SELECT $1, r FROM unnest($2::text[]) AS r ON CONFLICT (kind, reference) DO NOTHING RETURNING id, reference',
     [kind, [...byRef.keys()]],
@@ -76,11 +78,9 @@ export async function postEntries(
   const skipped = [...byRef.keys()].filter((r) => !claimedRefs.has(r));
   if (posted.length === 0) return { posted: [], skipped };
 
-  for (const { entry } of posted)
-    for (const p of entry.postings) {
-      const k = refKey(p.account);
-      if (!accountIds.has(k)) accountIds.set(k, await accountId(client, p.account));
-    }
+  const unknown = new Map<string, LedgerAccountRef>();
+  for (const { entry } of posted) for (const p of entry.postings) if (!accountIds.has(refKey(p.account))) unknown.set(refKey(p.account), p.account);
+  for (const k of [...unknown.keys()].sort()) accountIds.set(k, await accountId(client, unknown.get(k) as LedgerAccountRef));
   const ids = [...new Set(posted.flatMap(({ entry }) => entry.postings.map((p) => accountIds.get(refKey(p.account)) as number)))].sort((a, b) => a - b);
   const locked = await client.query<{ id: string; balance: string; postings: string }>('SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
   const state = new Map(locked.rows.map((r) => [Number(r.id), { balance: BigInt(r.balance), postings: BigInt(r.postings) }]));
