@@ -7,6 +7,7 @@
  */
 import * as amqp from 'amqplib';
 import { assertTopology, defaultTopology } from '../matching-host/server/publishers/amqp-sink';
+import { peek, takeEach } from './local/queue-tools';
 
 interface Dead {
   messageId: string;
@@ -31,18 +32,9 @@ export async function showDlq(url: string, limit = 20, exchange = 'order-events'
   try {
     const ch = await conn.createChannel();
     await assertTopology(ch, t);
-    const { messageCount } = await ch.checkQueue(t.deadLetterQueue);
-    const held: amqp.GetMessage[] = [];
-    for (let i = 0; i < Math.min(limit, messageCount); i++) {
-      const m = await ch.get(t.deadLetterQueue, { noAck: false });
-      if (!m) break;
-      held.push(m);
-    }
-    const messages = held.map(describe);
-    // looked at, not taken: back where they were
-    for (const m of held) ch.nack(m, false, true);
+    const r = await peek(ch, t.deadLetterQueue, limit);
     await ch.close();
-    return { count: messageCount, messages };
+    return { count: r.count, messages: r.messages.map(describe) };
   } finally {
     await conn.close();
   }
@@ -54,19 +46,11 @@ export async function replayDlq(url: string, exchange = 'order-events'): Promise
   try {
     const ch = await conn.createConfirmChannel();
     await assertTopology(ch, t);
-    // what is dead now: an event that fails again comes back here, and must not be taken twice
-    const { messageCount } = await ch.checkQueue(t.deadLetterQueue);
-    let replayed = 0;
-    while (replayed < messageCount) {
-      const m = await ch.get(t.deadLetterQueue, { noAck: false });
-      if (!m) break;
-      const d = describe(m);
-      ch.publish(t.exchange, d.routingKey, m.content, { persistent: true, messageId: m.properties.messageId as string | undefined, contentType: 'application/json' });
+    const replayed = await takeEach(ch, t.deadLetterQueue, async (m) => {
+      ch.publish(t.exchange, describe(m).routingKey, m.content, { persistent: true, messageId: m.properties.messageId as string | undefined, contentType: 'application/json' });
+      // taken off the DLQ only once the broker has the copy
       await ch.waitForConfirms();
-      // only once the broker has the copy
-      ch.ack(m);
-      replayed++;
-    }
+    });
     await ch.close();
     return replayed;
   } finally {

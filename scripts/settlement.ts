@@ -11,6 +11,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as amqp from 'amqplib';
 import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { peek, takeEach } from './local/queue-tools';
 
 interface Parked {
   batchId: string;
@@ -22,46 +23,28 @@ export async function showParked(url: string, exchange: string, limit = 20): Pro
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createChannel();
-    const { messageCount } = await ch.assertQueue(parkedQueue(exchange), { durable: true });
-    const held: amqp.GetMessage[] = [];
-    for (let i = 0; i < Math.min(limit, messageCount); i++) {
-      const m = await ch.get(parkedQueue(exchange), { noAck: false });
-      if (!m) break;
-      held.push(m);
-    }
-    const batches = held.map((m) => {
+    await ch.assertQueue(parkedQueue(exchange), { durable: true });
+    const r = await peek(ch, parkedQueue(exchange), limit);
+    await ch.close();
+    const batches = r.messages.map((m) => {
       const b = JSON.parse(m.content.toString('utf8')) as { batchId?: string; fills?: unknown[] };
       return { batchId: String(b.batchId ?? ''), fills: b.fills?.length ?? 0, reason: String(m.properties.headers?.reason ?? '') };
     });
-    // looked at, not taken
-    for (const m of held) ch.nack(m, false, true);
-    await ch.close();
-    return { count: messageCount, batches };
+    return { count: r.count, batches };
   } finally {
     await conn.close();
   }
 }
 
+/** An execution per parked batch (taken off the queue once it started); one that fails again is parked again. */
 export async function replayParked(url: string, exchange: string, sfn: SFNClient, stateMachineArn: string): Promise<number> {
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createChannel();
-    // what is parked now: a batch that fails again is parked again, and must not be taken twice
-    const { messageCount } = await ch.assertQueue(parkedQueue(exchange), { durable: true });
-    let replayed = 0;
-    while (replayed < messageCount) {
-      const m = await ch.get(parkedQueue(exchange), { noAck: false });
-      if (!m) break;
-      try {
-        await sfn.send(new StartExecutionCommand({ stateMachineArn, input: m.content.toString('utf8') }));
-      } catch (e) {
-        ch.nack(m, false, true);
-        throw e;
-      }
-      // only once the execution is started
-      ch.ack(m);
-      replayed++;
-    }
+    await ch.assertQueue(parkedQueue(exchange), { durable: true });
+    const replayed = await takeEach(ch, parkedQueue(exchange), async (m) => {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn, input: m.content.toString('utf8') }));
+    });
     await ch.close();
     return replayed;
   } finally {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { toBigUnits } from '../../matching-host/engine/decimal';
 import type { MarketConfig } from '../../matching-host/server/host-core';
+import { AccountOwners } from '../shared/account-owners';
 import { OrderEvent } from '../shared/order-event-schema';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { OrderHistoryStore, SettledKey } from '../shared/ports/order-history';
@@ -53,17 +54,17 @@ export interface Reconciliation {
 
 export class SettlementService {
   private readonly factors = new Map<string, { base: string; quote: string; quoteScale: bigint; baseScale: bigint; priceDecimals: number; qtyDecimals: number }>();
-  /** account number → user id (accounts never change owner) */
-  private readonly owners = new Map<number, string>();
+  private readonly owners: AccountOwners;
 
   constructor(
     private readonly ledger: SettlementLedger,
-    private readonly users: Pick<UserStore, 'findByAccountNo'>,
+    users: Pick<UserStore, 'findByAccountNo'>,
     private readonly history: Pick<OrderHistoryStore, 'markSettled'>,
     private readonly host: Pick<MatchingHostPort, 'balances'>,
     private readonly notices: SettlementNotices,
     private readonly market: MarketConfig,
   ) {
+    this.owners = new AccountOwners(users, (account) => new InvalidBatch(`no user owns account ${account}`));
     for (const s of market.symbols) {
       const q = market.assets[s.quote].decimals;
       const b = market.assets[s.base].decimals;
@@ -95,7 +96,7 @@ export class SettlementService {
       }
       if (price <= 0n || qty <= 0n) throw new InvalidBatch(`fill ${f.seq}:${f.idx}: price and quantity must be positive`);
       sides.push({
-        reference, userId: await this.owner(f.account), side: f.side, base: k.base, quote: k.quote,
+        reference, userId: await this.owners.of(f.account), side: f.side, base: k.base, quote: k.quote,
         baseAmount: (qty * k.baseScale).toString(), quoteAmount: (price * qty * k.quoteScale).toString(),
       });
     }
@@ -144,16 +145,5 @@ export class SettlementService {
     const a = this.market.assets[asset];
     if (!a) throw new Error(`unknown asset ${asset}`);
     return a.decimals;
-  }
-
-  private async owner(account: number): Promise<string> {
-    let id = this.owners.get(account);
-    if (!id) {
-      const u = await this.users.findByAccountNo(account);
-      if (!u) throw new InvalidBatch(`no user owns account ${account}`);
-      id = u.id;
-      this.owners.set(account, id);
-    }
-    return id;
   }
 }

@@ -5,6 +5,7 @@
  * to the owner's WebSocket connections on the `user` channel, in event order per user. A failure throws, so the queue redelivers the batch; writing again is harmless, and a
  * redelivered event may reach the `user` channel twice (clients tell by its `seq:idx`).
  */
+import { AccountOwners } from '../shared/account-owners';
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
 import type { SettlementTrigger } from '../shared/ports/settlement-ledger';
@@ -13,22 +14,24 @@ import type { UserStore } from '../shared/ports/user-store';
 import type { FanoutService } from './fanout-service';
 
 export class OrderEventsService {
-  /** account number → user id (accounts never change owner) */
-  private readonly owners = new Map<number, string>();
+  /** an event for an account no user owns cannot be placed anywhere: a poison message */
+  private readonly owners: AccountOwners;
 
   constructor(
     private readonly history: OrderHistoryStore,
     private readonly audit: AuditLog,
-    private readonly users: Pick<UserStore, 'findByAccountNo'>,
+    users: Pick<UserStore, 'findByAccountNo'>,
     private readonly fanout: Pick<FanoutService, 'sendTo'>,
     private readonly settlement: SettlementTrigger,
     /** fills per settlement execution (its state's size limit) */
     private readonly fillsPerSettlement = MAX_FILLS_PER_BATCH,
-  ) {}
+  ) {
+    this.owners = new AccountOwners(users, (account) => new Error(`no user owns account ${account}`));
+  }
 
   async handle(events: readonly OrderEventRecord[]): Promise<void> {
     // an event of an account no user owns fails the batch before anything is written
-    const owners = await Promise.all(events.map((e) => this.owner(e.account)));
+    const owners = await Promise.all(events.map((e) => this.owners.of(e.account)));
     await Promise.all([this.history.putAll(events), ...events.map((e, i) => this.audit.record(auditRecord(e, owners[i])))]);
     // after history (settlement marks its items), before the user channel (a failure redelivers
     // the batch, and settlement is idempotent)
@@ -45,18 +48,6 @@ export class OrderEventsService {
         for (const e of own) await this.fanout.sendTo(`user:${userId}`, { channel: 'user', type: 'update', sequence: e.seq, time: e.time, data: e });
       }),
     );
-  }
-
-  private async owner(account: number): Promise<string> {
-    let id = this.owners.get(account);
-    if (!id) {
-      const u = await this.users.findByAccountNo(account);
-      // an event for an account no user owns cannot be placed anywhere: a poison message
-      if (!u) throw new Error(`no user owns account ${account}`);
-      id = u.id;
-      this.owners.set(account, id);
-    }
-    return id;
   }
 }
 
