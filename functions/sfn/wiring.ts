@@ -11,16 +11,25 @@ import { userStore } from '../shared/users';
 import { SettlementService } from './settlement-service';
 
 let service: SettlementService | undefined;
+let notices: AmqpSettlementNotices | undefined;
 
 export function settlementService(): SettlementService {
   const cfg = config();
+  notices ??= new AmqpSettlementNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
   service ??= new SettlementService(
     new PgSettlementLedger(pool()),
     userStore(),
     new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
     matchingHost(),
-    new AmqpSettlementNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE),
+    notices,
     DEFAULT_MARKET,
   );
   return service;
+}
+
+/** Close what settlement holds open (the broker connection): tests and shutdown. */
+export async function closeSettlement(): Promise<void> {
+  await notices?.close();
+  notices = undefined;
+  service = undefined;
 }

@@ -10,7 +10,7 @@ import type { SettlementNotices } from '../ports/settlement-ledger';
 export const parkedQueue = (exchange: string): string => `${exchange}.settlement-parked`;
 
 export class AmqpSettlementNotices implements SettlementNotices {
-  private channel?: Promise<amqp.ConfirmChannel>;
+  private channel?: Promise<{ conn: amqp.ChannelModel; ch: amqp.ConfirmChannel }>;
 
   constructor(
     private readonly url: string,
@@ -29,7 +29,14 @@ export class AmqpSettlementNotices implements SettlementNotices {
     await ch.waitForConfirms();
   }
 
-  private open(): Promise<amqp.ConfirmChannel> {
+  /** Close the connection (tests, shutdown); the next notice opens one again. */
+  async close(): Promise<void> {
+    const ch = this.channel;
+    this.channel = undefined;
+    if (ch) await ch.then((c) => c.conn.close()).catch(() => undefined);
+  }
+
+  private async open(): Promise<amqp.ConfirmChannel> {
     this.channel ??= (async () => {
       const conn = await amqp.connect(this.url);
       const ch = await conn.createConfirmChannel();
@@ -39,11 +46,11 @@ export class AmqpSettlementNotices implements SettlementNotices {
       const forget = (): void => void (this.channel = undefined);
       conn.on('close', forget);
       conn.on('error', forget);
-      return ch;
+      return { conn, ch };
     })().catch((e: unknown) => {
       this.channel = undefined;
       throw e;
     });
-    return this.channel;
+    return (await this.channel).ch;
   }
 }
