@@ -10,7 +10,9 @@
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as amqp from 'amqplib';
+import { existsSync, readFileSync } from 'node:fs';
 import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { LOCAL_SECRETS } from './local/dev-secrets';
 import { peek, takeEach } from './local/queue-tools';
 
 interface Parked {
@@ -69,6 +71,8 @@ if (require.main === module) {
       process.stdout.write(`replayed ${await replayParked(url, exchange, sfn, arn)} batch(es) into ${arn}\n`);
       sfn.destroy();
     } else if (cmd === 'reconcile') {
+      // the functions' configuration wants the token keys; locally they are npm start's
+      if (!process.env.JWT_VERIFY_JWKS && existsSync(LOCAL_SECRETS)) process.env.JWT_VERIFY_JWKS = (JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string }).jwtVerifyJwks;
       const { settlementService } = await import('../functions/sfn/wiring');
       process.stdout.write(`${JSON.stringify(await settlementService().reconcile(), null, 2)}\n`);
       process.exit(0);
