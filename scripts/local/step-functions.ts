@@ -111,11 +111,17 @@ function polyfill(): void {
   };
 }
 
-export async function startStepFunctions(options: { invoke: Invoker; port?: number; stage?: string }): Promise<LocalStepFunctions> {
+/**
+ * `keepFinished`: how many finished executions stay describable (the oldest go first), so a long
+ * `npm start` under load does not grow without bound.
+ */
+export async function startStepFunctions(options: { invoke: Invoker; port?: number; stage?: string; keepFinished?: number }): Promise<LocalStepFunctions> {
   polyfill();
   const { StateMachine } = await import('aws-local-stepfunctions');
   const machines = new Map(stateMachines(options.stage).map((m) => [m.name, m]));
   const executions = new Map<string, Execution>();
+  /** arns of finished executions, oldest first */
+  const finished: string[] = [];
   const arnOf = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
   // accept any region and account: a function builds the ARN from its own
   const machineOf = (arn: unknown): MachineSpec => {
@@ -181,6 +187,10 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
       },
     );
     executions.set(arn, exec);
+    void exec.done.then(() => {
+      finished.push(arn);
+      while (finished.length > (options.keepFinished ?? 10_000)) executions.delete(finished.shift() as string);
+    });
     return exec;
   };
 
@@ -238,10 +248,13 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
       } catch {
         return answer(res, 400, { __type: 'SerializationException', message: 'body is not JSON' });
       }
-      handler(body).then(
-        (out) => answer(res, 200, out),
-        (e: unknown) => (e instanceof SfnError ? answer(res, e.status, { __type: e.type, message: e.message }) : answer(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) })),
-      );
+      // an operation that throws before it returns a promise is answered like one that rejects
+      Promise.resolve()
+        .then(() => handler(body))
+        .then(
+          (out) => answer(res, 200, out),
+          (e: unknown) => (e instanceof SfnError ? answer(res, e.status, { __type: e.type, message: e.message }) : answer(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) })),
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
