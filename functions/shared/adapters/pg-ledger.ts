@@ -56,7 +56,7 @@ const refKey = (r: LedgerAccountRef): string => `${r.userId ?? ''}|${r.purpose}|
 /**
  * Post many balanced entries of one kind in a few statements, each at most once: an entry whose
  * reference is already in the ledger (a retry, a redelivery) is skipped. Accounts are locked in id
- * order, as postEntry does. Must run inside a transaction; returns the references it posted.
+ * order. Must run inside a transaction; returns the entries it posted (with their ids).
  * `accountIds` remembers account ids across calls on one database (an account never changes id).
  */
 export async function postEntries(
@@ -64,7 +64,7 @@ export async function postEntries(
   kind: string,
   entries: { reference: string; postings: Posting[] }[],
   accountIds: Map<string, number> = new Map(),
-): Promise<{ posted: string[]; skipped: string[] }> {
+): Promise<{ posted: { reference: string; id: number }[]; skipped: string[] }> {
   for (const e of entries) assertBalanced(kind, e.reference, e.postings);
   // claims and first-time account creations in one order for everyone: concurrent batches that
   // overlap wait for each other instead of deadlocking
@@ -105,30 +105,12 @@ export async function postEntries(
     'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[])',
     [rows.entry, rows.account, rows.amount, rows.after, rows.seq],
   );
-  return { posted: posted.map(({ entry }) => entry.reference), skipped };
+  return { posted: posted.map(({ id, entry }) => ({ reference: entry.reference, id })), skipped };
 }
 
-/** Post one balanced entry; returns its id. Must run inside a transaction. */
+/** Post one balanced entry; returns its id. Must run inside a transaction; an entry of that kind and reference must not exist yet. */
 export async function postEntry(client: PoolClient, kind: string, reference: string, postings: Posting[]): Promise<number> {
-  assertBalanced(kind, reference, postings);
-  // one query at a time: a pg client runs them in turn anyway
-  const resolved: { id: number; amount: bigint }[] = [];
-  for (const p of postings) resolved.push({ id: await accountId(client, p.account), amount: p.amount });
-  resolved.sort((a, b) => a.id - b.id);
-  const entry = await client.query<{ id: string }>('INSERT INTO ledger_entries (kind, reference) VALUES ($1, $2) RETURNING id', [kind, reference]);
-  const entryId = Number(entry.rows[0].id);
-  const after: { balance: string; postings: string }[] = [];
-  for (const p of resolved) {
-    const b = await client.query<{ balance: string; postings: string }>(
-      'UPDATE ledger_accounts SET balance = balance + $2, postings = postings + 1 WHERE id = $1 RETURNING balance, postings',
-      [p.id, p.amount.toString()],
-    );
-    after.push(b.rows[0]);
-  }
-  // an entry's postings in one statement: the database checks the entry as a whole there
-  await client.query(
-    'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) SELECT $1, * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[])',
-    [entryId, resolved.map((p) => p.id), resolved.map((p) => p.amount.toString()), after.map((a) => a.balance), after.map((a) => a.postings)],
-  );
-  return entryId;
+  const r = await postEntries(client, kind, [{ reference, postings }]);
+  if (r.posted.length === 0) throw new Error(`ledger entry ${kind}/${reference} exists already`);
+  return r.posted[0].id;
 }
