@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import { toBigUnits } from '../../matching-host/engine/decimal';
+import type { SymbolSpec } from '../../matching-host/engine/types';
 import type { MarketConfig } from '../../matching-host/server/host-core';
+import { settlementFactors } from '../../matching-host/server/settlement-factors';
 import { AccountOwners } from '../shared/account-owners';
 import { OrderEvent } from '../shared/order-event-schema';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
@@ -53,7 +55,8 @@ export interface Reconciliation {
 }
 
 export class SettlementService {
-  private readonly factors = new Map<string, { base: string; quote: string; quoteScale: bigint; baseScale: bigint; priceDecimals: number; qtyDecimals: number }>();
+  /** per symbol: its spec, and the host's own settlement factors */
+  private readonly symbols = new Map<string, { spec: SymbolSpec; factors: { quote: bigint; base: bigint } }>();
   private readonly owners: AccountOwners;
 
   constructor(
@@ -65,12 +68,7 @@ export class SettlementService {
     private readonly market: MarketConfig,
   ) {
     this.owners = new AccountOwners(users, (account) => new InvalidBatch(`no user owns account ${account}`));
-    for (const s of market.symbols) {
-      const q = market.assets[s.quote].decimals;
-      const b = market.assets[s.base].decimals;
-      // what the host settles with: price units × quantity units × 10^(quote − price − qty decimals)
-      this.factors.set(s.symbol, { base: s.base, quote: s.quote, quoteScale: 10n ** BigInt(q - s.priceDecimals - s.qtyDecimals), baseScale: 10n ** BigInt(b - s.qtyDecimals), priceDecimals: s.priceDecimals, qtyDecimals: s.qtyDecimals });
-    }
+    for (const s of market.symbols) this.symbols.set(s.symbol, { spec: s, factors: settlementFactors(s, market.assets) });
   }
 
   /** Parse and price every fill; anything wrong makes the whole batch invalid. */
@@ -80,7 +78,7 @@ export class SettlementService {
     const sides: Validated['sides'] = [];
     const seen = new Set<string>();
     for (const f of parsed.data.fills) {
-      const k = this.factors.get(f.symbol);
+      const k = this.symbols.get(f.symbol);
       if (!k) throw new InvalidBatch(`fill ${f.seq}:${f.idx}: unknown symbol ${f.symbol}`);
       const reference = `${f.fill.tradeId}:${f.fill.liquidity}`;
       // the same side twice in a batch is one side (a redelivered event)
@@ -89,15 +87,15 @@ export class SettlementService {
       let price: bigint;
       let qty: bigint;
       try {
-        price = toBigUnits(f.price, k.priceDecimals);
-        qty = toBigUnits(f.quantity, k.qtyDecimals);
+        price = toBigUnits(f.price, k.spec.priceDecimals);
+        qty = toBigUnits(f.quantity, k.spec.qtyDecimals);
       } catch (e) {
         throw new InvalidBatch(`fill ${f.seq}:${f.idx}: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (price <= 0n || qty <= 0n) throw new InvalidBatch(`fill ${f.seq}:${f.idx}: price and quantity must be positive`);
       sides.push({
-        reference, userId: await this.owners.of(f.account), side: f.side, base: k.base, quote: k.quote,
-        baseAmount: (qty * k.baseScale).toString(), quoteAmount: (price * qty * k.quoteScale).toString(),
+        reference, userId: await this.owners.of(f.account), side: f.side, base: k.spec.base, quote: k.spec.quote,
+        baseAmount: (qty * k.factors.base).toString(), quoteAmount: (price * qty * k.factors.quote).toString(),
       });
     }
     return { sides };
@@ -109,7 +107,7 @@ export class SettlementService {
 
   /** the batch's fills (validated by then) name their history items */
   async markSettled(fills: readonly SettledKey[], at: number): Promise<void> {
-    await this.history.markSettled(fills.map((f) => ({ account: f.account, time: f.time, seq: f.seq, idx: f.idx })), at);
+    await this.history.markSettled(fills, at);
   }
 
   async announce(batchId: string, batch: Validated, posted: { posted: number; skipped: number }): Promise<void> {

@@ -9,6 +9,7 @@ import { MatchingEngine } from '../engine/matching-engine';
 import { EventType, reasonName, Side, type Command, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
+import { settlementFactors } from './settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
@@ -122,7 +123,6 @@ interface OrderHold {
   clientOrderId: string;
 }
 
-const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
 /** See HostCore.captureState. */
 export interface CapturedState {
@@ -242,16 +242,8 @@ export class HostCore implements PublicationContext {
     this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
     this.balances = balances ?? new Balances();
     for (const s of config.symbols) {
-      const q = config.assets[s.quote];
-      const b = config.assets[s.base];
-      if (!q || !b) throw new Error(`${s.symbol}: assets ${s.base}/${s.quote} must be configured`);
-      if (q.decimals < s.priceDecimals + s.qtyDecimals || b.decimals < s.qtyDecimals)
-        throw new Error(`${s.symbol}: asset decimals too small for exact settlement`);
+      this.factors.set(s.symbol, settlementFactors(s, config.assets));
       this.specs.set(s.symbol, s);
-      this.factors.set(s.symbol, {
-        quote: pow10(q.decimals - s.priceDecimals - s.qtyDecimals),
-        base: pow10(b.decimals - s.qtyDecimals),
-      });
     }
     const symbols = this.engine.core.symbols;
     this.bookSpecs = symbols.map((sym) => this.specs.get(sym));
