@@ -3,13 +3,11 @@
  * CloudFormation makes) is valid by asl-validator, every Task calls a function serverless.yml
  * deploys, and every state is reachable.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import aslValidator from 'asl-validator';
-import { parse } from 'yaml';
+import { serverlessFunctions } from '../scripts/local/serverless-yaml';
 import { stateMachines } from '../scripts/local/step-functions';
 
-const functions = Object.keys((parse(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8'), { logLevel: 'silent', customTags: [{ tag: '!GetAtt', resolve: (v: string) => v }, { tag: '!Ref', resolve: (v: string) => v }] }) as { functions: Record<string, unknown> }).functions);
+const functions = Object.keys(serverlessFunctions());
 
 describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machine) => {
   it('is valid ASL', () => {

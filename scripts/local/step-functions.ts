@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readProjectYaml } from './serverless-yaml';
 
 const ROOT = join(__dirname, '..', '..');
 /** what a state's input and output are */
@@ -64,13 +64,7 @@ const functionNameOf = (logicalId: string, stage: string): string => {
 
 /** The state machines of resources/statemachines.yml, definitions substituted for `stage`. */
 export function stateMachines(stage = 'local'): MachineSpec[] {
-  const tags = [
-    { tag: '!GetAtt', resolve: (v: string) => ({ GetAtt: v }) },
-    { tag: '!Ref', resolve: (v: string) => ({ Ref: v }) },
-  ];
-  const doc = parse(readFileSync(join(ROOT, 'resources', 'statemachines.yml'), 'utf8'), { customTags: tags }) as {
-    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  };
+  const doc = readProjectYaml<{ Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }>(join('resources', 'statemachines.yml'));
   const out: MachineSpec[] = [];
   for (const r of Object.values(doc.Resources)) {
     if (r.Type !== 'AWS::StepFunctions::StateMachine') continue;

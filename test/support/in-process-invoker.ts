@@ -3,17 +3,15 @@
  * the name (exchange-local-<key>) is looked up in serverless.yml, and its handler module required.
  * What the handler throws is thrown as is (its name is the Lambda error type).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { parse } from 'yaml';
+import { serverlessFunctions } from '../../scripts/local/serverless-yaml';
 import type { Invoker } from '../../scripts/local/step-functions';
 
 const ROOT = join(__dirname, '..', '..');
-const tags = [{ tag: '!GetAtt', resolve: (v: string) => v }, { tag: '!Ref', resolve: (v: string) => v }];
 
 export function inProcessInvoker(stage = 'local'): Invoker {
-  const functions = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent', customTags: tags }) as { functions: Record<string, { handler: string }> }).functions;
+  const functions = serverlessFunctions();
   return async (name, input) => {
     const key = name.replace(`exchange-${stage}-`, '');
     const fn = functions[key];
