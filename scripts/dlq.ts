@@ -5,9 +5,9 @@
  * then remove it from the DLQ. AMQP_URL names the broker (default: local RabbitMQ), AMQP_EXCHANGE
  * the order-event exchange (default order-events).
  */
-import * as amqp from 'amqplib';
+import type * as amqp from 'amqplib';
 import { assertTopology, defaultTopology } from '../matching-host/server/publishers/amqp-sink';
-import { peek, takeEach } from './local/queue-tools';
+import { peek, takeEach, withChannel } from './local/queue-tools';
 
 interface Dead {
   messageId: string;
@@ -28,34 +28,23 @@ function describe(msg: amqp.GetMessage): Dead {
 
 export async function showDlq(url: string, limit = 20, exchange = 'order-events'): Promise<{ count: number; messages: Dead[] }> {
   const t = defaultTopology(exchange);
-  const conn = await amqp.connect(url);
-  try {
-    const ch = await conn.createChannel();
+  return withChannel(url, async (ch) => {
     await assertTopology(ch, t);
     const r = await peek(ch, t.deadLetterQueue, limit);
-    await ch.close();
     return { count: r.count, messages: r.messages.map(describe) };
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 export async function replayDlq(url: string, exchange = 'order-events'): Promise<number> {
   const t = defaultTopology(exchange);
-  const conn = await amqp.connect(url);
-  try {
-    const ch = await conn.createConfirmChannel();
+  return withChannel(url, async (ch) => {
     await assertTopology(ch, t);
-    const replayed = await takeEach(ch, t.deadLetterQueue, async (m) => {
+    return takeEach(ch, t.deadLetterQueue, async (m) => {
       ch.publish(t.exchange, describe(m).routingKey, m.content, { persistent: true, messageId: m.properties.messageId as string | undefined, contentType: 'application/json' });
       // taken off the DLQ only once the broker has the copy
       await ch.waitForConfirms();
     });
-    await ch.close();
-    return replayed;
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -9,11 +9,10 @@
  * (default: npm start's endpoint).
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import * as amqp from 'amqplib';
 import { existsSync, readFileSync } from 'node:fs';
 import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
 import { LOCAL_SECRETS } from './local/dev-secrets';
-import { peek, takeEach } from './local/queue-tools';
+import { peek, takeEach, withChannel } from './local/queue-tools';
 
 interface Parked {
   batchId: string;
@@ -22,36 +21,25 @@ interface Parked {
 }
 
 export async function showParked(url: string, exchange: string, limit = 20): Promise<{ count: number; batches: Parked[] }> {
-  const conn = await amqp.connect(url);
-  try {
-    const ch = await conn.createChannel();
+  return withChannel(url, async (ch) => {
     await ch.assertQueue(parkedQueue(exchange), { durable: true });
     const r = await peek(ch, parkedQueue(exchange), limit);
-    await ch.close();
     const batches = r.messages.map((m) => {
       const b = JSON.parse(m.content.toString('utf8')) as { batchId?: string; fills?: unknown[] };
       return { batchId: String(b.batchId ?? ''), fills: b.fills?.length ?? 0, reason: String(m.properties.headers?.reason ?? '') };
     });
     return { count: r.count, batches };
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 /** An execution per parked batch (taken off the queue once it started); one that fails again is parked again. */
 export async function replayParked(url: string, exchange: string, sfn: SFNClient, stateMachineArn: string): Promise<number> {
-  const conn = await amqp.connect(url);
-  try {
-    const ch = await conn.createChannel();
+  return withChannel(url, async (ch) => {
     await ch.assertQueue(parkedQueue(exchange), { durable: true });
-    const replayed = await takeEach(ch, parkedQueue(exchange), async (m) => {
+    return takeEach(ch, parkedQueue(exchange), async (m) => {
       await sfn.send(new StartExecutionCommand({ stateMachineArn, input: m.content.toString('utf8') }));
     });
-    await ch.close();
-    return replayed;
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 if (require.main === module) {

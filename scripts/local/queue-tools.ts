@@ -1,5 +1,5 @@
 /** Looking at and draining a RabbitMQ queue by hand (the DLQ and parked-settlement scripts). */
-import type * as amqp from 'amqplib';
+import * as amqp from 'amqplib';
 
 /** Up to `limit` messages of `queue`, put back where they were: looked at, not taken. */
 export async function peek(ch: amqp.Channel, queue: string, limit: number): Promise<{ count: number; messages: amqp.GetMessage[] }> {
@@ -34,4 +34,17 @@ export async function takeEach(ch: amqp.Channel, queue: string, handle: (m: amqp
     taken++;
   }
   return taken;
+}
+
+/** `fn` on a (confirm) channel of a connection of its own, closed afterwards whatever happens. */
+export async function withChannel<T>(url: string, fn: (ch: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    const out = await fn(ch);
+    await ch.close();
+    return out;
+  } finally {
+    await conn.close();
+  }
 }
