@@ -1,23 +1,23 @@
 /**
  * Invoke a function through serverless offline's Lambda endpoint, as an AWS event source would:
- * true when it ran without error. serverless offline answers a handler's error with 200 and an
- * `errorMessage` body (or the x-amz-function-error header), so both count as failure.
+ * true when it ran without error (see invokeForResult for what counts as one), else the failure
+ * is logged.
  */
 export async function invokeFunction(lambdaPort: number, fn: string, payload: unknown, log: (m: string) => void): Promise<boolean> {
   try {
-    const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload) });
-    const text = await r.text();
-    if (r.ok && !r.headers.get('x-amz-function-error') && !/"errorMessage"/.test(text)) return true;
-    log(`${fn} failed: ${text.slice(0, 200)}`);
+    await invokeForResult(lambdaPort, fn, payload);
+    return true;
   } catch (e) {
-    log(`${fn} unreachable: ${e instanceof Error ? e.message : String(e)}`);
+    log(`${fn} failed: ${e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e)}`);
+    return false;
   }
-  return false;
 }
 
 /**
  * Invoke and return what the function returned; a function error is thrown as an Error named by
- * its errorType (what Step Functions' Retry and Catch match on).
+ * its errorType (what Step Functions' Retry and Catch match on). serverless offline answers a
+ * handler's error with 200 and an `errorMessage` body (or the x-amz-function-error header), so
+ * both count as failure, as does an endpoint that cannot be reached.
  */
 export async function invokeForResult(lambdaPort: number, fn: string, payload: unknown): Promise<unknown> {
   const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload ?? null) });
