@@ -23,6 +23,12 @@ const schema = z.object({
   HOST_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   HOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** DR: a standby follows this primary's journal (gRPC address) */
+  HOST_REPLICATE_FROM: z.string().default(''),
+  /** DR: sync acks a command only once a standby holds it (RPO 0); async ships it after the ack */
+  HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
+  /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */
+  HOST_REPLICATION_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
   /** kinesalite locally; unset in AWS */
   AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
   KINESIS_STREAM: z.string().default('exchange-market-data'),

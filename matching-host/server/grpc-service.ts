@@ -11,6 +11,8 @@ import { clientConstructor } from '../proto/matching-host-proto';
 import type { SymbolSpec } from '../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from './host';
 import type { OrderReply } from './host-core';
+import type { DrRole } from './dr-role';
+import type { ReplicateCall } from './replication-source';
 
 export function serviceDefinition(): grpc.ServiceDefinition {
   return clientConstructor().service;
@@ -51,7 +53,7 @@ const symbolSchema = z.object({ symbol: z.string().min(1) });
 const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
 const accountSchema = z.object({ account });
 const orderSchema = z.object({ account, orderId: z.number().int().min(1) });
-const epochSchema = z.object({ epoch: z.number().int().min(1) });
+const epochSchema = z.object({ epoch: z.number().int().min(1), replicateFrom: z.string().max(256).regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').default('') });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -103,7 +105,7 @@ function unary(fn: (req: unknown) => unknown): Unary {
   };
 }
 
-export function createService(host: MatchingHost): grpc.UntypedServiceImplementation {
+export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServiceImplementation {
   const spec = (symbol: string): SymbolSpec => {
     const s = host.core.spec(symbol);
     if (!s) throw new BadRequest('UNKNOWN_SYMBOL', `unknown symbol ${symbol}`);
@@ -137,7 +139,10 @@ export function createService(host: MatchingHost): grpc.UntypedServiceImplementa
     const tr = r.transfer as NonNullable<typeof r.transfer>;
     return { transferId: tr.transferId, ok: tr.ok, reason: tr.reason, seq: tr.seq, duplicate: r.duplicate };
   };
-  const health = (): Record<string, unknown> => ({ role: host.role, epoch: host.epoch, lastSeq: host.lastSeq, checksum: host.core.engine.checksum() });
+  const health = (): Record<string, unknown> => ({
+    role: host.role, epoch: host.epoch, lastSeq: host.lastSeq, checksum: host.core.engine.checksum(), journalHealthy: host.journalHealthy,
+    ...(dr?.status() ?? {}),
+  });
   const openOrder = (o: ReturnType<typeof host.core.engine.openOrders>[number]): Record<string, unknown> => {
     const s = spec(o.symbol);
     return {
@@ -230,21 +235,29 @@ export function createService(host: MatchingHost): grpc.UntypedServiceImplementa
       return { seq: host.lastSeq };
     }),
     Health: unary(() => health()),
-    Promote: unary((req) => {
-      host.promote(parse(epochSchema, req).epoch);
+    Promote: unary(async (req) => {
+      const e = parse(epochSchema, req);
+      if (dr) await dr.promote(e.epoch);
+      else host.promote(e.epoch);
       return health();
     }),
-    Fence: unary((req) => {
-      host.fence(parse(epochSchema, req).epoch);
+    Fence: unary(async (req) => {
+      const e = parse(epochSchema, req);
+      if (dr) await dr.fence(e.epoch, e.replicateFrom || undefined);
+      else host.fence(e.epoch);
       return health();
     }),
+    Replicate: (call: ReplicateCall) => {
+      if (dr) dr.replicate(call);
+      else call.destroy(Object.assign(new Error('replication is not served by this host'), { code: grpc.status.UNIMPLEMENTED }));
+    },
   };
 }
 
-export async function startGrpcServer(host: MatchingHost, address: string): Promise<{ server: grpc.Server; port: number }> {
+export async function startGrpcServer(host: MatchingHost, address: string, dr?: DrRole): Promise<{ server: grpc.Server; port: number }> {
   // channelz keeps per-call statistics for a debugging UI we do not run; Prometheus covers it
   const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
-  server.addService(serviceDefinition(), createService(host));
+  server.addService(serviceDefinition(), createService(host, dr));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

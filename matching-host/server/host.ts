@@ -3,11 +3,12 @@
  * commit before ack, periodic snapshots, and DR fencing (role + epoch). Transport-free: the gRPC
  * service (grpc-service.ts) is a thin layer over `submit` and the queries here.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
-import { encodeRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
+import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
-import { encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
+import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
 
 export type Role = 'primary' | 'standby';
 
@@ -52,6 +53,44 @@ export class JournalFailedError extends Error {
   }
 }
 
+/** Where a promotion began an epoch: commands after `afterSeq` belong to `epoch`. */
+export interface EpochStart {
+  epoch: number;
+  afterSeq: number;
+}
+
+/**
+ * Role, epoch and epoch history, kept in the data directory: a host that restarts comes back as
+ * what it last was (a primary fenced at epoch 2 never wakes up as the primary of epoch 1), and
+ * the history tells a rejoining host which of its commands a newer primary never had.
+ */
+interface RoleFile {
+  role: Role;
+  epoch: number;
+  epochs: EpochStart[];
+}
+
+function readRoleFile(dir: string): RoleFile | null {
+  try {
+    const r = JSON.parse(readFileSync(join(dir, 'role.json'), 'utf8')) as RoleFile;
+    return (r.role === 'primary' || r.role === 'standby') && Number.isSafeInteger(r.epoch) && Array.isArray(r.epochs) ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeRoleFile(dir: string, r: RoleFile): void {
+  const file = join(dir, 'role.json');
+  const fd = openSync(`${file}.tmp`, 'w');
+  try {
+    writeSync(fd, JSON.stringify(r));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${file}.tmp`, file);
+}
+
 export interface RecoveryReport {
   snapshotSeq: number;
   replayed: number;
@@ -83,11 +122,30 @@ export class MatchingHost {
   recovery!: RecoveryReport;
   /** durable publications waiting for the publishers */
   outbox!: Outbox;
+  /** epochs this host's history went through (DR: where a rejoining host diverged) */
+  epochs: EpochStart[] = [];
+  /** highest seq acknowledged to a client */
+  ackedSeq = 0;
+  /**
+   * Synchronous replication: resolves once a standby holds `seq` (or replication gave up on it).
+   * Acks and publications wait for it, so nothing is confirmed that a failover could take back.
+   */
+  replicationGate: { wait(seq: number): Promise<void>; heldSeq(): number } | null = null;
+  /** each journal batch as written (the replication source ships it) */
+  onJournalWrite: ((records: Buffer, firstSeq: number, lastSeq: number) => void) | null = null;
 
   private constructor(readonly options: HostOptions) {
     this.core = new HostCore(options.market);
-    this.role = options.role ?? 'primary';
-    this.epoch = options.epoch ?? 1;
+    const saved = readRoleFile(options.dataDir);
+    // what the host last was outranks the configuration it was started with, unless that names a newer epoch
+    if (saved && saved.epoch >= (options.epoch ?? 1)) {
+      this.role = saved.role;
+      this.epoch = saved.epoch;
+      this.epochs = saved.epochs;
+    } else {
+      this.role = options.role ?? 'primary';
+      this.epoch = options.epoch ?? 1;
+    }
     this.now = options.now ?? Date.now;
   }
 
@@ -124,14 +182,8 @@ export class MatchingHost {
       tornBytes += r.tornBytes;
       if (last) lastScan = { file: segs[i].file, validBytes: r.validBytes, tornBytes: r.tornBytes };
     }
-    host.journal = Journal.open(options.dataDir, host.core.lastSeq + 1, lastScan);
-    // everything recovered was read back from disk
-    host.journal.durableSeq = host.core.lastSeq;
-    host.outbox = new Outbox(host.core.lastSeq, options.outboxCapacity);
-    host.journal.onFlush = (stats) => {
-      host.outbox.commit(stats.lastSeq);
-      options.onFlush?.(stats);
-    };
+    host.attachJournal(Journal.open(options.dataDir, host.core.lastSeq + 1, lastScan));
+    host.ackedSeq = host.core.lastSeq;
     host.recovery = {
       snapshotSeq: snap?.seq ?? 0,
       replayed,
@@ -142,6 +194,27 @@ export class MatchingHost {
     };
     host.armTimers();
     return host;
+  }
+
+  /** Use `journal` from now on; everything before it is on disk (recovered or installed). */
+  private attachJournal(journal: Journal): void {
+    this.journal = journal;
+    journal.durableSeq = this.core.lastSeq;
+    this.outbox = new Outbox(this.core.lastSeq, this.options.outboxCapacity);
+    journal.onFlush = (stats) => {
+      this.releaseOutbox();
+      this.options.onFlush?.(stats);
+    };
+    journal.onWrite = (records, first, last) => this.onJournalWrite?.(records, first, last);
+  }
+
+  /** Publications become readable once durable here and, with synchronous replication, on a standby. */
+  releaseOutbox(): void {
+    this.outbox.commit(Math.min(this.journal.durableSeq, this.replicationGate?.heldSeq() ?? Infinity));
+  }
+
+  get durableSeq(): number {
+    return this.journal.durableSeq;
   }
 
   get journalHealthy(): boolean {
@@ -184,6 +257,8 @@ export class MatchingHost {
     } catch (e) {
       throw new JournalFailedError(e);
     }
+    if (this.replicationGate) await this.replicationGate.wait(cmd.seq);
+    if (cmd.seq > this.ackedSeq) this.ackedSeq = cmd.seq;
     this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
     this.armTimers();
     return { ...result, duplicate: false };
@@ -219,7 +294,62 @@ export class MatchingHost {
         throw new JournalFailedError(e);
       }
     }
+    if (this.replicationGate) await this.replicationGate.wait(seq);
     return true;
+  }
+
+  /**
+   * Standby: execute and journal the commands a primary shipped (`firstSeq..lastSeq`, framed as in
+   * its journal), exactly as they ran there; resolves once they are on this host's disk.
+   */
+  applyReplicated(firstSeq: number, lastSeq: number, records: Buffer): Promise<void> {
+    if (this.role === 'primary') return Promise.reject(new Error('a primary does not apply another host\'s journal'));
+    if (!this.journal.healthy) return Promise.reject(new JournalFailedError('not healthy'));
+    if (firstSeq !== this.core.lastSeq + 1) return Promise.reject(new Error(`replication gap: seq ${firstSeq} after ${this.core.lastSeq}`));
+    let expected = firstSeq;
+    // check the whole batch before running any of it
+    const cmds: HostCommand[] = [];
+    forEachRecord(records, (rec) => {
+      if (rec.seq !== expected++) throw new Error(`replicated batch out of order at seq ${rec.seq}`);
+      cmds.push(rec);
+    });
+    if (expected - 1 !== lastSeq) throw new Error(`replicated batch ends at ${expected - 1}, not ${lastSeq}`);
+    for (const cmd of cmds) {
+      this.core.execute(cmd, { publish: false });
+      if (cmd.time > this.lastTime) this.lastTime = cmd.time;
+    }
+    const durable = this.journal.appendRecords(firstSeq, lastSeq, records);
+    this.sinceSnapshot += cmds.length;
+    if (this.options.snapshotEvery && this.sinceSnapshot >= this.options.snapshotEvery) this.autoSnapshot();
+    return durable.then(() => {
+      this.ackedSeq = Math.max(this.ackedSeq, lastSeq);
+    });
+  }
+
+  /**
+   * Standby: start over from a primary's snapshot (this host was too far behind, or its history
+   * diverged after `discardAfter`). What was here is moved aside, not deleted: the commands it
+   * held beyond the primary's history are the evidence of what a failover lost.
+   */
+  async installSnapshot(seq: number, bytes: Buffer, discardAfter?: number): Promise<{ discarded: number; setAside: string }> {
+    if (this.role === 'primary') throw new Error('a primary does not install another host\'s snapshot');
+    const snap = decodeSnapshot(bytes, seq);
+    if (!snap) throw new Error(`snapshot at seq ${seq} fails its checksum`);
+    await this.snapshotting;
+    await this.journal.close();
+    const discarded = discardAfter === undefined ? 0 : Math.max(0, this.core.lastSeq - discardAfter);
+    const dir = this.options.dataDir;
+    const setAside = join(dir, `set-aside-${this.epoch}-${this.core.lastSeq}-${Math.floor(this.now())}`);
+    mkdirSync(setAside);
+    for (const f of readdirSync(dir)) if (/^(journal-\d+\.log|snapshot-\d+\.bin)$/.test(f)) renameSync(join(dir, f), join(setAside, f));
+    await writeSnapshotAsync(dir, seq, [bytes]);
+    this.core = HostCore.fromState(this.options.market, snap.engine, snap.state, snap.format);
+    this.lastTime = 0;
+    this.sinceSnapshot = 0;
+    this.lastSnapshotSeq = seq;
+    this.attachJournal(Journal.open(dir, seq + 1));
+    this.ackedSeq = seq;
+    return { discarded, setAside };
   }
 
   private autoSnapshot(): void {
@@ -272,20 +402,36 @@ export class MatchingHost {
     return this.lastTime;
   }
 
-  /** DR: become primary at a higher epoch. */
+  /**
+   * DR: become primary at a higher epoch. The outbox starts afresh: publishers resume from their
+   * cursors and regenerate from the journal what this host applied as a standby.
+   */
   promote(epoch: number): void {
     if (!(epoch > this.epoch)) throw new RangeError(`epoch ${epoch} is not above ${this.epoch}`);
+    const epochs = [...this.epochs, { epoch, afterSeq: this.core.lastSeq }];
+    writeRoleFile(this.options.dataDir, { role: 'primary', epoch, epochs });
+    this.epochs = epochs;
     this.epoch = epoch;
     this.role = 'primary';
+    this.outbox = new Outbox(this.core.lastSeq, this.options.outboxCapacity);
+    this.ackedSeq = this.core.lastSeq;
     this.armTimers();
   }
 
   /** DR: a higher epoch exists elsewhere; stop taking orders. */
   fence(epoch: number): void {
     if (epoch >= this.epoch) {
+      writeRoleFile(this.options.dataDir, { role: 'standby', epoch, epochs: this.epochs });
       this.epoch = epoch;
       this.role = 'standby';
     }
+  }
+
+  /** Standby: take on the epoch history of the primary it follows (it is that history now). */
+  adoptEpochs(epochs: EpochStart[]): void {
+    if (JSON.stringify(epochs) === JSON.stringify(this.epochs)) return;
+    writeRoleFile(this.options.dataDir, { role: this.role, epoch: this.epoch, epochs });
+    this.epochs = epochs;
   }
 
   async close(options: { snapshot?: boolean } = {}): Promise<void> {

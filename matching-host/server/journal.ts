@@ -131,6 +131,26 @@ export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void
   }
 }
 
+/**
+ * Walk the records framed in `buf` (a batch a primary shipped): each one's seq and byte range.
+ * Unlike a segment's tail, a shipped batch must be whole: anything malformed throws.
+ */
+export function forEachRecord(buf: Buffer, onRecord: (rec: JournalRecord, start: number, end: number) => void): number {
+  let off = 0;
+  let n = 0;
+  while (off < buf.length) {
+    if (off + HEADER > buf.length) throw new Error('replicated batch ends inside a record header');
+    const len = buf.readUInt32LE(off);
+    const start = off + HEADER;
+    if (len > MAX_RECORD || start + len > buf.length) throw new Error('replicated batch ends inside a record');
+    if (crc32Range(buf, start, start + len) !== buf.readUInt32LE(off + 4)) throw new Error('replicated record fails its checksum');
+    onRecord(decodeCommand(buf, start, start + len), off, start + len);
+    off = start + len;
+    n++;
+  }
+  return n;
+}
+
 /** All records of a segment (tests and tools; recovery streams with scanSegment). */
 export function readSegment(file: string): { records: JournalRecord[]; validBytes: number; tornBytes: number } {
   const records: JournalRecord[] = [];
@@ -160,6 +180,8 @@ export class Journal {
   durableSeq = 0;
   /** called after every group commit (metrics) */
   onFlush: ((s: FlushStats) => void) | null = null;
+  /** called with each batch once written, while its fdatasync runs (replication ships it meanwhile) */
+  onWrite: ((records: Buffer, firstSeq: number, lastSeq: number) => void) | null = null;
 
   private constructor(
     readonly dir: string,
@@ -204,11 +226,16 @@ export class Journal {
    * executing, so a command that cannot be journaled never runs.)
    */
   append(seq: number, record: Buffer): Promise<void> {
+    return this.appendRecords(seq, seq, record);
+  }
+
+  /** Buffer contiguous records `firstSeq..lastSeq`, already framed (a standby writes what it was sent). */
+  appendRecords(firstSeq: number, lastSeq: number, records: Buffer): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('journal closed'));
-    if (this.pending.length === 0) this.pendingFirstSeq = seq;
-    this.pending.push(record);
-    this.pendingLastSeq = seq;
+    if (this.pending.length === 0) this.pendingFirstSeq = firstSeq;
+    this.pending.push(records);
+    this.pendingLastSeq = lastSeq;
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.flushing) this.scheduleFlush();
     return p;
@@ -224,6 +251,7 @@ export class Journal {
     const batch = this.pending;
     const waiters = this.waiters;
     const lastSeq = this.pendingLastSeq;
+    const firstSeq = this.pendingFirstSeq;
     if (this.rotateRequested && batch.length > 0) {
       // a new segment starts at a batch boundary, named by the batch's first record
       this.rotateRequested = false;
@@ -261,6 +289,7 @@ export class Journal {
       done(e as Error);
       return;
     }
+    if (batch.length > 0) this.onWrite?.(data, firstSeq, lastSeq);
     fdatasync(this.fd, (e) => done(e));
   }
 

@@ -11,6 +11,7 @@ import type { HostConfig } from './config';
 import { startGrpcServer } from './grpc-service';
 import { MatchingHost } from './host';
 import type { MarketConfig } from './host-core';
+import { DrRole } from './dr-role';
 import { HostMetrics } from './metrics';
 import { startOpsServer } from './ops-server';
 import { defaultTopology } from './publishers/amqp-sink';
@@ -22,7 +23,9 @@ export interface HostRuntime {
   host: MatchingHost;
   grpcPort: number;
   metricsPort: number;
-  publishing: Publishing;
+  /** the publishers, while this host is the primary */
+  readonly publishing: Publishing | undefined;
+  dr: DrRole;
   metrics: HostMetrics;
   /** stop accepting, flush the journal, snapshot (graceful) and stop publishers */
   stop(options?: { snapshot?: boolean }): Promise<void>;
@@ -30,7 +33,7 @@ export interface HostRuntime {
 
 export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, log: Logger): Promise<HostRuntime> {
   // filled in as the parts come up; metrics and health read them at scrape time
-  const parts: { host?: MatchingHost; publishing?: Publishing } = {};
+  const parts: { host?: MatchingHost; publishing?: Publishing; dr?: DrRole } = {};
   const metrics = new HostMetrics(() => parts.host, () => parts.publishing?.publishers ?? []);
   // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
   const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
@@ -45,7 +48,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     snapshotEvery: cfg.HOST_SNAPSHOT_EVERY,
     wakeForTimers: true,
     publish: Boolean(cfg.KINESIS_STREAM || cfg.REDIS_URL || cfg.AMQP_URL),
-    retainFrom: () => parts.publishing?.retainFrom() ?? Infinity,
+    retainFrom: () => Math.min(parts.publishing?.retainFrom() ?? Infinity, parts.dr?.source.retainFrom() ?? Infinity),
     onCommand: (type, result, ms) => metrics.command(type, result, ms),
     onFlush: (s) => metrics.flush(s),
     onSnapshotError: (e) => log.error({ err: e }, 'snapshot failed; the journal still holds every command'),
@@ -53,7 +56,8 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
       metrics.snapshot(ms);
       const bytes = Buffer.concat(chunks);
       log.info({ seq, bytes: bytes.length, ms: Math.round(ms) }, 'snapshot written');
-      // the DR host in the other region restores from this copy
+      // a copy for tools and a fresh DR host (a running standby gets its snapshots over replication)
+      if (h.role !== 'primary') return;
       mirroring = redis
         ?.multi()
         .set(redisKeys.snapshot, bytes)
@@ -66,20 +70,42 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   parts.host = h;
   log.info({ ...h.recovery }, 'recovered');
 
-  const pub = new Publishing(h, {
-    dataDir: cfg.HOST_DATA_DIR,
-    market,
-    kinesis: cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined,
-    redis,
-    amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
+  const kinesis = cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined;
+  const dr = new DrRole({
+    host: h,
     log,
-    metrics,
+    id: cfg.AWS_REGION,
+    sync: cfg.HOST_REPLICATION === 'sync',
+    timeoutMs: cfg.HOST_REPLICATION_TIMEOUT_MS,
+    replicateFrom: cfg.HOST_REPLICATE_FROM || undefined,
+    // only the primary publishes; a promoted standby starts its publishers where the old primary's stood
+    startPublishing: async () => {
+      const pub = new Publishing(h, {
+        dataDir: cfg.HOST_DATA_DIR,
+        market,
+        kinesis,
+        redis,
+        amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
+        log,
+        metrics,
+      });
+      parts.publishing = pub;
+      await pub.start();
+    },
+    stopPublishing: async () => {
+      const pub = parts.publishing;
+      parts.publishing = undefined;
+      if (!pub) return;
+      await pub.caughtUp(2_000);
+      await pub.stop();
+    },
+    publisherCursors: () => Object.fromEntries((parts.publishing?.publishers ?? []).filter((p) => p.name !== 'redis').map((p) => [p.name, p.cursor])),
   });
-  parts.publishing = pub;
-  await pub.start();
+  parts.dr = dr;
+  await dr.start();
 
   const ops: { server: Server; port: number } = await startOpsServer(cfg.HOST_METRICS_ADDRESS, metrics, () => parts.host);
-  const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS);
+  const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS, dr);
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 
   // after a journal failure there is nothing safe to snapshot: stay quiet instead of failing every tick
@@ -91,11 +117,16 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     host: h,
     grpcPort: grpcServer.port,
     metricsPort: ops.port,
-    publishing: pub,
+    get publishing() {
+      return parts.publishing;
+    },
+    dr,
     metrics,
     stop(options = { snapshot: true }) {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
+        // replication streams are long-lived calls: end them, or the gRPC shutdown waits on them
+        await dr.close();
         await new Promise<void>((resolve) => grpcServer.server.tryShutdown(() => resolve()));
         let failure: Error | null = null;
         try {
@@ -105,8 +136,9 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
           failure = e instanceof Error ? e : new Error(String(e));
         }
         // give publishers a moment to confirm what is durable, then stop them (they resume from their cursors)
-        await pub.caughtUp(2_000);
-        await pub.stop();
+        const pub = parts.publishing;
+        await pub?.caughtUp(2_000);
+        await pub?.stop();
         await mirroring;
         redis?.disconnect();
         await new Promise<void>((resolve) => ops.server.close(() => resolve()));

@@ -1,0 +1,119 @@
+/**
+ * DR, standby side: follows a primary's journal over the `Replicate` gRPC call, applies each
+ * batch (execute + journal, as the primary ran it) and acknowledges what is on its disk. It
+ * reconnects with backoff while it is a standby, always asking for the seq after its own last.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { connectHost } from './grpc-client';
+import type { MatchingHost } from './host';
+import type { ReplicaAckMessage, ReplicationBatchMessage } from './replication-source';
+
+type ReplicateStream = grpc.ClientDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;
+
+export interface ReplicaStatus {
+  primary: string;
+  connected: boolean;
+  /** highest seq the primary said it had acknowledged to clients */
+  primaryAckedSeq: number;
+  /** the primary's publisher cursors, as last reported */
+  publisherCursors: Record<string, number>;
+  /** own commands dropped because the primary's history diverged from them */
+  discarded: number;
+  lastError?: string;
+}
+
+export class Replica {
+  readonly status: ReplicaStatus;
+  private stream: ReplicateStream | undefined;
+  private client: ReturnType<typeof connectHost> | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  /** batches apply in arrival order; a snapshot install must finish before the next batch */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly host: MatchingHost,
+    readonly primary: string,
+    private readonly log: Logger,
+    private readonly id: string,
+  ) {
+    this.status = { primary, connected: false, primaryAckedSeq: 0, publisherCursors: {}, discarded: 0 };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const host = this.host;
+    this.client ??= connectHost(this.primary);
+    const stream = (this.client as unknown as { Replicate: () => ReplicateStream }).Replicate();
+    this.stream = stream;
+    this.chain = Promise.resolve();
+    // the epoch our history belongs to: the last promotion we know of
+    const historyEpoch = host.epochs.at(-1)?.epoch ?? 1;
+    stream.write({ fromSeq: host.lastSeq + 1, epoch: historyEpoch, durableSeq: host.durableSeq, replicaId: this.id });
+    stream.on('data', (b: ReplicationBatchMessage) => {
+      this.status.connected = true;
+      this.status.lastError = undefined;
+      this.chain = this.chain.then(() => this.apply(stream, b)).catch((e: unknown) => this.fail(stream, e));
+    });
+    const lost = (why: string): void => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      this.status.connected = false;
+      this.status.lastError = why;
+      if (this.stopped) return;
+      this.log.warn({ primary: this.primary, why }, 'replication stream lost; reconnecting');
+      this.retry = setTimeout(() => this.connect(), 500);
+    };
+    stream.on('error', (e: Error) => lost(e.message));
+    stream.on('end', () => lost('primary ended the stream'));
+  }
+
+  private async apply(stream: ReplicateStream, b: ReplicationBatchMessage): Promise<void> {
+    if (this.stopped || this.stream !== stream) return;
+    const host = this.host;
+    this.status.primaryAckedSeq = Math.max(this.status.primaryAckedSeq, b.ackedSeq);
+    this.status.publisherCursors = b.publisherCursors;
+    if (b.epochs.length > 0) host.adoptEpochs(b.epochs.map((e) => ({ epoch: Number(e.epoch), afterSeq: Number(e.afterSeq) })));
+    if (b.snapshot && b.snapshot.length > 0) {
+      const r = await host.installSnapshot(b.snapshotSeq ?? 0, b.snapshot, b.discardAfter || undefined);
+      this.status.discarded += r.discarded;
+      this.log.warn({ snapshotSeq: b.snapshotSeq, discarded: r.discarded, setAside: r.setAside }, 'restarted from the primary\'s snapshot');
+      stream.write({ fromSeq: 0, epoch: 0, durableSeq: host.durableSeq, replicaId: this.id });
+    }
+    if (b.records && b.records.length > 0) {
+      const last = b.lastSeq ?? 0;
+      // already here (a batch overlapping what we had): nothing to do but confirm
+      if (last <= host.lastSeq) return;
+      const durable = host.applyReplicated(b.firstSeq ?? 0, last, b.records);
+      // acknowledged once on disk; the next batch is applied meanwhile (group commit on this side too)
+      durable.then(
+        () => stream.write({ fromSeq: 0, epoch: 0, durableSeq: host.durableSeq, replicaId: this.id }),
+        (e: unknown) => this.fail(stream, e),
+      );
+    }
+  }
+
+  private fail(stream: ReplicateStream, e: unknown): void {
+    this.log.error({ err: e, primary: this.primary }, 'replicated batch could not be applied');
+    this.status.lastError = e instanceof Error ? e.message : String(e);
+    stream.cancel();
+  }
+
+  /** Stop following (promotion, or a fence that names another primary); resolves once applied batches are settled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.stream?.cancel();
+    this.stream = undefined;
+    this.status.connected = false;
+    await this.chain.catch(() => undefined);
+    this.client?.close();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * DR, primary side: streams the journal to standbys over the `Replicate` gRPC call.
+ *
+ * A standby opens the call saying which seq it needs next and which epoch its history belongs to.
+ * It gets a snapshot first when the journal no longer reaches back that far, when it is ahead of
+ * this host, or when its history diverged from ours (it kept commands a failover never carried
+ * over); then the journal from disk; then every batch as the journal writes it. It acknowledges
+ * what it made durable.
+ *
+ * Synchronous mode (the default): a command is acknowledged to its client, and published, only
+ * once a standby in sync holds it, so a failover loses no acknowledged command (RPO 0). A standby
+ * that is absent or does not answer within `timeoutMs` does not stop the exchange: acks go on and
+ * are counted as unreplicated (metric and health), which is the RPO exposure while it lasts.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { MatchingHost } from './host';
+import { encodeRecord, listSegments, scanSegment } from './journal';
+import { snapshotFiles } from './snapshot-store';
+
+export interface ReplicaAckMessage {
+  fromSeq: number;
+  epoch: number;
+  durableSeq: number;
+  replicaId: string;
+}
+
+export interface ReplicationBatchMessage {
+  epoch: number;
+  records?: Buffer;
+  firstSeq?: number;
+  lastSeq?: number;
+  snapshot?: Buffer;
+  snapshotSeq?: number;
+  discardAfter?: number;
+  ackedSeq: number;
+  publisherCursors: Record<string, number>;
+  epochs: { epoch: number; afterSeq: number }[];
+}
+
+export type ReplicateCall = grpc.ServerDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;
+
+export interface ReplicationSourceOptions {
+  /** wait for a standby before acknowledging (RPO 0) */
+  sync: boolean;
+  /** how long an ack waits for a standby before it goes out unreplicated */
+  timeoutMs: number;
+  /** where the primary's publishers stand (a promoted standby resumes its own from there) */
+  cursors: () => Record<string, number>;
+  log: Logger;
+  /** records per catch-up message */
+  batchRecords?: number;
+}
+
+interface Session {
+  id: string;
+  call: ReplicateCall;
+  /** highest seq the standby has on disk */
+  durableSeq: number;
+  /** caught up once it acknowledged the seq the primary was at when its live stream began */
+  inSyncFrom: number;
+  live: boolean;
+}
+
+export class ReplicationSource {
+  private readonly sessions = new Set<Session>();
+  private waiters: { seq: number; resolve: () => void; timer?: NodeJS.Timeout }[] = [];
+  /** acks that went out without a standby holding the command */
+  unreplicatedAcks = 0;
+  private heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly host: MatchingHost,
+    private readonly o: ReplicationSourceOptions,
+  ) {
+    host.onJournalWrite = (records, first, last) => this.ship(records, first, last);
+    if (o.sync) host.replicationGate = { wait: (seq) => this.wait(seq), heldSeq: () => this.heldSeq() };
+    // an idle primary still tells its standbys what it acknowledged and where its publishers are
+    this.heartbeat = setInterval(() => {
+      for (const s of this.sessions) if (s.live) this.send(s, {});
+    }, 250);
+    this.heartbeat.unref();
+  }
+
+  /** standbys attached and in sync */
+  get replicas(): number {
+    let n = 0;
+    for (const s of this.sessions) if (this.inSync(s)) n++;
+    return n;
+  }
+
+  /** highest seq an in-sync standby holds (0 when none) */
+  get replicatedSeq(): number {
+    let m = 0;
+    for (const s of this.sessions) if (s.durableSeq > m) m = s.durableSeq;
+    return m;
+  }
+
+  /** lowest journal seq a standby still needs (the host keeps the journal from there) */
+  retainFrom(): number {
+    let m = Infinity;
+    for (const s of this.sessions) m = Math.min(m, s.durableSeq + 1);
+    return m;
+  }
+
+  private inSync(s: Session): boolean {
+    return s.live && s.durableSeq >= s.inSyncFrom;
+  }
+
+  /** what the outbox may publish: everything, unless a standby in sync still lacks it */
+  private heldSeq(): number {
+    if (this.replicas === 0) return Infinity;
+    return Math.max(this.replicatedSeq, this.host.ackedSeq);
+  }
+
+  private wait(seq: number): Promise<void> {
+    if (this.replicatedSeq >= seq && this.replicas > 0) return Promise.resolve();
+    if (this.replicas === 0) {
+      this.unreplicatedAcks++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const w: { seq: number; resolve: () => void; timer?: NodeJS.Timeout } = { seq, resolve };
+      w.timer = setTimeout(() => {
+        this.unreplicatedAcks++;
+        this.o.log.warn({ seq, timeoutMs: this.o.timeoutMs }, 'standby did not confirm in time; acknowledging unreplicated');
+        this.waiters = this.waiters.filter((x) => x !== w);
+        resolve();
+        this.host.releaseOutbox();
+      }, this.o.timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  private release(): void {
+    const held = this.replicas === 0 ? Infinity : this.replicatedSeq;
+    if (held === Infinity) this.unreplicatedAcks += this.waiters.length;
+    const keep: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.seq <= held) {
+        clearTimeout(w.timer);
+        w.resolve();
+      } else keep.push(w);
+    }
+    this.waiters = keep;
+    this.host.releaseOutbox();
+  }
+
+  private send(s: Session, m: Partial<ReplicationBatchMessage>): void {
+    s.call.write({ epoch: this.host.epoch, ackedSeq: this.host.ackedSeq, publisherCursors: this.o.cursors(), epochs: this.host.epochs, ...m });
+  }
+
+  private ship(records: Buffer, firstSeq: number, lastSeq: number): void {
+    for (const s of this.sessions) if (s.live) this.send(s, { records, firstSeq, lastSeq });
+  }
+
+  /** Serve one standby's `Replicate` call. */
+  handle(call: ReplicateCall): void {
+    let session: Session | undefined;
+    const end = (why: string): void => {
+      if (!session) return;
+      this.sessions.delete(session);
+      this.o.log.info({ replica: session.id, durableSeq: session.durableSeq, why }, 'standby detached');
+      session = undefined;
+      this.release();
+    };
+    call.on('data', (m: ReplicaAckMessage) => {
+      if (!session) {
+        session = { id: m.replicaId || 'standby', call, durableSeq: Math.max(0, m.fromSeq - 1), inSyncFrom: Infinity, live: false };
+        const s = session;
+        this.sessions.add(s);
+        this.start(s, m).catch((e: unknown) => {
+          this.o.log.error({ err: e, replica: s.id }, 'replication to standby failed');
+          call.destroy(e instanceof Error ? e : new Error(String(e)));
+          end('error');
+        });
+        return;
+      }
+      if (m.durableSeq > session.durableSeq) {
+        session.durableSeq = m.durableSeq;
+        this.release();
+      }
+    });
+    call.on('end', () => {
+      end('closed');
+      call.end();
+    });
+    call.on('error', () => end('error'));
+    call.on('cancelled', () => end('cancelled'));
+  }
+
+  private async start(s: Session, hello: ReplicaAckMessage): Promise<void> {
+    const host = this.host;
+    if (host.role !== 'primary') throw new Error(`this host is ${host.role} at epoch ${host.epoch}; replicate from the primary`);
+    let from = Math.max(1, hello.fromSeq);
+    const snapshot = this.needsSnapshot(from, hello.epoch);
+    if (snapshot) {
+      await host.snapshot();
+      const newest = snapshotFiles(host.options.dataDir)[0];
+      const bytes = readFileSync(newest.file);
+      this.o.log.info({ replica: s.id, from, snapshotSeq: newest.seq, discardAfter: snapshot.discardAfter, why: snapshot.why }, 'standby starts from a snapshot');
+      this.send(s, { snapshot: bytes, snapshotSeq: newest.seq, discardAfter: snapshot.discardAfter });
+      from = newest.seq + 1;
+      s.durableSeq = newest.seq;
+    }
+    // From here to `live = true` runs in one turn: every batch the journal wrote before is on
+    // disk and read below, every batch after is shipped live; none is missed or sent twice.
+    const chunk = this.o.batchRecords ?? 2_000;
+    let parts: Buffer[] = [];
+    let first = from;
+    let next = from;
+    const flush = (): void => {
+      if (parts.length === 0) return;
+      this.send(s, { records: Buffer.concat(parts), firstSeq: first, lastSeq: next - 1 });
+      parts = [];
+      first = next;
+    };
+    const segs = listSegments(host.options.dataDir);
+    for (let i = 0; i < segs.length; i++) {
+      if (i + 1 < segs.length && segs[i + 1].firstSeq <= from) continue;
+      scanSegment(
+        segs[i].file,
+        (rec) => {
+          if (rec.seq !== next) return;
+          parts.push(encodeRecord(rec));
+          next++;
+          if (parts.length >= chunk) flush();
+        },
+        from - 1,
+      );
+    }
+    flush();
+    if (next - 1 !== host.lastSeq && next - 1 < host.durableSeq) throw new Error(`journal on disk ends at ${next - 1}, host is at ${host.durableSeq}`);
+    s.inSyncFrom = host.lastSeq;
+    s.live = true;
+    this.o.log.info({ replica: s.id, from: hello.fromSeq, sent: next - from, inSyncFrom: s.inSyncFrom }, 'standby attached');
+  }
+
+  /** Why a standby starting at `from` with history of `epoch` must start over from a snapshot, if it must. */
+  private needsSnapshot(from: number, epoch: number): { why: string; discardAfter?: number } | null {
+    const host = this.host;
+    const newer = host.epochs.find((e) => e.epoch > epoch);
+    if (newer && from - 1 > newer.afterSeq) return { why: `its history diverged after seq ${newer.afterSeq}`, discardAfter: newer.afterSeq };
+    if (from - 1 > host.lastSeq) return { why: `it is ahead of this host (${from - 1} > ${host.lastSeq})`, discardAfter: host.lastSeq };
+    const segs = listSegments(host.options.dataDir);
+    if (from <= host.lastSeq && (segs.length === 0 || segs[0].firstSeq > from)) return { why: `the journal no longer reaches back to seq ${from}` };
+    return null;
+  }
+
+  /** End every standby's stream (this host was fenced: it has nothing more to ship). */
+  detachAll(): void {
+    for (const s of this.sessions) s.call.end();
+    this.sessions.clear();
+    this.release();
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.detachAll();
+  }
+}

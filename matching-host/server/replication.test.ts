@@ -1,0 +1,174 @@
+/**
+ * DR replication between two real host runtimes (gRPC streaming, journals on disk): a standby
+ * follows, catches up after a restart, holds every acknowledged command (synchronous mode),
+ * refuses orders, takes over at a higher epoch, and a rejoining old primary whose history
+ * diverged starts over from the new primary's snapshot and says how many commands it dropped.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadHostConfig } from './config';
+import { call, connectHost, type HostClient } from './grpc-client';
+import { DEFAULT_MARKET } from './market-config';
+import { startHostRuntime, type HostRuntime } from './runtime';
+
+const dirs: string[] = [];
+const log = pino({ level: 'silent' });
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'replication-test-'));
+  dirs.push(d);
+  return d;
+}
+
+async function runtime(dir: string, env: Record<string, string> = {}): Promise<HostRuntime> {
+  const cfg = loadHostConfig({
+    HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '',
+    HOST_SNAPSHOT_INTERVAL_MS: '0', ...env,
+  });
+  return startHostRuntime(cfg, DEFAULT_MARKET, log);
+}
+
+interface Health {
+  role: string;
+  epoch: number;
+  lastSeq: number;
+  checksum: string;
+  replicatedSeq: number;
+  replicas: number;
+  unreplicatedAcks: number;
+  discarded: number;
+}
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let n = 0;
+async function trade(c: HostClient, count: number): Promise<number[]> {
+  const seqs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    n++;
+    const side = n % 2 ? 'buy' : 'sell';
+    const r = await call<{ seq: number; status: string }>(c, 'PlaceOrder', {
+      account: side === 'buy' ? 1 : 2, clientOrderId: `o${n}`, symbol: 'BTC-USD', side, type: 'limit', price: (100 + (n % 5)).toFixed(2), quantity: '0.5',
+    });
+    seqs.push(r.seq);
+  }
+  return seqs;
+}
+
+async function fund(c: HostClient): Promise<void> {
+  await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: `f1-${n}` });
+  await call(c, 'Deposit', { account: 2, asset: 'BTC', amount: '1000', transferId: `f2-${n}` });
+}
+
+describe('journal replication', () => {
+  const east = tempDir();
+  const west = tempDir();
+  let primary: HostRuntime;
+  let standby: HostRuntime;
+  let pc: HostClient;
+  let sc: HostClient;
+  const health = (c: HostClient): Promise<Health> => call<Health>(c, 'Health', {});
+
+  afterAll(async () => {
+    pc?.close();
+    sc?.close();
+    await standby?.stop({ snapshot: false }).catch(() => undefined);
+    await primary?.stop({ snapshot: false }).catch(() => undefined);
+  });
+
+  it('a standby follows the primary; every acknowledged command is already on the standby', async () => {
+    primary = await runtime(east);
+    pc = connectHost(`127.0.0.1:${primary.grpcPort}`);
+    await fund(pc);
+    await trade(pc, 20);
+    // started late: catches up from the primary's journal, then follows live
+    standby = await runtime(west, { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
+    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    await until('the standby in sync', () => health(pc), (h) => h.replicas === 1);
+    const before = (await health(pc)).unreplicatedAcks;
+    const seqs = await Promise.all([trade(pc, 30), trade(pc, 30)]);
+    // synchronous: each ack came after the standby confirmed it, so the primary counted none unreplicated
+    const p = await health(pc);
+    expect(p.unreplicatedAcks).toBe(before);
+    expect(p.replicatedSeq).toBeGreaterThanOrEqual(Math.max(...seqs.flat()));
+    const s = await until('standby at the primary', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    expect(s).toMatchObject({ role: 'standby', checksum: p.checksum, replicas: 1 });
+    await expect(trade(sc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
+  });
+
+  it('a restarted standby resumes from its own last seq', async () => {
+    await standby.stop({ snapshot: false });
+    sc.close();
+    await trade(pc, 10);
+    standby = await runtime(west, { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
+    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    expect(standby.host.recovery.replayed).toBeGreaterThan(0);
+    const p = await health(pc);
+    const s = await until('standby caught up', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    expect(s.checksum).toBe(p.checksum);
+  });
+
+  it('without a standby the primary goes on and counts what it acknowledged unreplicated', async () => {
+    await standby.stop({ snapshot: false });
+    sc.close();
+    await until('standby detached', () => health(pc), (h) => h.replicas === 0);
+    const before = (await health(pc)).unreplicatedAcks;
+    await trade(pc, 5);
+    expect((await health(pc)).unreplicatedAcks).toBe(before + 5);
+  });
+
+  it('failover: the standby is promoted at a higher epoch; the old primary rejoins, drops its diverged commands and follows', async () => {
+    // the primary stops with 5 commands the standby never got (the previous test)
+    const oldPrimary = await health(pc);
+    await primary.stop({ snapshot: false });
+    pc.close();
+    standby = await runtime(west, { HOST_ROLE: 'standby' });
+    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    const before = await health(sc);
+    expect(oldPrimary.lastSeq - before.lastSeq).toBe(5);
+    await call(sc, 'Promote', { epoch: 2 });
+    await trade(sc, 7);
+    // the old primary comes back as it was configured (primary, epoch 1) and is fenced to follow
+    primary = await runtime(east);
+    pc = connectHost(`127.0.0.1:${primary.grpcPort}`);
+    expect((await health(pc)).role).toBe('primary');
+    await call(pc, 'Fence', { epoch: 2, replicateFrom: `127.0.0.1:${standby.grpcPort}` });
+    const w = await health(sc);
+    const e = await until('old primary caught up', () => health(pc), (h) => h.lastSeq === w.lastSeq && h.checksum === w.checksum);
+    expect(e).toMatchObject({ role: 'standby', epoch: 2, discarded: 5 });
+    expect(readdirSync(east).some((f) => f.startsWith('set-aside-'))).toBe(true);
+    await expect(trade(pc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
+
+    // failback: fence the new primary, let the old one take everything, promote it, west follows
+    await call(sc, 'Fence', { epoch: 3 });
+    const fenced = await health(sc);
+    await until('east has all of west', () => health(pc), (h) => h.lastSeq === fenced.lastSeq);
+    await call(pc, 'Promote', { epoch: 3 });
+    await call(sc, 'Fence', { epoch: 3, replicateFrom: `127.0.0.1:${primary.grpcPort}` });
+    await until('west follows east', () => health(pc), (h) => h.replicas === 1);
+    await trade(pc, 4);
+    const p = await health(pc);
+    const s = await until('west at east', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    expect(s).toMatchObject({ role: 'standby', epoch: 3, checksum: p.checksum, discarded: 0 });
+  });
+
+  it('a restart keeps the role and epoch a host was last given', async () => {
+    await standby.stop({ snapshot: false });
+    sc.close();
+    // configured as primary at epoch 1, but it was fenced at epoch 3
+    standby = await runtime(west, { HOST_ROLE: 'primary', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
+    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    expect(await health(sc)).toMatchObject({ role: 'standby', epoch: 3 });
+  });
+});
