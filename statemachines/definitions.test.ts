@@ -17,9 +17,18 @@ describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machin
   });
 
   it('calls only functions serverless.yml deploys, and reaches every state', () => {
-    const states = machine.definition.States as Record<string, { Type: string; Resource?: string; Next?: string; Default?: string; Catch?: { Next: string }[]; Choices?: { Next: string }[] }>;
-    for (const s of Object.values(states))
-      if (s.Type === 'Task' && s.Resource?.startsWith('arn:aws:lambda:')) expect(functions).toContain(s.Resource.replace(/^.*:function:exchange-local-/, ''));
+    type State = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Next?: string; Default?: string; Catch?: { Next: string }[]; Choices?: { Next: string }[] };
+    const states = machine.definition.States as Record<string, State>;
+    let tasks = 0;
+    for (const s of Object.values(states)) {
+      if (s.Type !== 'Task') continue;
+      // a Lambda ARN, or an integration (waitForTaskToken) naming the function in its Parameters
+      const fn = s.Resource?.startsWith('arn:aws:lambda:') ? s.Resource : s.Parameters?.FunctionName;
+      expect(fn).toMatch(/^arn:aws:lambda:/);
+      expect(functions).toContain(String(fn).replace(/^.*:function:exchange-local-/, ''));
+      tasks++;
+    }
+    expect(tasks).toBeGreaterThan(0);
     const reached = new Set<string>();
     const visit = (name: string): void => {
       if (reached.has(name)) return;

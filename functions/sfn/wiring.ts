@@ -1,12 +1,16 @@
 /** The Step Functions task functions' composition root. */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
+import { AmqpDrNotices } from '../shared/adapters/amqp-dr-notices';
 import { AmqpSettlementNotices } from '../shared/adapters/amqp-settlement-notices';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
+import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { PgSettlementLedger } from '../shared/adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
-import { matchingHost } from '../shared/matching-host';
+import { controlStore, matchingHost } from '../shared/matching-host';
+import { DrService } from './dr-service';
 import { userStore } from '../shared/users';
 import { SettlementService } from './settlement-service';
 
@@ -27,9 +31,34 @@ export function settlementService(): SettlementService {
   return service;
 }
 
-/** Close what settlement holds open (the broker connection): tests and shutdown. */
+let dr: { service: DrService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] } | undefined;
+
+/** The DR runbooks: a client per region's host (short deadlines: an unreachable host is a finding, not a wait). */
+export function drService(): DrService {
+  if (!dr) {
+    const cfg = config();
+    const addresses = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS };
+    const clients = Object.fromEntries(Object.entries(addresses).map(([region, a]) => [region, new GrpcMatchingHost(a, { deadlineMs: 1_500, retries: 1, breakAfter: 1_000 })]));
+    const notices = new AmqpDrNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
+    const service = new DrService({
+      control: controlStore(),
+      hosts: clients,
+      addresses,
+      primaryRegion: cfg.PRIMARY_REGION,
+      audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
+      notices,
+    });
+    dr = { service, notices, hosts: Object.values(clients) };
+  }
+  return dr.service;
+}
+
+/** Close what the task functions hold open (broker connections, host channels): tests and shutdown. */
 export async function closeSettlement(): Promise<void> {
   await notices?.close();
   notices = undefined;
   service = undefined;
+  await dr?.notices.close();
+  dr?.hosts.forEach((h) => h.close());
+  dr = undefined;
 }

@@ -15,8 +15,37 @@ const schema = z.object({
   JWT_SIGNING_JWK: z.string().min(1).optional(),
   /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
   JWT_VERIFY_JWKS: z.string().min(1),
-  /** the matching host's gRPC address (the active region's host) */
+  /** the matching host's gRPC address, when one region serves (no DR routing) */
   MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+  /**
+   * DR: each region's matching host (JSON: region → gRPC address). Set, the functions talk to the
+   * active region's host as the control record names it; unset, to MATCHING_HOST_ADDRESS.
+   */
+  MATCHING_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        json = null;
+      }
+      const r = z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')).safeParse(json);
+      if (!r.success || Object.keys(r.data).length < 2) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected JSON {"<region>": "<host:port>", …} naming at least two regions' });
+        return z.NEVER;
+      }
+      return r.data;
+    }),
+  /** DR: the region that is active until the control record says otherwise */
+  PRIMARY_REGION: z.string().min(1).default('us-east-1'),
+  /** the control record (active region, DR approvals) */
+  CONTROL_TABLE: z.string().min(1).default('exchange-local-control'),
+  /** the DR runbooks (Standard state machines): their names */
+  DR_FAILOVER_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failover'),
+  DR_FAILBACK_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failback'),
   /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),

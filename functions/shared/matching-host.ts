@@ -1,12 +1,61 @@
-/** The container's matching-host client (gRPC to the active host, with retries and a breaker). */
-import { GrpcMatchingHost } from './adapters/grpc-matching-host';
+/**
+ * The container's matching-host client (gRPC with retries and a breaker) and where it points:
+ * the one host of MATCHING_HOST_ADDRESS, or, with DR (MATCHING_HOSTS), the host of the region the
+ * control record names as active, looked up at most once a second and again at once when a host
+ * answers FENCED.
+ */
+import { GrpcMatchingHost, type HostAddressSource } from './adapters/grpc-matching-host';
+import { DynamoControlStore } from './adapters/dynamo-control-store';
+import { dynamo } from './aws';
 import { config } from './config';
+import type { ControlStore } from './ports/control-store';
 import type { MatchingHostPort } from './ports/matching-host';
+
+/** The active region's host address, cached for `ttlMs`. */
+export class ActiveHostAddress implements HostAddressSource {
+  private cached: { address: string; until: number } | undefined;
+  private pending: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: ControlStore,
+    private readonly hosts: Record<string, string>,
+    private readonly defaultRegion: string,
+    private readonly ttlMs = 1_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  address(): Promise<string> {
+    if (this.cached && this.cached.until > this.now()) return Promise.resolve(this.cached.address);
+    // concurrent calls share one lookup
+    this.pending ??= this.lookup().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async lookup(): Promise<string> {
+    const region = (await this.store.activeRegion())?.region ?? this.defaultRegion;
+    const address = this.hosts[region];
+    if (!address) throw new Error(`the active region ${region} has no matching host configured`);
+    this.cached = { address, until: this.now() + this.ttlMs };
+    return address;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}
 
 let client: GrpcMatchingHost | undefined;
 
+/** The control record (active region, DR approvals). */
+export function controlStore(): ControlStore {
+  return new DynamoControlStore(dynamo(), config().CONTROL_TABLE);
+}
+
 export function matchingHost(): MatchingHostPort {
-  client ??= new GrpcMatchingHost(config().MATCHING_HOST_ADDRESS);
+  if (!client) {
+    const c = config();
+    client = new GrpcMatchingHost(c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS);
+  }
   return client;
 }
 

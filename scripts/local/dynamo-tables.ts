@@ -8,6 +8,7 @@ import dynalite from 'dynalite';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { readProjectYaml } from './serverless-yaml';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -40,7 +41,7 @@ interface TableResource {
 
 /** The `custom.names` of serverless.yml for a stage ("exchange-${sls:stage}-audit" → "exchange-local-audit"). */
 export function serviceNames(stage: string): Record<string, string> {
-  const sls = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { names: Record<string, string> } };
+  const sls = readProjectYaml<{ custom: { names: Record<string, string> } }>('serverless.yml');
   return Object.fromEntries(Object.entries(sls.custom.names).map(([k, v]) => [k, v.replaceAll('${sls:stage}', stage)]));
 }
 

@@ -14,7 +14,7 @@ const tags = [
 
 /** A YAML file of the project (path from its root). */
 export function readProjectYaml<T>(path: string): T {
-  return parse(readFileSync(join(ROOT, path), 'utf8'), { logLevel: 'silent', customTags: tags }) as T;
+  return parse(readFileSync(join(ROOT, path), 'utf8'), { logLevel: 'silent', customTags: tags, maxAliasCount: -1 }) as T;
 }
 
 /** serverless.yml's functions by key, with their handler (`path/to/module.export`). */

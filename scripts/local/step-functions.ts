@@ -7,7 +7,10 @@
  * endpoint under `npm start`, the handlers in-process in tests).
  *
  * Served: StartExecution, StartSyncExecution, DescribeExecution, GetExecutionHistory,
- * StopExecution, ListStateMachines, DescribeStateMachine.
+ * StopExecution, ListStateMachines, DescribeStateMachine, and for `.waitForTaskToken` tasks
+ * (`arn:aws:states:::lambda:invoke.waitForTaskToken`, which aws-local-stepfunctions does not run)
+ * SendTaskSuccess and SendTaskFailure: the Lambda is invoked with its Payload, then the state
+ * waits for its token. One token per execution (`$$.Task.Token`), as our runbooks wait once.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -114,6 +117,8 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
   const { StateMachine } = await import('aws-local-stepfunctions');
   const machines = new Map(stateMachines(options.stage).map((m) => [m.name, m]));
   const executions = new Map<string, Execution>();
+  /** tasks waiting for SendTaskSuccess / SendTaskFailure, by token */
+  const waiting = new Map<string, { resolve: (output: Json) => void; reject: (e: Error) => void; executionArn: string }>();
   /** arns of finished executions, oldest first */
   const finished: string[] = [];
   const arnOf = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
@@ -128,6 +133,13 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
     const e = typeof arn === 'string' ? executions.get(arn) : undefined;
     if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
     return e;
+  };
+
+  const waiterOf = (token: unknown): { resolve: (output: Json) => void; reject: (e: Error) => void } => {
+    const w = typeof token === 'string' ? waiting.get(token) : undefined;
+    if (!w) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist (answered already, or its execution ended)');
+    waiting.delete(token as string);
+    return w;
   };
 
   const start = (machine: MachineSpec, name: string | undefined, input: string | undefined): Execution => {
@@ -147,12 +159,29 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
     }
     // every Task runs its Lambda through the invoker, with the Lambda's error type as the error name
     const tasks: Record<string, (input: Json) => Promise<Json>> = {};
-    for (const [state, def] of Object.entries(machine.definition.States as Record<string, { Type: string; Resource?: string }>)) {
-      const fn = def.Type === 'Task' && def.Resource ? /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(def.Resource)?.[1] : undefined;
+    const taskToken = Buffer.from(`${arn}:${randomUUID()}`).toString('base64url');
+    const functionOf = (resource: string | undefined): string | undefined => (resource ? /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(resource)?.[1] : undefined);
+    for (const [state, def] of Object.entries(machine.definition.States as Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>)) {
+      if (def.Type !== 'Task') continue;
+      const fn = functionOf(def.Resource);
       if (fn) tasks[state] = async (i: Json) => (await options.invoke(fn, i)) as Json;
+      else if (def.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+        const target = functionOf(def.Parameters?.FunctionName);
+        if (!target) throw new SfnError('InvalidDefinition', `${state}: waitForTaskToken needs Parameters.FunctionName`);
+        tasks[state] = async (i: Json) => {
+          const answer = new Promise<Json>((resolve, reject) => waiting.set(taskToken, { resolve, reject, executionArn: arn }));
+          try {
+            await options.invoke(target, (i as { Payload?: Json }).Payload ?? null);
+          } catch (e) {
+            waiting.delete(taskToken);
+            throw e;
+          }
+          return answer;
+        };
+      }
     }
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
-    const run = sm.run(parsed as never, { overrides: { taskResourceLocalHandlers: tasks } });
+    const run = sm.run(parsed as never, { overrides: { taskResourceLocalHandlers: tasks }, context: { Execution: { Id: arn, Name: execName }, Task: { Token: taskToken } } });
     const exec: Execution = { arn, machine, name: execName, input: input ?? '{}', startDate: new Date(), status: 'RUNNING', events: [], done: Promise.resolve(), abort: () => run.abort() };
     const log = async (): Promise<void> => {
       let id = 0;
@@ -180,6 +209,8 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
         exec.stopDate = new Date();
       },
     );
+    // a task still waiting for its token when the execution ends (stopped, timed out) waits no more
+    void exec.done.then(() => waiting.delete(taskToken));
     executions.set(arn, exec);
     void exec.done.then(() => {
       finished.push(arn);
@@ -217,6 +248,22 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
       if (e.status === 'RUNNING') e.abort?.();
       await e.done;
       return { stopDate: (e.stopDate ?? new Date()).getTime() / 1000 };
+    },
+    SendTaskSuccess: (b) => {
+      const w = waiterOf(b.taskToken);
+      let output: Json;
+      try {
+        output = JSON.parse(String(b.output)) as Json;
+      } catch {
+        throw new SfnError('InvalidOutput', 'output is not JSON');
+      }
+      w.resolve(output);
+      return Promise.resolve({});
+    },
+    SendTaskFailure: (b) => {
+      const w = waiterOf(b.taskToken);
+      w.reject(Object.assign(new Error(typeof b.cause === 'string' ? b.cause : ''), { name: typeof b.error === 'string' && b.error ? b.error : 'States.TaskFailed' }));
+      return Promise.resolve({});
     },
     ListStateMachines: () => Promise.resolve({ stateMachines: [...machines.values()].map((m) => ({ stateMachineArn: arnOf(m.name), name: m.name, type: m.type, creationDate: 0 })) }),
     DescribeStateMachine: (b) => {

@@ -3,12 +3,16 @@
  * failed for reasons a retry can fix (UNAVAILABLE, DEADLINE_EXCEEDED) are retried a bounded number
  * of times with backoff (safe: state-changing calls carry idempotency keys); after consecutive
  * failures the breaker opens and calls fail at once with 503 + Retry-After until a probe succeeds.
+ *
+ * The address is fixed, or asked of a resolver per call (the active region's host, DR): each
+ * address has its own connection and breaker, so a failover is not held back by the breaker the
+ * dead primary opened, and a FENCED answer makes the resolver look again at once.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
 import { AppError, badRequest, unavailable } from '../errors';
-import type { HostBalance, HostHealth, HostOpenOrder, HostOrderReply, HostOrderRequest, MatchingHostPort, TransferResult } from '../ports/matching-host';
+import type { HostAdminPort, HostBalance, HostHealth, HostOpenOrder, HostOrderReply, HostOrderRequest, MatchingHostPort, TransferResult } from '../ports/matching-host';
 
 export interface HostClientOptions {
   deadlineMs?: number;
@@ -22,25 +26,52 @@ export interface HostClientOptions {
 const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED]);
 const isTransient = (e: Error): boolean => RETRYABLE.has((e as ServiceError).code);
 
-export class GrpcMatchingHost implements MatchingHostPort {
-  private readonly client: HostClient;
-  private readonly policy;
+/** Where the host is now (DR: the active region's host). */
+export interface HostAddressSource {
+  address(): Promise<string>;
+  /** the host answered FENCED: look again rather than trust the cached answer */
+  invalidate(): void;
+}
+
+interface Connection {
+  client: HostClient;
+  policy: ReturnType<typeof wrap>;
+}
+
+const healthOf = (r: HostHealth): HostHealth => ({
+  role: r.role, epoch: r.epoch, lastSeq: r.lastSeq, checksum: r.checksum, journalHealthy: r.journalHealthy,
+  replicatedSeq: r.replicatedSeq, replicas: r.replicas, unreplicatedAcks: r.unreplicatedAcks, discarded: r.discarded,
+});
+
+export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
+  private readonly connections = new Map<string, Connection>();
   private readonly deadlineMs: number;
   private readonly halfOpenAfterMs: number;
 
-  constructor(address: string, options: HostClientOptions = {}) {
-    this.client = connectHost(address);
+  constructor(
+    private readonly address: string | HostAddressSource,
+    private readonly options: HostClientOptions = {},
+  ) {
     this.deadlineMs = options.deadlineMs ?? 2_000;
     this.halfOpenAfterMs = options.halfOpenAfterMs ?? 5_000;
-    const transient = handleWhen(isTransient);
-    const retries = retry(transient, { maxAttempts: options.retries ?? 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) });
-    const breaker = circuitBreaker(transient, { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter ?? 5) });
-    // the breaker outside the retries: one call that exhausted its retries counts once
-    this.policy = wrap(breaker, retries);
+  }
+
+  private connection(address: string): Connection {
+    let c = this.connections.get(address);
+    if (!c) {
+      const transient = handleWhen(isTransient);
+      const retries = retry(transient, { maxAttempts: this.options.retries ?? 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) });
+      const breaker = circuitBreaker(transient, { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(this.options.breakAfter ?? 5) });
+      // the breaker outside the retries: one call that exhausted its retries counts once
+      c = { client: connectHost(address), policy: wrap(breaker, retries) };
+      this.connections.set(address, c);
+    }
+    return c;
   }
 
   close(): void {
-    this.client.close();
+    for (const c of this.connections.values()) c.client.close();
+    this.connections.clear();
   }
 
   deposit(account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {
@@ -57,8 +88,15 @@ export class GrpcMatchingHost implements MatchingHostPort {
   }
 
   async health(): Promise<HostHealth> {
-    const r = await this.call<HostHealth>('Health', {});
-    return { role: r.role, epoch: r.epoch, lastSeq: r.lastSeq, checksum: r.checksum };
+    return healthOf(await this.call<HostHealth>('Health', {}));
+  }
+
+  async fence(epoch: number, replicateFrom?: string): Promise<HostHealth> {
+    return healthOf(await this.call<HostHealth>('Fence', { epoch, replicateFrom: replicateFrom ?? '' }));
+  }
+
+  async promote(epoch: number): Promise<HostHealth> {
+    return healthOf(await this.call<HostHealth>('Promote', { epoch }));
   }
 
   placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
@@ -111,9 +149,12 @@ export class GrpcMatchingHost implements MatchingHostPort {
   }
 
   private async call<T>(method: string, req: unknown): Promise<T> {
+    const address = typeof this.address === 'string' ? this.address : await this.address.address();
+    const c = this.connection(address);
     try {
-      return await this.policy.execute(() => call<T>(this.client, method, req, this.deadlineMs));
+      return (await c.policy.execute(() => call<T>(c.client, method, req, this.deadlineMs))) as T;
     } catch (e) {
+      if ((e as Partial<ServiceError>).code === status.FAILED_PRECONDITION && typeof this.address !== 'string') this.address.invalidate();
       throw this.translate(e);
     }
   }

@@ -23,6 +23,24 @@ export interface HostHealth {
   lastSeq: number;
   /** the book checksum at lastSeq */
   checksum: string;
+  journalHealthy: boolean;
+  /** primary: highest seq a standby holds; standby: highest seq its primary said it acknowledged */
+  replicatedSeq: number;
+  /** primary: standbys in sync; standby: 1 while it follows its primary */
+  replicas: number;
+  /** primary: commands acknowledged while no standby held them */
+  unreplicatedAcks: number;
+  /** standby: own commands dropped on rejoining a primary whose history diverged */
+  discarded: number;
+}
+
+/** What the DR runbooks do to a host (besides reading its health). */
+export interface HostAdminPort {
+  health(): Promise<HostHealth>;
+  /** become standby at `epoch`, following `replicateFrom` when given */
+  fence(epoch: number, replicateFrom?: string): Promise<HostHealth>;
+  promote(epoch: number): Promise<HostHealth>;
+  close(): void;
 }
 
 export type Side = 'buy' | 'sell';

@@ -1,0 +1,353 @@
+/**
+ * The DR runbooks' steps (statemachines/dr-failover.asl.json, dr-failback.asl.json), one method
+ * per Task state. Each takes the execution's state so far and returns its own part; what it
+ * throws is matched by the state machine's Retry and Catch by name.
+ *
+ * Failover moves the active region to the standby whether or not the primary answers; failback
+ * moves it back once the old primary is healthy and follows the new one. Both fence before they
+ * promote (a host refuses orders once fenced), verify the standby holds exactly what the primary
+ * last had, and switch the control record with a compare-and-set on its epoch.
+ */
+import { z } from 'zod';
+import { ActiveRegionChanged, type ActiveRegion, type ControlStore } from '../shared/ports/control-store';
+import type { AuditLog } from '../shared/ports/audit-log';
+import type { DrNotices } from '../shared/ports/dr-notices';
+import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
+
+export type Runbook = 'failover' | 'failback';
+
+/** Errors the state machines match by name. */
+export class StandbyUnhealthy extends Error {
+  override readonly name = 'StandbyUnhealthy';
+}
+export class PrimaryUnhealthy extends Error {
+  override readonly name = 'PrimaryUnhealthy';
+}
+export class StandbyBehind extends Error {
+  override readonly name = 'StandbyBehind';
+}
+export class ChecksumMismatch extends Error {
+  override readonly name = 'ChecksumMismatch';
+}
+export class ApprovalRejected extends Error {
+  override readonly name = 'ApprovalRejected';
+}
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
+}
+
+export const runbookInputSchema = z.object({
+  reason: z.string().trim().min(1).max(500),
+  requestedBy: z.string().trim().min(1).max(128),
+  autoApprove: z.boolean().default(false),
+});
+export type RunbookInput = z.infer<typeof runbookInputSchema>;
+
+/** A host as the assessment found it. */
+export type HostView = { region: string; address: string; reachable: true; health: HostHealth } | { region: string; address: string; reachable: false; error: string };
+
+export interface Assessment {
+  runbook: Runbook;
+  autoApprove: boolean;
+  /** ms since the epoch: when the execution started (RTO counts from here) */
+  startedAt: number;
+  /** the active region now, and the one the runbook makes active */
+  from: HostView;
+  to: HostView;
+  /** the control record's epoch now (0: no record yet) */
+  recordEpoch: number;
+  /** the epoch the new primary gets; the old one is fenced at it */
+  newEpoch: number;
+}
+
+export interface Fencing {
+  /** false: the primary did not answer; it is cut off by the switch and fenced when it returns */
+  fenced: boolean;
+  lastSeq: number;
+  checksum: string;
+  error?: string;
+}
+
+export interface Verification {
+  lastSeq: number;
+  checksum: string;
+  /** compared with the fenced primary's checksum (false when the primary was unreachable) */
+  checksumVerified: boolean;
+  /** acknowledged commands the new primary does not hold (exact when the primary was fenced) */
+  rpoOrders: number;
+}
+
+export interface Switch {
+  switchedAt: number;
+  rtoSeconds: number;
+}
+
+export interface RunbookState {
+  runbook: Runbook;
+  input: RunbookInput;
+  startedAt: string;
+  executionArn: string;
+  assessment: Assessment;
+  fencing: Fencing;
+  verification: Verification;
+  switch: Switch;
+  /** what a failed step threw (Catch ResultPath) */
+  error?: { Error?: string; Cause?: string };
+}
+
+export interface RunbookResult {
+  runbook: Runbook;
+  outcome: 'completed' | 'rolled_back' | 'rejected' | 'aborted';
+  from: string;
+  to: string;
+  epoch: number;
+  rto_s: number | null;
+  rpo_orders: number | null;
+  executionArn: string;
+  reason?: string;
+}
+
+export interface DrServiceOptions {
+  control: ControlStore;
+  /** region → its host's admin client */
+  hosts: Record<string, HostAdminPort>;
+  /** region → gRPC address (a fenced host is told whom to follow) */
+  addresses: Record<string, string>;
+  primaryRegion: string;
+  audit: AuditLog;
+  notices: DrNotices;
+  now?: () => number;
+  /** how long one CatchUp invocation waits for the standby (the state retries it) */
+  catchUpWaitMs?: number;
+  /** how far behind (commands) a standby may be for a failback to start */
+  failbackMaxLag?: number;
+  /** approvals expire after this */
+  approvalTtlMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class DrService {
+  private readonly now: () => number;
+
+  constructor(private readonly o: DrServiceOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  private host(region: string): HostAdminPort {
+    const h = this.o.hosts[region];
+    if (!h) throw new Error(`no matching host configured for region ${region}`);
+    return h;
+  }
+
+  private async view(region: string): Promise<HostView> {
+    const address = this.o.addresses[region];
+    try {
+      return { region, address, reachable: true, health: await this.host(region).health() };
+    } catch (e) {
+      return { region, address, reachable: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /**
+   * Assess: which region is active, and can the other take over? Failover needs a healthy standby
+   * (the primary may be gone: that is what failover is for). Failback also needs the current
+   * primary healthy and the target following it, caught up to within `failbackMaxLag`.
+   */
+  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook'> & { input: unknown }): Promise<Assessment> {
+    const runbook = state.runbook;
+    const parsed = runbookInputSchema.safeParse(state.input);
+    if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+    const record = await this.o.control.activeRegion();
+    const active = record?.region ?? this.o.primaryRegion;
+    const others = Object.keys(this.o.hosts).filter((r) => r !== active);
+    if (others.length !== 1) throw new StandbyUnhealthy(`expected exactly one standby region besides ${active}, found ${others.length}`);
+    const [from, to] = await Promise.all([this.view(active), this.view(others[0])]);
+    if (!to.reachable) throw new StandbyUnhealthy(`the standby in ${to.region} does not answer: ${to.error}`);
+    const t = to.health;
+    if (!t.journalHealthy) throw new StandbyUnhealthy(`the standby in ${to.region} cannot make commands durable`);
+    if (t.role !== 'standby') throw new StandbyUnhealthy(`the host in ${to.region} is ${t.role}, not a standby`);
+    if (runbook === 'failback') {
+      if (!from.reachable) throw new PrimaryUnhealthy(`the primary in ${from.region} does not answer: ${from.error}; use failover`);
+      if (from.health.role !== 'primary') throw new PrimaryUnhealthy(`the host in ${from.region} is ${from.health.role}, not the primary`);
+      const lag = from.health.lastSeq - t.lastSeq;
+      if (t.replicas < 1 || lag > (this.o.failbackMaxLag ?? 10_000))
+        throw new StandbyUnhealthy(`the host in ${to.region} has not caught up from ${from.region} (following: ${t.replicas > 0}, behind by ${lag})`);
+    }
+    const epochs = [record?.epoch ?? 0, t.epoch, from.reachable ? from.health.epoch : 0];
+    return { runbook, autoApprove: parsed.data.autoApprove, startedAt: Date.parse(state.startedAt) || this.now(), from, to, recordEpoch: record?.epoch ?? 0, newEpoch: Math.max(...epochs) + 1 };
+  }
+
+  /** Approval: park the task token where a second operator finds it (API route or `npm run dr:approve`). */
+  async requestApproval(state: RunbookState, taskToken: string): Promise<void> {
+    const a = state.assessment;
+    const execution = executionName(state.executionArn);
+    const summary = {
+      from: a.from.region, to: a.to.region, newEpoch: a.newEpoch, primaryReachable: a.from.reachable,
+      primaryLastSeq: a.from.reachable ? a.from.health.lastSeq : null, standbyLastSeq: a.to.reachable ? a.to.health.lastSeq : null,
+    };
+    const expiresAt = new Date(this.now() + (this.o.approvalTtlMs ?? 15 * 60_000)).toISOString();
+    const { requestedBy, reason } = state.input;
+    await this.o.control.putApproval({ execution, taskToken, runbook: a.runbook, requestedBy, reason, expiresAt, summary });
+    await this.o.notices.announce(`dr.${a.runbook}.approval-requested`, { execution, executionArn: state.executionArn, requestedBy, reason, expiresAt, ...summary }, `approval:${execution}`);
+  }
+
+  /**
+   * Fence the primary at the new epoch: from here it refuses orders. A primary that does not
+   * answer cannot be fenced now; the switch cuts it off (nothing routes to it) and it is fenced
+   * as it rejoins. Failback needs the fence to hold (the primary is alive and taking orders).
+   */
+  async fencePrimary(state: RunbookState): Promise<Fencing> {
+    const a = state.assessment;
+    try {
+      const h = await this.host(a.from.region).fence(a.newEpoch);
+      if (h.role !== 'standby') throw new Error(`still ${h.role} at epoch ${h.epoch}`);
+      return { fenced: true, lastSeq: h.lastSeq, checksum: h.checksum };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (a.runbook === 'failback') throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
+      return { fenced: false, lastSeq: a.to.reachable ? a.to.health.replicatedSeq : 0, checksum: '', error };
+    }
+  }
+
+  /**
+   * Make sure the standby holds everything: it restored its newest snapshot and replayed its
+   * journal when it started, and has been applying the primary's stream since. Wait until it
+   * holds the fenced primary's last seq (or, primary gone, the last seq the primary reported as
+   * acknowledged). Throws StandbyBehind for the state to retry, then to roll back.
+   */
+  async catchUp(state: RunbookState): Promise<{ lastSeq: number; target: number }> {
+    // the primary is gone: its stream ended with it, nothing more will arrive (verify counts the gap)
+    if (!state.fencing.fenced) return { lastSeq: (await this.host(state.assessment.to.region).health()).lastSeq, target: state.fencing.lastSeq };
+    const target = state.fencing.lastSeq;
+    const until = this.now() + (this.o.catchUpWaitMs ?? 10_000);
+    for (;;) {
+      const h = await this.host(state.assessment.to.region).health();
+      if (h.lastSeq >= target) return { lastSeq: h.lastSeq, target };
+      if (this.now() >= until) throw new StandbyBehind(`the standby holds seq ${h.lastSeq}, the primary had ${target}`);
+      await sleep(100);
+    }
+  }
+
+  /** Verify: the standby's last seq and book checksum equal the fenced primary's. */
+  async verify(state: RunbookState): Promise<Verification> {
+    const a = state.assessment;
+    const s = await this.host(a.to.region).health();
+    const f = state.fencing;
+    if (f.fenced) {
+      if (s.lastSeq !== f.lastSeq || s.checksum !== f.checksum)
+        throw new ChecksumMismatch(`standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`);
+      return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0 };
+    }
+    // the primary is gone: what it acknowledged is known up to its last report to the standby
+    const acked = Math.max(f.lastSeq, s.replicatedSeq);
+    return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: false, rpoOrders: Math.max(0, acked - s.lastSeq) };
+  }
+
+  async promote(state: RunbookState): Promise<HostHealth> {
+    const a = state.assessment;
+    const host = this.host(a.to.region);
+    const now = await host.health();
+    // a retried Promote that had succeeded
+    if (now.role === 'primary' && now.epoch === a.newEpoch) return now;
+    return host.promote(a.newEpoch);
+  }
+
+  /** Switch the active region (compare-and-set on the epoch; a retry that had succeeded passes). */
+  async switchRegion(state: RunbookState): Promise<Switch> {
+    const a = state.assessment;
+    const next: ActiveRegion = { region: a.to.region, epoch: a.newEpoch, since: new Date(this.now()).toISOString(), changedBy: state.executionArn };
+    try {
+      await this.o.control.switchActiveRegion(next, a.recordEpoch);
+    } catch (e) {
+      const r = e instanceof ActiveRegionChanged ? await this.o.control.activeRegion() : null;
+      if (!(r && r.region === next.region && r.epoch === next.epoch && r.changedBy === next.changedBy)) throw e;
+    }
+    const switchedAt = this.now();
+    return { switchedAt, rtoSeconds: (switchedAt - a.startedAt) / 1000 };
+  }
+
+  /** The old primary, if it answers, follows the new one (it is the next failback's standby). */
+  async followNewPrimary(state: RunbookState): Promise<{ following: boolean; error?: string }> {
+    const a = state.assessment;
+    try {
+      await this.host(a.from.region).fence(a.newEpoch, a.to.address);
+      return { following: true };
+    } catch (e) {
+      return { following: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /**
+   * Roll back to a safe state after a failure before the switch: the standby is fenced (at an
+   * epoch above any the runbook handed out) and follows the old primary again; the old primary
+   * is given back its role only if the switch never happened, which is the only way here.
+   */
+  async rollback(state: RunbookState): Promise<{ standbyFenced: boolean; primaryRestored: boolean; epoch: number; notes: string[] }> {
+    const a = state.assessment;
+    const epoch = a.newEpoch + 1;
+    const notes: string[] = [];
+    const record = await this.o.control.activeRegion();
+    if (record && record.region === a.to.region && record.epoch === a.newEpoch) {
+      // cannot happen by construction (Catch covers the steps up to the switch); refuse to undo a switch
+      notes.push('the active region was already switched: nothing rolled back');
+      return { standbyFenced: false, primaryRestored: false, epoch: a.newEpoch, notes };
+    }
+    let standbyFenced = false;
+    let primaryRestored = false;
+    try {
+      await this.host(a.to.region).fence(epoch, a.from.address);
+      standbyFenced = true;
+    } catch (e) {
+      notes.push(`standby not fenced: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      const h = await this.host(a.from.region).health();
+      if (h.role === 'standby') await this.host(a.from.region).promote(epoch);
+      primaryRestored = true;
+    } catch (e) {
+      notes.push(`primary not restored: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return { standbyFenced, primaryRestored, epoch, notes };
+  }
+
+  /** Notify: an audit record and a broker event, whatever the outcome. */
+  async notify(state: Partial<RunbookState> & Pick<RunbookState, 'runbook' | 'executionArn'>, outcome: RunbookResult['outcome']): Promise<RunbookResult> {
+    const a = state.assessment;
+    const runbook = state.runbook;
+    // an input that failed validation is recorded as far as it goes
+    const input = (state.input ?? {}) as Partial<RunbookInput>;
+    const result: RunbookResult = {
+      runbook,
+      outcome,
+      from: a?.from.region ?? '',
+      to: a?.to.region ?? '',
+      epoch: a?.newEpoch ?? 0,
+      rto_s: outcome === 'completed' && state.switch ? state.switch.rtoSeconds : null,
+      rpo_orders: outcome === 'completed' && state.verification ? state.verification.rpoOrders : null,
+      executionArn: state.executionArn,
+      ...(state.error ? { reason: `${state.error.Error ?? 'Error'}: ${(state.error.Cause ?? '').slice(0, 500)}` } : {}),
+    };
+    const execution = executionName(state.executionArn);
+    await this.o.audit.record({
+      userId: 'system:dr',
+      action: `dr.${runbook}`,
+      outcome: outcome === 'completed' ? 'succeeded' : outcome === 'rejected' ? 'rejected' : 'failed',
+      actorId: String(input.requestedBy ?? 'unknown').slice(0, 128),
+      requestId: execution,
+      ip: '',
+      details: {
+        reason: String(input.reason ?? '').slice(0, 500), from: result.from, to: result.to, epoch: result.epoch, rto_s: result.rto_s, rpo_orders: result.rpo_orders,
+        executionArn: state.executionArn, outcome, error: result.reason ?? null,
+      },
+      key: { time: this.now(), id: `${execution}:${outcome}` },
+    });
+    await this.o.notices.announce(`dr.${runbook}.${outcome}`, { ...result }, `${execution}:${outcome}`);
+    return result;
+  }
+}
+
+/** The execution's name: the last part of its ARN. */
+export function executionName(executionArn: string): string {
+  return executionArn.slice(executionArn.lastIndexOf(':') + 1);
+}
