@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { LedgerQuery, TransferBody, TransferPath } from '../accounts/schemas';
 import { Credentials, MfaCode, MfaLogin, RefreshBody, RolesBody, UserListQuery, UserPath } from '../auth/schemas';
 import { BookQuery, MarketPath, TradesQuery } from '../markets/schemas';
+import { DrApprovalBody, DrExecutionPath, DrStartBody } from '../ops/schemas';
 import { CancelAfter, CancelAllQuery, FillsQuery, ListOrdersQuery, OrderPath, PlaceOrder, ReplaceOrder, SymbolPath } from '../orders/schemas';
 
 export interface Route {
@@ -51,7 +52,11 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/v1/markets/{symbol}/trades', summary: 'Recent trades, newest first', access: 'public', params: MarketPath, query: TradesQuery },
   { method: 'post', path: '/v1/ops/symbols/{symbol}/halt', summary: 'Halt order entry in a symbol', access: 'ops', params: SymbolPath },
   { method: 'post', path: '/v1/ops/symbols/{symbol}/resume', summary: 'Resume order entry in a symbol', access: 'ops', params: SymbolPath },
-  { method: 'get', path: '/v1/ops/matching-host', summary: 'The active matching host’s role, epoch, sequence, checksum', access: 'ops' },
+  { method: 'get', path: '/v1/ops/matching-host', summary: 'The active region and its matching host’s role, epoch, sequence, checksum, replication', access: 'ops' },
+  { method: 'post', path: '/v1/ops/dr/failover', summary: 'Start the DR failover runbook (to the standby region)', access: 'ops', body: DrStartBody, status: 202 },
+  { method: 'post', path: '/v1/ops/dr/failback', summary: 'Start the DR failback runbook (back to the original region)', access: 'ops', body: DrStartBody, status: 202 },
+  { method: 'post', path: '/v1/ops/dr/approvals/{execution}', summary: 'Approve or reject a waiting runbook (a second operator)', access: 'ops', params: DrExecutionPath, body: DrApprovalBody },
+  { method: 'get', path: '/v1/ops/dr/executions/{execution}', summary: 'A runbook’s status, states so far and result (RTO, RPO)', access: 'ops', params: DrExecutionPath },
   { method: 'get', path: '/v1/admin/users', summary: 'Users, paged', access: 'admin', query: UserListQuery },
   { method: 'get', path: '/v1/admin/users/{userId}', summary: 'One user', access: 'admin', params: UserPath },
   { method: 'put', path: '/v1/admin/users/{userId}/roles', summary: 'Set a user’s roles (ends their sessions)', access: 'admin', params: UserPath, body: RolesBody },

@@ -295,9 +295,12 @@ export class DrService {
     }
     let standbyFenced = false;
     let primaryRestored = false;
+    // a standby whose book did not match starts over from the primary's snapshot
+    const resync = state.error?.Error === 'ChecksumMismatch';
     try {
-      await this.host(a.to.region).fence(epoch, a.from.address);
+      await this.host(a.to.region).fence(epoch, a.from.address, resync);
       standbyFenced = true;
+      if (resync) notes.push('the standby starts over from the primary\'s snapshot');
     } catch (e) {
       notes.push(`standby not fenced: ${e instanceof Error ? e.message : String(e)}`);
     }

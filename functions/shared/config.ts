@@ -46,6 +46,8 @@ const schema = z.object({
   /** the DR runbooks (Standard state machines): their names */
   DR_FAILOVER_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failover'),
   DR_FAILBACK_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failback'),
+  /** may a runbook be started without a second operator's approval (drills)? */
+  DR_AUTO_APPROVE_ALLOWED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
   AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
   CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),

@@ -27,6 +27,8 @@ export interface HttpInput<B, Q = undefined, P = undefined> {
   /** the path parameters, as `spec.path` parsed them */
   params: P;
   event: APIGatewayProxyEvent;
+  /** the Lambda context (its ARN names the region and account of resources it starts) */
+  context: Context;
   requestId: string;
   /** the caller's address as API Gateway saw it */
   ip: string;
@@ -72,7 +74,7 @@ export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.Zo
     const query: unknown = spec.query ? spec.query.parse(event.queryStringParameters ?? {}) : undefined;
     const params: unknown = spec.path ? spec.path.parse(event.pathParameters ?? {}) : undefined;
     const input = {
-      body, query, params, event, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      body, query, params, event, context, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
     } as HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>;
     let limitHeaders: Record<string, string> = {};
     if (spec.limits) {

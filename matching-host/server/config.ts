@@ -25,6 +25,8 @@ const schema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** DR: a standby follows this primary's journal (gRPC address) */
   HOST_REPLICATE_FROM: z.string().default(''),
+  /** DR: the other region's host; a primary that finds it primary at a higher epoch fences itself */
+  HOST_PEER_ADDRESS: z.string().default(''),
   /** DR: sync acks a command only once a standby holds it (RPO 0); async ships it after the ack */
   HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
   /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */

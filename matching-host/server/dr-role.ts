@@ -4,6 +4,7 @@
  * the DR state machines) move a host between the two, persisting role and epoch first.
  */
 import { type Logger } from 'pino';
+import { call, connectHost, type HostClient } from './grpc-client';
 import { CursorFile } from './publishers/cursor-file';
 import type { MatchingHost } from './host';
 import { Replica } from './replica';
@@ -18,6 +19,13 @@ export interface DrRoleOptions {
   timeoutMs: number;
   /** the primary a standby follows at start */
   replicateFrom?: string;
+  /**
+   * The other region's host. A host that finds it primary at a higher epoch (at start, or every
+   * few seconds while primary) fences itself and follows it: an old primary that was cut off
+   * during a failover never goes on as a second primary once it sees the new one.
+   */
+  peer?: string;
+  peerCheckMs?: number;
   /** publishers run only on the primary */
   startPublishing(): Promise<void>;
   stopPublishing(): Promise<void>;
@@ -44,17 +52,44 @@ export class DrRole {
     this.source = new ReplicationSource(o.host, { sync: o.sync, timeoutMs: o.timeoutMs, cursors: () => o.publisherCursors(), log: o.log });
   }
 
+  private peerTimer: NodeJS.Timeout | undefined;
+  private peerClient: HostClient | undefined;
+
   async start(): Promise<void> {
+    await this.checkPeer();
     if (this.o.host.role === 'primary') await this.o.startPublishing();
-    else if (this.o.replicateFrom) this.follow(this.o.replicateFrom);
+    else if (!this.replica && this.o.replicateFrom) this.follow(this.o.replicateFrom);
+    if (this.o.peer) {
+      this.peerTimer = setInterval(() => void this.checkPeer(), this.o.peerCheckMs ?? 2_000);
+      this.peerTimer.unref();
+    }
+  }
+
+  /** Is the peer the primary of a newer epoch? Then this host fences itself and follows it. */
+  private async checkPeer(): Promise<void> {
+    const peer = this.o.peer;
+    const host = this.o.host;
+    if (!peer || (host.role === 'standby' && this.replica)) return;
+    this.peerClient ??= connectHost(peer);
+    let h: { role: string; epoch: number };
+    try {
+      h = await call<{ role: string; epoch: number }>(this.peerClient, 'Health', {}, 1_000);
+    } catch {
+      return; // unreachable: nothing learned
+    }
+    if (h.role !== 'primary') return;
+    if (h.epoch > host.epoch || (host.role === 'standby' && h.epoch >= host.epoch)) {
+      this.o.log.warn({ peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role }, 'the peer is the primary: fencing and following it');
+      await this.fence(h.epoch, peer);
+    }
   }
 
   replicate(call: ReplicateCall): void {
     this.source.handle(call);
   }
 
-  private follow(primary: string): void {
-    this.replica = new Replica(this.o.host, primary, this.o.log, this.o.id);
+  private follow(primary: string, resync = false): void {
+    this.replica = new Replica(this.o.host, primary, this.o.log, this.o.id, resync);
     this.replica.start();
   }
 
@@ -90,7 +125,7 @@ export class DrRole {
   }
 
   /** Stop taking orders at `epoch` (a newer primary exists); with `replicateFrom`, follow it. */
-  fence(epoch: number, replicateFrom?: string): Promise<void> {
+  fence(epoch: number, replicateFrom?: string, resync = false): Promise<void> {
     return this.serial(async () => {
       const host = this.o.host;
       const wasPrimary = host.role === 'primary';
@@ -101,9 +136,9 @@ export class DrRole {
         await this.o.stopPublishing();
         this.o.log.warn({ epoch, lastSeq: host.lastSeq }, 'fenced');
       }
-      if (replicateFrom && this.replica?.primary !== replicateFrom) {
+      if (replicateFrom && (resync || this.replica?.primary !== replicateFrom)) {
         await this.unfollow();
-        this.follow(replicateFrom);
+        this.follow(replicateFrom, resync);
       }
     });
   }
@@ -123,6 +158,8 @@ export class DrRole {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.peerTimer);
+    this.peerClient?.close();
     await this.unfollow();
     this.source.close();
   }

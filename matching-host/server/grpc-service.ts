@@ -53,7 +53,7 @@ const symbolSchema = z.object({ symbol: z.string().min(1) });
 const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
 const accountSchema = z.object({ account });
 const orderSchema = z.object({ account, orderId: z.number().int().min(1) });
-const epochSchema = z.object({ epoch: z.number().int().min(1), replicateFrom: z.string().max(256).regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').default('') });
+const epochSchema = z.object({ epoch: z.number().int().min(1), replicateFrom: z.string().max(256).regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').default(''), resync: z.boolean().default(false) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -243,7 +243,7 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
     }),
     Fence: unary(async (req) => {
       const e = parse(epochSchema, req);
-      if (dr) await dr.fence(e.epoch, e.replicateFrom || undefined);
+      if (dr) await dr.fence(e.epoch, e.replicateFrom || undefined, e.resync);
       else host.fence(e.epoch);
       return health();
     }),

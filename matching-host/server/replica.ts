@@ -37,6 +37,8 @@ export class Replica {
     readonly primary: string,
     private readonly log: Logger,
     private readonly id: string,
+    /** start over from the primary's snapshot (once: reconnects resume from where this host is) */
+    private resync = false,
   ) {
     this.status = { primary, connected: false, primaryAckedSeq: 0, publisherCursors: {}, discarded: 0 };
   }
@@ -55,7 +57,7 @@ export class Replica {
     this.chain = Promise.resolve();
     // the epoch our history belongs to: the last promotion we know of
     const historyEpoch = host.epochs.at(-1)?.epoch ?? 1;
-    stream.write({ fromSeq: host.lastSeq + 1, epoch: historyEpoch, durableSeq: host.durableSeq, replicaId: this.id });
+    stream.write({ fromSeq: host.lastSeq + 1, epoch: historyEpoch, durableSeq: host.durableSeq, replicaId: this.id, resync: this.resync });
     stream.on('data', (b: ReplicationBatchMessage) => {
       this.status.connected = true;
       this.status.lastError = undefined;
@@ -82,6 +84,7 @@ export class Replica {
     if (b.epochs.length > 0) host.adoptEpochs(b.epochs.map((e) => ({ epoch: Number(e.epoch), afterSeq: Number(e.afterSeq) })));
     if (b.snapshot && b.snapshot.length > 0) {
       const r = await host.installSnapshot(b.snapshotSeq ?? 0, b.snapshot, b.discardAfter || undefined);
+      this.resync = false;
       this.status.discarded += r.discarded;
       this.log.warn({ snapshotSeq: b.snapshotSeq, discarded: r.discarded, setAside: r.setAside }, 'restarted from the primary\'s snapshot');
       stream.write({ fromSeq: 0, epoch: 0, durableSeq: host.durableSeq, replicaId: this.id });

@@ -24,6 +24,7 @@ export interface ReplicaAckMessage {
   epoch: number;
   durableSeq: number;
   replicaId: string;
+  resync?: boolean;
 }
 
 export interface ReplicationBatchMessage {
@@ -194,7 +195,7 @@ export class ReplicationSource {
     const host = this.host;
     if (host.role !== 'primary') throw new Error(`this host is ${host.role} at epoch ${host.epoch}; replicate from the primary`);
     let from = Math.max(1, hello.fromSeq);
-    const snapshot = this.needsSnapshot(from, hello.epoch);
+    const snapshot = hello.resync ? { why: 'the standby asked to start over', discardAfter: undefined } : this.needsSnapshot(from, hello.epoch);
     if (snapshot) {
       await host.snapshot();
       const newest = snapshotFiles(host.options.dataDir)[0];

@@ -78,6 +78,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     sync: cfg.HOST_REPLICATION === 'sync',
     timeoutMs: cfg.HOST_REPLICATION_TIMEOUT_MS,
     replicateFrom: cfg.HOST_REPLICATE_FROM || undefined,
+    peer: cfg.HOST_PEER_ADDRESS || undefined,
     // only the primary publishes; a promoted standby starts its publishers where the old primary's stood
     startPublishing: async () => {
       const pub = new Publishing(h, {

@@ -84,6 +84,33 @@ export function stateMachines(stage = 'local'): MachineSpec[] {
   return out;
 }
 
+/**
+ * An aws-local-stepfunctions event as the service reports it in GetExecutionHistory
+ * (`TaskStateEntered` + stateEnteredEventDetails, …), so a client reads the same fields locally
+ * and in AWS. Events with no such counterpart (retries, catches) keep the library's shape.
+ */
+function historyEvent(type: string, d: Record<string, unknown>): Record<string, unknown> {
+  const state = d.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
+  const json = (v: unknown): string => JSON.stringify(v ?? null);
+  const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+  switch (type) {
+    case 'ExecutionStarted':
+      return { type, executionStartedEventDetails: { input: json(d.input) } };
+    case 'ExecutionSucceeded':
+      return { type, executionSucceededEventDetails: { output: json(d.output) } };
+    case 'ExecutionFailed':
+      return { type, executionFailedEventDetails: { error: text(d.Error), cause: text(d.Cause) } };
+    case 'StateEntered':
+      return { type: `${state?.type ?? ''}StateEntered`, stateEnteredEventDetails: { name: state?.name, input: json(state?.input) } };
+    case 'StateExited':
+      return { type: `${state?.type ?? ''}StateExited`, stateExitedEventDetails: { name: state?.name, output: json(state?.output) } };
+    case 'StateFailed':
+      return { type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? ''}StateFailed`, taskFailedEventDetails: { resource: state?.name, error: text(d.Error), cause: text(d.Cause) } };
+    default:
+      return { type, details: d };
+  }
+}
+
 class SfnError extends Error {
   constructor(
     readonly type: string,
@@ -240,7 +267,7 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
     DescribeExecution: (b) => Promise.resolve(describe(executionOf(b.executionArn))),
     GetExecutionHistory: (b) => {
       const e = executionOf(b.executionArn);
-      const events = e.events.map((ev) => ({ id: ev.id, timestamp: ev.timestamp.getTime() / 1000, type: ev.type, details: ev.details }));
+      const events = e.events.map((ev) => ({ id: ev.id, timestamp: ev.timestamp.getTime() / 1000, ...historyEvent(ev.type, ev.details) }));
       return Promise.resolve({ events: b.reverseOrder ? events.reverse() : events });
     },
     StopExecution: async (b) => {

@@ -38,19 +38,44 @@ describe('serverless package (stage local)', () => {
 
   const MANAGE = JSON.stringify({ 'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']] });
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
+  const CONTROL_READ = { action: 'dynamodb:GetItem', resource: 'ControlTable' };
+  const DR_MACHINES = JSON.stringify([{ 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] }, { 'Fn::GetAtt': ['DrFailbackStateMachine', 'Arn'] }]);
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
-    AccountsDepositLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    AccountsWithdrawLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    AccountsResumeTransfersLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersPlaceLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelAllLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelAfterLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersReplaceLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OpsHaltLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OpsResumeLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersListLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
-    OrdersFillsLambdaFunction: [{ action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
+    // the functions that call the matching host read which region is active (only that item)
+    ...Object.fromEntries(
+      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'OrdersGet', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrAssess', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
+    ),
+    SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ControlTable' }],
+    SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
+    SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsDrFailoverLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsDrFailbackLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsDrApproveLambdaFunction: [
+      { action: 'states:SendTaskSuccess', resource: DR_MACHINES },
+      { action: 'states:SendTaskFailure', resource: DR_MACHINES },
+      CONTROL_READ,
+      { action: 'dynamodb:DeleteItem', resource: 'ControlTable' },
+      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+    ],
+    OpsDrStatusLambdaFunction: [
+      ...['DescribeExecution', 'GetExecutionHistory'].map((a) => ({
+        action: `states:${a}`,
+        resource: JSON.stringify([{ 'Fn::Join': ['', ['arn:aws:states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:exchange-local-dr-*:*']] }]),
+      })),
+      CONTROL_READ,
+    ],
+    AccountsDepositLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AccountsWithdrawLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AccountsResumeTransfersLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersPlaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelAllLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersCancelAfterLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersReplaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsHaltLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsResumeLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OrdersListLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
+    OrdersFillsLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
     StreamsOrderEventsLambdaFunction: [
       { action: 'dynamodb:BatchWriteItem', resource: 'OrderHistoryTable' },
       { action: 'dynamodb:PutItem', resource: 'AuditTable' },
@@ -62,7 +87,7 @@ describe('serverless package (stage local)', () => {
       { action: 'secretsmanager:GetSecretValue', resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000') },
       ...['CreateNetworkInterface', 'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcs'].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
     ],
-    AdminSetRolesLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AdminSetRolesLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
     WsDisconnectLambdaFunction: [
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
@@ -88,6 +113,19 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
     ],
   };
+
+  it('lets a function touch only its own items of the control record (active region, or DR approvals)', () => {
+    let n = 0;
+    for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::IAM::Role')) {
+      const statements = ((r.Properties.Policies ?? []) as { PolicyDocument: { Statement: { Resource: unknown; Condition?: Record<string, Record<string, string[]>> }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+      for (const st of statements.filter((x) => JSON.stringify(x.Resource).includes('"ControlTable"'))) {
+        n++;
+        const keys = Object.values(st.Condition ?? {}).map((c) => c['dynamodb:LeadingKeys']);
+        expect(keys).toEqual([expect.arrayContaining([expect.stringMatching(/^(active-region|approval#\*)$/)])]);
+      }
+    }
+    expect(n).toBeGreaterThan(20);
+  });
 
   it('gives every function its own role: logs and tracing, plus only the statements it needs', () => {
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');

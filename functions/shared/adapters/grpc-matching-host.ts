@@ -91,8 +91,8 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     return healthOf(await this.call<HostHealth>('Health', {}));
   }
 
-  async fence(epoch: number, replicateFrom?: string): Promise<HostHealth> {
-    return healthOf(await this.call<HostHealth>('Fence', { epoch, replicateFrom: replicateFrom ?? '' }));
+  async fence(epoch: number, replicateFrom?: string, resync = false): Promise<HostHealth> {
+    return healthOf(await this.call<HostHealth>('Fence', { epoch, replicateFrom: replicateFrom ?? '', resync }));
   }
 
   async promote(epoch: number): Promise<HostHealth> {

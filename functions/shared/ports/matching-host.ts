@@ -37,8 +37,8 @@ export interface HostHealth {
 /** What the DR runbooks do to a host (besides reading its health). */
 export interface HostAdminPort {
   health(): Promise<HostHealth>;
-  /** become standby at `epoch`, following `replicateFrom` when given */
-  fence(epoch: number, replicateFrom?: string): Promise<HostHealth>;
+  /** become standby at `epoch`, following `replicateFrom` when given (resync: from its snapshot, whatever this host holds) */
+  fence(epoch: number, replicateFrom?: string, resync?: boolean): Promise<HostHealth>;
   promote(epoch: number): Promise<HostHealth>;
   close(): void;
 }
