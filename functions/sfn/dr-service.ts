@@ -140,13 +140,19 @@ export class DrService {
     return h;
   }
 
+  /** A host's health, asked three times over about a second (a channel reconnecting is not a host down). */
   private async view(region: string): Promise<HostView> {
     const address = this.o.addresses[region];
-    try {
-      return { region, address, reachable: true, health: await this.host(region).health() };
-    } catch (e) {
-      return { region, address, reachable: false, error: e instanceof Error ? e.message : String(e) };
+    let error = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) await sleep(500);
+      try {
+        return { region, address, reachable: true, health: await this.host(region).health() };
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
     }
+    return { region, address, reachable: false, error };
   }
 
   /**

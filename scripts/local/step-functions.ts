@@ -197,6 +197,8 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
         if (!target) throw new SfnError('InvalidDefinition', `${state}: waitForTaskToken needs Parameters.FunctionName`);
         tasks[state] = async (i: Json) => {
           const answer = new Promise<Json>((resolve, reject) => waiting.set(taskToken, { resolve, reject, executionArn: arn }));
+          // an operator may answer before the Lambda returns: the answer waits here until then
+          answer.catch(() => undefined);
           try {
             await options.invoke(target, (i as { Payload?: Json }).Payload ?? null);
           } catch (e) {

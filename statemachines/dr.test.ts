@@ -1,0 +1,220 @@
+/**
+ * The DR runbooks (statemachines/dr-failover.asl.json, dr-failback.asl.json) on the local Step
+ * Functions endpoint through @aws-sdk/client-sfn, their Tasks calling our handlers in-process,
+ * against two real matching host processes ("us-east-1" primary, "us-west-2" standby replicating
+ * over gRPC), the control record and audit trail in dynalite, notices on RabbitMQ. Each path ends
+ * where it should: standby unhealthy (aborted, nothing touched), approval rejected (nothing
+ * touched), success with a second operator's approval, failback, checksum mismatch (rolled back:
+ * the primary keeps its role, the standby starts over from its snapshot), primary unreachable
+ * (the standby takes over from what it holds; nothing acknowledged is lost).
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
+import { DynamoAuditLog } from '../functions/shared/adapters/dynamo-audit-log';
+import { GrpcMatchingHost } from '../functions/shared/adapters/grpc-matching-host';
+import { dynamo } from '../functions/shared/aws';
+import { controlStore, matchingHost } from '../functions/shared/matching-host';
+import type { HostHealth } from '../functions/shared/ports/matching-host';
+import { drOps } from '../functions/ops/wiring';
+import type { DrExecutionStatus } from '../functions/ops/dr-ops-service';
+import type { Runbook } from '../functions/sfn/dr-service';
+import { call, connectHost } from '../matching-host/server/grpc-client';
+import { spawnHost } from '../scripts/local/host-process';
+import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dr-test-'));
+const ctx = { requestId: 'dr-test', ip: '127.0.0.1' };
+let env: FunctionsEnv;
+let hosts: RegionHosts;
+const admin: Partial<Record<Region, GrpcMatchingHost>> = {};
+
+const health = (r: Region): Promise<HostHealth> => {
+  admin[r] ??= new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 1_000, retries: 0, breakAfter: 1_000 });
+  return admin[r].health();
+};
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: T | string = 'nothing yet';
+  for (;;) {
+    try {
+      const v = await fn();
+      if (ok(v)) return v;
+      last = v;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function run(runbook: Runbook, input: { reason: string; autoApprove?: boolean }, onApproval?: (execution: string) => Promise<void>): Promise<DrExecutionStatus> {
+  const { execution } = await drOps(undefined).start(runbook, input, 'ops-alice', ctx);
+  if (onApproval) {
+    const waiting = await until('the approval request', () => drOps(undefined).status(execution), (s) => s.awaitingApproval || s.status !== 'RUNNING');
+    if (!waiting.awaitingApproval) throw new Error(`${execution} ended before its approval: ${JSON.stringify(waiting)}`);
+    await onApproval(execution);
+  }
+  return until(`${execution} to end`, () => drOps(undefined).status(execution), (s) => s.status !== 'RUNNING', 60_000);
+}
+
+let n = 0;
+/** Orders through the functions' own client (it routes to the active region); what the host acknowledged. */
+async function trade(count: number): Promise<{ clientOrderId: string; orderId: number }[]> {
+  const acked = [];
+  for (let i = 0; i < count; i++) {
+    n++;
+    const buy = n % 2 === 0;
+    const r = await matchingHost().placeOrder(buy ? 1 : 2, {
+      clientOrderId: `dr-${n}`, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (100 + (n % 7)).toFixed(2), quantity: '0.1',
+    });
+    acked.push({ clientOrderId: `dr-${n}`, orderId: r.orderId });
+  }
+  return acked;
+}
+
+/** Every acknowledged order is known to the active host: placing it again answers the same order. */
+async function expectAllKnown(acked: { clientOrderId: string; orderId: number }[]): Promise<void> {
+  for (const a of acked) {
+    n++;
+    const buy = Number(a.clientOrderId.slice(3)) % 2 === 0;
+    const r = await matchingHost().placeOrder(buy ? 1 : 2, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: '100.00', quantity: '0.1' });
+    expect({ clientOrderId: a.clientOrderId, orderId: r.orderId, duplicate: r.duplicate }).toEqual({ ...a, duplicate: true });
+  }
+}
+
+beforeAll(async () => {
+  env = await startFunctionsEnv({ amqpExchange: `order-events-dr-${process.pid}-${Date.now()}` });
+  hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
+  Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
+  await matchingHost().deposit(1, 'USD', '1000000', 'dr-fund-1');
+  await matchingHost().deposit(2, 'BTC', '10000', 'dr-fund-2');
+  await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+}, 120_000);
+
+afterAll(async () => {
+  Object.values(admin).forEach((c) => c.close());
+  await hosts?.stop();
+  await env?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('DR runbooks', () => {
+  it('standby unhealthy: the failover aborts before it touches anything', async () => {
+    await hosts.kill('us-west-2');
+    const r = await run('failover', { reason: 'drill: standby down', autoApprove: true });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'FailoverAborted' });
+    expect(r.cause).toMatch(/StandbyUnhealthy: the standby in us-west-2 does not answer/);
+    expect(r.states).toEqual(['Start', 'Assess', 'NotifyAborted', 'Aborted']);
+    expect(await health('us-east-1')).toMatchObject({ role: 'primary', epoch: 1 });
+    expect(await controlStore().activeRegion()).toBeNull();
+    // it comes back and follows the primary again
+    await hosts.start('us-west-2');
+    await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+  }, 60_000);
+
+  it('approval rejected: not by the requester; a second operator says no and nothing changes', async () => {
+    await trade(10);
+    const r = await run('failover', { reason: 'drill: rejected' }, async (execution) => {
+      await expect(drOps(undefined).answer(execution, 'approve', undefined, 'ops-alice', ctx)).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      await drOps(undefined).answer(execution, 'reject', 'not today', 'ops-bob', ctx);
+      // the token was taken: a second answer finds nothing
+      await expect(drOps(undefined).answer(execution, 'approve', undefined, 'ops-carol', ctx)).rejects.toMatchObject({ status: 404 });
+    });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'ApprovalRejected', cause: 'ApprovalRejected: rejected by ops-bob: not today' });
+    expect(r.states).toEqual(['Start', 'Assess', 'ApprovalNeeded', 'Approval', 'NotifyRejected', 'Rejected']);
+    expect(await health('us-east-1')).toMatchObject({ role: 'primary', epoch: 1 });
+    expect(await health('us-west-2')).toMatchObject({ role: 'standby' });
+    const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent('system:dr', 20);
+    expect(audit.map((a) => `${a.action}:${a.outcome}:${a.actorId}`)).toEqual(expect.arrayContaining(['dr.failover.reject:succeeded:ops-bob', 'dr.failover:rejected:ops-alice']));
+  }, 60_000);
+
+  let acked: { clientOrderId: string; orderId: number }[] = [];
+
+  it('failover with approval: fenced, caught up, verified, promoted, switched; the functions follow; RPO 0', async () => {
+    acked = await trade(30);
+    const r = await run('failover', { reason: 'drill: approved' }, (execution) => drOps(undefined).answer(execution, 'approve', 'go', 'ops-bob', ctx).then(() => undefined));
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.states).toEqual([
+      'Start', 'Assess', 'ApprovalNeeded', 'Approval', 'FencePrimary', 'CatchUp', 'Verify', 'Promote', 'SwitchActiveRegion', 'FollowNewPrimary', 'NotifyCompleted', 'Done',
+    ]);
+    const out = r.output as { outcome: string; from: string; to: string; epoch: number; rto_s: number; rpo_orders: number };
+    expect(out).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 2, rpo_orders: 0 });
+    expect(out.rto_s).toBeGreaterThan(0);
+    expect(out.rto_s).toBeLessThan(30);
+    expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-west-2', epoch: 2 });
+    expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 2 });
+    // the old primary follows the new one and refuses orders
+    await until('east following west', () => health('us-west-2'), (h) => h.replicas === 1);
+    expect(await health('us-east-1')).toMatchObject({ role: 'standby', epoch: 2, discarded: 0 });
+    await expect(call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', { account: 1, clientOrderId: 'x', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '1.00', quantity: '1' })).rejects.toMatchObject({
+      details: expect.stringMatching(/^FENCED/) as string,
+    });
+    // within a second the functions read the switch and talk to the new primary
+    await until('the functions on the new primary', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 2, 5_000);
+    await expectAllKnown(acked);
+    acked.push(...(await trade(10)));
+  }, 90_000);
+
+  it('failback: the old primary, caught up, becomes the primary again', async () => {
+    const r = await run('failback', { reason: 'drill: back home', autoApprove: true });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-west-2', to: 'us-east-1', epoch: 3, rpo_orders: 0 });
+    expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
+    await until('west following east', () => health('us-east-1'), (h) => h.role === 'primary' && h.epoch === 3 && h.replicas === 1);
+    await until('the functions back on east', () => matchingHost().health(), (h) => h.epoch === 3 && h.role === 'primary', 5_000);
+    await expectAllKnown(acked);
+  }, 90_000);
+
+  it('checksum mismatch: rolled back; the primary keeps its role and the standby starts over from its snapshot', async () => {
+    // a standby whose book went wrong: as many commands as the primary, but different ones
+    await hosts.kill('us-west-2');
+    const east = await health('us-east-1');
+    const westDir = join(dataDir, 'us-west-2');
+    rmSync(westDir, { recursive: true, force: true });
+    const rogue = await spawnHost({ HOST_DATA_DIR: westDir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' });
+    const rc = connectHost(`127.0.0.1:${rogue.grpcPort}`);
+    for (let i = 1; i <= east.lastSeq; i++) await call(rc, 'Deposit', { account: 9, asset: 'USD', amount: '1', transferId: `rogue-${i}` });
+    rc.close();
+    await rogue.stop();
+    await hosts.start('us-west-2', { HOST_REPLICATE_FROM: '', HOST_PEER_ADDRESS: '' });
+    expect(await health('us-west-2')).toMatchObject({ role: 'standby', lastSeq: east.lastSeq });
+
+    const r = await run('failover', { reason: 'drill: bad standby', autoApprove: true });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'FailoverRolledBack' });
+    expect(r.cause).toMatch(/^ChecksumMismatch: standby at seq \d+ checksum \w+; primary at seq \d+ checksum \w+/);
+    expect(r.states.slice(-4)).toEqual(['Verify', 'Rollback', 'NotifyRolledBack', 'RolledBack']);
+    // the switch never happened: east is primary again (at a higher epoch), the functions never moved
+    expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
+    const e = await health('us-east-1');
+    expect(e).toMatchObject({ role: 'primary', epoch: 5 });
+    const w = await until('the standby resynced', () => health('us-west-2'), (h) => h.lastSeq === e.lastSeq && h.checksum === e.checksum);
+    expect(w).toMatchObject({ role: 'standby', epoch: 5 });
+    expect(readdirSync(westDir).some((f) => f.startsWith('set-aside-'))).toBe(true);
+    await expectAllKnown(acked);
+  }, 90_000);
+
+  it('primary unreachable: kill -9, the standby takes over with everything acknowledged (RPO 0); the old primary rejoins as standby', async () => {
+    // west was started without a peer for the test above; now as configured
+    await hosts.kill('us-west-2');
+    await hosts.start('us-west-2');
+    await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+    acked.push(...(await trade(25)));
+    await hosts.kill('us-east-1');
+    const r = await run('failover', { reason: 'drill: primary lost', autoApprove: true });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 6, rpo_orders: 0 });
+    expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 6 });
+    await until('the functions on west', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 6, 5_000);
+    await expectAllKnown(acked);
+    acked.push(...(await trade(5)));
+    // the old primary comes back, sees the newer primary, fences itself and follows it
+    await hosts.start('us-east-1');
+    const w = await health('us-west-2');
+    const e = await until('east following west', () => health('us-east-1'), (h) => h.role === 'standby' && h.lastSeq === w.lastSeq);
+    expect(e).toMatchObject({ epoch: 6, checksum: w.checksum, discarded: 0 });
+  }, 120_000);
+});
