@@ -139,7 +139,7 @@ describe('DR runbooks', () => {
     const r = await run('failover', { reason: 'drill: approved' }, (execution) => drOps(undefined).answer(execution, 'approve', 'go', 'ops-bob', ctx).then(() => undefined));
     expect(r.status).toBe('SUCCEEDED');
     expect(r.states).toEqual([
-      'Start', 'Assess', 'ApprovalNeeded', 'Approval', 'FencePrimary', 'CatchUp', 'Verify', 'Promote', 'SwitchActiveRegion', 'FollowNewPrimary', 'NotifyCompleted', 'Done',
+      'Start', 'Assess', 'ApprovalNeeded', 'Approval', 'Reassess', 'FencePrimary', 'CatchUp', 'Verify', 'Promote', 'SwitchActiveRegion', 'FollowNewPrimary', 'NotifyCompleted', 'Done',
     ]);
     const out = r.output as { outcome: string; from: string; to: string; epoch: number; rto_s: number; rpo_orders: number };
     expect(out).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 2, rpo_orders: 0 });
@@ -217,4 +217,21 @@ describe('DR runbooks', () => {
     const e = await until('east following west', () => health('us-east-1'), (h) => h.role === 'standby' && h.lastSeq === w.lastSeq);
     expect(e).toMatchObject({ epoch: 6, checksum: w.checksum, discarded: 0 });
   }, 120_000);
+
+  it('an approval that comes after the situation moved aborts: the runbook reassesses before it acts', async () => {
+    let late = '';
+    const stale = run('failback', { reason: 'drill: approved too late' }, (execution) => {
+      late = execution;
+      return Promise.resolve();
+    });
+    await until('the first runbook waiting', () => (late ? drOps(undefined).status(late) : Promise.resolve(null)), (s) => s?.awaitingApproval === true);
+    // meanwhile another operator fails back on their own
+    const other = await run('failback', { reason: 'drill: done already', autoApprove: true });
+    expect(other.output).toMatchObject({ outcome: 'completed', to: 'us-east-1', epoch: 7 });
+    await drOps(undefined).answer(late, 'approve', 'sorry, late', 'ops-bob', ctx);
+    const r = await stale;
+    expect(r).toMatchObject({ status: 'FAILED', error: 'FailbackAborted' });
+    expect(r.cause).toMatch(/^StaleApproval: approved: us-west-2 → us-east-1 at record epoch 6; now us-east-1 is active at 7/);
+    expect(await health('us-east-1')).toMatchObject({ role: 'primary', epoch: 7 });
+  }, 90_000);
 });

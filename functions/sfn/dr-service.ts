@@ -32,6 +32,10 @@ export class ChecksumMismatch extends Error {
 export class ApprovalRejected extends Error {
   override readonly name = 'ApprovalRejected';
 }
+/** The situation moved between the assessment an operator approved and the run. */
+export class StaleApproval extends Error {
+  override readonly name = 'StaleApproval';
+}
 export class InvalidInput extends Error {
   override readonly name = 'InvalidInput';
 }
@@ -160,7 +164,19 @@ export class DrService {
    * (the primary may be gone: that is what failover is for). Failback also needs the current
    * primary healthy and the target following it, caught up to within `failbackMaxLag`.
    */
-  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook'> & { input: unknown }): Promise<Assessment> {
+  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook'> & { input: unknown; assessment?: Assessment }): Promise<Assessment> {
+    const approved = state.assessment;
+    // assessed again after an approval: it must still be the move the operator approved
+    if (approved) {
+      const record = await this.o.control.activeRegion();
+      const now = { region: record?.region ?? this.o.primaryRegion, epoch: record?.epoch ?? 0 };
+      if (now.region !== approved.from.region || now.epoch !== approved.recordEpoch)
+        throw new StaleApproval(`approved: ${approved.from.region} → ${approved.to.region} at record epoch ${approved.recordEpoch}; now ${now.region} is active at ${now.epoch}`);
+    }
+    return this.assessNow(state);
+  }
+
+  private async assessNow(state: Pick<RunbookState, 'startedAt' | 'runbook'> & { input: unknown }): Promise<Assessment> {
     const runbook = state.runbook;
     const parsed = runbookInputSchema.safeParse(state.input);
     if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));

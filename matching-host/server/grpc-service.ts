@@ -249,7 +249,7 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
     }),
     Replicate: (call: ReplicateCall) => {
       if (dr) dr.replicate(call);
-      else call.destroy(Object.assign(new Error('replication is not served by this host'), { code: grpc.status.UNIMPLEMENTED }));
+      else call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'replication is not served by this host' });
     },
   };
 }

@@ -12,7 +12,7 @@
  * that is absent or does not answer within `timeoutMs` does not stop the exchange: acks go on and
  * are counted as unreplicated (metric and health), which is the RPO exposure while it lasts.
  */
-import type * as grpc from '@grpc/grpc-js';
+import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { MatchingHost } from './host';
@@ -40,7 +40,7 @@ export interface ReplicationBatchMessage {
   epochs: { epoch: number; afterSeq: number }[];
 }
 
-export type ReplicateCall = grpc.ServerDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;
+export type ReplicateCall = ServerDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;
 
 export interface ReplicationSourceOptions {
   /** wait for a standby before acknowledging (RPO 0) */
@@ -172,9 +172,10 @@ export class ReplicationSource {
         const s = session;
         this.sessions.add(s);
         this.start(s, m).catch((e: unknown) => {
-          this.o.log.error({ err: e, replica: s.id }, 'replication to standby failed');
-          call.destroy(e instanceof Error ? e : new Error(String(e)));
+          this.o.log.warn({ err: e, replica: s.id }, 'replication to standby refused or failed');
           end('error');
+          // an 'error' on a server stream ends the call with that status (destroy would end it without one)
+          call.emit('error', { code: grpcStatus.FAILED_PRECONDITION, details: e instanceof Error ? e.message : String(e) });
         });
         return;
       }

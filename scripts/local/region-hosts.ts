@@ -39,7 +39,9 @@ export async function freePort(): Promise<number> {
 export async function startRegionHosts(o: {
   /** the environment both hosts share (Redis, broker, Kinesis; '' switches a publisher off) */
   env: Record<string, string>;
+  /** each region's data directory is `<dataDir>/<region>` unless `dataDirs` names it */
   dataDir: string;
+  dataDirs?: Partial<Record<Region, string>>;
   ports?: Record<Region, RegionPorts>;
   echo?: boolean;
   timeoutMs?: number;
@@ -54,7 +56,7 @@ export async function startRegionHosts(o: {
       {
         ...o.env,
         AWS_REGION: region,
-        HOST_DATA_DIR: join(o.dataDir, region),
+        HOST_DATA_DIR: o.dataDirs?.[region] ?? join(o.dataDir, region),
         HOST_GRPC_ADDRESS: addresses[region],
         HOST_METRICS_ADDRESS: `127.0.0.1:${ports[region].metrics}`,
         // the role a host starts in the first time; afterwards its data directory remembers

@@ -7,7 +7,9 @@
  *   - database migrations and the local JWT key (.data/local-secrets.json);
  *   - dynalite (DynamoDB) on :4569 with the tables of resources/dynamodb.yml;
  *   - kinesalite (Kinesis) on :4567 with the market data stream;
- *   - the matching host (gRPC :50051, metrics/health :9464; data in .data/matching-host);
+ *   - two matching hosts: "us-east-1" primary (gRPC :50051, metrics/health :9464; data in
+ *     .data/matching-host) and "us-west-2" its standby, replicating its journal synchronously
+ *     (gRPC :50052, :9465; .data/matching-host-us-west-2); the functions talk to the active one;
  *   - serverless offline (REST :3000, WebSocket :3001) with every function.
  * Ctrl-C stops everything (the host flushes and snapshots first).
  */
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { ensureTables, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
-import { spawnHost } from './host-process';
+import { freePort, REGIONS, startRegionHosts, type RegionHosts } from './region-hosts';
 import { invokeForResult } from './invoke-function';
 import { startProcess, type Managed } from './processes';
 import { startStepFunctions, stateMachines } from './step-functions';
@@ -39,14 +41,19 @@ export interface StackPorts {
   postgres: number;
   /** the local Step Functions endpoint */
   stepFunctions: number;
+  /** the standby region's host (free ports when not given) */
+  grpcStandby?: number;
+  metricsStandby?: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433, stepFunctions: 8083 };
+export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433, stepFunctions: 8083, grpcStandby: 50052, metricsStandby: 9465 };
 
 const REDIS_DEFAULT = 'redis://127.0.0.1:6379';
 const AMQP_DEFAULT = 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface Stack {
+  /** the two regions' matching hosts */
+  hosts: RegionHosts;
   stop(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ export async function startStack(
   const stepFunctions = await startStepFunctions({ port: ports.stepFunctions, invoke: (fn, input) => invokeForResult(ports.lambda, fn, input) });
   log(`Step Functions on ${stepFunctions.endpoint} (${stateMachines().map((m) => m.name).join(', ')})`);
   const started: Managed[] = [];
+  let hosts: RegionHosts | undefined;
   let poller: Poller | undefined;
   let queue: QueueConsumer | undefined;
   // every step runs whatever the one before did: a failed step must not leave processes behind
@@ -95,6 +103,7 @@ export async function startStack(
       ['stream poller', () => poller?.stop()],
       ['queue consumer', () => queue?.stop()],
       ...started.reverse().map((p): [string, () => unknown] => [p.name, () => p.stop()]),
+      ['matching hosts', () => hosts?.stop()],
       ['step functions', () => stepFunctions.close()],
       ['kinesalite', () => kinesis.close()],
       ['dynalite', () => dynamo.close()],
@@ -111,6 +120,7 @@ export async function startStack(
   // if this process dies anyway, its children go with it
   process.once('exit', () => {
     for (const p of started) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    for (const r of REGIONS) hosts?.host(r)?.child.kill('SIGKILL');
     pglite?.kill();
   });
   try {
@@ -119,13 +129,20 @@ export async function startStack(
       DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     };
-    started.push(
-      await spawnHost(
-        { ...shared, HOST_GRPC_ADDRESS: `127.0.0.1:${ports.grpc}`, HOST_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`, HOST_DATA_DIR: join(dataDir, 'matching-host') },
-        { echo: options.echo, timeoutMs: 90_000 },
-      ),
-    );
-    log(`matching host: gRPC 127.0.0.1:${ports.grpc}, metrics and health http://127.0.0.1:${ports.metrics}`);
+    hosts = await startRegionHosts({
+      env: shared,
+      dataDir,
+      dataDirs: { 'us-east-1': join(dataDir, 'matching-host'), 'us-west-2': join(dataDir, 'matching-host-us-west-2') },
+      ports: {
+        'us-east-1': { grpc: ports.grpc, metrics: ports.metrics },
+        'us-west-2': { grpc: ports.grpcStandby ?? (await freePort()), metrics: ports.metricsStandby ?? (await freePort()) },
+      },
+      echo: options.echo,
+      timeoutMs: 90_000,
+    });
+    // the functions route to the active region's host (control record), not to a fixed address
+    shared.MATCHING_HOSTS = JSON.stringify(hosts.addresses);
+    log(`matching hosts: us-east-1 (primary) ${hosts.addresses['us-east-1']}, us-west-2 (standby, replicating) ${hosts.addresses['us-west-2']}`);
     started.push(
       await startProcess(
         'edge',
@@ -144,7 +161,8 @@ export async function startStack(
         'the exchange is up:',
         `  REST API        http://localhost:${ports.http}/v1`,
         `  WebSocket API   ws://localhost:${ports.websocket}`,
-        `  matching host   grpc 127.0.0.1:${ports.grpc}, health http://127.0.0.1:${ports.metrics}/health, metrics http://127.0.0.1:${ports.metrics}/metrics`,
+        `  matching hosts  us-east-1 (primary) grpc ${hosts.addresses['us-east-1']}, health http://127.0.0.1:${ports.metrics}/health, metrics /metrics`,
+        `                  us-west-2 (standby) grpc ${hosts.addresses['us-west-2']}; npm run dr:failover -- --auto-approve moves to it`,
         `  PostgreSQL      ${databaseUrl}`,
         `  Redis           ${redisUrl}`,
         `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')}`,
@@ -157,7 +175,7 @@ export async function startStack(
     await stop();
     throw e;
   }
-  return { stop };
+  return { hosts, stop };
 }
 
 if (require.main === module) {
