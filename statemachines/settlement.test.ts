@@ -151,4 +151,44 @@ describe('settlement', () => {
     }
     expect(d).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ posted: 0, skipped: 10 }) });
   });
+
+  it('a crash mid-batch (its database session killed inside the transaction) rolls back; the retry settles each side once', async () => {
+    const stamp = Date.now();
+    const before = fills.length;
+    for (let i = 0; i < 50; i++) {
+      const price = (41000 + i * 0.01).toFixed(2);
+      await matchingHost().placeOrder(seller.accountNo, { clientOrderId: `cs-${stamp}-${i}`, symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.0100', price });
+      await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `cb-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0100', price });
+    }
+    for (let i = 0; i < 100 && fills.length < before + 100; i++) await new Promise((r) => setTimeout(r, 50));
+    const batch = fills.slice(before, before + 100);
+    expect(batch).toHaveLength(100);
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 2 });
+    const count = async (): Promise<number> => Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'")).rows[0].n);
+    const entriesBefore = await count();
+    // hold the seller's ledger accounts: the post claims its entries, then waits on their lock mid-transaction
+    const holder = await admin.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM ledger_accounts WHERE user_id = $1 FOR UPDATE', [seller.userId]);
+    const run = settle('crash-1', { batchId: 'crash-1', fills: batch });
+    let killed = 0;
+    for (let i = 0; i < 200 && killed === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const k = await admin.query<{ pid: number }>(
+        "SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%ledger_accounts%FOR UPDATE%'",
+      );
+      killed = k.rowCount ?? 0;
+    }
+    await holder.query('ROLLBACK');
+    holder.release();
+    expect(killed).toBe(1);
+    // the killed attempt left nothing; the retry posted every side, once
+    expect(await run).toEqual({ status: 'SUCCEEDED', output: { posted: 100, skipped: 0 }, error: undefined });
+    expect((await count()) - entriesBefore).toBe(100);
+    const unbalanced = await admin.query('SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0');
+    expect(unbalanced.rows).toEqual([]);
+    await admin.end();
+    const r = (await reconcile(undefined, context)) as { differences: unknown[]; clearing: Record<string, string> };
+    expect(r).toMatchObject({ differences: [], clearing: {} });
+  }, 60_000);
 });
