@@ -5,7 +5,7 @@
  *   npm run dr:approve -- <execution> [--reject] [--comment "…"] --by name   a second operator answers
  *   npm run dr:status -- <execution>
  * A runbook streams its states as they run and ends with one JSON line:
- *   {"rto_s":…,"rpo_orders":…,"executionArn":…,"status":…,"outcome":…}
+ *   {"rto_s":…,"rpo_orders":…,"rpo_exact":…,"executionArn":…,"status":…,"outcome":…}
  * Locally (npm start) it talks to Step Functions on :8083 and dynalite on :4569; set
  * AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL_DYNAMODB (or unset them in AWS) and
  * DR_FAILOVER_STATE_MACHINE_ARN / DR_FAILBACK_STATE_MACHINE_ARN to point elsewhere.
@@ -21,6 +21,8 @@ import type { Runbook } from '../functions/sfn/dr-service';
 export interface RunbookEnd {
   rto_s: number | null;
   rpo_orders: number | null;
+  /** false: rpo_orders is a lower bound (the primary could not be fenced) */
+  rpo_exact: boolean | null;
   executionArn: string;
   status: string;
   outcome?: string;
@@ -51,9 +53,9 @@ export async function followExecution(sfn: SFNClient, executionArn: string, prin
     seen = events.length;
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') {
-      const out = d.output ? (JSON.parse(d.output) as { rto_s?: number | null; rpo_orders?: number | null; outcome?: string }) : {};
+      const out = d.output ? (JSON.parse(d.output) as { rto_s?: number | null; rpo_orders?: number | null; rpo_exact?: boolean | null; outcome?: string }) : {};
       return {
-        rto_s: out.rto_s ?? null, rpo_orders: out.rpo_orders ?? null, executionArn, status: d.status ?? 'UNKNOWN',
+        rto_s: out.rto_s ?? null, rpo_orders: out.rpo_orders ?? null, rpo_exact: out.rpo_exact ?? null, executionArn, status: d.status ?? 'UNKNOWN',
         ...(out.outcome ? { outcome: out.outcome } : {}), ...(d.error ? { error: d.error, cause: d.cause } : {}),
       };
     }

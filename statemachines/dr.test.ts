@@ -142,7 +142,7 @@ describe('DR runbooks', () => {
       'Start', 'Assess', 'ApprovalNeeded', 'Approval', 'Reassess', 'FencePrimary', 'CatchUp', 'Verify', 'Promote', 'SwitchActiveRegion', 'FollowNewPrimary', 'NotifyCompleted', 'Done',
     ]);
     const out = r.output as { outcome: string; from: string; to: string; epoch: number; rto_s: number; rpo_orders: number };
-    expect(out).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 2, rpo_orders: 0 });
+    expect(out).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 2, rpo_orders: 0, rpo_exact: true, unreplicated_acks: 0 });
     expect(out.rto_s).toBeGreaterThan(0);
     expect(out.rto_s).toBeLessThan(30);
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-west-2', epoch: 2 });
@@ -206,7 +206,7 @@ describe('DR runbooks', () => {
     await hosts.kill('us-east-1');
     const r = await run('failover', { reason: 'drill: primary lost', autoApprove: true });
     expect(r.status).toBe('SUCCEEDED');
-    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 6, rpo_orders: 0 });
+    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 6, rpo_orders: 0, rpo_exact: false, unreplicated_acks: 0 });
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 6 });
     await until('the functions on west', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 6, 5_000);
     await expectAllKnown(acked);

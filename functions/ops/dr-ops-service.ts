@@ -69,10 +69,16 @@ export class DrOpsService {
     if (pending.requestedBy === answeredBy) throw forbidden('the operator who started a runbook cannot approve it: a second operator answers');
     const taken = await this.o.control.takeApproval(execution);
     if (!taken) throw notFound(`no approval is pending for ${execution}`);
-    if (decision === 'approve') {
-      await this.o.sfn.send(new SendTaskSuccessCommand({ taskToken: taken.taskToken, output: JSON.stringify({ approvedBy: answeredBy, comment: comment ?? '' }) }));
-    } else {
-      await this.o.sfn.send(new SendTaskFailureCommand({ taskToken: taken.taskToken, error: 'ApprovalRejected', cause: `rejected by ${answeredBy}${comment ? `: ${comment}` : ''}` }));
+    try {
+      if (decision === 'approve') {
+        await this.o.sfn.send(new SendTaskSuccessCommand({ taskToken: taken.taskToken, output: JSON.stringify({ approvedBy: answeredBy, comment: comment ?? '' }) }));
+      } else {
+        await this.o.sfn.send(new SendTaskFailureCommand({ taskToken: taken.taskToken, error: 'ApprovalRejected', cause: `rejected by ${answeredBy}${comment ? `: ${comment}` : ''}` }));
+      }
+    } catch (e) {
+      // the answer did not reach the runbook: the approval stays pending for another try (unless the runbook is gone)
+      if ((e as { name?: string }).name !== 'TaskDoesNotExist' && (e as { name?: string }).name !== 'TaskTimedOut') await this.o.control.putApproval(taken);
+      throw e;
     }
     await this.o.audit.record({
       userId: 'system:dr', action: `dr.${taken.runbook}.${decision}`, outcome: 'succeeded', actorId: answeredBy, requestId: ctx.requestId, ip: ctx.ip,

@@ -77,8 +77,15 @@ export interface Verification {
   checksum: string;
   /** compared with the fenced primary's checksum (false when the primary was unreachable) */
   checksumVerified: boolean;
-  /** acknowledged commands the new primary does not hold (exact when the primary was fenced) */
+  /** acknowledged commands the new primary does not hold */
   rpoOrders: number;
+  /**
+   * Exact when the primary was fenced (the standby took everything it had). With the primary
+   * gone it is a lower bound: what the primary acknowledged after its last report to the standby
+   * is unknown (with synchronous replication, nothing, unless it was already acknowledging
+   * unreplicated); the old primary counts what it drops when it rejoins (Health.discarded).
+   */
+  rpoExact: boolean;
 }
 
 export interface Switch {
@@ -107,6 +114,10 @@ export interface RunbookResult {
   epoch: number;
   rto_s: number | null;
   rpo_orders: number | null;
+  /** false: rpo_orders is a lower bound (the primary was gone; see Verification.rpoExact) */
+  rpo_exact: boolean | null;
+  /** the old primary's count of commands acknowledged without a standby, as last known */
+  unreplicated_acks: number | null;
   executionArn: string;
   reason?: string;
 }
@@ -221,13 +232,17 @@ export class DrService {
    */
   async fencePrimary(state: RunbookState): Promise<Fencing> {
     const a = state.assessment;
+    const host = this.host(a.from.region);
     try {
-      const h = await this.host(a.from.region).fence(a.newEpoch);
+      const h = await host.fence(a.newEpoch);
       if (h.role !== 'standby') throw new Error(`still ${h.role} at epoch ${h.epoch}`);
       return { fenced: true, lastSeq: h.lastSeq, checksum: h.checksum };
     } catch (e) {
+      // the reply may have been lost while the fence held: ask before concluding it did not
+      const now = await host.health().catch(() => null);
+      if (now && now.role === 'standby' && now.epoch >= a.newEpoch) return { fenced: true, lastSeq: now.lastSeq, checksum: now.checksum };
       const error = e instanceof Error ? e.message : String(e);
-      if (a.runbook === 'failback') throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
+      if (a.runbook === 'failback' || now) throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
       return { fenced: false, lastSeq: a.to.reachable ? a.to.health.replicatedSeq : 0, checksum: '', error };
     }
   }
@@ -259,11 +274,11 @@ export class DrService {
     if (f.fenced) {
       if (s.lastSeq !== f.lastSeq || s.checksum !== f.checksum)
         throw new ChecksumMismatch(`standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`);
-      return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0 };
+      return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0, rpoExact: true };
     }
     // the primary is gone: what it acknowledged is known up to its last report to the standby
     const acked = Math.max(f.lastSeq, s.replicatedSeq);
-    return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: false, rpoOrders: Math.max(0, acked - s.lastSeq) };
+    return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: false, rpoOrders: Math.max(0, acked - s.lastSeq), rpoExact: false };
   }
 
   async promote(state: RunbookState): Promise<HostHealth> {
@@ -317,6 +332,13 @@ export class DrService {
     }
     let standbyFenced = false;
     let primaryRestored = false;
+    const source = await this.host(a.from.region).health().catch(() => null);
+    const target = await this.host(a.to.region).health().catch(() => null);
+    if (!source && target?.role === 'primary') {
+      // the old primary is gone and the target was promoted: fencing it would leave no primary at all
+      notes.push(`the primary in ${a.from.region} does not answer and ${a.to.region} was promoted: left as primary; switch the active region by hand (or run the failover again)`);
+      return { standbyFenced, primaryRestored, epoch, notes };
+    }
     // a standby whose book did not match starts over from the primary's snapshot
     const resync = state.error?.Error === 'ChecksumMismatch';
     try {
@@ -327,7 +349,7 @@ export class DrService {
       notes.push(`standby not fenced: ${e instanceof Error ? e.message : String(e)}`);
     }
     try {
-      const h = await this.host(a.from.region).health();
+      const h = source ?? (await this.host(a.from.region).health());
       if (h.role === 'standby') await this.host(a.from.region).promote(epoch);
       primaryRestored = true;
     } catch (e) {
@@ -350,6 +372,8 @@ export class DrService {
       epoch: a?.newEpoch ?? 0,
       rto_s: outcome === 'completed' && state.switch ? state.switch.rtoSeconds : null,
       rpo_orders: outcome === 'completed' && state.verification ? state.verification.rpoOrders : null,
+      rpo_exact: outcome === 'completed' && state.verification ? state.verification.rpoExact : null,
+      unreplicated_acks: a ? (a.from.reachable ? a.from.health.unreplicatedAcks : a.to.reachable ? a.to.health.unreplicatedAcks : null) : null,
       executionArn: state.executionArn,
       ...(state.error ? { reason: `${state.error.Error ?? 'Error'}: ${(state.error.Cause ?? '').slice(0, 500)}` } : {}),
     };

@@ -33,12 +33,15 @@ export function settlementService(): SettlementService {
 
 let dr: { service: DrService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] } | undefined;
 
-/** The DR runbooks: a client per region's host (short deadlines: an unreachable host is a finding, not a wait). */
+/**
+ * The DR runbooks: a client per region's host. Fence waits for the standby to take what the
+ * primary accepted (up to twice the replication timeout): the deadline leaves room for that.
+ */
 export function drService(): DrService {
   if (!dr) {
     const cfg = config();
     const addresses = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS };
-    const clients = Object.fromEntries(Object.entries(addresses).map(([region, a]) => [region, new GrpcMatchingHost(a, { deadlineMs: 1_500, retries: 1, breakAfter: 1_000 })]));
+    const clients = Object.fromEntries(Object.entries(addresses).map(([region, a]) => [region, new GrpcMatchingHost(a, { deadlineMs: 5_000, retries: 1, breakAfter: 1_000 })]));
     const notices = new AmqpDrNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
     const service = new DrService({
       control: controlStore(),

@@ -54,6 +54,7 @@ export class DrRole {
 
   private peerTimer: NodeJS.Timeout | undefined;
   private peerClient: HostClient | undefined;
+  private closed = false;
 
   async start(): Promise<void> {
     await this.checkPeer();
@@ -69,7 +70,7 @@ export class DrRole {
   private async checkPeer(): Promise<void> {
     const peer = this.o.peer;
     const host = this.o.host;
-    if (!peer || (host.role === 'standby' && this.replica)) return;
+    if (!peer || this.closed || (host.role === 'standby' && this.replica)) return;
     this.peerClient ??= connectHost(peer);
     let h: { role: string; epoch: number };
     try {
@@ -77,7 +78,7 @@ export class DrRole {
     } catch {
       return; // unreachable: nothing learned
     }
-    if (h.role !== 'primary') return;
+    if (h.role !== 'primary' || this.closed) return;
     if (h.epoch > host.epoch || (host.role === 'standby' && h.epoch >= host.epoch)) {
       this.o.log.warn({ peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role }, 'the peer is the primary: fencing and following it');
       await this.fence(h.epoch, peer);
@@ -115,16 +116,23 @@ export class DrRole {
   promote(epoch: number): Promise<void> {
     return this.serial(async () => {
       const host = this.o.host;
+      // a retried Promote that had succeeded
+      if (host.role === 'primary' && host.epoch === epoch) return;
       if (!(epoch > host.epoch)) throw new RangeError(`epoch ${epoch} is not above ${host.epoch}`);
       const cursors = await this.unfollow();
       host.promote(epoch);
       for (const [name, seq] of Object.entries(cursors)) new CursorFile(host.options.dataDir, name).save(Math.min(seq, host.lastSeq));
-      await this.o.startPublishing();
       this.o.log.warn({ epoch, lastSeq: host.lastSeq, cursors }, 'promoted to primary');
+      // the host takes orders now; its publishers come up beside it (a slow downstream must not hold the reply)
+      this.o.startPublishing().catch((e: unknown) => this.o.log.error({ err: e }, 'publishers did not start'));
     });
   }
 
-  /** Stop taking orders at `epoch` (a newer primary exists); with `replicateFrom`, follow it. */
+  /**
+   * Stop taking orders at `epoch` (a newer primary exists); with `replicateFrom`, follow it. What
+   * was accepted before the fence still reaches the standbys (bounded wait) before their streams
+   * end, so the fenced host's last seq is one they hold.
+   */
   fence(epoch: number, replicateFrom?: string, resync = false): Promise<void> {
     return this.serial(async () => {
       const host = this.o.host;
@@ -132,8 +140,9 @@ export class DrRole {
       host.fence(epoch);
       if (host.role !== 'standby') return;
       if (wasPrimary) {
+        await this.source.quiesce(this.o.timeoutMs * 2);
         this.source.detachAll();
-        await this.o.stopPublishing();
+        this.o.stopPublishing().catch((e: unknown) => this.o.log.error({ err: e }, 'publishers did not stop cleanly'));
         this.o.log.warn({ epoch, lastSeq: host.lastSeq }, 'fenced');
       }
       if (replicateFrom && (resync || this.replica?.primary !== replicateFrom)) {
@@ -143,6 +152,12 @@ export class DrRole {
     });
   }
 
+  /** Lowest journal seq this host must keep: what its standbys need, and (a standby) what its primary's publishers have not confirmed. */
+  retainFrom(): number {
+    const cursors = Object.values(this.replica?.status.publisherCursors ?? {});
+    return Math.min(this.source.retainFrom(), ...cursors.map((c) => c + 1));
+  }
+
   status(): DrStatus {
     const r = this.replica?.status;
     if (this.o.host.role === 'primary' || !r)
@@ -150,7 +165,7 @@ export class DrRole {
     return {
       replicatedSeq: r.primaryAckedSeq,
       replicas: r.connected ? 1 : 0,
-      unreplicatedAcks: 0,
+      unreplicatedAcks: r.primaryUnreplicatedAcks,
       discarded: this.discarded + r.discarded,
       following: r.primary,
       lastError: r.lastError,
@@ -158,7 +173,9 @@ export class DrRole {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.peerTimer);
+    await this.queue;
     this.peerClient?.close();
     await this.unfollow();
     this.source.close();

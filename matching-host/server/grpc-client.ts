@@ -11,9 +11,9 @@ export type HostClient = grpc.Client &
  */
 const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1_000 };
 
-export function connectHost(address: string): HostClient {
+export function connectHost(address: string, options: grpc.ChannelOptions = {}): HostClient {
   const Ctor = clientConstructor();
-  return new Ctor(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as HostClient;
+  return new Ctor(address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }) as unknown as HostClient;
 }
 
 export function call<T = Record<string, unknown>>(client: HostClient, method: string, req: unknown, timeoutMs = 5000): Promise<T> {

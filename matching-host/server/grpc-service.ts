@@ -256,7 +256,8 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
 
 export async function startGrpcServer(host: MatchingHost, address: string, dr?: DrRole): Promise<{ server: grpc.Server; port: number }> {
   // channelz keeps per-call statistics for a debugging UI we do not run; Prometheus covers it
-  const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
+  // standbys ping their replication stream every 5 s (keepalive): allow it
+  const server = new grpc.Server({ 'grpc.enable_channelz': 0, 'grpc.keepalive_permit_without_calls': 1, 'grpc.http2.min_ping_interval_without_data_ms': 4_000 });
   server.addService(serviceDefinition(), createService(host, dr));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),

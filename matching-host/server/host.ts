@@ -116,6 +116,8 @@ export class MatchingHost {
   private lastTime = 0;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
+  /** a standby is replacing its state with a primary's snapshot: no snapshot of its own meanwhile */
+  private installing = false;
   /** the wake-up for the engine's next timer, and when it is set for */
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
@@ -217,6 +219,11 @@ export class MatchingHost {
     return this.journal.durableSeq;
   }
 
+  /** Resolves once everything appended so far is on disk. */
+  drain(): Promise<void> {
+    return this.journal.drain();
+  }
+
   get journalHealthy(): boolean {
     return this.journal.healthy;
   }
@@ -304,6 +311,7 @@ export class MatchingHost {
    */
   applyReplicated(firstSeq: number, lastSeq: number, records: Buffer): Promise<void> {
     if (this.role === 'primary') return Promise.reject(new Error('a primary does not apply another host\'s journal'));
+    if (this.installing) return Promise.reject(new Error('a snapshot is being installed'));
     if (!this.journal.healthy) return Promise.reject(new JournalFailedError('not healthy'));
     if (firstSeq !== this.core.lastSeq + 1) return Promise.reject(new Error(`replication gap: seq ${firstSeq} after ${this.core.lastSeq}`));
     let expected = firstSeq;
@@ -335,21 +343,27 @@ export class MatchingHost {
     if (this.role === 'primary') throw new Error('a primary does not install another host\'s snapshot');
     const snap = decodeSnapshot(bytes, seq);
     if (!snap) throw new Error(`snapshot at seq ${seq} fails its checksum`);
-    await this.snapshotting;
-    await this.journal.close();
-    const discarded = discardAfter === undefined ? 0 : Math.max(0, this.core.lastSeq - discardAfter);
-    const dir = this.options.dataDir;
-    const setAside = join(dir, `set-aside-${this.epoch}-${this.core.lastSeq}-${Math.floor(this.now())}`);
-    mkdirSync(setAside);
-    for (const f of readdirSync(dir)) if (/^(journal-\d+\.log|snapshot-\d+\.bin)$/.test(f)) renameSync(join(dir, f), join(setAside, f));
-    await writeSnapshotAsync(dir, seq, [bytes]);
-    this.core = HostCore.fromState(this.options.market, snap.engine, snap.state, snap.format);
-    this.lastTime = 0;
-    this.sinceSnapshot = 0;
-    this.lastSnapshotSeq = seq;
-    this.attachJournal(Journal.open(dir, seq + 1));
-    this.ackedSeq = seq;
-    return { discarded, setAside };
+    if (this.installing) throw new Error('a snapshot is being installed already');
+    this.installing = true;
+    try {
+      await this.snapshotting;
+      await this.journal.close();
+      const discarded = discardAfter === undefined ? 0 : Math.max(0, this.core.lastSeq - discardAfter);
+      const dir = this.options.dataDir;
+      const setAside = join(dir, `set-aside-${this.epoch}-${this.core.lastSeq}-${Math.floor(this.now())}`);
+      mkdirSync(setAside);
+      for (const f of readdirSync(dir)) if (/^(journal-\d+\.log|snapshot-\d+\.bin)$/.test(f)) renameSync(join(dir, f), join(setAside, f));
+      await writeSnapshotAsync(dir, seq, [bytes]);
+      this.core = HostCore.fromState(this.options.market, snap.engine, snap.state, snap.format);
+      this.lastTime = 0;
+      this.sinceSnapshot = 0;
+      this.lastSnapshotSeq = seq;
+      this.attachJournal(Journal.open(dir, seq + 1));
+      this.ackedSeq = seq;
+      return { discarded, setAside };
+    } finally {
+      this.installing = false;
+    }
   }
 
   private autoSnapshot(): void {
@@ -367,6 +381,7 @@ export class MatchingHost {
   /** Write a snapshot of the current state and prune what it covers. */
   snapshot(): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
+    if (this.installing) return Promise.resolve();
     // after a journal failure the state holds commands that are not on disk: never persist it
     if (!this.journal.healthy) return Promise.reject(new JournalFailedError('not healthy'));
     this.sinceSnapshot = 0;

@@ -180,7 +180,10 @@ export class Journal {
   durableSeq = 0;
   /** called after every group commit (metrics) */
   onFlush: ((s: FlushStats) => void) | null = null;
-  /** called with each batch once written, while its fdatasync runs (replication ships it meanwhile) */
+  /**
+   * called with each batch once it is on disk (replication ships it then: a standby never holds a
+   * record its primary could lose in a crash and number again)
+   */
   onWrite: ((records: Buffer, firstSeq: number, lastSeq: number) => void) | null = null;
 
   private constructor(
@@ -289,8 +292,10 @@ export class Journal {
       done(e as Error);
       return;
     }
-    if (batch.length > 0) this.onWrite?.(data, firstSeq, lastSeq);
-    fdatasync(this.fd, (e) => done(e));
+    fdatasync(this.fd, (e) => {
+      if (!e && batch.length > 0) this.onWrite?.(data, firstSeq, lastSeq);
+      done(e);
+    });
   }
 
   /** Resolves when everything appended so far is durable. */

@@ -20,8 +20,18 @@ export interface ReplicaStatus {
   publisherCursors: Record<string, number>;
   /** own commands dropped because the primary's history diverged from them */
   discarded: number;
+  /** what the primary last reported it had acknowledged without a standby holding it */
+  primaryUnreplicatedAcks: number;
   lastError?: string;
 }
+
+/**
+ * A snapshot travels as one message (a book of a few hundred thousand orders is tens of MB);
+ * keepalive finds a dead connection that TCP alone would keep open for minutes.
+ */
+const STREAM_OPTIONS = { 'grpc.max_receive_message_length': 1 << 30, 'grpc.keepalive_time_ms': 5_000, 'grpc.keepalive_timeout_ms': 2_000 };
+/** the primary sends at least a heartbeat every 250 ms: this long without a word, the stream is dead */
+const SILENCE_MS = 3_000;
 
 export class Replica {
   readonly status: ReplicaStatus;
@@ -40,7 +50,7 @@ export class Replica {
     /** start over from the primary's snapshot (once: reconnects resume from where this host is) */
     private resync = false,
   ) {
-    this.status = { primary, connected: false, primaryAckedSeq: 0, publisherCursors: {}, discarded: 0 };
+    this.status = { primary, connected: false, primaryAckedSeq: 0, publisherCursors: {}, discarded: 0, primaryUnreplicatedAcks: 0 };
   }
 
   start(): void {
@@ -51,26 +61,36 @@ export class Replica {
   private connect(): void {
     if (this.stopped) return;
     const host = this.host;
-    this.client ??= connectHost(this.primary);
+    this.client ??= connectHost(this.primary, STREAM_OPTIONS);
     const stream = (this.client as unknown as { Replicate: () => ReplicateStream }).Replicate();
     this.stream = stream;
-    this.chain = Promise.resolve();
+    // the chain goes on across reconnects: a snapshot install from the old stream finishes before
+    // anything of the new one is applied
+    let heard = Date.now();
+    const watchdog = setInterval(() => {
+      if (Date.now() - heard > SILENCE_MS) stream.cancel();
+    }, 500);
+    watchdog.unref();
     // the epoch our history belongs to: the last promotion we know of
     const historyEpoch = host.epochs.at(-1)?.epoch ?? 1;
     stream.write({ fromSeq: host.lastSeq + 1, epoch: historyEpoch, durableSeq: host.durableSeq, replicaId: this.id, resync: this.resync });
     stream.on('data', (b: ReplicationBatchMessage) => {
+      heard = Date.now();
       this.status.connected = true;
       this.status.lastError = undefined;
       this.chain = this.chain.then(() => this.apply(stream, b)).catch((e: unknown) => this.fail(stream, e));
     });
     const lost = (why: string): void => {
+      clearInterval(watchdog);
       if (this.stream !== stream) return;
       this.stream = undefined;
       this.status.connected = false;
       this.status.lastError = why;
       if (this.stopped) return;
       this.log.warn({ primary: this.primary, why }, 'replication stream lost; reconnecting');
-      this.retry = setTimeout(() => this.connect(), 500);
+      // after what the old stream delivered is applied: the hello says where this host stands then
+      this.retry = setTimeout(() => void this.chain.finally(() => this.connect()), 500);
+      this.retry.unref();
     };
     stream.on('error', (e: Error) => lost(e.message));
     stream.on('end', () => lost('primary ended the stream'));
@@ -81,7 +101,7 @@ export class Replica {
     const host = this.host;
     this.status.primaryAckedSeq = Math.max(this.status.primaryAckedSeq, b.ackedSeq);
     this.status.publisherCursors = b.publisherCursors;
-    if (b.epochs.length > 0) host.adoptEpochs(b.epochs.map((e) => ({ epoch: Number(e.epoch), afterSeq: Number(e.afterSeq) })));
+    this.status.primaryUnreplicatedAcks = b.unreplicatedAcks;
     if (b.snapshot && b.snapshot.length > 0) {
       const r = await host.installSnapshot(b.snapshotSeq ?? 0, b.snapshot, b.discardAfter || undefined);
       this.resync = false;
@@ -89,6 +109,8 @@ export class Replica {
       this.log.warn({ snapshotSeq: b.snapshotSeq, discarded: r.discarded, setAside: r.setAside }, 'restarted from the primary\'s snapshot');
       stream.write({ fromSeq: 0, epoch: 0, durableSeq: host.durableSeq, replicaId: this.id });
     }
+    // our history is the primary's now (a prefix of it, or its snapshot): take on its epochs, after the install
+    if (b.epochs.length > 0) host.adoptEpochs(b.epochs.map((e) => ({ epoch: Number(e.epoch), afterSeq: Number(e.afterSeq) })));
     if (b.records && b.records.length > 0) {
       const last = b.lastSeq ?? 0;
       // already here (a batch overlapping what we had): nothing to do but confirm

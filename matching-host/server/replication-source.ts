@@ -38,6 +38,7 @@ export interface ReplicationBatchMessage {
   ackedSeq: number;
   publisherCursors: Record<string, number>;
   epochs: { epoch: number; afterSeq: number }[];
+  unreplicatedAcks: number;
 }
 
 export type ReplicateCall = ServerDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;
@@ -91,10 +92,10 @@ export class ReplicationSource {
     return n;
   }
 
-  /** highest seq an in-sync standby holds (0 when none) */
+  /** highest seq a standby in sync holds (0 when none) */
   get replicatedSeq(): number {
     let m = 0;
-    for (const s of this.sessions) if (s.durableSeq > m) m = s.durableSeq;
+    for (const s of this.sessions) if (this.inSync(s) && s.durableSeq > m) m = s.durableSeq;
     return m;
   }
 
@@ -125,10 +126,14 @@ export class ReplicationSource {
       const w: { seq: number; resolve: () => void; timer?: NodeJS.Timeout } = { seq, resolve };
       w.timer = setTimeout(() => {
         this.unreplicatedAcks++;
+        // a standby that let a command wait this long is out of sync until it catches up again:
+        // later commands do not wait for it
+        for (const s of this.sessions) if (this.inSync(s) && s.durableSeq < seq) s.inSyncFrom = this.host.lastSeq;
         this.o.log.warn({ seq, timeoutMs: this.o.timeoutMs }, 'standby did not confirm in time; acknowledging unreplicated');
         this.waiters = this.waiters.filter((x) => x !== w);
+        if (seq > this.host.ackedSeq) this.host.ackedSeq = seq;
         resolve();
-        this.host.releaseOutbox();
+        this.release();
       }, this.o.timeoutMs);
       this.waiters.push(w);
     });
@@ -149,7 +154,20 @@ export class ReplicationSource {
   }
 
   private send(s: Session, m: Partial<ReplicationBatchMessage>): void {
-    s.call.write({ epoch: this.host.epoch, ackedSeq: this.host.ackedSeq, publisherCursors: this.o.cursors(), epochs: this.host.epochs, ...m });
+    s.call.write({
+      epoch: this.host.epoch, ackedSeq: this.host.ackedSeq, publisherCursors: this.o.cursors(), epochs: this.host.epochs, unreplicatedAcks: this.unreplicatedAcks, ...m,
+    });
+  }
+
+  /**
+   * Fenced: let what was accepted before reach the standbys (bounded), so the fenced primary's
+   * last seq is one they hold; only then end their streams.
+   */
+  async quiesce(timeoutMs: number): Promise<void> {
+    await this.host.drain().catch(() => undefined);
+    const target = this.host.lastSeq;
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && this.replicas > 0 && this.replicatedSeq < target) await new Promise((r) => setTimeout(r, 10));
   }
 
   private ship(records: Buffer, firstSeq: number, lastSeq: number): void {

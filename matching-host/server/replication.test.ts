@@ -4,7 +4,7 @@
  * refuses orders, takes over at a higher epoch, and a rejoining old primary whose history
  * diverged starts over from the new primary's snapshot and says how many commands it dropped.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -171,4 +171,54 @@ describe('journal replication', () => {
     sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
     expect(await health(sc)).toMatchObject({ role: 'standby', epoch: 3 });
   });
+
+  it('a fence under load lets everything accepted before it reach the standby: the fenced last seq is one the standby holds', async () => {
+    // east is primary at epoch 3 with west following (the test before restarted west)
+    await until('west following', () => health(pc), (h) => h.replicas === 1);
+    const before = (await health(pc)).unreplicatedAcks;
+    const load = Promise.allSettled(Array.from({ length: 8 }, () => trade(pc, 40)));
+    await new Promise((r) => setTimeout(r, 30));
+    const fenced = await call<Health>(pc, 'Fence', { epoch: 4 });
+    const results = await load;
+    const acked = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    expect(fenced.role).toBe('standby');
+    expect(Math.max(...acked)).toBeLessThanOrEqual(fenced.lastSeq);
+    const s = await until('west holding the fenced primary\'s last seq', () => health(sc), (h) => h.lastSeq >= fenced.lastSeq);
+    expect(s.lastSeq).toBe(fenced.lastSeq);
+    expect(s.checksum).toBe(fenced.checksum);
+    expect((await health(pc)).unreplicatedAcks).toBe(before);
+  });
+});
+
+describe('a standby far behind', () => {
+  it('starts from a snapshot larger than a default gRPC message (4 MiB)', async () => {
+    const dir = tempDir();
+    const p = await runtime(dir, { HOST_SNAPSHOT_EVERY: '20000' });
+    const c = connectHost(`127.0.0.1:${p.grpcPort}`);
+    let s: HostRuntime | undefined;
+    let sc2: HostClient | undefined;
+    try {
+      for (let a = 1; a <= 50; a++) await call(c, 'Deposit', { account: a, asset: 'USD', amount: '100000000', transferId: `big-${a}` });
+      // resting orders that never cross: a big book, and a journal pruned behind two snapshots
+      const place = (i: number): Promise<unknown> =>
+        call(c, 'PlaceOrder', { account: 1 + (i % 50), clientOrderId: `rest-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: (1 + (i % 5000) / 100).toFixed(2), quantity: '0.001' });
+      for (let i = 0; i < 60_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, k) => place(i + k)));
+      await call(c, 'Health', {});
+      const snap = readdirSync(dir).filter((f) => f.startsWith('snapshot-'));
+      expect(snap.length).toBeGreaterThan(0);
+      expect(readdirSync(dir).filter((f) => f.startsWith('journal-')).sort()[0]).not.toBe('journal-0000000000000001.log');
+      s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
+      sc2 = connectHost(`127.0.0.1:${s.grpcPort}`);
+      const ph = await call<Health>(c, 'Health', {});
+      const sh = await until('the standby restored from the snapshot', () => call<Health>(sc2 as HostClient, 'Health', {}), (h) => h.lastSeq === ph.lastSeq, 30_000);
+      expect(sh.checksum).toBe(ph.checksum);
+      expect(statSync(join(s.host.options.dataDir, readdirSync(s.host.options.dataDir).filter((f) => f.startsWith('snapshot-'))[0])).size).toBeGreaterThan(4 << 20);
+    } finally {
+      c.close();
+      sc2?.close();
+      await s?.stop({ snapshot: false });
+      await p.stop({ snapshot: false });
+    }
+  }, 120_000);
 });

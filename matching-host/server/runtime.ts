@@ -48,7 +48,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     snapshotEvery: cfg.HOST_SNAPSHOT_EVERY,
     wakeForTimers: true,
     publish: Boolean(cfg.KINESIS_STREAM || cfg.REDIS_URL || cfg.AMQP_URL),
-    retainFrom: () => Math.min(parts.publishing?.retainFrom() ?? Infinity, parts.dr?.source.retainFrom() ?? Infinity),
+    retainFrom: () => Math.min(parts.publishing?.retainFrom() ?? Infinity, parts.dr?.retainFrom() ?? Infinity),
     onCommand: (type, result, ms) => metrics.command(type, result, ms),
     onFlush: (s) => metrics.flush(s),
     onSnapshotError: (e) => log.error({ err: e }, 'snapshot failed; the journal still holds every command'),
@@ -126,7 +126,9 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     stop(options = { snapshot: true }) {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
-        // replication streams are long-lived calls: end them, or the gRPC shutdown waits on them
+        // what was accepted reaches the standby first (bounded); then the replication streams, which
+        // are long-lived calls, end, or the gRPC shutdown would wait on them
+        if (h.role === 'primary') await dr.source.quiesce(cfg.HOST_REPLICATION_TIMEOUT_MS * 2);
         await dr.close();
         await new Promise<void>((resolve) => grpcServer.server.tryShutdown(() => resolve()));
         let failure: Error | null = null;

@@ -279,14 +279,13 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
       return { stopDate: (e.stopDate ?? new Date()).getTime() / 1000 };
     },
     SendTaskSuccess: (b) => {
-      const w = waiterOf(b.taskToken);
       let output: Json;
       try {
         output = JSON.parse(String(b.output)) as Json;
       } catch {
         throw new SfnError('InvalidOutput', 'output is not JSON');
       }
-      w.resolve(output);
+      waiterOf(b.taskToken).resolve(output);
       return Promise.resolve({});
     },
     SendTaskFailure: (b) => {
