@@ -7,6 +7,10 @@
  *
  *   npm run bench:host              2k, 5k, 10k orders/s
  *   npm run bench:host -- --quick   shorter runs, 200k-command recovery
+ *   npm run bench:host -- --replicated [--quick]
+ *       what RPO 0 costs: the same rates against a primary with a standby replicating
+ *       synchronously (an ack waits for the standby's fsync too), and against a lone primary, in
+ *       the same run; no recovery runs. Last line: {"replicated":[…],"alone":[…],"standby_caught_up":…}
  *
  * Last line: {"rates":[{"target":10000,"achieved":…,"p50_ms":…,"p99_ms":…,"p999_ms":…},…],
  *             "baseline":[…], "fsync":{…}, "recovery_1m_s":…, "replay_1m_s":…, …}
@@ -70,12 +74,18 @@ function histogram(text: string, name: string): { count: number; p50_ms: number;
   return { count, p50_ms: q(0.5), p99_ms: q(0.99), mean: count ? sum / count : 0 };
 }
 
-async function hostRun(): Promise<{ rates: LoadResult[]; fsync: Record<string, number> }> {
+async function hostRun(replicated = false): Promise<{ rates: LoadResult[]; fsync: Record<string, number>; standby?: { caughtUp: boolean; unreplicatedAcks: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-host-'));
   let host: HostProcess | undefined;
+  let standby: HostProcess | undefined;
+  const quiet = { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' };
   try {
-    host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' });
+    host = await spawnHost({ HOST_DATA_DIR: join(dir, 'primary'), ...quiet });
     const client = connectHost(`127.0.0.1:${host.grpcPort}`);
+    if (replicated) {
+      standby = await spawnHost({ HOST_DATA_DIR: join(dir, 'standby'), HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${host.grpcPort}`, ...quiet }, { name: 'standby' });
+      for (let i = 0; i < 200 && (await call<{ replicas: number }>(client, 'Health', {})).replicas < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    }
     for (let a = 1; a <= ACCOUNTS; a++) {
       await call(client, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
       await call(client, 'Deposit', { account: a, asset: 'BTC', amount: '100000', transferId: `b${a}` });
@@ -84,16 +94,48 @@ async function hostRun(): Promise<{ rates: LoadResult[]; fsync: Record<string, n
     const metrics = await (await fetch(`http://127.0.0.1:${host.metricsPort}/metrics`)).text();
     const fs = histogram(metrics, 'exchange_host_journal_fsync_seconds');
     const batch = histogram(metrics, 'exchange_host_journal_batch_records');
+    let standbyState: { caughtUp: boolean; unreplicatedAcks: number } | undefined;
+    if (standby) {
+      const p = await call<{ lastSeq: number; checksum: string; unreplicatedAcks: number }>(client, 'Health', {});
+      const sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+      let sh = await call<{ lastSeq: number; checksum: string }>(sc, 'Health', {});
+      for (let i = 0; i < 100 && sh.lastSeq < p.lastSeq; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        sh = await call<{ lastSeq: number; checksum: string }>(sc, 'Health', {});
+      }
+      sc.close();
+      standbyState = { caughtUp: sh.lastSeq === p.lastSeq && sh.checksum === p.checksum, unreplicatedAcks: p.unreplicatedAcks };
+      await standby.stop();
+    }
     client.close();
     await host.stop();
     return {
+      standby: standbyState,
       rates,
       fsync: { group_commits: fs.count, fsync_p50_ms_le: fs.p50_ms, fsync_p99_ms_le: fs.p99_ms, fsync_mean_ms: +(fs.mean * 1000).toFixed(3), batch_mean_records: +batch.mean.toFixed(2) },
     };
   } finally {
+    if (standby && standby.child.exitCode === null) await standby.kill();
     if (host && host.child.exitCode === null) await host.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Synchronous replication against a lone primary, same rates, same run. */
+async function replicationRun(): Promise<void> {
+  const alone = await hostRun(false);
+  const replicated = await hostRun(true);
+  const row = (r: LoadResult): Record<string, number> => ({ target: r.target, achieved: r.achieved, p50_ms: r.p50_ms, p99_ms: r.p99_ms, p999_ms: r.p999_ms, errors: r.errors });
+  console.log(
+    JSON.stringify({
+      replicated: replicated.rates.map((r, i) => ({ ...row(r), p50_over_alone: +(r.p50_ms / alone.rates[i].p50_ms).toFixed(2), achieved_over_alone: +(r.achieved / alone.rates[i].achieved).toFixed(2) })),
+      alone: alone.rates.map(row),
+      standby_caught_up: replicated.standby?.caughtUp ?? false,
+      unreplicated_acks: replicated.standby?.unreplicatedAcks ?? null,
+      fsync_replicated: replicated.fsync,
+      fsync_alone: alone.fsync,
+    }),
+  );
 }
 
 async function baselineRun(): Promise<LoadResult[]> {
@@ -151,6 +193,7 @@ function recovery(commands: number): { replay_s: number; snapshotted_s: number; 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--replicated')) return replicationRun();
   const host = await hostRun();
   const baseline = await baselineRun();
   const rec = recovery(quick ? 200_000 : 1_000_000);
