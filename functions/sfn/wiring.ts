@@ -57,7 +57,7 @@ export function drService(): DrService {
 }
 
 /** Close what the task functions hold open (broker connections, host channels): tests and shutdown. */
-export async function closeSettlement(): Promise<void> {
+export async function closeTaskFunctions(): Promise<void> {
   await notices?.close();
   notices = undefined;
   service = undefined;

@@ -12,7 +12,7 @@ import { closeAws } from '../../functions/shared/aws';
 import { closePool } from '../../functions/shared/db/pool';
 import { closeMatchingHost } from '../../functions/shared/matching-host';
 import { closeRedis } from '../../functions/shared/redis';
-import { closeSettlement } from '../../functions/sfn/wiring';
+import { closeTaskFunctions } from '../../functions/sfn/wiring';
 import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { ensureTables, startDynalite } from '../../scripts/local/dynamo-tables';
 import { startStepFunctions, type Invoker, type LocalStepFunctions } from '../../scripts/local/step-functions';
@@ -61,7 +61,7 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
     stepFunctions: sfn,
     stop: async () => {
       await sfn.close();
-      await closeSettlement();
+      await closeTaskFunctions();
       closeMatchingHost();
       closeAws();
       await Promise.all([closePool(), closeRedis()]);
