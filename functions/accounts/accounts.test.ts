@@ -269,6 +269,23 @@ describe('the ledger', () => {
           ]),
         ).rejects.toThrow(/already has postings|does not follow/);
         await c.query('ROLLBACK');
+        // postings of an entry that does not exist (the references are checked per statement, 009)
+        await c.query('BEGIN');
+        await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
+        await expect(
+          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)', [
+            '999999999', x.id, (BigInt(await last(x.id)) + 1n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 1n).toString(), Number(y.postings) + 1,
+          ]),
+        ).rejects.toThrow(/refers to entry 999999999 .* which must both exist/);
+        await c.query('ROLLBACK');
+        // …or of an account that does not
+        await c.query('BEGIN');
+        const e4 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'no-account') RETURNING id");
+        await expect(c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, 999999999, 1, 1, 1), ($1, 999999998, -1, -1, 1)', [e4.rows[0].id])).rejects.toThrow(
+          /which must both exist/,
+        );
+        await c.query('ROLLBACK');
+        await expect(c.query('DELETE FROM ledger_accounts WHERE id = $1', [x.id])).rejects.toThrow(/keeps its owner/);
         // money from nothing: an account that starts with a balance
         await expect(c.query("INSERT INTO ledger_accounts (user_id, purpose, asset, balance, opening_balance) VALUES (NULL, 'forged', 'USD', 1000000, 1000000)")).rejects.toThrow(/starts empty/);
         // nor does an entry with no postings
