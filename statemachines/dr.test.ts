@@ -153,8 +153,8 @@ describe('DR runbooks', () => {
     await expect(call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', { account: 1, clientOrderId: 'x', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '1.00', quantity: '1' })).rejects.toMatchObject({
       details: expect.stringMatching(/^FENCED/) as string,
     });
-    // within a second the functions read the switch and talk to the new primary
-    await until('the functions on the new primary', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 2, 5_000);
+    // the functions read the switch when the old host turns them away and talk to the new primary
+    await until('the functions on the new primary', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 2, 10_000);
     await expectAllKnown(acked);
     acked.push(...(await trade(10)));
   }, 90_000);
@@ -165,7 +165,7 @@ describe('DR runbooks', () => {
     expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-west-2', to: 'us-east-1', epoch: 3, rpo_orders: 0 });
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
     await until('west following east', () => health('us-east-1'), (h) => h.role === 'primary' && h.epoch === 3 && h.replicas === 1);
-    await until('the functions back on east', () => matchingHost().health(), (h) => h.epoch === 3 && h.role === 'primary', 5_000);
+    await until('the functions back on east', () => matchingHost().health(), (h) => h.epoch === 3 && h.role === 'primary', 10_000);
     await expectAllKnown(acked);
   }, 90_000);
 
@@ -208,7 +208,7 @@ describe('DR runbooks', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 6, rpo_orders: 0, rpo_exact: false, unreplicated_acks: 0 });
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 6 });
-    await until('the functions on west', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 6, 5_000);
+    await until('the functions on west', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 6, 10_000);
     await expectAllKnown(acked);
     acked.push(...(await trade(5)));
     // the old primary comes back, sees the newer primary, fences itself and follows it

@@ -199,7 +199,7 @@ describe('game day', () => {
     process.stdout.write(`[game day] failback: ${JSON.stringify(failback)}\n`);
     expect(failback).toMatchObject({ status: 'SUCCEEDED', outcome: 'completed', rpo_orders: 0 });
     expect(failback.rto_s).toBeLessThan(30);
-    await until('orders on east again', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 3, 5_000);
+    await until('orders on east again', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 3, 10_000);
     const switchedBack = Date.now();
     await until('orders after the failback', () => Promise.resolve(during.acks.filter((a) => a.at > switchedBack + 1_000).length), (n) => n >= 100);
     await during.stop();

@@ -1,8 +1,9 @@
 /**
  * The container's matching-host client (gRPC with retries and a breaker) and where it points:
  * the one host of MATCHING_HOST_ADDRESS, or, with DR (MATCHING_HOSTS), the host of the region the
- * control record names as active, looked up at most once a second and again at once when a host
- * answers FENCED.
+ * control record names as active. The record is read again every 5 s, and at once when the host
+ * answers FENCED or cannot be reached: a switch reaches every container as soon as the old host
+ * turns it away, without a read per request (each read is a signed DynamoDB call).
  */
 import { GrpcMatchingHost, type HostAddressSource } from './adapters/grpc-matching-host';
 import { DynamoControlStore } from './adapters/dynamo-control-store';
@@ -11,7 +12,7 @@ import { config } from './config';
 import type { ControlStore } from './ports/control-store';
 import type { MatchingHostPort } from './ports/matching-host';
 
-/** The active region's host address, cached for `ttlMs`. */
+/** The active region's host address, cached for `ttlMs` (or until invalidated). */
 export class ActiveHostAddress implements HostAddressSource {
   private cached: { address: string; until: number } | undefined;
   private pending: Promise<string> | undefined;
@@ -20,7 +21,7 @@ export class ActiveHostAddress implements HostAddressSource {
     private readonly store: ControlStore,
     private readonly hosts: Record<string, string>,
     private readonly defaultRegion: string,
-    private readonly ttlMs = 1_000,
+    private readonly ttlMs = 5_000,
     private readonly now: () => number = Date.now,
   ) {}
 

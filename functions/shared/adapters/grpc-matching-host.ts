@@ -6,7 +6,7 @@
  *
  * The address is fixed, or asked of a resolver per call (the active region's host, DR): each
  * address has its own connection and breaker, so a failover is not held back by the breaker the
- * dead primary opened, and a FENCED answer makes the resolver look again at once.
+ * dead primary opened, and a FENCED or unreachable host makes the resolver look again at once.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
@@ -154,7 +154,9 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     try {
       return (await c.policy.execute(() => call<T>(c.client, method, req, this.deadlineMs))) as T;
     } catch (e) {
-      if ((e as Partial<ServiceError>).code === status.FAILED_PRECONDITION && typeof this.address !== 'string') this.address.invalidate();
+      // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
+      const code = (e as Partial<ServiceError>).code;
+      if (typeof this.address !== 'string' && (code === status.FAILED_PRECONDITION || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)) this.address.invalidate();
       throw this.translate(e);
     }
   }
