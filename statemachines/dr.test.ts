@@ -23,6 +23,7 @@ import type { Runbook } from '../functions/sfn/dr-service';
 import { call, connectHost } from '../matching-host/server/grpc-client';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
+import { until } from '../test/support/until';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dr-test-'));
 const ctx = { requestId: 'dr-test', ip: '127.0.0.1' };
@@ -34,22 +35,6 @@ const health = (r: Region): Promise<HostHealth> => {
   admin[r] ??= new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 1_000, retries: 0, breakAfter: 1_000 });
   return admin[r].health();
 };
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T | string = 'nothing yet';
-  for (;;) {
-    try {
-      const v = await fn();
-      if (ok(v)) return v;
-      last = v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function run(runbook: Runbook, input: { reason: string; autoApprove?: boolean }, onApproval?: (execution: string) => Promise<void>): Promise<DrExecutionStatus> {
   const { execution } = await drOps(undefined).start(runbook, input, 'ops-alice', ctx);

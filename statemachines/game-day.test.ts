@@ -22,6 +22,7 @@ import { defaultTopology } from '../matching-host/server/publishers/amqp-sink';
 import { followExecution, type RunbookEnd } from '../scripts/dr';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
+import { until } from '../test/support/until';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const exchange = `order-events-gameday-${process.pid}-${Date.now()}`;
@@ -74,22 +75,6 @@ function startLoad(prefix: string): { acks: Ack[]; errors: number; stop: () => P
       await Promise.all(loops);
     },
   };
-}
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (ok(v)) return v;
-      last = v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function runbook(name: 'failover' | 'failback'): Promise<RunbookEnd> {

@@ -16,29 +16,19 @@ import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
 
 export type Runbook = 'failover' | 'failback';
 
-/** Errors the state machines match by name. */
-export class StandbyUnhealthy extends Error {
-  override readonly name = 'StandbyUnhealthy';
+/** An error class whose name the state machines' Retry and Catch match. */
+function runbookError<N extends string>(name: N) {
+  return class extends Error {
+    override readonly name: N = name;
+  };
 }
-export class PrimaryUnhealthy extends Error {
-  override readonly name = 'PrimaryUnhealthy';
-}
-export class StandbyBehind extends Error {
-  override readonly name = 'StandbyBehind';
-}
-export class ChecksumMismatch extends Error {
-  override readonly name = 'ChecksumMismatch';
-}
-export class ApprovalRejected extends Error {
-  override readonly name = 'ApprovalRejected';
-}
+export const StandbyUnhealthy = runbookError('StandbyUnhealthy');
+export const PrimaryUnhealthy = runbookError('PrimaryUnhealthy');
+export const StandbyBehind = runbookError('StandbyBehind');
+export const ChecksumMismatch = runbookError('ChecksumMismatch');
 /** The situation moved between the assessment an operator approved and the run. */
-export class StaleApproval extends Error {
-  override readonly name = 'StaleApproval';
-}
-export class InvalidInput extends Error {
-  override readonly name = 'InvalidInput';
-}
+export const StaleApproval = runbookError('StaleApproval');
+export const InvalidInput = runbookError('InvalidInput');
 
 export const runbookInputSchema = z.object({
   reason: z.string().trim().min(1).max(500),

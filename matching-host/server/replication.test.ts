@@ -12,6 +12,7 @@ import { loadHostConfig } from './config';
 import { call, connectHost, type HostClient } from './grpc-client';
 import { DEFAULT_MARKET } from './market-config';
 import { startHostRuntime, type HostRuntime } from './runtime';
+import { until } from '../../test/support/until';
 
 const dirs: string[] = [];
 const log = pino({ level: 'silent' });
@@ -40,16 +41,6 @@ interface Health {
   replicas: number;
   unreplicatedAcks: number;
   discarded: number;
-}
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 let n = 0;
