@@ -3,6 +3,7 @@
  *   npm run dr:failover -- [--auto-approve] [--reason "…"] [--by name]   make the standby region active
  *   npm run dr:failback -- [--auto-approve] [--reason "…"] [--by name]   and back, once the old primary caught up
  *   npm run dr:approve -- <execution> [--reject] [--comment "…"] --by name   a second operator answers
+ *                                     (locally only: in AWS the API answers, as the authenticated operator)
  *   npm run dr:status -- <execution>
  * A runbook streams its states as they run and ends with one JSON line:
  *   {"rto_s":…,"rpo_orders":…,"rpo_exact":…,"executionArn":…,"status":…,"outcome":…}
@@ -86,8 +87,8 @@ if (require.main === module) {
     control: new DynamoControlStore(dynamo, process.env.CONTROL_TABLE ?? `exchange-${stage}-control`),
     audit: new DynamoAuditLog(dynamo, process.env.AUDIT_TABLE ?? `exchange-${stage}-audit`),
     machines: { failover: machineArn('failover'), failback: machineArn('failback') },
-    // the state machine enforces nothing here: a drill from the terminal is the operator's call
-    autoApproveAllowed: true,
+    // drills skip the second operator locally; elsewhere the stage's setting decides (the runbook checks it too)
+    autoApproveAllowed: local || process.env.DR_AUTO_APPROVE_ALLOWED === 'true',
   });
   const by = flag(args, '--by') ?? `cli:${userInfo().username}`;
   const ctx = { requestId: `cli-${process.pid}`, ip: 'cli' };
@@ -105,6 +106,8 @@ if (require.main === module) {
       return end.status === 'SUCCEEDED' ? 0 : 1;
     }
     if (cmd === 'approve') {
+      // who answers must be who they say: only the API knows (the caller's token); a name typed here proves nothing
+      if (!local) throw new Error('outside the local stack, answer through POST /v1/ops/dr/approvals/{execution} as the authenticated operator');
       const execution = args.find((a) => !a.startsWith('--') && a !== flag(args, '--by') && a !== flag(args, '--comment'));
       if (!execution) throw new Error('usage: npm run dr:approve -- <execution> [--reject] [--comment "…"] --by <name>');
       print(JSON.stringify(await ops.answer(execution, args.includes('--reject') ? 'reject' : 'approve', flag(args, '--comment'), by, ctx)));

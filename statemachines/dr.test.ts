@@ -28,6 +28,7 @@ import { until } from '../test/support/until';
 const dataDir = mkdtempSync(join(tmpdir(), 'dr-test-'));
 const ctx = { requestId: 'dr-test', ip: '127.0.0.1' };
 let env: FunctionsEnv;
+let failSwitchAfterWrite = false;
 let hosts: RegionHosts;
 const admin: Partial<Record<Region, GrpcMatchingHost>> = {};
 
@@ -72,7 +73,18 @@ async function expectAllKnown(acked: { clientOrderId: string; orderId: number }[
 }
 
 beforeAll(async () => {
-  env = await startFunctionsEnv({ amqpExchange: `order-events-dr-${process.pid}-${Date.now()}` });
+  env = await startFunctionsEnv({
+    amqpExchange: `order-events-dr-${process.pid}-${Date.now()}`,
+    // a test makes the switch task die after it wrote the record (a Lambda timing out at the worst moment)
+    invoke: (direct) => async (fn, input) => {
+      const out = await direct(fn, input);
+      if (fn === 'exchange-local-sfnDrSwitch' && failSwitchAfterWrite) {
+        failSwitchAfterWrite = false;
+        throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+      }
+      return out;
+    },
+  });
   hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
   Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
   await matchingHost().deposit(1, 'USD', '1000000', 'dr-fund-1');
@@ -171,7 +183,7 @@ describe('DR runbooks', () => {
     const r = await run('failover', { reason: 'drill: bad standby', autoApprove: true });
     expect(r).toMatchObject({ status: 'FAILED', error: 'FailoverRolledBack' });
     expect(r.cause).toMatch(/^ChecksumMismatch: standby at seq \d+ checksum \w+; primary at seq \d+ checksum \w+/);
-    expect(r.states.slice(-4)).toEqual(['Verify', 'Rollback', 'NotifyRolledBack', 'RolledBack']);
+    expect(r.states.slice(-5)).toEqual(['Verify', 'Rollback', 'SwitchedAnyway', 'NotifyRolledBack', 'RolledBack']);
     // the switch never happened: east is primary again (at a higher epoch), the functions never moved
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
     const e = await health('us-east-1');
@@ -218,5 +230,17 @@ describe('DR runbooks', () => {
     expect(r).toMatchObject({ status: 'FAILED', error: 'FailbackAborted' });
     expect(r.cause).toMatch(/^StaleApproval: approved: us-west-2 → us-east-1 at record epoch 6; now us-east-1 is active at 7/);
     expect(await health('us-east-1')).toMatchObject({ role: 'primary', epoch: 7 });
+  }, 90_000);
+
+  it('a switch task that dies after writing the record: the runbook sees the switch happened and completes, never rolls it back', async () => {
+    failSwitchAfterWrite = true;
+    const r = await run('failover', { reason: 'drill: switch task lost', autoApprove: true });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.states.slice(-6)).toEqual(['SwitchActiveRegion', 'Rollback', 'SwitchedAnyway', 'FollowNewPrimary', 'NotifyCompleted', 'Done']);
+    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 8, rpo_orders: 0 });
+    expect((r.output as { rto_s: number }).rto_s).toBeGreaterThan(0);
+    expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-west-2', epoch: 8 });
+    expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 8 });
+    await until('east following west', () => health('us-west-2'), (h) => h.replicas === 1);
   }, 90_000);
 });

@@ -76,8 +76,13 @@ export class DrOpsService {
         await this.o.sfn.send(new SendTaskFailureCommand({ taskToken: taken.taskToken, error: 'ApprovalRejected', cause: `rejected by ${answeredBy}${comment ? `: ${comment}` : ''}` }));
       }
     } catch (e) {
+      const name = (e as { name?: string }).name ?? 'Error';
+      await this.o.audit.record({
+        userId: 'system:dr', action: `dr.${taken.runbook}.${decision}`, outcome: 'failed', actorId: answeredBy, requestId: ctx.requestId, ip: ctx.ip,
+        details: { execution, requestedBy: taken.requestedBy, error: name },
+      });
       // the answer did not reach the runbook: the approval stays pending for another try (unless the runbook is gone)
-      if ((e as { name?: string }).name !== 'TaskDoesNotExist' && (e as { name?: string }).name !== 'TaskTimedOut') await this.o.control.putApproval(taken);
+      if (name !== 'TaskDoesNotExist' && name !== 'TaskTimedOut') await this.o.control.putApproval(taken);
       throw e;
     }
     await this.o.audit.record({
@@ -102,7 +107,8 @@ export class DrOpsService {
       execution, executionArn, status: d.status ?? 'UNKNOWN', states,
       ...(d.output ? { output: JSON.parse(d.output) as unknown } : {}),
       ...(d.error ? { error: d.error, cause: d.cause } : {}),
-      awaitingApproval: (await this.o.control.approval(execution)) !== null,
+      // an approval left behind by a runbook that timed out waiting is not awaited any more
+      awaitingApproval: d.status === 'RUNNING' && (await this.o.control.approval(execution)) !== null,
     };
   }
 }

@@ -92,6 +92,7 @@ export interface RunbookState {
   fencing: Fencing;
   verification: Verification;
   switch: Switch;
+  rollback?: { alreadySwitched?: boolean; rtoSeconds?: number };
   /** what a failed step threw (Catch ResultPath) */
   error?: { Error?: string; Cause?: string };
 }
@@ -128,6 +129,8 @@ export interface DrServiceOptions {
   failbackMaxLag?: number;
   /** approvals expire after this */
   approvalTtlMs?: number;
+  /** may a runbook skip the second operator (drills)? Checked here, whoever started the execution */
+  autoApproveAllowed: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -181,6 +184,7 @@ export class DrService {
     const runbook = state.runbook;
     const parsed = runbookInputSchema.safeParse(state.input);
     if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+    if (parsed.data.autoApprove && !this.o.autoApproveAllowed) throw new InvalidInput('autoApprove is off in this stage: a second operator approves');
     const record = await this.o.control.activeRegion();
     const active = record?.region ?? this.o.primaryRegion;
     const others = Object.keys(this.o.hosts).filter((r) => r !== active);
@@ -232,7 +236,9 @@ export class DrService {
       const now = await host.health().catch(() => null);
       if (now && now.role === 'standby' && now.epoch >= a.newEpoch) return { fenced: true, lastSeq: now.lastSeq, checksum: now.checksum };
       const error = e instanceof Error ? e.message : String(e);
-      if (a.runbook === 'failback' || now) throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
+      // a primary that answers but cannot fence itself must have a working journal to be a risk:
+      // with a failed one it acknowledges nothing, so the failover goes on as if it were gone
+      if (a.runbook === 'failback' || (now && now.journalHealthy)) throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
       return { fenced: false, lastSeq: a.to.reachable ? a.to.health.replicatedSeq : 0, checksum: '', error };
     }
   }
@@ -310,15 +316,15 @@ export class DrService {
    * epoch above any the runbook handed out) and follows the old primary again; the old primary
    * is given back its role only if the switch never happened, which is the only way here.
    */
-  async rollback(state: RunbookState): Promise<{ standbyFenced: boolean; primaryRestored: boolean; epoch: number; notes: string[] }> {
+  async rollback(state: RunbookState): Promise<{ standbyFenced: boolean; primaryRestored: boolean; epoch: number; notes: string[]; alreadySwitched?: boolean; rtoSeconds?: number }> {
     const a = state.assessment;
     const epoch = a.newEpoch + 1;
     const notes: string[] = [];
     const record = await this.o.control.activeRegion();
-    if (record && record.region === a.to.region && record.epoch === a.newEpoch) {
-      // cannot happen by construction (Catch covers the steps up to the switch); refuse to undo a switch
-      notes.push('the active region was already switched: nothing rolled back');
-      return { standbyFenced: false, primaryRestored: false, epoch: a.newEpoch, notes };
+    if (record && record.region === a.to.region && record.epoch === a.newEpoch && record.changedBy === state.executionArn) {
+      // the switch task failed after writing the record: the failover happened; never undo it
+      notes.push('the active region had been switched: the runbook completes');
+      return { standbyFenced: false, primaryRestored: false, epoch: a.newEpoch, notes, alreadySwitched: true, rtoSeconds: (Date.parse(record.since) - a.startedAt) / 1000 };
     }
     let standbyFenced = false;
     let primaryRestored = false;
@@ -360,12 +366,12 @@ export class DrService {
       from: a?.from.region ?? '',
       to: a?.to.region ?? '',
       epoch: a?.newEpoch ?? 0,
-      rto_s: outcome === 'completed' && state.switch ? state.switch.rtoSeconds : null,
+      rto_s: outcome === 'completed' ? (state.switch?.rtoSeconds ?? state.rollback?.rtoSeconds ?? null) : null,
       rpo_orders: outcome === 'completed' && state.verification ? state.verification.rpoOrders : null,
       rpo_exact: outcome === 'completed' && state.verification ? state.verification.rpoExact : null,
       unreplicated_acks: a ? (a.from.reachable ? a.from.health.unreplicatedAcks : a.to.reachable ? a.to.health.unreplicatedAcks : null) : null,
       executionArn: state.executionArn,
-      ...(state.error ? { reason: `${state.error.Error ?? 'Error'}: ${(state.error.Cause ?? '').slice(0, 500)}` } : {}),
+      ...(state.error && outcome !== 'completed' ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` } : {}),
     };
     const execution = executionName(state.executionArn);
     await this.o.audit.record({
@@ -384,6 +390,21 @@ export class DrService {
     await this.o.notices.announce(`dr.${runbook}.${outcome}`, { ...result }, `${execution}:${outcome}`);
     return result;
   }
+}
+
+/**
+ * A failed Lambda's Cause is JSON with its message, type and stack trace: only the message goes
+ * into results, notices and the ops API (no stack trace leaves).
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const c = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof c.errorMessage === 'string') return c.errorMessage;
+  } catch {
+    // not JSON: a Fail state's or the service's own text
+  }
+  return cause.split('\n')[0];
 }
 
 /** The execution's name: the last part of its ARN. */

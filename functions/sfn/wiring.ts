@@ -4,6 +4,7 @@ import { AmqpDrNotices } from '../shared/adapters/amqp-dr-notices';
 import { AmqpSettlementNotices } from '../shared/adapters/amqp-settlement-notices';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
+import type { HostAdminPort } from '../shared/ports/matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { PgSettlementLedger } from '../shared/adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
@@ -34,24 +35,34 @@ export function settlementService(): SettlementService {
 let dr: { service: DrService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] } | undefined;
 
 /**
- * The DR runbooks: a client per region's host. Fence waits for the standby to take what the
- * primary accepted (up to twice the replication timeout): the deadline leaves room for that.
+ * The DR runbooks: two clients per region's host. Health is a probe: short deadline, no retry (a
+ * host that does not answer is a finding, and a region that drops packets must not eat the
+ * task's time). Fence and Promote get longer: a fence waits for the standby to take what the
+ * primary accepted (up to twice the replication timeout).
  */
 export function drService(): DrService {
   if (!dr) {
     const cfg = config();
     const addresses = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS };
-    const clients = Object.fromEntries(Object.entries(addresses).map(([region, a]) => [region, new GrpcMatchingHost(a, { deadlineMs: 5_000, retries: 1, breakAfter: 1_000 })]));
+    const clients: GrpcMatchingHost[] = [];
+    const hosts: Record<string, HostAdminPort> = {};
+    for (const [region, a] of Object.entries(addresses)) {
+      const probe = new GrpcMatchingHost(a, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
+      const admin = new GrpcMatchingHost(a, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
+      clients.push(probe, admin);
+      hosts[region] = { health: () => probe.health(), fence: (e, from, resync) => admin.fence(e, from, resync), promote: (e) => admin.promote(e), close: () => undefined };
+    }
     const notices = new AmqpDrNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
     const service = new DrService({
       control: controlStore(),
-      hosts: clients,
+      hosts,
       addresses,
       primaryRegion: cfg.PRIMARY_REGION,
       audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       notices,
+      autoApproveAllowed: cfg.DR_AUTO_APPROVE_ALLOWED,
     });
-    dr = { service, notices, hosts: Object.values(clients) };
+    dr = { service, notices, hosts: clients };
   }
   return dr.service;
 }

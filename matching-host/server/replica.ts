@@ -66,9 +66,11 @@ export class Replica {
     this.stream = stream;
     // the chain goes on across reconnects: a snapshot install from the old stream finishes before
     // anything of the new one is applied
-    let heard = Date.now();
+    // watched from its first message on: before that the primary may be taking and sending a large
+    // snapshot, and keepalive covers a dead connection
+    let heard = 0;
     const watchdog = setInterval(() => {
-      if (Date.now() - heard > SILENCE_MS) stream.cancel();
+      if (heard > 0 && Date.now() - heard > SILENCE_MS) stream.cancel();
     }, 500);
     watchdog.unref();
     // the epoch our history belongs to: the last promotion we know of

@@ -70,6 +70,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   parts.host = h;
   log.info({ ...h.recovery }, 'recovered');
 
+  let publishingOps: Promise<void> = Promise.resolve();
   const kinesis = cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined;
   const dr = new DrRole({
     host: h,
@@ -79,27 +80,32 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     timeoutMs: cfg.HOST_REPLICATION_TIMEOUT_MS,
     replicateFrom: cfg.HOST_REPLICATE_FROM || undefined,
     peer: cfg.HOST_PEER_ADDRESS || undefined,
-    // only the primary publishes; a promoted standby starts its publishers where the old primary's stood
-    startPublishing: async () => {
-      const pub = new Publishing(h, {
-        dataDir: cfg.HOST_DATA_DIR,
-        market,
-        kinesis,
-        redis,
-        amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
-        log,
-        metrics,
-      });
-      parts.publishing = pub;
-      await pub.start();
-    },
-    stopPublishing: async () => {
-      const pub = parts.publishing;
-      parts.publishing = undefined;
-      if (!pub) return;
-      await pub.caughtUp(2_000);
-      await pub.stop();
-    },
+    // only the primary publishes; a promoted standby starts its publishers where the old primary's
+    // stood. Starts and stops run one after the other, each deciding on the role as it is by then,
+    // so a fence that overtakes a slow start never leaves publishers running on a standby.
+    startPublishing: () =>
+      (publishingOps = publishingOps.then(async () => {
+        if (h.role !== 'primary' || parts.publishing) return;
+        const pub = new Publishing(h, {
+          dataDir: cfg.HOST_DATA_DIR,
+          market,
+          kinesis,
+          redis,
+          amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
+          log,
+          metrics,
+        });
+        parts.publishing = pub;
+        await pub.start();
+      })),
+    stopPublishing: () =>
+      (publishingOps = publishingOps.then(async () => {
+        const pub = parts.publishing;
+        if (!pub || h.role === 'primary') return;
+        parts.publishing = undefined;
+        await pub.caughtUp(2_000);
+        await pub.stop();
+      })),
     publisherCursors: () => Object.fromEntries((parts.publishing?.publishers ?? []).filter((p) => p.name !== 'redis').map((p) => [p.name, p.cursor])),
   });
   parts.dr = dr;
@@ -139,6 +145,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
           failure = e instanceof Error ? e : new Error(String(e));
         }
         // give publishers a moment to confirm what is durable, then stop them (they resume from their cursors)
+        await publishingOps;
         const pub = parts.publishing;
         await pub?.caughtUp(2_000);
         await pub?.stop();

@@ -55,6 +55,7 @@ describe('serverless package (stage local)', () => {
       { action: 'states:SendTaskFailure', resource: DR_MACHINES },
       CONTROL_READ,
       { action: 'dynamodb:DeleteItem', resource: 'ControlTable' },
+      { action: 'dynamodb:PutItem', resource: 'ControlTable' },
       { action: 'dynamodb:PutItem', resource: 'AuditTable' },
     ],
     OpsDrStatusLambdaFunction: [
