@@ -215,6 +215,20 @@ describe('DR runbooks', () => {
     expect(e).toMatchObject({ epoch: 6, checksum: w.checksum, discarded: 0 });
   }, 120_000);
 
+  it('one runbook at a time: a second one aborts while the first waits for its approval', async () => {
+    let first = '';
+    const waiting = run('failover', { reason: 'drill: first' }, (execution) => {
+      first = execution;
+      return Promise.resolve();
+    });
+    await until('the first runbook waiting', () => (first ? drOps(undefined).status(first) : Promise.resolve(null)), (s) => s?.awaitingApproval === true);
+    const second = await run('failover', { reason: 'drill: second', autoApprove: true });
+    expect(second).toMatchObject({ status: 'FAILED', error: 'FailoverAborted' });
+    expect(second.cause).toMatch(new RegExp(`^RunbookInProgress: another DR runbook is in progress: ${first}`));
+    await drOps(undefined).answer(first, 'reject', 'drill over', 'ops-bob', ctx);
+    expect(await waiting).toMatchObject({ status: 'FAILED', error: 'ApprovalRejected' });
+  }, 60_000);
+
   it('an approval that comes after the situation moved aborts: the runbook reassesses before it acts', async () => {
     let late = '';
     const stale = run('failback', { reason: 'drill: approved too late' }, (execution) => {
@@ -222,9 +236,13 @@ describe('DR runbooks', () => {
       return Promise.resolve();
     });
     await until('the first runbook waiting', () => (late ? drOps(undefined).status(late) : Promise.resolve(null)), (s) => s?.awaitingApproval === true);
-    // meanwhile another operator fails back on their own
-    const other = await run('failback', { reason: 'drill: done already', autoApprove: true });
-    expect(other.output).toMatchObject({ outcome: 'completed', to: 'us-east-1', epoch: 7 });
+    // meanwhile an operator fails back by hand (host by host, then the record)
+    await admin['us-west-2']?.fence(7);
+    const w = await health('us-west-2');
+    await until('east holding all of west', () => health('us-east-1'), (h) => h.lastSeq === w.lastSeq);
+    await admin['us-east-1']?.promote(7);
+    await admin['us-west-2']?.fence(7, hosts.addresses['us-east-1']);
+    await controlStore().switchActiveRegion({ region: 'us-east-1', epoch: 7, since: new Date().toISOString(), changedBy: 'ops-carol by hand' }, 6);
     await drOps(undefined).answer(late, 'approve', 'sorry, late', 'ops-bob', ctx);
     const r = await stale;
     expect(r).toMatchObject({ status: 'FAILED', error: 'FailbackAborted' });

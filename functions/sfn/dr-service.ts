@@ -168,7 +168,10 @@ export class DrService {
    * (the primary may be gone: that is what failover is for). Failback also needs the current
    * primary healthy and the target following it, caught up to within `failbackMaxLag`.
    */
-  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook'> & { input: unknown; assessment?: Assessment }): Promise<Assessment> {
+  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook' | 'executionArn'> & { input: unknown; assessment?: Assessment }): Promise<Assessment> {
+    // one runbook at a time (held through an approval; released when it ends, or after 30 minutes)
+    const now = this.now();
+    await this.o.control.claimRunbook(executionName(state.executionArn), new Date(now + 30 * 60_000).toISOString(), new Date(now).toISOString());
     const approved = state.assessment;
     // assessed again after an approval: it must still be the move the operator approved
     if (approved) {
@@ -374,6 +377,7 @@ export class DrService {
       ...(state.error && outcome !== 'completed' ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` } : {}),
     };
     const execution = executionName(state.executionArn);
+    await this.o.control.releaseRunbook(execution);
     await this.o.audit.record({
       userId: 'system:dr',
       action: `dr.${runbook}`,

@@ -43,11 +43,12 @@ describe('serverless package (stage local)', () => {
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that call the matching host read which region is active (only that item)
     ...Object.fromEntries(
-      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'OrdersGet', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrAssess', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
+      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'OrdersGet', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
     ),
     SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
-    SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }, { action: 'dynamodb:DeleteItem', resource: 'ControlTable' }],
+    SfnDrAssessLambdaFunction: [CONTROL_READ, CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     OpsDrFailoverLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OpsDrFailbackLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OpsDrApproveLambdaFunction: [
@@ -122,7 +123,7 @@ describe('serverless package (stage local)', () => {
       for (const st of statements.filter((x) => JSON.stringify(x.Resource).includes('"ControlTable"'))) {
         n++;
         const keys = Object.values(st.Condition ?? {}).map((c) => c['dynamodb:LeadingKeys']);
-        expect(keys).toEqual([expect.arrayContaining([expect.stringMatching(/^(active-region|approval#\*)$/)])]);
+        expect(keys).toEqual([expect.arrayContaining([expect.stringMatching(/^(active-region|approval#\*|runbook-lock)$/)])]);
       }
     }
     expect(n).toBeGreaterThan(20);

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ActiveRegionChanged, type ActiveRegion, type ControlStore, type PendingApproval } from '../ports/control-store';
+import { ActiveRegionChanged, RunbookInProgress, type ActiveRegion, type ControlStore, type PendingApproval } from '../ports/control-store';
 
 const ACTIVE = 'active-region';
+const LOCK = 'runbook-lock';
 const approvalKey = (execution: string): string => `approval#${execution}`;
 
 /** The control record in DynamoDB: one item per concern, keyed by `name`; switches are compare-and-set on the epoch. */
@@ -49,5 +50,32 @@ export class DynamoControlStore implements ControlStore {
     // deleted and returned in one call: two operators answering at once cannot both use the token
     const r = await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: { name: { S: approvalKey(execution) } }, ReturnValues: 'ALL_OLD' }));
     return r.Attributes?.body.S ? (JSON.parse(r.Attributes.body.S) as PendingApproval) : null;
+  }
+
+  async claimRunbook(execution: string, expiresAt: string, now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { name: { S: LOCK }, holder: { S: execution }, expiresAt: { S: expiresAt } },
+          ConditionExpression: 'attribute_not_exists(#n) OR holder = :me OR expiresAt < :now',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: { ':me': { S: execution }, ':now': { S: now } },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      const r = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { name: { S: LOCK } }, ConsistentRead: true }));
+      throw new RunbookInProgress(r.Item?.holder.S ?? 'unknown');
+    }
+  }
+
+  async releaseRunbook(execution: string): Promise<void> {
+    await this.client
+      .send(new DeleteItemCommand({ TableName: this.table, Key: { name: { S: LOCK } }, ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': { S: execution } } }))
+      .catch((e: unknown) => {
+        // held by someone else, or gone already: nothing of ours to release
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      });
   }
 }

@@ -33,6 +33,13 @@ export class ActiveRegionChanged extends Error {
   }
 }
 
+export class RunbookInProgress extends Error {
+  constructor(readonly holder: string) {
+    super(`another DR runbook is in progress: ${holder}`);
+    this.name = 'RunbookInProgress';
+  }
+}
+
 export interface ControlStore {
   activeRegion(): Promise<ActiveRegion | null>;
   /** Switch only if the record is still at `expectedEpoch` (or absent, when expectedEpoch is 0); else ActiveRegionChanged. */
@@ -41,4 +48,12 @@ export interface ControlStore {
   approval(execution: string): Promise<PendingApproval | null>;
   /** Remove it once answered; false if it was not there (answered already) */
   takeApproval(execution: string): Promise<PendingApproval | null>;
+  /**
+   * One DR runbook at a time: claim the lock for `execution` until `expiresAt` (ISO; a runbook that
+   * died without releasing it frees it then). Claiming again by the same execution succeeds;
+   * another holder's live claim throws RunbookInProgress.
+   */
+  claimRunbook(execution: string, expiresAt: string, now: string): Promise<void>;
+  /** Release it if `execution` holds it. */
+  releaseRunbook(execution: string): Promise<void>;
 }
