@@ -7,6 +7,7 @@
  */
 import type * as amqp from 'amqplib';
 import { assertTopology, defaultTopology } from '../matching-host/server/publishers/amqp-sink';
+import { AMQP_EXCHANGE, AMQP_URL, runCli } from './local/cli';
 import { peek, takeEach, withChannel } from './local/queue-tools';
 
 interface Dead {
@@ -48,19 +49,13 @@ export async function replayDlq(url: string, exchange = 'order-events'): Promise
 }
 
 if (require.main === module) {
-  const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  const exchange = process.env.AMQP_EXCHANGE ?? 'order-events';
   const [cmd = 'show', n] = process.argv.slice(2);
-  const run = async (): Promise<void> => {
+  runCli(async () => {
     if (cmd === 'show') {
-      const r = await showDlq(url, n ? Number(n) : 20, exchange);
+      const r = await showDlq(AMQP_URL, n ? Number(n) : 20, AMQP_EXCHANGE);
       process.stdout.write(`${r.count} dead-lettered order event(s)\n`);
       for (const m of r.messages) process.stdout.write(`  ${m.messageId}  ${m.routingKey}  (${m.reason})  ${m.body.slice(0, 160)}\n`);
-    } else if (cmd === 'replay') process.stdout.write(`replayed ${await replayDlq(url, exchange)} order event(s)\n`);
+    } else if (cmd === 'replay') process.stdout.write(`replayed ${await replayDlq(AMQP_URL, AMQP_EXCHANGE)} order event(s)\n`);
     else throw new Error('usage: npm run dlq -- show [n] | replay');
-  };
-  run().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
   });
 }

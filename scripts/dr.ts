@@ -18,6 +18,7 @@ import { DynamoAuditLog } from '../functions/shared/adapters/dynamo-audit-log';
 import { DynamoControlStore } from '../functions/shared/adapters/dynamo-control-store';
 import { DrOpsService } from '../functions/ops/dr-ops-service';
 import type { Runbook } from '../functions/sfn/dr-service';
+import { awsClientConfig, runCli } from './local/cli';
 
 export interface RunbookEnd {
   rto_s: number | null;
@@ -72,11 +73,7 @@ function flag(args: string[], name: string): string | undefined {
 if (require.main === module) {
   const [cmd, ...args] = process.argv.slice(2);
   const local = !process.env.DR_FAILOVER_STATE_MACHINE_ARN;
-  if (local) {
-    process.env.AWS_ENDPOINT_URL_SFN ??= 'http://127.0.0.1:8083';
-    process.env.AWS_ENDPOINT_URL_DYNAMODB ??= 'http://127.0.0.1:4569';
-  }
-  const aws = local ? { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+  const aws = awsClientConfig(local);
   const sfn = new SFNClient(aws);
   const dynamo = new DynamoDBClient(aws);
   const stage = process.env.STAGE ?? 'local';
@@ -93,7 +90,7 @@ if (require.main === module) {
   const by = flag(args, '--by') ?? `cli:${userInfo().username}`;
   const ctx = { requestId: `cli-${process.pid}`, ip: 'cli' };
   const print = (line: string): boolean => process.stdout.write(`${line}\n`);
-  const run = async (): Promise<number> => {
+  runCli(async (): Promise<number> => {
     if (cmd === 'failover' || cmd === 'failback') {
       const reason = flag(args, '--reason') ?? `${cmd} from the command line`;
       const { execution, executionArn } = await ops.start(cmd, { reason, autoApprove: args.includes('--auto-approve') }, by, ctx);
@@ -118,11 +115,5 @@ if (require.main === module) {
       return 0;
     }
     throw new Error('usage: npm run dr:failover|dr:failback -- [--auto-approve] [--reason "…"] [--by name] | dr:approve -- <execution> [--reject] | dr:status -- <execution>');
-  };
-  run()
-    .then((code) => process.exit(code))
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    });
+  });
 }

@@ -11,6 +11,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { existsSync, readFileSync } from 'node:fs';
 import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { AMQP_EXCHANGE, AMQP_URL, awsClientConfig, runCli } from './local/cli';
 import { LOCAL_SECRETS } from './local/dev-secrets';
 import { peek, takeEach, withChannel } from './local/queue-tools';
 
@@ -43,31 +44,22 @@ export async function replayParked(url: string, exchange: string, sfn: SFNClient
 }
 
 if (require.main === module) {
-  const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  const exchange = process.env.AMQP_EXCHANGE ?? 'order-events';
   const [cmd = 'show', n] = process.argv.slice(2);
-  const run = async (): Promise<void> => {
+  runCli(async () => {
     if (cmd === 'show') {
-      const r = await showParked(url, exchange, n ? Number(n) : 20);
+      const r = await showParked(AMQP_URL, AMQP_EXCHANGE, n ? Number(n) : 20);
       process.stdout.write(`${r.count} parked settlement batch(es)\n`);
       for (const b of r.batches) process.stdout.write(`  ${b.batchId}  ${b.fills} fill(s)  ${b.reason.slice(0, 200)}\n`);
     } else if (cmd === 'replay') {
-      const local = !process.env.SETTLEMENT_STATE_MACHINE_ARN;
-      if (local) process.env.AWS_ENDPOINT_URL_SFN ??= 'http://127.0.0.1:8083';
-      const sfn = new SFNClient(local ? { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+      const sfn = new SFNClient(awsClientConfig(!process.env.SETTLEMENT_STATE_MACHINE_ARN));
       const arn = process.env.SETTLEMENT_STATE_MACHINE_ARN ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:exchange-local-settlement';
-      process.stdout.write(`replayed ${await replayParked(url, exchange, sfn, arn)} batch(es) into ${arn}\n`);
+      process.stdout.write(`replayed ${await replayParked(AMQP_URL, AMQP_EXCHANGE, sfn, arn)} batch(es) into ${arn}\n`);
       sfn.destroy();
     } else if (cmd === 'reconcile') {
       // the functions' configuration wants the token keys; locally they are npm start's
       if (!process.env.JWT_VERIFY_JWKS && existsSync(LOCAL_SECRETS)) process.env.JWT_VERIFY_JWKS = (JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string }).jwtVerifyJwks;
       const { settlementService } = await import('../functions/sfn/wiring');
       process.stdout.write(`${JSON.stringify(await settlementService().reconcile(), null, 2)}\n`);
-      process.exit(0);
     } else throw new Error('usage: npm run settlement -- show [n] | replay | reconcile');
-  };
-  run().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
   });
 }
