@@ -1,7 +1,6 @@
 /** The ops functions' composition root. */
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
-import { stateMachineArn } from '../shared/adapters/sfn-settlement-trigger';
-import { dynamo, sfn } from '../shared/aws';
+import { dynamo, sfn, stateMachineArn } from '../shared/aws';
 import { config } from '../shared/config';
 import { controlStore } from '../shared/matching-host';
 import { DrOpsService } from './dr-ops-service';

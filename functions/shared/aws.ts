@@ -20,6 +20,15 @@ export function sfn(): SFNClient {
   return sfnClient;
 }
 
+/**
+ * A state machine's ARN from the calling function's own: same region and account.
+ * Serverless offline's context has no real ARN; the region then comes from AWS_REGION.
+ */
+export function stateMachineArn(invokedFunctionArn: string | undefined, name: string): string {
+  const m = /^arn:(aws[\w-]*):lambda:([^:]+):(\d{12}):function:/.exec(invokedFunctionArn ?? '');
+  return m ? `arn:${m[1]}:states:${m[2]}:${m[3]}:stateMachine:${name}` : `arn:aws:states:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:stateMachine:${name}`;
+}
+
 export function closeAws(): void {
   dynamoClient?.destroy();
   dynamoClient = undefined;

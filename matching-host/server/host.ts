@@ -3,8 +3,9 @@
  * commit before ack, periodic snapshots, and DR fencing (role + epoch). Transport-free: the gRPC
  * service (grpc-service.ts) is a thin layer over `submit` and the queries here.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from './durable-file';
 import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
 import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
@@ -80,15 +81,7 @@ function readRoleFile(dir: string): RoleFile | null {
 }
 
 function writeRoleFile(dir: string, r: RoleFile): void {
-  const file = join(dir, 'role.json');
-  const fd = openSync(`${file}.tmp`, 'w');
-  try {
-    writeSync(fd, JSON.stringify(r));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${file}.tmp`, file);
+  writeFileDurably(join(dir, 'role.json'), JSON.stringify(r));
 }
 
 export interface RecoveryReport {

@@ -135,20 +135,17 @@ export function scanSegment(file: string, onRecord: (rec: JournalRecord) => void
  * Walk the records framed in `buf` (a batch a primary shipped): each one's seq and byte range.
  * Unlike a segment's tail, a shipped batch must be whole: anything malformed throws.
  */
-export function forEachRecord(buf: Buffer, onRecord: (rec: JournalRecord, start: number, end: number) => void): number {
+export function forEachRecord(buf: Buffer, onRecord: (rec: JournalRecord) => void): void {
   let off = 0;
-  let n = 0;
   while (off < buf.length) {
     if (off + HEADER > buf.length) throw new Error('replicated batch ends inside a record header');
     const len = buf.readUInt32LE(off);
     const start = off + HEADER;
     if (len > MAX_RECORD || start + len > buf.length) throw new Error('replicated batch ends inside a record');
     if (crc32Range(buf, start, start + len) !== buf.readUInt32LE(off + 4)) throw new Error('replicated record fails its checksum');
-    onRecord(decodeCommand(buf, start, start + len), off, start + len);
+    onRecord(decodeCommand(buf, start, start + len));
     off = start + len;
-    n++;
   }
-  return n;
 }
 
 /** All records of a segment (tests and tools; recovery streams with scanSegment). */

@@ -40,7 +40,6 @@ export interface HostAdminPort {
   /** become standby at `epoch`, following `replicateFrom` when given (resync: from its snapshot, whatever this host holds) */
   fence(epoch: number, replicateFrom?: string, resync?: boolean): Promise<HostHealth>;
   promote(epoch: number): Promise<HostHealth>;
-  close(): void;
 }
 
 export type Side = 'buy' | 'sell';

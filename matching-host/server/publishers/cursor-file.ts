@@ -3,8 +3,9 @@
  * the host's data directory. It is only ever written after a confirm, so it can lag but never run
  * ahead: a stale cursor means a few messages are sent again, which consumers drop by sequence.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '../durable-file';
 
 export class CursorFile {
   readonly file: string;
@@ -23,14 +24,6 @@ export class CursorFile {
   }
 
   save(seq: number): void {
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify({ seq }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
+    writeFileDurably(this.file, JSON.stringify({ seq }));
   }
 }
