@@ -1,5 +1,9 @@
+import { priceBand } from './price-band';
 import { PriceBitmap } from './price-bitmap';
 import type { SymbolSpec } from './types';
+
+// where it was first defined; the edge's own band check imports it from here
+export { priceBand } from './price-band';
 
 export const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -179,10 +183,4 @@ export function validateSpec(spec: SymbolSpec): string | null {
   )
     return `${spec.symbol}: referencePrice must be an on-tick price within [minPrice, maxPrice]`;
   return null;
-}
-
-/** The prices [low, high] a limit order may have around reference `ref` (price units) with a band of `bps`. */
-export function priceBand(ref: number, bps: number): [number, number] {
-  const band = Math.floor((ref * bps) / 10000);
-  return [ref - band, ref + band];
 }

@@ -61,7 +61,10 @@ function orderSums(core: MatchingCore): Int32Array {
   return sums;
 }
 
-/** Fold a book's state (sequence, last price, halt flag) and its order sums into the lanes. */
+/**
+ * Fold a book's state (sequence, last price, halt flag, the band's width and reference price: they
+ * decide which orders are accepted) and its order sums into the lanes.
+ */
 function foldBook(core: MatchingCore, book: number, sums: Int32Array, lanes: [number, number]): void {
   const b = core.books[book];
   const words = [
@@ -69,6 +72,8 @@ function foldBook(core: MatchingCore, book: number, sums: Int32Array, lanes: [nu
     b.sequence >>> 0, Math.floor(b.sequence / 4294967296),
     b.lastPrice >>> 0,
     b.halted ? 1 : 0,
+    b.bandBps,
+    b.referencePrice >>> 0,
     sums[book * 2], sums[book * 2 + 1],
   ];
   for (const w of words) {
@@ -77,7 +82,7 @@ function foldBook(core: MatchingCore, book: number, sums: Int32Array, lanes: [nu
   }
 }
 
-/** Checksum of one symbol's book (its orders, sequence number, last price and halt state). */
+/** Checksum of one symbol's book (its orders, sequence number, last price, halt state and band). */
 export function bookChecksum(core: MatchingCore, book: number): string {
   const lanes: [number, number] = [0x811c9dc5 | 0, 0x9747b28c | 0];
   foldBook(core, book, orderSums(core), lanes);
