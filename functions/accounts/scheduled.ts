@@ -1,6 +1,6 @@
 /** Scheduled account jobs (EventBridge rate(1 minute) in AWS; `npm start` invokes them locally). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import middy from '@middy/core';
 import { logger, metrics } from '../shared/observability';
 import type { SweepResult } from './account-service';
@@ -16,4 +16,4 @@ export const resumeTransfers = middy(async (): Promise<SweepResult> => {
   return r;
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+  .use(publishMetrics(metrics));

@@ -2,12 +2,13 @@
 import { callerOf } from '../shared/caller';
 import { httpHandler } from '../shared/http-handler';
 import { normalizeEmail } from '../shared/ports/user-store';
-import { perIp, perUser } from '../shared/limits';
-import { BUDGETS } from '../shared/rate-limit';
+import { perIp, perUser, type Limits } from '../shared/limits';
+import { authIpBudget, BUDGETS } from '../shared/rate-limit';
 import { Credentials, MfaCode, MfaLogin, RefreshBody } from './schemas';
 import { authService } from './wiring';
 
-const authPerIp = perIp(BUDGETS.authIp);
+// the stage's budget, read when the first request comes (config is loaded lazily)
+const authPerIp: Limits = (i) => perIp(authIpBudget())(i);
 
 export const register = httpHandler({ body: Credentials, limits: authPerIp }, async ({ body }) => ({
   status: 201,

@@ -4,7 +4,7 @@
  * place); errors are matched by name in the state machines' Retry and Catch.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { count, logger, metrics } from '../shared/observability';
@@ -12,7 +12,7 @@ import type { HostHealth } from '../shared/ports/matching-host';
 import type { Assessment, Fencing, RunbookResult, RunbookState, Switch, Verification } from './dr-service';
 import { drService } from './wiring';
 
-const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics(metrics));
 
 export const assess = task((state: RunbookState): Promise<Assessment> => drService().assess(state));
 

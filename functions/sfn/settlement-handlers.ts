@@ -4,7 +4,7 @@
  * Catch by name (InvalidBatch is never retried).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import middy from '@middy/core';
 import { count, logger, metrics } from '../shared/observability';
 import type { SettledKey } from '../shared/ports/order-history';
@@ -19,7 +19,7 @@ interface State {
   ledger: { posted: number; skipped: number };
 }
 
-const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics(metrics));
 
 export const validate = task((input: unknown): Promise<Validated> => settlementService().validate(input));
 

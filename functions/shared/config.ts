@@ -3,11 +3,14 @@
  * stack and tests set it here), validated once with one clear line per problem.
  */
 import { z } from 'zod';
+import { DEFAULT_REDIS_KEY_PREFIX, REDIS_KEY_PREFIX_PATTERN } from '../../matching-host/proto/market-data-views';
 
 const schema = z.object({
   STAGE: z.string().min(1).default('local'),
   DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
+  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').default(DEFAULT_REDIS_KEY_PREFIX),
   /** issuer and audience every access token carries and every check demands */
   JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
   JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
@@ -69,6 +72,8 @@ const schema = z.object({
   AMQP_EXCHANGE: z.string().min(1).default('order-events'),
   /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
   SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
+  /** register/login/refresh attempts per minute from one IP (rate-limit.ts authIpBudget) */
+  AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
 });

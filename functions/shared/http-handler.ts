@@ -4,7 +4,7 @@
  * wiring: it receives validated input, calls a service and returns a status and a body.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from './middleware/publish-metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -101,7 +101,7 @@ export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.Zo
   const h = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics(metrics))
     .use(correlation())
     // registered before the error handler, so its onError runs after it and sees the error response
     .use(securityHeaders())

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf } from './caller';
 import type { Budget } from './rate-limit';
 
-type Limits = (input: { event: APIGatewayProxyEvent; ip: string }) => { budget: Budget; subject: string }[];
+export type Limits = (input: { event: APIGatewayProxyEvent; ip: string }) => { budget: Budget; subject: string }[];
 
 /** One token of `budget` from the authenticated caller's bucket. */
 export const perUser =

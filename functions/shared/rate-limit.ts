@@ -4,6 +4,7 @@
  * budget and the subject (a user, an IP, an account being logged into).
  */
 import type Redis from 'ioredis';
+import { config } from './config';
 import { tooManyRequests, unavailable } from './errors';
 import { logger } from './observability';
 
@@ -19,13 +20,20 @@ export interface Budget {
 export const BUDGETS = {
   orders: { name: 'orders', capacity: 40, refillPerS: 20 },
   reads: { name: 'reads', capacity: 100, refillPerS: 50 },
-  /** register/login/refresh attempts from one IP */
-  authIp: { name: 'auth-ip', capacity: 20, refillPerS: 20 / 60 },
   /** WebSocket handshakes from one IP: each writes a connection record */
   wsConnect: { name: 'ws-connect', capacity: 30, refillPerS: 1 },
   /** login attempts at one account, from anywhere: 10 at once, then one every 30 s */
   loginAccount: { name: 'login-acct', capacity: 10, refillPerS: 1 / 30 },
 } as const satisfies Record<string, Budget>;
+
+/**
+ * register/login/refresh attempts from one IP: `perMinute` at once, refilled over a minute. The
+ * stage sets it (AUTH_IP_PER_MINUTE): strict in AWS (20), generous locally, where every client
+ * is 127.0.0.1.
+ */
+export function authIpBudget(perMinute: number = config().AUTH_IP_PER_MINUTE): Budget {
+  return { name: 'auth-ip', capacity: perMinute, refillPerS: perMinute / 60 };
+}
 
 export interface LimitResult {
   allowed: boolean;

@@ -5,7 +5,7 @@
  * `{type:"error", code, message, requestId}` with no internals.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from './middleware/publish-metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -123,5 +123,5 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
   return middy<WsEvent, WsResult>(core)
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics(metrics));
 }

@@ -3,7 +3,7 @@
  * kinesalite and invokes it with the same event shape) and the heartbeat.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import middy from '@middy/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -57,8 +57,8 @@ export const handler = middy(async (event: KinesisStreamEvent): Promise<FanoutRe
   return r;
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+  .use(publishMetrics(metrics));
 
 export const heartbeat = middy(async (): Promise<FanoutResult> => fanout().heartbeat(Date.now()))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+  .use(publishMetrics(metrics));

@@ -5,7 +5,7 @@
  * then dead-letters them.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
@@ -54,4 +54,4 @@ export const handler = middy(async (event: RabbitMqEvent, context: Context): Pro
   return { handled };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+  .use(publishMetrics(metrics));

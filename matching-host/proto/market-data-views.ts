@@ -2,6 +2,15 @@
  * The market data views the matching host keeps in Redis (ElastiCache) and the markets API reads:
  * where they live and what they hold. Each is stamped with the market data sequence it reflects.
  */
+/**
+ * Every Redis key of a stack (these views, sessions, rate limits, subscriptions) is written under
+ * the stack's prefix (REDIS_KEY_PREFIX, applied by the connection), so stacks sharing one Redis
+ * never see each other's. npm start's is this one, the same across restarts.
+ */
+export const DEFAULT_REDIS_KEY_PREFIX = 'exchange:local:';
+/** `name:` or `name:sub:`…: letters, digits, `.`, `_`, `-`, each part ending in a colon */
+export const REDIS_KEY_PREFIX_PATTERN = /^([A-Za-z0-9._-]+:)+$/;
+
 export const redisKeys = {
   book: (symbol: string): string => `md:${symbol}:book`,
   ticker: (symbol: string): string => `md:${symbol}:ticker`,

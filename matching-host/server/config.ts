@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REDIS_KEY_PREFIX, REDIS_KEY_PREFIX_PATTERN } from '../proto/market-data-views';
 
 /**
  * Commands between automatic snapshots. A restart loads the newest snapshot and replays at most
@@ -35,6 +36,8 @@ const schema = z.object({
   AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
   KINESIS_STREAM: z.string().default('exchange-market-data'),
   REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
+  /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
+  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').default(DEFAULT_REDIS_KEY_PREFIX),
   AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
   AMQP_EXCHANGE: z.string().min(1).default('order-events'),
 });

@@ -80,7 +80,9 @@ export class DrRole {
     }
     if (h.role !== 'primary' || this.closed) return;
     if (h.epoch > host.epoch || (host.role === 'standby' && h.epoch >= host.epoch)) {
-      this.o.log.warn({ peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role }, 'the peer is the primary: fencing and following it');
+      // a standby finding its primary is the normal start; a host finding a newer primary was failed over
+      const level = host.role === 'primary' || h.epoch > host.epoch ? 'warn' : 'info';
+      this.o.log[level]({ peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role }, 'the peer is the primary: fencing and following it');
       await this.fence(h.epoch, peer);
     }
   }

@@ -20,7 +20,7 @@ import type { MarketDataEvent, OrderEvent, Publication } from './publication';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './publishers/kinesis-reader';
 import { kinesisClient } from './publishers/kinesis-sink';
-import { redisKeys, type BookView } from '../proto/market-data-views';
+import { DEFAULT_REDIS_KEY_PREFIX, redisKeys, type BookView } from '../proto/market-data-views';
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const STREAM = `md-${run}`;
@@ -208,7 +208,7 @@ it('delivers every market data and order event exactly once by sequence across a
 
   // Redis: the book view equals the recovered engine's book, at the last market data sequence
   const recovered = MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET });
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(REDIS_URL, { keyPrefix: DEFAULT_REDIS_KEY_PREFIX });
   try {
     const book = JSON.parse((await redis.get(redisKeys.book('BTC-USD'))) as string) as BookView;
     const l2 = recovered.core.engine.l2('BTC-USD', 100);

@@ -36,7 +36,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   const parts: { host?: MatchingHost; publishing?: Publishing; dr?: DrRole } = {};
   const metrics = new HostMetrics(() => parts.host, () => parts.publishing?.publishers ?? []);
   // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
-  const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { keyPrefix: cfg.REDIS_KEY_PREFIX, enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
 
   let mirroring: Promise<void> | undefined;

@@ -5,7 +5,7 @@
  */
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readProjectYaml } from './serverless-yaml';
@@ -18,6 +18,8 @@ export interface LocalDynamo {
 }
 
 export async function startDynalite(port = 0, path?: string): Promise<LocalDynamo> {
+  // leveldown creates only the last folder of the path (a fresh clone has no .data/)
+  if (path) mkdirSync(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { ENGINE_NODE_FLAGS } from '../../matching-host/engine/node-flags';
-import { startProcess, type Managed } from './processes';
+import { startProcess, type Managed, type ProcessOptions } from './processes';
 
 const MAIN = join(__dirname, '..', '..', 'matching-host', 'server', 'main.ts');
 
@@ -19,7 +19,7 @@ export interface HostProcess extends Managed {
  */
 export async function spawnHost(
   env: Record<string, string>,
-  options: { timeoutMs?: number; script?: string; nodeArgs?: string[]; echo?: boolean; name?: string } = {},
+  options: { timeoutMs?: number; script?: string; nodeArgs?: string[]; echo?: boolean; name?: string } & Pick<ProcessOptions, 'onLine' | 'onCrash'> = {},
 ): Promise<HostProcess> {
   const p = await startProcess(options.name ?? 'host', [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? MAIN], {
     cwd: join(__dirname, '..', '..'),
@@ -27,6 +27,8 @@ export async function spawnHost(
     ready: /"msg":"serving"/,
     timeoutMs: options.timeoutMs ?? 20_000,
     echo: options.echo,
+    onLine: options.onLine,
+    onCrash: options.onCrash,
     keepLines: 500,
   });
   const { grpcPort, metricsPort } = JSON.parse(p.readyLine) as { grpcPort: number; metricsPort: number };

@@ -3,6 +3,7 @@
  * is given), on a loopback port (0: any free one).
  */
 import kinesalite from 'kinesalite';
+import { mkdirSync } from 'node:fs';
 
 export interface LocalKinesis {
   endpoint: string;
@@ -11,6 +12,8 @@ export interface LocalKinesis {
 }
 
 export async function startKinesalite(port = 0, path?: string): Promise<LocalKinesis> {
+  // leveldown creates only the last folder of the path (a fresh clone has no .data/)
+  if (path) mkdirSync(path, { recursive: true });
   const server = kinesalite({ path, createStreamMs: 10, deleteStreamMs: 10, updateStreamMs: 10, shardLimit: 100 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

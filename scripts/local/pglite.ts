@@ -5,8 +5,9 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProcess } from './processes';
+import { startProcess, type ProcessOptions } from './processes';
 
 export interface LocalPostgres {
   databaseUrl: string;
@@ -16,8 +17,8 @@ export interface LocalPostgres {
 }
 
 /** PGlite in a child process on 127.0.0.1:`port`. */
-export async function startLocalPostgres(port: number, dataDir: string, echo = false): Promise<LocalPostgres> {
-  const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, echo });
+export async function startLocalPostgres(port: number, dataDir: string, output: Pick<ProcessOptions, 'echo' | 'onLine' | 'onCrash'> = {}): Promise<LocalPostgres> {
+  const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, ...output });
   return {
     databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     close: async () => void (await p.stop()),
@@ -26,6 +27,8 @@ export async function startLocalPostgres(port: number, dataDir: string, echo = f
 }
 
 async function serve(port: number, dataDir: string): Promise<void> {
+  // a fresh clone has no .data/: PGlite creates only the last folder of the path
+  mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
   // more than one connection: the default of 1 resets a second client (the pool, the migrator, …)
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });

@@ -2,6 +2,8 @@
  * Child Node processes of the local stack, the tests and the benchmarks: output read line by line
  * (echoed under a name when asked; the last lines kept for error messages and test failures),
  * ready once a line matches, stopped with a signal (then SIGKILL if they linger) or killed outright.
+ * One that exits by itself after it was ready is reported (`onCrash`), so its owner can say so and
+ * restart it instead of going on without it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -24,12 +26,22 @@ export interface ProcessOptions {
   ready: RegExp;
   timeoutMs?: number;
   echo?: boolean;
+  /** every line it prints, as it prints it (instead of `echo`, e.g. to filter them) */
+  onLine?: (line: string) => void;
+  /** it exited after it was ready without stop() or kill() being asked: a crash */
+  onCrash?: (exit: ProcessExit) => void;
   /** lines of output kept for output() (default 200) */
   keepLines?: number;
 }
 
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export function startProcess(name: string, args: string[], options: ProcessOptions): Promise<Managed> {
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let asked = false;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const keep = options.keepLines ?? 200;
   const recent: string[] = [];
@@ -42,6 +54,7 @@ export function startProcess(name: string, args: string[], options: ProcessOptio
     }, options.timeoutMs ?? 90_000);
     const onLine = (line: string): void => {
       if (options.echo) process.stdout.write(`[${name}] ${line}\n`);
+      options.onLine?.(line);
       recent.push(line);
       if (recent.length > keep) recent.shift();
       if (!ready && options.ready.test(line)) {
@@ -53,6 +66,7 @@ export function startProcess(name: string, args: string[], options: ProcessOptio
           readyLine: line,
           output,
           stop: async (signal = 'SIGINT') => {
+            asked = true;
             if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
             child.kill(signal);
             const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -61,6 +75,7 @@ export function startProcess(name: string, args: string[], options: ProcessOptio
             return code;
           },
           kill: async () => {
+            asked = true;
             if (child.exitCode !== null || child.signalCode !== null) return;
             child.kill('SIGKILL');
             await exited;
@@ -82,6 +97,7 @@ export function startProcess(name: string, args: string[], options: ProcessOptio
     void exited.then((code) => {
       clearTimeout(timer);
       if (!ready) reject(new Error(`${name} exited (${code}) before it was ready:\n${output()}`));
+      else if (!asked) options.onCrash?.({ code, signal: child.signalCode });
     });
   });
 }

@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { spawnHost, type HostProcess } from './host-process';
+import type { ProcessOptions } from './processes';
 
 export const REGIONS = ['us-east-1', 'us-west-2'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -44,6 +45,8 @@ export async function startRegionHosts(o: {
   dataDirs?: Partial<Record<Region, string>>;
   ports?: Record<Region, RegionPorts>;
   echo?: boolean;
+  /** each region's output and crash hooks (npm start filters the lines and restarts a crashed host) */
+  output?: (region: Region) => Pick<ProcessOptions, 'onLine' | 'onCrash'>;
   timeoutMs?: number;
 }): Promise<RegionHosts> {
   const ports = o.ports ?? { 'us-east-1': { grpc: await freePort(), metrics: await freePort() }, 'us-west-2': { grpc: await freePort(), metrics: await freePort() } };
@@ -65,7 +68,7 @@ export async function startRegionHosts(o: {
         HOST_PEER_ADDRESS: addresses[peer(region)],
         ...env,
       },
-      { echo: o.echo, timeoutMs: o.timeoutMs ?? 60_000, name: `host ${region}` },
+      { echo: o.echo, timeoutMs: o.timeoutMs ?? 60_000, name: `host ${region}`, ...o.output?.(region) },
     );
     running.set(region, p);
     return p;

@@ -11,14 +11,18 @@
  *     .data/matching-host) and "us-west-2" its standby, replicating its journal synchronously
  *     (gRPC :50052, :9465; .data/matching-host-us-west-2); the functions talk to the active one;
  *   - serverless offline (REST :3000, WebSocket :3001) with every function.
- * Ctrl-C stops everything (the host flushes and snapshots first).
+ * It prints each component as it comes up, the table of URLs, then only warnings, errors and one
+ * line per failed request (`--verbose` or EXCHANGE_VERBOSE=1: everything). A component that dies
+ * is named at once and restarted (three times in five minutes at most, then the stack stops and
+ * exits non-zero). Ctrl-C stops everything (the host flushes and snapshots first).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTables, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
-import { freePort, REGIONS, startRegionHosts, type RegionHosts } from './region-hosts';
+import { freePort, REGIONS, startRegionHosts, type Region, type RegionHosts } from './region-hosts';
 import { invokeForResult } from './invoke-function';
 import { startProcess, type Managed } from './processes';
 import { startStepFunctions, stateMachines } from './step-functions';
@@ -27,6 +31,10 @@ import { pollStream, type Poller } from './stream-poller';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
 import { DEFAULT_PORTS, type StackPorts } from './ports';
+import { consoleFilter, repeatSuppressor } from './console-filter';
+import { RestartBudget } from './restart-budget';
+import type { ProcessExit, ProcessOptions } from './processes';
+import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -35,34 +43,98 @@ export { DEFAULT_PORTS, type StackPorts } from './ports';
 const REDIS_DEFAULT = 'redis://127.0.0.1:6379';
 const AMQP_DEFAULT = 'amqp://guest:guest@127.0.0.1:5672';
 
+// Node 20 is supported here (package.json engines); the SDK's notice about its 2027 releases,
+// printed by every process that loads it, is for whoever upgrades the SDK, not for each run
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export interface StackOptions {
+  /** where every component keeps its data (default .data/ in the repository); created if missing */
+  dataDir?: string;
+  /** a PostgreSQL server; without it, PGlite in `dataDir` */
+  databaseUrl?: string;
+  /** false: print nothing (tests); default true */
+  echo?: boolean;
+  /** print every line of every component, not only warnings and errors */
+  verbose?: boolean;
+  /** the order-event exchange (and its queues' prefix), for stacks sharing a broker */
+  amqpExchange?: string;
+  /** every Redis key of the stack starts with it, for stacks sharing a Redis */
+  redisKeyPrefix?: string;
+  /** register/login/refresh attempts per minute from one IP (the local stage is generous) */
+  authIpPerMinute?: number;
+  /** a component died and would not stay up: the stack is beyond repair (npm start stops and exits 1) */
+  onFatal?: (message: string) => void;
+}
+
 export interface Stack {
   /** the two regions' matching hosts */
   hosts: RegionHosts;
   stop(): Promise<void>;
 }
 
-export async function startStack(
-  ports: StackPorts = DEFAULT_PORTS,
-  /** `amqpExchange`: the order-event exchange (and its queues' prefix), for stacks sharing a broker */
-  options: { dataDir?: string; databaseUrl?: string; echo?: boolean; amqpExchange?: string } = {},
-): Promise<Stack> {
-  const log = (m: string): void => {
-    if (options.echo !== false) process.stdout.write(`[stack] ${m}\n`);
+export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: StackOptions = {}): Promise<Stack> {
+  const echo = options.echo !== false;
+  const verbose = echo && options.verbose === true;
+  const log = repeatSuppressor((m: string) => {
+    if (echo) process.stdout.write(`[stack] ${m}\n`);
+  });
+  /** a component's output: all of it when verbose, else what the console filter lets through */
+  const output = (name: string, kind: 'edge' | 'host' | 'service'): { hooks: Pick<ProcessOptions, 'echo' | 'onLine'>; ready(): void } => {
+    if (!echo || verbose) return { hooks: { echo: verbose }, ready: () => undefined };
+    const f = consoleFilter(kind);
+    return {
+      hooks: {
+        onLine: (l) => {
+          const shown = f.line(l);
+          if (shown !== undefined) process.stdout.write(`[${name}] ${shown}\n`);
+        },
+      },
+      ready: f.ready,
+    };
   };
+  let stopping = false;
+  const fatal = options.onFatal ?? ((m: string) => log(m));
+  /** one clear line when a component dies, then a restart, or the fatal end when it keeps dying */
+  const supervise = (name: string, restart: () => Promise<unknown>): ((exit: ProcessExit) => void) => {
+    const budget = new RestartBudget();
+    const onCrash = (exit: ProcessExit): void => {
+      if (stopping) return;
+      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+      if (!budget.take(Date.now())) {
+        fatal(`${name} ${how} again: ${name} died 3 times in 5 minutes; stopping the stack`);
+        return;
+      }
+      log(`${name} ${how}; restarting it`);
+      restart().then(
+        () => log(`${name} is back`),
+        (e: unknown) => fatal(`${name} did not come back: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`),
+      );
+    };
+    return onCrash;
+  };
+
   const dataDir = options.dataDir ?? join(ROOT, '.data');
+  mkdirSync(dataDir, { recursive: true });
   const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
   const amqpUrl = process.env.AMQP_URL ?? AMQP_DEFAULT;
   const amqpExchange = options.amqpExchange ?? process.env.AMQP_EXCHANGE ?? 'order-events';
+  const redisKeyPrefix = options.redisKeyPrefix ?? process.env.REDIS_KEY_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX;
   // the machine's servers only where no URL points elsewhere
   const machine = [...(redisUrl === REDIS_DEFAULT ? ['redis'] : []), ...(amqpUrl === AMQP_DEFAULT ? ['rabbitmq'] : [])];
   if (machine.length) {
-    const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh'), ...machine], { stdio: 'inherit' });
-    if (services.status !== 0) throw new Error(`${machine.join(' or ')} is not available (see the line above)`);
+    const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh'), ...machine], { stdio: echo ? 'inherit' : 'pipe', encoding: 'utf8' });
+    if (services.status !== 0) throw new Error(`${machine.join(' or ')} is not available${echo ? ' (see the line above)' : `: ${services.stderr.trim()}`}`);
   }
   let pglite: LocalPostgres | undefined;
   let databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (!databaseUrl) {
-    pglite = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), options.echo);
+    const pgOut = output('pglite', 'service');
+    const startPglite = async (): Promise<LocalPostgres> => {
+      const pg = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), { ...pgOut.hooks, onCrash: supervise('PostgreSQL (PGlite)', async () => (pglite = await startPglite())) });
+      pgOut.ready();
+      return pg;
+    };
+    pglite = await startPglite();
     databaseUrl = pglite.databaseUrl;
     log(`PostgreSQL: embedded PGlite on ${databaseUrl} (set DATABASE_URL to use a server)`);
   }
@@ -77,16 +149,17 @@ export async function startStack(
   // its Tasks call the functions through serverless offline's Lambda endpoint (up a little later)
   const stepFunctions = await startStepFunctions({ port: ports.stepFunctions, invoke: (fn, input) => invokeForResult(ports.lambda, fn, input) });
   log(`Step Functions on ${stepFunctions.endpoint} (${stateMachines().map((m) => m.name).join(', ')})`);
-  const started: Managed[] = [];
+  let edge: Managed | undefined;
   let hosts: RegionHosts | undefined;
   let poller: Poller | undefined;
   let queue: QueueConsumer | undefined;
   // every step runs whatever the one before did: a failed step must not leave processes behind
   const stop = async (): Promise<void> => {
+    stopping = true;
     const steps: [string, () => unknown][] = [
       ['stream poller', () => poller?.stop()],
       ['queue consumer', () => queue?.stop()],
-      ...started.reverse().map((p): [string, () => unknown] => [p.name, () => p.stop()]),
+      ['edge', () => edge?.stop()],
       ['matching hosts', () => hosts?.stop()],
       ['step functions', () => stepFunctions.close()],
       ['kinesalite', () => kinesis.close()],
@@ -103,17 +176,19 @@ export async function startStack(
   };
   // if this process dies anyway, its children go with it
   process.once('exit', () => {
-    for (const p of started) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    if (edge?.child.exitCode === null) edge.child.kill('SIGKILL');
     for (const r of REGIONS) hosts?.host(r)?.child.kill('SIGKILL');
     pglite?.kill();
   });
   try {
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
-      DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+      ...(options.authIpPerMinute ? { AUTH_IP_PER_MINUTE: String(options.authIpPerMinute) } : {}),
     };
-    hosts = await startRegionHosts({
+    const hostOut = Object.fromEntries(REGIONS.map((r) => [r, output(`host ${r}`, 'host')])) as Record<Region, ReturnType<typeof output>>;
+    const regionHosts: RegionHosts = await startRegionHosts({
       env: shared,
       dataDir,
       dataDirs: { 'us-east-1': join(dataDir, 'matching-host'), 'us-west-2': join(dataDir, 'matching-host-us-west-2') },
@@ -121,20 +196,32 @@ export async function startStack(
         'us-east-1': { grpc: ports.grpc, metrics: ports.metrics },
         'us-west-2': { grpc: ports.grpcStandby ?? (await freePort()), metrics: ports.metricsStandby ?? (await freePort()) },
       },
-      echo: options.echo,
+      echo: verbose,
+      // a crashed host comes back on its data and rejoins as its peer says (primary or standby)
+      output: (r) => ({ ...hostOut[r].hooks, onCrash: supervise(`matching host ${r}`, () => regionHosts.start(r)) }),
       timeoutMs: 90_000,
     });
+    hosts = regionHosts;
+    for (const r of REGIONS) hostOut[r].ready();
     // the functions route to the active region's host (control record), not to a fixed address
     shared.MATCHING_HOSTS = JSON.stringify(hosts.addresses);
     log(`matching hosts: us-east-1 (primary) ${hosts.addresses['us-east-1']}, us-west-2 (standby, replicating) ${hosts.addresses['us-west-2']}`);
-    started.push(
-      await startProcess(
+    const edgeOut = output('edge', 'edge');
+    const startEdge = async (): Promise<Managed> => {
+      const p = await startProcess(
         'edge',
         [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local',
           '--httpPort', String(ports.http), '--websocketPort', String(ports.websocket), '--lambdaPort', String(ports.lambda)],
-        { cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, echo: options.echo },
-      ),
-    );
+        {
+          cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, ...edgeOut.hooks,
+          onCrash: supervise('the edge (serverless offline: REST and WebSocket)', async () => (edge = await startEdge())),
+        },
+      );
+      edgeOut.ready();
+      return p;
+    };
+    log('starting the edge (serverless offline bundles every function: about a minute the first time)');
+    edge = await startEdge();
     poller = pollStream({
       kinesisEndpoint: kinesis.endpoint, streamName: 'exchange-market-data', lambdaPort: ports.lambda,
       consumer: 'exchange-local-streamsMarketDataFanout', heartbeat: 'exchange-local-streamsHeartbeat', log,
@@ -148,11 +235,13 @@ export async function startStack(
         `  matching hosts  us-east-1 (primary) grpc ${hosts.addresses['us-east-1']}, health http://127.0.0.1:${ports.metrics}/health, metrics /metrics`,
         `                  us-west-2 (standby) grpc ${hosts.addresses['us-west-2']}; npm run dr:failover -- --auto-approve moves to it`,
         `  PostgreSQL      ${databaseUrl}`,
-        `  Redis           ${redisUrl}`,
-        `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')}`,
+        `  Redis           ${redisUrl} (keys under ${redisKeyPrefix})`,
+        `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')} (exchange ${amqpExchange})`,
         `  DynamoDB        ${dynamo.endpoint} (dynalite)`,
         `  Kinesis         ${kinesis.endpoint} (kinesalite)`,
         `  Step Functions  ${stepFunctions.endpoint} (aws-local-stepfunctions)`,
+        `  data            ${dataDir}`,
+        verbose ? '' : 'from now on only warnings, errors and failed requests are shown (npm start -- --verbose shows everything)',
       ].join('\n'),
     );
   } catch (e) {
@@ -162,18 +251,32 @@ export async function startStack(
   return { hosts, stop };
 }
 
+/** `npm start`'s ports, shifted by EXCHANGE_PORT_OFFSET to run a second stack beside the first. */
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
+  const offset = Number(env.EXCHANGE_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw new Error(`EXCHANGE_PORT_OFFSET must be a whole number from 0 to 10000, not ${env.EXCHANGE_PORT_OFFSET}`);
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, (v as number) + offset])) as unknown as StackPorts;
+}
+
 if (require.main === module) {
-  startStack(DEFAULT_PORTS, { echo: true })
-    .then((stack) => {
+  const verbose = process.argv.includes('--verbose') || /^(1|true|yes)$/i.test(process.env.EXCHANGE_VERBOSE ?? '');
+  let stack: Stack | undefined;
+  let stopping = false;
+  const shutdown = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+  };
+  const onFatal = (m: string): void => {
+    process.stderr.write(`[stack] ${m}\n`);
+    shutdown(1);
+  };
+  startStack(portsFromEnv(), { echo: true, verbose, onFatal })
+    .then((s) => {
+      stack = s;
       process.stdout.write('[stack] ready; Ctrl-C stops it\n');
-      let stopping = false;
-      const shutdown = (): void => {
-        if (stopping) return;
-        stopping = true;
-        void stack.stop().finally(() => process.exit(0));
-      };
-      process.on('SIGINT', shutdown);
-      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', () => shutdown(0));
+      process.on('SIGTERM', () => shutdown(0));
     })
     .catch((e: unknown) => {
       process.stderr.write(`[stack] failed to start: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -33,6 +33,8 @@ describe('serverless package (stage local)', () => {
       timeout: 240_000,
     });
     if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
+    // the configuration validates cleanly: no warning for anyone to scroll past
+    if (/warning/i.test(`${r.stdout}\n${r.stderr}`)) throw new Error(`serverless package warned:\n${r.stdout}\n${r.stderr}`);
     resources = (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
   }, 300_000);
 

@@ -1,9 +1,11 @@
 /**
  * The local stack as `npm start` runs it, for an e2e test file: on ports of its own (so a
  * developer's stack on the defaults does not collide), against a throwaway PostgreSQL database,
- * with a data directory of its own; started before the file's tests and stopped after them.
+ * with a data directory, an order-event exchange and a Redis key prefix of its own; started before
+ * the file's tests and stopped after them (its exchange, queues and keys removed).
  */
 import * as amqp from 'amqplib';
+import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +13,39 @@ import { defaultTopology } from '../../matching-host/server/publishers/amqp-sink
 import { startStack, type Stack, type StackPorts } from '../../scripts/local/start';
 import { testDatabase, type TestEnv } from './test-env';
 
-/** The stack's order-event exchange: its own, so stacks and runs sharing the broker never see each other's events. */
-export function stackUnderTest(ports: StackPorts): { amqpExchange: string } {
+/**
+ * The stack's order-event exchange and Redis key prefix: its own, so stacks and runs sharing the
+ * broker and Redis never see each other's events, views, limits or subscriptions. The auth budget
+ * per IP is AWS's (20 a minute), which the security tests check, not the local stage's.
+ */
+export function stackUnderTest(ports: StackPorts): { amqpExchange: string; redisKeyPrefix: string } {
   let db: TestEnv | undefined;
   let stack: Stack | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'stack-test-'));
   const amqpExchange = `order-events-test-${process.pid}-${ports.http}`;
+  const redisKeyPrefix = `exchange:test-${process.pid}-${ports.http}:`;
   beforeAll(async () => {
     db = await testDatabase();
-    stack = await startStack(ports, { dataDir, databaseUrl: db.databaseUrl, echo: false, amqpExchange });
+    stack = await startStack(ports, { dataDir, databaseUrl: db.databaseUrl, echo: false, amqpExchange, redisKeyPrefix, authIpPerMinute: 20 });
   }, 150_000);
   afterAll(async () => {
     await stack?.stop();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
     await deleteTopology(amqpExchange);
+    await deleteKeys(redisKeyPrefix);
   }, 30_000);
-  return { amqpExchange };
+  return { amqpExchange, redisKeyPrefix };
+}
+
+/** Every key under a stack's prefix. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function deleteTopology(exchange: string): Promise<void> {

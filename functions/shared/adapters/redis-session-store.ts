@@ -18,7 +18,7 @@ const ROTATE = `
 local t = redis.call('HMGET', KEYS[1], 'user', 'family', 'secret', 'used')
 if not t[1] then return {'unknown'} end
 if t[3] ~= ARGV[1] then return {'unknown'} end
-local fkey = 'auth:family:' .. t[2]
+local fkey = ARGV[2] .. t[2]
 local state = redis.call('GET', fkey)
 if state ~= 'active' then return {'revoked'} end
 if t[4] == '1' then
@@ -50,7 +50,8 @@ export class RedisSessionStore implements SessionStore {
   async rotate(refreshToken: string, ttlS: number): Promise<RotateOutcome & { refreshToken?: string }> {
     const t = parse(refreshToken);
     if (!t) return { ok: false, reason: 'unknown' };
-    const r = (await this.redis.eval(ROTATE, 1, TOKEN(t.tokenId), sha256(t.secret))) as string[];
+    // the script names the family's key itself, so it is given the connection's key prefix too
+    const r = (await this.redis.eval(ROTATE, 1, TOKEN(t.tokenId), sha256(t.secret), `${this.redis.options.keyPrefix ?? ''}${FAMILY('')}`)) as string[];
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
