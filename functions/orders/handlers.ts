@@ -19,7 +19,7 @@ export const place = httpHandler({ body: PlaceOrder, limits: entry, audit: audit
   return { status: r.replayed ? 200 : 201, body: r.order, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
 });
 
-/** GET /v1/orders/{orderId}: one of the caller's open orders. */
+/** GET /v1/orders/{orderId}: one of the caller's orders in any state, with its fills (404 alike for none and for another's). */
 export const get = httpHandler({ path: OrderPath, limits: reads }, async ({ params, event }) => ({
   body: await orderService().get(callerOf(event), params.orderId),
 }));

@@ -3,77 +3,46 @@
  * before the matching host is asked; the host decides the rest (funds, post-only, self-trade …)
  * and answers with the order's state and fills. A clientOrderId names one order: a retry gets the
  * same order back. A trader reaches only their own orders (the host is asked with their account).
+ * An order is answered in any state: open from the host, closed from the order history.
  */
-import { fromUnits } from '../../matching-host/engine/decimal';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SymbolSpec } from '../../matching-host/engine/types';
 import type { Caller } from '../shared/caller';
-import { AppError, badRequest } from '../shared/errors';
+import { AppError, badRequest, unavailable } from '../shared/errors';
+import { logger } from '../shared/observability';
 import type { MarketDataPort } from '../shared/ports/market-data';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
 import type { HostOpenOrder, HostOrderReply, MatchingHostPort } from '../shared/ports/matching-host';
+import { closedOrderState, openOrderState } from './order-state';
+import type { RecentOrders } from './recent-orders';
+import type { ClosedOrder, Fill, OpenOrder, Order, PlacedOrder } from './responses';
 import type { PlaceOrder } from './schemas';
 import { checkPrice, checkQuantity } from './symbol-rules';
 
-export interface OrderView {
-  orderId: string;
-  clientOrderId: string;
-  symbol: string;
-  side: string;
-  status: string;
-  price: string;
-  quantity: string;
-  filled: string;
-  leaves: string;
-  fills?: { price: string; quantity: string; liquidity: string; tradeSequence: number }[];
-  reason?: string;
-  /** the host's command sequence that produced this state */
-  sequence?: number;
-  timeInForce?: string;
-  time?: string;
-}
-
-const notFound = (): AppError => new AppError(404, 'NOT_FOUND', 'no such open order');
-
-export interface FillView {
-  tradeId: string;
-  orderId: string;
-  clientOrderId: string;
-  symbol: string;
-  side: string;
-  price: string;
-  quantity: string;
-  liquidity: string;
-  time: string;
-}
+/** the same answer for another account's order and for none at all, so ids cannot be probed */
+const notFound = (): AppError => new AppError(404, 'NOT_FOUND', 'no such order');
 
 /** The event that took an order out of the book: a fill with nothing left, a cancel, an expiry, a rejection. */
 function isClosing(e: OrderEventRecord): boolean {
   return e.type !== 'fill' || !/[1-9]/.test(e.leaves ?? '0');
 }
 
-const CLOSED_STATUS: Record<string, string> = { fill: 'FILLED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' };
+const CLOSED_STATUS = { fill: 'FILLED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
+type ClosingType = keyof typeof CLOSED_STATUS;
 
-/** A closed order as its closing event tells it: how it ended, and that event's price and quantity. */
-export interface ClosedOrderView {
-  orderId: string;
-  clientOrderId: string;
-  symbol: string;
-  side: string;
-  status: string;
-  reason?: string;
-  closedAt: string;
-  /** the host's command sequence that closed it */
-  sequence: number;
-  /** the closing event: the last fill (price, quantity), or what a cancel/expiry removed */
-  last: { type: string; price?: string; quantity?: string };
-}
-
-function closedView(e: OrderEventRecord): ClosedOrderView {
+function closedView(e: OrderEventRecord & { type: ClosingType }): ClosedOrder {
   return {
-    orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '', status: CLOSED_STATUS[e.type] ?? e.type,
+    orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '', status: CLOSED_STATUS[e.type],
     ...(e.reason && e.reason !== 'NONE' ? { reason: e.reason } : {}), closedAt: new Date(e.time).toISOString(), sequence: e.seq,
     last: { type: e.type, ...(e.price ? { price: e.price } : {}), ...(e.quantity ? { quantity: e.quantity } : {}) },
   };
+}
+
+export interface HistoryWait {
+  /** how long a lookup waits for the history to catch up with an order that left the book (ms) */
+  maxMs: number;
+  /** how often it looks again (ms) */
+  everyMs: number;
 }
 
 export class OrderService {
@@ -83,14 +52,16 @@ export class OrderService {
     private readonly host: MatchingHostPort,
     private readonly market: MarketDataPort,
     private readonly history: OrderHistoryStore,
+    private readonly recent: RecentOrders,
     symbols: readonly SymbolSpec[],
     private readonly now: () => number = Date.now,
+    private readonly historyWait: HistoryWait = { maxMs: 3_000, everyMs: 100 },
   ) {
     this.specs = new Map(symbols.map((s) => [s.symbol, s]));
   }
 
   /** The order after the host ran it; `replayed` when its clientOrderId named an order already placed. */
-  async place(caller: Caller, o: PlaceOrder): Promise<{ order: OrderView; replayed: boolean }> {
+  async place(caller: Caller, o: PlaceOrder): Promise<{ order: PlacedOrder; replayed: boolean }> {
     const spec = this.spec(o.symbol);
     checkQuantity(spec, o.quantity);
     if (o.price !== undefined) checkPrice(spec, o.price, (await this.market.ticker(o.symbol))?.last ?? null);
@@ -103,36 +74,63 @@ export class OrderService {
       clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce, price: o.price,
       quantity: o.quantity, postOnly: o.postOnly, stp: o.stp, expireTime,
     });
+    await this.noteRecent(caller, r.orderId);
     if (r.status === 'REJECTED') throw new AppError(422, r.reason, `the order was rejected: ${r.reason}`);
     return { order: this.reply(r), replayed: r.duplicate };
   }
 
-  async get(caller: Caller, orderId: number): Promise<OrderView> {
-    const o = await this.host.getOrder(caller.accountNo, orderId);
-    if (!o) throw notFound();
-    return this.open(o);
+  /** One of the caller's orders in any state: open from the host, closed from the order history, with its fills. */
+  async get(caller: Caller, orderId: number): Promise<Order> {
+    const [open, events] = await Promise.all([this.host.getOrder(caller.accountNo, orderId), this.history.ofOrder(caller.accountNo, orderId)]);
+    if (open) return openOrderState(open, events);
+    const closed = closedOrderState(events, this.specs);
+    if (closed) return closed;
+    // no longer open, and how it ended has not reached the history yet: if it is the caller's
+    // (the history has its earlier events, or it was placed moments ago) wait for it
+    if (events.length === 0 && !(await this.recent.placedRecently(caller.userId, orderId))) throw notFound();
+    return this.awaitClosed(caller.accountNo, orderId);
   }
 
-  async listOpen(caller: Caller, symbol?: string): Promise<OrderView[]> {
+  /** The caller's order once its closing event is in the history; 503 (retry) if that takes longer than the wait. */
+  private async awaitClosed(account: number, orderId: number): Promise<Order> {
+    const until = this.now() + this.historyWait.maxMs;
+    while (this.now() < until) {
+      await sleep(this.historyWait.everyMs);
+      const closed = closedOrderState(await this.history.ofOrder(account, orderId), this.specs);
+      if (closed) return closed;
+    }
+    throw unavailable(1, 'the order has left the book and its history is catching up: retry shortly');
+  }
+
+  /** Best effort: the order is placed whatever happens here; without the note a lookup in the next moments may 404. */
+  private async noteRecent(caller: Caller, orderId: number): Promise<void> {
+    try {
+      await this.recent.remember(caller.userId, orderId);
+    } catch (e) {
+      logger.warn('could not note a recent order', { error: e as Error, orderId });
+    }
+  }
+
+  async listOpen(caller: Caller, symbol?: string): Promise<OpenOrder[]> {
     if (symbol) this.spec(symbol);
     return (await this.host.openOrders(caller.accountNo, symbol)).map((o) => this.open(o));
   }
 
   /** Orders that left the book (filled, canceled, expired, rejected), newest first, from the order history. */
-  async listClosed(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ orders: ClosedOrderView[]; nextCursor?: string }> {
+  async listClosed(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ orders: ClosedOrder[]; nextCursor?: string }> {
     if (q.symbol) this.spec(q.symbol);
     const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill', 'canceled', 'expired', 'rejected'], where: (e) => isClosing(e) && (!q.symbol || e.symbol === q.symbol) });
-    return { orders: r.items.map(closedView), ...(r.next ? { nextCursor: r.next } : {}) };
+    return { orders: r.items.map((e) => closedView(e as OrderEventRecord & { type: ClosingType })), ...(r.next ? { nextCursor: r.next } : {}) };
   }
 
   /** The caller's fills, newest first. */
-  async fills(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ fills: FillView[]; nextCursor?: string }> {
+  async fills(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ fills: Fill[]; nextCursor?: string }> {
     if (q.symbol) this.spec(q.symbol);
     const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill'], where: (e) => !q.symbol || e.symbol === q.symbol });
     return {
       fills: r.items.map((e) => ({
-        tradeId: e.fill?.tradeId ?? '', orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '',
-        price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? '', time: new Date(e.time).toISOString(),
+        tradeId: e.fill?.tradeId ?? '', orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side as Fill['side'],
+        price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? 'taker', time: new Date(e.time).toISOString(),
       })),
       ...(r.next ? { nextCursor: r.next } : {}),
     };
@@ -162,8 +160,8 @@ export class OrderService {
     return { armed: deadline !== 0, deadline: deadline === 0 ? null : new Date(deadline).toISOString() };
   }
 
-  /** A new price and quantity for an open order of the caller's (it loses its time priority). */
-  async replace(caller: Caller, orderId: number, price: string, quantity: string): Promise<OrderView> {
+  /** A new price and quantity for an open order of the caller's: the order after the replace, in whatever state it left it. */
+  async replace(caller: Caller, orderId: number, price: string, quantity: string): Promise<Order> {
     const o = await this.host.getOrder(caller.accountNo, orderId);
     if (!o) throw notFound();
     const spec = this.spec(o.symbol);
@@ -175,9 +173,9 @@ export class OrderService {
       if (e instanceof AppError && e.code === 'UNKNOWN_ORDER') throw notFound();
       throw e;
     }
+    // a replace that loses priority may trade at once and fill the order: then it is in the history
     const now = await this.host.getOrder(caller.accountNo, orderId);
-    // filled or canceled by the replace (a lower quantity than already filled …): no longer open
-    return now ? this.open(now) : { ...this.open(o), status: 'CLOSED', leaves: fromUnits(0, spec.qtyDecimals) };
+    return now ? openOrderState(now, await this.history.ofOrder(caller.accountNo, orderId)) : this.awaitClosed(caller.accountNo, orderId);
   }
 
   private spec(symbol: string): SymbolSpec {
@@ -186,15 +184,15 @@ export class OrderService {
     return s;
   }
 
-  private reply(r: HostOrderReply): OrderView {
+  private reply(r: HostOrderReply): PlacedOrder {
     return {
-      orderId: String(r.orderId), clientOrderId: r.clientOrderId, symbol: r.symbol, side: r.side, status: r.status, price: r.price, quantity: r.quantity,
+      orderId: String(r.orderId), clientOrderId: r.clientOrderId, symbol: r.symbol, side: r.side, status: r.status as PlacedOrder['status'], price: r.price, quantity: r.quantity,
       filled: r.filled, leaves: r.leaves, fills: r.fills.map((f) => ({ price: f.price, quantity: f.quantity, liquidity: f.liquidity, tradeSequence: f.sequence })),
       ...(r.reason && r.reason !== 'NONE' ? { reason: r.reason } : {}), sequence: r.seq,
     };
   }
 
-  private open(o: HostOpenOrder): OrderView {
+  private open(o: HostOpenOrder): OpenOrder {
     return {
       orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: /[1-9]/.test(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
       price: o.price, quantity: o.quantity, filled: o.filled, leaves: o.leaves, timeInForce: o.timeInForce, time: new Date(o.time).toISOString(),

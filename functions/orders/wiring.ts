@@ -9,12 +9,15 @@ import { matchingHost } from '../shared/matching-host';
 import { redis } from '../shared/redis';
 import type { AuditLog } from '../shared/ports/audit-log';
 import { OrderService } from './order-service';
+import { RedisRecentOrders } from './recent-orders';
 
 let service: OrderService | undefined;
 
 export function orderService(): OrderService {
   const cfg = config();
-  service ??= new OrderService(matchingHost(), new RedisMarketData(redis()), new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS), DEFAULT_MARKET.symbols);
+  service ??= new OrderService(
+    matchingHost(), new RedisMarketData(redis()), new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS), new RedisRecentOrders(redis()), DEFAULT_MARKET.symbols,
+  );
   return service;
 }
 

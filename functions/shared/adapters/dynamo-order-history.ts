@@ -1,8 +1,12 @@
-import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { OrderEventRecord, OrderHistoryStore, SettledKey } from '../ports/order-history';
 
 /** Sort key: time and event id, zero-padded, so items sort by time and one event is one item. */
 const sortKey = (e: SettledKey): string => `${String(e.time).padStart(15, '0')}#${String(e.seq).padStart(15, '0')}:${String(e.idx).padStart(4, '0')}`;
+
+/** The byOrder index's key: one order of one account (an order id alone would let anyone's events match). */
+const orderKey = (account: number, orderId: number): string => `${account}#${orderId}`;
+export const ORDER_INDEX = 'byOrder';
 
 export class DynamoOrderHistory implements OrderHistoryStore {
   constructor(
@@ -58,7 +62,27 @@ export class DynamoOrderHistory implements OrderHistoryStore {
     return {
       account: { N: String(e.account) }, at: { S: sortKey(e) }, type: { S: e.type }, event: { S: JSON.stringify(e) },
       expiresAt: { N: String(Math.floor(e.time / 1000) + this.retentionDays * 86_400) },
+      // only order events are indexed by order (the index stays sparse: transfers have no order)
+      ...(e.orderId ? { orderKey: { S: orderKey(e.account, e.orderId) } } : {}),
     };
+  }
+
+  /** From the byOrder index (eventually consistent: an event just written may show a moment later). */
+  async ofOrder(account: number, orderId: number): Promise<OrderEventRecord[]> {
+    const events: OrderEventRecord[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const r = await this.client.send(
+        new QueryCommand({
+          TableName: this.table, IndexName: ORDER_INDEX, KeyConditionExpression: 'orderKey = :k',
+          ExpressionAttributeValues: { ':k': { S: orderKey(account, orderId) } }, ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of r.Items ?? []) events.push(JSON.parse(i.event.S ?? '{}') as OrderEventRecord);
+      start = r.LastEvaluatedKey;
+    } while (start);
+    // the host's command sequence is the order of events (the sort key's time may tie)
+    return events.sort((a, b) => a.seq - b.seq || a.idx - b.idx);
   }
 
   async list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }> {

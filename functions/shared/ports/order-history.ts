@@ -29,4 +29,6 @@ export interface OrderHistoryStore {
   markSettled(events: readonly SettledKey[], at: number): Promise<void>;
   /** newest first; `before` is a cursor this store returned */
   list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }>;
+  /** every event of one of the account's orders, oldest first (none: not the account's, or not written yet) */
+  ofOrder(account: number, orderId: number): Promise<OrderEventRecord[]>;
 }
