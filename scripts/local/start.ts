@@ -33,6 +33,7 @@ import { migrateDatabase } from '../db-migrate';
 import { DEFAULT_PORTS, type StackPorts } from './ports';
 import { consoleFilter, repeatSuppressor } from './console-filter';
 import { RestartBudget } from './restart-budget';
+import { assertPortsFree } from './free-ports';
 import type { ProcessExit, ProcessOptions } from './processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
 
@@ -115,6 +116,12 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
 
   const dataDir = options.dataDir ?? join(ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
+  const usesPglite = !(options.databaseUrl ?? process.env.DATABASE_URL);
+  await assertPortsFree({
+    'REST API': ports.http, WebSocket: ports.websocket, 'Lambda endpoint': ports.lambda, 'matching host gRPC': ports.grpc, 'matching host metrics': ports.metrics,
+    'standby gRPC': ports.grpcStandby, 'standby metrics': ports.metricsStandby, Kinesis: ports.kinesis, DynamoDB: ports.dynamodb, 'Step Functions': ports.stepFunctions,
+    ...(usesPglite ? { PostgreSQL: ports.postgres } : {}),
+  });
   const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
   const amqpUrl = process.env.AMQP_URL ?? AMQP_DEFAULT;
   const amqpExchange = options.amqpExchange ?? process.env.AMQP_EXCHANGE ?? 'order-events';
@@ -265,7 +272,10 @@ if (require.main === module) {
   const shutdown = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+    void (stack?.stop() ?? Promise.resolve()).finally(() => {
+      process.stdout.write(`[stack] stopped${code ? '' : ' (the hosts flushed and snapshotted)'}\n`);
+      process.exit(code);
+    });
   };
   const onFatal = (m: string): void => {
     process.stderr.write(`[stack] ${m}\n`);
