@@ -18,7 +18,7 @@ export async function assertPortsFree(ports: Record<string, number | undefined>)
   for (const [name, port] of Object.entries(ports)) if (port !== undefined && !(await isFree(port))) taken.push(`${port} (${name})`);
   if (taken.length) {
     throw new Error(
-      `port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already in use: is another npm start running? Stop it, or run this one beside it with EXCHANGE_PORT_OFFSET=100 REDIS_KEY_PREFIX=exchange:second: AMQP_EXCHANGE=order-events-second`,
+      `port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already in use: is another npm start running? Stop it, or run this one beside it with EXCHANGE_PORT_OFFSET=1000 REDIS_KEY_PREFIX=exchange:second: AMQP_EXCHANGE=order-events-second`,
     );
   }
 }

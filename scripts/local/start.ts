@@ -227,7 +227,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       edgeOut.ready();
       return p;
     };
-    log('starting the edge (serverless offline bundles every function: about a minute the first time)');
+    log('starting the edge (serverless offline builds every function: about 20-40 s)');
     edge = await startEdge();
     poller = pollStream({
       kinesisEndpoint: kinesis.endpoint, streamName: 'exchange-market-data', lambdaPort: ports.lambda,
