@@ -38,4 +38,10 @@ export interface Ticker {
   bestBid: string | null;
   bestAsk: string | null;
   status: 'trading' | 'halted';
+  /**
+   * The lowest and highest limit price the host accepts now (edges included; beyond them
+   * PRICE_OUT_OF_BAND), around `last` or, before the first trade, the market's reference price;
+   * null when no band applies.
+   */
+  priceBand: { low: string; high: string } | null;
 }

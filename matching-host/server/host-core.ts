@@ -6,13 +6,15 @@
  */
 import { EVENT_STRIDE, EventField, type EventBuffer } from '../engine/event-buffer';
 import { MatchingEngine } from '../engine/matching-engine';
-import { EventType, reasonName, Side, type Command, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
+import { priceBand } from '../engine/price-band';
+import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { settlementFactors } from './settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
+import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';
 
 export interface AssetSpec {
   /** decimal places of the asset's balance unit */
@@ -135,6 +137,25 @@ export interface CapturedState {
   orderReplies: { table: OrderReplies; slots: number[]; release: () => void };
   transferKeys: TransferReply[];
   mdSequence: [string, number][];
+  /** time of each symbol's last market data, and its last trades (what the public views show) */
+  mdTime: [string, number][];
+  recentTrades: RecentTradesJSON;
+}
+
+/** What the public market data views of one symbol show as of the last command (units). */
+export interface MarketState {
+  /** as the engine enforces it (from the history's start, or its snapshot) */
+  spec: SymbolSpec;
+  /** last market data sequence and its time (0 before any) */
+  sequence: number;
+  time: number;
+  /** the whole book */
+  l2: L2;
+  /** 0 before the first trade */
+  lastPrice: number;
+  halted: boolean;
+  /** newest first */
+  trades: RecentTrade[];
 }
 
 function captureHolds(holds: Map<number, OrderHold>): CapturedState['holds'] {
@@ -154,6 +175,8 @@ function stateHead(c: CapturedState): Buffer {
     holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
     transferKeys: c.transferKeys,
     mdSequence: c.mdSequence,
+    mdTime: c.mdTime,
+    recentTrades: c.recentTrades,
     replies: c.orderReplies.slots.length,
   });
   const text = Buffer.from(json, 'utf8');
@@ -219,6 +242,11 @@ export class HostCore implements PublicationContext {
   private readonly transferKeys: IdempotencyWindow<TransferReply>;
   /** contiguous market data sequence per engine book (see publication.ts) */
   private readonly mdSequence: number[];
+  /** per engine book: time of its last market data, and its last trades */
+  private readonly mdTime: number[];
+  private readonly recentTrades: RecentTrades;
+  /** per engine book: market data counted in the command being executed (zero between commands) */
+  private readonly mdTaken: Int32Array;
   /** configured spec and settlement factors per engine book (events name books by index) */
   private readonly bookSpecs: (SymbolSpec | undefined)[];
   private readonly bookFactors: ({ quote: bigint; base: bigint } | undefined)[];
@@ -249,6 +277,9 @@ export class HostCore implements PublicationContext {
     this.bookSpecs = symbols.map((sym) => this.specs.get(sym));
     this.bookFactors = symbols.map((sym) => this.factors.get(sym));
     this.mdSequence = symbols.map(() => 0);
+    this.mdTime = symbols.map(() => 0);
+    this.recentTrades = new RecentTrades(symbols.length);
+    this.mdTaken = new Int32Array(symbols.length);
   }
 
   spec(symbol: string): SymbolSpec | undefined {
@@ -289,6 +320,23 @@ export class HostCore implements PublicationContext {
     return b === undefined ? 0 : this.mdSequence[b];
   }
 
+  /** What the symbol's public views show now: the publishers' starting point after a restart. */
+  marketState(symbol: string): MarketState {
+    const core = this.engine.core;
+    const b = core.symbolIndex.get(symbol);
+    if (b === undefined) throw new Error(`no book for ${symbol}`);
+    const book = core.books[b];
+    return {
+      spec: book.spec,
+      sequence: this.mdSequence[b],
+      time: this.mdTime[b],
+      l2: this.engine.l2(symbol, Number.MAX_SAFE_INTEGER),
+      lastPrice: book.lastPrice,
+      halted: book.halted,
+      trades: this.recentTrades.list(b),
+    };
+  }
+
   /**
    * Execute one stamped command. With `publish` (the default) the result carries its publication;
    * recovery passes false and only advances the market data sequences, which is cheaper.
@@ -301,16 +349,35 @@ export class HostCore implements PublicationContext {
     const result = this.dispatch(cmd);
     // every command runs the engine exactly once (see `run`), so its buffer holds this command's events
     const ev = this.engine.core.events;
-    if (options.publish === false) this.countMarketData(ev);
-    else result.publication = derivePublication(this, cmd, result, ev.toArray(this.engine.core.symbols));
+    const publish = options.publish !== false;
+    // derivePublication advances the sequences itself, in the same order
+    this.trackMarketData(ev, cmd.time, !publish);
+    if (publish) result.publication = derivePublication(this, cmd, result, ev.toArray(this.engine.core.symbols));
     return result;
   }
 
-  /** Advance the market data sequences a command's events consume, without building messages. */
-  private countMarketData(ev: EventBuffer): void {
+  /**
+   * Follow the market data a command's events make, on every path (live, replay, standby), so the
+   * views can be rebuilt from this state alone: each symbol's time of last market data and its
+   * recent trades, with the sequences they get; `advance` also moves the sequences on (recovery,
+   * which builds no messages).
+   */
+  private trackMarketData(ev: EventBuffer, time: number, advance: boolean): void {
+    const taken = this.mdTaken;
+    let any = false;
     for (let i = 0; i < ev.length; i++) {
       const b = ev.book(i);
-      if (b >= 0 && this.bookSpecs[b] && isMarketDataCode(ev.type(i), ev.reason(i))) this.mdSequence[b]++;
+      const type = ev.type(i);
+      if (b < 0 || !this.bookSpecs[b] || !isMarketDataCode(type, ev.reason(i))) continue;
+      any = true;
+      const sequence = this.mdSequence[b] + ++taken[b];
+      this.mdTime[b] = time;
+      if (type === EventType.TRADE) this.recentTrades.push(b, sequence, time, ev.field(i, EventField.PRICE), ev.field(i, EventField.QUANTITY), ev.side(i));
+    }
+    if (!any) return;
+    for (let b = 0; b < taken.length; b++) {
+      if (advance) this.mdSequence[b] += taken[b];
+      taken[b] = 0;
     }
   }
 
@@ -531,7 +598,7 @@ export class HostCore implements PublicationContext {
       if (b.bestAsk >= b.ticks) return spec.maxPrice;
       ref = b.priceOf(b.bestAsk);
     }
-    const high = ref + Math.floor((ref * b.bandBps) / 10000);
+    const high = priceBand(ref, b.bandBps)[1];
     const limit = spec.minPrice + Math.floor((high - spec.minPrice) / spec.tickSize) * spec.tickSize;
     return Math.min(limit, spec.maxPrice);
   }
@@ -630,6 +697,8 @@ export class HostCore implements PublicationContext {
       orderReplies: { table: this.replies, slots: this.orderKeys.toArray(), release: this.replies.retain() },
       transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
       mdSequence: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdSequence[b]]).filter(([, n]) => n > 0),
+      mdTime: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdTime[b]]).filter(([, t]) => t > 0),
+      recentTrades: this.recentTrades.toJSON(this.engine.core.symbols),
     };
   }
 
@@ -648,6 +717,9 @@ export class HostCore implements PublicationContext {
       holds: [number, number, string, string, number, string][];
       transferKeys: TransferReply[];
       mdSequence?: [string, number][];
+      /** absent in snapshots written before the host kept them: the views start without */
+      mdTime?: [string, number][];
+      recentTrades?: RecentTradesJSON;
       /** v3: how many replies the binary section holds */
       replies?: number;
       /** v2: the replies as tuples */
@@ -683,6 +755,13 @@ export class HostCore implements PublicationContext {
       if (b === undefined) throw new Error(`snapshot has a market data sequence for ${symbol}, which has no book`);
       core.mdSequence[b] = n;
     }
+    const bookOf = (symbol: string): number | undefined => core.engine.core.symbolIndex.get(symbol);
+    for (const [symbol, t] of s.mdTime ?? []) {
+      const b = bookOf(symbol);
+      if (b === undefined) throw new Error(`snapshot has a market data time for ${symbol}, which has no book`);
+      core.mdTime[b] = t;
+    }
+    core.recentTrades.restore(s.recentTrades ?? [], bookOf);
     return core;
   }
 }

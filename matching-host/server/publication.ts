@@ -67,6 +67,11 @@ export interface Publication {
   orders: OrderEvent[];
 }
 
+/** A trade's public id: its symbol and market data sequence. */
+export function tradeIdOf(symbol: string, sequence: number): string {
+  return `${symbol}:${sequence}`;
+}
+
 /** What derivation needs from the host's state. */
 export interface PublicationContext {
   spec(symbol: string): SymbolSpec | undefined;
@@ -102,7 +107,7 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
       const sequence = ctx.nextMarketSequence(e.symbol);
       const head = { symbol: e.symbol, sequence, seq, time };
       if (e.type === 'trade') {
-        tradeId = `${e.symbol}:${sequence}`;
+        tradeId = tradeIdOf(e.symbol, sequence);
         market.push({ ...head, type: 'trade', data: { tradeId, price: px(e.price), quantity: qty(e.quantity), side: e.side } });
       } else if (e.type === 'book_delta') {
         market.push({ ...head, type: 'level2', data: { side: e.side, price: px(e.price), quantity: qty(e.quantity), orders: e.leaves } });

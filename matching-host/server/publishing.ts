@@ -5,7 +5,6 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { fromUnits } from '../engine/decimal';
 import type { MatchingHost } from './host';
 import type { MarketConfig } from './host-core';
 import { replayPublications } from './publication-replay';
@@ -14,7 +13,7 @@ import { CursorFile } from './publishers/cursor-file';
 import { KinesisSink, ensureStream } from './publishers/kinesis-sink';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Publisher, type PublicationSink } from './publishers/publisher';
-import { RedisSink, type SeedBook } from './publishers/redis-sink';
+import { RedisSink } from './publishers/redis-sink';
 import type { HostMetrics } from './metrics';
 
 export interface PublishingOptions {
@@ -49,15 +48,10 @@ export class Publishing {
     }
     if (o.amqp) this.add(new AmqpSink(o.amqp.url, o.amqp.topology), true);
     if (o.redis) {
-      const seeds: SeedBook[] = host.core.engine.symbols.map((s) => ({
-        l2: host.core.engine.l2(s.symbol, 1_000_000),
-        sequence: host.core.marketSequence(s.symbol),
-        format: (kind, units) => fromUnits(units, kind === 'price' ? s.priceDecimals : s.qtyDecimals),
-      }));
-      const sink = new RedisSink(o.redis, seeds);
-      // the book in Redis starts as the recovered one; it holds current state, not history
+      // the views in Redis start as the recovered host holds them: current state, not history
+      const sink = new RedisSink(o.redis, host.core.engine.symbols.map((s) => host.core.marketState(s.symbol)), o.log);
       this.add(sink, false);
-      sink.seedUntilDone((e) => o.log.warn({ err: e }, 'Redis not reachable; book views are written once it is'));
+      sink.start();
     }
     for (const p of this.publishers) p.start();
   }

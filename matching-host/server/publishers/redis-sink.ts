@@ -1,116 +1,186 @@
 /**
- * The markets API's view in Redis: per symbol the current L2 book (top levels), the ticker and the
- * recent trades, each stamped with the market data sequence it reflects so a WebSocket client can
- * take the book and apply only deltas with a higher sequence. The sink keeps a full-depth mirror
- * of the book built from durable level2 events (never from the live engine, which may be ahead of
- * the journal), seeded from the recovered engine.
+ * The markets API's view in Redis: per symbol the current L2 book (top levels), the ticker (with
+ * the price band the engine enforces) and the recent trades, each stamped with the market data
+ * sequence it reflects so a WebSocket client can take the book and apply only deltas with a
+ * higher sequence. The sink keeps a mirror of all of it, built from durable market data events
+ * (never from the live engine, which may be ahead of the journal), seeded from the recovered host.
+ *
+ * Redis holds no data of record (nothing on disk here; ElastiCache may fail over to an empty or
+ * lagging node), so the sink rewrites a symbol's keys whole from the mirror at start, after every
+ * reconnect, and whenever its periodic check finds a key missing or not at the sequence it wrote.
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { fromUnits, toUnits } from '../../engine/decimal';
+import { acceptedBand } from '../../engine/price-band';
+import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import type { L2, SideName } from '../../engine/types';
-import type { MarketDataEvent, Publication } from '../publication';
+import type { MarketState } from '../host-core';
+import { tradeIdOf, type MarketDataEvent, type Publication } from '../publication';
+import { RECENT_TRADES } from '../recent-trades';
 import type { PublicationSink } from './publisher';
 
 interface Mirror {
+  spec: SymbolSpec;
   sequence: number;
   time: number;
   /** price (decimal string) → [quantity, orders]; bids and asks */
   bids: Map<string, [string, number]>;
   asks: Map<string, [string, number]>;
-  ticker: Ticker;
+  last: string | null;
+  lastQuantity: string | null;
+  status: Ticker['status'];
+  /** the trades list as JSON entries, oldest first, at most RECENT_TRADES */
+  trades: string[];
 }
 
-
-const TRADES_KEPT = 100;
-
-export interface SeedBook {
-  l2: L2;
-  /** market data sequence the book reflects */
+/** What the sink last stored for a symbol: the check compares Redis with it. */
+interface Written {
   sequence: number;
-  format: (side: 'price' | 'qty', units: number) => string;
+  trades: boolean;
 }
+
+type Logged = Pick<Logger, 'info' | 'warn'>;
+
+/** How often the sink checks that Redis still holds its views: a flush or failover is repaired within about this. */
+export const VIEW_CHECK_MS = 1_000;
 
 export class RedisSink implements PublicationSink {
   readonly name = 'redis';
   private readonly mirrors = new Map<string, Mirror>();
-  /** symbols whose views and trades are not yet in Redis; cleared only after a write succeeded */
+  /** symbols whose views and new trades are not yet in Redis; cleared only after a write succeeded */
   private readonly dirty = new Set<string>();
   private readonly pendingTrades = new Map<string, string[]>();
+  /** symbols whose keys are rewritten whole on the next write (start, reconnect, loss found) */
+  private readonly lost = new Set<string>();
+  private readonly written = new Map<string, Written>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private failing = false;
+  private readonly onReady = (): void => {
+    // a reconnect may reach a new, empty or older node (failover, restart without persistence)
+    this.loseAll();
+    this.check();
+  };
 
   constructor(
     private readonly redis: Redis,
-    seeds: SeedBook[],
+    seeds: MarketState[],
+    private readonly log?: Logged,
     readonly depth = 100,
   ) {
-    for (const s of seeds) {
-      const level = (l: { price: number; quantity: number; orders: number }): [string, [string, number]] => [s.format('price', l.price), [s.format('qty', l.quantity), l.orders]];
-      this.mirrors.set(s.l2.symbol, {
-        sequence: s.sequence,
-        time: 0,
-        bids: new Map(s.l2.bids.map(level)),
-        asks: new Map(s.l2.asks.map(level)),
-        ticker: { symbol: s.l2.symbol, sequence: s.sequence, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading' },
-      });
-    }
+    for (const s of seeds) this.mirrors.set(s.spec.symbol, mirrorOf(s));
   }
 
   /**
-   * Write every symbol's current view (at start, so Redis matches the recovered host). Until it
-   * succeeds the symbols stay dirty, so the next publish writes them (and `seedUntilDone` retries).
+   * Write every symbol's views now (Redis then matches the recovered host), then keep them there:
+   * check every `everyMs` and on each reconnect, rewriting what is gone or behind. A write that
+   * fails is retried by the next check.
    */
-  async seed(): Promise<void> {
-    for (const symbol of this.mirrors.keys()) this.dirty.add(symbol);
-    await this.flush();
+  start(everyMs = VIEW_CHECK_MS): void {
+    this.loseAll();
+    this.check();
+    this.timer = setInterval(() => this.check(), everyMs);
+    this.timer.unref();
+    this.redis.on('ready', this.onReady);
   }
-
-  /** Keep trying to seed in the background (a quiet market may not publish for a long time). */
-  seedUntilDone(log: (e: unknown) => void, everyMs = 2_000): void {
-    for (const symbol of this.mirrors.keys()) this.dirty.add(symbol);
-    const attempt = (): void => {
-      if (this.closed || this.dirty.size === 0) return;
-      this.flush().catch((e: unknown) => {
-        log(e);
-        setTimeout(attempt, everyMs).unref();
-      });
-    };
-    attempt();
-  }
-
-  private closed = false;
 
   async publish(batch: Publication[]): Promise<void> {
     for (const p of batch) for (const e of p.market) this.apply(e);
-    await this.flush();
+    await this.serially(() => this.flushOnce());
   }
 
-  private flushing: Promise<void> = Promise.resolve();
+  close(): Promise<void> {
+    // the connection belongs to the host (it also mirrors snapshots); it closes it
+    this.closed = true;
+    clearInterval(this.timer);
+    this.redis.off('ready', this.onReady);
+    return this.chain.catch(() => undefined);
+  }
 
-  /**
-   * Write the dirty symbols' views and pending trades in one transaction. One flush at a time:
-   * what a flush takes out of `dirty`/`pendingTrades` goes back (ahead of newer trades) if it fails.
-   */
-  private flush(): Promise<void> {
-    const next = this.flushing.catch(() => undefined).then(() => this.flushOnce());
-    this.flushing = next;
+  private loseAll(): void {
+    for (const symbol of this.mirrors.keys()) this.lost.add(symbol);
+  }
+
+  /** One Redis round at a time, so a check never reads between a write's parts and writes never interleave. */
+  private chain: Promise<void> = Promise.resolve();
+  private serially(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.catch(() => undefined).then(fn);
+    this.chain = next;
     return next;
   }
 
+  private check(): void {
+    if (this.closed) return;
+    this.serially(async () => {
+      await this.verifyOnce();
+      await this.flushOnce();
+    }).then(
+      () => {
+        if (this.failing) this.log?.info('Redis reachable again; market data views written');
+        this.failing = false;
+      },
+      (e: unknown) => {
+        if (!this.failing) this.log?.warn({ err: e }, 'Redis not reachable; market data views are written once it is');
+        this.failing = true;
+      },
+    );
+  }
+
+  /** Compare Redis with what was written: a missing key or another sequence marks the symbol lost. */
+  private async verifyOnce(): Promise<void> {
+    const symbols = [...this.written.keys()].filter((s) => !this.lost.has(s));
+    if (symbols.length === 0) return;
+    const m = this.redis.multi().mget(...symbols.map((s) => redisKeys.ticker(s)));
+    for (const s of symbols) m.exists(redisKeys.book(s)).exists(redisKeys.trades(s));
+    const res = await m.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+    const tickers = res[0][1] as (string | null)[];
+    symbols.forEach((symbol, i) => {
+      const w = this.written.get(symbol) as Written;
+      const ticker = tickers[i] === null ? null : (JSON.parse(tickers[i]) as Ticker);
+      const book = res[1 + 2 * i][1] === 1;
+      const trades = res[2 + 2 * i][1] === 1;
+      if (ticker?.sequence !== w.sequence || !book || trades !== w.trades) {
+        this.log?.warn({ symbol, expected: w.sequence, found: ticker?.sequence ?? null, book, trades }, 'market data views lost in Redis; rewriting them');
+        this.lost.add(symbol);
+      }
+    });
+  }
+
+  /**
+   * Write the dirty symbols' views and new trades, and the lost symbols' keys whole, in one
+   * transaction. What it takes out of `dirty`/`lost`/`pendingTrades` goes back (ahead of newer
+   * trades) if it fails.
+   */
   private async flushOnce(): Promise<void> {
-    if (this.dirty.size === 0) return;
-    const symbols = [...this.dirty];
+    if (this.dirty.size === 0 && this.lost.size === 0) return;
+    const symbols = [...new Set([...this.dirty, ...this.lost])];
+    const rewrite = new Set(this.lost);
     const trades = new Map<string, string[]>();
     for (const symbol of symbols) {
       this.dirty.delete(symbol);
+      this.lost.delete(symbol);
       const t = this.pendingTrades.get(symbol);
       if (t) trades.set(symbol, t);
       this.pendingTrades.delete(symbol);
     }
     const m = this.redis.multi();
+    const wrote = new Map<string, Written>();
     for (const symbol of symbols) {
-      this.writeViews(m, symbol);
-      const t = trades.get(symbol);
-      // newest first in the list, as LPUSH of oldest-to-newest leaves it
-      if (t && t.length > 0) m.lpush(redisKeys.trades(symbol), ...t).ltrim(redisKeys.trades(symbol), 0, TRADES_KEPT - 1);
+      const mirror = this.mirrors.get(symbol) as Mirror;
+      this.writeViews(m, mirror);
+      const key = redisKeys.trades(symbol);
+      // the list is newest first, as LPUSH of oldest-to-newest leaves it
+      if (rewrite.has(symbol)) {
+        m.del(key);
+        if (mirror.trades.length > 0) m.rpush(key, ...[...mirror.trades].reverse());
+      } else {
+        const t = trades.get(symbol);
+        if (t && t.length > 0) m.lpush(key, ...t).ltrim(key, 0, RECENT_TRADES - 1);
+      }
+      wrote.set(symbol, { sequence: mirror.sequence, trades: mirror.trades.length > 0 });
     }
     try {
       const res = await m.exec();
@@ -119,11 +189,14 @@ export class RedisSink implements PublicationSink {
     } catch (e) {
       for (const symbol of symbols) {
         this.dirty.add(symbol);
+        if (rewrite.has(symbol)) this.lost.add(symbol);
         const t = trades.get(symbol);
-        if (t) this.pendingTrades.set(symbol, [...t, ...(this.pendingTrades.get(symbol) ?? [])]);
+        // a rewrite writes the mirror's whole list, which holds these too
+        if (t && !rewrite.has(symbol)) this.pendingTrades.set(symbol, [...t, ...(this.pendingTrades.get(symbol) ?? [])]);
       }
       throw e;
     }
+    for (const [symbol, w] of wrote) this.written.set(symbol, w);
   }
 
   private apply(e: MarketDataEvent): void {
@@ -133,41 +206,68 @@ export class RedisSink implements PublicationSink {
     mirror.sequence = e.sequence;
     mirror.time = e.time;
     this.dirty.add(e.symbol);
-    const trades = this.pendingTrades;
-    const t = mirror.ticker;
     if (e.type === 'level2') {
       const side = e.data.side === 'buy' ? mirror.bids : mirror.asks;
       if (e.data.quantity === '0' || e.data.orders === 0) side.delete(e.data.price);
       else side.set(e.data.price, [e.data.quantity, e.data.orders]);
     } else if (e.type === 'trade') {
-      t.last = e.data.price;
-      t.lastQuantity = e.data.quantity;
-      const list = trades.get(e.symbol) ?? [];
-      list.push(JSON.stringify({ sequence: e.sequence, time: e.time, ...e.data }));
+      mirror.last = e.data.price;
+      mirror.lastQuantity = e.data.quantity;
+      const entry = tradeEntry(e.sequence, e.time, e.data);
+      mirror.trades.push(entry);
+      if (mirror.trades.length > RECENT_TRADES) mirror.trades.shift();
+      const list = this.pendingTrades.get(e.symbol) ?? [];
+      list.push(entry);
       // only the newest ones can end up in the list
-      if (list.length > TRADES_KEPT * 2) list.splice(0, list.length - TRADES_KEPT);
-      trades.set(e.symbol, list);
-    } else t.status = e.data.status;
+      if (list.length > RECENT_TRADES * 2) list.splice(0, list.length - RECENT_TRADES);
+      this.pendingTrades.set(e.symbol, list);
+    } else mirror.status = e.data.status;
   }
 
-  private writeViews(m: ReturnType<Redis['multi']>, symbol: string): void {
-    const mirror = this.mirrors.get(symbol) as Mirror;
+  private writeViews(m: ReturnType<Redis['multi']>, mirror: Mirror): void {
+    const { spec, sequence, time } = mirror;
+    const symbol = spec.symbol;
     const bids = sortLevels(mirror.bids, 'buy').slice(0, this.depth);
     const asks = sortLevels(mirror.asks, 'sell').slice(0, this.depth);
-    const book: BookView = { symbol, sequence: mirror.sequence, time: mirror.time, bids, asks };
-    const t = mirror.ticker;
-    t.sequence = mirror.sequence;
-    t.time = mirror.time;
-    t.bestBid = bids[0]?.[0] ?? null;
-    t.bestAsk = asks[0]?.[0] ?? null;
-    m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(t));
+    const book: BookView = { symbol, sequence, time, bids, asks };
+    const band = acceptedBand(spec, mirror.last === null ? 0 : toUnits(mirror.last, spec.priceDecimals));
+    const ticker: Ticker = {
+      symbol, sequence, time,
+      last: mirror.last, lastQuantity: mirror.lastQuantity,
+      bestBid: bids[0]?.[0] ?? null, bestAsk: asks[0]?.[0] ?? null,
+      status: mirror.status,
+      priceBand: band && { low: fromUnits(band.low, spec.priceDecimals), high: fromUnits(band.high, spec.priceDecimals) },
+    };
+    m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(ticker));
   }
+}
 
-  close(): Promise<void> {
-    // the connection belongs to the host (it also mirrors snapshots); it closes it
-    this.closed = true;
-    return Promise.resolve();
-  }
+/** A trades list entry, as the markets API serves it. */
+function tradeEntry(sequence: number, time: number, data: { tradeId: string; price: string; quantity: string; side: SideName }): string {
+  return JSON.stringify({ sequence, time, tradeId: data.tradeId, price: data.price, quantity: data.quantity, side: data.side });
+}
+
+/** The views as the recovered host holds them: exactly what the live sink would have built. */
+function mirrorOf(s: MarketState): Mirror {
+  const { spec } = s;
+  const px = (u: number): string => fromUnits(u, spec.priceDecimals);
+  const qty = (u: number): string => fromUnits(u, spec.qtyDecimals);
+  const level = (l: { price: number; quantity: number; orders: number }): [string, [string, number]] => [px(l.price), [qty(l.quantity), l.orders]];
+  const newest = s.trades[0];
+  return {
+    spec,
+    sequence: s.sequence,
+    time: s.time,
+    bids: new Map(s.l2.bids.map(level)),
+    asks: new Map(s.l2.asks.map(level)),
+    last: s.lastPrice > 0 ? px(s.lastPrice) : null,
+    // a snapshot from before the host kept its trades knows the last price only
+    lastQuantity: newest ? qty(newest.quantity) : null,
+    status: s.halted ? 'halted' : 'trading',
+    trades: s.trades
+      .map((t) => tradeEntry(t.sequence, t.time, { tradeId: tradeIdOf(spec.symbol, t.sequence), price: px(t.price), quantity: qty(t.quantity), side: t.side }))
+      .reverse(),
+  };
 }
 
 function sortLevels(levels: Map<string, [string, number]>, side: SideName): [string, string, number][] {
