@@ -37,7 +37,7 @@ async function drive(host: MatchingHost, n: number, seed: number): Promise<void>
     const r = rnd(100);
     if (r < 70) {
       const side = rnd(2) === 0 ? 'buy' : 'sell';
-      await host.submit(limit(account, `c${seed}-${i}`, side, 5_000_000 + rnd(200) - 100, 1 + rnd(50)));
+      await host.submit(limit(account, `c${seed}-${i}`, side, 4_200_000 + rnd(200) - 100, 1 + rnd(50)));
     } else if (r < 85) {
       const open = host.core.engine.openOrders(account);
       if (open.length) await host.submit({ type: 'cancel', account, orderId: open[rnd(open.length)].orderId });
@@ -96,13 +96,13 @@ describe('matching host: risk and balances', () => {
 
   it('rejects an order that would overdraw, holding nothing', async () => {
     const host = open(dataDir());
-    await host.submit(deposit(1, 'USD', '1000000', 't1')); // 1 USD
-    const r = await host.submit(limit(1, 'big', 'buy', 5_000_000, 1)); // 50 000.00 × 0.0001 = 5 USD
+    await host.submit(deposit(1, 'USD', '4000000', 't1')); // 4 USD
+    const r = await host.submit(limit(1, 'big', 'buy', 4_000_100, 1)); // 40 001.00 × 0.0001 = 4.0001 USD
     expect(r.order).toMatchObject({ status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' });
-    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 1_000_000n, held: 0n });
-    const ok = await host.submit(limit(1, 'small', 'buy', 1_000_000, 1)); // 10 000.00 × 0.0001 = 1 USD
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 4_000_000n, held: 0n });
+    const ok = await host.submit(limit(1, 'small', 'buy', 4_000_000, 1)); // 40 000.00 × 0.0001 = 4 USD
     expect(ok.order).toMatchObject({ status: 'OPEN', leaves: 1 });
-    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 0n, held: 1_000_000n });
+    expect(host.core.balances.get(1, 'USD')).toEqual({ available: 0n, held: 4_000_000n });
     await host.close();
   });
 
@@ -144,25 +144,25 @@ describe('matching host: idempotency and fencing', () => {
     const d2 = await host.submit(deposit(1, 'USD', '50000000', 'same'));
     expect(d2).toMatchObject({ duplicate: true, transfer: d1.transfer });
     expect(host.core.balances.get(1, 'USD').available).toBe(50_000_000n);
-    const o1 = await host.submit(limit(1, 'cid-1', 'buy', 1_000_000, 5));
+    const o1 = await host.submit(limit(1, 'cid-1', 'buy', 4_000_000, 5));
     const seq = host.lastSeq;
-    const o2 = await host.submit(limit(1, 'cid-1', 'buy', 1_000_000, 5));
+    const o2 = await host.submit(limit(1, 'cid-1', 'buy', 4_000_000, 5));
     expect(o2).toMatchObject({ duplicate: true, order: o1.order });
     expect(host.lastSeq).toBe(seq);
     expect(host.core.engine.openOrders(1)).toHaveLength(1);
     // the same clientOrderId on another account is a different order
     await host.submit(deposit(2, 'USD', '50000000', 'same'));
-    expect((await host.submit(limit(2, 'cid-1', 'buy', 1_000_000, 5))).duplicate).toBe(false);
+    expect((await host.submit(limit(2, 'cid-1', 'buy', 4_000_000, 5))).duplicate).toBe(false);
     await host.close();
   });
 
   it('a standby refuses orders; promotion to a higher epoch makes it primary; fencing stops it again', async () => {
     const host = MatchingHost.open({ dataDir: dataDir(), market: DEFAULT_MARKET, role: 'standby', epoch: 3 });
-    await expect(host.submit(limit(1, 'x', 'buy', 1_000_000, 1))).rejects.toBeInstanceOf(FencedError);
+    await expect(host.submit(limit(1, 'x', 'buy', 4_000_000, 1))).rejects.toBeInstanceOf(FencedError);
     expect(() => host.promote(3)).toThrow(RangeError);
     host.promote(4);
-    await host.submit(deposit(1, 'USD', '1000000', 'd'));
-    expect((await host.submit(limit(1, 'x', 'buy', 1_000_000, 1))).order?.status).toBe('OPEN');
+    await host.submit(deposit(1, 'USD', '4000000', 'd'));
+    expect((await host.submit(limit(1, 'x', 'buy', 4_000_000, 1))).order?.status).toBe('OPEN');
     host.fence(5);
     expect(host.role).toBe('standby');
     await expect(host.submit({ type: 'cancel', account: 1, orderId: 1 })).rejects.toBeInstanceOf(FencedError);
@@ -175,8 +175,8 @@ describe('matching host: durability of acknowledgements', () => {
     const h = open(dataDir());
     await funded(h);
     const order: string[] = [];
-    const original = h.submit(limit(1, 'race', 'buy', 100, 1)).then(() => order.push('original'));
-    const retry = h.submit(limit(1, 'race', 'buy', 100, 1)).then((r) => {
+    const original = h.submit(limit(1, 'race', 'buy', 4_000_000, 1)).then(() => order.push('original'));
+    const retry = h.submit(limit(1, 'race', 'buy', 4_000_000, 1)).then((r) => {
       order.push('retry');
       return r;
     });
@@ -193,9 +193,9 @@ describe('matching host: durability of acknowledgements', () => {
     const seq = h.lastSeq;
     // the disk goes away under the journal
     closeSync((h as unknown as { journal: { fd: number } }).journal.fd);
-    await expect(h.submit(limit(1, 'lost', 'buy', 100, 1))).rejects.toBeInstanceOf(JournalFailedError);
+    await expect(h.submit(limit(1, 'lost', 'buy', 4_000_000, 1))).rejects.toBeInstanceOf(JournalFailedError);
     expect(h.journalHealthy).toBe(false);
-    await expect(h.submit(limit(1, 'next', 'buy', 100, 1))).rejects.toBeInstanceOf(JournalFailedError);
+    await expect(h.submit(limit(1, 'next', 'buy', 4_000_000, 1))).rejects.toBeInstanceOf(JournalFailedError);
     // only the command whose write failed ran; nothing after it
     expect(h.lastSeq).toBe(seq + 1);
     await expect(h.snapshot()).rejects.toBeInstanceOf(JournalFailedError);
@@ -295,6 +295,8 @@ describe('matching host: journal and recovery', () => {
     const bytes = a.core.stateBytes();
     const engineAtCapture = a.core.engine.snapshot();
     const captured = a.core.captureState();
+    // read while the capture retains them: once the slices are written their slots may be reused
+    const repliesAtCapture = captured.orderReplies.slots.map((s) => captured.orderReplies.table.get(s));
     const pending = stateChunksInSlices(captured, 7);
     // the host keeps executing while the slices are written; the capture must not see it
     await drive(a, 50, 8);
@@ -305,7 +307,7 @@ describe('matching host: journal and recovery', () => {
     expect(restored.stateBytes().equals(bytes)).toBe(true);
     for (let i = 250; i < 300; i++) for (let acc = 1; acc <= 4; acc++) {
       const key = `c7-${i}`;
-      const want = captured.orderReplies.slots.map((s) => captured.orderReplies.table.get(s)).find((r) => r.account === acc && r.clientOrderId === key);
+      const want = repliesAtCapture.find((r) => r.account === acc && r.clientOrderId === key);
       expect(restored.priorOrder(acc, key)).toEqual(want);
     }
     await a.close();

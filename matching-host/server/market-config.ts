@@ -1,16 +1,22 @@
 import type { MarketConfig } from './host-core';
 
-/** The markets the local stack runs with (and tests use): prices in cents, quantities in 1e-4 BTC. */
+/**
+ * The markets the local stack runs with (and tests use): prices in cents, quantities in 1e-4 BTC.
+ * Each is listed with a reference price, as a venue lists a market: the ±bandBps band applies
+ * around it from the first order until the first trade, so a fat finger cannot set the first price.
+ */
 export const DEFAULT_MARKET: MarketConfig = {
   assets: { USD: { decimals: 6 }, BTC: { decimals: 8 }, ETH: { decimals: 8 } },
   symbols: [
     {
       symbol: 'BTC-USD', base: 'BTC', quote: 'USD', priceDecimals: 2, qtyDecimals: 4,
       tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 100_000_000, minQty: 1, maxQty: 1_000_000_000, bandBps: 1000,
+      referencePrice: 4_200_000, // 42,000.00
     },
     {
       symbol: 'ETH-USD', base: 'ETH', quote: 'USD', priceDecimals: 2, qtyDecimals: 4,
       tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 10_000_000, minQty: 1, maxQty: 1_000_000_000, bandBps: 1000,
+      referencePrice: 300_000, // 3,000.00
     },
   ],
 };

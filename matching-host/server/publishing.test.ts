@@ -61,7 +61,7 @@ async function load(client: HostClient, tag: string, n: number): Promise<number>
       for (let i = w; i < n; i += 8) {
         await call(client, 'PlaceOrder', {
           account: 1 + (i % 4), clientOrderId: `${tag}-${i}`, symbol: i % 5 === 0 ? 'ETH-USD' : 'BTC-USD', side: i % 2 ? 'buy' : 'sell',
-          type: 'limit', price: (i % 5 === 0 ? 3000 + (i % 7) : 50000 + (i % 11) - 5).toFixed(2), quantity: '0.0100',
+          type: 'limit', price: (i % 5 === 0 ? 3000 + (i % 7) : 42000 + (i % 11) - 5).toFixed(2), quantity: '0.0100',
         });
         acked++;
       }

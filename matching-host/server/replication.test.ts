@@ -50,15 +50,17 @@ async function trade(c: HostClient, count: number): Promise<number[]> {
     n++;
     const side = n % 2 ? 'buy' : 'sell';
     const r = await call<{ seq: number; status: string }>(c, 'PlaceOrder', {
-      account: side === 'buy' ? 1 : 2, clientOrderId: `o${n}`, symbol: 'BTC-USD', side, type: 'limit', price: (100 + (n % 5)).toFixed(2), quantity: '0.5',
+      account: side === 'buy' ? 1 : 2, clientOrderId: `o${n}`, symbol: 'BTC-USD', side, type: 'limit', price: (42000 + (n % 5)).toFixed(2), quantity: '0.5',
     });
+    // prices within the band: a refusal would leave the books (and their checksums) empty
+    if (r.status === 'REJECTED') throw new Error(`order o${n} refused`);
     seqs.push(r.seq);
   }
   return seqs;
 }
 
 async function fund(c: HostClient): Promise<void> {
-  await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: `f1-${n}` });
+  await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000000000', transferId: `f1-${n}` });
   await call(c, 'Deposit', { account: 2, asset: 'BTC', amount: '1000', transferId: `f2-${n}` });
 }
 
@@ -193,7 +195,7 @@ describe('a standby far behind', () => {
       for (let a = 1; a <= 50; a++) await call(c, 'Deposit', { account: a, asset: 'USD', amount: '100000000', transferId: `big-${a}` });
       // resting orders that never cross: a big book, and a journal pruned behind two snapshots
       const place = (i: number): Promise<unknown> =>
-        call(c, 'PlaceOrder', { account: 1 + (i % 50), clientOrderId: `rest-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: (1 + (i % 5000) / 100).toFixed(2), quantity: '0.001' });
+        call(c, 'PlaceOrder', { account: 1 + (i % 50), clientOrderId: `rest-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: (38000 + (i % 5000) / 100).toFixed(2), quantity: '0.001' });
       for (let i = 0; i < 60_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, k) => place(i + k)));
       await call(c, 'Health', {});
       const snap = readdirSync(dir).filter((f) => f.startsWith('snapshot-'));

@@ -36,8 +36,8 @@ describe('host runtime', () => {
       expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', role: 'primary', epoch: 1 });
       const client = connectHost(`127.0.0.1:${rt.grpcPort}`);
       await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '100', transferId: 't1' });
-      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c1', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '10.00', quantity: '1' });
-      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c2', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '10.00', quantity: '100' });
+      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c1', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.001' });
+      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c2', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.1' });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toMatch(/exchange_host_commands_total\{type="place",result="accepted"\} 1/);
       expect(metrics).toMatch(/exchange_host_commands_total\{type="place",result="rejected:INSUFFICIENT_FUNDS"\} 1/);

@@ -42,7 +42,7 @@ async function trade(host: MatchingHost, n: number, tag: string): Promise<void> 
     Array.from({ length: n }, (_, i) =>
       host.submit({
         type: 'place', account: 1 + (i % 2), clientOrderId: `${tag}${i}`, symbol: 'BTC-USD', side: i % 2 ? 'buy' : 'sell',
-        orderType: 'limit', timeInForce: 'GTC', price: 5_000_000 + (i % 3), quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+        orderType: 'limit', timeInForce: 'GTC', price: 4_200_000 + (i % 3), quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
       }),
     ),
   );
