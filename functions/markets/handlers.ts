@@ -7,7 +7,7 @@ import { marketService as markets } from './wiring';
 const limits = perIp(BUDGETS.reads);
 
 /** GET /v1/markets */
-export const list = httpHandler({ limits }, () => Promise.resolve({ body: { markets: markets().markets() } }));
+export const list = httpHandler({ limits }, async () => ({ body: { markets: await markets().markets() } }));
 
 /** GET /v1/markets/{symbol}/book?depth= */
 export const book = httpHandler({ path: MarketPath, query: BookQuery, limits }, async ({ params, query }) => ({ body: await markets().book(params.symbol, query.depth) }));

@@ -15,6 +15,12 @@ export class RedisMarketData implements MarketDataPort {
     return v ? (JSON.parse(v) as Ticker) : null;
   }
 
+  async tickers(symbols: readonly string[]): Promise<(Ticker | null)[]> {
+    if (symbols.length === 0) return [];
+    const vs = await this.redis.mget(...symbols.map((s) => redisKeys.ticker(s)));
+    return vs.map((v) => (v ? (JSON.parse(v) as Ticker) : null));
+  }
+
   async trades(symbol: string, limit: number): Promise<TradeView[]> {
     return (await this.redis.lrange(redisKeys.trades(symbol), 0, limit - 1)).map((t) => JSON.parse(t) as TradeView);
   }

@@ -4,15 +4,18 @@ import type { BookView, Ticker } from '../../../matching-host/proto/market-data-
 export interface TradeView {
   sequence: number;
   time: number;
+  tradeId: string;
   price: string;
   quantity: string;
   /** the taker's side */
-  side?: string;
+  side: 'buy' | 'sell';
 }
 
 export interface MarketDataPort {
   book(symbol: string): Promise<BookView | null>;
   ticker(symbol: string): Promise<Ticker | null>;
+  /** several symbols' tickers in one round trip, in the order asked (null: none published yet) */
+  tickers(symbols: readonly string[]): Promise<(Ticker | null)[]>;
   /** newest first */
   trades(symbol: string, limit: number): Promise<TradeView[]>;
 }
