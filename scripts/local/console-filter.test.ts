@@ -17,6 +17,10 @@ const EDGE_ROUTINE = [
   '{"_aws":{"Timestamp":1796284226782,"CloudWatchMetrics":[]},"service":"exchange","DepositCompleted":1}',
   '{"level":"INFO","message":"request refused","timestamp":"2026-12-03T07:42:40.175Z","service":"exchange","status":422,"code":"INSUFFICIENT_FUNDS"}',
   '× [504] - Lambda timeout.',
+  'Successfully invoked scheduled function: [streamsHeartbeat]',
+  'received connection',
+  "Authorization response didn't authorize user to access resource: (λ: wsAuthorizer)",
+  'Got SIGINT signal. Offline Halting...',
 ];
 
 describe('consoleFilter', () => {
@@ -47,6 +51,12 @@ describe('consoleFilter', () => {
       'WARN standby fell behind (peer=127.0.0.1:50051)',
     );
     expect(f.line('{"level":50,"time":"2026-12-03T07:45:13.660Z","err":{"message":"ENOSPC"},"msg":"journal write failed"}')).toBe('ERROR journal write failed: ENOSPC');
+  });
+
+  it('shows a schedule that failed', () => {
+    const f = consoleFilter('edge');
+    f.ready();
+    expect(f.line('Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed')).toBe('Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed');
   });
 
   it('shows what a crashing process prints once it is up (not JSON, not routine)', () => {

@@ -22,6 +22,14 @@ const EDGE_ROUTINE = [
   /^× \[\d{3}\] - /,
   /^\(Use `node --trace-warnings/,
   /^(route|action) '[^']+'$/,
+  /^route '[^']+ \(λ: [^)]+\)'$/,
+  // schedules that ran (a failed one says "Failed to execute scheduled function")
+  /^Successfully invoked scheduled function: /,
+  /^received connection$/,
+  // a WebSocket handshake refused: the caller's fault, answered to the caller
+  /^Authorization response (did not include a principalId|didn't authorize user)/,
+  /^(Got SIG\w+ signal\. Offline Halting\.\.\.|Halting offline server)$/,
+  /^Offline \[[^\]]+\] listening on /,
   // start-up: the function list and the route table (routes such as /v1/ops/dr/failover included)
   /^\s+\* \w+: \S+$/,
   /^[│┌└]/,
