@@ -55,7 +55,7 @@ async function trade(count: number): Promise<{ clientOrderId: string; orderId: n
     n++;
     const buy = n % 2 === 0;
     const r = await matchingHost().placeOrder(buy ? 1 : 2, {
-      clientOrderId: `dr-${n}`, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (100 + (n % 7)).toFixed(2), quantity: '0.1',
+      clientOrderId: `dr-${n}`, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (42000 + (n % 7)).toFixed(2), quantity: '0.1',
     });
     acked.push({ clientOrderId: `dr-${n}`, orderId: r.orderId });
   }
@@ -67,7 +67,7 @@ async function expectAllKnown(acked: { clientOrderId: string; orderId: number }[
   for (const a of acked) {
     n++;
     const buy = Number(a.clientOrderId.slice(3)) % 2 === 0;
-    const r = await matchingHost().placeOrder(buy ? 1 : 2, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: '100.00', quantity: '0.1' });
+    const r = await matchingHost().placeOrder(buy ? 1 : 2, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: '42000.00', quantity: '0.1' });
     expect({ clientOrderId: a.clientOrderId, orderId: r.orderId, duplicate: r.duplicate }).toEqual({ ...a, duplicate: true });
   }
 }
@@ -87,7 +87,7 @@ beforeAll(async () => {
   });
   hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
   Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
-  await matchingHost().deposit(1, 'USD', '1000000', 'dr-fund-1');
+  await matchingHost().deposit(1, 'USD', '1000000000', 'dr-fund-1');
   await matchingHost().deposit(2, 'BTC', '10000', 'dr-fund-2');
   await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
 }, 120_000);

@@ -53,7 +53,7 @@ function startLoad(prefix: string): { acks: Ack[]; errors: number; stop: () => P
       for (;;) {
         try {
           const r = await matchingHost().placeOrder(account, {
-            clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (100 + (i % 11) - 5).toFixed(2), quantity: '0.01',
+            clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (42000 + (i % 11) - 5).toFixed(2), quantity: '0.01',
           });
           acks.push({ account, clientOrderId, orderId: r.orderId, at: Date.now() });
           break;
@@ -94,7 +94,7 @@ beforeAll(async () => {
   hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: AMQP, AMQP_EXCHANGE: exchange, HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
   Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
   for (let a = 1; a <= ACCOUNTS; a++) {
-    await matchingHost().deposit(a, 'USD', '10000000', `gd-usd-${a}`);
+    await matchingHost().deposit(a, 'USD', '1000000000', `gd-usd-${a}`);
     await matchingHost().deposit(a, 'BTC', '100000', `gd-btc-${a}`);
   }
 }, 120_000);
@@ -140,7 +140,7 @@ describe('game day', () => {
 
     // no acknowledged order is missing: the new primary answers each one as a duplicate of itself
     for (const a of load.acks) {
-      const r = await west.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '100.00', quantity: '0.01' });
+      const r = await west.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.01' });
       if (r.orderId !== a.orderId || !r.duplicate) throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing: got ${JSON.stringify(r)}`);
     }
     // …nor from the order-event stream (at least once; messageId dedupes)
@@ -189,7 +189,7 @@ describe('game day', () => {
     await until('orders after the failback', () => Promise.resolve(during.acks.filter((a) => a.at > switchedBack + 1_000).length), (n) => n >= 100);
     await during.stop();
     for (const a of [...load.acks, ...during.acks]) {
-      const r = await east.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '100.00', quantity: '0.01' });
+      const r = await east.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.01' });
       if (r.orderId !== a.orderId || !r.duplicate) throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing after the failback: got ${JSON.stringify(r)}`);
     }
     const back = await east.health();

@@ -20,7 +20,7 @@ export function benchOrder(i: number, account: number): Omit<Extract<HostCommand
   const side = (i >> 1) % 2 === 0 ? 'buy' : 'sell';
   return {
     type: 'place', account, clientOrderId: `o${i}`, symbol: 'BTC-USD', side, orderType: 'limit', timeInForce: 'GTC',
-    price: 5_000_000 + offset * 50, quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+    price: 4_200_000 + offset * 50, quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
   };
 }
 
