@@ -10,6 +10,7 @@ import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, ty
 import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
 import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
+import { specDrift } from './spec-drift';
 
 export type Role = 'primary' | 'standby';
 
@@ -91,6 +92,8 @@ export interface RecoveryReport {
   lastSeq: number;
   checksum: string;
   ms: number;
+  /** where the configured markets differ from those the recovered history runs with (which apply) */
+  specDrift: string[];
 }
 
 /** The result label of a command for metrics. */
@@ -186,6 +189,7 @@ export class MatchingHost {
       lastSeq: host.core.lastSeq,
       checksum: host.core.engine.checksum(),
       ms: performance.now() - t0,
+      specDrift: specDrift(options.market.symbols, host.core.engine.symbols),
     };
     host.armTimers();
     return host;

@@ -69,6 +69,8 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   });
   parts.host = h;
   log.info({ ...h.recovery }, 'recovered');
+  if (h.recovery.specDrift.length > 0)
+    log.warn({ specDrift: h.recovery.specDrift }, 'the configured markets differ from the recovered history\'s, whose specs apply: a change takes effect only on a new history');
 
   let publishingOps: Promise<void> = Promise.resolve();
   const kinesis = cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined;
