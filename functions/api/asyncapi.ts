@@ -3,6 +3,7 @@
  * zod schemas) and the messages the server sends. `npm run docs:api` writes functions/api/asyncapi.json.
  */
 import { jsonSchemaOf } from './json-schema';
+import { PlacedOrder } from '../orders/responses';
 import { PlaceOrder } from '../orders/schemas';
 import { CancelOrderFrame, SubscriptionFrame } from '../ws/schemas';
 
@@ -34,7 +35,7 @@ export function asyncApiDocument(version: string): Json {
           },
           cancelOrder: { payload: schemaOf(CancelOrderFrame) },
           subscriptions: { payload: { type: 'object', properties: { type: { const: 'subscriptions' }, id: { type: 'string' }, subscriptions: { type: 'array', items: { type: 'string' } } } } },
-          order: { payload: { type: 'object', properties: { type: { const: 'order' }, id: { type: 'string' }, replayed: { type: 'boolean' }, order: { type: 'object' } } } },
+          order: { payload: { type: 'object', properties: { type: { const: 'order' }, id: { type: 'string' }, replayed: { type: 'boolean' }, order: schemaOf(PlacedOrder, 'output') } } },
           canceled: { payload: { type: 'object', properties: { type: { const: 'canceled' }, id: { type: 'string' }, canceled: { type: 'array', items: { type: 'string' } } } } },
           error: { payload: { type: 'object', required: ['type', 'code', 'message', 'requestId'], properties: { type: { const: 'error' }, code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } } } },
           level2: { payload: envelope('level2', ['snapshot', 'update', 'sequence'], { type: 'object', description: 'snapshot: {bids, asks} as [price, quantity, orders]; update: {side, price, quantity, orders}; sequence: none' }) },

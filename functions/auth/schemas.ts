@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 export const Credentials = z
   .object({
-    email: z.email().max(254),
+    // zod's email pattern lets a domain label end (or start) with "-" (a@foo-.com), which no DNS name
+    // does; the HTML5 pattern refuses that, the email pattern still asks for a TLD of letters
+    email: z.email().regex(z.regexes.html5Email, 'a domain label neither starts nor ends with "-"').max(254),
     // NIST 800-63B: length over composition rules; the upper bound keeps hashing cheap to refuse
     password: z.string().min(12, 'at least 12 characters').max(1024),
   })

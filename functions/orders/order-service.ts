@@ -171,6 +171,8 @@ export class OrderService {
       await this.host.replaceOrder(caller.accountNo, orderId, price, quantity);
     } catch (e) {
       if (e instanceof AppError && e.code === 'UNKNOWN_ORDER') throw notFound();
+      // what the host refuses of a checked replace is a rejection, answered as a rejected order is
+      if (e instanceof AppError && e.status === 400) throw new AppError(422, e.code, `the replace was rejected: ${e.code}`);
       throw e;
     }
     // a replace that loses priority may trade at once and fill the order: then it is in the history

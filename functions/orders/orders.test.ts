@@ -118,6 +118,8 @@ describe('managing orders', () => {
     expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(1);
     expect((await invoke<{ orders: unknown[] }>(list, { caller: buyer })).body.orders).toHaveLength(0);
 
+    // 0.2 of it filled already: the host refuses a total below that, as a rejection
+    expect(await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42000.00', quantity: '0.1' } })).toMatchObject({ status: 422, body: { code: 'QUANTITY_BELOW_FILLED' } });
     const r = await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42100.00', quantity: '0.25' } });
     expect(r).toMatchObject({ status: 200, body: { price: '42100.00' } });
     expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 200, body: { canceled: [restingId] } });

@@ -27,6 +27,16 @@ export const PlaceOrder = z
     if (o.timeInForce === 'GTD' && o.expireTime === undefined) fail('expireTime', 'a GTD order needs expireTime');
     if (o.expireTime !== undefined && o.timeInForce !== 'GTD') fail('expireTime', 'only a GTD order expires at a time');
     if (o.postOnly && (o.type === 'market' || o.timeInForce === 'IOC' || o.timeInForce === 'FOK')) fail('postOnly', 'a post-only order must be able to rest: limit, GTC or GTD');
+  })
+  // the same rules as JSON Schema, for the published document (a test checks both agree on random orders)
+  .meta({
+    allOf: [
+      { if: { properties: { type: { const: 'limit' } } }, then: { required: ['price'] } },
+      { if: { properties: { type: { const: 'market' } } }, then: { not: { required: ['price'] }, properties: { timeInForce: { enum: ['IOC', 'FOK'] } } } },
+      { if: { properties: { timeInForce: { const: 'GTD' } }, required: ['timeInForce'] }, then: { required: ['expireTime'] } },
+      { if: { required: ['expireTime'] }, then: { properties: { timeInForce: { const: 'GTD' } }, required: ['timeInForce'] } },
+      { if: { properties: { postOnly: { const: true } }, required: ['postOnly'] }, then: { properties: { type: { const: 'limit' }, timeInForce: { enum: ['GTC', 'GTD'] } } } },
+    ],
   });
 export type PlaceOrder = z.infer<typeof PlaceOrder>;
 
