@@ -66,7 +66,8 @@ export class OpenApiContract {
     const problems: string[] = [];
     if (response.content) {
       if (!/^application\/json\b/.test(header(a.headers, 'content-type'))) problems.push(`${what}: Content-Type ${header(a.headers, 'content-type') || 'missing'}, declared application/json`);
-      problems.push(...this.errors(what, this.api.validator.validateResponse(body, op, a.status).errors));
+      const errors = this.errors(what, this.api.validator.validateResponse(body, op, a.status).errors);
+      problems.push(...errors.map((e) => `${e} in ${a.text.slice(0, 300)}`));
     } else if (a.text !== '') problems.push(`${what}: a body where none is declared: ${a.text.slice(0, 200)}`);
     problems.push(...this.errors(`${what} headers`, this.requiredHeaders(op, a)));
     return problems;

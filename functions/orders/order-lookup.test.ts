@@ -237,6 +237,9 @@ describe('GET /v1/orders/{orderId}', () => {
     const open = await placed(seller, limit('sell', '0.1', '45000'));
     const filled = await placed(buyer, limit('buy', '0.1', '45000'));
     await until(buyer, filled, 'FILLED');
+    // the stranger tries to cancel them first (their refusals land in the stranger's own history)
+    for (const id of [open, filled, '987654321']) expect(await invoke(cancel, { caller: stranger, path: { orderId: id } })).toMatchObject({ status: 404 });
+    await new Promise((r) => setTimeout(r, 300));
     const unknown = await lookup(stranger, '987654321');
     expect(unknown).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'no such order', requestId: expect.any(String) as string } });
     for (const [who, id] of [[stranger, open], [stranger, filled], [buyer, open], [seller, filled]] as const) {

@@ -13,7 +13,7 @@ import { logger } from '../shared/observability';
 import type { MarketDataPort } from '../shared/ports/market-data';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
 import type { HostOpenOrder, HostOrderReply, MatchingHostPort } from '../shared/ports/matching-host';
-import { closedOrderState, openOrderState } from './order-state';
+import { closedOrderState, openOrderState, refusedRequest } from './order-state';
 import type { RecentOrders } from './recent-orders';
 import type { ClosedOrder, Fill, OpenOrder, Order, PlacedOrder } from './responses';
 import type { PlaceOrder } from './schemas';
@@ -22,8 +22,9 @@ import { checkPrice, checkQuantity } from './symbol-rules';
 /** the same answer for another account's order and for none at all, so ids cannot be probed */
 const notFound = (): AppError => new AppError(404, 'NOT_FOUND', 'no such order');
 
-/** The event that took an order out of the book: a fill with nothing left, a cancel, an expiry, a rejection. */
+/** The event that took an order out of the book: a fill with nothing left, a cancel, an expiry, a placement's rejection. */
 function isClosing(e: OrderEventRecord): boolean {
+  if (e.type === 'rejected') return !refusedRequest(e);
   return e.type !== 'fill' || !/[1-9]/.test(e.leaves ?? '0');
 }
 
@@ -87,7 +88,8 @@ export class OrderService {
     if (closed) return closed;
     // no longer open, and how it ended has not reached the history yet: if it is the caller's
     // (the history has its earlier events, or it was placed moments ago) wait for it
-    if (events.length === 0 && !(await this.recent.placedRecently(caller.userId, orderId))) throw notFound();
+    const theirs = events.some((e) => !refusedRequest(e)) || (await this.recent.placedRecently(caller.userId, orderId));
+    if (!theirs) throw notFound();
     return this.awaitClosed(caller.accountNo, orderId);
   }
 

@@ -34,6 +34,15 @@ describe('closedOrderState', () => {
     expect(closedOrderState([accepted(), ev('expired', { reason: 'GTD_EXPIRED' })], specs)).toMatchObject({ status: 'EXPIRED', reason: 'GTD_EXPIRED' });
   });
 
+  it('takes a refused cancel (another’s order, or none) for no order of the requester’s, and never for a later end', () => {
+    const refusedCancel = ev('rejected', { symbol: undefined, side: 'buy', reason: 'UNKNOWN_ORDER' });
+    expect(closedOrderState([refusedCancel], specs)).toBeNull();
+    const rejected = ev('rejected', { reason: 'POST_ONLY_WOULD_TAKE' });
+    expect(closedOrderState([rejected, refusedCancel], specs)).toMatchObject({ status: 'REJECTED', reason: 'POST_ONLY_WOULD_TAKE', closedAt: new Date(rejected.time).toISOString() });
+    const canceled = ev('canceled', { reason: 'USER_CANCELED', leaves: '0.0000' });
+    expect(closedOrderState([accepted(), canceled, ev('rejected', { symbol: undefined, reason: 'UNKNOWN_ORDER' })], specs)).toMatchObject({ status: 'CANCELED', reason: 'USER_CANCELED' });
+  });
+
   it('takes a rejection as the end only of an order never accepted (a refused replace leaves it open)', () => {
     expect(closedOrderState([accepted(), ev('rejected', { reason: 'QUANTITY_BELOW_FILLED' })], specs)).toBeNull();
     const rejected = Order.parse(closedOrderState([ev('rejected', { reason: 'INSUFFICIENT_FUNDS' })], specs));

@@ -28,21 +28,31 @@ export function openOrderState(o: HostOpenOrder, events: readonly OrderEventReco
 }
 
 /**
+ * A refusal of a request about an order (a cancel of someone else's or of no order, a replace)
+ * is recorded as a rejection in the requester's history, with the order's id: it says nothing of
+ * whose the order is. A placement's rejection names its symbol; a cancel's names none.
+ */
+export function refusedRequest(e: OrderEventRecord): boolean {
+  return e.type === 'rejected' && (!e.symbol || e.reason === 'UNKNOWN_ORDER');
+}
+
+/**
  * A closed order from its events (oldest first), or null while its closing event has not reached
- * the history. A rejection closes an order only if it was never accepted: a refused replace
- * leaves the order as it was.
+ * the history. The first closing event tells how it ended; a rejection closes an order only if it
+ * is a placement's (the order was never accepted): a refused replace leaves the order as it was.
  */
 export function closedOrderState(events: readonly OrderEventRecord[], specs: ReadonlyMap<string, SymbolSpec>): Order | null {
   let accepted: OrderEventRecord | undefined;
   let terms: OrderEventRecord | undefined;
   let closing: { status: Order['status']; event: OrderEventRecord } | undefined;
   for (const e of events) {
+    if (closing) break;
     if (e.type === 'accepted') accepted = terms = e;
     else if (e.type === 'replaced') terms = e;
     else if (e.type === 'fill' && !hasUnits(e.leaves)) closing = { status: 'FILLED', event: e };
     else if (e.type === 'canceled') closing = { status: 'CANCELED', event: e };
     else if (e.type === 'expired') closing = { status: 'EXPIRED', event: e };
-    else if (e.type === 'rejected' && !accepted) closing = { status: 'REJECTED', event: e };
+    else if (e.type === 'rejected' && !accepted && !refusedRequest(e)) closing = { status: 'REJECTED', event: e };
   }
   if (!closing) return null;
   const first = accepted ?? closing.event;

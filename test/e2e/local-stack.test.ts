@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { replayDlq, showDlq } from '../../scripts/dlq';
+import { readProjectYaml } from '../../scripts/local/serverless-yaml';
 import { httpClient } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
@@ -50,8 +51,43 @@ describe('auth through serverless offline', () => {
   it('answers bad input with a 4xx and the error shape, never a 5xx', async () => {
     expect(await call('POST', '/v1/auth/login', '{"email":')).toMatchObject({ status: 400, body: { code: 'MALFORMED_JSON', requestId: expect.any(String) as string } });
     expect(await call('POST', '/v1/auth/register', { email, password: 'short' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(await call('POST', '/v1/auth/register', { email: `a.${Date.now()}@foo-.com`, password })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect((await call('GET', '/v1/auth/me')).status).toBe(401);
     expect((await call('GET', '/v1/auth/me', undefined, 'a.b.c')).status).toBe(401);
+  });
+});
+
+describe("API Gateway's own answers through serverless offline", () => {
+  const call = httpClient(base);
+  /** a gateway response of resources/api-gateway.yml as API Gateway renders it */
+  function deployed(type: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+    type Props = { ResponseType: string; StatusCode: string; ResponseParameters: Record<string, unknown>; ResponseTemplates: Record<string, string> };
+    const resources = readProjectYaml<{ Resources: Record<string, { Properties: Props }> }>('resources/api-gateway.yml').Resources;
+    const p = Object.values(resources).find((r) => r.Properties.ResponseType === type)?.Properties as Props;
+    const { '<<': merged, ...own } = p.ResponseParameters;
+    const headers = Object.fromEntries(
+      Object.entries({ ...(merged as Record<string, string>), ...(own as Record<string, string>) }).map(([k, v]) => [k.replace('gatewayresponse.header.', '').toLowerCase(), v.slice(1, -1)]),
+    );
+    return { status: Number(p.StatusCode), headers, body: JSON.parse(p.ResponseTemplates['application/json'].replace('$context.requestId', 'REQUEST-ID')) as Record<string, unknown> };
+  }
+
+  it.each([
+    ['no token', undefined],
+    ['a token that is not a JWT', 'a.b.c'],
+    ['a forged token', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+  ])('answers a request with %s as deployed: 401 in the error shape with the security headers', async (_, token) => {
+    const want = deployed('UNAUTHORIZED');
+    const r = await call('GET', '/v1/accounts/balances', undefined, token);
+    expect(r.status).toBe(want.status);
+    expect(r.body).toEqual({ ...want.body, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
+    expect(r.headers).toMatchObject({ ...want.headers, 'content-type': expect.stringMatching(/^application\/json/) as string });
+  });
+
+  it('answers a route it does not have as deployed: 404, without listing the routes it has', async () => {
+    const want = deployed('MISSING_AUTHENTICATION_TOKEN');
+    const r = await call('GET', '/v1/no-such-route');
+    expect(r).toMatchObject({ status: want.status, body: { ...want.body, requestId: expect.any(String) as string }, headers: want.headers });
+    expect(r.text).not.toMatch(/existingRoutes|serverless-offline/i);
   });
 });
 
@@ -197,6 +233,7 @@ describe('trading through serverless offline', () => {
     // the order's answer, and from the order-event queue the taker's own events on the user channel
     while (!(mine.some((m) => m.type === 'order') && mine.some((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill'))) mine.push(await s.next());
     expect(mine.find((m) => m.type === 'order')).toMatchObject({ id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
+    const bidId = (mine.find((m) => m.type === 'order')?.order as { orderId: string }).orderId;
     expect(mine.find((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill')).toMatchObject({ data: { clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000' } });
     s.ws.close();
 
@@ -253,6 +290,17 @@ describe('trading through serverless offline', () => {
     expect(await call('PATCH', `/v1/orders/${id}`, { price: '3100', quantity: '2' }, maker)).toMatchObject({ status: 200, body: { price: '3100.00', leaves: '0.5000' } });
     expect((await call('DELETE', `/v1/orders/${id}`, undefined, taker)).status).toBe(404);
     expect(await call('DELETE', `/v1/orders/${id}`, undefined, maker)).toMatchObject({ status: 200, body: { canceled: [id] } });
+
+    // an order by id in any state: the taker's filled one, the maker's canceled one (with the fill it had)
+    expect(await call('GET', `/v1/orders/${bidId}`, undefined, taker)).toMatchObject({
+      status: 200, body: { orderId: bidId, status: 'FILLED', filled: '1.5000', leaves: '0.0000', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker', tradeId: expect.any(String) as string }] },
+    });
+    let canceled = await call('GET', `/v1/orders/${id}`, undefined, maker);
+    for (let i = 0; i < 50 && canceled.status === 503; i++) canceled = await call('GET', `/v1/orders/${id}`, undefined, maker);
+    expect(canceled).toMatchObject({ status: 200, body: { status: 'CANCELED', price: '3100.00', quantity: '2.0000', filled: '1.5000', fills: [{ liquidity: 'maker', quantity: '1.5000' }] } });
+    // someone else's order and an unknown id: the same 404
+    for (const [path, t] of [[`/v1/orders/${id}`, taker], [`/v1/orders/${bidId}`, maker], ['/v1/orders/999999999', taker]] as const)
+      expect(await call('GET', path, undefined, t)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'no such order' } });
 
     // the dead-man switch cancels what rests when it is not re-armed
     await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-2', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '1', price: '3050' }, maker);

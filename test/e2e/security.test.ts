@@ -48,6 +48,22 @@ describe('API1:2023 Broken Object Level Authorization', () => {
     expect(bal.body.balances).toContainEqual(expect.objectContaining({ asset: 'USD', available: '0.000000' }));
   });
 
+  it("answers another trader's order exactly as an order that does not exist, open or closed", async () => {
+    expect((await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '50', idempotencyKey: 'sec-dep-alice-orders' }, alice.token)).status).toBe(201);
+    const order = await call('POST', '/v1/orders', { clientOrderId: 'sec-bola-1', symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0001', price: '42000' }, alice.token);
+    expect(order).toMatchObject({ status: 201, body: { status: 'OPEN' } });
+    const path = `/v1/orders/${order.body.orderId as string}`;
+    expect(await call('GET', path, undefined, alice.token)).toMatchObject({ status: 200, body: { status: 'OPEN' } });
+    const none = await call('GET', '/v1/orders/999999999', undefined, bob.token);
+    expect(none).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    const strip = (r: HttpReply): unknown => ({ status: r.status, code: r.body.code, message: r.body.message });
+    expect(strip(await call('GET', path, undefined, bob.token))).toEqual(strip(none));
+    expect((await call('DELETE', path, undefined, alice.token)).status).toBe(200);
+    // closed now (from the order history): still the same answer to Bob, even after he tried to cancel it
+    expect((await call('DELETE', path, undefined, bob.token)).status).toBe(404);
+    expect(strip(await call('GET', path, undefined, bob.token))).toEqual(strip(none));
+  });
+
   it('ignores a user id smuggled into a body: the token decides whose account it is', async () => {
     const bobId = decodeJwt(bob.token).sub as string;
     const r = await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '1', idempotencyKey: 'sec-wd-1', userId: bobId }, alice.token);
@@ -177,7 +193,8 @@ describe('API8:2023 Security Misconfiguration', () => {
   });
 
   it('sends security headers on answers and refusals alike', async () => {
-    for (const r of [await call('GET', '/v1/auth/me', undefined, alice.token), await call('POST', '/v1/auth/login', '{')]) {
+    // a function's answer, a function's refusal, and API Gateway's own refusal (the authorizer's 401)
+    for (const r of [await call('GET', '/v1/auth/me', undefined, alice.token), await call('POST', '/v1/auth/login', '{'), await call('GET', '/v1/auth/me')]) {
       expect(r.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
       expect(r.headers['strict-transport-security']).toMatch(/max-age=/);
     }

@@ -1,9 +1,12 @@
 /**
  * An HTTP client for the local stack that calls from an address of its own on the loopback network
  * (127.x.y.z): serverless offline reports it as the caller's IP, so per-IP rate limits of one test
- * file never spill into another.
+ * file never spill into another. Every answer is checked against the published OpenAPI document:
+ * one the document does not declare (status, body, declared header) fails the call, so the server
+ * and its contract cannot drift apart.
  */
 import { request } from 'node:http';
+import { OpenApiContract } from '../../functions/api/openapi-contract';
 
 export interface HttpReply {
   status: number;
@@ -21,10 +24,20 @@ export function loopbackAddress(): string {
   return `127.${n()}.${n()}.${n()}`;
 }
 
+let contract: Promise<OpenApiContract> | undefined;
+
+/** The answer, or an error naming every way it breaks the OpenAPI document. */
+async function checked(method: string, path: string, reply: HttpReply): Promise<HttpReply> {
+  contract ??= OpenApiContract.load();
+  const problems = (await contract).check({ method, path, status: reply.status, headers: reply.headers, text: reply.text });
+  if (problems.length) throw new Error(`the answer breaks the OpenAPI document (functions/api/openapi.json):\n  ${problems.join('\n  ')}`);
+  return reply;
+}
+
 export function httpClient(base: string, localAddress = loopbackAddress()): Call {
   const url = new URL(base);
   return (method, path, body, token, headers = {}) =>
-    new Promise((resolve, reject) => {
+    new Promise<HttpReply>((resolve, reject) => {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = request(
         {
@@ -53,5 +66,5 @@ export function httpClient(base: string, localAddress = loopbackAddress()): Call
       req.on('error', reject);
       if (payload !== undefined) req.write(payload);
       req.end();
-    });
+    }).then((reply) => checked(method, path, reply));
 }
