@@ -102,15 +102,21 @@ function emulatorRefusal(request: HapiRequest, h: Toolkit): unknown {
 
 const extended = new WeakSet<HapiServer>();
 
-/** Where offline's Lambda endpoint listens and what the functions are called (as `npm start` runs it). */
+const targets = new Map<string, { port: number; fn: string }>();
+
+/** Where offline's Lambda endpoint listens (its command line, else serverless.yml) and the function's name there. */
 function lambdaTarget(authorizer: string): { port: number; fn: string } {
-  const sls = readProjectYaml<{ service: string; provider: { stage?: string }; custom: { 'serverless-offline'?: { lambdaPort?: number } } }>('serverless.yml');
-  const arg = (name: string): string | undefined => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const stage = arg('stage') ?? 'local';
-  return { port: Number(arg('lambdaPort') ?? sls.custom['serverless-offline']?.lambdaPort ?? 3002), fn: `${sls.service}-${stage}-${authorizer}` };
+  let t = targets.get(authorizer);
+  if (!t) {
+    const sls = readProjectYaml<{ service: string; custom: { 'serverless-offline'?: { lambdaPort?: number } } }>('serverless.yml');
+    const arg = (name: string): string | undefined => {
+      const i = process.argv.indexOf(`--${name}`);
+      return i >= 0 ? process.argv[i + 1] : undefined;
+    };
+    t = { port: Number(arg('lambdaPort') ?? sls.custom['serverless-offline']?.lambdaPort ?? 3002), fn: `${sls.service}-${arg('stage') ?? 'local'}-${authorizer}` };
+    targets.set(authorizer, t);
+  }
+  return t;
 }
 
 interface AuthorizerResult {
