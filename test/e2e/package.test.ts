@@ -45,8 +45,10 @@ describe('serverless package (stage local)', () => {
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that call the matching host read which region is active (only that item)
     ...Object.fromEntries(
-      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'OrdersGet', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
+      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
     ),
+    // open orders from the host; closed ones and every order's fills from the history's byOrder index
+    OrdersGetLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }) }],
     SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }, { action: 'dynamodb:DeleteItem', resource: 'ControlTable' }],
