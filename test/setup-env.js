@@ -10,3 +10,5 @@ if (!process.env.DATA_KEYS) {
   process.env.DATA_KEYS = JSON.stringify({ [kid]: require('node:crypto').randomBytes(32).toString('base64') });
   process.env.DATA_KEY_ID = kid;
 }
+// as npm start does: the SDK's notice about its 2027 releases, once per process, says nothing about a test
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -141,7 +141,9 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
         push({ account: e.account, type: e.type, ...order, price: px(e.price), quantity: qty(e.quantity), leaves: qty(e.leaves), reason: e.reason });
         break;
       case 'rejected':
-        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, symbol: e.symbol || undefined, reason: e.reason });
+        // UNKNOWN_ORDER: the id names no order of the requester's (none, or another account's):
+        // the owner's clientOrderId must not reach the requester's history and user channel
+        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, clientOrderId: e.reason === 'UNKNOWN_ORDER' ? undefined : order.clientOrderId, symbol: e.symbol || undefined, reason: e.reason });
         break;
       default:
         break;
