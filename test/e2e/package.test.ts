@@ -41,6 +41,8 @@ describe('serverless package (stage local)', () => {
   const MANAGE = JSON.stringify({ 'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']] });
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: 'ControlTable' };
+  /** the order history's byOrder index only (not the table: that would be every event of the account) */
+  const BY_ORDER_QUERY = { action: 'dynamodb:Query', resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }) };
   const DR_MACHINES = JSON.stringify([{ 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] }, { 'Fn::GetAtt': ['DrFailbackStateMachine', 'Arn'] }]);
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that call the matching host read which region is active (only that item)
@@ -48,7 +50,7 @@ describe('serverless package (stage local)', () => {
       ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
     ),
     // open orders from the host; closed ones and every order's fills from the history's byOrder index
-    OrdersGetLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }) }],
+    OrdersGetLambdaFunction: [CONTROL_READ, BY_ORDER_QUERY],
     SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }, { action: 'dynamodb:DeleteItem', resource: 'ControlTable' }],
@@ -77,7 +79,8 @@ describe('serverless package (stage local)', () => {
     OrdersCancelLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OrdersCancelAllLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OrdersCancelAfterLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersReplaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    // answers the order after the replace as GET does (with its fills, or from the history once it left the book)
+    OrdersReplaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }, BY_ORDER_QUERY],
     OpsHaltLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OpsResumeLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     OrdersListLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
