@@ -32,7 +32,7 @@ import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
 import { DEFAULT_PORTS, type StackPorts } from './ports';
 import { consoleFilter, repeatSuppressor } from './console-filter';
-import { RestartBudget } from './restart-budget';
+import { supervisor } from './supervisor';
 import { assertPortsFree } from './free-ports';
 import type { ProcessExit, ProcessOptions } from './processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
@@ -93,26 +93,12 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       ready: f.ready,
     };
   };
-  let stopping = false;
-  const fatal = options.onFatal ?? ((m: string) => log(m));
-  /** one clear line when a component dies, then a restart, or the fatal end when it keeps dying */
-  const supervise = (name: string, restart: () => Promise<unknown>): ((exit: ProcessExit) => void) => {
-    const budget = new RestartBudget();
-    const onCrash = (exit: ProcessExit): void => {
-      if (stopping) return;
-      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-      if (!budget.take(Date.now())) {
-        fatal(`${name} ${how} again: ${name} died 3 times in 5 minutes; stopping the stack`);
-        return;
-      }
-      log(`${name} ${how}; restarting it`);
-      restart().then(
-        () => log(`${name} is back`),
-        (e: unknown) => fatal(`${name} did not come back: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`),
-      );
-    };
-    return onCrash;
+  // what the supervisor says is never folded as a repeat: each death is news
+  const say = (m: string): void => {
+    if (echo) process.stdout.write(`[stack] ${m}\n`);
   };
+  const watch = supervisor({ say, fatal: options.onFatal ?? say });
+  const supervise = (name: string, restart: () => Promise<unknown>): ((exit: ProcessExit) => void) => watch.watch(name, restart);
 
   const dataDir = options.dataDir ?? join(ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -162,7 +148,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   let queue: QueueConsumer | undefined;
   // every step runs whatever the one before did: a failed step must not leave processes behind
   const stop = async (): Promise<void> => {
-    stopping = true;
+    // a restart under way finishes first, so what it brings up is stopped below, not left behind
+    await watch.stop();
     const steps: [string, () => unknown][] = [
       ['stream poller', () => poller?.stop()],
       ['queue consumer', () => queue?.stop()],
