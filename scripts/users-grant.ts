@@ -3,6 +3,7 @@
  * The way to make the first admin (after that, admins use PUT /v1/admin/users/{id}/roles). The
  * user's sessions end, so their next login carries the new roles.
  */
+import { config } from '../functions/shared/config';
 import { userStore } from '../functions/shared/users';
 import { RedisSessionStore } from '../functions/shared/adapters/redis-session-store';
 import { closePool } from '../functions/shared/db/pool';
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const sessions = new RedisSessionStore(redis());
   await sessions.setRolesVersion(user.id, updated.rolesVersion);
   const revoked = await sessions.revokeAllOf(user.id);
-  process.stdout.write(`${email}: roles ${updated.roles.join(', ')} (${revoked} session(s) ended)\n`);
+  // the prefix says which stack's sessions were ended (REDIS_KEY_PREFIX, or the STAGE's default)
+  process.stdout.write(`${email}: roles ${updated.roles.join(', ')} (${revoked} session(s) ended under Redis keys ${config().REDIS_KEY_PREFIX})\n`);
 }
 
 main()

@@ -3,14 +3,14 @@
  * stack and tests set it here), validated once with one clear line per problem.
  */
 import { z } from 'zod';
-import { DEFAULT_REDIS_KEY_PREFIX, REDIS_KEY_PREFIX_PATTERN } from '../../matching-host/proto/market-data-views';
+import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../../matching-host/proto/market-data-views';
 
 const schema = z.object({
   STAGE: z.string().min(1).default('local'),
   DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
-  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').default(DEFAULT_REDIS_KEY_PREFIX),
+  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
   /** issuer and audience every access token carries and every check demands */
   JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
   JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
@@ -76,7 +76,9 @@ const schema = z.object({
   AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
-});
+})
+  // the stage's own Redis keys unless told otherwise, as the host and the scripts do
+  .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
 
 export type AppConfig = z.infer<typeof schema>;
 

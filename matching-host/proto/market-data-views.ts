@@ -5,9 +5,11 @@
 /**
  * Every Redis key of a stack (these views, sessions, rate limits, subscriptions) is written under
  * the stack's prefix (REDIS_KEY_PREFIX, applied by the connection), so stacks sharing one Redis
- * never see each other's. npm start's is this one, the same across restarts.
+ * never see each other's. Unless set, a stage's is `exchange:<stage>:`, the same for the host, the
+ * functions and the scripts; npm start's (stage local) is the same across restarts.
  */
-export const DEFAULT_REDIS_KEY_PREFIX = 'exchange:local:';
+export const redisKeyPrefixFor = (stage: string): string => `exchange:${stage}:`;
+export const DEFAULT_REDIS_KEY_PREFIX = redisKeyPrefixFor('local');
 /** `name:` or `name:sub:`…: letters, digits, `.`, `_`, `-`, each part ending in a colon */
 export const REDIS_KEY_PREFIX_PATTERN = /^([A-Za-z0-9._-]+:)+$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_REDIS_KEY_PREFIX, REDIS_KEY_PREFIX_PATTERN } from '../proto/market-data-views';
+import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../proto/market-data-views';
 
 /**
  * Commands between automatic snapshots. A restart loads the newest snapshot and replays at most
@@ -37,10 +37,14 @@ const schema = z.object({
   KINESIS_STREAM: z.string().default('exchange-market-data'),
   REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
   /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
-  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').default(DEFAULT_REDIS_KEY_PREFIX),
+  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
+  /** the deployment stage (names the default Redis key prefix, as the functions' STAGE does) */
+  STAGE: z.string().regex(/^[A-Za-z0-9_-]+$/).default('local'),
   AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
   AMQP_EXCHANGE: z.string().min(1).default('order-events'),
-});
+})
+  // the stage's own Redis keys unless told otherwise, as the functions do
+  .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
 
 export type HostConfig = z.infer<typeof schema>;
 
