@@ -136,3 +136,16 @@ it('rewrites views a check finds gone or behind, and all of them after a reconne
   await quiet.close();
   expect(redis.listenerCount('ready')).toBe(0);
 });
+
+it("leaves views a newer host wrote (a higher sequence) as they are: two hosts never wind each other's views back", async () => {
+  const redis = new FakeRedis();
+  const sink = new RedisSink(redis as unknown as Redis, [seed()]);
+  sink.start(20);
+  await sink.publish([pub(1, 1, 'trade'), pub(2, 2, 'level2')]);
+  // the new primary after a failover has gone on and written sequence 5
+  const newer = { ...ticker(redis), sequence: 5, last: '11.00' };
+  redis.store.set(redisKeys.ticker('BTC-USD'), JSON.stringify(newer));
+  await settle();
+  expect(ticker(redis)).toEqual(newer);
+  await sink.close();
+});

@@ -127,7 +127,7 @@ export class RedisSink implements PublicationSink {
     );
   }
 
-  /** Compare Redis with what was written: a missing key or another sequence marks the symbol lost. */
+  /** Compare Redis with what was written: a missing key or an older sequence marks the symbol lost. */
   private async verifyOnce(): Promise<void> {
     const symbols = [...this.written.keys()].filter((s) => !this.lost.has(s));
     if (symbols.length === 0) return;
@@ -142,7 +142,8 @@ export class RedisSink implements PublicationSink {
       const ticker = tickers[i] === null ? null : (JSON.parse(tickers[i]) as Ticker);
       const book = res[1 + 2 * i][1] === 1;
       const trades = res[2 + 2 * i][1] === 1;
-      if (ticker?.sequence !== w.sequence || !book || trades !== w.trades) {
+      // a higher sequence is a newer host's writing (after a failover): never wind the views back
+      if (ticker === null || ticker.sequence < w.sequence || !book || trades !== w.trades) {
         this.log?.warn({ symbol, expected: w.sequence, found: ticker?.sequence ?? null, book, trades }, 'market data views lost in Redis; rewriting them');
         this.lost.add(symbol);
       }
