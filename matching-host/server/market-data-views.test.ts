@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteKeys, testKeyPrefix } from '../../test/support/redis-keys';
 import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { until } from '../../test/support/until';
 import { redisKeys, type BookView, type Ticker } from '../proto/market-data-views';
@@ -17,7 +18,7 @@ import { call, connectHost, type HostClient } from './grpc-client';
 import { RECENT_TRADES } from './recent-trades';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
-const PREFIX = 'md-views-test:';
+const PREFIX = testKeyPrefix('md-views');
 const SYMBOLS = ['BTC-USD', 'ETH-USD'];
 
 let dir: string;
@@ -35,7 +36,7 @@ async function start(): Promise<HostProcess> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'md-views-'));
-  await redis.flushdb();
+  await deleteKeys(PREFIX, REDIS_URL);
   await start();
 }, 30_000);
 
@@ -110,13 +111,13 @@ it('writes the views of what the host did', async () => {
 
 it('rebuilds them after kill -9 (journal replay) with Redis flushed', async () => {
   await host?.kill();
-  await redis.flushdb();
+  await deleteKeys(PREFIX, REDIS_URL);
   await start();
   expect(await until('the views back', views, (v) => v[redisKeys.ticker('ETH-USD')] !== null && v[redisKeys.trades('BTC-USD')]?.length === RECENT_TRADES)).toEqual(before);
 }, 30_000);
 
 it('repairs them within seconds when Redis loses them while the host runs', async () => {
-  await redis.flushdb();
+  await deleteKeys(PREFIX, REDIS_URL);
   const t0 = Date.now();
   expect(await until('the views repaired', views, (v) => JSON.stringify(v) === JSON.stringify(before), 5_000)).toEqual(before);
   expect(Date.now() - t0).toBeLessThan(5_000);
@@ -130,7 +131,7 @@ it('repairs them within seconds when Redis loses them while the host runs', asyn
 it('rebuilds them after a graceful restart (snapshot) with Redis flushed', async () => {
   await host?.stop('SIGTERM');
   host = undefined;
-  await redis.flushdb();
+  await deleteKeys(PREFIX, REDIS_URL);
   const restarted = await start();
   expect(await until('the views back', views, (v) => v[redisKeys.ticker('ETH-USD')] !== null && v[redisKeys.trades('BTC-USD')]?.length === RECENT_TRADES)).toEqual(before);
   expect(restarted.output()).toMatch(/"replayed":0/);

@@ -20,12 +20,15 @@ import type { MarketDataEvent, OrderEvent, Publication } from './publication';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './publishers/kinesis-reader';
 import { kinesisClient } from './publishers/kinesis-sink';
-import { DEFAULT_REDIS_KEY_PREFIX, redisKeys, type BookView } from '../proto/market-data-views';
+import { redisKeys, type BookView } from '../proto/market-data-views';
+import { deleteKeys, testKeyPrefix } from '../../test/support/redis-keys';
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const STREAM = `md-${run}`;
 const EXCHANGE = `oe-${run}`;
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
+const PREFIX = testKeyPrefix('publishing');
+afterAll(() => deleteKeys(PREFIX, REDIS_URL));
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 let kinesis: LocalKinesis;
@@ -110,6 +113,7 @@ it('delivers every market data and order event exactly once by sequence across a
     AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
     KINESIS_STREAM: STREAM,
     REDIS_URL,
+    REDIS_KEY_PREFIX: PREFIX,
     AMQP_URL,
     AMQP_EXCHANGE: EXCHANGE,
     HOST_LOG_LEVEL: 'info',
@@ -208,7 +212,7 @@ it('delivers every market data and order event exactly once by sequence across a
 
   // Redis: the book view equals the recovered engine's book, at the last market data sequence
   const recovered = MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET });
-  const redis = new Redis(REDIS_URL, { keyPrefix: DEFAULT_REDIS_KEY_PREFIX });
+  const redis = new Redis(REDIS_URL, { keyPrefix: PREFIX });
   try {
     const book = JSON.parse((await redis.get(redisKeys.book('BTC-USD'))) as string) as BookView;
     const l2 = recovered.core.engine.l2('BTC-USD', 100);

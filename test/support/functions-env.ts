@@ -4,7 +4,6 @@
  * host process; the environment the functions' config reads is set to point at them. `stop`
  * closes the functions' shared clients and removes everything it made.
  */
-import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { ensureTables, startDynalite } from '../../scripts/local/dynamo-tables';
 import { startStepFunctions, type Invoker, type LocalStepFunctions } from '../../scripts/local/step-functions';
 import { inProcessInvoker } from './in-process-invoker';
+import { deleteKeys, testKeyPrefix } from './redis-keys';
 import { testDatabase, testJwtKeys } from './test-env';
 
 export interface FunctionsEnv {
@@ -28,7 +28,7 @@ export interface FunctionsEnv {
 }
 
 /**
- * `redisDb`: a Redis database of the test file's own (flushed first) that the host publishes its
+ * `redisDb`: the Redis database the host publishes its
  * market data views to and the functions read; without it the host publishes nowhere.
  * `amqpExchange`: the host publishes its order events to this exchange (and the functions use it).
  */
@@ -37,13 +37,10 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
   const redisUrl = options.redisDb === undefined ? undefined : `redis://127.0.0.1:6379/${options.redisDb}`;
-  if (redisUrl) {
-    const r = new Redis(redisUrl);
-    await r.flushdb();
-    r.disconnect();
-  }
+  // keys of this file's own (host and functions alike), removed at the end: never a FLUSHDB
+  const redisKeyPrefix = testKeyPrefix('functions');
   const amqp: Record<string, string> = options.amqpExchange ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange } : { AMQP_URL: '' };
-  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', ...amqp }) : undefined;
+  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', REDIS_KEY_PREFIX: redisKeyPrefix, ...amqp }) : undefined;
   // Step Functions (settlement), its Tasks run in-process; `invoke` may wrap that (to inject failures)
   const direct = inProcessInvoker();
   const sfn = await startStepFunctions({ invoke: options.invoke ? options.invoke(direct) : direct });
@@ -53,6 +50,7 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     ...(host ? { MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}` } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    REDIS_KEY_PREFIX: redisKeyPrefix,
     ...(options.amqpExchange ? amqp : {}),
   });
   return {
@@ -68,6 +66,8 @@ export async function startFunctionsEnv(options: { host?: boolean; redisDb?: num
       await host?.kill();
       // the worker process runs other test files next: they get the default Redis database again
       if (redisUrl) delete process.env.REDIS_URL;
+      delete process.env.REDIS_KEY_PREFIX;
+      await deleteKeys(redisKeyPrefix, redisUrl);
       if (options.amqpExchange) delete process.env.AMQP_EXCHANGE;
       await dynamo.close();
       await db.drop();

@@ -5,12 +5,12 @@
  * the file's tests and stopped after them (its exchange, queues and keys removed).
  */
 import * as amqp from 'amqplib';
-import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
 import { startStack, type Stack, type StackPorts } from '../../scripts/local/start';
+import { deleteKeys } from './redis-keys';
 import { testDatabase, type TestEnv } from './test-env';
 
 /**
@@ -36,16 +36,6 @@ export function stackUnderTest(ports: StackPorts): { amqpExchange: string; redis
     await deleteKeys(redisKeyPrefix);
   }, 30_000);
   return { amqpExchange, redisKeyPrefix };
-}
-
-/** Every key under a stack's prefix. */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function deleteTopology(exchange: string): Promise<void> {
