@@ -95,8 +95,10 @@ function emulatorRefusal(request: HapiRequest, h: Toolkit): unknown {
     if (s === 413) return reply(h, 'REQUEST_TOO_LARGE', s, 'Request too large');
     return reply(h, s >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX', s, 'the request could not be handled');
   }
-  // an integration failure (a function that threw): API Gateway answers 502 with its default 5xx response
+  // an integration failure (a function that threw: 502) or timeout (504; our functions answer 503
+  // themselves): API Gateway answers with its default 5xx response, never the emulator's empty body
   if (res?.statusCode === 502) return reply(h, 'DEFAULT_5XX', 502, 'Internal server error');
+  if (res?.statusCode === 504) return reply(h, 'DEFAULT_5XX', 504, 'Endpoint request timed out');
   return h.continue;
 }
 
