@@ -5,6 +5,7 @@
 import { jsonSchemaOf } from './json-schema';
 import { PlacedOrder } from '../orders/responses';
 import { PlaceOrder } from '../orders/schemas';
+import { OrderEvent } from '../shared/order-event-schema';
 import { CancelOrderFrame, SubscriptionFrame } from '../ws/schemas';
 
 type Json = Record<string, unknown>;
@@ -41,7 +42,7 @@ export function asyncApiDocument(version: string): Json {
           level2: { payload: envelope('level2', ['snapshot', 'update', 'sequence'], { type: 'object', description: 'snapshot: {bids, asks} as [price, quantity, orders]; update: {side, price, quantity, orders}; sequence: none' }) },
           trades: { payload: envelope('trades', ['update'], { type: 'object', properties: { price: { type: 'string' }, quantity: { type: 'string' } } }) },
           ticker: { payload: envelope('ticker', ['snapshot', 'update'], { type: 'object' }) },
-          user: { payload: { type: 'object', properties: { channel: { const: 'user' }, type: { const: 'update' }, sequence: { type: 'integer' }, time: { type: 'integer' }, data: { type: 'object', description: 'an order event of the caller' } } } },
+          user: { payload: { type: 'object', properties: { channel: { const: 'user' }, type: { const: 'update' }, sequence: { type: 'integer' }, time: { type: 'integer' }, data: { ...schemaOf(OrderEvent, 'output'), description: 'an order event of the caller (seq:idx identifies it)' } } } },
           heartbeat: { payload: { type: 'object', properties: { channel: { const: 'heartbeat' }, type: { const: 'update' }, time: { type: 'integer' } } } },
         },
       },

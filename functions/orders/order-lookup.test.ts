@@ -5,18 +5,21 @@
  * fills; an order that left the book before its events reached the history is waited for, not
  * 404; another account's id and an unknown one get the same 404.
  */
+import { CreateTableCommand, DeleteTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as amqp from 'amqplib';
 import type { Context } from 'aws-lambda';
 import { assertTopology, defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
+import { ensureTables, tableDefinitions } from '../../scripts/local/dynamo-tables';
 import { invoke, type ApiResponse } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { deposit } from '../accounts/handlers';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
+import type { OrderEventRecord } from '../shared/ports/order-history';
 import { userStore } from '../shared/users';
 import { handler as orderEvents } from '../streams/order-events';
-import { cancel, get, list, place } from './handlers';
+import { cancel, get, list, place, replace } from './handlers';
 import { Order } from './responses';
 
 const exchange = `order-events-lookup-${process.pid}`;
@@ -137,6 +140,24 @@ async function until(who: Caller, orderId: string, status: string, ms = 8000): P
   }
 }
 
+const HISTORY_TABLE = 'exchange-local-order-history';
+const history = (): DynamoOrderHistory => new DynamoOrderHistory(dynamo(), HISTORY_TABLE, 365);
+
+/** The order's events once the history holds one that `ok` accepts. */
+async function historyOf(who: Caller, orderId: string, ok: (events: OrderEventRecord[]) => boolean): Promise<OrderEventRecord[]> {
+  for (let i = 0; ; i++) {
+    const events = await history().ofOrder(who.accountNo, Number(orderId));
+    if (ok(events) || i === 80) return events;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const closedIds = async (who: Caller): Promise<Record<string, string>> => {
+  const r = await invoke<{ orders: { orderId: string; status: string }[] }>(list, { caller: who, query: { status: 'closed', limit: '200' } });
+  expect(r.status).toBe(200);
+  return Object.fromEntries(r.body.orders.map((o) => [o.orderId, o.status]));
+};
+
 /** the answer is an order as the API documents it */
 function order(r: ApiResponse): Order {
   expect(r.status).toBe(200);
@@ -161,8 +182,8 @@ describe('GET /v1/orders/{orderId}', () => {
     await placed(buyer, limit('buy', '0.05', '42000'));
     const done = order(await until(seller, makerId, 'FILLED'));
     expect(done).toMatchObject({ status: 'FILLED', price: '42000.00', quantity: '0.3000', filled: '0.3000', leaves: '0.0000' });
-    expect(done.fills.map((f) => `${f.liquidity} ${f.quantity}`)).toEqual(['maker 0.1000', 'maker 0.1500', 'maker 0.0500']);
-    expect(new Set(done.fills.map((f) => f.tradeId)).size).toBe(3);
+    expect(done.fills?.map((f) => `${f.liquidity} ${f.quantity}`)).toEqual(['maker 0.1000', 'maker 0.1500', 'maker 0.0500']);
+    expect(new Set(done.fills?.map((f) => f.tradeId)).size).toBe(3);
   });
 
   it('answers a CANCELED order, with what filled before the cancel', async () => {
@@ -189,8 +210,10 @@ describe('GET /v1/orders/{orderId}', () => {
     expect(r).toMatchObject({ status: 422, body: { code: 'POST_ONLY_WOULD_TAKE' } });
     let id: string | undefined;
     for (let i = 0; i < 80 && !id; i++) {
-      const closed = await invoke<{ orders: { orderId: string; clientOrderId: string }[] }>(list, { caller: buyer, query: { status: 'closed' } });
-      id = closed.body.orders.find((o) => o.clientOrderId === clientOrderId)?.orderId;
+      const closed = await invoke<{ orders: { orderId: string; clientOrderId: string; status: string }[] }>(list, { caller: buyer, query: { status: 'closed' } });
+      const listed = closed.body.orders.find((o) => o.clientOrderId === clientOrderId);
+      if (listed) expect(listed.status).toBe('REJECTED');
+      id = listed?.orderId;
       if (!id) await new Promise((res) => setTimeout(res, 100));
     }
     const o = order(await lookup(buyer, id ?? '0'));
@@ -219,9 +242,7 @@ describe('GET /v1/orders/{orderId}', () => {
   it('answers 503 with Retry-After when the history stays behind past the wait, never 404', async () => {
     const id = await placed(seller, limit('sell', '0.1', '44000'));
     // its acceptance reaches the history, its cancel does not (yet)
-    const history = new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365);
-    for (let i = 0; i < 50 && (await history.ofOrder(seller.accountNo, Number(id))).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await history.ofOrder(seller.accountNo, Number(id))).map((e) => e.type)).toEqual(['accepted']);
+    expect((await historyOf(seller, id, (events) => events.length > 0)).map((e) => e.type)).toEqual(['accepted']);
     feed.hold();
     try {
       await invoke(cancel, { caller: seller, path: { orderId: id } });
@@ -252,7 +273,59 @@ describe('GET /v1/orders/{orderId}', () => {
     await invoke(cancel, { caller: seller, path: { orderId: open } });
   });
 
+  it('keeps an order whose replace the host refused open, and out of the closed-order list', async () => {
+    const id = await placed(seller, limit('sell', '0.3', '42300'));
+    await placed(buyer, limit('buy', '0.1', '42300'));
+    // below what has filled: the host refuses it, and its refusal names the book's symbol as a placement's would
+    const refused = await invoke(replace, { caller: seller, path: { orderId: id }, body: { price: '42300.00', quantity: '0.05' } });
+    expect(refused).toMatchObject({ status: 422, body: { code: 'QUANTITY_BELOW_FILLED' } });
+    const events = await historyOf(seller, id, (es) => es.some((e) => e.type === 'rejected'));
+    expect(events.find((e) => e.type === 'rejected')).toMatchObject({ symbol: 'BTC-USD', reason: 'QUANTITY_BELOW_FILLED', request: 'replace' });
+
+    expect((await closedIds(seller))[id]).toBeUndefined();
+    expect(order(await lookup(seller, id))).toMatchObject({ status: 'PARTIALLY_FILLED', quantity: '0.3000', filled: '0.1000', leaves: '0.2000', fills: [{ liquidity: 'maker', quantity: '0.1000' }] });
+    // once it does leave the book, the list has it as it ended
+    await invoke(cancel, { caller: seller, path: { orderId: id } });
+    await until(seller, id, 'CANCELED');
+    expect((await closedIds(seller))[id]).toBe('CANCELED');
+  });
+
   it('fed every order event to the history without a failure', () => {
+    expect(feed.errors).toEqual([]);
+  });
+});
+
+describe('an order lookup while the order history cannot be read', () => {
+  /** The history table as an old .data/ left it, items and all, but without the byOrder index: every lookup by order fails. */
+  const dropIndex = async (): Promise<void> => {
+    const t = tableDefinitions('local').find((d) => d.TableName === HISTORY_TABLE);
+    const items = (await dynamo().send(new ScanCommand({ TableName: HISTORY_TABLE, ConsistentRead: true }))).Items ?? [];
+    await dynamo().send(new DeleteTableCommand({ TableName: HISTORY_TABLE }));
+    await dynamo().send(new CreateTableCommand({ ...t, TableName: HISTORY_TABLE, KeySchema: t?.KeySchema, AttributeDefinitions: t?.AttributeDefinitions?.filter((a) => a.AttributeName !== 'orderKey'), GlobalSecondaryIndexes: undefined }));
+    for (const item of items) await dynamo().send(new PutItemCommand({ TableName: HISTORY_TABLE, Item: item }));
+  };
+
+  it('answers an open order from the host, without fills (not an empty list), on GET and after a PATCH', async () => {
+    const id = await placed(seller, limit('sell', '0.2', '42700'));
+    await placed(buyer, limit('buy', '0.05', '42700'));
+    // nothing of these orders in flight to the history while its table is swapped
+    await historyOf(seller, id, (es) => es.some((e) => e.type === 'fill'));
+    await dropIndex();
+    try {
+      await expect(history().ofOrder(seller.accountNo, Number(id))).rejects.toThrow(/specified index/);
+      const o = order(await lookup(seller, id));
+      expect(o).toMatchObject({ orderId: id, status: 'PARTIALLY_FILLED', filled: '0.0500', leaves: '0.1500' });
+      expect(o).not.toHaveProperty('fills');
+      const replaced = await invoke(replace, { caller: seller, path: { orderId: id }, body: { price: '42800.00', quantity: '0.2' } });
+      expect(order(replaced)).toMatchObject({ status: 'PARTIALLY_FILLED', price: '42800.00' });
+      expect(replaced.body).not.toHaveProperty('fills');
+    } finally {
+      await ensureTables(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
+    }
+    // the index back: the fill is told again (the history's items were rebuilt into it)
+    expect(order(await lookup(seller, id)).fills).toEqual([expect.objectContaining({ liquidity: 'maker', quantity: '0.0500' })]);
+    await invoke(cancel, { caller: seller, path: { orderId: id } });
+    await until(seller, id, 'CANCELED');
     expect(feed.errors).toEqual([]);
   });
 });

@@ -82,8 +82,12 @@ export class OrderService {
 
   /** One of the caller's orders in any state: open from the host, closed from the order history, with its fills. */
   async get(caller: Caller, orderId: number): Promise<Order> {
-    const [open, events] = await Promise.all([this.host.getOrder(caller.accountNo, orderId), this.history.ofOrder(caller.accountNo, orderId)]);
-    if (open) return openOrderState(open, events);
+    const [open, history] = await Promise.allSettled([this.host.getOrder(caller.accountNo, orderId), this.history.ofOrder(caller.accountNo, orderId)]);
+    if (open.status === 'rejected') throw open.reason;
+    // an open order is the host's to tell: a history that cannot be read costs only its fills
+    if (open.value) return openOrderState(open.value, this.readable(history, orderId));
+    if (history.status === 'rejected') throw history.reason;
+    const events = history.value;
     const closed = closedOrderState(events, this.specs);
     if (closed) return closed;
     // no longer open, and how it ended has not reached the history yet: if it is the caller's
@@ -102,6 +106,13 @@ export class OrderService {
       if (closed) return closed;
     }
     throw unavailable(1, 'the order has left the book and its history is catching up: retry shortly');
+  }
+
+  /** An open order's events, or null (logged) when the history could not be read. */
+  private readable(history: PromiseSettledResult<OrderEventRecord[]>, orderId: number): OrderEventRecord[] | null {
+    if (history.status === 'fulfilled') return history.value;
+    logger.warn('order history unreadable: answering the open order without its fills', { error: history.reason as Error, orderId });
+    return null;
   }
 
   /** Best effort: the order is placed whatever happens here; without the note a lookup in the next moments may 404. */
@@ -179,7 +190,9 @@ export class OrderService {
     }
     // a replace that loses priority may trade at once and fill the order: then it is in the history
     const now = await this.host.getOrder(caller.accountNo, orderId);
-    return now ? openOrderState(now, await this.history.ofOrder(caller.accountNo, orderId)) : this.awaitClosed(caller.accountNo, orderId);
+    if (!now) return this.awaitClosed(caller.accountNo, orderId);
+    const [history] = await Promise.allSettled([this.history.ofOrder(caller.accountNo, orderId)]);
+    return openOrderState(now, this.readable(history, orderId));
   }
 
   private spec(symbol: string): SymbolSpec {

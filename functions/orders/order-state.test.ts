@@ -1,7 +1,7 @@
 /** How one order's state is told from its events (a unit of its own: events made by hand). */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 import type { OrderEventRecord } from '../shared/ports/order-history';
-import { closedOrderState, openOrderState } from './order-state';
+import { closedOrderState, openOrderState, refusedRequest } from './order-state';
 import { Order } from './responses';
 
 const specs = new Map(DEFAULT_MARKET.symbols.map((s) => [s.symbol, s]));
@@ -22,7 +22,7 @@ describe('closedOrderState', () => {
     const events = [accepted(), fill('0.1000', '0.2000', 'BTC-USD:1'), fill('0.2000', '0.0000', 'BTC-USD:2')];
     const o = Order.parse(closedOrderState(events, specs));
     expect(o).toMatchObject({ orderId: '42', status: 'FILLED', price: '42000.00', quantity: '0.3000', filled: '0.3000', leaves: '0.0000', closedAt: new Date(events[2].time).toISOString() });
-    expect(o.fills.map((f) => f.tradeId)).toEqual(['BTC-USD:1', 'BTC-USD:2']);
+    expect(o.fills?.map((f) => f.tradeId)).toEqual(['BTC-USD:1', 'BTC-USD:2']);
     expect(o.reason).toBeUndefined();
   });
 
@@ -52,11 +52,39 @@ describe('closedOrderState', () => {
   });
 });
 
+describe('refusedRequest', () => {
+  it('goes by the request the host names: only a refused placement is an order’s end', () => {
+    for (const reason of ['SYMBOL_HALTED', 'PRICE_OUT_OF_BAND', 'QUANTITY_BELOW_FILLED', 'POST_ONLY_WOULD_TAKE', 'INSUFFICIENT_FUNDS']) {
+      // a refused replace of one's own order carries the book's symbol, as a placement's rejection does
+      const replace = ev('rejected', { reason, request: 'replace' });
+      expect(refusedRequest(replace)).toBe(true);
+      expect(closedOrderState([replace], specs)).toBeNull();
+      expect(refusedRequest(ev('rejected', { reason, request: 'place' }))).toBe(false);
+    }
+    expect(refusedRequest(ev('rejected', { symbol: undefined, reason: 'UNKNOWN_ORDER', request: 'cancel' }))).toBe(true);
+    expect(closedOrderState([ev('rejected', { reason: 'POST_ONLY_WOULD_TAKE', request: 'place' })], specs)).toMatchObject({ status: 'REJECTED', reason: 'POST_ONLY_WOULD_TAKE' });
+    expect(refusedRequest(accepted())).toBe(false);
+  });
+
+  it('tells events from before the host named the request by what they carry', () => {
+    expect(refusedRequest(ev('rejected', { reason: 'POST_ONLY_WOULD_TAKE' }))).toBe(false);
+    expect(refusedRequest(ev('rejected', { symbol: undefined, reason: 'INSUFFICIENT_FUNDS' }))).toBe(true);
+    expect(refusedRequest(ev('rejected', { reason: 'UNKNOWN_ORDER' }))).toBe(true);
+  });
+});
+
 describe('openOrderState', () => {
   it('takes the state from the host and the fills from the history', () => {
     const host = { orderId: 42, clientOrderId: 'c-42', symbol: 'BTC-USD', side: 'sell' as const, price: '42000.00', quantity: '0.3000', filled: '0.1000', leaves: '0.2000', timeInForce: 'GTC', time: Date.UTC(2026, 0, 1) };
     const o = Order.parse(openOrderState(host, [accepted(), fill('0.1000', '0.2000', 'BTC-USD:1')]));
     expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', leaves: '0.2000', timeInForce: 'GTC', fills: [{ tradeId: 'BTC-USD:1', liquidity: 'maker' }] });
     expect(openOrderState({ ...host, filled: '0.0000', leaves: '0.3000' }, [])).toMatchObject({ status: 'OPEN', fills: [] });
+  });
+
+  it('leaves the fills out (not empty) when the history could not be read', () => {
+    const host = { orderId: 42, clientOrderId: 'c-42', symbol: 'BTC-USD', side: 'sell' as const, price: '42000.00', quantity: '0.3000', filled: '0.1000', leaves: '0.2000', timeInForce: 'GTC', time: Date.UTC(2026, 0, 1) };
+    const o = Order.parse(openOrderState(host, null));
+    expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', filled: '0.1000' });
+    expect(o).not.toHaveProperty('fills');
   });
 });

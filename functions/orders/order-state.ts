@@ -8,7 +8,7 @@ import type { HostOpenOrder } from '../shared/ports/matching-host';
 import type { OrderEventRecord } from '../shared/ports/order-history';
 import type { Order } from './responses';
 
-type Fills = Order['fills'];
+type Fills = NonNullable<Order['fills']>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const hasUnits = (decimal: string | undefined): boolean => /[1-9]/.test(decimal ?? '0');
@@ -19,21 +19,30 @@ function fillsOf(events: readonly OrderEventRecord[]): Fills {
     .map((e) => ({ tradeId: e.fill?.tradeId ?? '', price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? 'taker', time: iso(e.time) }));
 }
 
-/** An order the host holds: its state from the host, its fills so far from the history (which may trail by a moment). */
-export function openOrderState(o: HostOpenOrder, events: readonly OrderEventRecord[]): Order {
+/**
+ * An order the host holds: its state from the host, its fills so far from the history (which may
+ * trail by a moment). `events` null: the history could not be read, so no fills are claimed.
+ */
+export function openOrderState(o: HostOpenOrder, events: readonly OrderEventRecord[] | null): Order {
   return {
     orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: hasUnits(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
-    price: o.price, quantity: o.quantity, filled: o.filled, leaves: o.leaves, timeInForce: o.timeInForce as Order['timeInForce'], time: iso(o.time), fills: fillsOf(events),
+    price: o.price, quantity: o.quantity, filled: o.filled, leaves: o.leaves, timeInForce: o.timeInForce as Order['timeInForce'], time: iso(o.time),
+    ...(events ? { fills: fillsOf(events) } : {}),
   };
 }
 
 /**
- * A refusal of a request about an order (a cancel of someone else's or of no order, a replace)
- * is recorded as a rejection in the requester's history, with the order's id: it says nothing of
- * whose the order is. A placement's rejection names its symbol; a cancel's names none.
+ * A refusal of a request about an order (a cancel or replace of one's own, of someone else's, or
+ * of no order) is recorded as a rejection in the requester's history, with the order's id: it
+ * neither ends the order nor says whose it is. Only a placement's rejection is an order's end.
+ * The host names the refused request; events from before it did are told apart by what they
+ * carry (a placement's names its symbol, a refused cancel none), which misses a refused replace
+ * of one's own order.
  */
 export function refusedRequest(e: OrderEventRecord): boolean {
-  return e.type === 'rejected' && (!e.symbol || e.reason === 'UNKNOWN_ORDER');
+  if (e.type !== 'rejected') return false;
+  if (e.request) return e.request !== 'place';
+  return !e.symbol || e.reason === 'UNKNOWN_ORDER';
 }
 
 /**

@@ -22,7 +22,9 @@ export const OrderFill = z.object({ tradeId: z.string().min(1), price: decimal, 
 /**
  * An order in any state: open ones as the matching host holds them, closed ones as the order
  * history tells them, with every fill the history holds. A rejected order's price and quantity
- * are not in its refusal, so they are absent for it (and only for it).
+ * are not in its refusal, so they are absent for it (and only for it). An open order whose
+ * history cannot be read at the moment is answered from the host without `fills` (absent, not
+ * empty: an empty list would claim there are none).
  */
 export const Order = z
   .object({
@@ -42,12 +44,14 @@ export const Order = z
     time: time.optional(),
     /** closed orders: when it left the book */
     closedAt: time.optional(),
-    fills: z.array(OrderFill),
+    fills: z.array(OrderFill).optional().meta({
+      description: 'every fill so far, oldest first. Always present for a closed order; absent (not empty) for an open one when the order history could not be read just now: `filled` is still exact, ask again for the fills',
+    }),
   })
   .strict()
   .meta({
     allOf: [
-      { if: { properties: { status: { enum: [...CLOSED_STATUSES] } } }, then: { required: ['closedAt'] }, else: { not: { required: ['closedAt'] } } },
+      { if: { properties: { status: { enum: [...CLOSED_STATUSES] } } }, then: { required: ['closedAt', 'fills'] }, else: { not: { required: ['closedAt'] } } },
       { if: { properties: { status: { not: { const: 'REJECTED' } } } }, then: { required: ['price', 'quantity'] } },
     ],
   });

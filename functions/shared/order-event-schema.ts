@@ -3,6 +3,7 @@
  * (history and audit, settlement) validate with this.
  */
 import { z } from 'zod';
+import { ORDER_REQUESTS } from '../../matching-host/server/publication';
 
 const decimal = z.string().max(40);
 export const OrderEvent = z.object({
@@ -20,6 +21,10 @@ export const OrderEvent = z.object({
   filled: decimal.optional(),
   leaves: decimal.optional(),
   reason: z.string().max(64).optional(),
+  /** rejected: which request was refused (absent in events from hosts before it was published) */
+  request: z.enum(ORDER_REQUESTS).optional().meta({
+    description: 'on a rejected event: the request refused. Only a refused place ends an order; a refused cancel or replace leaves the order as it was',
+  }),
   fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
   transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),
 });

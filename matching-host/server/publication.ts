@@ -40,6 +40,11 @@ export type MarketDataEvent = {
 
 export type OrderEventType = 'accepted' | 'fill' | 'canceled' | 'expired' | 'rejected' | 'replaced' | 'deposit' | 'withdrawal';
 
+/** The requests an account makes about orders: what a `rejected` event says was refused. */
+export const ORDER_REQUESTS = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter'] as const;
+export type OrderRequest = (typeof ORDER_REQUESTS)[number];
+const isOrderRequest = (type: HostCommand['type']): type is OrderRequest => (ORDER_REQUESTS as readonly string[]).includes(type);
+
 export interface OrderEvent {
   seq: number;
   idx: number;
@@ -56,6 +61,11 @@ export interface OrderEvent {
   /** open quantity after the event */
   leaves?: string;
   reason?: string;
+  /**
+   * rejected: the request refused. Only a placement's refusal ends an order (it never entered the
+   * book); a refused cancel or replace leaves the order as it was, though it names its symbol.
+   */
+  request?: OrderRequest;
   fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
   transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
 }
@@ -95,6 +105,7 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
   const market: MarketDataEvent[] = [];
   const orders: OrderEvent[] = [];
   const { seq, time } = cmd;
+  const request = isOrderRequest(cmd.type) ? { request: cmd.type } : {};
   const push = (e: Omit<OrderEvent, 'seq' | 'idx' | 'time'>): void => {
     orders.push({ seq, idx: orders.length, time, ...e });
   };
@@ -143,7 +154,7 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
       case 'rejected':
         // UNKNOWN_ORDER: the id names no order of the requester's (none, or another account's):
         // the owner's clientOrderId must not reach the requester's history and user channel
-        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, clientOrderId: e.reason === 'UNKNOWN_ORDER' ? undefined : order.clientOrderId, symbol: e.symbol || undefined, reason: e.reason });
+        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, clientOrderId: e.reason === 'UNKNOWN_ORDER' ? undefined : order.clientOrderId, symbol: e.symbol || undefined, reason: e.reason, ...request });
         break;
       default:
         break;
@@ -152,9 +163,9 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
   // refusals decided by the host's risk check never reach the engine
   if (result.order && result.order.reason === 'INSUFFICIENT_FUNDS') {
     const o = result.order;
-    push({ account: o.account, type: 'rejected', orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, reason: o.reason });
+    push({ account: o.account, type: 'rejected', orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, reason: o.reason, ...request });
   } else if (cmd.type === 'replace' && result.rejectReason === 'INSUFFICIENT_FUNDS') {
-    push({ account: cmd.account, type: 'rejected', orderId: cmd.orderId, clientOrderId: ctx.clientOrderIdOf(cmd.orderId), reason: 'INSUFFICIENT_FUNDS' });
+    push({ account: cmd.account, type: 'rejected', orderId: cmd.orderId, clientOrderId: ctx.clientOrderIdOf(cmd.orderId), reason: 'INSUFFICIENT_FUNDS', request: 'replace' });
   }
   if (result.transfer) {
     const t = result.transfer;

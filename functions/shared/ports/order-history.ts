@@ -1,3 +1,5 @@
+import type { OrderRequest } from '../../../matching-host/server/publication';
+
 /** Every order event of a trader (DynamoDB, kept for the retention period). */
 export interface OrderEventRecord {
   /** journal sequence and index within the command: `<seq>:<idx>` identifies the event */
@@ -15,6 +17,8 @@ export interface OrderEventRecord {
   filled?: string;
   leaves?: string;
   reason?: string;
+  /** rejected: the request refused (place, cancel, replace …); absent in events written before hosts said */
+  request?: OrderRequest;
   fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
   transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
 }
