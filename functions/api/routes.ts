@@ -81,7 +81,10 @@ export const ROUTES: Route[] = [
   {
     method: 'post', path: '/v1/orders', summary: 'Place an order (idempotent by clientOrderId)', access: 'token', body: PlaceOrder,
     success: { 201: { description: 'the order after the matching host ran it, with its fills', body: PlacedOrder }, 200: { description: 'a retry of its clientOrderId: the same order', body: PlacedOrder, headers: REPLAYED } },
-    refusals: { 400: 'invalid input, or what the symbol’s rules refuse (PRICE_OFF_TICK, PRICE_OUT_OF_BAND, UNKNOWN_SYMBOL …)', 422: 'the matching host rejected the order (INSUFFICIENT_FUNDS, POST_ONLY_WOULD_TAKE, SYMBOL_HALTED …)' },
+    refusals: {
+      400: 'invalid input, or what the symbol’s rules refuse (PRICE_OFF_TICK, UNKNOWN_SYMBOL …; PRICE_OUT_OF_BAND beyond the priceBand the ticker shows)',
+      422: 'the matching host rejected the order (INSUFFICIENT_FUNDS, POST_ONLY_WOULD_TAKE, SYMBOL_HALTED …; PRICE_OUT_OF_BAND when no band was published yet or it has just moved)',
+    },
   },
   { method: 'get', path: '/v1/orders', summary: 'Open orders (host) or closed orders (history)', access: 'token', query: ListOrdersQuery, success: ok(OrderList) },
   { method: 'delete', path: '/v1/orders', summary: 'Cancel all open orders (in a symbol)', access: 'token', query: CancelAllQuery, success: ok(Canceled) },
@@ -92,7 +95,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'patch', path: '/v1/orders/{orderId}', summary: 'Replace price and total quantity', access: 'token', params: OrderPath, body: ReplaceOrder,
-    success: ok(Order, 'the order after the replace, in whatever state it left it'), refusals: { ...notFound('open order'), 422: 'the matching host refused the replace (QUANTITY_BELOW_FILLED, INSUFFICIENT_FUNDS …)' },
+    success: ok(Order, 'the order after the replace, in whatever state it left it'), refusals: { ...notFound('open order'), 422: 'the matching host refused the replace (QUANTITY_BELOW_FILLED, INSUFFICIENT_FUNDS, PRICE_OUT_OF_BAND …)' },
   },
   { method: 'delete', path: '/v1/orders/{orderId}', summary: 'Cancel an order', access: 'token', params: OrderPath, success: ok(Canceled), refusals: notFound('open order') },
   { method: 'post', path: '/v1/orders/cancel-after', summary: 'Dead-man switch (0 disarms)', access: 'token', body: CancelAfter, success: ok(CancelAfterState) },

@@ -1,7 +1,8 @@
 /**
- * Placing and managing the caller's orders. Everything a symbol's rules can refuse is refused here
- * before the matching host is asked; the host decides the rest (funds, post-only, self-trade …)
- * and answers with the order's state and fills. A clientOrderId names one order: a retry gets the
+ * Placing and managing the caller's orders. What a symbol's rules refuse is refused here before
+ * the matching host is asked (the price band as the host last published it: without one, the host
+ * decides); the host decides the rest (funds, post-only, self-trade …) and answers with the
+ * order's state and fills. A clientOrderId names one order: a retry gets the
  * same order back. A trader reaches only their own orders (the host is asked with their account).
  * An order is answered in any state: open from the host, closed from the order history.
  */
@@ -65,7 +66,7 @@ export class OrderService {
   async place(caller: Caller, o: PlaceOrder): Promise<{ order: PlacedOrder; replayed: boolean }> {
     const spec = this.spec(o.symbol);
     checkQuantity(spec, o.quantity);
-    if (o.price !== undefined) checkPrice(spec, o.price, (await this.market.ticker(o.symbol))?.last ?? null);
+    if (o.price !== undefined) checkPrice(spec, o.price, (await this.market.ticker(o.symbol))?.priceBand ?? null);
     let expireTime: number | undefined;
     if (o.expireTime !== undefined) {
       expireTime = Date.parse(o.expireTime);
@@ -179,7 +180,7 @@ export class OrderService {
     if (!o) throw notFound();
     const spec = this.spec(o.symbol);
     checkQuantity(spec, quantity);
-    checkPrice(spec, price, (await this.market.ticker(o.symbol))?.last ?? null);
+    checkPrice(spec, price, (await this.market.ticker(o.symbol))?.priceBand ?? null);
     try {
       await this.host.replaceOrder(caller.accountNo, orderId, price, quantity);
     } catch (e) {

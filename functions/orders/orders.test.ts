@@ -5,6 +5,7 @@
  */
 import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { until } from '../../test/support/until';
 import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
 import { matchingHost } from '../shared/matching-host';
@@ -84,6 +85,16 @@ describe('placing orders', () => {
     // held once: 0.1 BTC
     expect(Number((await balance(seller, 'BTC'))?.held) - Number(before?.held)).toBeCloseTo(0.1, 8);
     await invoke(cancel, { caller: seller, path: { orderId: rs[0].body.orderId as string } });
+  });
+
+  it('refuses a price beyond the band the host published with 400, naming the band', async () => {
+    type Published = { last: string | null; priceBand: { low: string; high: string } | null };
+    const t = await until('the ticker at the last trade', async () => (await invoke<Published>(ticker, { path: { symbol: 'BTC-USD' } })).body, (b) => b.last === '42000.00');
+    expect(t.priceBand).toEqual({ low: '37800.00', high: '46200.00' });
+    const body = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '46200.01' };
+    expect(await invoke(place, { caller: buyer, body })).toMatchObject({ status: 400, body: { code: 'PRICE_OUT_OF_BAND', message: 'price must be within the band in force: 37800.00 to 46200.00' } });
+    // at its edge: accepted (IOC, nothing left resting)
+    expect(await invoke(place, { caller: buyer, body: { ...body, clientOrderId: cid(), price: '37800.00', timeInForce: 'IOC' } })).toMatchObject({ status: 201, body: { status: 'CANCELED' } });
   });
 
   it.each([

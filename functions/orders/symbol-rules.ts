@@ -1,11 +1,11 @@
 /**
  * An order's price and quantity against its symbol's rules, checked at the edge before the
- * matching host is asked (the host checks again): decimals, tick, lot, min/max and the price band
- * around the last trade. Refusals carry the engine's own reason codes.
+ * matching host is asked (the host checks again): decimals, tick, lot, min/max, and the price band
+ * the host publishes. Refusals carry the engine's own reason codes.
  */
 import { DecimalError, toUnits } from '../../matching-host/engine/decimal';
-import { priceBand } from '../../matching-host/engine/book';
 import type { SymbolSpec } from '../../matching-host/engine/types';
+import type { Ticker } from '../../matching-host/proto/market-data-views';
 import { badRequest } from '../shared/errors';
 
 function units(value: string, decimals: number, field: 'price' | 'quantity'): number {
@@ -26,19 +26,31 @@ export function checkQuantity(spec: SymbolSpec, quantity: string): number {
   return q;
 }
 
-/** `last`: the last trade's price (decimal string) when known: the band is around it. */
-export function checkPrice(spec: SymbolSpec, price: string, last: string | null): number {
+/**
+ * `band`: the band the host last published in its ticker (null: none applies, or no ticker yet).
+ * The host computes it from the specs and state it runs with (recovered specs, its last trade),
+ * so the edge refuses only by that; without one the host decides. A ticker may trail the host by
+ * a moment, when a trade has just moved the band.
+ */
+export function checkPrice(spec: SymbolSpec, price: string, band: Ticker['priceBand']): number {
   const p = units(price, spec.priceDecimals, 'price');
   if (p <= 0) throw badRequest('INVALID_PRICE', 'price must be positive');
   if (p % spec.tickSize !== 0) throw badRequest('PRICE_OFF_TICK', `price must be a multiple of ${fmt(spec.tickSize, spec.priceDecimals)}`);
   if (p < spec.minPrice || p > spec.maxPrice)
     throw badRequest('PRICE_OUT_OF_RANGE', `price must be between ${fmt(spec.minPrice, spec.priceDecimals)} and ${fmt(spec.maxPrice, spec.priceDecimals)}`);
-  const ref = last !== null ? units(last, spec.priceDecimals, 'price') : spec.referencePrice;
-  if (spec.bandBps > 0 && ref !== undefined && ref > 0) {
-    const [lo, hi] = priceBand(ref, spec.bandBps);
-    if (p < lo || p > hi) throw badRequest('PRICE_OUT_OF_BAND', `price must be within ${spec.bandBps / 100}% of ${fmt(ref, spec.priceDecimals)}: ${fmt(lo, spec.priceDecimals)} to ${fmt(hi, spec.priceDecimals)}`);
-  }
+  const edges = band && bandUnits(band, spec.priceDecimals);
+  if (edges && (p < edges[0] || p > edges[1])) throw badRequest('PRICE_OUT_OF_BAND', `price must be within the band in force: ${band.low} to ${band.high}`);
   return p;
+}
+
+/** null for a band in other decimals than this edge's listing (a host on other specs): the host decides. */
+function bandUnits(band: NonNullable<Ticker['priceBand']>, decimals: number): [number, number] | null {
+  try {
+    return [toUnits(band.low, decimals), toUnits(band.high, decimals)];
+  } catch (e) {
+    if (e instanceof DecimalError) return null;
+    throw e;
+  }
 }
 
 function fmt(u: number, decimals: number): string {
