@@ -173,4 +173,21 @@ describe('the contract check the e2e suites run on every answer', () => {
     expect(contract.check({ method: 'GET', path: '/v1/auth/me', status: 401, headers: json, text: '{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}' })).not.toEqual([]);
     expect(contract.check({ method: 'GET', path: '/v1/nope', status: 404, headers: json, text: '{"statusCode":404,"error":"Serverless-offline: route not found."}' })).not.toEqual([]);
   });
+
+  it('holds the market data answers to every field the server always sends (null where nothing is known, never left out)', () => {
+    const ok = (path: string, body: Json): string[] => contract.check({ method: 'GET', path, status: 200, headers: json, text: JSON.stringify(body) });
+    const without = (body: Json, field: string): Json => Object.fromEntries(Object.entries(body).filter(([k]) => k !== field));
+    const market: Json = {
+      symbol: 'BTC-USD', base: 'BTC', quote: 'USD', tickSize: '0.01', lotSize: '0.0001', minPrice: '0.01', maxPrice: '10000000.00', minQuantity: '0.0001', maxQuantity: '1000.0000',
+      priceBandPercent: 10, referencePrice: '42000.00', priceBand: { low: '37800.00', high: '46200.00' },
+    };
+    const ticker: Json = { symbol: 'BTC-USD', sequence: 0, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading', priceBand: null };
+    const trade: Json = { sequence: 3, time: 1, tradeId: 'BTC-USD:3', price: '42000.00', quantity: '0.1000', side: 'buy' };
+    expect(ok('/v1/markets', { markets: [market, { ...market, referencePrice: null, priceBand: null }] })).toEqual([]);
+    expect(ok('/v1/markets/BTC-USD/ticker', ticker)).toEqual([]);
+    expect(ok('/v1/markets/BTC-USD/trades', { symbol: 'BTC-USD', trades: [trade] })).toEqual([]);
+    for (const field of ['referencePrice', 'priceBand']) expect(ok('/v1/markets', { markets: [without(market, field)] })).not.toEqual([]);
+    expect(ok('/v1/markets/BTC-USD/ticker', without(ticker, 'priceBand'))).not.toEqual([]);
+    for (const field of ['tradeId', 'side']) expect(ok('/v1/markets/BTC-USD/trades', { symbol: 'BTC-USD', trades: [without(trade, field)] })).not.toEqual([]);
+  });
 });

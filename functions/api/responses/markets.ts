@@ -1,6 +1,6 @@
 /**
- * What the public market data routes answer. priceBand and referencePrice are declared as the
- * market data views are getting them (optional while a server without them may answer).
+ * What the public market data routes answer. Every field is always sent (null where nothing is
+ * known): a ticker from a host that published no band yet says priceBand null, not nothing.
  */
 import { z } from 'zod';
 import type { BookView, Ticker as TickerView } from '../../../matching-host/proto/market-data-views';
@@ -26,8 +26,8 @@ export const Market = answers<MarketView>()(
       maxQuantity: decimal,
       priceBandPercent: z.number().min(0),
       /** the band's reference until the first trade (null: none) */
-      referencePrice: decimal.nullable().optional(),
-      priceBand: PriceBand.optional(),
+      referencePrice: decimal.nullable(),
+      priceBand: PriceBand,
     })
     .strict(),
 );
@@ -54,7 +54,7 @@ export const Ticker = answers<TickerView>()(
       bestBid: decimal.nullable(),
       bestAsk: decimal.nullable(),
       status: z.enum(['trading', 'halted']),
-      priceBand: PriceBand.optional(),
+      priceBand: PriceBand,
     })
     .strict(),
 );
@@ -64,11 +64,11 @@ const Trade = answers<TradeView>()(
     .object({
       sequence: z.number().int().min(1),
       time: z.number().int().min(0),
-      tradeId: z.string().min(1).optional(),
+      tradeId: z.string().min(1),
       price: decimal,
       quantity: decimal,
       /** the taker's side */
-      side: z.enum(['buy', 'sell']).optional(),
+      side: z.enum(['buy', 'sell']),
     })
     .strict(),
 );
