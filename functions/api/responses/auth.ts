@@ -18,7 +18,7 @@ export const MfaChallenge = z.object({ mfaRequired: z.literal(true), challengeId
 
 export const LoginAnswer = answers<LoginResult>()(z.union([Tokens, MfaChallenge]));
 
-export const MfaEnrolment = answers<Answer<AuthService['enrollMfa']>>()(z.object({ secret: z.string().min(1), otpauthUri: z.string().startsWith('otpauth://') }).strict());
+export const MfaEnrolment = answers<Answer<AuthService['enrollMfa']>>()(z.object({ secret: z.string().min(1), otpauthUri: z.string().regex(/^otpauth:\/\//) }).strict());
 
 export const MfaEnabled = answers<Answer<AuthService['verifyMfa']>>()(z.object({ mfaEnabled: z.literal(true) }).strict());
 

@@ -31,7 +31,7 @@ const execution = z.string().regex(/^(failover|failback)-[A-Za-z0-9-]{1,64}$/);
 
 /** 202: the runbook started; follow it at /v1/ops/dr/executions/{execution} */
 export const DrStarted = answers<Awaited<ReturnType<DrOpsService['start']>> & { status: 'RUNNING'; awaitingApproval: boolean }>()(
-  z.object({ execution, executionArn: z.string().startsWith('arn:'), status: z.literal('RUNNING'), awaitingApproval: z.boolean() }).strict(),
+  z.object({ execution, executionArn: z.string().regex(/^arn:/), status: z.literal('RUNNING'), awaitingApproval: z.boolean() }).strict(),
 );
 
 /** the answer as given (DrOpsService types the decision as a string: it echoes the request's) */
@@ -41,7 +41,7 @@ export const DrExecution = answers<DrExecutionStatus>()(
   z
     .object({
       execution,
-      executionArn: z.string().startsWith('arn:'),
+      executionArn: z.string().regex(/^arn:/),
       status: z.string(),
       /** states entered so far, in order */
       states: z.array(z.string()),
