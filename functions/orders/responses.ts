@@ -57,18 +57,16 @@ export const Order = z
   });
 export type Order = z.infer<typeof Order>;
 
+/** what names an order, and its amounts so far, in every answer about an open or placed order */
+const orderHead = { orderId, clientOrderId: z.string(), symbol: z.string(), side };
+const orderAmounts = { price: decimal, quantity: decimal, filled: decimal, leaves: decimal };
+
 /** POST /v1/orders: the order after the host ran it, with the fills of that run. */
 export const PlacedOrder = z
   .object({
-    orderId,
-    clientOrderId: z.string(),
-    symbol: z.string(),
-    side,
+    ...orderHead,
     status: OrderStatus,
-    price: decimal,
-    quantity: decimal,
-    filled: decimal,
-    leaves: decimal,
+    ...orderAmounts,
     fills: z.array(z.object({ price: decimal, quantity: decimal, liquidity, tradeSequence: z.number().int().min(0) }).strict()),
     reason: reason.optional(),
     /** the host's command sequence that produced this state */
@@ -80,15 +78,9 @@ export type PlacedOrder = z.infer<typeof PlacedOrder>;
 /** An open order in a list (GET /v1/orders?status=open). */
 export const OpenOrder = z
   .object({
-    orderId,
-    clientOrderId: z.string(),
-    symbol: z.string(),
-    side,
+    ...orderHead,
     status: z.enum(['OPEN', 'PARTIALLY_FILLED']),
-    price: decimal,
-    quantity: decimal,
-    filled: decimal,
-    leaves: decimal,
+    ...orderAmounts,
     timeInForce: z.string(),
     time,
   })

@@ -83,21 +83,26 @@ export function startProcess(name: string, args: string[], options: ProcessOptio
         });
       }
     };
-    for (const stream of [child.stdout, child.stderr]) {
-      let buf = '';
-      stream?.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          onLine(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-        }
-      });
-    }
+    onLines(child, onLine);
     void exited.then((code) => {
       clearTimeout(timer);
       if (!ready) reject(new Error(`${name} exited (${code}) before it was ready:\n${output()}`));
       else if (!asked) options.onCrash?.({ code, signal: child.signalCode });
     });
   });
+}
+
+/** Each line a child prints on stdout or stderr, as it prints it. */
+export function onLines(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = '';
+    stream?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        onLine(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    });
+  }
 }

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { DEFAULT_PORTS, type StackPorts } from '../../scripts/local/ports';
+import { onLines } from '../../scripts/local/processes';
 import { httpClient, type Call } from '../support/http-client';
 import { deleteKeys } from '../support/redis-keys';
 import { stackUnderTest } from '../support/stack-under-test';
@@ -70,17 +71,7 @@ beforeAll(async () => {
   // the README's first command; --prefer-offline only spares the registry what the cache holds
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], clone);
   npmStart = spawn('npm', ['start'], { cwd: clone, env: newcomerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  for (const stream of [npmStart.stdout, npmStart.stderr]) {
-    let buf = '';
-    stream?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        lines.push(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    });
-  }
+  onLines(npmStart, (l) => lines.push(l));
   await until('npm start to be ready', () => Promise.resolve(readyIndex() >= 0 || npmStart?.exitCode !== null), Boolean, 300_000, 200).catch((e: Error) => {
     throw new Error(`${e.message}:\n${lines.join('\n')}`);
   });
