@@ -5,6 +5,7 @@
  */
 import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { fundedTrader } from '../../test/support/traders';
 import { until } from '../../test/support/until';
 import { book, list as listMarkets, ticker, trades } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
@@ -25,13 +26,8 @@ const ops = (): Caller => ({ ...seller, roles: ['ops'] });
 
 beforeAll(async () => {
   env = await startFunctionsEnv({ host: true, redisDb: 7 });
-  const stamp = Date.now();
-  const s = await userStore().create(`seller.${stamp}@example.com`, 'x');
-  const b = await userStore().create(`buyer.${stamp}@example.com`, 'x');
-  seller = { userId: s.id, roles: ['trader'], accountNo: s.accountNo };
-  buyer = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
-  await matchingHost().deposit(seller.accountNo, 'BTC', '2', `fund-s-${stamp}`);
-  await matchingHost().deposit(buyer.accountNo, 'USD', '100000', `fund-b-${stamp}`);
+  seller = await fundedTrader('seller', 'BTC', '2');
+  buyer = await fundedTrader('buyer', 'USD', '100000');
 }, 60_000);
 
 afterAll(() => env.stop());

@@ -6,10 +6,9 @@
  */
 import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { fundedTrader } from '../../test/support/traders';
 import { ticker } from '../markets/handlers';
 import type { Caller } from '../shared/caller';
-import { matchingHost } from '../shared/matching-host';
-import { userStore } from '../shared/users';
 import { cancelAll, place, replace } from './handlers';
 
 let env: FunctionsEnv;
@@ -19,12 +18,8 @@ let buyer: Caller;
 beforeAll(async () => {
   // no redisDb: the host publishes its views nowhere, so the functions never find a ticker
   env = await startFunctionsEnv({ host: true });
-  const stamp = Date.now();
-  const [s, b] = await Promise.all([userStore().create(`band-seller.${stamp}@example.com`, 'x'), userStore().create(`band-buyer.${stamp}@example.com`, 'x')]);
-  seller = { userId: s.id, roles: ['trader'], accountNo: s.accountNo };
-  buyer = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
-  await matchingHost().deposit(seller.accountNo, 'BTC', '1', `band-s-${stamp}`);
-  await matchingHost().deposit(buyer.accountNo, 'USD', '100000', `band-b-${stamp}`);
+  seller = await fundedTrader('band-seller', 'BTC', '1');
+  buyer = await fundedTrader('band-buyer', 'USD', '100000');
 }, 60_000);
 
 afterAll(() => env.stop());

@@ -30,11 +30,11 @@ import { consumeOrderEvents, type QueueConsumer } from './queue-consumer';
 import { pollStream, type Poller } from './stream-poller';
 import { ensureDevSecrets } from './dev-secrets';
 import { migrateDatabase } from '../db-migrate';
-import { DEFAULT_PORTS, type StackPorts } from './ports';
+import { DEFAULT_PORTS, portsFromEnv, type StackPorts } from './ports';
 import { consoleFilter, repeatSuppressor } from './console-filter';
 import { supervisor } from './supervisor';
 import { assertPortsFree } from './free-ports';
-import type { ProcessExit, ProcessOptions } from './processes';
+import type { ProcessOptions } from './processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
 
 const ROOT = join(__dirname, '..', '..');
@@ -76,9 +76,6 @@ export interface Stack {
 export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: StackOptions = {}): Promise<Stack> {
   const echo = options.echo !== false;
   const verbose = echo && options.verbose === true;
-  const log = repeatSuppressor((m: string) => {
-    if (echo) process.stdout.write(`[stack] ${m}\n`);
-  });
   /** a component's output: all of it when verbose, else what the console filter lets through */
   const output = (name: string, kind: 'edge' | 'host' | 'service'): { hooks: Pick<ProcessOptions, 'echo' | 'onLine'>; ready(): void } => {
     if (!echo || verbose) return { hooks: { echo: verbose }, ready: () => undefined };
@@ -93,12 +90,13 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       ready: f.ready,
     };
   };
-  // what the supervisor says is never folded as a repeat: each death is news
   const say = (m: string): void => {
     if (echo) process.stdout.write(`[stack] ${m}\n`);
   };
+  // the stack's own messages fold repeats (a heartbeat failing every 5 s); what the supervisor
+  // says never is: each death is news
+  const log = repeatSuppressor(say);
   const watch = supervisor({ say, fatal: options.onFatal ?? say });
-  const supervise = (name: string, restart: () => Promise<unknown>): ((exit: ProcessExit) => void) => watch.watch(name, restart);
 
   const dataDir = options.dataDir ?? join(ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -123,7 +121,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   if (!databaseUrl) {
     const pgOut = output('pglite', 'service');
     const startPglite = async (): Promise<LocalPostgres> => {
-      const pg = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), { ...pgOut.hooks, onCrash: supervise('PostgreSQL (PGlite)', async () => (pglite = await startPglite())) });
+      const pg = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), { ...pgOut.hooks, onCrash: watch.watch('PostgreSQL (PGlite)', async () => (pglite = await startPglite())) });
       pgOut.ready();
       return pg;
     };
@@ -192,7 +190,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       },
       echo: verbose,
       // a crashed host comes back on its data and rejoins as its peer says (primary or standby)
-      output: (r) => ({ ...hostOut[r].hooks, onCrash: supervise(`matching host ${r}`, () => regionHosts.start(r)) }),
+      output: (r) => ({ ...hostOut[r].hooks, onCrash: watch.watch(`matching host ${r}`, () => regionHosts.start(r)) }),
       timeoutMs: 90_000,
     });
     hosts = regionHosts;
@@ -208,7 +206,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
           '--httpPort', String(ports.http), '--websocketPort', String(ports.websocket), '--lambdaPort', String(ports.lambda)],
         {
           cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, ...edgeOut.hooks,
-          onCrash: supervise('the edge (serverless offline: REST and WebSocket)', async () => (edge = await startEdge())),
+          onCrash: watch.watch('the edge (serverless offline: REST and WebSocket)', async () => (edge = await startEdge())),
         },
       );
       edgeOut.ready();
@@ -243,13 +241,6 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     throw e;
   }
   return { hosts, stop };
-}
-
-/** `npm start`'s ports, shifted by EXCHANGE_PORT_OFFSET to run a second stack beside the first. */
-export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
-  const offset = Number(env.EXCHANGE_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw new Error(`EXCHANGE_PORT_OFFSET must be a whole number from 0 to 10000, not ${env.EXCHANGE_PORT_OFFSET}`);
-  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, (v as number) + offset])) as unknown as StackPorts;
 }
 
 if (require.main === module) {

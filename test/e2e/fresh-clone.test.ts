@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
-import { DEFAULT_PORTS, type StackPorts } from '../../scripts/local/ports';
+import { portsFromEnv, type StackPorts } from '../../scripts/local/ports';
 import { onLines } from '../../scripts/local/processes';
 import { httpClient, type Call } from '../support/http-client';
 import { deleteKeys } from '../support/redis-keys';
@@ -24,7 +24,7 @@ import { until } from '../support/until';
 const ROOT = join(__dirname, '..', '..');
 /** the clone's npm start runs on the default ports shifted by this (EXCHANGE_PORT_OFFSET) */
 const OFFSET = 7000;
-const CLONE_PORTS = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, (v as number) + OFFSET])) as unknown as StackPorts;
+const CLONE_PORTS = portsFromEnv({ EXCHANGE_PORT_OFFSET: String(OFFSET) });
 const CLONE_PREFIX = `exchange:clone-${process.pid}:`;
 const CLONE_EXCHANGE = `order-events-clone-${process.pid}`;
 /** the second stack, the tests' own (stackUnderTest: its own prefix and exchange, AWS's auth budget) */
