@@ -3,7 +3,7 @@
  * stand-ins unless the environment names real resources, and one way to end (exit code, the error
  * on stderr without a stack).
  */
-import { DEFAULT_PORTS } from './ports';
+import { portsFromEnv } from './ports';
 
 /** the broker and order-event exchange the scripts act on */
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -15,8 +15,8 @@ export const AMQP_EXCHANGE = process.env.AMQP_EXCHANGE ?? 'order-events';
  */
 export function awsClientConfig(local: boolean): { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
   if (!local) return {};
-  process.env.AWS_ENDPOINT_URL_SFN ??= `http://127.0.0.1:${DEFAULT_PORTS.stepFunctions}`;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB ??= `http://127.0.0.1:${DEFAULT_PORTS.dynamodb}`;
+  process.env.AWS_ENDPOINT_URL_SFN ??= `http://127.0.0.1:${portsFromEnv().stepFunctions}`;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB ??= `http://127.0.0.1:${portsFromEnv().dynamodb}`;
   return { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 }
 
