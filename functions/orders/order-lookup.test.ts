@@ -38,6 +38,7 @@ class HistoryFeed {
   private held = false;
   private pending: amqp.ConsumeMessage[] = [];
   private running = Promise.resolve();
+  private consumerTag = '';
 
   private constructor(
     private readonly conn: amqp.ChannelModel,
@@ -50,7 +51,7 @@ class HistoryFeed {
     const topology = defaultTopology(exchange);
     await assertTopology(ch, topology);
     const feed = new HistoryFeed(conn, ch);
-    await ch.consume(topology.queues[0], (m) => m && feed.arrived(m));
+    feed.consumerTag = (await ch.consume(topology.queues[0], (m) => m && feed.arrived(m))).consumerTag;
     return feed;
   }
 
@@ -82,7 +83,14 @@ class HistoryFeed {
       .catch((e: unknown) => void this.errors.push(e));
   }
 
+  /**
+   * No more deliveries, then what arrived is handed over and written before the caller closes
+   * the history's store: a write still in flight then failed the whole file ("Database is closed").
+   */
   async stop(): Promise<void> {
+    await this.ch.cancel(this.consumerTag);
+    this.held = false;
+    this.flush();
     await this.running;
     const t = defaultTopology(exchange);
     for (const q of [...t.queues, t.deadLetterQueue]) await this.ch.deleteQueue(q);
