@@ -29,7 +29,17 @@ import { testDatabase } from '../test/support/test-env';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
-const PORTS: StackPorts = { http: 3410, websocket: 3412, lambda: 3411, grpc: 50251, metrics: 9664, kinesis: 4767, dynamodb: 4769, postgres: 5633, stepFunctions: 8483 };
+const PORTS: StackPorts = {
+  http: 3410,
+  websocket: 3412,
+  lambda: 3411,
+  grpc: 50251,
+  metrics: 9664,
+  kinesis: 4767,
+  dynamodb: 4769,
+  postgres: 5633,
+  stepFunctions: 8483,
+};
 /** enough traders that 1,000 orders/s stays inside each one's order budget (20/s) */
 const TRADERS = 80;
 // few sockets: serverless offline runs a worker thread per concurrent invocation, and every new one
@@ -45,9 +55,18 @@ function http(method: string, path: string, body?: unknown, token?: string, loca
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: '127.0.0.1', port: PORTS.http, path, method, agent: localAddress ? undefined : agent, localAddress, headers: {
-        ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}),
-      } },
+      {
+        host: '127.0.0.1',
+        port: PORTS.http,
+        path,
+        method,
+        agent: localAddress ? undefined : agent,
+        localAddress,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -72,10 +91,21 @@ async function traders(): Promise<string[]> {
     const ip = `127.77.${Math.floor(i / 200)}.${(i % 200) + 1}`;
     const email = `bench.${Date.now()}.${i}@example.com`;
     await http('POST', '/v1/auth/register', { email, password: 'correct horse battery staple' }, undefined, ip);
-    const login = JSON.parse((await http('POST', '/v1/auth/login', { email, password: 'correct horse battery staple' }, undefined, ip)).body) as { accessToken: string };
+    const login = JSON.parse(
+      (await http('POST', '/v1/auth/login', { email, password: 'correct horse battery staple' }, undefined, ip)).body,
+    ) as { accessToken: string };
     tokens.push(login.accessToken);
-    for (const [asset, amount] of [['USD', '100000000'], ['BTC', '10000'], ['ETH', '1000']]) {
-      const r = await http('POST', '/v1/accounts/deposits', { asset, amount, idempotencyKey: `bench-${asset}-${i}-${Date.now()}` }, login.accessToken);
+    for (const [asset, amount] of [
+      ['USD', '100000000'],
+      ['BTC', '10000'],
+      ['ETH', '1000'],
+    ]) {
+      const r = await http(
+        'POST',
+        '/v1/accounts/deposits',
+        { asset, amount, idempotencyKey: `bench-${asset}-${i}-${Date.now()}` },
+        login.accessToken,
+      );
       if (r.status !== 201) throw new Error(`deposit refused: ${r.status} ${r.body}`);
     }
   }
@@ -90,7 +120,15 @@ function order(): Record<string, unknown> {
   const cross = i % 10 === 0;
   const offset = 1 + (i % 50);
   const price = side === 'buy' ? 42000 - (cross ? -5 : offset) : 42000 + (cross ? -5 : offset);
-  return { clientOrderId: `b-${i}-${Date.now()}`, symbol: 'BTC-USD', side, type: 'limit', quantity: '0.0100', price: price.toFixed(2), ...(cross ? { timeInForce: 'IOC' } : {}) };
+  return {
+    clientOrderId: `b-${i}-${Date.now()}`,
+    symbol: 'BTC-USD',
+    side,
+    type: 'limit',
+    quantity: '0.0100',
+    price: price.toFixed(2),
+    ...(cross ? { timeInForce: 'IOC' } : {}),
+  };
 }
 
 interface RateResult {
@@ -143,16 +181,34 @@ const restOrder =
  */
 async function inProcessOrder(tokens: string[]): Promise<(i: number) => Promise<number>> {
   const secrets = JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string };
-  Object.assign(process.env, { JWT_VERIFY_JWKS: secrets.jwtVerifyJwks, MATCHING_HOST_ADDRESS: `127.0.0.1:${PORTS.grpc}`, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_TRACE_ENABLED: 'false' });
+  Object.assign(process.env, {
+    JWT_VERIFY_JWKS: secrets.jwtVerifyJwks,
+    MATCHING_HOST_ADDRESS: `127.0.0.1:${PORTS.grpc}`,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  });
   const { handler: authorize } = await import('../functions/auth/authorizer');
   const { place } = await import('../functions/orders/handlers');
   const context = { awsRequestId: 'bench', functionName: 'ordersPlace', getRemainingTimeInMillis: () => 6000 } as unknown as Context;
   return async (i) => {
     const token = tokens[i % tokens.length];
-    const auth = await authorize({ type: 'REQUEST', headers: { Authorization: `Bearer ${token}` }, methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/orders', path: '/v1/orders' } as unknown as APIGatewayRequestAuthorizerEvent);
+    const auth = await authorize({
+      type: 'REQUEST',
+      headers: { Authorization: `Bearer ${token}` },
+      methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/orders',
+      path: '/v1/orders',
+    } as unknown as APIGatewayRequestAuthorizerEvent);
     const r = await place(
-      { body: JSON.stringify(order()), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/orders', isBase64Encoded: false, queryStringParameters: null, pathParameters: null,
-        requestContext: { requestId: `bench-${i}`, identity: { sourceIp: '10.0.0.1' }, authorizer: auth.context } } as unknown as APIGatewayProxyEvent,
+      {
+        body: JSON.stringify(order()),
+        headers: { 'content-type': 'application/json' },
+        httpMethod: 'POST',
+        path: '/v1/orders',
+        isBase64Encoded: false,
+        queryStringParameters: null,
+        pathParameters: null,
+        requestContext: { requestId: `bench-${i}`, identity: { sourceIp: '10.0.0.1' }, authorizer: auth.context },
+      } as unknown as APIGatewayProxyEvent,
       context,
     );
     return r.statusCode;
@@ -182,10 +238,25 @@ function cpuByProcess(): Map<number, { cpu_s: number; cmd: string }> {
 }
 
 /** Where the CPU of a run went, in ms per order, by the parts of the stack. */
-function cpuPerOrder(before: Map<number, { cpu_s: number; cmd: string }>, after: Map<number, { cpu_s: number; cmd: string }>, orders: number): Record<string, number> {
+function cpuPerOrder(
+  before: Map<number, { cpu_s: number; cmd: string }>,
+  after: Map<number, { cpu_s: number; cmd: string }>,
+  orders: number,
+): Record<string, number> {
   const part = (pid: number, cmd: string): string =>
-    pid === process.pid ? 'bench_process' : /serverless\.js offline/.test(cmd) ? 'serverless_offline' : /matching-host/.test(cmd) ? 'matching_host'
-      : /redis-server/.test(cmd) ? 'redis' : /beam\.smp/.test(cmd) ? 'rabbitmq' : /^postgres/.test(cmd) ? 'postgresql' : 'other';
+    pid === process.pid
+      ? 'bench_process'
+      : /serverless\.js offline/.test(cmd)
+        ? 'serverless_offline'
+        : /matching-host/.test(cmd)
+          ? 'matching_host'
+          : /redis-server/.test(cmd)
+            ? 'redis'
+            : /beam\.smp/.test(cmd)
+              ? 'rabbitmq'
+              : /^postgres/.test(cmd)
+                ? 'postgresql'
+                : 'other';
   const ms: Record<string, number> = {};
   for (const [pid, a] of after) {
     const used = a.cpu_s - (before.get(pid)?.cpu_s ?? 0);
@@ -193,7 +264,7 @@ function cpuPerOrder(before: Map<number, { cpu_s: number; cmd: string }>, after:
   }
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(ms).sort((x, y) => y[1] - x[1])) out[k] = Math.round(((v * 1000) / orders) * 10) / 10;
-  out.total = Math.round(Object.values(ms).reduce((x, y) => x + y, 0) * 1000 / orders * 10) / 10;
+  out.total = Math.round(((Object.values(ms).reduce((x, y) => x + y, 0) * 1000) / orders) * 10) / 10;
   return out;
 }
 
@@ -233,8 +304,18 @@ async function wsLatency(tokens: string[], trades: number): Promise<{ p50: numbe
   await new Promise((r) => setTimeout(r, 500));
   for (let i = 0; i < trades; i++) {
     const price = (3000 + i * 0.01).toFixed(2);
-    await http('POST', '/v1/orders', { clientOrderId: `ws-s-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.0100', price }, tokens[0]);
-    await http('POST', '/v1/orders', { clientOrderId: `ws-b-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.0100', price }, tokens[1]);
+    await http(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: `ws-s-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.0100', price },
+      tokens[0],
+    );
+    await http(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: `ws-b-${i}-${Date.now()}`, symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.0100', price },
+      tokens[1],
+    );
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000))]);
@@ -245,7 +326,12 @@ async function wsLatency(tokens: string[], trades: number): Promise<{ p50: numbe
 async function main(): Promise<void> {
   const db = await testDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
-  const stack = await startStack(PORTS, { dataDir, databaseUrl: db.databaseUrl, echo: false, amqpExchange: `order-events-bench-${process.pid}` });
+  const stack = await startStack(PORTS, {
+    dataDir,
+    databaseUrl: db.databaseUrl,
+    echo: false,
+    amqpExchange: `order-events-bench-${process.pid}`,
+  });
   try {
     const log = (m: string): void => void process.stdout.write(`${m}\n`);
     log(`stack up; ${TRADERS} traders signing up …`);

@@ -113,8 +113,7 @@ function main(): void {
         peer_worst_window_ms: Number(peer.worstWindowMs.toFixed(3)),
         commands: n,
         resting_orders_end: ours.restingOrders,
-        books_agree:
-          ours.restingQty === peer.restingQty && ours.bidLevels === peer.bidLevels && ours.askLevels === peer.askLevels,
+        books_agree: ours.restingQty === peer.restingQty && ours.bidLevels === peer.bidLevels && ours.askLevels === peer.askLevels,
       };
     }
   } finally {

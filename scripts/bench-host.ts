@@ -33,13 +33,21 @@ const RATES = [2000, 5000, 10000];
 const SECONDS = quick ? 2 : 5;
 const ACCOUNTS = 200;
 
-const order = (offset: number) => (i: number): Record<string, unknown> => {
-  const o = benchOrder(offset + i, 1 + ((offset + i) % ACCOUNTS));
-  return {
-    account: o.account, clientOrderId: `${o.clientOrderId}`, symbol: o.symbol, side: o.side, type: 'limit', timeInForce: 'GTC',
-    price: (o.price / 100).toFixed(2), quantity: (o.quantity / 10_000).toFixed(4),
+const order =
+  (offset: number) =>
+  (i: number): Record<string, unknown> => {
+    const o = benchOrder(offset + i, 1 + ((offset + i) % ACCOUNTS));
+    return {
+      account: o.account,
+      clientOrderId: `${o.clientOrderId}`,
+      symbol: o.symbol,
+      side: o.side,
+      type: 'limit',
+      timeInForce: 'GTC',
+      price: (o.price / 100).toFixed(2),
+      quantity: (o.quantity / 10_000).toFixed(4),
+    };
   };
-};
 
 async function drive(port: number, label: string): Promise<LoadResult[]> {
   const client = new H2GrpcClient(`127.0.0.1:${port}`);
@@ -51,7 +59,9 @@ async function drive(port: number, label: string): Promise<LoadResult[]> {
   for (const rate of RATES) {
     const r = await openLoop(client, rate, rate * SECONDS, order(offset));
     offset += 1_000_000;
-    process.stderr.write(`${label} ${rate}/s: achieved ${r.achieved}/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms p99.9 ${r.p999_ms} ms max ${r.max_ms} ms errors ${r.errors}\n`);
+    process.stderr.write(
+      `${label} ${rate}/s: achieved ${r.achieved}/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms p99.9 ${r.p999_ms} ms max ${r.max_ms} ms errors ${r.errors}\n`,
+    );
     out.push(r);
     await new Promise((res) => setTimeout(res, 500));
   }
@@ -74,7 +84,9 @@ function histogram(text: string, name: string): { count: number; p50_ms: number;
   return { count, p50_ms: q(0.5), p99_ms: q(0.99), mean: count ? sum / count : 0 };
 }
 
-async function hostRun(replicated = false): Promise<{ rates: LoadResult[]; fsync: Record<string, number>; standby?: { caughtUp: boolean; unreplicatedAcks: number } }> {
+async function hostRun(
+  replicated = false,
+): Promise<{ rates: LoadResult[]; fsync: Record<string, number>; standby?: { caughtUp: boolean; unreplicatedAcks: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-host-'));
   let host: HostProcess | undefined;
   let standby: HostProcess | undefined;
@@ -83,8 +95,12 @@ async function hostRun(replicated = false): Promise<{ rates: LoadResult[]; fsync
     host = await spawnHost({ HOST_DATA_DIR: join(dir, 'primary'), ...quiet });
     const client = connectHost(`127.0.0.1:${host.grpcPort}`);
     if (replicated) {
-      standby = await spawnHost({ HOST_DATA_DIR: join(dir, 'standby'), HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${host.grpcPort}`, ...quiet }, { name: 'standby' });
-      for (let i = 0; i < 200 && (await call<{ replicas: number }>(client, 'Health', {})).replicas < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      standby = await spawnHost(
+        { HOST_DATA_DIR: join(dir, 'standby'), HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${host.grpcPort}`, ...quiet },
+        { name: 'standby' },
+      );
+      for (let i = 0; i < 200 && (await call<{ replicas: number }>(client, 'Health', {})).replicas < 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
     }
     for (let a = 1; a <= ACCOUNTS; a++) {
       await call(client, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
@@ -112,7 +128,13 @@ async function hostRun(replicated = false): Promise<{ rates: LoadResult[]; fsync
     return {
       standby: standbyState,
       rates,
-      fsync: { group_commits: fs.count, fsync_p50_ms_le: fs.p50_ms, fsync_p99_ms_le: fs.p99_ms, fsync_mean_ms: +(fs.mean * 1000).toFixed(3), batch_mean_records: +batch.mean.toFixed(2) },
+      fsync: {
+        group_commits: fs.count,
+        fsync_p50_ms_le: fs.p50_ms,
+        fsync_p99_ms_le: fs.p99_ms,
+        fsync_mean_ms: +(fs.mean * 1000).toFixed(3),
+        batch_mean_records: +batch.mean.toFixed(2),
+      },
     };
   } finally {
     if (standby && standby.child.exitCode === null) await standby.kill();
@@ -125,10 +147,21 @@ async function hostRun(replicated = false): Promise<{ rates: LoadResult[]; fsync
 async function replicationRun(): Promise<void> {
   const alone = await hostRun(false);
   const replicated = await hostRun(true);
-  const row = (r: LoadResult): Record<string, number> => ({ target: r.target, achieved: r.achieved, p50_ms: r.p50_ms, p99_ms: r.p99_ms, p999_ms: r.p999_ms, errors: r.errors });
+  const row = (r: LoadResult): Record<string, number> => ({
+    target: r.target,
+    achieved: r.achieved,
+    p50_ms: r.p50_ms,
+    p99_ms: r.p99_ms,
+    p999_ms: r.p999_ms,
+    errors: r.errors,
+  });
   console.log(
     JSON.stringify({
-      replicated: replicated.rates.map((r, i) => ({ ...row(r), p50_over_alone: +(r.p50_ms / alone.rates[i].p50_ms).toFixed(2), achieved_over_alone: +(r.achieved / alone.rates[i].achieved).toFixed(2) })),
+      replicated: replicated.rates.map((r, i) => ({
+        ...row(r),
+        p50_over_alone: +(r.p50_ms / alone.rates[i].p50_ms).toFixed(2),
+        achieved_over_alone: +(r.achieved / alone.rates[i].achieved).toFixed(2),
+      })),
       alone: alone.rates.map(row),
       standby_caught_up: replicated.standby?.caughtUp ?? false,
       unreplicated_acks: replicated.standby?.unreplicatedAcks ?? null,
@@ -153,11 +186,20 @@ const seconds = (ms: number): number => +(ms / 1000).toFixed(3);
 /** Each recovery runs RESTARTS times in a fresh process (the VM's spread between runs is wide): median, min, max. */
 const RESTARTS = 3;
 
-function recovery(commands: number): { replay_s: number; snapshotted_s: number; replay_runs_s: number[]; snapshotted_runs_s: number[]; snapshot_seq: number } {
+function recovery(commands: number): {
+  replay_s: number;
+  snapshotted_s: number;
+  replay_runs_s: number[];
+  snapshotted_runs_s: number[];
+  snapshot_seq: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'bench-recovery-'));
   const helper = join(__dirname, 'bench', 'recovery.ts');
   const run = (...args: string[]): string => {
-    const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, '--import', 'tsx', helper, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, '--import', 'tsx', helper, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) throw new Error(`recovery helper failed: ${r.stderr}`);
     return r.stdout.trim().split('\n').pop() as string;
   };
@@ -175,7 +217,8 @@ function recovery(commands: number): { replay_s: number; snapshotted_s: number; 
       if (r.checksum !== replay[0].checksum) throw new Error('recoveries disagree on the book checksum');
     const replayMs = replay.map((r) => r.ms);
     const restartMs = restart.map((r) => r.ms);
-    const range = (ms: number[]): string => `median ${(median(ms) / 1000).toFixed(2)} s (${ms.map((m) => (m / 1000).toFixed(2)).join(', ')})`;
+    const range = (ms: number[]): string =>
+      `median ${(median(ms) / 1000).toFixed(2)} s (${ms.map((m) => (m / 1000).toFixed(2)).join(', ')})`;
     process.stderr.write(
       `recovery: ${made.commands} commands (${made.restingOrders} resting at the end), ${RESTARTS} restarts each: full replay ${range(replayMs)}; ` +
         `with the snapshot at seq ${snap.seq}: ${range(restartMs)}, ${restart[0].replayed} replayed\n`,
@@ -197,11 +240,23 @@ async function main(): Promise<void> {
   const host = await hostRun();
   const baseline = await baselineRun();
   const rec = recovery(quick ? 200_000 : 1_000_000);
-  const rates = host.rates.map((r, i) => ({ ...r, baseline_p99_ms: baseline[i].p99_ms, p99_over_baseline: +(r.p99_ms / baseline[i].p99_ms).toFixed(2) }));
+  const rates = host.rates.map((r, i) => ({
+    ...r,
+    baseline_p99_ms: baseline[i].p99_ms,
+    p99_over_baseline: +(r.p99_ms / baseline[i].p99_ms).toFixed(2),
+  }));
   console.log(
     JSON.stringify({
       rates: rates.map(({ target, achieved, p50_ms, p99_ms, p999_ms, max_ms, errors, baseline_p99_ms, p99_over_baseline }) => ({
-        target, achieved, p50_ms, p99_ms, p999_ms, max_ms, errors, baseline_p99_ms, p99_over_baseline,
+        target,
+        achieved,
+        p50_ms,
+        p99_ms,
+        p999_ms,
+        max_ms,
+        errors,
+        baseline_p99_ms,
+        p99_over_baseline,
       })),
       baseline: baseline.map(({ target, achieved, p50_ms, p99_ms, p999_ms }) => ({ target, achieved, p50_ms, p99_ms, p999_ms })),
       fsync: host.fsync,

@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   try {
     const users: string[] = [];
     for (let i = 0; i < TRADERS; i++) {
-      const r = await pool.query<{ id: string }>("INSERT INTO users (email, email_normalized, password_hash) VALUES ($1, $1, 'x') RETURNING id", [`bench.${i}@example.com`]);
+      const r = await pool.query<{ id: string }>(
+        "INSERT INTO users (email, email_normalized, password_hash) VALUES ($1, $1, 'x') RETURNING id",
+        [`bench.${i}@example.com`],
+      );
       users.push(r.rows[0].id);
     }
     const ledger = new PgSettlementLedger(pool);
@@ -82,7 +85,9 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - t0) / 1000;
     const perS = Math.round(TRADES / seconds);
-    process.stdout.write(`batched: ${TRADES} trades (${TRADES * 2} sides) in ${seconds.toFixed(2)} s = ${perS} trades/s; batch of ${BATCH}: p50 ${pct(lat, 0.5)} ms, p99 ${pct(lat, 0.99)} ms\n`);
+    process.stdout.write(
+      `batched: ${TRADES} trades (${TRADES * 2} sides) in ${seconds.toFixed(2)} s = ${perS} trades/s; batch of ${BATCH}: p50 ${pct(lat, 0.5)} ms, p99 ${pct(lat, 0.99)} ms\n`,
+    );
 
     // retrying everything posts nothing more
     const again = await ledger.post(trades.slice(0, BATCH).flat());
@@ -90,11 +95,12 @@ async function main(): Promise<void> {
 
     const peer = tradesOf(users, PEER_TRADES, 'peer-');
     const p0 = performance.now();
-    for (const sides of peer)
-      for (const s of sides) await inTransaction(pool, (c) => postEntry(c, 'trade', s.reference, sidePostings(s)));
+    for (const sides of peer) for (const s of sides) await inTransaction(pool, (c) => postEntry(c, 'trade', s.reference, sidePostings(s)));
     const peerPerS = Math.round(PEER_TRADES / ((performance.now() - p0) / 1000));
     process.stdout.write(`one side per transaction (peer): ${PEER_TRADES} trades = ${peerPerS} trades/s\n`);
-    process.stdout.write(`${JSON.stringify({ trades_per_s: perS, batch_p50_ms: pct(lat, 0.5), batch_p99_ms: pct(lat, 0.99), peer_trades_per_s: peerPerS, ratio: Math.round((perS / peerPerS) * 10) / 10, trades: TRADES, batch: BATCH })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ trades_per_s: perS, batch_p50_ms: pct(lat, 0.5), batch_p99_ms: pct(lat, 0.99), peer_trades_per_s: peerPerS, ratio: Math.round((perS / peerPerS) * 10) / 10, trades: TRADES, batch: BATCH })}\n`,
+    );
   } finally {
     await pool.end();
     await db.drop();

@@ -57,9 +57,26 @@ place('alice sells 0.5 BTC at 42,010.00', { account: 1, side: 'sell', price: pri
 place('bob sells 0.25 BTC at 42,005.50', { account: 2, side: 'sell', price: price('42005.50'), quantity: qty('0.25') });
 place('carol bids 1 BTC at 41,990.00', { account: 3, side: 'buy', price: price('41990.00'), quantity: qty('1') });
 place('dave buys 0.6 BTC at 42,010.00 (crosses two levels)', { account: 4, side: 'buy', price: price('42010.00'), quantity: qty('0.6') });
-place('erin post-only bid at 42,010.00 (would take: rejected)', { account: 5, side: 'buy', price: price('42010.00'), quantity: qty('0.1'), postOnly: true });
-place('frank FOK buy 5 BTC (not enough liquidity: killed)', { account: 6, side: 'buy', price: price('42100.00'), quantity: qty('5'), timeInForce: 'FOK' });
-place('carol sells 0.1 BTC at market into her own bid (self-trade prevented)', { account: 3, side: 'sell', orderType: 'market', quantity: qty('0.1') });
+place('erin post-only bid at 42,010.00 (would take: rejected)', {
+  account: 5,
+  side: 'buy',
+  price: price('42010.00'),
+  quantity: qty('0.1'),
+  postOnly: true,
+});
+place('frank FOK buy 5 BTC (not enough liquidity: killed)', {
+  account: 6,
+  side: 'buy',
+  price: price('42100.00'),
+  quantity: qty('5'),
+  timeInForce: 'FOK',
+});
+place('carol sells 0.1 BTC at market into her own bid (self-trade prevented)', {
+  account: 3,
+  side: 'sell',
+  orderType: 'market',
+  quantity: qty('0.1'),
+});
 place('grace sells 0.3 BTC at market', { account: 7, side: 'sell', orderType: 'market', quantity: qty('0.3') });
 
 const l2 = engine.l2('BTC-USD', 10);

@@ -19,7 +19,10 @@ interface Reply {
 async function api(method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
   const r = await fetch(`${BASE}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
@@ -84,18 +87,33 @@ async function main(): Promise<void> {
   say(`bob: tries to withdraw 2 BTC → ${tooMuch.status} ${String(tooMuch.body.code)}`);
 
   say('\nbob offers 1 BTC in two orders; alice buys 1.2 BTC with a limit of 42 100 (the book keeps what earlier runs left)');
-  for (const [qty, price] of [['0.4', '42000.00'], ['0.6', '42050.00']]) {
-    const o = await must('POST', '/v1/orders', { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: qty, price }, bob);
+  for (const [qty, price] of [
+    ['0.4', '42000.00'],
+    ['0.6', '42050.00'],
+  ]) {
+    const o = await must(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: qty, price },
+      bob,
+    );
     say(`bob: sell ${String(o.quantity)} @ ${String(o.price)} → ${String(o.status)} (order ${String(o.orderId)})`);
   }
-  const buy = await must('POST', '/v1/orders', { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1.2', price: '42100.00' }, alice);
+  const buy = await must(
+    'POST',
+    '/v1/orders',
+    { clientOrderId: randomUUID().slice(0, 32), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1.2', price: '42100.00' },
+    alice,
+  );
   say(`alice: buy 1.2 @ 42100.00 → ${String(buy.status)}, filled ${String(buy.filled)}, resting ${String(buy.leaves)}`);
-  for (const f of buy.fills as { price: string; quantity: string; liquidity: string }[]) say(`  fill: ${f.quantity} BTC @ ${f.price} (${f.liquidity})`);
+  for (const f of buy.fills as { price: string; quantity: string; liquidity: string }[])
+    say(`  fill: ${f.quantity} BTC @ ${f.price} (${f.liquidity})`);
   // the market data views follow the host's publications a moment later
   await new Promise((r) => setTimeout(r, 500));
   const trades = await must('GET', '/v1/markets/BTC-USD/trades?limit=5');
   say('BTC-USD trades (newest first):');
-  for (const t of trades.trades as { sequence: number; price: string; quantity: string }[]) say(`  #${t.sequence}  ${t.quantity} @ ${t.price}`);
+  for (const t of trades.trades as { sequence: number; price: string; quantity: string }[])
+    say(`  #${t.sequence}  ${t.quantity} @ ${t.price}`);
   const book = await must('GET', '/v1/markets/BTC-USD/book?depth=3');
   say(`BTC-USD book at sequence ${String(book.sequence)}: bids ${JSON.stringify(book.bids)}  asks ${JSON.stringify(book.asks)}`);
   const canceled = await must('DELETE', '/v1/orders?symbol=BTC-USD', undefined, alice);

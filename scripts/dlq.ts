@@ -41,7 +41,11 @@ export async function replayDlq(url: string, exchange = 'order-events'): Promise
   return withChannel(url, async (ch) => {
     await assertTopology(ch, t);
     return takeEach(ch, t.deadLetterQueue, async (m) => {
-      ch.publish(t.exchange, describe(m).routingKey, m.content, { persistent: true, messageId: m.properties.messageId as string | undefined, contentType: 'application/json' });
+      ch.publish(t.exchange, describe(m).routingKey, m.content, {
+        persistent: true,
+        messageId: m.properties.messageId as string | undefined,
+        contentType: 'application/json',
+      });
       // taken off the DLQ only once the broker has the copy
       await ch.waitForConfirms();
     });

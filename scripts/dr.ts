@@ -33,7 +33,12 @@ export interface RunbookEnd {
 }
 
 /** One line per state as it is entered, left or fails, until the execution ends; then its result. */
-export async function followExecution(sfn: SFNClient, executionArn: string, print: (line: string) => void, onWaiting?: () => void): Promise<RunbookEnd> {
+export async function followExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  print: (line: string) => void,
+  onWaiting?: () => void,
+): Promise<RunbookEnd> {
   const t0 = Date.now();
   let seen = 0;
   let waitingSaid = false;
@@ -46,7 +51,10 @@ export async function followExecution(sfn: SFNClient, executionArn: string, prin
       const exited = e.stateExitedEventDetails?.name;
       if (entered) print(`${at()}  → ${entered}`);
       else if (exited) print(`${at()}  ✓ ${exited}`);
-      else if (e.type === 'TaskFailed') print(`${at()}  ✗ ${e.taskFailedEventDetails?.resource ?? ''}: ${e.taskFailedEventDetails?.error ?? ''} ${(e.taskFailedEventDetails?.cause ?? '').slice(0, 300)}`);
+      else if (e.type === 'TaskFailed')
+        print(
+          `${at()}  ✗ ${e.taskFailedEventDetails?.resource ?? ''}: ${e.taskFailedEventDetails?.error ?? ''} ${(e.taskFailedEventDetails?.cause ?? '').slice(0, 300)}`,
+        );
       if (entered === 'Approval' && !waitingSaid) {
         waitingSaid = true;
         onWaiting?.();
@@ -55,10 +63,17 @@ export async function followExecution(sfn: SFNClient, executionArn: string, prin
     seen = events.length;
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') {
-      const out = d.output ? (JSON.parse(d.output) as { rto_s?: number | null; rpo_orders?: number | null; rpo_exact?: boolean | null; outcome?: string }) : {};
+      const out = d.output
+        ? (JSON.parse(d.output) as { rto_s?: number | null; rpo_orders?: number | null; rpo_exact?: boolean | null; outcome?: string })
+        : {};
       return {
-        rto_s: out.rto_s ?? null, rpo_orders: out.rpo_orders ?? null, rpo_exact: out.rpo_exact ?? null, executionArn, status: d.status ?? 'UNKNOWN',
-        ...(out.outcome ? { outcome: out.outcome } : {}), ...(d.error ? { error: d.error, cause: d.cause } : {}),
+        rto_s: out.rto_s ?? null,
+        rpo_orders: out.rpo_orders ?? null,
+        rpo_exact: out.rpo_exact ?? null,
+        executionArn,
+        status: d.status ?? 'UNKNOWN',
+        ...(out.outcome ? { outcome: out.outcome } : {}),
+        ...(d.error ? { error: d.error, cause: d.cause } : {}),
       };
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -78,7 +93,8 @@ if (require.main === module) {
   const dynamo = new DynamoDBClient(aws);
   const stage = process.env.STAGE ?? 'local';
   const machineArn = (runbook: Runbook): string =>
-    process.env[`DR_${runbook.toUpperCase()}_STATE_MACHINE_ARN`] ?? `arn:aws:states:us-east-1:000000000000:stateMachine:exchange-${stage}-dr-${runbook}`;
+    process.env[`DR_${runbook.toUpperCase()}_STATE_MACHINE_ARN`] ??
+    `arn:aws:states:us-east-1:000000000000:stateMachine:exchange-${stage}-dr-${runbook}`;
   const ops = new DrOpsService({
     sfn,
     control: new DynamoControlStore(dynamo, process.env.CONTROL_TABLE ?? `exchange-${stage}-control`),
@@ -104,16 +120,21 @@ if (require.main === module) {
     }
     if (cmd === 'approve') {
       // who answers must be who they say: only the API knows (the caller's token); a name typed here proves nothing
-      if (!local) throw new Error('outside the local stack, answer through POST /v1/ops/dr/approvals/{execution} as the authenticated operator');
+      if (!local)
+        throw new Error('outside the local stack, answer through POST /v1/ops/dr/approvals/{execution} as the authenticated operator');
       const execution = args.find((a) => !a.startsWith('--') && a !== flag(args, '--by') && a !== flag(args, '--comment'));
       if (!execution) throw new Error('usage: npm run dr:approve -- <execution> [--reject] [--comment "…"] --by <name>');
-      print(JSON.stringify(await ops.answer(execution, args.includes('--reject') ? 'reject' : 'approve', flag(args, '--comment'), by, ctx)));
+      print(
+        JSON.stringify(await ops.answer(execution, args.includes('--reject') ? 'reject' : 'approve', flag(args, '--comment'), by, ctx)),
+      );
       return 0;
     }
     if (cmd === 'status' && args[0]) {
       print(JSON.stringify(await ops.status(args[0]), null, 2));
       return 0;
     }
-    throw new Error('usage: npm run dr:failover|dr:failback -- [--auto-approve] [--reason "…"] [--by name] | dr:approve -- <execution> [--reject] | dr:status -- <execution>');
+    throw new Error(
+      'usage: npm run dr:failover|dr:failback -- [--auto-approve] [--reason "…"] [--by name] | dr:approve -- <execution> [--reject] | dr:status -- <execution>',
+    );
   });
 }

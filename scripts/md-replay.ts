@@ -18,18 +18,27 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { symbol: { type: 'string' }, from: { type: 'string' } } });
   const parsed = args.safeParse(values);
   if (!parsed.success) {
-    process.stderr.write(`usage: npm run md:replay -- --symbol BTC-USD --from <ISO time>\n${parsed.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `usage: npm run md:replay -- --symbol BTC-USD --from <ISO time>\n${parsed.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+    );
     process.exit(2);
   }
   const client = kinesisClient(process.env.AWS_ENDPOINT_URL_KINESIS, process.env.AWS_REGION ?? 'us-east-1');
-  const events = inSequence(await readMarketData(client, process.env.KINESIS_STREAM || 'exchange-market-data', { from: parsed.data.from, symbol: parsed.data.symbol }));
+  const events = inSequence(
+    await readMarketData(client, process.env.KINESIS_STREAM || 'exchange-market-data', {
+      from: parsed.data.from,
+      symbol: parsed.data.symbol,
+    }),
+  );
   let expected = events[0]?.sequence;
   for (const e of events) {
     if (e.sequence !== expected) process.stderr.write(`gap: sequence ${expected}..${e.sequence - 1} missing\n`);
     expected = e.sequence + 1;
     process.stdout.write(`${JSON.stringify(e)}\n`);
   }
-  process.stderr.write(`${events.length} events${events.length ? `, sequence ${events[0].sequence}..${events[events.length - 1].sequence}` : ''}\n`);
+  process.stderr.write(
+    `${events.length} events${events.length ? `, sequence ${events[0].sequence}..${events[events.length - 1].sequence}` : ''}\n`,
+  );
   client.destroy();
 }
 

@@ -52,12 +52,14 @@ if (require.main === module) {
       for (const b of r.batches) process.stdout.write(`  ${b.batchId}  ${b.fills} fill(s)  ${b.reason.slice(0, 200)}\n`);
     } else if (cmd === 'replay') {
       const sfn = new SFNClient(awsClientConfig(!process.env.SETTLEMENT_STATE_MACHINE_ARN));
-      const arn = process.env.SETTLEMENT_STATE_MACHINE_ARN ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:exchange-local-settlement';
+      const arn =
+        process.env.SETTLEMENT_STATE_MACHINE_ARN ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:exchange-local-settlement';
       process.stdout.write(`replayed ${await replayParked(AMQP_URL, AMQP_EXCHANGE, sfn, arn)} batch(es) into ${arn}\n`);
       sfn.destroy();
     } else if (cmd === 'reconcile') {
       // the functions' configuration wants the token keys; locally they are npm start's
-      if (!process.env.JWT_VERIFY_JWKS && existsSync(LOCAL_SECRETS)) process.env.JWT_VERIFY_JWKS = (JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string }).jwtVerifyJwks;
+      if (!process.env.JWT_VERIFY_JWKS && existsSync(LOCAL_SECRETS))
+        process.env.JWT_VERIFY_JWKS = (JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtVerifyJwks: string }).jwtVerifyJwks;
       const { settlementService } = await import('../functions/sfn/wiring');
       process.stdout.write(`${JSON.stringify(await settlementService().reconcile(), null, 2)}\n`);
     } else throw new Error('usage: npm run settlement -- show [n] | replay | reconcile');

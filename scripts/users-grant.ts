@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   await sessions.setRolesVersion(user.id, updated.rolesVersion);
   const revoked = await sessions.revokeAllOf(user.id);
   // the prefix says which stack's sessions were ended (REDIS_KEY_PREFIX, or the STAGE's default)
-  process.stdout.write(`${email}: roles ${updated.roles.join(', ')} (${revoked} session(s) ended under Redis keys ${config().REDIS_KEY_PREFIX})\n`);
+  process.stdout.write(
+    `${email}: roles ${updated.roles.join(', ')} (${revoked} session(s) ended under Redis keys ${config().REDIS_KEY_PREFIX})\n`,
+  );
 }
 
 main()

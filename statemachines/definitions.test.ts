@@ -17,7 +17,15 @@ describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machin
   });
 
   it('calls only functions serverless.yml deploys, and reaches every state', () => {
-    type State = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Next?: string; Default?: string; Catch?: { Next: string }[]; Choices?: { Next: string }[] };
+    type State = {
+      Type: string;
+      Resource?: string;
+      Parameters?: { FunctionName?: string };
+      Next?: string;
+      Default?: string;
+      Catch?: { Next: string }[];
+      Choices?: { Next: string }[];
+    };
     const states = machine.definition.States as Record<string, State>;
     let tasks = 0;
     for (const s of Object.values(states)) {
@@ -34,7 +42,8 @@ describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machin
       if (reached.has(name)) return;
       reached.add(name);
       const s = states[name];
-      for (const next of [s.Next, s.Default, ...(s.Catch ?? []).map((c) => c.Next), ...(s.Choices ?? []).map((c) => c.Next)]) if (next) visit(next);
+      for (const next of [s.Next, s.Default, ...(s.Catch ?? []).map((c) => c.Next), ...(s.Choices ?? []).map((c) => c.Next)])
+        if (next) visit(next);
     };
     visit(machine.definition.StartAt as string);
     expect([...reached].sort()).toEqual(Object.keys(states).sort());

@@ -37,14 +37,27 @@ const health = (r: Region): Promise<HostHealth> => {
   return admin[r].health();
 };
 
-async function run(runbook: Runbook, input: { reason: string; autoApprove?: boolean }, onApproval?: (execution: string) => Promise<void>): Promise<DrExecutionStatus> {
+async function run(
+  runbook: Runbook,
+  input: { reason: string; autoApprove?: boolean },
+  onApproval?: (execution: string) => Promise<void>,
+): Promise<DrExecutionStatus> {
   const { execution } = await drOps(undefined).start(runbook, input, 'ops-alice', ctx);
   if (onApproval) {
-    const waiting = await until('the approval request', () => drOps(undefined).status(execution), (s) => s.awaitingApproval || s.status !== 'RUNNING');
+    const waiting = await until(
+      'the approval request',
+      () => drOps(undefined).status(execution),
+      (s) => s.awaitingApproval || s.status !== 'RUNNING',
+    );
     if (!waiting.awaitingApproval) throw new Error(`${execution} ended before its approval: ${JSON.stringify(waiting)}`);
     await onApproval(execution);
   }
-  return until(`${execution} to end`, () => drOps(undefined).status(execution), (s) => s.status !== 'RUNNING', 60_000);
+  return until(
+    `${execution} to end`,
+    () => drOps(undefined).status(execution),
+    (s) => s.status !== 'RUNNING',
+    60_000,
+  );
 }
 
 let n = 0;
@@ -55,7 +68,12 @@ async function trade(count: number): Promise<{ clientOrderId: string; orderId: n
     n++;
     const buy = n % 2 === 0;
     const r = await matchingHost().placeOrder(buy ? 1 : 2, {
-      clientOrderId: `dr-${n}`, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (42000 + (n % 7)).toFixed(2), quantity: '0.1',
+      clientOrderId: `dr-${n}`,
+      symbol: 'BTC-USD',
+      side: buy ? 'buy' : 'sell',
+      type: 'limit',
+      price: (42000 + (n % 7)).toFixed(2),
+      quantity: '0.1',
     });
     acked.push({ clientOrderId: `dr-${n}`, orderId: r.orderId });
   }
@@ -67,7 +85,14 @@ async function expectAllKnown(acked: { clientOrderId: string; orderId: number }[
   for (const a of acked) {
     n++;
     const buy = Number(a.clientOrderId.slice(3)) % 2 === 0;
-    const r = await matchingHost().placeOrder(buy ? 1 : 2, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: '42000.00', quantity: '0.1' });
+    const r = await matchingHost().placeOrder(buy ? 1 : 2, {
+      clientOrderId: a.clientOrderId,
+      symbol: 'BTC-USD',
+      side: buy ? 'buy' : 'sell',
+      type: 'limit',
+      price: '42000.00',
+      quantity: '0.1',
+    });
     expect({ clientOrderId: a.clientOrderId, orderId: r.orderId, duplicate: r.duplicate }).toEqual({ ...a, duplicate: true });
   }
 }
@@ -86,10 +111,18 @@ beforeAll(async () => {
     },
   });
   hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
-  Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
+  Object.assign(process.env, {
+    MATCHING_HOSTS: JSON.stringify(hosts.addresses),
+    PRIMARY_REGION: 'us-east-1',
+    DR_AUTO_APPROVE_ALLOWED: 'true',
+  });
   await matchingHost().deposit(1, 'USD', '1000000000', 'dr-fund-1');
   await matchingHost().deposit(2, 'BTC', '10000', 'dr-fund-2');
-  await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+  await until(
+    'the standby in sync',
+    () => health('us-east-1'),
+    (h) => h.replicas === 1,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -110,13 +143,20 @@ describe('DR runbooks', () => {
     expect(await controlStore().activeRegion()).toBeNull();
     // it comes back and follows the primary again
     await hosts.start('us-west-2');
-    await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+    await until(
+      'the standby in sync',
+      () => health('us-east-1'),
+      (h) => h.replicas === 1,
+    );
   }, 60_000);
 
   it('approval rejected: not by the requester; a second operator says no and nothing changes', async () => {
     await trade(10);
     const r = await run('failover', { reason: 'drill: rejected' }, async (execution) => {
-      await expect(drOps(undefined).answer(execution, 'approve', undefined, 'ops-alice', ctx)).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      await expect(drOps(undefined).answer(execution, 'approve', undefined, 'ops-alice', ctx)).rejects.toMatchObject({
+        status: 403,
+        code: 'FORBIDDEN',
+      });
       await drOps(undefined).answer(execution, 'reject', 'not today', 'ops-bob', ctx);
       // the token was taken: a second answer finds nothing
       await expect(drOps(undefined).answer(execution, 'approve', undefined, 'ops-carol', ctx)).rejects.toMatchObject({ status: 404 });
@@ -126,32 +166,77 @@ describe('DR runbooks', () => {
     expect(await health('us-east-1')).toMatchObject({ role: 'primary', epoch: 1 });
     expect(await health('us-west-2')).toMatchObject({ role: 'standby' });
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent('system:dr', 20);
-    expect(audit.map((a) => `${a.action}:${a.outcome}:${a.actorId}`)).toEqual(expect.arrayContaining(['dr.failover.reject:succeeded:ops-bob', 'dr.failover:rejected:ops-alice']));
+    expect(audit.map((a) => `${a.action}:${a.outcome}:${a.actorId}`)).toEqual(
+      expect.arrayContaining(['dr.failover.reject:succeeded:ops-bob', 'dr.failover:rejected:ops-alice']),
+    );
   }, 60_000);
 
   let acked: { clientOrderId: string; orderId: number }[] = [];
 
   it('failover with approval: fenced, caught up, verified, promoted, switched; the functions follow; RPO 0', async () => {
     acked = await trade(30);
-    const r = await run('failover', { reason: 'drill: approved' }, (execution) => drOps(undefined).answer(execution, 'approve', 'go', 'ops-bob', ctx).then(() => undefined));
+    const r = await run('failover', { reason: 'drill: approved' }, (execution) =>
+      drOps(undefined)
+        .answer(execution, 'approve', 'go', 'ops-bob', ctx)
+        .then(() => undefined),
+    );
     expect(r.status).toBe('SUCCEEDED');
     expect(r.states).toEqual([
-      'Start', 'Assess', 'ApprovalNeeded', 'Approval', 'Reassess', 'FencePrimary', 'CatchUp', 'Verify', 'Promote', 'SwitchActiveRegion', 'FollowNewPrimary', 'NotifyCompleted', 'Done',
+      'Start',
+      'Assess',
+      'ApprovalNeeded',
+      'Approval',
+      'Reassess',
+      'FencePrimary',
+      'CatchUp',
+      'Verify',
+      'Promote',
+      'SwitchActiveRegion',
+      'FollowNewPrimary',
+      'NotifyCompleted',
+      'Done',
     ]);
     const out = r.output as { outcome: string; from: string; to: string; epoch: number; rto_s: number; rpo_orders: number };
-    expect(out).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 2, rpo_orders: 0, rpo_exact: true, unreplicated_acks: 0 });
+    expect(out).toMatchObject({
+      outcome: 'completed',
+      from: 'us-east-1',
+      to: 'us-west-2',
+      epoch: 2,
+      rpo_orders: 0,
+      rpo_exact: true,
+      unreplicated_acks: 0,
+    });
     expect(out.rto_s).toBeGreaterThan(0);
     expect(out.rto_s).toBeLessThan(30);
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-west-2', epoch: 2 });
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 2 });
     // the old primary follows the new one and refuses orders
-    await until('east following west', () => health('us-west-2'), (h) => h.replicas === 1);
+    await until(
+      'east following west',
+      () => health('us-west-2'),
+      (h) => h.replicas === 1,
+    );
     expect(await health('us-east-1')).toMatchObject({ role: 'standby', epoch: 2, discarded: 0 });
-    await expect(call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', { account: 1, clientOrderId: 'x', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '1.00', quantity: '1' })).rejects.toMatchObject({
+    await expect(
+      call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', {
+        account: 1,
+        clientOrderId: 'x',
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '1.00',
+        quantity: '1',
+      }),
+    ).rejects.toMatchObject({
       details: expect.stringMatching(/^FENCED/) as string,
     });
     // the functions read the switch when the old host turns them away and talk to the new primary
-    await until('the functions on the new primary', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 2, 10_000);
+    await until(
+      'the functions on the new primary',
+      () => matchingHost().health(),
+      (h) => h.role === 'primary' && h.epoch === 2,
+      10_000,
+    );
     await expectAllKnown(acked);
     acked.push(...(await trade(10)));
   }, 90_000);
@@ -161,8 +246,17 @@ describe('DR runbooks', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-west-2', to: 'us-east-1', epoch: 3, rpo_orders: 0 });
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
-    await until('west following east', () => health('us-east-1'), (h) => h.role === 'primary' && h.epoch === 3 && h.replicas === 1);
-    await until('the functions back on east', () => matchingHost().health(), (h) => h.epoch === 3 && h.role === 'primary', 10_000);
+    await until(
+      'west following east',
+      () => health('us-east-1'),
+      (h) => h.role === 'primary' && h.epoch === 3 && h.replicas === 1,
+    );
+    await until(
+      'the functions back on east',
+      () => matchingHost().health(),
+      (h) => h.epoch === 3 && h.role === 'primary',
+      10_000,
+    );
     await expectAllKnown(acked);
   }, 90_000);
 
@@ -172,7 +266,13 @@ describe('DR runbooks', () => {
     const east = await health('us-east-1');
     const westDir = join(dataDir, 'us-west-2');
     rmSync(westDir, { recursive: true, force: true });
-    const rogue = await spawnHost({ HOST_DATA_DIR: westDir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' });
+    const rogue = await spawnHost({
+      HOST_DATA_DIR: westDir,
+      KINESIS_STREAM: '',
+      REDIS_URL: '',
+      AMQP_URL: '',
+      HOST_SNAPSHOT_INTERVAL_MS: '0',
+    });
     const rc = connectHost(`127.0.0.1:${rogue.grpcPort}`);
     for (let i = 1; i <= east.lastSeq; i++) await call(rc, 'Deposit', { account: 9, asset: 'USD', amount: '1', transferId: `rogue-${i}` });
     rc.close();
@@ -188,7 +288,11 @@ describe('DR runbooks', () => {
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-east-1', epoch: 3 });
     const e = await health('us-east-1');
     expect(e).toMatchObject({ role: 'primary', epoch: 5 });
-    const w = await until('the standby resynced', () => health('us-west-2'), (h) => h.lastSeq === e.lastSeq && h.checksum === e.checksum);
+    const w = await until(
+      'the standby resynced',
+      () => health('us-west-2'),
+      (h) => h.lastSeq === e.lastSeq && h.checksum === e.checksum,
+    );
     expect(w).toMatchObject({ role: 'standby', epoch: 5 });
     expect(readdirSync(westDir).some((f) => f.startsWith('set-aside-'))).toBe(true);
     await expectAllKnown(acked);
@@ -198,20 +302,41 @@ describe('DR runbooks', () => {
     // west was started without a peer for the test above; now as configured
     await hosts.kill('us-west-2');
     await hosts.start('us-west-2');
-    await until('the standby in sync', () => health('us-east-1'), (h) => h.replicas === 1);
+    await until(
+      'the standby in sync',
+      () => health('us-east-1'),
+      (h) => h.replicas === 1,
+    );
     acked.push(...(await trade(25)));
     await hosts.kill('us-east-1');
     const r = await run('failover', { reason: 'drill: primary lost', autoApprove: true });
     expect(r.status).toBe('SUCCEEDED');
-    expect(r.output).toMatchObject({ outcome: 'completed', from: 'us-east-1', to: 'us-west-2', epoch: 6, rpo_orders: 0, rpo_exact: false, unreplicated_acks: 0 });
+    expect(r.output).toMatchObject({
+      outcome: 'completed',
+      from: 'us-east-1',
+      to: 'us-west-2',
+      epoch: 6,
+      rpo_orders: 0,
+      rpo_exact: false,
+      unreplicated_acks: 0,
+    });
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 6 });
-    await until('the functions on west', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 6, 10_000);
+    await until(
+      'the functions on west',
+      () => matchingHost().health(),
+      (h) => h.role === 'primary' && h.epoch === 6,
+      10_000,
+    );
     await expectAllKnown(acked);
     acked.push(...(await trade(5)));
     // the old primary comes back, sees the newer primary, fences itself and follows it
     await hosts.start('us-east-1');
     const w = await health('us-west-2');
-    const e = await until('east following west', () => health('us-east-1'), (h) => h.role === 'standby' && h.lastSeq === w.lastSeq);
+    const e = await until(
+      'east following west',
+      () => health('us-east-1'),
+      (h) => h.role === 'standby' && h.lastSeq === w.lastSeq,
+    );
     expect(e).toMatchObject({ epoch: 6, checksum: w.checksum, discarded: 0 });
   }, 120_000);
 
@@ -221,7 +346,11 @@ describe('DR runbooks', () => {
       first = execution;
       return Promise.resolve();
     });
-    await until('the first runbook waiting', () => (first ? drOps(undefined).status(first) : Promise.resolve(null)), (s) => s?.awaitingApproval === true);
+    await until(
+      'the first runbook waiting',
+      () => (first ? drOps(undefined).status(first) : Promise.resolve(null)),
+      (s) => s?.awaitingApproval === true,
+    );
     const second = await run('failover', { reason: 'drill: second', autoApprove: true });
     expect(second).toMatchObject({ status: 'FAILED', error: 'FailoverAborted' });
     expect(second.cause).toMatch(new RegExp(`^RunbookInProgress: another DR runbook is in progress: ${first}`));
@@ -235,14 +364,25 @@ describe('DR runbooks', () => {
       late = execution;
       return Promise.resolve();
     });
-    await until('the first runbook waiting', () => (late ? drOps(undefined).status(late) : Promise.resolve(null)), (s) => s?.awaitingApproval === true);
+    await until(
+      'the first runbook waiting',
+      () => (late ? drOps(undefined).status(late) : Promise.resolve(null)),
+      (s) => s?.awaitingApproval === true,
+    );
     // meanwhile an operator fails back by hand (host by host, then the record)
     await admin['us-west-2']?.fence(7);
     const w = await health('us-west-2');
-    await until('east holding all of west', () => health('us-east-1'), (h) => h.lastSeq === w.lastSeq);
+    await until(
+      'east holding all of west',
+      () => health('us-east-1'),
+      (h) => h.lastSeq === w.lastSeq,
+    );
     await admin['us-east-1']?.promote(7);
     await admin['us-west-2']?.fence(7, hosts.addresses['us-east-1']);
-    await controlStore().switchActiveRegion({ region: 'us-east-1', epoch: 7, since: new Date().toISOString(), changedBy: 'ops-carol by hand' }, 6);
+    await controlStore().switchActiveRegion(
+      { region: 'us-east-1', epoch: 7, since: new Date().toISOString(), changedBy: 'ops-carol by hand' },
+      6,
+    );
     await drOps(undefined).answer(late, 'approve', 'sorry, late', 'ops-bob', ctx);
     const r = await stale;
     expect(r).toMatchObject({ status: 'FAILED', error: 'FailbackAborted' });
@@ -259,6 +399,10 @@ describe('DR runbooks', () => {
     expect((r.output as { rto_s: number }).rto_s).toBeGreaterThan(0);
     expect(await controlStore().activeRegion()).toMatchObject({ region: 'us-west-2', epoch: 8 });
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 8 });
-    await until('east following west', () => health('us-west-2'), (h) => h.replicas === 1);
+    await until(
+      'east following west',
+      () => health('us-west-2'),
+      (h) => h.replicas === 1,
+    );
   }, 90_000);
 });

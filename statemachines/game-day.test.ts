@@ -53,7 +53,12 @@ function startLoad(prefix: string): { acks: Ack[]; errors: number; stop: () => P
       for (;;) {
         try {
           const r = await matchingHost().placeOrder(account, {
-            clientOrderId, symbol: 'BTC-USD', side: buy ? 'buy' : 'sell', type: 'limit', price: (42000 + (i % 11) - 5).toFixed(2), quantity: '0.01',
+            clientOrderId,
+            symbol: 'BTC-USD',
+            side: buy ? 'buy' : 'sell',
+            type: 'limit',
+            price: (42000 + (i % 11) - 5).toFixed(2),
+            quantity: '0.01',
           });
           acks.push({ account, clientOrderId, orderId: r.orderId, at: Date.now() });
           break;
@@ -78,8 +83,15 @@ function startLoad(prefix: string): { acks: Ack[]; errors: number; stop: () => P
 }
 
 async function runbook(name: 'failover' | 'failback'): Promise<RunbookEnd> {
-  const { executionArn } = await drOps(undefined).start(name, { reason: `game day: ${name}`, autoApprove: true }, 'ops-gameday', { requestId: 'game-day', ip: '127.0.0.1' });
-  const sfn = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: env.stepFunctions.endpoint });
+  const { executionArn } = await drOps(undefined).start(name, { reason: `game day: ${name}`, autoApprove: true }, 'ops-gameday', {
+    requestId: 'game-day',
+    ip: '127.0.0.1',
+  });
+  const sfn = new SFNClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoint: env.stepFunctions.endpoint,
+  });
   try {
     return await followExecution(sfn, executionArn, (line) => process.stdout.write(`[game day ${name}] ${line}\n`));
   } finally {
@@ -87,12 +99,20 @@ async function runbook(name: 'failover' | 'failback'): Promise<RunbookEnd> {
   }
 }
 
-const admin = (r: Region): GrpcMatchingHost => new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
+const admin = (r: Region): GrpcMatchingHost =>
+  new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
 
 beforeAll(async () => {
   env = await startFunctionsEnv({ amqpExchange: exchange });
-  hosts = await startRegionHosts({ env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: AMQP, AMQP_EXCHANGE: exchange, HOST_SNAPSHOT_INTERVAL_MS: '0' }, dataDir });
-  Object.assign(process.env, { MATCHING_HOSTS: JSON.stringify(hosts.addresses), PRIMARY_REGION: 'us-east-1', DR_AUTO_APPROVE_ALLOWED: 'true' });
+  hosts = await startRegionHosts({
+    env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: AMQP, AMQP_EXCHANGE: exchange, HOST_SNAPSHOT_INTERVAL_MS: '0' },
+    dataDir,
+  });
+  Object.assign(process.env, {
+    MATCHING_HOSTS: JSON.stringify(hosts.addresses),
+    PRIMARY_REGION: 'us-east-1',
+    DR_AUTO_APPROVE_ALLOWED: 'true',
+  });
   for (let a = 1; a <= ACCOUNTS; a++) {
     await matchingHost().deposit(a, 'USD', '1000000000', `gd-usd-${a}`);
     await matchingHost().deposit(a, 'BTC', '100000', `gd-btc-${a}`);
@@ -115,7 +135,11 @@ afterAll(async () => {
 describe('game day', () => {
   it('kill -9 the primary under load, fail over, lose nothing acknowledged, fail back', async () => {
     const load = startLoad('gd');
-    await until('orders flowing', () => Promise.resolve(load.acks.length), (n) => n >= 500);
+    await until(
+      'orders flowing',
+      () => Promise.resolve(load.acks.length),
+      (n) => n >= 500,
+    );
     const killedAt = Date.now();
     const ackedBeforeKill = load.acks.length;
     await hosts.kill('us-east-1');
@@ -126,9 +150,17 @@ describe('game day', () => {
     expect(failover.rto_s).toBeLessThan(30);
 
     // orders resume on the standby
-    const firstAfter = await until('orders on the new primary', () => Promise.resolve(load.acks.find((a) => a.at > killedAt)), (a) => a !== undefined);
+    const firstAfter = await until(
+      'orders on the new primary',
+      () => Promise.resolve(load.acks.find((a) => a.at > killedAt)),
+      (a) => a !== undefined,
+    );
     const resumedAfterS = ((firstAfter?.at ?? 0) - killedAt) / 1000;
-    await until('more orders on the new primary', () => Promise.resolve(load.acks.filter((a) => a.at > killedAt).length), (n) => n >= 300);
+    await until(
+      'more orders on the new primary',
+      () => Promise.resolve(load.acks.filter((a) => a.at > killedAt).length),
+      (n) => n >= 300,
+    );
     await load.stop();
     process.stdout.write(
       `[game day] ${load.acks.length} orders acknowledged (${ackedBeforeKill} before the kill), ${load.errors} refused while the primary was gone; orders resumed ${resumedAfterS.toFixed(1)} s after the kill\n`,
@@ -140,28 +172,48 @@ describe('game day', () => {
 
     // no acknowledged order is missing: the new primary answers each one as a duplicate of itself
     for (const a of load.acks) {
-      const r = await west.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.01' });
-      if (r.orderId !== a.orderId || !r.duplicate) throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing: got ${JSON.stringify(r)}`);
+      const r = await west.placeOrder(a.account, {
+        clientOrderId: a.clientOrderId,
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '42000.00',
+        quantity: '0.01',
+      });
+      if (r.orderId !== a.orderId || !r.duplicate)
+        throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing: got ${JSON.stringify(r)}`);
     }
     // …nor from the order-event stream (at least once; messageId dedupes)
     const accepted = new Map<string, number>();
     const conn = await amqp.connect(AMQP);
     const ch = await conn.createChannel();
     const queue = defaultTopology(exchange).queues[0];
-    await until('every order event published', async () => {
-      for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) {
-        const e = JSON.parse(m.content.toString()) as { type: string; clientOrderId?: string; orderId?: number };
-        if ((e.type === 'accepted' || e.type === 'rejected') && e.clientOrderId) accepted.set(`${e.clientOrderId}`, e.orderId ?? 0);
-      }
-      return load.acks.filter((a) => accepted.get(a.clientOrderId) !== a.orderId).length;
-    }, (missing) => missing === 0, 60_000);
+    await until(
+      'every order event published',
+      async () => {
+        for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) {
+          const e = JSON.parse(m.content.toString()) as { type: string; clientOrderId?: string; orderId?: number };
+          if ((e.type === 'accepted' || e.type === 'rejected') && e.clientOrderId) accepted.set(`${e.clientOrderId}`, e.orderId ?? 0);
+        }
+        return load.acks.filter((a) => accepted.get(a.clientOrderId) !== a.orderId).length;
+      },
+      (missing) => missing === 0,
+      60_000,
+    );
     await conn.close();
 
     // the book and balances equal a replay of the new primary's snapshot and journal
     const copy = join(dataDir, 'replay');
     cpSync(join(dataDir, 'us-west-2'), copy, { recursive: true });
     rmSync(join(copy, 'role.json'), { force: true });
-    const replay = await spawnHost({ HOST_DATA_DIR: copy, HOST_ROLE: 'standby', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' });
+    const replay = await spawnHost({
+      HOST_DATA_DIR: copy,
+      HOST_ROLE: 'standby',
+      KINESIS_STREAM: '',
+      REDIS_URL: '',
+      AMQP_URL: '',
+      HOST_SNAPSHOT_INTERVAL_MS: '0',
+    });
     const rc = new GrpcMatchingHost(`127.0.0.1:${replay.grpcPort}`, { deadlineMs: 2_000 });
     try {
       const r = await rc.health();
@@ -176,26 +228,59 @@ describe('game day', () => {
     // the old primary comes back, sees the newer primary, fences itself and catches up
     await hosts.start('us-east-1');
     const east = admin('us-east-1');
-    await until('the old primary following, caught up', () => Promise.all([east.health(), west.health()]), ([e, x]) => e.role === 'standby' && e.lastSeq === x.lastSeq && x.replicas === 1);
+    await until(
+      'the old primary following, caught up',
+      () => Promise.all([east.health(), west.health()]),
+      ([e, x]) => e.role === 'standby' && e.lastSeq === x.lastSeq && x.replicas === 1,
+    );
     // failback under load too: a planned switch, so the primary is fenced and nothing is lost
     const during = startLoad('gd-back');
-    await until('orders before the failback', () => Promise.resolve(during.acks.length), (n) => n >= 200);
+    await until(
+      'orders before the failback',
+      () => Promise.resolve(during.acks.length),
+      (n) => n >= 200,
+    );
     const failback = await runbook('failback');
     process.stdout.write(`[game day] failback: ${JSON.stringify(failback)}\n`);
     expect(failback).toMatchObject({ status: 'SUCCEEDED', outcome: 'completed', rpo_orders: 0 });
     expect(failback.rto_s).toBeLessThan(30);
-    await until('orders on east again', () => matchingHost().health(), (h) => h.role === 'primary' && h.epoch === 3, 10_000);
+    await until(
+      'orders on east again',
+      () => matchingHost().health(),
+      (h) => h.role === 'primary' && h.epoch === 3,
+      10_000,
+    );
     const switchedBack = Date.now();
-    await until('orders after the failback', () => Promise.resolve(during.acks.filter((a) => a.at > switchedBack + 1_000).length), (n) => n >= 100);
+    await until(
+      'orders after the failback',
+      () => Promise.resolve(during.acks.filter((a) => a.at > switchedBack + 1_000).length),
+      (n) => n >= 100,
+    );
     await during.stop();
     for (const a of [...load.acks, ...during.acks]) {
-      const r = await east.placeOrder(a.account, { clientOrderId: a.clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.01' });
-      if (r.orderId !== a.orderId || !r.duplicate) throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing after the failback: got ${JSON.stringify(r)}`);
+      const r = await east.placeOrder(a.account, {
+        clientOrderId: a.clientOrderId,
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '42000.00',
+        quantity: '0.01',
+      });
+      if (r.orderId !== a.orderId || !r.duplicate)
+        throw new Error(`acknowledged order ${a.clientOrderId} (${a.orderId}) is missing after the failback: got ${JSON.stringify(r)}`);
     }
     const back = await east.health();
-    await until('west following east, caught up', () => west.health(), (h) => h.role === 'standby' && h.lastSeq === back.lastSeq && h.checksum === back.checksum);
-    process.stdout.write(`[game day] failback under load: ${during.acks.length} orders acknowledged, ${during.errors} refused during the switch\n`);
-    process.stdout.write(`[game day] RTO/RPO: ${JSON.stringify({ failover: { rto_s: failover.rto_s, rpo_orders: failover.rpo_orders, orders_resumed_s: resumedAfterS }, failback: { rto_s: failback.rto_s, rpo_orders: failback.rpo_orders } })}\n`);
+    await until(
+      'west following east, caught up',
+      () => west.health(),
+      (h) => h.role === 'standby' && h.lastSeq === back.lastSeq && h.checksum === back.checksum,
+    );
+    process.stdout.write(
+      `[game day] failback under load: ${during.acks.length} orders acknowledged, ${during.errors} refused during the switch\n`,
+    );
+    process.stdout.write(
+      `[game day] RTO/RPO: ${JSON.stringify({ failover: { rto_s: failover.rto_s, rpo_orders: failover.rpo_orders, orders_resumed_s: resumedAfterS }, failback: { rto_s: failback.rto_s, rpo_orders: failback.rpo_orders } })}\n`,
+    );
     east.close();
     west.close();
   }, 240_000);

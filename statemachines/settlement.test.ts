@@ -48,7 +48,12 @@ beforeAll(async () => {
     },
   });
   const sfn = env.stepFunctions;
-  client = new SFNClient({ endpoint: sfn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true });
+  client = new SFNClient({
+    endpoint: sfn.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    disableHostPrefix: true,
+  });
   machine = sfn.arnOf('exchange-local-settlement');
 
   const stamp = Date.now();
@@ -57,8 +62,12 @@ beforeAll(async () => {
   seller = { userId: s.id, roles: ['trader'], accountNo: s.accountNo };
   buyer = { userId: b.id, roles: ['trader'], accountNo: b.accountNo };
   // through the accounts flow: host and ledger both credited
-  expect(await invoke(deposit, { caller: seller, body: { asset: 'BTC', amount: '10', idempotencyKey: `settle-s-${stamp}` } })).toMatchObject({ status: 201 });
-  expect(await invoke(deposit, { caller: buyer, body: { asset: 'USD', amount: '1000000', idempotencyKey: `settle-b-${stamp}` } })).toMatchObject({ status: 201 });
+  expect(
+    await invoke(deposit, { caller: seller, body: { asset: 'BTC', amount: '10', idempotencyKey: `settle-s-${stamp}` } }),
+  ).toMatchObject({ status: 201 });
+  expect(
+    await invoke(deposit, { caller: buyer, body: { asset: 'USD', amount: '1000000', idempotencyKey: `settle-b-${stamp}` } }),
+  ).toMatchObject({ status: 201 });
 
   // the fills the host publishes, read from its order-event queue
   conn = await amqp.connect(AMQP);
@@ -72,9 +81,33 @@ beforeAll(async () => {
   // 300 trades at prices a cent apart; partial fills of resting orders included
   for (let i = 0; i < 150; i++) {
     const price = (40000 + i * 0.01).toFixed(2);
-    await matchingHost().placeOrder(seller.accountNo, { clientOrderId: `s-${stamp}-${i}`, symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.0200', price, timeInForce: 'GTC' });
-    await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `b1-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0150', price, timeInForce: 'GTC' });
-    await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `b2-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0050', price, timeInForce: 'GTC' });
+    await matchingHost().placeOrder(seller.accountNo, {
+      clientOrderId: `s-${stamp}-${i}`,
+      symbol: 'BTC-USD',
+      side: 'sell',
+      type: 'limit',
+      quantity: '0.0200',
+      price,
+      timeInForce: 'GTC',
+    });
+    await matchingHost().placeOrder(buyer.accountNo, {
+      clientOrderId: `b1-${stamp}-${i}`,
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.0150',
+      price,
+      timeInForce: 'GTC',
+    });
+    await matchingHost().placeOrder(buyer.accountNo, {
+      clientOrderId: `b2-${stamp}-${i}`,
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.0050',
+      price,
+      timeInForce: 'GTC',
+    });
   }
   for (let i = 0; i < 100 && fills.length < 600; i++) await new Promise((r) => setTimeout(r, 50));
   expect(fills).toHaveLength(600);
@@ -100,7 +133,10 @@ describe('settlement', () => {
     const first = await settle('b-1', { batchId: 'b-1', fills: fills.slice(0, 150) });
     expect(first).toEqual({ status: 'SUCCEEDED', output: { posted: 150, skipped: 0 }, error: undefined });
     // the same fills again, and overlapping ones, at the same time
-    const [again, rest] = await Promise.all([settle('b-1-again', { batchId: 'b-1', fills: fills.slice(0, 150) }), settle('b-2', { batchId: 'b-2', fills: fills.slice(75, 225) })]);
+    const [again, rest] = await Promise.all([
+      settle('b-1-again', { batchId: 'b-1', fills: fills.slice(0, 150) }),
+      settle('b-2', { batchId: 'b-2', fills: fills.slice(75, 225) }),
+    ]);
     expect(again.output).toEqual({ posted: 0, skipped: 150 });
     expect(rest.output).toEqual({ posted: 75, skipped: 75 });
     // the rest in batches at the same time (they share every account: they wait, never deadlock)
@@ -116,7 +152,9 @@ describe('settlement', () => {
     try {
       const sides = await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'");
       expect(Number(sides.rows[0].n)).toBe(600);
-      const unbalanced = await admin.query('SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0');
+      const unbalanced = await admin.query(
+        'SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0',
+      );
       expect(unbalanced.rows).toEqual([]);
     } finally {
       await admin.end();
@@ -131,7 +169,10 @@ describe('settlement', () => {
     const r = await settle('bad-1', bad);
     expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
     const parked = await showParked(AMQP, exchange);
-    expect(parked).toEqual({ count: 1, batches: [{ batchId: 'bad-1', fills: 1, reason: expect.stringMatching(/^InvalidBatch: .*DOGE-USD/) as string }] });
+    expect(parked).toEqual({
+      count: 1,
+      batches: [{ batchId: 'bad-1', fills: 1, reason: expect.stringMatching(/^InvalidBatch: .*DOGE-USD/) as string }],
+    });
     // npm run settlement -- replay: an execution per parked batch; this one cannot settle, so it is parked again
     expect(await replayParked(AMQP, exchange, client, machine)).toBe(1);
     let again = await showParked(AMQP, exchange);
@@ -143,7 +184,9 @@ describe('settlement', () => {
   }, 20_000);
 
   it('runs asynchronously too, as the order-event consumer starts it', async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ batchId: 'async-1', fills: fills.slice(0, 10) }) }));
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ batchId: 'async-1', fills: fills.slice(0, 10) }) }),
+    );
     let d = await client.send(new DescribeExecutionCommand({ executionArn }));
     for (let i = 0; i < 100 && d.status === 'RUNNING'; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -157,14 +200,29 @@ describe('settlement', () => {
     const before = fills.length;
     for (let i = 0; i < 50; i++) {
       const price = (41000 + i * 0.01).toFixed(2);
-      await matchingHost().placeOrder(seller.accountNo, { clientOrderId: `cs-${stamp}-${i}`, symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.0100', price });
-      await matchingHost().placeOrder(buyer.accountNo, { clientOrderId: `cb-${stamp}-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0100', price });
+      await matchingHost().placeOrder(seller.accountNo, {
+        clientOrderId: `cs-${stamp}-${i}`,
+        symbol: 'BTC-USD',
+        side: 'sell',
+        type: 'limit',
+        quantity: '0.0100',
+        price,
+      });
+      await matchingHost().placeOrder(buyer.accountNo, {
+        clientOrderId: `cb-${stamp}-${i}`,
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '0.0100',
+        price,
+      });
     }
     for (let i = 0; i < 100 && fills.length < before + 100; i++) await new Promise((r) => setTimeout(r, 50));
     const batch = fills.slice(before, before + 100);
     expect(batch).toHaveLength(100);
     const admin = new Pool({ connectionString: env.databaseUrl, max: 2 });
-    const count = async (): Promise<number> => Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'")).rows[0].n);
+    const count = async (): Promise<number> =>
+      Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'")).rows[0].n);
     const entriesBefore = await count();
     // hold the seller's ledger accounts: the post claims its entries, then waits on their lock mid-transaction
     const holder = await admin.connect();
@@ -185,7 +243,9 @@ describe('settlement', () => {
     // the killed attempt left nothing; the retry posted every side, once
     expect(await run).toEqual({ status: 'SUCCEEDED', output: { posted: 100, skipped: 0 }, error: undefined });
     expect((await count()) - entriesBefore).toBe(100);
-    const unbalanced = await admin.query('SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0');
+    const unbalanced = await admin.query(
+      'SELECT p.entry_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0',
+    );
     expect(unbalanced.rows).toEqual([]);
     await admin.end();
     const r = (await reconcile(undefined, context)) as { differences: unknown[]; clearing: Record<string, string> };

@@ -69,17 +69,29 @@ export class AccountService {
   ) {}
 
   /** A deposit or withdrawal; `replayed` when the key named a transfer already completed. */
-  async transfer(caller: Caller, kind: TransferKind, req: TransferBody, ctx: RequestContext): Promise<{ transfer: TransferView; replayed: boolean }> {
+  async transfer(
+    caller: Caller,
+    kind: TransferKind,
+    req: TransferBody,
+    ctx: RequestContext,
+  ): Promise<{ transfer: TransferView; replayed: boolean }> {
     if (kind === 'deposit' && !this.simulatedFunding)
       throw new AppError(403, 'FUNDING_UNAVAILABLE', 'deposits from the simulated funding source are off in this stage');
     const decimals = this.decimalsOf(req.asset);
     const amount = this.parseAmount(req.amount, decimals);
-    const { transfer, created } = await this.store.claimTransfer({ userId: caller.userId, kind, asset: req.asset, amount, idempotencyKey: req.idempotencyKey });
+    const { transfer, created } = await this.store.claimTransfer({
+      userId: caller.userId,
+      kind,
+      asset: req.asset,
+      amount,
+      idempotencyKey: req.idempotencyKey,
+    });
     if (!created && (transfer.kind !== kind || transfer.asset !== req.asset || transfer.amount !== amount))
       throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey already names a different transfer');
     if (transfer.status === 'completed') return { transfer: this.view(transfer), replayed: true };
     if (transfer.status === 'rejected') throw this.refusal(transfer);
-    if (transfer.status === 'review') throw conflict('TRANSFER_IN_REVIEW', 'this transfer could not finish and is being looked at by operations');
+    if (transfer.status === 'review')
+      throw conflict('TRANSFER_IN_REVIEW', 'this transfer could not finish and is being looked at by operations');
 
     const done = await this.carryOut(transfer, caller.accountNo, caller.userId, ctx);
     if (done.status === 'rejected') throw this.refusal(done);
@@ -99,7 +111,14 @@ export class AccountService {
         // a day of failures: retrying blindly could outlive the host's memory of the transfer id
         await this.store.markForReview(t.id, 'NEEDS_REVIEW');
         count('TransferNeedsReview');
-        await this.writeAudit({ userId: t.userId, action: t.kind, outcome: 'failed', actorId: SWEEPER, ...ctx, details: { transferId: t.id, attempts: t.attempts, status: 'review' } });
+        await this.writeAudit({
+          userId: t.userId,
+          action: t.kind,
+          outcome: 'failed',
+          actorId: SWEEPER,
+          ...ctx,
+          details: { transferId: t.id, attempts: t.attempts, status: 'review' },
+        });
         out.review++;
         continue;
       }
@@ -122,15 +141,20 @@ export class AccountService {
     const units = fromUnits(transfer.amount, decimals);
     const audit = (outcome: AuditRecord['outcome'], details: AuditRecord['details'] = {}): Promise<void> =>
       this.writeAudit({
-        userId: transfer.userId, action: transfer.kind, outcome, actorId, ...ctx,
+        userId: transfer.userId,
+        action: transfer.kind,
+        outcome,
+        actorId,
+        ...ctx,
         details: { transferId: transfer.id, asset: transfer.asset, amount: units, idempotencyKey: transfer.idempotencyKey, ...details },
       });
     const metric = transfer.kind === 'deposit' ? 'Deposit' : 'Withdrawal';
     let moved;
     try {
-      moved = transfer.kind === 'deposit'
-        ? await this.host.deposit(accountNo, transfer.asset, units, transfer.id)
-        : await this.host.withdraw(accountNo, transfer.asset, units, transfer.id);
+      moved =
+        transfer.kind === 'deposit'
+          ? await this.host.deposit(accountNo, transfer.asset, units, transfer.id)
+          : await this.host.withdraw(accountNo, transfer.asset, units, transfer.id);
     } catch (e) {
       // the host refused the request itself (unknown asset, bad amount …): no retry will change that
       if (e instanceof AppError && e.status === 400) moved = { ok: false, reason: e.code };
@@ -166,19 +190,36 @@ export class AccountService {
     return [...names].sort().map((asset) => {
       const d = this.assets[asset]?.decimals ?? 0;
       const h = byAsset.get(asset);
-      return { asset, available: h?.available ?? fromUnits(0, d), held: h?.held ?? fromUnits(0, d), settled: fromUnits(settled.get(asset) ?? 0n, d) };
+      return {
+        asset,
+        available: h?.available ?? fromUnits(0, d),
+        held: h?.held ?? fromUnits(0, d),
+        settled: fromUnits(settled.get(asset) ?? 0n, d),
+      };
     });
   }
 
   async statement(caller: Caller, q: { asset?: string; limit: number; cursor?: string }): Promise<StatementView> {
     if (q.asset) this.decimalsOf(q.asset);
-    const lines = await this.store.statement(caller.userId, { asset: q.asset, before: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1 });
+    const lines = await this.store.statement(caller.userId, {
+      asset: q.asset,
+      before: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
     const page = lines.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
       items: page.map((l) => {
         const d = this.assets[l.asset]?.decimals ?? 0;
-        return { entryId: l.entryId, kind: l.kind, reference: l.reference, asset: l.asset, amount: fromUnits(l.amount, d), balanceAfter: fromUnits(l.balanceAfter, d), time: l.time.toISOString() };
+        return {
+          entryId: l.entryId,
+          kind: l.kind,
+          reference: l.reference,
+          asset: l.asset,
+          amount: fromUnits(l.amount, d),
+          balanceAfter: fromUnits(l.balanceAfter, d),
+          time: l.time.toISOString(),
+        };
       }),
       ...(lines.length > q.limit && last ? { nextCursor: encodeCursor({ entryId: last.entryId, asset: last.asset }) } : {}),
     };
@@ -211,8 +252,14 @@ export class AccountService {
 
   private view(t: Transfer): TransferView {
     return {
-      transferId: t.id, kind: t.kind, asset: t.asset, amount: fromUnits(t.amount, this.assets[t.asset]?.decimals ?? 0), status: t.status,
-      ...(t.reason ? { reason: t.reason } : {}), createdAt: t.createdAt.toISOString(), ...(t.completedAt ? { completedAt: t.completedAt.toISOString() } : {}),
+      transferId: t.id,
+      kind: t.kind,
+      asset: t.asset,
+      amount: fromUnits(t.amount, this.assets[t.asset]?.decimals ?? 0),
+      status: t.status,
+      ...(t.reason ? { reason: t.reason } : {}),
+      createdAt: t.createdAt.toISOString(),
+      ...(t.completedAt ? { completedAt: t.completedAt.toISOString() } : {}),
     };
   }
 

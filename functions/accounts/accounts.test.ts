@@ -55,7 +55,9 @@ describe('deposits', () => {
   it('lets five concurrent retries of one key move the money once', async () => {
     const idem = key();
     const before = await usd(alice);
-    const rs = await Promise.all(Array.from({ length: 5 }, () => invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '10', idempotencyKey: idem } })));
+    const rs = await Promise.all(
+      Array.from({ length: 5 }, () => invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '10', idempotencyKey: idem } })),
+    );
     expect(new Set(rs.map((r) => r.body.transferId)).size).toBe(1);
     for (const r of rs) expect([200, 201]).toContain(r.status);
     const after = await usd(alice);
@@ -66,8 +68,13 @@ describe('deposits', () => {
   it('refuses a key reused for a different transfer', async () => {
     const idem = key();
     await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '1', idempotencyKey: idem } });
-    expect(await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '2', idempotencyKey: idem } })).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
-    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '1', idempotencyKey: idem } })).toMatchObject({ status: 409 });
+    expect(await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '2', idempotencyKey: idem } })).toMatchObject({
+      status: 409,
+      body: { code: 'IDEMPOTENCY_KEY_REUSED' },
+    });
+    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '1', idempotencyKey: idem } })).toMatchObject({
+      status: 409,
+    });
   });
 
   it.each([
@@ -95,8 +102,16 @@ describe('deposits', () => {
 
 describe('simulated funding', () => {
   it('is refused where the stage turns it off', async () => {
-    const prod = new AccountService(new PgAccountStore(pool()), new GrpcMatchingHost('127.0.0.1:1'), new DynamoAuditLog(dynamo(), 'exchange-local-audit'), DEFAULT_MARKET.assets, false);
-    await expect(prod.transfer(bob, 'deposit', { asset: 'USD', amount: '1', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 403, code: 'FUNDING_UNAVAILABLE' });
+    const prod = new AccountService(
+      new PgAccountStore(pool()),
+      new GrpcMatchingHost('127.0.0.1:1'),
+      new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
+      DEFAULT_MARKET.assets,
+      false,
+    );
+    await expect(
+      prod.transfer(bob, 'deposit', { asset: 'USD', amount: '1', idempotencyKey: key() }, { requestId: 'r', ip: 'i' }),
+    ).rejects.toMatchObject({ status: 403, code: 'FUNDING_UNAVAILABLE' });
   });
 });
 
@@ -112,7 +127,9 @@ describe('withdrawals', () => {
     const r = await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: idem } });
     expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
     await invoke(deposit, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: key() } });
-    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: idem } })).toMatchObject({ status: 422 });
+    expect(await invoke(withdraw, { caller: alice, body: { asset: 'USD', amount: '5000', idempotencyKey: idem } })).toMatchObject({
+      status: 422,
+    });
     expect(await usd(alice)).toMatchObject({ available: '5611.000000', settled: '5611.000000' });
   });
 
@@ -125,7 +142,9 @@ describe('withdrawals', () => {
       true,
     );
     const idem = key();
-    await expect(offline.transfer(bob, 'deposit', { asset: 'USD', amount: '7', idempotencyKey: idem }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      offline.transfer(bob, 'deposit', { asset: 'USD', amount: '7', idempotencyKey: idem }, { requestId: 'r', ip: 'i' }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(await usd(bob)).toMatchObject({ available: '0.000000', settled: '0.000000' });
     const retry = await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '7', idempotencyKey: idem } });
     expect(retry.status).toBe(200);
@@ -148,7 +167,9 @@ describe('the transfer sweeper', () => {
 
   it('finishes a transfer whose request stopped mid-way and was never retried, once', async () => {
     const before = await usd(bob);
-    await expect(unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '3', idempotencyKey: key() }, { requestId: 'r', ip: 'i' }),
+    ).rejects.toMatchObject({ status: 503 });
     // not stale yet: left alone
     expect(await accountService().resumeStale(new Date(Date.now() - 60_000), 10)).toEqual(none);
     expect(await accountService().resumeStale(later(), 10)).toEqual({ ...none, completed: 1 });
@@ -159,7 +180,9 @@ describe('the transfer sweeper', () => {
 
   it('backs off after a failed attempt, and hands a transfer to a person after a day', async () => {
     const idem = key();
-    await expect(unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '4', idempotencyKey: idem }, { requestId: 'r', ip: 'i' })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      unreachable().transfer(bob, 'deposit', { asset: 'USD', amount: '4', idempotencyKey: idem }, { requestId: 'r', ip: 'i' }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(await unreachable().resumeStale(later(), 10)).toEqual({ ...none, failed: 1 });
     // not due again yet
     expect(await accountService().resumeStale(later(), 10)).toEqual(none);
@@ -177,7 +200,10 @@ describe('the transfer sweeper', () => {
     }
     // a day later it is no longer retried blindly
     expect(await accountService().resumeStale(later(), 10, new Date(Date.now() + 25 * 3600_000))).toEqual({ ...none, review: 1 });
-    expect(await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '4', idempotencyKey: idem } })).toMatchObject({ status: 409, body: { code: 'TRANSFER_IN_REVIEW' } });
+    expect(await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '4', idempotencyKey: idem } })).toMatchObject({
+      status: 409,
+      body: { code: 'TRANSFER_IN_REVIEW' },
+    });
   });
 });
 
@@ -185,7 +211,10 @@ describe('transfers are private', () => {
   it("answers another user's transfer as not found (OWASP API1:2023 BOLA)", async () => {
     const mine = await invoke(deposit, { caller: alice, body: { asset: 'BTC', amount: '0.5', idempotencyKey: key() } });
     const id = mine.body.transferId as string;
-    expect(await invoke(getTransfer, { caller: alice, path: { transferId: id } })).toMatchObject({ status: 200, body: { transferId: id, asset: 'BTC' } });
+    expect(await invoke(getTransfer, { caller: alice, path: { transferId: id } })).toMatchObject({
+      status: 200,
+      body: { transferId: id, asset: 'BTC' },
+    });
     const theirs = await invoke(getTransfer, { caller: bob, path: { transferId: id } });
     expect(theirs).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect(await invoke(getTransfer, { caller: bob, path: { transferId: 'not-a-uuid' } })).toMatchObject({ status: 400 });
@@ -197,9 +226,13 @@ describe('the ledger', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const r = await invoke<{ items: { entryId: number; asset: string; amount: string; balanceAfter: string }[]; nextCursor?: string }>(ledger, {
-        caller: alice, query: { limit: '2', asset: 'USD', ...(cursor ? { cursor } : {}) },
-      });
+      const r = await invoke<{ items: { entryId: number; asset: string; amount: string; balanceAfter: string }[]; nextCursor?: string }>(
+        ledger,
+        {
+          caller: alice,
+          query: { limit: '2', asset: 'USD', ...(cursor ? { cursor } : {}) },
+        },
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.items.map((i) => i.entryId));
       cursor = r.body.nextCursor;
@@ -208,7 +241,10 @@ describe('the ledger', () => {
     expect(seen.length).toBe(5);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(await invoke(ledger, { caller: alice, query: { cursor: 'garbage' } })).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
+    expect(await invoke(ledger, { caller: alice, query: { cursor: 'garbage' } })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_CURSOR' },
+    });
     expect(await invoke(ledger, { caller: alice, query: { limit: '100000' } })).toMatchObject({ status: 400 });
   });
 
@@ -227,7 +263,10 @@ describe('the ledger', () => {
         const acc = await c.query<{ id: string }>("SELECT id FROM ledger_accounts WHERE asset = 'USD' ORDER BY id LIMIT 2");
         const e = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'unbalanced') RETURNING id");
         await expect(
-          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 5, 5, 999999), ($1, $3, -3, -3, 999999)', [e.rows[0].id, acc.rows[0].id, acc.rows[1].id]),
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 5, 5, 999999), ($1, $3, -3, -3, 999999)',
+            [e.rows[0].id, acc.rows[0].id, acc.rows[1].id],
+          ),
         ).rejects.toThrow(/does not balance/);
         await c.query('ROLLBACK');
         await expect(c.query('UPDATE ledger_postings SET amount = amount')).rejects.toThrow(/append-only/);
@@ -237,63 +276,117 @@ describe('the ledger', () => {
         await c.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE id = $1', [acc.rows[0].id]);
         await expect(c.query('COMMIT')).rejects.toThrow(/its postings end at/);
         const [x, y] = (
-          await c.query<{ id: string; balance: string; postings: string }>('SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[acc.rows[0].id, acc.rows[1].id]])
+          await c.query<{ id: string; balance: string; postings: string }>(
+            'SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id',
+            [[acc.rows[0].id, acc.rows[1].id]],
+          )
         ).rows;
-        const last = async (id: string): Promise<string> => (await c.query<{ b: string }>('SELECT balance_after AS b FROM ledger_postings WHERE account_id = $1 ORDER BY seq DESC LIMIT 1', [id])).rows[0]?.b ?? '0';
+        const last = async (id: string): Promise<string> =>
+          (
+            await c.query<{ b: string }>('SELECT balance_after AS b FROM ledger_postings WHERE account_id = $1 ORDER BY seq DESC LIMIT 1', [
+              id,
+            ])
+          ).rows[0]?.b ?? '0';
         // a posting whose balance does not follow the account's last one
         await c.query('BEGIN');
         await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
-        const e2 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'broken-chain') RETURNING id");
+        const e2 = await c.query<{ id: string }>(
+          "INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'broken-chain') RETURNING id",
+        );
         await expect(
-          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)', [
-            e2.rows[0].id, x.id, x.balance, Number(x.postings) + 1, y.id, y.balance, Number(y.postings) + 1,
-          ]),
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)',
+            [e2.rows[0].id, x.id, x.balance, Number(x.postings) + 1, y.id, y.balance, Number(y.postings) + 1],
+          ),
         ).rejects.toThrow(/does not follow the one before it/);
         await c.query('ROLLBACK');
         // a well-linked posting whose account's balance and count did not move with it
         await c.query('BEGIN');
-        const e3 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'account-not-moved') RETURNING id");
+        const e3 = await c.query<{ id: string }>(
+          "INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'account-not-moved') RETURNING id",
+        );
         await expect(
-          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)', [
-            e3.rows[0].id, x.id, (BigInt(await last(x.id)) + 7n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 7n).toString(), Number(y.postings) + 1,
-          ]),
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 7, $3, $4), ($1, $5, -7, $6, $7)',
+            [
+              e3.rows[0].id,
+              x.id,
+              (BigInt(await last(x.id)) + 7n).toString(),
+              Number(x.postings) + 1,
+              y.id,
+              (BigInt(await last(y.id)) - 7n).toString(),
+              Number(y.postings) + 1,
+            ],
+          ),
         ).rejects.toThrow(/does not follow the one before it/);
         await c.query('ROLLBACK');
         // postings added to an entry written earlier
         await c.query('BEGIN');
-        const old = await c.query<{ entry_id: string }>('SELECT entry_id FROM ledger_postings GROUP BY entry_id HAVING bool_and(account_id <> ALL($1::bigint[])) ORDER BY entry_id LIMIT 1', [[x.id, y.id]]);
+        const old = await c.query<{ entry_id: string }>(
+          'SELECT entry_id FROM ledger_postings GROUP BY entry_id HAVING bool_and(account_id <> ALL($1::bigint[])) ORDER BY entry_id LIMIT 1',
+          [[x.id, y.id]],
+        );
         await c.query('UPDATE ledger_accounts SET balance = balance + 0, postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
         await expect(
-          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)', [
-            old.rows[0].entry_id, x.id, (BigInt(await last(x.id)) + 1n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 1n).toString(), Number(y.postings) + 1,
-          ]),
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)',
+            [
+              old.rows[0].entry_id,
+              x.id,
+              (BigInt(await last(x.id)) + 1n).toString(),
+              Number(x.postings) + 1,
+              y.id,
+              (BigInt(await last(y.id)) - 1n).toString(),
+              Number(y.postings) + 1,
+            ],
+          ),
         ).rejects.toThrow(/already has postings|does not follow/);
         await c.query('ROLLBACK');
         // postings of an entry that does not exist (the references are checked per statement, 009)
         await c.query('BEGIN');
         await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[x.id, y.id]]);
         await expect(
-          c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)', [
-            '999999999', x.id, (BigInt(await last(x.id)) + 1n).toString(), Number(x.postings) + 1, y.id, (BigInt(await last(y.id)) - 1n).toString(), Number(y.postings) + 1,
-          ]),
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, 1, $3, $4), ($1, $5, -1, $6, $7)',
+            [
+              '999999999',
+              x.id,
+              (BigInt(await last(x.id)) + 1n).toString(),
+              Number(x.postings) + 1,
+              y.id,
+              (BigInt(await last(y.id)) - 1n).toString(),
+              Number(y.postings) + 1,
+            ],
+          ),
         ).rejects.toThrow(/refers to entry 999999999 .* which must both exist/);
         await c.query('ROLLBACK');
         // …or of an account that does not
         await c.query('BEGIN');
         const e4 = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'no-account') RETURNING id");
-        await expect(c.query('INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, 999999999, 1, 1, 1), ($1, 999999998, -1, -1, 1)', [e4.rows[0].id])).rejects.toThrow(
-          /which must both exist/,
-        );
+        await expect(
+          c.query(
+            'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, 999999999, 1, 1, 1), ($1, 999999998, -1, -1, 1)',
+            [e4.rows[0].id],
+          ),
+        ).rejects.toThrow(/which must both exist/);
         await c.query('ROLLBACK');
         await expect(c.query('DELETE FROM ledger_accounts WHERE id = $1', [x.id])).rejects.toThrow(/keeps its owner/);
         // money from nothing: an account that starts with a balance
-        await expect(c.query("INSERT INTO ledger_accounts (user_id, purpose, asset, balance, opening_balance) VALUES (NULL, 'forged', 'USD', 1000000, 1000000)")).rejects.toThrow(/starts empty/);
+        await expect(
+          c.query(
+            "INSERT INTO ledger_accounts (user_id, purpose, asset, balance, opening_balance) VALUES (NULL, 'forged', 'USD', 1000000, 1000000)",
+          ),
+        ).rejects.toThrow(/starts empty/);
         // nor does an entry with no postings
         await c.query('BEGIN');
         await c.query("INSERT INTO ledger_entries (kind, reference) VALUES ('test', 'empty')");
         await expect(c.query('COMMIT')).rejects.toThrow(/fewer than two postings/);
-        await expect(c.query('UPDATE ledger_accounts SET opening_balance = opening_balance + 1 WHERE id = $1', [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
-        await expect(c.query("UPDATE ledger_accounts SET asset = 'EUR' WHERE id = $1", [acc.rows[0].id])).rejects.toThrow(/keeps its owner/);
+        await expect(
+          c.query('UPDATE ledger_accounts SET opening_balance = opening_balance + 1 WHERE id = $1', [acc.rows[0].id]),
+        ).rejects.toThrow(/keeps its owner/);
+        await expect(c.query("UPDATE ledger_accounts SET asset = 'EUR' WHERE id = $1", [acc.rows[0].id])).rejects.toThrow(
+          /keeps its owner/,
+        );
       } finally {
         c.release();
       }
@@ -312,6 +405,11 @@ describe('the audit trail', () => {
     expect(summary).toContain('withdrawal:rejected');
     const bobs = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(bob.userId, 100);
     expect(bobs.map((r) => `${r.action}:${r.outcome}`)).toEqual(expect.arrayContaining(['deposit:pending', 'deposit:succeeded']));
-    for (const r of records) expect(r).toMatchObject({ actorId: alice.userId, requestId: expect.any(String) as string, details: { transferId: expect.any(String) as string } });
+    for (const r of records)
+      expect(r).toMatchObject({
+        actorId: alice.userId,
+        requestId: expect.any(String) as string,
+        details: { transferId: expect.any(String) as string },
+      });
   });
 });

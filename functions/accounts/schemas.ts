@@ -13,7 +13,10 @@ export type TransferBody = z.infer<typeof TransferBody>;
 
 export const LedgerQuery = z
   .object({
-    asset: z.string().regex(/^[A-Z0-9]{2,10}$/).optional(),
+    asset: z
+      .string()
+      .regex(/^[A-Z0-9]{2,10}$/)
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })

@@ -21,7 +21,11 @@ import { ROUTES } from './routes';
 
 const ROOT = join(__dirname, '..', '..');
 type Json = Record<string, unknown>;
-type Operation = { operationId: string; requestBody?: { content: Record<string, { schema: Json }> }; responses: Record<string, { content?: Record<string, { schema: Json }> }> };
+type Operation = {
+  operationId: string;
+  requestBody?: { content: Record<string, { schema: Json }> };
+  responses: Record<string, { content?: Record<string, { schema: Json }> }>;
+};
 const doc = JSON.parse(readFileSync(DOCS.openapi, 'utf8')) as { paths: Record<string, Record<string, Operation>> };
 const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
 
@@ -54,7 +58,8 @@ describe('API documents', () => {
 
   it('is a valid OpenAPI 3.1 document (and the validator would say if not)', () => {
     // @seriousme/openapi-schema-validator is an ES module: its command line runs it outside Jest's module system
-    const validate = (file: string): { status: number | null; stdout: string } => spawnSync(join(ROOT, 'node_modules', '.bin', 'validate-api'), [file], { encoding: 'utf8' });
+    const validate = (file: string): { status: number | null; stdout: string } =>
+      spawnSync(join(ROOT, 'node_modules', '.bin', 'validate-api'), [file], { encoding: 'utf8' });
     const r = validate(DOCS.openapi);
     expect({ status: r.status, result: JSON.parse(r.stdout) as unknown }).toEqual({ status: 0, result: { valid: true } });
     const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
@@ -74,7 +79,11 @@ describe('API documents', () => {
         const where = `${method.toUpperCase()} ${path} ${status}`;
         if (status === '204') expect({ where, content: r.content }).toEqual({ where, content: undefined });
         else expect({ where, schema: r.content?.['application/json']?.schema }).toEqual({ where, schema: expect.any(Object) as Json });
-        if (Number(status) >= 400) expect({ where, schema: r.content?.['application/json'].schema }).toEqual({ where, schema: { $ref: '#/components/schemas/Error' } });
+        if (Number(status) >= 400)
+          expect({ where, schema: r.content?.['application/json'].schema }).toEqual({
+            where,
+            schema: { $ref: '#/components/schemas/Error' },
+          });
       }
     }
     expect(new Set(operations.map((o) => o.op.operationId)).size).toBe(operations.length);
@@ -86,7 +95,9 @@ describe('API documents', () => {
     // mass assignment is refused by the schema itself
     expect(order.additionalProperties).toBe(false);
     const route = ROUTES.find((r) => r.path === '/v1/orders' && r.method === 'post');
-    expect(route?.body?.safeParse({ clientOrderId: 'a', symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1', price: '1' }).success).toBe(true);
+    expect(
+      route?.body?.safeParse({ clientOrderId: 'a', symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1', price: '1' }).success,
+    ).toBe(true);
   });
 
   it('lists the server’s symbols and assets, wherever one is asked for or answered', () => {
@@ -144,8 +155,19 @@ describe('API documents', () => {
   it('refuses a registration email whose domain label starts or ends with "-", in the document as on the server', () => {
     const validate = ajv().compile(requestSchema('/v1/auth/register', 'post'));
     const password = 'correct horse battery staple';
-    for (const [email, ok] of [['a@foo-.com', false], ['a@-foo.com', false], ['a@foo.bar-.com', false], ['a@localhost', false], ['a.b+c@sub.foo-bar.co', true], ['trader@example.com', true]] as const) {
-      expect({ email, server: Credentials.safeParse({ email, password }).success, document: validate({ email, password }) }).toEqual({ email, server: ok, document: ok });
+    for (const [email, ok] of [
+      ['a@foo-.com', false],
+      ['a@-foo.com', false],
+      ['a@foo.bar-.com', false],
+      ['a@localhost', false],
+      ['a.b+c@sub.foo-bar.co', true],
+      ['trader@example.com', true],
+    ] as const) {
+      expect({ email, server: Credentials.safeParse({ email, password }).success, document: validate({ email, password }) }).toEqual({
+        email,
+        server: ok,
+        document: ok,
+      });
     }
   });
 });
@@ -166,28 +188,78 @@ describe('the contract check the e2e suites run on every answer', () => {
   });
 
   it('fails an undeclared status, a body that does not match, a missing declared header, and the emulator’s own shapes', () => {
-    expect(contract.check({ method: 'GET', path: '/v1/auth/me', status: 404, headers: json, text: error })[0]).toMatch(/status not declared/);
-    expect(contract.check({ method: 'GET', path: '/v1/ping', status: 200, headers: json, text: '{"status":"ok","extra":1}' })).not.toEqual([]);
+    expect(contract.check({ method: 'GET', path: '/v1/auth/me', status: 404, headers: json, text: error })[0]).toMatch(
+      /status not declared/,
+    );
+    expect(contract.check({ method: 'GET', path: '/v1/ping', status: 200, headers: json, text: '{"status":"ok","extra":1}' })).not.toEqual(
+      [],
+    );
     expect(contract.check({ method: 'GET', path: '/v1/orders/12', status: 200, headers: json, text: '{"orderId":"12"}' })).not.toEqual([]);
-    expect(contract.check({ method: 'GET', path: '/v1/auth/me', status: 429, headers: json, text: JSON.stringify({ code: 'RATE_LIMITED', message: 'x', requestId: 'r' }) })[0]).toMatch(/Retry-After/);
-    expect(contract.check({ method: 'GET', path: '/v1/auth/me', status: 401, headers: json, text: '{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}' })).not.toEqual([]);
-    expect(contract.check({ method: 'GET', path: '/v1/nope', status: 404, headers: json, text: '{"statusCode":404,"error":"Serverless-offline: route not found."}' })).not.toEqual([]);
+    expect(
+      contract.check({
+        method: 'GET',
+        path: '/v1/auth/me',
+        status: 429,
+        headers: json,
+        text: JSON.stringify({ code: 'RATE_LIMITED', message: 'x', requestId: 'r' }),
+      })[0],
+    ).toMatch(/Retry-After/);
+    expect(
+      contract.check({
+        method: 'GET',
+        path: '/v1/auth/me',
+        status: 401,
+        headers: json,
+        text: '{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}',
+      }),
+    ).not.toEqual([]);
+    expect(
+      contract.check({
+        method: 'GET',
+        path: '/v1/nope',
+        status: 404,
+        headers: json,
+        text: '{"statusCode":404,"error":"Serverless-offline: route not found."}',
+      }),
+    ).not.toEqual([]);
   });
 
   it('holds the market data answers to every field the server always sends (null where nothing is known, never left out)', () => {
-    const ok = (path: string, body: Json): string[] => contract.check({ method: 'GET', path, status: 200, headers: json, text: JSON.stringify(body) });
+    const ok = (path: string, body: Json): string[] =>
+      contract.check({ method: 'GET', path, status: 200, headers: json, text: JSON.stringify(body) });
     const without = (body: Json, field: string): Json => Object.fromEntries(Object.entries(body).filter(([k]) => k !== field));
     const market: Json = {
-      symbol: 'BTC-USD', base: 'BTC', quote: 'USD', tickSize: '0.01', lotSize: '0.0001', minPrice: '0.01', maxPrice: '10000000.00', minQuantity: '0.0001', maxQuantity: '1000.0000',
-      priceBandPercent: 10, referencePrice: '42000.00', priceBand: { low: '37800.00', high: '46200.00' },
+      symbol: 'BTC-USD',
+      base: 'BTC',
+      quote: 'USD',
+      tickSize: '0.01',
+      lotSize: '0.0001',
+      minPrice: '0.01',
+      maxPrice: '10000000.00',
+      minQuantity: '0.0001',
+      maxQuantity: '1000.0000',
+      priceBandPercent: 10,
+      referencePrice: '42000.00',
+      priceBand: { low: '37800.00', high: '46200.00' },
     };
-    const ticker: Json = { symbol: 'BTC-USD', sequence: 0, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading', priceBand: null };
+    const ticker: Json = {
+      symbol: 'BTC-USD',
+      sequence: 0,
+      time: 0,
+      last: null,
+      lastQuantity: null,
+      bestBid: null,
+      bestAsk: null,
+      status: 'trading',
+      priceBand: null,
+    };
     const trade: Json = { sequence: 3, time: 1, tradeId: 'BTC-USD:3', price: '42000.00', quantity: '0.1000', side: 'buy' };
     expect(ok('/v1/markets', { markets: [market, { ...market, referencePrice: null, priceBand: null }] })).toEqual([]);
     expect(ok('/v1/markets/BTC-USD/ticker', ticker)).toEqual([]);
     expect(ok('/v1/markets/BTC-USD/trades', { symbol: 'BTC-USD', trades: [trade] })).toEqual([]);
     for (const field of ['referencePrice', 'priceBand']) expect(ok('/v1/markets', { markets: [without(market, field)] })).not.toEqual([]);
     expect(ok('/v1/markets/BTC-USD/ticker', without(ticker, 'priceBand'))).not.toEqual([]);
-    for (const field of ['tradeId', 'side']) expect(ok('/v1/markets/BTC-USD/trades', { symbol: 'BTC-USD', trades: [without(trade, field)] })).not.toEqual([]);
+    for (const field of ['tradeId', 'side'])
+      expect(ok('/v1/markets/BTC-USD/trades', { symbol: 'BTC-USD', trades: [without(trade, field)] })).not.toEqual([]);
   });
 });

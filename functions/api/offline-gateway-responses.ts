@@ -42,7 +42,8 @@ interface Endpoint {
   authorizer?: { name: string; identitySource?: string };
 }
 
-type GatewayResponseType = 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'MISSING_AUTHENTICATION_TOKEN' | 'REQUEST_TOO_LARGE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+type GatewayResponseType =
+  'UNAUTHORIZED' | 'ACCESS_DENIED' | 'MISSING_AUTHENTICATION_TOKEN' | 'REQUEST_TOO_LARGE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
 interface GatewayResponse {
   status?: number;
   headers: Record<string, string>;
@@ -51,7 +52,12 @@ interface GatewayResponse {
 
 /** resources/api-gateway.yml's gateway responses by type: status, headers and body template. */
 function gatewayResponses(): Map<string, GatewayResponse> {
-  type Props = { ResponseType: string; StatusCode?: string; ResponseParameters?: Record<string, unknown>; ResponseTemplates?: Record<string, string> };
+  type Props = {
+    ResponseType: string;
+    StatusCode?: string;
+    ResponseParameters?: Record<string, unknown>;
+    ResponseTemplates?: Record<string, string>;
+  };
   const doc = readProjectYaml<{ Resources: Record<string, { Type: string; Properties: Props }> }>('resources/api-gateway.yml');
   const out = new Map<string, GatewayResponse>();
   for (const r of Object.values(doc.Resources).filter((x) => x.Type === 'AWS::ApiGateway::GatewayResponse')) {
@@ -64,7 +70,11 @@ function gatewayResponses(): Map<string, GatewayResponse> {
         .filter(([k]) => k.startsWith('gatewayresponse.header.'))
         .map(([k, v]) => [k.slice('gatewayresponse.header.'.length), v.replace(/^'(.*)'$/, '$1')]),
     );
-    out.set(p.ResponseType, { status: p.StatusCode ? Number(p.StatusCode) : undefined, headers, template: p.ResponseTemplates?.['application/json'] ?? '' });
+    out.set(p.ResponseType, {
+      status: p.StatusCode ? Number(p.StatusCode) : undefined,
+      headers,
+      template: p.ResponseTemplates?.['application/json'] ?? '',
+    });
   }
   return out;
 }
@@ -78,7 +88,10 @@ function reply(h: Toolkit, type: GatewayResponseType, status: number, message: s
   const body = (g?.template ?? '{"code":"INTERNAL","message":"$context.error.messageString","requestId":"$context.requestId"}')
     .replaceAll('$context.requestId', randomUUID())
     .replaceAll('$context.error.messageString', JSON.stringify(message).slice(1, -1));
-  let r = h.response(body).code(g?.status ?? status).type('application/json');
+  let r = h
+    .response(body)
+    .code(g?.status ?? status)
+    .type('application/json');
   for (const [name, value] of Object.entries(g?.headers ?? {})) r = r.header(name, value);
   return r.takeover();
 }
@@ -115,7 +128,10 @@ function lambdaTarget(authorizer: string): { port: number; fn: string } {
       const i = process.argv.indexOf(`--${name}`);
       return i >= 0 ? process.argv[i + 1] : undefined;
     };
-    t = { port: Number(arg('lambdaPort') ?? sls.custom['serverless-offline']?.lambdaPort ?? 3002), fn: `${sls.service}-${arg('stage') ?? 'local'}-${authorizer}` };
+    t = {
+      port: Number(arg('lambdaPort') ?? sls.custom['serverless-offline']?.lambdaPort ?? 3002),
+      fn: `${sls.service}-${arg('stage') ?? 'local'}-${authorizer}`,
+    };
     targets.set(authorizer, t);
   }
   return t;
@@ -129,24 +145,51 @@ interface AuthorizerResult {
 
 /** Does the policy allow invoking this method (API Gateway's check, wildcards included)? */
 function allows(result: AuthorizerResult, methodArn: string): boolean {
-  const matches = (pattern: string): boolean => new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(methodArn);
+  const matches = (pattern: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(methodArn);
   const list = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
-  const statements = (result.policyDocument?.Statement ?? []).filter((s) => list(s.Action).some((a) => a === '*' || a.startsWith('execute-api:')) && list(s.Resource).some(matches));
+  const statements = (result.policyDocument?.Statement ?? []).filter(
+    (s) => list(s.Action).some((a) => a === '*' || a.startsWith('execute-api:')) && list(s.Resource).some(matches),
+  );
   return statements.some((s) => s.Effect === 'Allow') && !statements.some((s) => s.Effect === 'Deny');
 }
 
 /** The REQUEST authorizer's verdict on a request: the caller's context, or the gateway response that refuses it. */
-async function authorize(endpoint: Required<Endpoint>['authorizer'], request: HapiRequest, h: Toolkit, resourcePath: string): Promise<unknown> {
-  const header = /^method\.request\.header\.(.+)$/.exec(endpoint.identitySource ?? 'method.request.header.Authorization')?.[1] ?? 'Authorization';
+async function authorize(
+  endpoint: Required<Endpoint>['authorizer'],
+  request: HapiRequest,
+  h: Toolkit,
+  resourcePath: string,
+): Promise<unknown> {
+  const header =
+    /^method\.request\.header\.(.+)$/.exec(endpoint.identitySource ?? 'method.request.header.Authorization')?.[1] ?? 'Authorization';
   // API Gateway refuses a request without the identity source before invoking the authorizer
   if (!request.headers[header.toLowerCase()]) return reply(h, 'UNAUTHORIZED', 401, 'Unauthorized');
   const requestId = randomUUID();
   const method = request.method.toUpperCase();
   const methodArn = `arn:aws:execute-api:us-east-1:000000000000:offline/local/${method}${resourcePath}`;
   const event = {
-    type: 'REQUEST', methodArn, resource: resourcePath, path: request.path, httpMethod: method, headers: request.headers,
-    queryStringParameters: Object.keys(request.query).length ? request.query : null, pathParameters: Object.keys(request.params).length ? request.params : null,
-    requestContext: { requestId, resourcePath, httpMethod: method, path: request.path, stage: 'local', identity: { sourceIp: request.info.remoteAddress } },
+    type: 'REQUEST',
+    methodArn,
+    resource: resourcePath,
+    path: request.path,
+    httpMethod: method,
+    headers: request.headers,
+    queryStringParameters: Object.keys(request.query).length ? request.query : null,
+    pathParameters: Object.keys(request.params).length ? request.params : null,
+    requestContext: {
+      requestId,
+      resourcePath,
+      httpMethod: method,
+      path: request.path,
+      stage: 'local',
+      identity: { sourceIp: request.info.remoteAddress },
+    },
   };
   const target = lambdaTarget(endpoint.name);
   let result: AuthorizerResult;
@@ -154,12 +197,16 @@ async function authorize(endpoint: Required<Endpoint>['authorizer'], request: Ha
     result = (await invokeForResult(target.port, target.fn, event)) as AuthorizerResult;
   } catch (e) {
     // `throw new Error('Unauthorized')` is how an authorizer says 401; anything else is its failure (500)
-    return (e as Error).message === 'Unauthorized' ? reply(h, 'UNAUTHORIZED', 401, 'Unauthorized') : reply(h, 'DEFAULT_5XX', 500, 'Internal server error');
+    return (e as Error).message === 'Unauthorized'
+      ? reply(h, 'UNAUTHORIZED', 401, 'Unauthorized')
+      : reply(h, 'DEFAULT_5XX', 500, 'Internal server error');
   }
   if (!result?.principalId || !allows(result, methodArn)) return reply(h, 'ACCESS_DENIED', 403, 'Forbidden');
   // API Gateway hands the context to the function with every value as a string
   const context = Object.fromEntries(Object.entries(result.context ?? {}).map(([k, v]) => [k, String(v)]));
-  return h.authenticated({ credentials: { authorizer: { ...context, principalId: result.principalId }, context, principalId: result.principalId } });
+  return h.authenticated({
+    credentials: { authorizer: { ...context, principalId: result.principalId }, context, principalId: result.principalId },
+  });
 }
 
 /** serverless offline's customAuthenticationProvider: one auth scheme per route. */
@@ -174,7 +221,10 @@ export function provider(endpoint: Endpoint, functionKey: string, method: string
         server.ext('onPreResponse', emulatorRefusal);
       }
       return {
-        authenticate: (request: HapiRequest, h: Toolkit) => (endpoint.authorizer ? authorize(endpoint.authorizer, request, h, `/${path.replace(/^\//, '')}`) : h.authenticated({ credentials: {} })),
+        authenticate: (request: HapiRequest, h: Toolkit) =>
+          endpoint.authorizer
+            ? authorize(endpoint.authorizer, request, h, `/${path.replace(/^\//, '')}`)
+            : h.authenticated({ credentials: {} }),
       };
     },
   };

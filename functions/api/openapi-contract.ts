@@ -65,7 +65,8 @@ export class OpenApiContract {
     if (!response) return [`${what}: status not declared for ${op.operationId ?? ''} (declared: ${Object.keys(declared).join(', ')})`];
     const problems: string[] = [];
     if (response.content) {
-      if (!/^application\/json\b/.test(header(a.headers, 'content-type'))) problems.push(`${what}: Content-Type ${header(a.headers, 'content-type') || 'missing'}, declared application/json`);
+      if (!/^application\/json\b/.test(header(a.headers, 'content-type')))
+        problems.push(`${what}: Content-Type ${header(a.headers, 'content-type') || 'missing'}, declared application/json`);
       const errors = this.errors(what, this.api.validator.validateResponse(body, op, a.status).errors);
       problems.push(...errors.map((e) => `${e} in ${a.text.slice(0, 300)}`));
     } else if (a.text !== '') problems.push(`${what}: a body where none is declared: ${a.text.slice(0, 200)}`);
@@ -80,7 +81,8 @@ export class OpenApiContract {
   }
 
   private requiredHeaders(op: Operation, a: HttpAnswer): { message?: string; instancePath?: string }[] {
-    const declared = ((op.responses ?? {}) as Record<string, { headers?: Record<string, { required?: boolean }> }>)[String(a.status)]?.headers ?? {};
+    const declared =
+      ((op.responses ?? {}) as Record<string, { headers?: Record<string, { required?: boolean }> }>)[String(a.status)]?.headers ?? {};
     return Object.entries(declared)
       .filter(([name, h]) => h.required && header(a.headers, name) === '')
       .map(([name]) => ({ message: `missing the declared header ${name}` }));

@@ -10,7 +10,9 @@ import { ROUTES, type Answer, type Route } from './routes';
 type Json = Record<string, unknown>;
 
 const ERROR = { $ref: '#/components/schemas/Error' };
-const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait before trying again', required: true, schema: { type: 'integer', minimum: 1 } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'seconds to wait before trying again', required: true, schema: { type: 'integer', minimum: 1 } },
+};
 
 /** What every route of its kind may answer besides its own refusals. */
 function refusals(r: Route): Record<number, string> {
@@ -30,7 +32,13 @@ function refusals(r: Route): Record<number, string> {
 function success(a: Answer): Json {
   return {
     description: a.description,
-    ...(a.headers ? { headers: Object.fromEntries(Object.entries(a.headers).map(([h, description]) => [h, { description, schema: { type: 'string' } }])) } : {}),
+    ...(a.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(a.headers).map(([h, description]) => [h, { description, schema: { type: 'string' } }]),
+          ),
+        }
+      : {}),
     ...(a.body ? { content: { 'application/json': { schema: jsonSchemaOf(a.body, 'output') } } } : {}),
   };
 }
@@ -38,23 +46,34 @@ function success(a: Answer): Json {
 function responses(r: Route): Json {
   const out: Json = Object.fromEntries(Object.entries(r.success).map(([status, a]) => [status, success(a)]));
   for (const [status, description] of Object.entries(refusals(r)))
-    out[status] = { description, ...(status === '429' || status === '503' ? { headers: RETRY_AFTER } : {}), content: { 'application/json': { schema: ERROR } } };
+    out[status] = {
+      description,
+      ...(status === '429' || status === '503' ? { headers: RETRY_AFTER } : {}),
+      content: { 'application/json': { schema: ERROR } },
+    };
   return out;
 }
 
 function parameters(r: Route): Json[] {
   const out: Json[] = [];
-  for (const [where, s] of [['path', r.params], ['query', r.query]] as const) {
+  for (const [where, s] of [
+    ['path', r.params],
+    ['query', r.query],
+  ] as const) {
     if (!s) continue;
     const js = jsonSchemaOf(s) as { properties?: Record<string, Json>; required?: string[] };
-    for (const [name, schema] of Object.entries(js.properties ?? {})) out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema });
+    for (const [name, schema] of Object.entries(js.properties ?? {}))
+      out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema });
   }
   return out;
 }
 
 /** GET /v1/orders/{orderId} → getOrdersOrderId */
 function operationId(r: Route): string {
-  const words = r.path.split('/').filter((w) => w && w !== 'v1').flatMap((w) => w.replace(/[{}]/g, '').split('-'));
+  const words = r.path
+    .split('/')
+    .filter((w) => w && w !== 'v1')
+    .flatMap((w) => w.replace(/[{}]/g, '').split('-'));
   return r.method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
 
@@ -75,8 +94,10 @@ export function openApiDocument(version: string): Json {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Open Exchange REST API', version,
-      description: 'Decimal amounts and prices travel as strings. Errors are {code, message, requestId}, from the functions and from API Gateway alike.',
+      title: 'Open Exchange REST API',
+      version,
+      description:
+        'Decimal amounts and prices travel as strings. Errors are {code, message, requestId}, from the functions and from API Gateway alike.',
     },
     servers: [{ url: 'http://localhost:3000', description: 'npm start (serverless offline)' }],
     components: {

@@ -53,7 +53,9 @@ describe('admin routes', () => {
   it('refuse a trader (OWASP API5:2023)', async () => {
     expect(await invoke(listUsers, { caller: trader })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect(await invoke(getUser, { caller: trader, path: { userId: admin.userId } })).toMatchObject({ status: 403 });
-    expect(await invoke(setRoles, { caller: trader, path: { userId: trader.userId }, body: { roles: ['admin'] } })).toMatchObject({ status: 403 });
+    expect(await invoke(setRoles, { caller: trader, path: { userId: trader.userId }, body: { roles: ['admin'] } })).toMatchObject({
+      status: 403,
+    });
     expect((await authService().then((s) => s.profile(trader.userId))).roles).toEqual(['trader']);
   });
 
@@ -61,10 +63,18 @@ describe('admin routes', () => {
     const first = await invoke<{ items: { userId: string }[]; nextCursor?: string }>(listUsers, { caller: admin, query: { limit: '1' } });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(1);
-    const second = await invoke<{ items: { userId: string }[]; nextCursor?: string }>(listUsers, { caller: admin, query: { limit: '1', cursor: first.body.nextCursor ?? '' } });
+    const second = await invoke<{ items: { userId: string }[]; nextCursor?: string }>(listUsers, {
+      caller: admin,
+      query: { limit: '1', cursor: first.body.nextCursor ?? '' },
+    });
     expect(second.body.items[0].userId).not.toBe(first.body.items[0].userId);
-    expect(await invoke(getUser, { caller: admin, path: { userId: trader.userId } })).toMatchObject({ status: 200, body: { roles: ['trader'], mfaEnabled: false } });
-    expect(await invoke(getUser, { caller: admin, path: { userId: '00000000-0000-4000-8000-000000000000' } })).toMatchObject({ status: 404 });
+    expect(await invoke(getUser, { caller: admin, path: { userId: trader.userId } })).toMatchObject({
+      status: 200,
+      body: { roles: ['trader'], mfaEnabled: false },
+    });
+    expect(await invoke(getUser, { caller: admin, path: { userId: '00000000-0000-4000-8000-000000000000' } })).toMatchObject({
+      status: 404,
+    });
   });
 
   it('change roles: the user’s sessions end, the change is audited, and the next login carries the new roles', async () => {
@@ -79,20 +89,29 @@ describe('admin routes', () => {
     const late = await new RedisSessionStore(redis()).start(trader.userId, 3600);
     const stale = await tokens.sign({ ...trader, roles: ['trader'], sessionId: late.familyId, rolesVersion: 0 });
     expect(await authenticate(stale)).toBeUndefined();
-    expect(await authenticate(await tokens.sign({ ...trader, roles: ['ops', 'trader'], sessionId: late.familyId, rolesVersion: 1 }))).toBeDefined();
+    expect(
+      await authenticate(await tokens.sign({ ...trader, roles: ['ops', 'trader'], sessionId: late.familyId, rolesVersion: 1 })),
+    ).toBeDefined();
     const again = await (await authService()).login(`trader.${stamp}@example.com`, password);
     if (!('accessToken' in again)) throw new Error('expected tokens');
     expect((await authenticate(again.accessToken))?.roles).toEqual(['ops', 'trader']);
   });
 
   it('refuse an admin removing their own admin role, and roles that do not exist', async () => {
-    expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId }, body: { roles: ['trader'] } })).toMatchObject({ status: 409, body: { code: 'LAST_WAY_IN' } });
+    expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId }, body: { roles: ['trader'] } })).toMatchObject({
+      status: 409,
+      body: { code: 'LAST_WAY_IN' },
+    });
     // however the id is spelled
-    expect(await invoke(setRoles, { caller: admin, path: { userId: admin.userId.toUpperCase() }, body: { roles: ['trader'] } })).toMatchObject({ status: 409 });
+    expect(
+      await invoke(setRoles, { caller: admin, path: { userId: admin.userId.toUpperCase() }, body: { roles: ['trader'] } }),
+    ).toMatchObject({ status: 409 });
     // nor any other way (npm run users:grant goes to the store directly)
     await expect(userStore().setRoles(admin.userId, ['trader'])).rejects.toBeInstanceOf(LastAdminError);
     expect((await userStore().findById(admin.userId))?.roles).toEqual(['admin', 'trader']);
-    expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: ['root'] } })).toMatchObject({ status: 400 });
+    expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: ['root'] } })).toMatchObject({
+      status: 400,
+    });
     expect(await invoke(setRoles, { caller: admin, path: { userId: trader.userId }, body: { roles: [] } })).toMatchObject({ status: 400 });
   });
 });
@@ -102,6 +121,9 @@ describe('ops routes', () => {
     expect(await invoke(hostStatus, { caller: trader })).toMatchObject({ status: 403 });
     expect(await invoke(hostStatus, { caller: admin })).toMatchObject({ status: 403 });
     const r = await invoke(hostStatus, { caller: { ...trader, roles: ['ops'] } });
-    expect(r).toMatchObject({ status: 200, body: { role: 'primary', epoch: expect.any(Number) as number, checksum: expect.any(String) as string } });
+    expect(r).toMatchObject({
+      status: 200,
+      body: { role: 'primary', epoch: expect.any(Number) as number, checksum: expect.any(String) as string },
+    });
   });
 });

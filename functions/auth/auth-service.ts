@@ -95,7 +95,13 @@ export class AuthService {
    * Check a code under the lock rules: refused while locked; a wrong code (or a replayed step)
    * counts towards the lock; `accept` records the step atomically and may still refuse it.
    */
-  private async checkCode(userId: string, secret: string, code: string, lastStep: number | null, accept: (step: number) => Promise<boolean>): Promise<void> {
+  private async checkCode(
+    userId: string,
+    secret: string,
+    code: string,
+    lastStep: number | null,
+    accept: (step: number) => Promise<boolean>,
+  ): Promise<void> {
     const locked = await this.mfa.lockedFor(userId);
     if (locked > 0) throw mfaLocked(locked);
     const step = await checkTotp(secret, code, lastStep);
@@ -143,7 +149,13 @@ export class AuthService {
   }
 
   private async pair(user: User, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.tokens.sign({ userId: user.id, roles: user.roles, accountNo: user.accountNo, sessionId, rolesVersion: user.rolesVersion });
+    const accessToken = await this.tokens.sign({
+      userId: user.id,
+      roles: user.roles,
+      accountNo: user.accountNo,
+      sessionId,
+      rolesVersion: user.rolesVersion,
+    });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlS };
   }
 }

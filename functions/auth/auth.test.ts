@@ -41,7 +41,11 @@ async function post(
   ip = `10.${runId}.${Math.floor(++n / 250)}.${n % 250}`,
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
   const event = {
-    body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/auth', isBase64Encoded: false,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+    httpMethod: 'POST',
+    path: '/v1/auth',
+    isBase64Encoded: false,
     requestContext: { requestId: `req-${++n}`, identity: { sourceIp: ip } },
   } as unknown as APIGatewayProxyEvent;
   const r = await h(event, context);
@@ -55,7 +59,11 @@ describe('auth: register and login', () => {
   it('registers once per mailbox, however the email is spelled', async () => {
     const r = await post(register, { email, password });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ email, accountNo: expect.any(Number) as number, userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
+    expect(r.body).toMatchObject({
+      email,
+      accountNo: expect.any(Number) as number,
+      userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+    });
     const again = await post(register, { email: `  ${email.toUpperCase()}`.trim(), password });
     expect(again).toMatchObject({ status: 409, body: { code: 'EMAIL_TAKEN', requestId: expect.any(String) as string } });
   });
@@ -94,8 +102,14 @@ describe('auth: sessions', () => {
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
     // the stolen old token comes back: the family dies, including the legitimate newest token
-    expect(await post(refresh, { refreshToken: first.refreshToken })).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_REUSED' } });
-    expect(await post(refresh, { refreshToken: second.body.refreshToken })).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
+    expect(await post(refresh, { refreshToken: first.refreshToken })).toMatchObject({
+      status: 401,
+      body: { code: 'REFRESH_TOKEN_REUSED' },
+    });
+    expect(await post(refresh, { refreshToken: second.body.refreshToken })).toMatchObject({
+      status: 401,
+      body: { code: 'SESSION_REVOKED' },
+    });
   });
 
   it('lets exactly one of five concurrent refreshes with the same token through', async () => {
@@ -124,16 +138,28 @@ describe('access tokens', () => {
     const other = await testJwtKeys(kid);
     const foreign = await new SignJWT(good)
       .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
-      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience(cfg.JWT_AUDIENCE).setIssuedAt().setExpirationTime('5m')
+      .setSubject('u')
+      .setIssuer(cfg.JWT_ISSUER)
+      .setAudience(cfg.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
       .sign(await importJWK(JSON.parse(other.signing) as JWK, 'EdDSA'));
     const ours = await importJWK(JSON.parse(keys.signing) as JWK, 'EdDSA');
     const expired = await new SignJWT(good)
       .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
-      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience(cfg.JWT_AUDIENCE).setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .setSubject('u')
+      .setIssuer(cfg.JWT_ISSUER)
+      .setAudience(cfg.JWT_AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(ours);
     const otherAudience = await new SignJWT(good)
       .setProtectedHeader({ alg: 'EdDSA', kid: kid, typ: 'at+jwt' })
-      .setSubject('u').setIssuer(cfg.JWT_ISSUER).setAudience('someone-else').setIssuedAt().setExpirationTime('5m')
+      .setSubject('u')
+      .setIssuer(cfg.JWT_ISSUER)
+      .setAudience('someone-else')
+      .setIssuedAt()
+      .setExpirationTime('5m')
       .sign(ours);
     const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
     const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ sub: 'u', iss: cfg.JWT_ISSUER, aud: cfg.JWT_AUDIENCE, exp: 9e9, iat: 1, ...good })}.`;
@@ -152,7 +178,11 @@ describe('auth: rate limits', () => {
     expect(tries[9].headers).toMatchObject({ 'RateLimit-Limit': '10', 'RateLimit-Remaining': '0' });
     // the 11th, even with the right password and from a fresh address, waits
     const blocked = await post(login, { email: target.toUpperCase(), password });
-    expect(blocked).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' }, headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as string } });
+    expect(blocked).toMatchObject({
+      status: 429,
+      body: { code: 'RATE_LIMITED' },
+      headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as string },
+    });
   });
 
   it('limits register/login/refresh per IP', async () => {
@@ -171,8 +201,16 @@ describe('auth: MFA (TOTP)', () => {
   const asUser = (h: typeof mfaEnroll, body: unknown): Promise<APIGatewayProxyResult> =>
     h(
       {
-        body: body === undefined ? null : JSON.stringify(body), headers: { 'content-type': 'application/json' }, httpMethod: 'POST', path: '/v1/auth/mfa', isBase64Encoded: false,
-        requestContext: { requestId: `req-${++n}`, identity: { sourceIp: `10.250.${runId}.${n % 250}` }, authorizer: { userId, roles: 'trader', accountNo: 1 } },
+        body: body === undefined ? null : JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+        httpMethod: 'POST',
+        path: '/v1/auth/mfa',
+        isBase64Encoded: false,
+        requestContext: {
+          requestId: `req-${++n}`,
+          identity: { sourceIp: `10.250.${runId}.${n % 250}` },
+          authorizer: { userId, roles: 'trader', accountNo: 1 },
+        },
       } as unknown as APIGatewayProxyEvent,
       context,
     );
@@ -229,9 +267,15 @@ describe('auth: MFA (TOTP)', () => {
     expect(done.body.accessToken).toEqual(expect.any(String));
     // the same code again, with a fresh challenge: refused as already used
     const second = await post(login, { email: mfaEmail, password });
-    expect(await post(loginMfa, { challengeId: second.body.challengeId, code })).toMatchObject({ status: 401, body: { code: 'INVALID_MFA_CODE' } });
+    expect(await post(loginMfa, { challengeId: second.body.challengeId, code })).toMatchObject({
+      status: 401,
+      body: { code: 'INVALID_MFA_CODE' },
+    });
     // a challenge is single-use
-    expect(await post(loginMfa, { challengeId: first.body.challengeId, code: await nextCode() })).toMatchObject({ status: 401, body: { code: 'INVALID_CHALLENGE' } });
+    expect(await post(loginMfa, { challengeId: first.body.challengeId, code: await nextCode() })).toMatchObject({
+      status: 401,
+      body: { code: 'INVALID_CHALLENGE' },
+    });
   });
 
   it('locks MFA for 15 minutes after five wrong codes, even for the right code', async () => {

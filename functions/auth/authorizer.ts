@@ -44,7 +44,10 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   }
   return {
     principalId: claims.userId,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn.split('/').slice(0, 2).join('/') + '/*' }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn.split('/').slice(0, 2).join('/') + '/*' }],
+    },
     context: { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId },
   };
 }
@@ -91,7 +94,13 @@ export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promis
     principalId: claims?.userId ?? 'anonymous',
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
     context: claims
-      ? { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId, rolesVersion: claims.rolesVersion }
+      ? {
+          userId: claims.userId,
+          roles: claims.roles.join(','),
+          accountNo: claims.accountNo,
+          sessionId: claims.sessionId,
+          rolesVersion: claims.rolesVersion,
+        }
       : { userId: '', roles: '', accountNo: 0, sessionId: '', rolesVersion: 0 },
   };
 }

@@ -16,7 +16,14 @@ export const MfaLogin = z.object({ challengeId: z.string().min(1).max(64), code:
 
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).strict();
 
-export const RolesBody = z.object({ roles: z.array(z.enum(['trader', 'ops', 'admin'])).min(1).max(3) }).strict();
+export const RolesBody = z
+  .object({
+    roles: z
+      .array(z.enum(['trader', 'ops', 'admin']))
+      .min(1)
+      .max(3),
+  })
+  .strict();
 
 // lower-cased: PostgreSQL matches a uuid in any case, comparisons in code must too
 export const UserPath = z.object({ userId: z.uuid().transform((s) => s.toLowerCase()) }).strict();
@@ -24,6 +31,9 @@ export const UserPath = z.object({ userId: z.uuid().transform((s) => s.toLowerCa
 export const UserListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().regex(/^\d{1,18}$/).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/)
+      .optional(),
   })
   .strict();

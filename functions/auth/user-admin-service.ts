@@ -47,7 +47,8 @@ export class UserAdminService {
   async setRoles(caller: Caller, userId: string, roles: Role[], ctx: RequestContext): Promise<UserView & { sessionsRevoked: number }> {
     requireRole(caller, 'admin');
     const wanted = [...new Set(roles)].sort();
-    if (userId === caller.userId && !wanted.includes('admin')) throw new AppError(409, 'LAST_WAY_IN', 'an admin cannot remove their own admin role');
+    if (userId === caller.userId && !wanted.includes('admin'))
+      throw new AppError(409, 'LAST_WAY_IN', 'an admin cannot remove their own admin role');
     const before = await this.users.findById(userId);
     if (!before) throw notFound();
     let after: User | null;
@@ -61,7 +62,11 @@ export class UserAdminService {
     await this.sessions.setRolesVersion(userId, after.rolesVersion);
     const sessionsRevoked = await this.sessions.revokeAllOf(userId);
     await this.audit.record({
-      userId, action: 'roles.change', outcome: 'succeeded', actorId: caller.userId, ...ctx,
+      userId,
+      action: 'roles.change',
+      outcome: 'succeeded',
+      actorId: caller.userId,
+      ...ctx,
       details: { from: before.roles.join(','), to: wanted.join(','), sessionsRevoked },
     });
     return { ...view(after), sessionsRevoked };

@@ -45,10 +45,15 @@ export class MarketService {
     const specs = [...this.specs.values()];
     const tickers = await this.data.tickers(specs.map((s) => s.symbol));
     return specs.map((s, i) => ({
-      symbol: s.symbol, base: s.base, quote: s.quote,
-      tickSize: fromUnits(s.tickSize, s.priceDecimals), lotSize: fromUnits(s.lotSize, s.qtyDecimals),
-      minPrice: fromUnits(s.minPrice, s.priceDecimals), maxPrice: fromUnits(s.maxPrice, s.priceDecimals),
-      minQuantity: fromUnits(s.minQty, s.qtyDecimals), maxQuantity: fromUnits(s.maxQty, s.qtyDecimals),
+      symbol: s.symbol,
+      base: s.base,
+      quote: s.quote,
+      tickSize: fromUnits(s.tickSize, s.priceDecimals),
+      lotSize: fromUnits(s.lotSize, s.qtyDecimals),
+      minPrice: fromUnits(s.minPrice, s.priceDecimals),
+      maxPrice: fromUnits(s.maxPrice, s.priceDecimals),
+      minQuantity: fromUnits(s.minQty, s.qtyDecimals),
+      maxQuantity: fromUnits(s.maxQty, s.qtyDecimals),
       priceBandPercent: s.bandBps / 100,
       referencePrice: s.referencePrice ? fromUnits(s.referencePrice, s.priceDecimals) : null,
       priceBand: tickers[i]?.priceBand ?? null,
@@ -66,7 +71,18 @@ export class MarketService {
     this.known(symbol);
     const t = await this.data.ticker(symbol);
     // before the host's first publication nothing is known, the band included
-    if (!t) return { symbol, sequence: 0, time: 0, last: null, lastQuantity: null, bestBid: null, bestAsk: null, status: 'trading', priceBand: null };
+    if (!t)
+      return {
+        symbol,
+        sequence: 0,
+        time: 0,
+        last: null,
+        lastQuantity: null,
+        bestBid: null,
+        bestAsk: null,
+        status: 'trading',
+        priceBand: null,
+      };
     // a ticker written by a host from before the band was published has none
     return { ...t, priceBand: t.priceBand ?? null };
   }

@@ -35,11 +35,16 @@ export const drFailover = startRunbook('failover');
 export const drFailback = startRunbook('failback');
 
 /** POST /v1/ops/dr/approvals/{execution} (role ops, not the operator who started it): approve or reject. */
-export const drApprove = httpHandler({ body: DrApprovalBody, path: DrExecutionPath, limits: perUser(BUDGETS.reads) }, async ({ body, params, event, context, requestId, ip }) => {
-  const caller = callerOf(event);
-  requireRole(caller, 'ops');
-  return { body: await drOps(context.invokedFunctionArn).answer(params.execution, body.decision, body.comment, caller.userId, { requestId, ip }) };
-});
+export const drApprove = httpHandler(
+  { body: DrApprovalBody, path: DrExecutionPath, limits: perUser(BUDGETS.reads) },
+  async ({ body, params, event, context, requestId, ip }) => {
+    const caller = callerOf(event);
+    requireRole(caller, 'ops');
+    return {
+      body: await drOps(context.invokedFunctionArn).answer(params.execution, body.decision, body.comment, caller.userId, { requestId, ip }),
+    };
+  },
+);
 
 /** GET /v1/ops/dr/executions/{execution} (role ops): status, states so far, and the result (RTO, RPO). */
 export const drStatus = httpHandler({ path: DrExecutionPath, limits: perUser(BUDGETS.reads) }, async ({ params, event, context }) => {
@@ -52,5 +57,9 @@ export const drStatus = httpHandler({ path: DrExecutionPath, limits: perUser(BUD
  * emulator's ceiling in `npm run bench:edge` (what serverless offline serves with nothing to do).
  */
 export function ping(): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-  return Promise.resolve({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: '{"status":"ok"}' });
+  return Promise.resolve({
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    body: '{"status":"ok"}',
+  });
 }

@@ -14,7 +14,10 @@ export function drOps(invokedFunctionArn: string | undefined): DrOpsService {
     sfn: sfn(),
     control: controlStore(),
     audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
-    machines: { failover: stateMachineArn(invokedFunctionArn, cfg.DR_FAILOVER_STATE_MACHINE), failback: stateMachineArn(invokedFunctionArn, cfg.DR_FAILBACK_STATE_MACHINE) },
+    machines: {
+      failover: stateMachineArn(invokedFunctionArn, cfg.DR_FAILOVER_STATE_MACHINE),
+      failback: stateMachineArn(invokedFunctionArn, cfg.DR_FAILBACK_STATE_MACHINE),
+    },
     autoApproveAllowed: cfg.DR_AUTO_APPROVE_ALLOWED,
   });
   return service;

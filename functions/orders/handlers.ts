@@ -14,10 +14,13 @@ const reads = perUser(BUDGETS.reads);
 const audited = (action: string): { action: string; log: typeof auditLog } => ({ action, log: auditLog });
 
 /** POST /v1/orders: 201 with the order's state and fills; a retry of its clientOrderId → 200, the same order. */
-export const place = httpHandler({ body: PlaceOrder, limits: entry, audit: audited('order.place') }, async ({ body, event }): Promise<HttpOutput> => {
-  const r = await orderService().place(callerOf(event), body);
-  return { status: r.replayed ? 200 : 201, body: r.order, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
-});
+export const place = httpHandler(
+  { body: PlaceOrder, limits: entry, audit: audited('order.place') },
+  async ({ body, event }): Promise<HttpOutput> => {
+    const r = await orderService().place(callerOf(event), body);
+    return { status: r.replayed ? 200 : 201, body: r.order, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
+  },
+);
 
 /** GET /v1/orders/{orderId}: one of the caller's orders in any state, with its fills (404 alike for none and for another's). */
 export const get = httpHandler({ path: OrderPath, limits: reads }, async ({ params, event }) => ({
@@ -26,7 +29,10 @@ export const get = httpHandler({ path: OrderPath, limits: reads }, async ({ para
 
 /** GET /v1/orders?status=open|closed&symbol=&limit=&cursor= : open from the host, closed from the order history. */
 export const list = httpHandler({ query: ListOrdersQuery, limits: reads }, async ({ query, event }) => ({
-  body: query.status === 'open' ? { orders: await orderService().listOpen(callerOf(event), query.symbol) } : await orderService().listClosed(callerOf(event), query),
+  body:
+    query.status === 'open'
+      ? { orders: await orderService().listOpen(callerOf(event), query.symbol) }
+      : await orderService().listClosed(callerOf(event), query),
 }));
 
 /** GET /v1/fills?symbol=&limit=&cursor= */
@@ -40,19 +46,28 @@ export const cancel = httpHandler({ path: OrderPath, limits: entry, audit: audit
 }));
 
 /** DELETE /v1/orders?symbol= : every open order of the caller (in one symbol). */
-export const cancelAll = httpHandler({ query: CancelAllQuery, limits: entry, audit: audited('order.cancel-all') }, async ({ query, event }) => ({
-  body: await orderService().cancelAll(callerOf(event), query.symbol),
-}));
+export const cancelAll = httpHandler(
+  { query: CancelAllQuery, limits: entry, audit: audited('order.cancel-all') },
+  async ({ query, event }) => ({
+    body: await orderService().cancelAll(callerOf(event), query.symbol),
+  }),
+);
 
 /** POST /v1/orders/cancel-after `{timeoutSeconds}`: the dead-man switch (0 disarms). */
-export const cancelAfter = httpHandler({ body: CancelAfter, limits: entry, audit: audited('order.cancel-after') }, async ({ body, event }) => ({
-  body: await orderService().cancelAfter(callerOf(event), body.timeoutSeconds),
-}));
+export const cancelAfter = httpHandler(
+  { body: CancelAfter, limits: entry, audit: audited('order.cancel-after') },
+  async ({ body, event }) => ({
+    body: await orderService().cancelAfter(callerOf(event), body.timeoutSeconds),
+  }),
+);
 
 /** PATCH /v1/orders/{orderId} `{price, quantity}` */
-export const replace = httpHandler({ path: OrderPath, body: ReplaceOrder, limits: entry, audit: audited('order.replace') }, async ({ params, body, event }) => ({
-  body: await orderService().replace(callerOf(event), params.orderId, body.price, body.quantity),
-}));
+export const replace = httpHandler(
+  { path: OrderPath, body: ReplaceOrder, limits: entry, audit: audited('order.replace') },
+  async ({ params, body, event }) => ({
+    body: await orderService().replace(callerOf(event), params.orderId, body.price, body.quantity),
+  }),
+);
 
 /** An ops switch of a symbol's trading (role ops), audited whether it succeeds or is refused. */
 function symbolSwitch(action: 'halt' | 'resume', status: 'halted' | 'trading'): ApiHandler {
@@ -60,7 +75,15 @@ function symbolSwitch(action: 'halt' | 'resume', status: 'halted' | 'trading'): 
     const caller = callerOf(event);
     requireRole(caller, 'ops');
     const sequence = await (action === 'halt' ? matchingHost().halt(params.symbol) : matchingHost().resume(params.symbol));
-    await auditLog().record({ userId: caller.userId, action: `symbol.${action}`, outcome: 'succeeded', actorId: caller.userId, requestId, ip, details: { symbol: params.symbol, sequence } });
+    await auditLog().record({
+      userId: caller.userId,
+      action: `symbol.${action}`,
+      outcome: 'succeeded',
+      actorId: caller.userId,
+      requestId,
+      ip,
+      details: { symbol: params.symbol, sequence },
+    });
     return { body: { symbol: params.symbol, status, sequence } };
   });
 }

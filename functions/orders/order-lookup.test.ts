@@ -74,7 +74,10 @@ class HistoryFeed {
     const batch = this.pending;
     this.pending = [];
     const context = { awsRequestId: 'mq', functionName: 'orderEvents', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
-    const event = { eventSource: 'aws:rmq', rmqMessagesByQueue: { [`${exchange}.history::/`]: batch.map((m) => ({ data: m.content.toString('base64') })) } };
+    const event = {
+      eventSource: 'aws:rmq',
+      rmqMessagesByQueue: { [`${exchange}.history::/`]: batch.map((m) => ({ data: m.content.toString('base64') })) },
+    };
     this.running = this.running
       .then(async () => {
         await orderEvents(event, context);
@@ -128,7 +131,13 @@ afterAll(async () => {
 let n = 0;
 const cid = (): string => `lk-${Date.now()}-${++n}`;
 const limit = (side: 'buy' | 'sell', quantity: string, price: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  clientOrderId: cid(), symbol: 'BTC-USD', side, type: 'limit', quantity, price, ...extra,
+  clientOrderId: cid(),
+  symbol: 'BTC-USD',
+  side,
+  type: 'limit',
+  quantity,
+  price,
+  ...extra,
 });
 const placed = async (who: Caller, body: Record<string, unknown>): Promise<string> => {
   const r = await invoke(place, { caller: who, body });
@@ -161,7 +170,10 @@ async function historyOf(who: Caller, orderId: string, ok: (events: OrderEventRe
 }
 
 const closedIds = async (who: Caller): Promise<Record<string, string>> => {
-  const r = await invoke<{ orders: { orderId: string; status: string }[] }>(list, { caller: who, query: { status: 'closed', limit: '200' } });
+  const r = await invoke<{ orders: { orderId: string; status: string }[] }>(list, {
+    caller: who,
+    query: { status: 'closed', limit: '200' },
+  });
   expect(r.status).toBe(200);
   return Object.fromEntries(r.body.orders.map((o) => [o.orderId, o.status]));
 };
@@ -177,8 +189,24 @@ describe('GET /v1/orders/{orderId}', () => {
     const makerId = await placed(seller, limit('sell', '0.3', '42000'));
     const takerId = await placed(buyer, limit('buy', '0.1', '42000'));
     const taker = order(await until(buyer, takerId, 'FILLED'));
-    expect(taker).toMatchObject({ orderId: takerId, status: 'FILLED', side: 'buy', price: '42000.00', quantity: '0.1000', filled: '0.1000', leaves: '0.0000' });
-    expect(taker.fills).toEqual([{ tradeId: expect.stringMatching(/^BTC-USD:\d+$/) as string, price: '42000.00', quantity: '0.1000', liquidity: 'taker', time: expect.any(String) as string }]);
+    expect(taker).toMatchObject({
+      orderId: takerId,
+      status: 'FILLED',
+      side: 'buy',
+      price: '42000.00',
+      quantity: '0.1000',
+      filled: '0.1000',
+      leaves: '0.0000',
+    });
+    expect(taker.fills).toEqual([
+      {
+        tradeId: expect.stringMatching(/^BTC-USD:\d+$/) as string,
+        price: '42000.00',
+        quantity: '0.1000',
+        liquidity: 'taker',
+        time: expect.any(String) as string,
+      },
+    ]);
     expect(taker.closedAt).toBeDefined();
 
     // the maker rests, partly filled: open from the host, its fill from the history
@@ -204,10 +232,18 @@ describe('GET /v1/orders/{orderId}', () => {
   });
 
   it('answers an EXPIRED GTD order', async () => {
-    const id = await placed(seller, limit('sell', '0.1', '43000', { timeInForce: 'GTD', expireTime: new Date(Date.now() + 1500).toISOString() }));
+    const id = await placed(
+      seller,
+      limit('sell', '0.1', '43000', { timeInForce: 'GTD', expireTime: new Date(Date.now() + 1500).toISOString() }),
+    );
     expect(order(await lookup(seller, id))).toMatchObject({ status: 'OPEN', timeInForce: 'GTD' });
     await new Promise((r) => setTimeout(r, 1600));
-    expect(order(await until(seller, id, 'EXPIRED'))).toMatchObject({ status: 'EXPIRED', reason: 'GTD_EXPIRED', filled: '0.0000', fills: [] });
+    expect(order(await until(seller, id, 'EXPIRED'))).toMatchObject({
+      status: 'EXPIRED',
+      reason: 'GTD_EXPIRED',
+      filled: '0.0000',
+      fills: [],
+    });
   });
 
   it('answers a REJECTED order (found through the closed-order list, as a client would)', async () => {
@@ -218,14 +254,25 @@ describe('GET /v1/orders/{orderId}', () => {
     expect(r).toMatchObject({ status: 422, body: { code: 'POST_ONLY_WOULD_TAKE' } });
     let id: string | undefined;
     for (let i = 0; i < 80 && !id; i++) {
-      const closed = await invoke<{ orders: { orderId: string; clientOrderId: string; status: string }[] }>(list, { caller: buyer, query: { status: 'closed' } });
+      const closed = await invoke<{ orders: { orderId: string; clientOrderId: string; status: string }[] }>(list, {
+        caller: buyer,
+        query: { status: 'closed' },
+      });
       const listed = closed.body.orders.find((o) => o.clientOrderId === clientOrderId);
       if (listed) expect(listed.status).toBe('REJECTED');
       id = listed?.orderId;
       if (!id) await new Promise((res) => setTimeout(res, 100));
     }
     const o = order(await lookup(buyer, id ?? '0'));
-    expect(o).toMatchObject({ orderId: id, clientOrderId, status: 'REJECTED', reason: 'POST_ONLY_WOULD_TAKE', side: 'buy', filled: '0.0000', fills: [] });
+    expect(o).toMatchObject({
+      orderId: id,
+      clientOrderId,
+      status: 'REJECTED',
+      reason: 'POST_ONLY_WOULD_TAKE',
+      side: 'buy',
+      filled: '0.0000',
+      fills: [],
+    });
     expect(o.price).toBeUndefined();
     await invoke(cancel, { caller: seller, path: { orderId: ask } });
   });
@@ -255,7 +302,11 @@ describe('GET /v1/orders/{orderId}', () => {
     try {
       await invoke(cancel, { caller: seller, path: { orderId: id } });
       const r = await lookup(seller, id);
-      expect(r).toMatchObject({ status: 503, body: { code: 'UNAVAILABLE', requestId: expect.any(String) as string }, headers: { 'Retry-After': '1' } });
+      expect(r).toMatchObject({
+        status: 503,
+        body: { code: 'UNAVAILABLE', requestId: expect.any(String) as string },
+        headers: { 'Retry-After': '1' },
+      });
     } finally {
       feed.release();
     }
@@ -267,14 +318,27 @@ describe('GET /v1/orders/{orderId}', () => {
     const filled = await placed(buyer, limit('buy', '0.1', '45000'));
     await until(buyer, filled, 'FILLED');
     // the stranger tries to cancel them first (their refusals land in the stranger's own history)
-    for (const id of [open, filled, '987654321']) expect(await invoke(cancel, { caller: stranger, path: { orderId: id } })).toMatchObject({ status: 404 });
+    for (const id of [open, filled, '987654321'])
+      expect(await invoke(cancel, { caller: stranger, path: { orderId: id } })).toMatchObject({ status: 404 });
     await new Promise((r) => setTimeout(r, 300));
     const unknown = await lookup(stranger, '987654321');
-    expect(unknown).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'no such order', requestId: expect.any(String) as string } });
-    for (const [who, id] of [[stranger, open], [stranger, filled], [buyer, open], [seller, filled]] as const) {
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: 'no such order', requestId: expect.any(String) as string },
+    });
+    for (const [who, id] of [
+      [stranger, open],
+      [stranger, filled],
+      [buyer, open],
+      [seller, filled],
+    ] as const) {
       const started = Date.now();
       const r = await lookup(who, id);
-      expect({ status: r.status, code: r.body.code, message: r.body.message }).toEqual({ status: 404, code: 'NOT_FOUND', message: 'no such order' });
+      expect({ status: r.status, code: r.body.code, message: r.body.message }).toEqual({
+        status: 404,
+        code: 'NOT_FOUND',
+        message: 'no such order',
+      });
       // answered at once: no wait that would tell a stranger the id exists
       expect(Date.now() - started).toBeLessThan(1000);
     }
@@ -288,10 +352,20 @@ describe('GET /v1/orders/{orderId}', () => {
     const refused = await invoke(replace, { caller: seller, path: { orderId: id }, body: { price: '42300.00', quantity: '0.05' } });
     expect(refused).toMatchObject({ status: 422, body: { code: 'QUANTITY_BELOW_FILLED' } });
     const events = await historyOf(seller, id, (es) => es.some((e) => e.type === 'rejected'));
-    expect(events.find((e) => e.type === 'rejected')).toMatchObject({ symbol: 'BTC-USD', reason: 'QUANTITY_BELOW_FILLED', request: 'replace' });
+    expect(events.find((e) => e.type === 'rejected')).toMatchObject({
+      symbol: 'BTC-USD',
+      reason: 'QUANTITY_BELOW_FILLED',
+      request: 'replace',
+    });
 
     expect((await closedIds(seller))[id]).toBeUndefined();
-    expect(order(await lookup(seller, id))).toMatchObject({ status: 'PARTIALLY_FILLED', quantity: '0.3000', filled: '0.1000', leaves: '0.2000', fills: [{ liquidity: 'maker', quantity: '0.1000' }] });
+    expect(order(await lookup(seller, id))).toMatchObject({
+      status: 'PARTIALLY_FILLED',
+      quantity: '0.3000',
+      filled: '0.1000',
+      leaves: '0.2000',
+      fills: [{ liquidity: 'maker', quantity: '0.1000' }],
+    });
     // once it does leave the book, the list has it as it ended
     await invoke(cancel, { caller: seller, path: { orderId: id } });
     await until(seller, id, 'CANCELED');
@@ -309,7 +383,15 @@ describe('an order lookup while the order history cannot be read', () => {
     const t = tableDefinitions('local').find((d) => d.TableName === HISTORY_TABLE);
     const items = (await dynamo().send(new ScanCommand({ TableName: HISTORY_TABLE, ConsistentRead: true }))).Items ?? [];
     await dynamo().send(new DeleteTableCommand({ TableName: HISTORY_TABLE }));
-    await dynamo().send(new CreateTableCommand({ ...t, TableName: HISTORY_TABLE, KeySchema: t?.KeySchema, AttributeDefinitions: t?.AttributeDefinitions?.filter((a) => a.AttributeName !== 'orderKey'), GlobalSecondaryIndexes: undefined }));
+    await dynamo().send(
+      new CreateTableCommand({
+        ...t,
+        TableName: HISTORY_TABLE,
+        KeySchema: t?.KeySchema,
+        AttributeDefinitions: t?.AttributeDefinitions?.filter((a) => a.AttributeName !== 'orderKey'),
+        GlobalSecondaryIndexes: undefined,
+      }),
+    );
     for (const item of items) await dynamo().send(new PutItemCommand({ TableName: HISTORY_TABLE, Item: item }));
   };
 

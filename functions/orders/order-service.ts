@@ -34,8 +34,14 @@ type ClosingType = keyof typeof CLOSED_STATUS;
 
 function closedView(e: OrderEventRecord & { type: ClosingType }): ClosedOrder {
   return {
-    orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side ?? '', status: CLOSED_STATUS[e.type],
-    ...(e.reason && e.reason !== 'NONE' ? { reason: e.reason } : {}), closedAt: new Date(e.time).toISOString(), sequence: e.seq,
+    orderId: String(e.orderId ?? ''),
+    clientOrderId: e.clientOrderId ?? '',
+    symbol: e.symbol ?? '',
+    side: e.side ?? '',
+    status: CLOSED_STATUS[e.type],
+    ...(e.reason && e.reason !== 'NONE' ? { reason: e.reason } : {}),
+    closedAt: new Date(e.time).toISOString(),
+    sequence: e.seq,
     last: { type: e.type, ...(e.price ? { price: e.price } : {}), ...(e.quantity ? { quantity: e.quantity } : {}) },
   };
 }
@@ -73,8 +79,16 @@ export class OrderService {
       if (!(expireTime > this.now())) throw badRequest('INVALID_EXPIRE_TIME', 'expireTime must be in the future');
     }
     const r = await this.host.placeOrder(caller.accountNo, {
-      clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce, price: o.price,
-      quantity: o.quantity, postOnly: o.postOnly, stp: o.stp, expireTime,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      timeInForce: o.timeInForce,
+      price: o.price,
+      quantity: o.quantity,
+      postOnly: o.postOnly,
+      stp: o.stp,
+      expireTime,
     });
     await this.noteRecent(caller, r.orderId);
     if (r.status === 'REJECTED') throw new AppError(422, r.reason, `the order was rejected: ${r.reason}`);
@@ -83,7 +97,10 @@ export class OrderService {
 
   /** One of the caller's orders in any state: open from the host, closed from the order history, with its fills. */
   async get(caller: Caller, orderId: number): Promise<Order> {
-    const [open, history] = await Promise.allSettled([this.host.getOrder(caller.accountNo, orderId), this.history.ofOrder(caller.accountNo, orderId)]);
+    const [open, history] = await Promise.allSettled([
+      this.host.getOrder(caller.accountNo, orderId),
+      this.history.ofOrder(caller.accountNo, orderId),
+    ]);
     if (open.status === 'rejected') throw open.reason;
     // an open order is the host's to tell: a history that cannot be read costs only its fills
     if (open.value) return openOrderState(open.value, this.readable(history, orderId));
@@ -131,20 +148,43 @@ export class OrderService {
   }
 
   /** Orders that left the book (filled, canceled, expired, rejected), newest first, from the order history. */
-  async listClosed(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ orders: ClosedOrder[]; nextCursor?: string }> {
+  async listClosed(
+    caller: Caller,
+    q: { symbol?: string; limit: number; cursor?: string },
+  ): Promise<{ orders: ClosedOrder[]; nextCursor?: string }> {
     if (q.symbol) this.spec(q.symbol);
-    const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill', 'canceled', 'expired', 'rejected'], where: (e) => isClosing(e) && (!q.symbol || e.symbol === q.symbol) });
-    return { orders: r.items.map((e) => closedView(e as OrderEventRecord & { type: ClosingType })), ...(r.next ? { nextCursor: r.next } : {}) };
+    const r = await this.history.list(caller.accountNo, {
+      limit: q.limit,
+      before: q.cursor,
+      types: ['fill', 'canceled', 'expired', 'rejected'],
+      where: (e) => isClosing(e) && (!q.symbol || e.symbol === q.symbol),
+    });
+    return {
+      orders: r.items.map((e) => closedView(e as OrderEventRecord & { type: ClosingType })),
+      ...(r.next ? { nextCursor: r.next } : {}),
+    };
   }
 
   /** The caller's fills, newest first. */
   async fills(caller: Caller, q: { symbol?: string; limit: number; cursor?: string }): Promise<{ fills: Fill[]; nextCursor?: string }> {
     if (q.symbol) this.spec(q.symbol);
-    const r = await this.history.list(caller.accountNo, { limit: q.limit, before: q.cursor, types: ['fill'], where: (e) => !q.symbol || e.symbol === q.symbol });
+    const r = await this.history.list(caller.accountNo, {
+      limit: q.limit,
+      before: q.cursor,
+      types: ['fill'],
+      where: (e) => !q.symbol || e.symbol === q.symbol,
+    });
     return {
       fills: r.items.map((e) => ({
-        tradeId: e.fill?.tradeId ?? '', orderId: String(e.orderId ?? ''), clientOrderId: e.clientOrderId ?? '', symbol: e.symbol ?? '', side: e.side as Fill['side'],
-        price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? 'taker', time: new Date(e.time).toISOString(),
+        tradeId: e.fill?.tradeId ?? '',
+        orderId: String(e.orderId ?? ''),
+        clientOrderId: e.clientOrderId ?? '',
+        symbol: e.symbol ?? '',
+        side: e.side as Fill['side'],
+        price: e.price ?? '',
+        quantity: e.quantity ?? '',
+        liquidity: e.fill?.liquidity ?? 'taker',
+        time: new Date(e.time).toISOString(),
       })),
       ...(r.next ? { nextCursor: r.next } : {}),
     };
@@ -204,16 +244,34 @@ export class OrderService {
 
   private reply(r: HostOrderReply): PlacedOrder {
     return {
-      orderId: String(r.orderId), clientOrderId: r.clientOrderId, symbol: r.symbol, side: r.side, status: r.status as PlacedOrder['status'], price: r.price, quantity: r.quantity,
-      filled: r.filled, leaves: r.leaves, fills: r.fills.map((f) => ({ price: f.price, quantity: f.quantity, liquidity: f.liquidity, tradeSequence: f.sequence })),
-      ...(r.reason && r.reason !== 'NONE' ? { reason: r.reason } : {}), sequence: r.seq,
+      orderId: String(r.orderId),
+      clientOrderId: r.clientOrderId,
+      symbol: r.symbol,
+      side: r.side,
+      status: r.status as PlacedOrder['status'],
+      price: r.price,
+      quantity: r.quantity,
+      filled: r.filled,
+      leaves: r.leaves,
+      fills: r.fills.map((f) => ({ price: f.price, quantity: f.quantity, liquidity: f.liquidity, tradeSequence: f.sequence })),
+      ...(r.reason && r.reason !== 'NONE' ? { reason: r.reason } : {}),
+      sequence: r.seq,
     };
   }
 
   private open(o: HostOpenOrder): OpenOrder {
     return {
-      orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: /[1-9]/.test(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
-      price: o.price, quantity: o.quantity, filled: o.filled, leaves: o.leaves, timeInForce: o.timeInForce, time: new Date(o.time).toISOString(),
+      orderId: String(o.orderId),
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      status: /[1-9]/.test(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
+      price: o.price,
+      quantity: o.quantity,
+      filled: o.filled,
+      leaves: o.leaves,
+      timeInForce: o.timeInForce,
+      time: new Date(o.time).toISOString(),
     };
   }
 }

@@ -16,7 +16,13 @@ const hasUnits = (decimal: string | undefined): boolean => /[1-9]/.test(decimal 
 function fillsOf(events: readonly OrderEventRecord[]): Fills {
   return events
     .filter((e) => e.type === 'fill' && e.fill)
-    .map((e) => ({ tradeId: e.fill?.tradeId ?? '', price: e.price ?? '', quantity: e.quantity ?? '', liquidity: e.fill?.liquidity ?? 'taker', time: iso(e.time) }));
+    .map((e) => ({
+      tradeId: e.fill?.tradeId ?? '',
+      price: e.price ?? '',
+      quantity: e.quantity ?? '',
+      liquidity: e.fill?.liquidity ?? 'taker',
+      time: iso(e.time),
+    }));
 }
 
 /**
@@ -25,8 +31,17 @@ function fillsOf(events: readonly OrderEventRecord[]): Fills {
  */
 export function openOrderState(o: HostOpenOrder, events: readonly OrderEventRecord[] | null): Order {
   return {
-    orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: hasUnits(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
-    price: o.price, quantity: o.quantity, filled: o.filled, leaves: o.leaves, timeInForce: o.timeInForce as Order['timeInForce'], time: iso(o.time),
+    orderId: String(o.orderId),
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    status: hasUnits(o.filled) ? 'PARTIALLY_FILLED' : 'OPEN',
+    price: o.price,
+    quantity: o.quantity,
+    filled: o.filled,
+    leaves: o.leaves,
+    timeInForce: o.timeInForce as Order['timeInForce'],
+    time: iso(o.time),
     ...(events ? { fills: fillsOf(events) } : {}),
   };
 }
@@ -68,15 +83,23 @@ export function closedOrderState(events: readonly OrderEventRecord[], specs: Rea
   const symbol = first.symbol ?? events.find((e) => e.symbol)?.symbol ?? '';
   const fills = fillsOf(events);
   const decimals = specs.get(symbol)?.qtyDecimals ?? Math.max(0, ...fills.map((f) => f.quantity.split('.')[1]?.length ?? 0));
-  const filled = fromUnits(fills.reduce((sum, f) => sum + toUnits(f.quantity, decimals), 0), decimals);
+  const filled = fromUnits(
+    fills.reduce((sum, f) => sum + toUnits(f.quantity, decimals), 0),
+    decimals,
+  );
   const why = closing.event.reason;
   return {
-    orderId: String(first.orderId), clientOrderId: first.clientOrderId ?? events.find((e) => e.clientOrderId)?.clientOrderId ?? '', symbol,
-    side: (first.side ?? events.find((e) => e.side)?.side) as Order['side'], status: closing.status,
+    orderId: String(first.orderId),
+    clientOrderId: first.clientOrderId ?? events.find((e) => e.clientOrderId)?.clientOrderId ?? '',
+    symbol,
+    side: (first.side ?? events.find((e) => e.side)?.side) as Order['side'],
+    status: closing.status,
     ...(terms ? { price: terms.price, quantity: terms.quantity } : {}),
-    filled, leaves: fromUnits(0, decimals),
+    filled,
+    leaves: fromUnits(0, decimals),
     ...(why && why !== 'NONE' ? { reason: why } : {}),
     ...(accepted ? { time: iso(accepted.time) } : {}),
-    closedAt: iso(closing.event.time), fills,
+    closedAt: iso(closing.event.time),
+    fills,
   };
 }

@@ -50,23 +50,52 @@ let restingId = '';
 
 describe('placing orders', () => {
   it('rests a limit order and answers its state', async () => {
-    const r = await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.5', price: '42000.00' } });
-    expect(r).toMatchObject({ status: 201, body: { status: 'OPEN', symbol: 'BTC-USD', side: 'sell', price: '42000.00', quantity: '0.5000', filled: '0.0000', leaves: '0.5000', fills: [] } });
+    const r = await invoke(place, {
+      caller: seller,
+      body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.5', price: '42000.00' },
+    });
+    expect(r).toMatchObject({
+      status: 201,
+      body: {
+        status: 'OPEN',
+        symbol: 'BTC-USD',
+        side: 'sell',
+        price: '42000.00',
+        quantity: '0.5000',
+        filled: '0.0000',
+        leaves: '0.5000',
+        fills: [],
+      },
+    });
     restingId = r.body.orderId as string;
     expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.50000000', held: '0.50000000' });
   });
 
   it('crosses: the taker gets its fills, and both balances move exactly', async () => {
     const id = cid();
-    const r = await invoke(place, { caller: buyer, body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' } });
-    expect(r).toMatchObject({ status: 201, body: { status: 'FILLED', filled: '0.2000', leaves: '0.0000', fills: [{ price: '42000.00', quantity: '0.2000', liquidity: 'taker' }] } });
+    const r = await invoke(place, {
+      caller: buyer,
+      body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' },
+    });
+    expect(r).toMatchObject({
+      status: 201,
+      body: {
+        status: 'FILLED',
+        filled: '0.2000',
+        leaves: '0.0000',
+        fills: [{ price: '42000.00', quantity: '0.2000', liquidity: 'taker' }],
+      },
+    });
     // 0.2 × 42 000 = 8 400 USD
     expect(await balance(buyer, 'USD')).toEqual({ asset: 'USD', available: '91600.000000', held: '0.000000' });
     expect(await balance(buyer, 'BTC')).toEqual({ asset: 'BTC', available: '0.20000000', held: '0.00000000' });
     expect(await balance(seller, 'USD')).toEqual({ asset: 'USD', available: '8400.000000', held: '0.000000' });
     expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.50000000', held: '0.30000000' });
     // a retry of the same clientOrderId is the same order, and nothing moves again
-    const again = await invoke(place, { caller: buyer, body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' } });
+    const again = await invoke(place, {
+      caller: buyer,
+      body: { clientOrderId: id, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.2', price: '42000.00' },
+    });
     expect(again).toMatchObject({ status: 200, headers: { 'Idempotent-Replayed': 'true' }, body: { orderId: r.body.orderId } });
     expect(await balance(buyer, 'USD')).toEqual({ asset: 'USD', available: '91600.000000', held: '0.000000' });
   });
@@ -85,12 +114,21 @@ describe('placing orders', () => {
 
   it('refuses a price beyond the band the host published with 400, naming the band', async () => {
     type Published = { last: string | null; priceBand: { low: string; high: string } | null };
-    const t = await until('the ticker at the last trade', async () => (await invoke<Published>(ticker, { path: { symbol: 'BTC-USD' } })).body, (b) => b.last === '42000.00');
+    const t = await until(
+      'the ticker at the last trade',
+      async () => (await invoke<Published>(ticker, { path: { symbol: 'BTC-USD' } })).body,
+      (b) => b.last === '42000.00',
+    );
     expect(t.priceBand).toEqual({ low: '37800.00', high: '46200.00' });
     const body = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '46200.01' };
-    expect(await invoke(place, { caller: buyer, body })).toMatchObject({ status: 400, body: { code: 'PRICE_OUT_OF_BAND', message: 'price must be within the band in force: 37800.00 to 46200.00' } });
+    expect(await invoke(place, { caller: buyer, body })).toMatchObject({
+      status: 400,
+      body: { code: 'PRICE_OUT_OF_BAND', message: 'price must be within the band in force: 37800.00 to 46200.00' },
+    });
     // at its edge: accepted (IOC, nothing left resting)
-    expect(await invoke(place, { caller: buyer, body: { ...body, clientOrderId: cid(), price: '37800.00', timeInForce: 'IOC' } })).toMatchObject({ status: 201, body: { status: 'CANCELED' } });
+    expect(
+      await invoke(place, { caller: buyer, body: { ...body, clientOrderId: cid(), price: '37800.00', timeInForce: 'IOC' } }),
+    ).toMatchObject({ status: 201, body: { status: 'CANCELED' } });
   });
 
   it.each([
@@ -102,7 +140,18 @@ describe('placing orders', () => {
     [{ symbol: 'BTC-USD', side: 'buy', type: 'market', quantity: '0.1', price: '42000' }, 'VALIDATION_ERROR'],
     [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1' }, 'VALIDATION_ERROR'],
     [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', timeInForce: 'GTD' }, 'VALIDATION_ERROR'],
-    [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', timeInForce: 'GTD', expireTime: '2020-01-01T00:00:00Z' }, 'INVALID_EXPIRE_TIME'],
+    [
+      {
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '0.1',
+        price: '42000',
+        timeInForce: 'GTD',
+        expireTime: '2020-01-01T00:00:00Z',
+      },
+      'INVALID_EXPIRE_TIME',
+    ],
     [{ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000', account: 1 }, 'VALIDATION_ERROR'],
   ])('refuses %j with 400 %s before the host is asked', async (body, code) => {
     const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), ...body } });
@@ -110,32 +159,49 @@ describe('placing orders', () => {
   });
 
   it('answers what the host refuses with 422 and its reason', async () => {
-    const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '10', price: '42000' } });
+    const r = await invoke(place, {
+      caller: buyer,
+      body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '10', price: '42000' },
+    });
     expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
   });
 });
 
 describe('managing orders', () => {
   it("reads, lists, replaces and cancels one's own orders only", async () => {
-    expect(await invoke(get, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 200, body: { status: 'PARTIALLY_FILLED', leaves: '0.3000' } });
+    expect(await invoke(get, { caller: seller, path: { orderId: restingId } })).toMatchObject({
+      status: 200,
+      body: { status: 'PARTIALLY_FILLED', leaves: '0.3000' },
+    });
     // another trader: not found, whatever they try (OWASP API1:2023)
     expect(await invoke(get, { caller: buyer, path: { orderId: restingId } })).toMatchObject({ status: 404 });
     expect(await invoke(cancel, { caller: buyer, path: { orderId: restingId } })).toMatchObject({ status: 404 });
-    expect(await invoke(replace, { caller: buyer, path: { orderId: restingId }, body: { price: '41000', quantity: '0.3' } })).toMatchObject({ status: 404 });
+    expect(await invoke(replace, { caller: buyer, path: { orderId: restingId }, body: { price: '41000', quantity: '0.3' } })).toMatchObject(
+      { status: 404 },
+    );
     expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(1);
     expect((await invoke<{ orders: unknown[] }>(list, { caller: buyer })).body.orders).toHaveLength(0);
 
     // 0.2 of it filled already: the host refuses a total below that, as a rejection
-    expect(await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42000.00', quantity: '0.1' } })).toMatchObject({ status: 422, body: { code: 'QUANTITY_BELOW_FILLED' } });
+    expect(
+      await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42000.00', quantity: '0.1' } }),
+    ).toMatchObject({ status: 422, body: { code: 'QUANTITY_BELOW_FILLED' } });
     const r = await invoke(replace, { caller: seller, path: { orderId: restingId }, body: { price: '42100.00', quantity: '0.25' } });
     expect(r).toMatchObject({ status: 200, body: { price: '42100.00' } });
-    expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 200, body: { canceled: [restingId] } });
+    expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({
+      status: 200,
+      body: { canceled: [restingId] },
+    });
     expect(await invoke(cancel, { caller: seller, path: { orderId: restingId } })).toMatchObject({ status: 404 });
     expect(await balance(seller, 'BTC')).toEqual({ asset: 'BTC', available: '1.80000000', held: '0.00000000' });
   });
 
   it('cancels all of a trader’s orders in a symbol', async () => {
-    for (const price of ['43000', '43100']) await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price } });
+    for (const price of ['43000', '43100'])
+      await invoke(place, {
+        caller: seller,
+        body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price },
+      });
     const r = await invoke<{ canceled: string[] }>(cancelAll, { caller: seller, query: { symbol: 'BTC-USD' } });
     expect(r.body.canceled).toHaveLength(2);
     expect((await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders).toHaveLength(0);
@@ -144,7 +210,10 @@ describe('managing orders', () => {
 
 describe('the dead-man switch', () => {
   const rest = async (): Promise<void> => {
-    const r = await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '44000' } });
+    const r = await invoke(place, {
+      caller: seller,
+      body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '44000' },
+    });
     expect(r.status).toBe(201);
   };
   const open = async (): Promise<number> => (await invoke<{ orders: unknown[] }>(list, { caller: seller })).body.orders.length;
@@ -160,7 +229,10 @@ describe('the dead-man switch', () => {
   it('stays quiet once disarmed', async () => {
     await rest();
     await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 1 } });
-    expect(await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 0 } })).toMatchObject({ status: 200, body: { armed: false, deadline: null } });
+    expect(await invoke(cancelAfter, { caller: seller, body: { timeoutSeconds: 0 } })).toMatchObject({
+      status: 200,
+      body: { armed: false, deadline: null },
+    });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await open()).toBe(1);
     await invoke(cancelAll, { caller: seller });
@@ -172,9 +244,17 @@ describe('orders over the WebSocket', () => {
   const context = { awsRequestId: 'ws', functionName: 'ws', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
   async function frame(h: typeof placeOrder, body: unknown, who?: Caller): Promise<Record<string, unknown>> {
     const authorizer = who
-      ? { userId: who.userId, accountNo: who.accountNo, sessionId: (await new RedisSessionStore(redis()).start(who.userId, 600)).familyId, rolesVersion: 0 }
+      ? {
+          userId: who.userId,
+          accountNo: who.accountNo,
+          sessionId: (await new RedisSessionStore(redis()).start(who.userId, 600)).familyId,
+          rolesVersion: 0,
+        }
       : { userId: '', accountNo: 0, sessionId: '', rolesVersion: 0 };
-    const r = await h({ body: JSON.stringify(body), requestContext: { connectionId: `c-${++n}`, routeKey: 'x', requestId: `r-${n}`, authorizer } }, context);
+    const r = await h(
+      { body: JSON.stringify(body), requestContext: { connectionId: `c-${++n}`, routeKey: 'x', requestId: `r-${n}`, authorizer } },
+      context,
+    );
     return JSON.parse(r.body ?? '{}') as Record<string, unknown>;
   }
 
@@ -183,11 +263,21 @@ describe('orders over the WebSocket', () => {
     expect(await frame(placeOrder, { action: 'placeOrder', ...order })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     const placed = await frame(placeOrder, { action: 'placeOrder', id: 'p1', ...order }, seller);
     expect(placed).toMatchObject({ type: 'order', id: 'p1', replayed: false, order: { status: 'OPEN', price: '44500.00' } });
-    expect(await frame(placeOrder, { action: 'placeOrder', ...order, price: '44500.001' }, seller)).toMatchObject({ type: 'error', code: 'INVALID_PRICE' });
-    expect(await frame(placeOrder, { action: 'placeOrder', ...order, account: 1 }, seller)).toMatchObject({ type: 'error', code: 'VALIDATION_ERROR' });
+    expect(await frame(placeOrder, { action: 'placeOrder', ...order, price: '44500.001' }, seller)).toMatchObject({
+      type: 'error',
+      code: 'INVALID_PRICE',
+    });
+    expect(await frame(placeOrder, { action: 'placeOrder', ...order, account: 1 }, seller)).toMatchObject({
+      type: 'error',
+      code: 'VALIDATION_ERROR',
+    });
     const orderId = (placed.order as { orderId: string }).orderId;
     expect(await frame(cancelOrder, { action: 'cancelOrder', orderId }, buyer)).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
-    expect(await frame(cancelOrder, { action: 'cancelOrder', orderId, id: 'c1' }, seller)).toEqual({ type: 'canceled', id: 'c1', canceled: [orderId] });
+    expect(await frame(cancelOrder, { action: 'cancelOrder', orderId, id: 'c1' }, seller)).toEqual({
+      type: 'canceled',
+      id: 'c1',
+      canceled: [orderId],
+    });
   });
 });
 
@@ -195,11 +285,22 @@ describe('ops', () => {
   it('halts and resumes a symbol (role ops only)', async () => {
     expect(await invoke(halt, { caller: seller, path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 403 });
     expect(await invoke(halt, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 200, body: { status: 'halted' } });
-    const r = await invoke(place, { caller: buyer, body: { clientOrderId: cid(), symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '3000' } });
+    const r = await invoke(place, {
+      caller: buyer,
+      body: { clientOrderId: cid(), symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '3000' },
+    });
     expect(r).toMatchObject({ status: 422, body: { code: 'SYMBOL_HALTED' } });
-    expect(await invoke(resume, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({ status: 200, body: { status: 'trading' } });
+    expect(await invoke(resume, { caller: ops(), path: { symbol: 'ETH-USD' } })).toMatchObject({
+      status: 200,
+      body: { status: 'trading' },
+    });
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(seller.userId, 50);
-    expect(audit.filter((a) => a.action.startsWith('symbol.')).map((a) => `${a.action} ${a.outcome}`).sort()).toEqual(['symbol.halt rejected', 'symbol.halt succeeded', 'symbol.resume succeeded']);
+    expect(
+      audit
+        .filter((a) => a.action.startsWith('symbol.'))
+        .map((a) => `${a.action} ${a.outcome}`)
+        .sort(),
+    ).toEqual(['symbol.halt rejected', 'symbol.halt succeeded', 'symbol.resume succeeded']);
   });
 });
 
@@ -210,22 +311,38 @@ describe('the audit of what the edge refuses', () => {
     const offTick = { clientOrderId: cid(), symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.1', price: '42000.005' };
     expect(await invoke(place, { caller: who, body: offTick })).toMatchObject({ status: 400 });
     // someone else's order
-    const theirs = (await invoke(place, { caller: seller, body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '43900' } })).body.orderId as string;
+    const theirs = (
+      await invoke(place, {
+        caller: seller,
+        body: { clientOrderId: cid(), symbol: 'BTC-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '43900' },
+      })
+    ).body.orderId as string;
     expect(await invoke(cancel, { caller: who, path: { orderId: theirs } })).toMatchObject({ status: 404 });
     // malformed: refused by the schema, before any budget is taken, and not recorded
-    expect(await invoke(place, { caller: who, body: { symbol: 'BTC-USD' } })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(await invoke(place, { caller: who, body: { symbol: 'BTC-USD' } })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR' },
+    });
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(who.userId, 10);
     const byAction = audit.sort((a, b) => a.action.localeCompare(b.action));
     expect(byAction.map((a) => `${a.action} ${a.outcome}`)).toEqual(['order.cancel rejected', 'order.place rejected']);
     expect(byAction[0].details).toMatchObject({ status: 404, orderId: theirs });
-    expect(byAction[1].details).toMatchObject({ status: 400, code: 'INVALID_PRICE', clientOrderId: offTick.clientOrderId, symbol: 'BTC-USD', price: '42000.005' });
+    expect(byAction[1].details).toMatchObject({
+      status: 400,
+      code: 'INVALID_PRICE',
+      clientOrderId: offTick.clientOrderId,
+      symbol: 'BTC-USD',
+      price: '42000.005',
+    });
   });
 });
 
 describe('markets', () => {
   it('lists the symbols with their rules as decimal strings', async () => {
     const r = await invoke<{ markets: Record<string, unknown>[] }>(listMarkets);
-    expect(r.body.markets).toContainEqual(expect.objectContaining({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.0001', priceBandPercent: 10 }));
+    expect(r.body.markets).toContainEqual(
+      expect.objectContaining({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.0001', priceBandPercent: 10 }),
+    );
   });
 
   it('serves the ticker, book and trades the host published, with their sequence', async () => {
@@ -233,10 +350,22 @@ describe('markets', () => {
       async () => (await invoke(ticker, { path: { symbol: 'BTC-USD' } })).body,
       (b) => b.last === '42000.00',
     );
-    expect(t).toMatchObject({ symbol: 'BTC-USD', last: '42000.00', lastQuantity: '0.2000', status: 'trading', sequence: expect.any(Number) as number });
-    const tr = await invoke<{ trades: { price: string; quantity: string; sequence: number }[] }>(trades, { path: { symbol: 'BTC-USD' }, query: { limit: '10' } });
+    expect(t).toMatchObject({
+      symbol: 'BTC-USD',
+      last: '42000.00',
+      lastQuantity: '0.2000',
+      status: 'trading',
+      sequence: expect.any(Number) as number,
+    });
+    const tr = await invoke<{ trades: { price: string; quantity: string; sequence: number }[] }>(trades, {
+      path: { symbol: 'BTC-USD' },
+      query: { limit: '10' },
+    });
     expect(tr.body.trades[0]).toMatchObject({ price: '42000.00', quantity: '0.2000' });
-    const b = await invoke<{ sequence: number; bids: unknown[]; asks: unknown[] }>(book, { path: { symbol: 'BTC-USD' }, query: { depth: '5' } });
+    const b = await invoke<{ sequence: number; bids: unknown[]; asks: unknown[] }>(book, {
+      path: { symbol: 'BTC-USD' },
+      query: { depth: '5' },
+    });
     expect(b.status).toBe(200);
     expect(b.body.sequence).toBeGreaterThanOrEqual(tr.body.trades[0].sequence);
     expect(await invoke(book, { path: { symbol: 'NOPE-USD' } })).toMatchObject({ status: 404 });

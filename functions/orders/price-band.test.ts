@@ -25,7 +25,14 @@ beforeAll(async () => {
 afterAll(() => env.stop());
 
 let n = 0;
-const order = (side: 'buy' | 'sell', price: string): Record<string, unknown> => ({ clientOrderId: `band-${Date.now()}-${++n}`, symbol: 'BTC-USD', side, type: 'limit', quantity: '0.01', price });
+const order = (side: 'buy' | 'sell', price: string): Record<string, unknown> => ({
+  clientOrderId: `band-${Date.now()}-${++n}`,
+  symbol: 'BTC-USD',
+  side,
+  type: 'limit',
+  quantity: '0.01',
+  price,
+});
 
 it('lets the host decide by its own band when no ticker is published', async () => {
   expect(await invoke(ticker, { path: { symbol: 'BTC-USD' } })).toMatchObject({ status: 200, body: { sequence: 0, priceBand: null } });
@@ -36,12 +43,26 @@ it('lets the host decide by its own band when no ticker is published', async () 
   // beyond the reference price's band but within the host's: accepted, placed and replaced
   const resting = await invoke(place, { caller: seller, body: order('sell', '47000.00') });
   expect(resting).toMatchObject({ status: 201, body: { status: 'OPEN', price: '47000.00' } });
-  const moved = await invoke(replace, { caller: seller, path: { orderId: resting.body.orderId as string }, body: { price: '48000.00', quantity: '0.01' } });
+  const moved = await invoke(replace, {
+    caller: seller,
+    path: { orderId: resting.body.orderId as string },
+    body: { price: '48000.00', quantity: '0.01' },
+  });
   expect(moved).toMatchObject({ status: 200, body: { status: 'OPEN', price: '48000.00' } });
   // beyond the host's band: its refusal, as for anything else the host refuses
-  expect(await invoke(place, { caller: buyer, body: order('buy', '49500.01') })).toMatchObject({ status: 422, body: { code: 'PRICE_OUT_OF_BAND' } });
-  expect(await invoke(replace, { caller: seller, path: { orderId: resting.body.orderId as string }, body: { price: '40000.00', quantity: '0.01' } })).toMatchObject({
-    status: 422, body: { code: 'PRICE_OUT_OF_BAND' },
+  expect(await invoke(place, { caller: buyer, body: order('buy', '49500.01') })).toMatchObject({
+    status: 422,
+    body: { code: 'PRICE_OUT_OF_BAND' },
+  });
+  expect(
+    await invoke(replace, {
+      caller: seller,
+      path: { orderId: resting.body.orderId as string },
+      body: { price: '40000.00', quantity: '0.01' },
+    }),
+  ).toMatchObject({
+    status: 422,
+    body: { code: 'PRICE_OUT_OF_BAND' },
   });
   await invoke(cancelAll, { caller: seller });
 });

@@ -45,13 +45,18 @@ export const Order = z
     /** closed orders: when it left the book */
     closedAt: time.optional(),
     fills: z.array(OrderFill).optional().meta({
-      description: 'every fill so far, oldest first. Always present for a closed order; absent (not empty) for an open one when the order history could not be read just now: `filled` is still exact, ask again for the fills',
+      description:
+        'every fill so far, oldest first. Always present for a closed order; absent (not empty) for an open one when the order history could not be read just now: `filled` is still exact, ask again for the fills',
     }),
   })
   .strict()
   .meta({
     allOf: [
-      { if: { properties: { status: { enum: [...CLOSED_STATUSES] } } }, then: { required: ['closedAt', 'fills'] }, else: { not: { required: ['closedAt'] } } },
+      {
+        if: { properties: { status: { enum: [...CLOSED_STATUSES] } } },
+        then: { required: ['closedAt', 'fills'] },
+        else: { not: { required: ['closedAt'] } },
+      },
       { if: { properties: { status: { not: { const: 'REJECTED' } } } }, then: { required: ['price', 'quantity'] } },
     ],
   });
@@ -100,7 +105,9 @@ export const ClosedOrder = z
     /** the host's command sequence that closed it */
     sequence: z.number().int().min(0),
     /** the closing event: the last fill (price, quantity), or what a cancel or expiry removed */
-    last: z.object({ type: z.enum(['fill', 'canceled', 'expired', 'rejected']), price: decimal.optional(), quantity: decimal.optional() }).strict(),
+    last: z
+      .object({ type: z.enum(['fill', 'canceled', 'expired', 'rejected']), price: decimal.optional(), quantity: decimal.optional() })
+      .strict(),
   })
   .strict();
 export type ClosedOrder = z.infer<typeof ClosedOrder>;
@@ -108,10 +115,23 @@ export type ClosedOrder = z.infer<typeof ClosedOrder>;
 const nextCursor = z.string().optional();
 
 /** GET /v1/orders: open orders, or a page of closed ones. */
-export const OrderList = z.union([z.object({ orders: z.array(OpenOrder) }).strict(), z.object({ orders: z.array(ClosedOrder), nextCursor }).strict()]);
+export const OrderList = z.union([
+  z.object({ orders: z.array(OpenOrder) }).strict(),
+  z.object({ orders: z.array(ClosedOrder), nextCursor }).strict(),
+]);
 
 export const Fill = z
-  .object({ tradeId: z.string(), orderId, clientOrderId: z.string(), symbol: z.string(), side, price: decimal, quantity: decimal, liquidity, time })
+  .object({
+    tradeId: z.string(),
+    orderId,
+    clientOrderId: z.string(),
+    symbol: z.string(),
+    side,
+    price: decimal,
+    quantity: decimal,
+    liquidity,
+    time,
+  })
   .strict();
 export type Fill = z.infer<typeof Fill>;
 
@@ -125,4 +145,6 @@ export const Canceled = z.object({ canceled: z.array(orderId) }).strict();
 export const CancelAfterState = z.object({ armed: z.boolean(), deadline: time.nullable() }).strict();
 
 /** POST /v1/ops/symbols/{symbol}/halt|resume */
-export const SymbolState = z.object({ symbol: z.string(), status: z.enum(['halted', 'trading']), sequence: z.number().int().min(0) }).strict();
+export const SymbolState = z
+  .object({ symbol: z.string(), status: z.enum(['halted', 'trading']), sequence: z.number().int().min(0) })
+  .strict();

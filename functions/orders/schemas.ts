@@ -26,16 +26,23 @@ export const PlaceOrder = z
     if (o.type === 'market' && (o.timeInForce === 'GTC' || o.timeInForce === 'GTD')) fail('timeInForce', 'a market order is IOC or FOK');
     if (o.timeInForce === 'GTD' && o.expireTime === undefined) fail('expireTime', 'a GTD order needs expireTime');
     if (o.expireTime !== undefined && o.timeInForce !== 'GTD') fail('expireTime', 'only a GTD order expires at a time');
-    if (o.postOnly && (o.type === 'market' || o.timeInForce === 'IOC' || o.timeInForce === 'FOK')) fail('postOnly', 'a post-only order must be able to rest: limit, GTC or GTD');
+    if (o.postOnly && (o.type === 'market' || o.timeInForce === 'IOC' || o.timeInForce === 'FOK'))
+      fail('postOnly', 'a post-only order must be able to rest: limit, GTC or GTD');
   })
   // the same rules as JSON Schema, for the published document (a test checks both agree on random orders)
   .meta({
     allOf: [
       { if: { properties: { type: { const: 'limit' } } }, then: { required: ['price'] } },
-      { if: { properties: { type: { const: 'market' } } }, then: { not: { required: ['price'] }, properties: { timeInForce: { enum: ['IOC', 'FOK'] } } } },
+      {
+        if: { properties: { type: { const: 'market' } } },
+        then: { not: { required: ['price'] }, properties: { timeInForce: { enum: ['IOC', 'FOK'] } } },
+      },
       { if: { properties: { timeInForce: { const: 'GTD' } }, required: ['timeInForce'] }, then: { required: ['expireTime'] } },
       { if: { required: ['expireTime'] }, then: { properties: { timeInForce: { const: 'GTD' } }, required: ['timeInForce'] } },
-      { if: { properties: { postOnly: { const: true } }, required: ['postOnly'] }, then: { properties: { type: { const: 'limit' }, timeInForce: { enum: ['GTC', 'GTD'] } } } },
+      {
+        if: { properties: { postOnly: { const: true } }, required: ['postOnly'] },
+        then: { properties: { type: { const: 'limit' }, timeInForce: { enum: ['GTC', 'GTD'] } } },
+      },
     ],
   });
 export type PlaceOrder = z.infer<typeof PlaceOrder>;
@@ -45,7 +52,14 @@ export const CancelAfter = z.object({ timeoutSeconds: z.number().int().min(0).ma
 
 export const ReplaceOrder = z.object({ price: decimal, quantity: decimal }).strict();
 
-export const OrderPath = z.object({ orderId: z.string().regex(/^[1-9]\d{0,15}$/, 'an order id').transform(Number) }).strict();
+export const OrderPath = z
+  .object({
+    orderId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'an order id')
+      .transform(Number),
+  })
+  .strict();
 
 export const ListOrdersQuery = z
   .object({
@@ -53,7 +67,10 @@ export const ListOrdersQuery = z
     symbol: symbol.optional(),
     /** closed orders page through history */
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().regex(/^[\d#:]{1,40}$/, 'a cursor this API returned').optional(),
+    cursor: z
+      .string()
+      .regex(/^[\d#:]{1,40}$/, 'a cursor this API returned')
+      .optional(),
   })
   .strict();
 
@@ -61,7 +78,10 @@ export const FillsQuery = z
   .object({
     symbol: symbol.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().regex(/^[\d#:]{1,40}$/, 'a cursor this API returned').optional(),
+    cursor: z
+      .string()
+      .regex(/^[\d#:]{1,40}$/, 'a cursor this API returned')
+      .optional(),
   })
   .strict();
 

@@ -37,9 +37,13 @@ export function checkPrice(spec: SymbolSpec, price: string, band: Ticker['priceB
   if (p <= 0) throw badRequest('INVALID_PRICE', 'price must be positive');
   if (p % spec.tickSize !== 0) throw badRequest('PRICE_OFF_TICK', `price must be a multiple of ${fmt(spec.tickSize, spec.priceDecimals)}`);
   if (p < spec.minPrice || p > spec.maxPrice)
-    throw badRequest('PRICE_OUT_OF_RANGE', `price must be between ${fmt(spec.minPrice, spec.priceDecimals)} and ${fmt(spec.maxPrice, spec.priceDecimals)}`);
+    throw badRequest(
+      'PRICE_OUT_OF_RANGE',
+      `price must be between ${fmt(spec.minPrice, spec.priceDecimals)} and ${fmt(spec.maxPrice, spec.priceDecimals)}`,
+    );
   const edges = band && bandUnits(band, spec.priceDecimals);
-  if (edges && (p < edges[0] || p > edges[1])) throw badRequest('PRICE_OUT_OF_BAND', `price must be within the band in force: ${band.low} to ${band.high}`);
+  if (edges && (p < edges[0] || p > edges[1]))
+    throw badRequest('PRICE_OUT_OF_BAND', `price must be within the band in force: ${band.low} to ${band.high}`);
   return p;
 }
 

@@ -16,7 +16,11 @@ let service: OrderService | undefined;
 export function orderService(): OrderService {
   const cfg = config();
   service ??= new OrderService(
-    matchingHost(), new RedisMarketData(redis()), new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS), new RedisRecentOrders(redis()), DEFAULT_MARKET.symbols,
+    matchingHost(),
+    new RedisMarketData(redis()),
+    new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
+    new RedisRecentOrders(redis()),
+    DEFAULT_MARKET.symbols,
   );
   return service;
 }

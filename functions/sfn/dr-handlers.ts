@@ -12,7 +12,10 @@ import type { HostHealth } from '../shared/ports/matching-host';
 import type { Assessment, Fencing, RunbookResult, RunbookState, Switch, Verification } from './dr-service';
 import { drService } from './wiring';
 
-const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics(metrics));
+const task = <I, O>(fn: (input: I) => Promise<O>) =>
+  middy(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics(metrics));
 
 export const assess = task((state: RunbookState): Promise<Assessment> => drService().assess(state));
 
@@ -34,7 +37,9 @@ export const switchRegion = task(async (state: RunbookState): Promise<Switch> =>
   return r;
 });
 
-export const followNewPrimary = task((state: RunbookState): Promise<{ following: boolean; error?: string }> => drService().followNewPrimary(state));
+export const followNewPrimary = task((state: RunbookState): Promise<{ following: boolean; error?: string }> =>
+  drService().followNewPrimary(state),
+);
 export const rollback = task(async (state: RunbookState) => {
   const r = await drService().rollback(state);
   count('DrRollbacks');
@@ -45,6 +50,7 @@ export const rollback = task(async (state: RunbookState) => {
 /** Notify and record: the audit record, the broker event, the RPO metric; the execution's result. */
 export const notify = task(async (p: { state: RunbookState; outcome: RunbookResult['outcome'] }): Promise<RunbookResult> => {
   const r = await drService().notify(p.state, p.outcome);
-  if (r.rpo_orders !== null) metrics.addMetric(`${r.runbook === 'failover' ? 'Failover' : 'Failback'}RpoOrders`, MetricUnit.Count, r.rpo_orders);
+  if (r.rpo_orders !== null)
+    metrics.addMetric(`${r.runbook === 'failover' ? 'Failover' : 'Failback'}RpoOrders`, MetricUnit.Count, r.rpo_orders);
   return r;
 });

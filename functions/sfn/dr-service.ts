@@ -38,7 +38,9 @@ export const runbookInputSchema = z.object({
 export type RunbookInput = z.infer<typeof runbookInputSchema>;
 
 /** A host as the assessment found it. */
-export type HostView = { region: string; address: string; reachable: true; health: HostHealth } | { region: string; address: string; reachable: false; error: string };
+export type HostView =
+  | { region: string; address: string; reachable: true; health: HostHealth }
+  | { region: string; address: string; reachable: false; error: string };
 
 export interface Assessment {
   runbook: Runbook;
@@ -168,17 +170,25 @@ export class DrService {
    * (the primary may be gone: that is what failover is for). Failback also needs the current
    * primary healthy and the target following it, caught up to within `failbackMaxLag`.
    */
-  async assess(state: Pick<RunbookState, 'startedAt' | 'runbook' | 'executionArn'> & { input: unknown; assessment?: Assessment }): Promise<Assessment> {
+  async assess(
+    state: Pick<RunbookState, 'startedAt' | 'runbook' | 'executionArn'> & { input: unknown; assessment?: Assessment },
+  ): Promise<Assessment> {
     // one runbook at a time (held through an approval; released when it ends, or after 30 minutes)
     const now = this.now();
-    await this.o.control.claimRunbook(executionName(state.executionArn), new Date(now + 30 * 60_000).toISOString(), new Date(now).toISOString());
+    await this.o.control.claimRunbook(
+      executionName(state.executionArn),
+      new Date(now + 30 * 60_000).toISOString(),
+      new Date(now).toISOString(),
+    );
     const approved = state.assessment;
     // assessed again after an approval: it must still be the move the operator approved
     if (approved) {
       const record = await this.o.control.activeRegion();
       const now = { region: record?.region ?? this.o.primaryRegion, epoch: record?.epoch ?? 0 };
       if (now.region !== approved.from.region || now.epoch !== approved.recordEpoch)
-        throw new StaleApproval(`approved: ${approved.from.region} → ${approved.to.region} at record epoch ${approved.recordEpoch}; now ${now.region} is active at ${now.epoch}`);
+        throw new StaleApproval(
+          `approved: ${approved.from.region} → ${approved.to.region} at record epoch ${approved.recordEpoch}; now ${now.region} is active at ${now.epoch}`,
+        );
     }
     return this.assessNow(state);
   }
@@ -187,7 +197,8 @@ export class DrService {
     const runbook = state.runbook;
     const parsed = runbookInputSchema.safeParse(state.input);
     if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-    if (parsed.data.autoApprove && !this.o.autoApproveAllowed) throw new InvalidInput('autoApprove is off in this stage: a second operator approves');
+    if (parsed.data.autoApprove && !this.o.autoApproveAllowed)
+      throw new InvalidInput('autoApprove is off in this stage: a second operator approves');
     const record = await this.o.control.activeRegion();
     const active = record?.region ?? this.o.primaryRegion;
     const others = Object.keys(this.o.hosts).filter((r) => r !== active);
@@ -202,10 +213,20 @@ export class DrService {
       if (from.health.role !== 'primary') throw new PrimaryUnhealthy(`the host in ${from.region} is ${from.health.role}, not the primary`);
       const lag = from.health.lastSeq - t.lastSeq;
       if (t.replicas < 1 || lag > (this.o.failbackMaxLag ?? 10_000))
-        throw new StandbyUnhealthy(`the host in ${to.region} has not caught up from ${from.region} (following: ${t.replicas > 0}, behind by ${lag})`);
+        throw new StandbyUnhealthy(
+          `the host in ${to.region} has not caught up from ${from.region} (following: ${t.replicas > 0}, behind by ${lag})`,
+        );
     }
     const epochs = [record?.epoch ?? 0, t.epoch, from.reachable ? from.health.epoch : 0];
-    return { runbook, autoApprove: parsed.data.autoApprove, startedAt: Date.parse(state.startedAt) || this.now(), from, to, recordEpoch: record?.epoch ?? 0, newEpoch: Math.max(...epochs) + 1 };
+    return {
+      runbook,
+      autoApprove: parsed.data.autoApprove,
+      startedAt: Date.parse(state.startedAt) || this.now(),
+      from,
+      to,
+      recordEpoch: record?.epoch ?? 0,
+      newEpoch: Math.max(...epochs) + 1,
+    };
   }
 
   /** Approval: park the task token where a second operator finds it (API route or `npm run dr:approve`). */
@@ -213,13 +234,21 @@ export class DrService {
     const a = state.assessment;
     const execution = executionName(state.executionArn);
     const summary = {
-      from: a.from.region, to: a.to.region, newEpoch: a.newEpoch, primaryReachable: a.from.reachable,
-      primaryLastSeq: a.from.reachable ? a.from.health.lastSeq : null, standbyLastSeq: a.to.reachable ? a.to.health.lastSeq : null,
+      from: a.from.region,
+      to: a.to.region,
+      newEpoch: a.newEpoch,
+      primaryReachable: a.from.reachable,
+      primaryLastSeq: a.from.reachable ? a.from.health.lastSeq : null,
+      standbyLastSeq: a.to.reachable ? a.to.health.lastSeq : null,
     };
     const expiresAt = new Date(this.now() + (this.o.approvalTtlMs ?? 15 * 60_000)).toISOString();
     const { requestedBy, reason } = state.input;
     await this.o.control.putApproval({ execution, taskToken, runbook: a.runbook, requestedBy, reason, expiresAt, summary });
-    await this.o.notices.announce(`dr.${a.runbook}.approval-requested`, { execution, executionArn: state.executionArn, requestedBy, reason, expiresAt, ...summary }, `approval:${execution}`);
+    await this.o.notices.announce(
+      `dr.${a.runbook}.approval-requested`,
+      { execution, executionArn: state.executionArn, requestedBy, reason, expiresAt, ...summary },
+      `approval:${execution}`,
+    );
   }
 
   /**
@@ -241,7 +270,8 @@ export class DrService {
       const error = e instanceof Error ? e.message : String(e);
       // a primary that answers but cannot fence itself must have a working journal to be a risk:
       // with a failed one it acknowledges nothing, so the failover goes on as if it were gone
-      if (a.runbook === 'failback' || (now && now.journalHealthy)) throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
+      if (a.runbook === 'failback' || (now && now.journalHealthy))
+        throw new PrimaryUnhealthy(`could not fence the primary in ${a.from.region}: ${error}`);
       return { fenced: false, lastSeq: a.to.reachable ? a.to.health.replicatedSeq : 0, checksum: '', error };
     }
   }
@@ -254,7 +284,8 @@ export class DrService {
    */
   async catchUp(state: RunbookState): Promise<{ lastSeq: number; target: number }> {
     // the primary is gone: its stream ended with it, nothing more will arrive (verify counts the gap)
-    if (!state.fencing.fenced) return { lastSeq: (await this.host(state.assessment.to.region).health()).lastSeq, target: state.fencing.lastSeq };
+    if (!state.fencing.fenced)
+      return { lastSeq: (await this.host(state.assessment.to.region).health()).lastSeq, target: state.fencing.lastSeq };
     const target = state.fencing.lastSeq;
     const until = this.now() + (this.o.catchUpWaitMs ?? 10_000);
     for (;;) {
@@ -272,12 +303,20 @@ export class DrService {
     const f = state.fencing;
     if (f.fenced) {
       if (s.lastSeq !== f.lastSeq || s.checksum !== f.checksum)
-        throw new ChecksumMismatch(`standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`);
+        throw new ChecksumMismatch(
+          `standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`,
+        );
       return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0, rpoExact: true };
     }
     // the primary is gone: what it acknowledged is known up to its last report to the standby
     const acked = Math.max(f.lastSeq, s.replicatedSeq);
-    return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: false, rpoOrders: Math.max(0, acked - s.lastSeq), rpoExact: false };
+    return {
+      lastSeq: s.lastSeq,
+      checksum: s.checksum,
+      checksumVerified: false,
+      rpoOrders: Math.max(0, acked - s.lastSeq),
+      rpoExact: false,
+    };
   }
 
   async promote(state: RunbookState): Promise<HostHealth> {
@@ -292,7 +331,12 @@ export class DrService {
   /** Switch the active region (compare-and-set on the epoch; a retry that had succeeded passes). */
   async switchRegion(state: RunbookState): Promise<Switch> {
     const a = state.assessment;
-    const next: ActiveRegion = { region: a.to.region, epoch: a.newEpoch, since: new Date(this.now()).toISOString(), changedBy: state.executionArn };
+    const next: ActiveRegion = {
+      region: a.to.region,
+      epoch: a.newEpoch,
+      since: new Date(this.now()).toISOString(),
+      changedBy: state.executionArn,
+    };
     try {
       await this.o.control.switchActiveRegion(next, a.recordEpoch);
     } catch (e) {
@@ -319,7 +363,14 @@ export class DrService {
    * epoch above any the runbook handed out) and follows the old primary again; the old primary
    * is given back its role only if the switch never happened, which is the only way here.
    */
-  async rollback(state: RunbookState): Promise<{ standbyFenced: boolean; primaryRestored: boolean; epoch: number; notes: string[]; alreadySwitched?: boolean; rtoSeconds?: number }> {
+  async rollback(state: RunbookState): Promise<{
+    standbyFenced: boolean;
+    primaryRestored: boolean;
+    epoch: number;
+    notes: string[];
+    alreadySwitched?: boolean;
+    rtoSeconds?: number;
+  }> {
     const a = state.assessment;
     const epoch = a.newEpoch + 1;
     const notes: string[] = [];
@@ -327,15 +378,28 @@ export class DrService {
     if (record && record.region === a.to.region && record.epoch === a.newEpoch && record.changedBy === state.executionArn) {
       // the switch task failed after writing the record: the failover happened; never undo it
       notes.push('the active region had been switched: the runbook completes');
-      return { standbyFenced: false, primaryRestored: false, epoch: a.newEpoch, notes, alreadySwitched: true, rtoSeconds: (Date.parse(record.since) - a.startedAt) / 1000 };
+      return {
+        standbyFenced: false,
+        primaryRestored: false,
+        epoch: a.newEpoch,
+        notes,
+        alreadySwitched: true,
+        rtoSeconds: (Date.parse(record.since) - a.startedAt) / 1000,
+      };
     }
     let standbyFenced = false;
     let primaryRestored = false;
-    const source = await this.host(a.from.region).health().catch(() => null);
-    const target = await this.host(a.to.region).health().catch(() => null);
+    const source = await this.host(a.from.region)
+      .health()
+      .catch(() => null);
+    const target = await this.host(a.to.region)
+      .health()
+      .catch(() => null);
     if (!source && target?.role === 'primary') {
       // the old primary is gone and the target was promoted: fencing it would leave no primary at all
-      notes.push(`the primary in ${a.from.region} does not answer and ${a.to.region} was promoted: left as primary; switch the active region by hand (or run the failover again)`);
+      notes.push(
+        `the primary in ${a.from.region} does not answer and ${a.to.region} was promoted: left as primary; switch the active region by hand (or run the failover again)`,
+      );
       return { standbyFenced, primaryRestored, epoch, notes };
     }
     // a standby whose book did not match starts over from the primary's snapshot
@@ -343,7 +407,7 @@ export class DrService {
     try {
       await this.host(a.to.region).fence(epoch, a.from.address, resync);
       standbyFenced = true;
-      if (resync) notes.push('the standby starts over from the primary\'s snapshot');
+      if (resync) notes.push("the standby starts over from the primary's snapshot");
     } catch (e) {
       notes.push(`standby not fenced: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -358,7 +422,10 @@ export class DrService {
   }
 
   /** Notify: an audit record and a broker event, whatever the outcome. */
-  async notify(state: Partial<RunbookState> & Pick<RunbookState, 'runbook' | 'executionArn'>, outcome: RunbookResult['outcome']): Promise<RunbookResult> {
+  async notify(
+    state: Partial<RunbookState> & Pick<RunbookState, 'runbook' | 'executionArn'>,
+    outcome: RunbookResult['outcome'],
+  ): Promise<RunbookResult> {
     const a = state.assessment;
     const runbook = state.runbook;
     // an input that failed validation is recorded as far as it goes
@@ -372,9 +439,17 @@ export class DrService {
       rto_s: outcome === 'completed' ? (state.switch?.rtoSeconds ?? state.rollback?.rtoSeconds ?? null) : null,
       rpo_orders: outcome === 'completed' && state.verification ? state.verification.rpoOrders : null,
       rpo_exact: outcome === 'completed' && state.verification ? state.verification.rpoExact : null,
-      unreplicated_acks: a ? (a.from.reachable ? a.from.health.unreplicatedAcks : a.to.reachable ? a.to.health.unreplicatedAcks : null) : null,
+      unreplicated_acks: a
+        ? a.from.reachable
+          ? a.from.health.unreplicatedAcks
+          : a.to.reachable
+            ? a.to.health.unreplicatedAcks
+            : null
+        : null,
       executionArn: state.executionArn,
-      ...(state.error && outcome !== 'completed' ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` } : {}),
+      ...(state.error && outcome !== 'completed'
+        ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` }
+        : {}),
     };
     const execution = executionName(state.executionArn);
     await this.o.control.releaseRunbook(execution);
@@ -386,8 +461,15 @@ export class DrService {
       requestId: execution,
       ip: '',
       details: {
-        reason: String(input.reason ?? '').slice(0, 500), from: result.from, to: result.to, epoch: result.epoch, rto_s: result.rto_s, rpo_orders: result.rpo_orders,
-        executionArn: state.executionArn, outcome, error: result.reason ?? null,
+        reason: String(input.reason ?? '').slice(0, 500),
+        from: result.from,
+        to: result.to,
+        epoch: result.epoch,
+        rto_s: result.rto_s,
+        rpo_orders: result.rpo_orders,
+        executionArn: state.executionArn,
+        outcome,
+        error: result.reason ?? null,
       },
       key: { time: this.now(), id: `${execution}:${outcome}` },
     });

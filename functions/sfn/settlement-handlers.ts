@@ -19,7 +19,10 @@ interface State {
   ledger: { posted: number; skipped: number };
 }
 
-const task = <I, O>(fn: (input: I) => Promise<O>) => middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(publishMetrics(metrics));
+const task = <I, O>(fn: (input: I) => Promise<O>) =>
+  middy(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics(metrics));
 
 export const validate = task((input: unknown): Promise<Validated> => settlementService().validate(input));
 

@@ -74,7 +74,13 @@ export class SettlementService {
   /** Parse and price every fill; anything wrong makes the whole batch invalid. */
   async validate(input: unknown): Promise<Validated> {
     const parsed = SettlementBatch.safeParse(input);
-    if (!parsed.success) throw new InvalidBatch(`not a settlement batch: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidBatch(
+        `not a settlement batch: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')}`,
+      );
     const sides: Validated['sides'] = [];
     const seen = new Set<string>();
     for (const f of parsed.data.fills) {
@@ -94,8 +100,13 @@ export class SettlementService {
       }
       if (price <= 0n || qty <= 0n) throw new InvalidBatch(`fill ${f.seq}:${f.idx}: price and quantity must be positive`);
       sides.push({
-        reference, userId: await this.owners.of(f.account), side: f.side, base: k.spec.base, quote: k.spec.quote,
-        baseAmount: (qty * k.factors.base).toString(), quoteAmount: (price * qty * k.factors.quote).toString(),
+        reference,
+        userId: await this.owners.of(f.account),
+        side: f.side,
+        base: k.spec.base,
+        quote: k.spec.quote,
+        baseAmount: (qty * k.factors.base).toString(),
+        quoteAmount: (price * qty * k.factors.quote).toString(),
       });
     }
     return { sides };

@@ -50,7 +50,11 @@ export function drService(): DrService {
       const probe = new GrpcMatchingHost(a, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
       const admin = new GrpcMatchingHost(a, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
       clients.push(probe, admin);
-      hosts[region] = { health: () => probe.health(), fence: (e, from, resync) => admin.fence(e, from, resync), promote: (e) => admin.promote(e) };
+      hosts[region] = {
+        health: () => probe.health(),
+        fence: (e, from, resync) => admin.fence(e, from, resync),
+        promote: (e) => admin.promote(e),
+      };
     }
     const notices = new AmqpDrNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
     const service = new DrService({

@@ -18,18 +18,36 @@ export interface AuditSpec {
   log: () => AuditLog;
 }
 
-export async function auditRefusal(spec: AuditSpec, event: APIGatewayProxyEvent, requestId: string, ip: string, error: AppError): Promise<void> {
+export async function auditRefusal(
+  spec: AuditSpec,
+  event: APIGatewayProxyEvent,
+  requestId: string,
+  ip: string,
+  error: AppError,
+): Promise<void> {
   const userId: unknown = event.requestContext?.authorizer?.userId;
-  if (typeof userId !== 'string' || !userId || error.status < 400 || error.status >= 500 || error.status === 429 || error.status === 422) return;
+  if (typeof userId !== 'string' || !userId || error.status < 400 || error.status >= 500 || error.status === 429 || error.status === 422)
+    return;
   // the body is parsed by then (middy's JSON parser); the fields that name what was attempted
   const body = (typeof event.body === 'object' && event.body !== null ? event.body : {}) as Record<string, unknown>;
   const named = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 64) : null);
   try {
     await spec.log().record({
-      userId, action: spec.action, outcome: 'rejected', actorId: userId, requestId, ip,
+      userId,
+      action: spec.action,
+      outcome: 'rejected',
+      actorId: userId,
+      requestId,
+      ip,
       details: {
-        status: error.status, code: error.code, orderId: named(event.pathParameters?.orderId), symbol: named(body.symbol ?? event.pathParameters?.symbol ?? event.queryStringParameters?.symbol),
-        clientOrderId: named(body.clientOrderId), side: named(body.side), price: named(body.price), quantity: named(body.quantity),
+        status: error.status,
+        code: error.code,
+        orderId: named(event.pathParameters?.orderId),
+        symbol: named(body.symbol ?? event.pathParameters?.symbol ?? event.queryStringParameters?.symbol),
+        clientOrderId: named(body.clientOrderId),
+        side: named(body.side),
+        price: named(body.price),
+        quantity: named(body.quantity),
       },
     });
   } catch (e) {

@@ -26,7 +26,9 @@ export function sfn(): SFNClient {
  */
 export function stateMachineArn(invokedFunctionArn: string | undefined, name: string): string {
   const m = /^arn:(aws[\w-]*):lambda:([^:]+):(\d{12}):function:/.exec(invokedFunctionArn ?? '');
-  return m ? `arn:${m[1]}:states:${m[2]}:${m[3]}:stateMachine:${name}` : `arn:aws:states:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:stateMachine:${name}`;
+  return m
+    ? `arn:${m[1]}:states:${m[2]}:${m[3]}:stateMachine:${name}`
+    : `arn:aws:states:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:stateMachine:${name}`;
 }
 
 export function closeAws(): void {

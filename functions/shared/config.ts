@@ -5,78 +5,92 @@
 import { z } from 'zod';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../../matching-host/proto/market-data-views';
 
-const schema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-  /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
-  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
-  /** issuer and audience every access token carries and every check demands */
-  JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
-  JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
-  /** private JWK (Ed25519) the auth functions sign with; its `kid` names it (only they are given it) */
-  JWT_SIGNING_JWK: z.string().min(1).optional(),
-  /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
-  JWT_VERIFY_JWKS: z.string().min(1),
-  /** the matching host's gRPC address, when one region serves (no DR routing) */
-  MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
-  /**
-   * DR: each region's matching host (JSON: region → gRPC address). Set, the functions talk to the
-   * active region's host as the control record names it; unset, to MATCHING_HOST_ADDRESS.
-   */
-  MATCHING_HOSTS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return undefined;
-      let json: unknown;
-      try {
-        json = JSON.parse(v);
-      } catch {
-        json = null;
-      }
-      const r = z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')).safeParse(json);
-      if (!r.success || Object.keys(r.data).length < 2) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected JSON {"<region>": "<host:port>", …} naming at least two regions' });
-        return z.NEVER;
-      }
-      return r.data;
-    }),
-  /** DR: the region that is active until the control record says otherwise */
-  PRIMARY_REGION: z.string().min(1).default('us-east-1'),
-  /** the control record (active region, DR approvals) */
-  CONTROL_TABLE: z.string().min(1).default('exchange-local-control'),
-  /** the DR runbooks (Standard state machines): their names */
-  DR_FAILOVER_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failover'),
-  DR_FAILBACK_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failback'),
-  /** may a runbook be started without a second operator's approval (drills)? */
-  DR_AUTO_APPROVE_ALLOWED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
-  AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
-  CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
-  ORDER_HISTORY_TABLE: z.string().min(1).default('exchange-local-order-history'),
-  /** how long order history is kept (DynamoDB TTL) */
-  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  /** the WebSocket API's management endpoint (postToConnection) */
-  WS_API_ENDPOINT: z.string().url().default('http://localhost:3001'),
-  /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
-  DATA_KEYS: z.string().min(1).optional(),
-  DATA_KEY_ID: z.string().min(1).optional(),
-  /**
-   * Deposits from the simulated funding source (dev and test stages only). Off, a deposit is
-   * refused: real funds arrive through a funding provider, which is not built yet.
-   */
-  SIMULATED_FUNDING: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  /** the broker of the order-event queue (Amazon MQ); settlement announces batches and parks failed ones there */
-  AMQP_URL: z.string().min(1).default('amqp://guest:guest@127.0.0.1:5672'),
-  AMQP_EXCHANGE: z.string().min(1).default('order-events'),
-  /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
-  SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
-  /** register/login/refresh attempts per minute from one IP (rate-limit.ts authIpBudget) */
-  AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
-  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
-  REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
-})
+const schema = z
+  .object({
+    STAGE: z.string().min(1).default('local'),
+    DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
+    REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+    /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
+    REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
+    /** issuer and audience every access token carries and every check demands */
+    JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
+    JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
+    /** private JWK (Ed25519) the auth functions sign with; its `kid` names it (only they are given it) */
+    JWT_SIGNING_JWK: z.string().min(1).optional(),
+    /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
+    JWT_VERIFY_JWKS: z.string().min(1),
+    /** the matching host's gRPC address, when one region serves (no DR routing) */
+    MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+    /**
+     * DR: each region's matching host (JSON: region → gRPC address). Set, the functions talk to the
+     * active region's host as the control record names it; unset, to MATCHING_HOST_ADDRESS.
+     */
+    MATCHING_HOSTS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        let json: unknown;
+        try {
+          json = JSON.parse(v);
+        } catch {
+          json = null;
+        }
+        const r = z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')).safeParse(json);
+        if (!r.success || Object.keys(r.data).length < 2) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: 'expected JSON {"<region>": "<host:port>", …} naming at least two regions',
+          });
+          return z.NEVER;
+        }
+        return r.data;
+      }),
+    /** DR: the region that is active until the control record says otherwise */
+    PRIMARY_REGION: z.string().min(1).default('us-east-1'),
+    /** the control record (active region, DR approvals) */
+    CONTROL_TABLE: z.string().min(1).default('exchange-local-control'),
+    /** the DR runbooks (Standard state machines): their names */
+    DR_FAILOVER_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failover'),
+    DR_FAILBACK_STATE_MACHINE: z.string().min(1).default('exchange-local-dr-failback'),
+    /** may a runbook be started without a second operator's approval (drills)? */
+    DR_AUTO_APPROVE_ALLOWED: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
+    AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
+    CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),
+    ORDER_HISTORY_TABLE: z.string().min(1).default('exchange-local-order-history'),
+    /** how long order history is kept (DynamoDB TTL) */
+    HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** the WebSocket API's management endpoint (postToConnection) */
+    WS_API_ENDPOINT: z.string().url().default('http://localhost:3001'),
+    /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
+    DATA_KEYS: z.string().min(1).optional(),
+    DATA_KEY_ID: z.string().min(1).optional(),
+    /**
+     * Deposits from the simulated funding source (dev and test stages only). Off, a deposit is
+     * refused: real funds arrive through a funding provider, which is not built yet.
+     */
+    SIMULATED_FUNDING: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** the broker of the order-event queue (Amazon MQ); settlement announces batches and parks failed ones there */
+    AMQP_URL: z.string().min(1).default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_EXCHANGE: z.string().min(1).default('order-events'),
+    /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
+    SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
+    /** register/login/refresh attempts per minute from one IP (rate-limit.ts authIpBudget) */
+    AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
+    REFRESH_TOKEN_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(3600)
+      .default(30 * 24 * 3600),
+  })
   // the stage's own Redis keys unless told otherwise, as the host and the scripts do
   .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
 

@@ -6,8 +6,17 @@ import { SECURITY_HEADERS } from './middleware/security-headers';
 
 function event(body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEvent {
   return {
-    body: body ?? null, headers, multiValueHeaders: {}, httpMethod: 'POST', isBase64Encoded: false, path: '/v1/x', pathParameters: null,
-    queryStringParameters: null, multiValueQueryStringParameters: null, stageVariables: null, resource: '/v1/x',
+    body: body ?? null,
+    headers,
+    multiValueHeaders: {},
+    httpMethod: 'POST',
+    isBase64Encoded: false,
+    path: '/v1/x',
+    pathParameters: null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    resource: '/v1/x',
     requestContext: { requestId: 'req-123', identity: { sourceIp: '203.0.113.9' } } as APIGatewayProxyEvent['requestContext'],
   };
 }
@@ -54,7 +63,9 @@ describe('httpHandler (the middy stack)', () => {
     const conflict = httpHandler({}, () => Promise.reject(new AppError(409, 'EMAIL_TAKEN', 'taken')));
     expect((await conflict(event(undefined), context)).statusCode).toBe(409);
 
-    const broken = httpHandler({}, () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432 at Pool.connect (/var/task/index.js:1:1)')));
+    const broken = httpHandler({}, () =>
+      Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432 at Pool.connect (/var/task/index.js:1:1)')),
+    );
     const r2 = await broken(event(undefined), context);
     expect(r2.statusCode).toBe(500);
     expect(r2.body).not.toMatch(/ECONNREFUSED|Pool|index\.js|10\.0\.0\.7/);

@@ -65,16 +65,23 @@ const tooLarge = (): AppError => new AppError(400, 'BODY_TOO_LARGE', `the body e
  * work); their RateLimit-* headers go out with the answer. `audit` records what the service then
  * refuses.
  */
-export function httpHandler<S extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
-  spec: Spec<S, Q, P>,
-  fn: (input: HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>) => Promise<HttpOutput>,
-): ApiHandler {
+export function httpHandler<
+  S extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+>(spec: Spec<S, Q, P>, fn: (input: HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>) => Promise<HttpOutput>): ApiHandler {
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const body: unknown = spec.body ? spec.body.parse(event.body) : undefined;
     const query: unknown = spec.query ? spec.query.parse(event.queryStringParameters ?? {}) : undefined;
     const params: unknown = spec.path ? spec.path.parse(event.pathParameters ?? {}) : undefined;
     const input = {
-      body, query, params, event, context, requestId: requestIdOf(event, context), ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      body,
+      query,
+      params,
+      event,
+      context,
+      requestId: requestIdOf(event, context),
+      ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
     } as HttpInput<z.infer<S>, z.infer<Q>, z.infer<P>>;
     let limitHeaders: Record<string, string> = {};
     if (spec.limits) {

@@ -55,7 +55,9 @@ export function controlStore(): ControlStore {
 export function matchingHost(): MatchingHostPort {
   if (!client) {
     const c = config();
-    client = new GrpcMatchingHost(c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS);
+    client = new GrpcMatchingHost(
+      c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS,
+    );
   }
   return client;
 }

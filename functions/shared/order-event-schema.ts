@@ -23,7 +23,8 @@ export const OrderEvent = z.object({
   reason: z.string().max(64).optional(),
   /** rejected: which request was refused (absent in events from hosts before it was published) */
   request: z.enum(ORDER_REQUESTS).optional().meta({
-    description: 'on a rejected event: the request refused. Only a refused place ends an order; a refused cancel or replace leaves the order as it was',
+    description:
+      'on a rejected event: the request refused. Only a refused place ends an order; a refused cancel or replace leaves the order as it was',
   }),
   fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
   transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),

@@ -28,9 +28,17 @@ describe('RateLimiter (token bucket in Redis)', () => {
     const subject = randomBytes(6).toString('hex');
     const roomy = { name: 'roomy', capacity: 100, refillPerS: 1 };
     const tight = { name: 'tight', capacity: 1, refillPerS: 0.5 };
-    const ok = await limiter.enforce([{ budget: roomy, subject }, { budget: tight, subject }]);
+    const ok = await limiter.enforce([
+      { budget: roomy, subject },
+      { budget: tight, subject },
+    ]);
     expect(ok).toEqual({ 'RateLimit-Limit': '1', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '2' });
-    await expect(limiter.enforce([{ budget: roomy, subject }, { budget: tight, subject }])).rejects.toMatchObject({
+    await expect(
+      limiter.enforce([
+        { budget: roomy, subject },
+        { budget: tight, subject },
+      ]),
+    ).rejects.toMatchObject({
       status: 429,
       code: 'RATE_LIMITED',
       headers: { 'Retry-After': '2', 'RateLimit-Limit': '1', 'RateLimit-Remaining': '0' },
@@ -40,7 +48,9 @@ describe('RateLimiter (token bucket in Redis)', () => {
   it('refuses with 503 when Redis cannot be reached (no check, no pass)', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, enableOfflineQueue: false });
     const limiter = new RateLimiter(dead);
-    await expect(limiter.enforce([{ budget: { name: 'x', capacity: 1, refillPerS: 1 }, subject: 's' }])).rejects.toMatchObject({ status: 503 });
+    await expect(limiter.enforce([{ budget: { name: 'x', capacity: 1, refillPerS: 1 }, subject: 's' }])).rejects.toMatchObject({
+      status: 503,
+    });
     dead.disconnect();
   });
 });

@@ -69,7 +69,14 @@ export class RateLimiter {
   constructor(private readonly redis: Redis) {}
 
   async take(budget: Budget, subject: string, cost = 1): Promise<LimitResult> {
-    const [allowed, tokensText] = (await this.redis.eval(SCRIPT, 1, `rl:${budget.name}:${subject}`, budget.capacity, budget.refillPerS, cost)) as [number, string];
+    const [allowed, tokensText] = (await this.redis.eval(
+      SCRIPT,
+      1,
+      `rl:${budget.name}:${subject}`,
+      budget.capacity,
+      budget.refillPerS,
+      cost,
+    )) as [number, string];
     const tokens = Number(tokensText);
     return {
       allowed: allowed === 1,

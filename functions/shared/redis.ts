@@ -5,7 +5,12 @@ let shared: Redis | undefined;
 
 /** The container's Redis connection; commands fail fast instead of queueing while it is down. */
 export function redis(): Redis {
-  shared ??= new Redis(config().REDIS_URL, { keyPrefix: config().REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, connectTimeout: 3_000, lazyConnect: false });
+  shared ??= new Redis(config().REDIS_URL, {
+    keyPrefix: config().REDIS_KEY_PREFIX,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 3_000,
+    lazyConnect: false,
+  });
   return shared;
 }
 

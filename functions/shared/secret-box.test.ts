@@ -28,7 +28,10 @@ describe('SecretBox', () => {
   it('rotates: a new current key seals, old values still open', () => {
     const old = box.seal('secret', 'c');
     const k2 = newDataKeys('k2');
-    const rotated = new SecretBox({ ...(JSON.parse(k1.keys) as Record<string, string>), ...(JSON.parse(k2.keys) as Record<string, string>) }, 'k2');
+    const rotated = new SecretBox(
+      { ...(JSON.parse(k1.keys) as Record<string, string>), ...(JSON.parse(k2.keys) as Record<string, string>) },
+      'k2',
+    );
     expect(rotated.open(old, 'c')).toBe('secret');
     expect(rotated.seal('x', 'c')).toMatch(/^v1\.k2\./);
   });

@@ -17,7 +17,8 @@ export class SecretBox {
     private readonly current: string,
   ) {
     this.keys = new Map(Object.entries(keys).map(([kid, b64]) => [kid, Buffer.from(b64, 'base64')]));
-    for (const [kid, k] of this.keys) if (k.length !== 32 || !/^[\w-]{1,32}$/.test(kid)) throw new Error(`data key ${kid}: need an id of [A-Za-z0-9_-] and 32 bytes`);
+    for (const [kid, k] of this.keys)
+      if (k.length !== 32 || !/^[\w-]{1,32}$/.test(kid)) throw new Error(`data key ${kid}: need an id of [A-Za-z0-9_-] and 32 bytes`);
     if (!this.keys.has(current)) throw new Error(`the current data key ${current} is not among the keys`);
   }
 

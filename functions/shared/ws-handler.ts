@@ -69,7 +69,11 @@ function identityOf(event: WsEvent): Identity {
   const accountNo = Number(a.accountNo);
   const rolesVersion = Number(a.rolesVersion ?? 0);
   const sessionId = typeof a.sessionId === 'string' ? a.sessionId : '';
-  return { userId, accountNo: Number.isSafeInteger(accountNo) ? accountNo : null, session: { userId, sessionId, rolesVersion: Number.isSafeInteger(rolesVersion) ? rolesVersion : 0 } };
+  return {
+    userId,
+    accountNo: Number.isSafeInteger(accountNo) ? accountNo : null,
+    session: { userId, sessionId, rolesVersion: Number.isSafeInteger(rolesVersion) ? rolesVersion : 0 },
+  };
 }
 
 function parseFrame(body: string | null | undefined): unknown {
@@ -116,7 +120,13 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
       const retryAfter = e instanceof AppError ? e.headers['Retry-After'] : undefined;
       return {
         statusCode: c.status,
-        body: JSON.stringify({ type: 'error', code: c.code, message: c.message, requestId, ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}) }),
+        body: JSON.stringify({
+          type: 'error',
+          code: c.code,
+          message: c.message,
+          requestId,
+          ...(retryAfter ? { retryAfterS: Number(retryAfter) } : {}),
+        }),
       };
     }
   };

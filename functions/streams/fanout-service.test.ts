@@ -51,7 +51,15 @@ describe('FanoutService', () => {
   it('sends each event to its channel and symbol subscribers in order, and forgets connections that are gone', async () => {
     const index = new MemoryIndex();
     const connections = new MemoryConnections();
-    const conn = (id: string, subscriptions: string[]): Connection => ({ connectionId: id, userId: null, accountNo: null, sessionId: null, subscriptions, connectedAt: '', expiresAt: 0 });
+    const conn = (id: string, subscriptions: string[]): Connection => ({
+      connectionId: id,
+      userId: null,
+      accountNo: null,
+      sessionId: null,
+      subscriptions,
+      connectedAt: '',
+      expiresAt: 0,
+    });
     await connections.put(conn('a', ['trades:BTC-USD', 'level2:BTC-USD']));
     await connections.put(conn('b', ['trades:BTC-USD']));
     await connections.put(conn('c', ['ticker:BTC-USD']));
@@ -65,9 +73,25 @@ describe('FanoutService', () => {
       { type: 'trade', symbol: 'ETH-USD', sequence: 3, time: 2, data: { price: '3000.00', quantity: '1.0000' } },
     ]);
     expect(sender.sent).toEqual([
-      ['a', { channel: 'level2', type: 'update', symbol: 'BTC-USD', sequence: 7, time: 1, data: { side: 'sell', price: '42000.00', quantity: '0.5000', orders: 1 } }],
-      ['a', { channel: 'trades', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { price: '42000.00', quantity: '0.2000' } }],
-      ['c', { channel: 'ticker', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { last: '42000.00', lastQuantity: '0.2000' } }],
+      [
+        'a',
+        {
+          channel: 'level2',
+          type: 'update',
+          symbol: 'BTC-USD',
+          sequence: 7,
+          time: 1,
+          data: { side: 'sell', price: '42000.00', quantity: '0.5000', orders: 1 },
+        },
+      ],
+      [
+        'a',
+        { channel: 'trades', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { price: '42000.00', quantity: '0.2000' } },
+      ],
+      [
+        'c',
+        { channel: 'ticker', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { last: '42000.00', lastQuantity: '0.2000' } },
+      ],
       // level2 sees every sequence of its symbol: a marker for the trade
       ['a', { channel: 'level2', type: 'sequence', symbol: 'BTC-USD', sequence: 8, time: 2 }],
     ]);

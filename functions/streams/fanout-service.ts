@@ -34,7 +34,11 @@ function messagesOf(e: MarketEvent): { channel: string; type: 'update' | 'sequen
   if (e.type === 'level2') return [{ channel: 'level2', type: 'update', data: e.data }];
   const marker = { channel: 'level2', type: 'sequence' as const };
   if (e.type === 'trade')
-    return [{ channel: 'trades', type: 'update', data: e.data }, { channel: 'ticker', type: 'update', data: { last: e.data.price, lastQuantity: e.data.quantity } }, marker];
+    return [
+      { channel: 'trades', type: 'update', data: e.data },
+      { channel: 'ticker', type: 'update', data: { last: e.data.price, lastQuantity: e.data.quantity } },
+      marker,
+    ];
   return [{ channel: 'ticker', type: 'update', data: e.data }, marker];
 }
 
@@ -58,7 +62,14 @@ export class FanoutService {
           ids = await this.index.subscribers(key);
           subscribers.set(key, ids);
         }
-        const message = { channel: m.channel, type: m.type, symbol: e.symbol, sequence: e.sequence, time: e.time, ...(m.data ? { data: m.data } : {}) };
+        const message = {
+          channel: m.channel,
+          type: m.type,
+          symbol: e.symbol,
+          sequence: e.sequence,
+          time: e.time,
+          ...(m.data ? { data: m.data } : {}),
+        };
         await Promise.all(ids.filter((id) => !gone.has(id)).map((id) => this.deliver(id, message, out, gone)));
       }
     }
@@ -96,7 +107,10 @@ export class FanoutService {
   private async forget(connectionId: string): Promise<void> {
     const c = await this.connections.get(connectionId);
     // every key the index might hold it under, even if the record is gone already
-    await this.index.remove(connectionId, (c?.subscriptions ?? []).map((k) => indexKey(k, c?.userId ?? null)));
+    await this.index.remove(
+      connectionId,
+      (c?.subscriptions ?? []).map((k) => indexKey(k, c?.userId ?? null)),
+    );
     await this.connections.remove(connectionId);
   }
 }

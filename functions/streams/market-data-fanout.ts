@@ -27,7 +27,11 @@ const Event = z.object({
 let service: FanoutService | undefined;
 function fanout(): FanoutService {
   const cfg = config();
-  service ??= new FanoutService(new RedisSubscriberIndex(redis()), new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE), new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT));
+  service ??= new FanoutService(
+    new RedisSubscriberIndex(redis()),
+    new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE),
+    new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT),
+  );
   return service;
 }
 

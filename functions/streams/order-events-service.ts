@@ -45,7 +45,8 @@ export class OrderEventsService {
     events.forEach((e, i) => byUser.set(owners[i], [...(byUser.get(owners[i]) ?? []), e]));
     await Promise.all(
       [...byUser].map(async ([userId, own]) => {
-        for (const e of own) await this.fanout.sendTo(`user:${userId}`, { channel: 'user', type: 'update', sequence: e.seq, time: e.time, data: e });
+        for (const e of own)
+          await this.fanout.sendTo(`user:${userId}`, { channel: 'user', type: 'update', sequence: e.seq, time: e.time, data: e });
       }),
     );
   }
@@ -53,10 +54,22 @@ export class OrderEventsService {
 
 function auditRecord(e: OrderEventRecord, userId: string): Parameters<AuditLog['record']>[0] {
   return {
-    userId, action: `order.${e.type}`, outcome: e.type === 'rejected' ? 'rejected' : 'succeeded', actorId: userId, requestId: `host:${e.seq}:${e.idx}`, ip: 'matching-host',
+    userId,
+    action: `order.${e.type}`,
+    outcome: e.type === 'rejected' ? 'rejected' : 'succeeded',
+    actorId: userId,
+    requestId: `host:${e.seq}:${e.idx}`,
+    ip: 'matching-host',
     details: {
-      seq: e.seq, idx: e.idx, orderId: e.orderId ?? null, clientOrderId: e.clientOrderId ?? null, symbol: e.symbol ?? null, side: e.side ?? null,
-      price: e.price ?? null, quantity: e.quantity ?? null, reason: e.reason ?? null,
+      seq: e.seq,
+      idx: e.idx,
+      orderId: e.orderId ?? null,
+      clientOrderId: e.clientOrderId ?? null,
+      symbol: e.symbol ?? null,
+      side: e.side ?? null,
+      price: e.price ?? null,
+      quantity: e.quantity ?? null,
+      reason: e.reason ?? null,
     },
     key: { time: e.time, id: `host:${e.seq}:${e.idx}` },
   };

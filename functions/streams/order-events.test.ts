@@ -44,13 +44,27 @@ afterAll(async () => {
 const context = { awsRequestId: 'mq', functionName: 'orderEvents', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 const mq = (...bodies: unknown[]): RabbitMqEvent => ({
   eventSource: 'aws:rmq',
-  rmqMessagesByQueue: { 'order-events.history::/': bodies.map((b) => ({ data: Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)).toString('base64') })) },
+  rmqMessagesByQueue: {
+    'order-events.history::/': bodies.map((b) => ({ data: Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)).toString('base64') })),
+  },
 });
 
 describe('the order-event consumer', () => {
   const fill: OrderEventRecord = {
-    seq: 41, idx: 1, time: Date.UTC(2026, 10, 30, 12), account: 0, type: 'fill', orderId: 7, clientOrderId: 'c-7', symbol: 'BTC-USD', side: 'buy',
-    price: '42000.00', quantity: '0.2000', filled: '0.2000', leaves: '0.0000', fill: { tradeId: '41-1', liquidity: 'taker', counterOrderId: 3 },
+    seq: 41,
+    idx: 1,
+    time: Date.UTC(2026, 10, 30, 12),
+    account: 0,
+    type: 'fill',
+    orderId: 7,
+    clientOrderId: 'c-7',
+    symbol: 'BTC-USD',
+    side: 'buy',
+    price: '42000.00',
+    quantity: '0.2000',
+    filled: '0.2000',
+    leaves: '0.0000',
+    fill: { tradeId: '41-1', liquidity: 'taker', counterOrderId: 3 },
   };
 
   it('writes history and audit once however often an event is delivered, and tells the owner on the user channel', async () => {
@@ -58,7 +72,13 @@ describe('the order-event consumer', () => {
     // the owner has a connection subscribed to its user channel; another user's would not be asked
     const conn = `conn-${Date.now()}`;
     await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
-      connectionId: conn, userId, accountNo: account, sessionId: 's', subscriptions: ['user'], connectedAt: '', expiresAt: 0,
+      connectionId: conn,
+      userId,
+      accountNo: account,
+      sessionId: 's',
+      subscriptions: ['user'],
+      connectedAt: '',
+      expiresAt: 0,
     });
     await new RedisSubscriberIndex(redis()).add(conn, [`user:${userId}`]);
 
@@ -69,18 +89,36 @@ describe('the order-event consumer', () => {
     expect(history.items).toEqual([e]);
     const audit = await new DynamoAuditLog(dynamo(), 'exchange-local-audit').recent(userId, 10);
     expect(audit.filter((a) => a.action === 'order.fill')).toHaveLength(1);
-    expect(delivered.get(conn)?.[0]).toMatchObject({ channel: 'user', type: 'update', sequence: 41, data: { type: 'fill', orderId: 7, price: '42000.00' } });
+    expect(delivered.get(conn)?.[0]).toMatchObject({
+      channel: 'user',
+      type: 'update',
+      sequence: 41,
+      data: { type: 'fill', orderId: 7, price: '42000.00' },
+    });
   });
 
   it('handles a batch: every event written, and the owner told in event order', async () => {
     const other = await userStore().create(`events.b.${Date.now()}@example.com`, 'x');
     const conn = `conn-batch-${Date.now()}`;
     await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
-      connectionId: conn, userId: other.id, accountNo: other.accountNo, sessionId: 's', subscriptions: ['user'], connectedAt: '', expiresAt: 0,
+      connectionId: conn,
+      userId: other.id,
+      accountNo: other.accountNo,
+      sessionId: 's',
+      subscriptions: ['user'],
+      connectedAt: '',
+      expiresAt: 0,
     });
     await new RedisSubscriberIndex(redis()).add(conn, [`user:${other.id}`]);
     // more than one DynamoDB batch (25) of history writes
-    const events = Array.from({ length: 60 }, (_, i): OrderEventRecord => ({ ...fill, account: other.accountNo, seq: 1000 + i, idx: 0, time: fill.time + i, orderId: 100 + i }));
+    const events = Array.from({ length: 60 }, (_, i): OrderEventRecord => ({
+      ...fill,
+      account: other.accountNo,
+      seq: 1000 + i,
+      idx: 0,
+      time: fill.time + i,
+      orderId: 100 + i,
+    }));
 
     expect(await handler(mq(...events), context)).toEqual({ handled: 60 });
 
@@ -95,14 +133,26 @@ describe('the order-event consumer', () => {
     const maker = await userStore().create(`events.m.${Date.now()}@example.com`, 'x');
     const tradeId = `BTC-USD:${Date.now()}`;
     const taker = { ...fill, account, seq: 7000, idx: 0, fill: { tradeId, liquidity: 'taker' as const, counterOrderId: 3 } };
-    const made = { ...fill, account: maker.accountNo, seq: 7000, idx: 1, side: 'sell', fill: { tradeId, liquidity: 'maker' as const, counterOrderId: 7 } };
+    const made = {
+      ...fill,
+      account: maker.accountNo,
+      seq: 7000,
+      idx: 1,
+      side: 'sell',
+      fill: { tradeId, liquidity: 'maker' as const, counterOrderId: 7 },
+    };
     expect(await handler(mq(taker, made), context)).toEqual({ handled: 2 });
     const db = new Pool({ connectionString: env.databaseUrl, max: 1 });
     try {
       let posted: string[] = [];
       for (let i = 0; i < 100 && posted.length < 2; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        posted = (await db.query<{ reference: string }>("SELECT reference FROM ledger_entries WHERE kind = 'trade' AND reference LIKE $1 ORDER BY reference", [`${tradeId}:%`])).rows.map((r) => r.reference);
+        posted = (
+          await db.query<{ reference: string }>(
+            "SELECT reference FROM ledger_entries WHERE kind = 'trade' AND reference LIKE $1 ORDER BY reference",
+            [`${tradeId}:%`],
+          )
+        ).rows.map((r) => r.reference);
       }
       expect(posted).toEqual([`${tradeId}:maker`, `${tradeId}:taker`]);
     } finally {
@@ -111,7 +161,13 @@ describe('the order-event consumer', () => {
     // the execution marks the history items after posting: eventually settledAt is there
     let settledAt: string | undefined;
     for (let i = 0; i < 100 && !settledAt; i++) {
-      const items = await dynamo().send(new QueryCommand({ TableName: 'exchange-local-order-history', KeyConditionExpression: 'account = :a', ExpressionAttributeValues: { ':a': { N: String(maker.accountNo) } } }));
+      const items = await dynamo().send(
+        new QueryCommand({
+          TableName: 'exchange-local-order-history',
+          KeyConditionExpression: 'account = :a',
+          ExpressionAttributeValues: { ':a': { N: String(maker.accountNo) } },
+        }),
+      );
       settledAt = items.Items?.[0]?.settledAt?.N;
       if (!settledAt) await new Promise((r) => setTimeout(r, 50));
     }
@@ -123,7 +179,9 @@ describe('the order-event consumer', () => {
     const good = { ...fill, account: other.accountNo, seq: 5000 };
     await expect(handler(mq(good, { hello: 'world' }), context)).rejects.toThrow();
     await expect(handler(mq(good, { ...fill, account: 99_999_999, seq: 5001 }), context)).rejects.toThrow();
-    expect((await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(other.accountNo, { limit: 10 })).items).toEqual([]);
+    expect(
+      (await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(other.accountNo, { limit: 10 })).items,
+    ).toEqual([]);
   });
 
   it.each([

@@ -36,7 +36,11 @@ function orderEvents(context: Context): OrderEventsService {
     new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
     new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
     userStore(),
-    new FanoutService(new RedisSubscriberIndex(redis()), new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE), new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT)),
+    new FanoutService(
+      new RedisSubscriberIndex(redis()),
+      new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE),
+      new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT),
+    ),
     new SfnSettlementTrigger(sfn(), stateMachineArn(context.invokedFunctionArn, cfg.SETTLEMENT_STATE_MACHINE)),
   );
   return service;

@@ -12,7 +12,10 @@ import { wsService } from './wiring';
 /** The subprotocol to accept: the first one offered that is not the token itself. */
 function chosenProtocol(event: WsEvent): string | undefined {
   const h = event.headers ?? {};
-  const offered = (h['Sec-WebSocket-Protocol'] ?? h['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const offered = (h['Sec-WebSocket-Protocol'] ?? h['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const token = handshakeToken({ headers: h, queryStringParameters: null });
   return offered.find((p) => p !== token);
 }
@@ -37,11 +40,14 @@ export const disconnect = wsHandler({ checkSession: false }, async ({ connection
 });
 
 /** subscribe / unsubscribe: answers the connection's subscriptions after the change. */
-export const subscriptions = wsHandler({ frame: SubscriptionFrame, limited: true }, ({ frame, connectionId }) => wsService().update(connectionId, frame));
+export const subscriptions = wsHandler({ frame: SubscriptionFrame, limited: true }, ({ frame, connectionId }) =>
+  wsService().update(connectionId, frame),
+);
 
 /** The trader behind an authenticated connection; anonymous ones may not trade. */
 function trader(userId: string | null, accountNo: number | null): Caller {
-  if (!userId || accountNo === null) throw new AppError(403, 'FORBIDDEN', 'trading over the socket needs a token at $connect (?token= or Sec-WebSocket-Protocol)');
+  if (!userId || accountNo === null)
+    throw new AppError(403, 'FORBIDDEN', 'trading over the socket needs a token at $connect (?token= or Sec-WebSocket-Protocol)');
   return { userId, roles: [], accountNo };
 }
 
@@ -68,5 +74,10 @@ export const fallback = wsHandler({ limited: true }, ({ event }) => {
   } catch {
     return Promise.reject(badRequest('MALFORMED_JSON', 'the frame is not valid JSON'));
   }
-  return Promise.reject(badRequest('UNKNOWN_ACTION', `unknown action ${JSON.stringify(action ?? null).slice(0, 40)}; known: subscribe, unsubscribe, placeOrder, cancelOrder`));
+  return Promise.reject(
+    badRequest(
+      'UNKNOWN_ACTION',
+      `unknown action ${JSON.stringify(action ?? null).slice(0, 40)}; known: subscribe, unsubscribe, placeOrder, cancelOrder`,
+    ),
+  );
 });

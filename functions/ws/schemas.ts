@@ -10,7 +10,10 @@ export const SubscriptionFrame = z
   .object({
     action: z.enum(['subscribe', 'unsubscribe']),
     channels: z.array(z.enum(CHANNELS)).min(1).max(CHANNELS.length),
-    symbols: z.array(z.string().regex(/^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/, 'a symbol such as BTC-USD')).max(20).optional(),
+    symbols: z
+      .array(z.string().regex(/^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/, 'a symbol such as BTC-USD'))
+      .max(20)
+      .optional(),
     /** echoed in the answer, so a client can match it to its request */
     id: z.string().max(64).optional(),
   })
@@ -22,5 +25,12 @@ export const PlaceOrderFrame = z.object({ action: z.literal('placeOrder'), id: z
 
 /** `{"action":"cancelOrder","orderId":"42", id?}` */
 export const CancelOrderFrame = z
-  .object({ action: z.literal('cancelOrder'), orderId: z.string().regex(/^[1-9]\d{0,15}$/, 'an order id').transform(Number), id: z.string().max(64).optional() })
+  .object({
+    action: z.literal('cancelOrder'),
+    orderId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'an order id')
+      .transform(Number),
+    id: z.string().max(64).optional(),
+  })
   .strict();

@@ -37,13 +37,22 @@ export class WsService {
   ) {}
 
   async connect(who: ConnectionIdentity, now: Date): Promise<void> {
-    const c: Connection = { ...who, subscriptions: [], connectedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_TTL_S };
+    const c: Connection = {
+      ...who,
+      subscriptions: [],
+      connectedAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_TTL_S,
+    };
     await this.connections.put(c);
   }
 
   async disconnect(connectionId: string): Promise<void> {
     const conn = await this.connections.get(connectionId);
-    if (conn) await this.index.remove(connectionId, conn.subscriptions.map((k) => indexKey(k, conn.userId)));
+    if (conn)
+      await this.index.remove(
+        connectionId,
+        conn.subscriptions.map((k) => indexKey(k, conn.userId)),
+      );
     await this.connections.remove(connectionId);
   }
 
@@ -57,13 +66,21 @@ export class WsService {
       if (frame.action === 'subscribe') current.add(k);
       else current.delete(k);
     }
-    if (current.size > MAX_SUBSCRIPTIONS) throw badRequest('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
+    if (current.size > MAX_SUBSCRIPTIONS)
+      throw badRequest('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
     const subscriptions = [...current].sort();
-    if (!(await this.connections.setSubscriptions(connectionId, subscriptions))) throw new AppError(410, 'GONE', 'this connection is closed');
+    if (!(await this.connections.setSubscriptions(connectionId, subscriptions)))
+      throw new AppError(410, 'GONE', 'this connection is closed');
     const before = new Set(conn.subscriptions);
     const added = subscriptions.filter((k) => !before.has(k));
-    await this.index.add(connectionId, added.map((k) => indexKey(k, conn.userId)));
-    await this.index.remove(connectionId, conn.subscriptions.filter((k) => !current.has(k)).map((k) => indexKey(k, conn.userId)));
+    await this.index.add(
+      connectionId,
+      added.map((k) => indexKey(k, conn.userId)),
+    );
+    await this.index.remove(
+      connectionId,
+      conn.subscriptions.filter((k) => !current.has(k)).map((k) => indexKey(k, conn.userId)),
+    );
     // indexed first, then the snapshot: no update can fall between the two (older ones are skipped by sequence)
     for (const k of added) await this.sendSnapshot(connectionId, k);
     return { type: 'subscriptions', ...(frame.id ? { id: frame.id } : {}), subscriptions };
@@ -73,10 +90,24 @@ export class WsService {
     const [channel, symbol] = key.split(':');
     if (channel === 'level2') {
       const b = await this.snapshots.market.book(symbol);
-      await this.snapshots.sender.send(connectionId, { channel, type: 'snapshot', symbol, sequence: b?.sequence ?? 0, time: b?.time ?? 0, data: { bids: b?.bids ?? [], asks: b?.asks ?? [] } });
+      await this.snapshots.sender.send(connectionId, {
+        channel,
+        type: 'snapshot',
+        symbol,
+        sequence: b?.sequence ?? 0,
+        time: b?.time ?? 0,
+        data: { bids: b?.bids ?? [], asks: b?.asks ?? [] },
+      });
     } else if (channel === 'ticker') {
       const t = await this.snapshots.market.ticker(symbol);
-      await this.snapshots.sender.send(connectionId, { channel, type: 'snapshot', symbol, sequence: t?.sequence ?? 0, time: t?.time ?? 0, data: t ?? { status: 'trading' } });
+      await this.snapshots.sender.send(connectionId, {
+        channel,
+        type: 'snapshot',
+        symbol,
+        sequence: t?.sequence ?? 0,
+        time: t?.time ?? 0,
+        data: t ?? { status: 'trading' },
+      });
     }
   }
 

@@ -46,7 +46,8 @@ const store = (): DynamoConnectionStore => new DynamoConnectionStore(dynamo(), '
 
 function handshake(opts: { query?: Record<string, string>; protocols?: string; ip?: string }): APIGatewayRequestAuthorizerEvent {
   return {
-    type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:1:api/local/$connect',
+    type: 'REQUEST',
+    methodArn: 'arn:aws:execute-api:us-east-1:1:api/local/$connect',
     requestContext: { identity: { sourceIp: opts.ip ?? `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` } },
     headers: { Host: 'localhost', ...(opts.protocols ? { 'Sec-WebSocket-Protocol': opts.protocols } : {}) },
     queryStringParameters: opts.query ?? null,
@@ -54,10 +55,14 @@ function handshake(opts: { query?: Record<string, string>; protocols?: string; i
 }
 
 /** A connection as API Gateway hands it to the routes after the authorizer allowed it. */
-async function open(authorizerContext: Record<string, unknown>, protocols?: string): Promise<{ id: string; result: WsResult; frame: (body: unknown) => Promise<Record<string, unknown>> }> {
+async function open(
+  authorizerContext: Record<string, unknown>,
+  protocols?: string,
+): Promise<{ id: string; result: WsResult; frame: (body: unknown) => Promise<Record<string, unknown>> }> {
   const id = randomUUID();
   const event = (routeKey: string, body?: string): WsEvent => ({
-    body, headers: protocols ? { 'Sec-WebSocket-Protocol': protocols } : {},
+    body,
+    headers: protocols ? { 'Sec-WebSocket-Protocol': protocols } : {},
     requestContext: { connectionId: id, routeKey, requestId: randomUUID(), authorizer: authorizerContext },
   });
   const result = await connect(event('$connect'), context);
@@ -66,7 +71,7 @@ async function open(authorizerContext: Record<string, unknown>, protocols?: stri
     result,
     frame: async (body: unknown) => {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
-      const action = typeof body === 'object' && body && 'action' in body ? String((body).action) : '$default';
+      const action = typeof body === 'object' && body && 'action' in body ? String(body.action) : '$default';
       const h = action === 'subscribe' || action === 'unsubscribe' ? subscriptions : fallback;
       const r = await h(event(action, raw), context);
       return r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
@@ -79,7 +84,11 @@ describe('the $connect authorizer', () => {
     for (const e of [handshake({ query: { token } }), handshake({ protocols: `exchange.v1, ${token}` })]) {
       const r = await websocket(e);
       expect(r.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
-      expect(r.context).toMatchObject({ userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string, roles: 'trader', accountNo: expect.any(Number) as number });
+      expect(r.context).toMatchObject({
+        userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+        roles: 'trader',
+        accountNo: expect.any(Number) as number,
+      });
     }
   });
 
@@ -121,9 +130,13 @@ describe('connections and subscriptions', () => {
   it('subscribes and unsubscribes per channel and symbol', async () => {
     const c = await open({ userId: '', roles: '', accountNo: 0 });
     expect(await c.frame({ action: 'subscribe', channels: ['trades', 'level2'], symbols: ['BTC-USD', 'ETH-USD'], id: 'r1' })).toEqual({
-      type: 'subscriptions', id: 'r1', subscriptions: ['level2:BTC-USD', 'level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'],
+      type: 'subscriptions',
+      id: 'r1',
+      subscriptions: ['level2:BTC-USD', 'level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'],
     });
-    expect(await c.frame({ action: 'unsubscribe', channels: ['level2'], symbols: ['BTC-USD'] })).toMatchObject({ subscriptions: ['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'] });
+    expect(await c.frame({ action: 'unsubscribe', channels: ['level2'], symbols: ['BTC-USD'] })).toMatchObject({
+      subscriptions: ['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD'],
+    });
     expect((await store().get(c.id))?.subscriptions).toEqual(['level2:ETH-USD', 'trades:BTC-USD', 'trades:ETH-USD']);
     // a level2 subscription starts with a snapshot carrying its sequence
     expect(delivered.get(c.id)).toEqual([
@@ -140,11 +153,19 @@ describe('connections and subscriptions', () => {
 
   it('keeps the user channel for authenticated connections', async () => {
     const anon = await open({ userId: '', roles: '', accountNo: 0 });
-    expect(await anon.frame({ action: 'subscribe', channels: ['user'] })).toMatchObject({ type: 'error', code: 'FORBIDDEN', requestId: expect.any(String) as string });
+    expect(await anon.frame({ action: 'subscribe', channels: ['user'] })).toMatchObject({
+      type: 'error',
+      code: 'FORBIDDEN',
+      requestId: expect.any(String) as string,
+    });
     const auth = await websocket(handshake({ query: { token } }));
     const mine = await open(auth.context as Record<string, unknown>);
     expect(await mine.frame({ action: 'subscribe', channels: ['user'] })).toEqual({ type: 'subscriptions', subscriptions: ['user'] });
-    expect(await store().get(mine.id)).toMatchObject({ userId: auth.context?.userId, accountNo: auth.context?.accountNo, sessionId: auth.context?.sessionId });
+    expect(await store().get(mine.id)).toMatchObject({
+      userId: auth.context?.userId,
+      accountNo: auth.context?.accountNo,
+      sessionId: auth.context?.sessionId,
+    });
   });
 
   it('refuses frames once the session behind the connection has ended', async () => {

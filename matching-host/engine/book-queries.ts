@@ -35,7 +35,7 @@ export function restingOrder(core: MatchingCore, slot: number): RestingOrder {
     side: SIDE_NAMES[flagSide(st.flags(slot))],
     price: b.priceOf(st.tick(slot)),
     quantity: st.quantity(slot),
-    filled: (st.quantity(slot) - st.leaves(slot)),
+    filled: st.quantity(slot) - st.leaves(slot),
     leaves: st.leaves(slot),
     timeInForce: TIME_IN_FORCE_NAMES[flagTif(st.flags(slot))],
     postOnly: flagPostOnly(st.flags(slot)) === 1,

@@ -172,8 +172,7 @@ export function validateSpec(spec: SymbolSpec): string | null {
   if (spec.minQty < spec.lotSize || spec.minQty % spec.lotSize !== 0 || spec.maxQty % spec.lotSize !== 0 || spec.maxQty < spec.minQty)
     return `${spec.symbol}: minQty/maxQty must be multiples of lotSize with minQty ≥ lotSize`;
   if (spec.bandBps > 10000) return `${spec.symbol}: bandBps above 10000`;
-  if (spec.maxQty > MAX_ORDER_QTY)
-    return `${spec.symbol}: maxQty above 2^40 (a price level's total must stay exact below 2^53)`;
+  if (spec.maxQty > MAX_ORDER_QTY) return `${spec.symbol}: maxQty above 2^40 (a price level's total must stay exact below 2^53)`;
   if (
     spec.referencePrice !== undefined &&
     (!Number.isSafeInteger(spec.referencePrice) ||

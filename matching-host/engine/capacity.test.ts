@@ -16,14 +16,30 @@ function stream(): Command[] {
   for (let i = 0; i < 3000; i++) {
     const sell = i % 2 === 0;
     cmds.push({
-      type: 'place', seq: ++seq, time: 1000 + seq, symbol: 'BTC-USD', orderId: ++id, account: 1 + (i % 7),
-      side: sell ? 'sell' : 'buy', orderType: 'limit', price: sell ? 10_001 + (i % 300) : 9_999 - (i % 300), quantity: 1 + (i % 5),
+      type: 'place',
+      seq: ++seq,
+      time: 1000 + seq,
+      symbol: 'BTC-USD',
+      orderId: ++id,
+      account: 1 + (i % 7),
+      side: sell ? 'sell' : 'buy',
+      orderType: 'limit',
+      price: sell ? 10_001 + (i % 300) : 9_999 - (i % 300),
+      quantity: 1 + (i % 5),
     });
   }
   cmds.push({ type: 'cancel', seq: ++seq, time: 1000 + seq, orderId: 10, account: 1 + (9 % 7) });
   cmds.push({
-    type: 'place', seq: ++seq, time: 1000 + seq, symbol: 'BTC-USD', orderId: ++id, account: 99,
-    side: 'buy', orderType: 'market', quantity: 4000, timeInForce: 'IOC',
+    type: 'place',
+    seq: ++seq,
+    time: 1000 + seq,
+    symbol: 'BTC-USD',
+    orderId: ++id,
+    account: 99,
+    side: 'buy',
+    orderType: 'market',
+    quantity: 4000,
+    timeInForce: 'IOC',
   });
   return cmds;
 }

@@ -6,8 +6,17 @@ const { ID, LEAVES, QUANTITY, ENTRY } = OrderNum;
 const IS = ORDER_INT_SHIFT;
 /** The int32 words of an order record that are hashed: id, leaves, quantity and entry (a float64 field is two words), account, flags, tick. */
 const ORDER_WORDS = Int32Array.of(
-  ID << 1, (ID << 1) + 1, LEAVES << 1, (LEAVES << 1) + 1, QUANTITY << 1, (QUANTITY << 1) + 1, ENTRY << 1, (ENTRY << 1) + 1,
-  ACCOUNT, FLAGS, TICK,
+  ID << 1,
+  (ID << 1) + 1,
+  LEAVES << 1,
+  (LEAVES << 1) + 1,
+  QUANTITY << 1,
+  (QUANTITY << 1) + 1,
+  ENTRY << 1,
+  (ENTRY << 1) + 1,
+  ACCOUNT,
+  FLAGS,
+  TICK,
 );
 
 /**
@@ -69,12 +78,14 @@ function foldBook(core: MatchingCore, book: number, sums: Int32Array, lanes: [nu
   const b = core.books[book];
   const words = [
     book,
-    b.sequence >>> 0, Math.floor(b.sequence / 4294967296),
+    b.sequence >>> 0,
+    Math.floor(b.sequence / 4294967296),
     b.lastPrice >>> 0,
     b.halted ? 1 : 0,
     b.bandBps,
     b.referencePrice >>> 0,
-    sums[book * 2], sums[book * 2 + 1],
+    sums[book * 2],
+    sums[book * 2 + 1],
   ];
   for (const w of words) {
     lanes[0] = mixA(lanes[0], w);

@@ -119,7 +119,11 @@ describe('fromUnits', () => {
 });
 
 describe('round trips', () => {
-  const units = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.constantFrom(0, 1, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER));
+  const units = fc.oneof(
+    fc.integer({ min: -1e6, max: 1e6 }),
+    fc.maxSafeInteger(),
+    fc.constantFrom(0, 1, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
+  );
   const decimals = fc.integer({ min: 0, max: 18 });
 
   it('toUnits(fromUnits(n)) = n', () => {
@@ -135,16 +139,23 @@ describe('round trips', () => {
   });
 
   it('fromUnits(toUnits(s)) is s in canonical form', () => {
-    const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((a) => a.join(''));
+    const digits = (min: number, max: number) =>
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((a) => a.join(''));
     fc.assert(
-      fc.property(digits(1, 4), digits(0, 6), fc.integer({ min: 6, max: 10 }), fc.integer({ min: 0, max: 4 }), (whole, frac, d, extraZeros) => {
-        const s = frac.length ? `${whole}.${frac}${'0'.repeat(extraZeros)}` : whole;
-        const u = toUnits(s, d);
-        const canon = `${BigInt(whole)}.${frac.padEnd(d, '0')}`;
-        expect(fromUnits(u, d)).toBe(canon);
-        // and scaling is consistent with a coarser/finer scale
-        expect(toUnits(s, d + 1)).toBe(u * 10);
-      }),
+      fc.property(
+        digits(1, 4),
+        digits(0, 6),
+        fc.integer({ min: 6, max: 10 }),
+        fc.integer({ min: 0, max: 4 }),
+        (whole, frac, d, extraZeros) => {
+          const s = frac.length ? `${whole}.${frac}${'0'.repeat(extraZeros)}` : whole;
+          const u = toUnits(s, d);
+          const canon = `${BigInt(whole)}.${frac.padEnd(d, '0')}`;
+          expect(fromUnits(u, d)).toBe(canon);
+          // and scaling is consistent with a coarser/finer scale
+          expect(toUnits(s, d + 1)).toBe(u * 10);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -20,7 +20,8 @@ const DECIMAL = /^(-?)(\d{1,30})(?:\.(\d{1,30}))?$/;
 /** Parse a decimal string into integer units of 10^-decimals. Trailing zeros beyond the scale are fine. */
 export function toUnits(value: string, decimals: number, options: { allowNegative?: boolean } = {}): number {
   const units = toBigUnits(value, decimals, options);
-  if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER)) throw new DecimalError('OUT_OF_RANGE', `${value} is too large`);
+  if (units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new DecimalError('OUT_OF_RANGE', `${value} is too large`);
   return Number(units);
 }
 
@@ -32,8 +33,7 @@ export function toBigUnits(value: string, decimals: number, options: { allowNega
   const [, sign, whole, frac = ''] = m;
   if (sign && !options.allowNegative) throw new DecimalError('OUT_OF_RANGE', `negative amount: ${value}`);
   const significant = frac.replace(/0+$/, '');
-  if (significant.length > decimals)
-    throw new DecimalError('TOO_MANY_DECIMALS', `${value} has more than ${decimals} decimal places`);
+  if (significant.length > decimals) throw new DecimalError('TOO_MANY_DECIMALS', `${value} has more than ${decimals} decimal places`);
   const units = BigInt(whole + significant.padEnd(decimals, '0'));
   return sign ? -units : units;
 }

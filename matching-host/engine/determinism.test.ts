@@ -8,8 +8,35 @@ import { MatchingEngine } from './matching-engine';
 import type { Command, EngineEvent, SideName, StpName, SymbolSpec, TimeInForceName } from './types';
 
 const SYMBOLS: SymbolSpec[] = [
-  { symbol: 'AAA', base: 'A', quote: 'Q', priceDecimals: 2, qtyDecimals: 0, tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 100_000, minQty: 1, maxQty: 1000, bandBps: 0 },
-  { symbol: 'BBB', base: 'B', quote: 'Q', priceDecimals: 2, qtyDecimals: 0, tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 100_000, minQty: 1, maxQty: 1000, bandBps: 500, referencePrice: 100 },
+  {
+    symbol: 'AAA',
+    base: 'A',
+    quote: 'Q',
+    priceDecimals: 2,
+    qtyDecimals: 0,
+    tickSize: 1,
+    lotSize: 1,
+    minPrice: 1,
+    maxPrice: 100_000,
+    minQty: 1,
+    maxQty: 1000,
+    bandBps: 0,
+  },
+  {
+    symbol: 'BBB',
+    base: 'B',
+    quote: 'Q',
+    priceDecimals: 2,
+    qtyDecimals: 0,
+    tickSize: 1,
+    lotSize: 1,
+    minPrice: 1,
+    maxPrice: 100_000,
+    minQty: 1,
+    maxQty: 1000,
+    bandBps: 500,
+    referencePrice: 100,
+  },
 ];
 
 // ------------------------------------------------------------------ random streams
@@ -32,9 +59,31 @@ const placeArb = fc.record({
 const opArb = fc.oneof(
   { arbitrary: placeArb, weight: 10 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), owner: fc.boolean() }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), off: fc.integer({ min: -2, max: 2 }), dq: fc.integer({ min: -4, max: 4 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('cancelAll' as const), account: fc.constantFrom(...ACCOUNT_IDS), sym: fc.integer({ min: -1, max: 1 }) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('cancelAllAfter' as const), account: fc.constantFrom(...ACCOUNT_IDS), life: fc.integer({ min: 0, max: 50 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('replace' as const),
+      pick: fc.nat(),
+      off: fc.integer({ min: -2, max: 2 }),
+      dq: fc.integer({ min: -4, max: 4 }),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('cancelAll' as const),
+      account: fc.constantFrom(...ACCOUNT_IDS),
+      sym: fc.integer({ min: -1, max: 1 }),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('cancelAllAfter' as const),
+      account: fc.constantFrom(...ACCOUNT_IDS),
+      life: fc.integer({ min: 0, max: 50 }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 25 }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constantFrom('halt' as const, 'resume' as const), sym: fc.integer({ min: 0, max: 1 }) }), weight: 1 },
 );
@@ -56,23 +105,47 @@ function materialize(ops: Op[], idBase: number): Command[] {
         placed.push({ id, account: op.account, price, qty: op.qty });
         const tif = op.market && (op.tif === 'GTC' || op.tif === 'GTD') ? 'IOC' : op.tif;
         return {
-          ...base, type: 'place', symbol: SYMBOLS[op.sym].symbol, orderId: id, account: op.account, side: op.side,
-          orderType: op.market ? 'market' : 'limit', ...(op.market ? {} : { price }), quantity: op.qty, timeInForce: tif,
-          postOnly: op.postOnly && !op.market && (tif === 'GTC' || tif === 'GTD'), stp: op.stp, ...(tif === 'GTD' ? { expireTime: time + op.life } : {}),
+          ...base,
+          type: 'place',
+          symbol: SYMBOLS[op.sym].symbol,
+          orderId: id,
+          account: op.account,
+          side: op.side,
+          orderType: op.market ? 'market' : 'limit',
+          ...(op.market ? {} : { price }),
+          quantity: op.qty,
+          timeInForce: tif,
+          postOnly: op.postOnly && !op.market && (tif === 'GTC' || tif === 'GTD'),
+          stp: op.stp,
+          ...(tif === 'GTD' ? { expireTime: time + op.life } : {}),
         };
       }
       case 'cancel': {
         if (placed.length === 0) return { ...base, type: 'tick' };
         const p = recent(op.pick);
-        return { ...base, type: 'cancel', orderId: p.id, account: op.owner ? p.account : ACCOUNT_IDS[(ACCOUNT_IDS.indexOf(p.account) + 1) % ACCOUNT_IDS.length] };
+        return {
+          ...base,
+          type: 'cancel',
+          orderId: p.id,
+          account: op.owner ? p.account : ACCOUNT_IDS[(ACCOUNT_IDS.indexOf(p.account) + 1) % ACCOUNT_IDS.length],
+        };
       }
       case 'replace': {
         if (placed.length === 0) return { ...base, type: 'tick' };
         const p = recent(op.pick);
-        return { ...base, type: 'replace', orderId: p.id, account: p.account, price: p.price + op.off, quantity: Math.max(1, p.qty + op.dq) };
+        return {
+          ...base,
+          type: 'replace',
+          orderId: p.id,
+          account: p.account,
+          price: p.price + op.off,
+          quantity: Math.max(1, p.qty + op.dq),
+        };
       }
       case 'cancelAll':
-        return op.sym < 0 ? { ...base, type: 'cancelAll', account: op.account } : { ...base, type: 'cancelAll', account: op.account, symbol: SYMBOLS[op.sym].symbol };
+        return op.sym < 0
+          ? { ...base, type: 'cancelAll', account: op.account }
+          : { ...base, type: 'cancelAll', account: op.account, symbol: SYMBOLS[op.sym].symbol };
       case 'cancelAllAfter':
         return { ...base, type: 'cancelAllAfter', account: op.account, deadline: op.life === 0 ? 0 : time + op.life };
       case 'tick':
@@ -106,7 +179,22 @@ function state(eng: MatchingEngine) {
   };
 }
 
-const FIELDS = ['type', 'symbol', 'sequence', 'time', 'orderId', 'account', 'side', 'price', 'quantity', 'leaves', 'makerOrderId', 'makerAccount', 'makerLeaves', 'reason'] as const;
+const FIELDS = [
+  'type',
+  'symbol',
+  'sequence',
+  'time',
+  'orderId',
+  'account',
+  'side',
+  'price',
+  'quantity',
+  'leaves',
+  'makerOrderId',
+  'makerAccount',
+  'makerLeaves',
+  'reason',
+] as const;
 const canon = (evs: EngineEvent[]): string => evs.map((e) => JSON.stringify(FIELDS.map((f) => e[f]))).join('\n  ');
 
 /** Cheap equality with a short failure message (jest diffs of big states make shrinking crawl). */
@@ -182,9 +270,48 @@ describe('determinism', () => {
 
   it('restores timers: GTD expiries and dead-man switches fire after a restore as they would have', () => {
     const cmds: Command[] = [
-      { type: 'place', seq: 1, time: 100, symbol: 'AAA', orderId: 1, account: 1, side: 'buy', orderType: 'limit', price: 90, quantity: 5, timeInForce: 'GTD', expireTime: 200 },
-      { type: 'place', seq: 2, time: 101, symbol: 'AAA', orderId: 2, account: 2, side: 'sell', orderType: 'limit', price: 110, quantity: 5, timeInForce: 'GTD', expireTime: 150 },
-      { type: 'place', seq: 3, time: 102, symbol: 'BBB', orderId: 3, account: 3, side: 'sell', orderType: 'limit', price: 101, quantity: 5, postOnly: true, stp: 'cancel_both' },
+      {
+        type: 'place',
+        seq: 1,
+        time: 100,
+        symbol: 'AAA',
+        orderId: 1,
+        account: 1,
+        side: 'buy',
+        orderType: 'limit',
+        price: 90,
+        quantity: 5,
+        timeInForce: 'GTD',
+        expireTime: 200,
+      },
+      {
+        type: 'place',
+        seq: 2,
+        time: 101,
+        symbol: 'AAA',
+        orderId: 2,
+        account: 2,
+        side: 'sell',
+        orderType: 'limit',
+        price: 110,
+        quantity: 5,
+        timeInForce: 'GTD',
+        expireTime: 150,
+      },
+      {
+        type: 'place',
+        seq: 3,
+        time: 102,
+        symbol: 'BBB',
+        orderId: 3,
+        account: 3,
+        side: 'sell',
+        orderType: 'limit',
+        price: 101,
+        quantity: 5,
+        postOnly: true,
+        stp: 'cancel_both',
+      },
       { type: 'cancelAllAfter', seq: 4, time: 103, account: 3, deadline: 150 },
       { type: 'cancelAllAfter', seq: 5, time: 104, account: 1, deadline: 300 },
       { type: 'halt', seq: 6, time: 105, symbol: 'BBB' },
@@ -193,7 +320,18 @@ describe('determinism', () => {
       { type: 'tick', seq: 7, time: 149 },
       { type: 'tick', seq: 8, time: 150 },
       { type: 'resume', seq: 9, time: 160, symbol: 'BBB' },
-      { type: 'place', seq: 10, time: 170, symbol: 'BBB', orderId: 4, account: 1, side: 'buy', orderType: 'limit', price: 100, quantity: 1 },
+      {
+        type: 'place',
+        seq: 10,
+        time: 170,
+        symbol: 'BBB',
+        orderId: 4,
+        account: 1,
+        side: 'buy',
+        orderType: 'limit',
+        price: 100,
+        quantity: 1,
+      },
       { type: 'tick', seq: 11, time: 250 },
       { type: 'tick', seq: 12, time: 400 },
     ];
@@ -203,19 +341,37 @@ describe('determinism', () => {
     expect(b.getOrder(3)).toMatchObject({ postOnly: true, stp: 'cancel_both', timeInForce: 'GTC' });
     expect(b.getOrder(1)).toMatchObject({ timeInForce: 'GTD', expireTime: 200, time: 100 });
     // still halted after restore
-    expect(b.apply({ type: 'place', seq: 7, time: 106, symbol: 'BBB', orderId: 9, account: 9, side: 'buy', orderType: 'limit', price: 100, quantity: 1 })).toMatchObject([
-      { type: 'rejected', reason: 'SYMBOL_HALTED' },
-    ]);
+    expect(
+      b.apply({
+        type: 'place',
+        seq: 7,
+        time: 106,
+        symbol: 'BBB',
+        orderId: 9,
+        account: 9,
+        side: 'buy',
+        orderType: 'limit',
+        price: 100,
+        quantity: 1,
+      }),
+    ).toMatchObject([{ type: 'rejected', reason: 'SYMBOL_HALTED' }]);
     const c = MatchingEngine.restore(a.snapshot());
     const wa = run(a, later);
     const wc = run(c, later);
     expect(wc).toEqual(wa);
     const kinds = wa.flat().map((e) => `${e.type}:${e.reason}:${e.orderId}`);
     expect(kinds).toEqual([
-      'expired:GTD_EXPIRED:2', 'book_delta:NONE:0', 'canceled:DEAD_MAN_SWITCH:3', 'book_delta:NONE:0',
-      'status:RESUMED:0', 'accepted:NONE:4', 'book_delta:NONE:0',
-      'expired:GTD_EXPIRED:1', 'book_delta:NONE:0',
-      'canceled:DEAD_MAN_SWITCH:4', 'book_delta:NONE:0',
+      'expired:GTD_EXPIRED:2',
+      'book_delta:NONE:0',
+      'canceled:DEAD_MAN_SWITCH:3',
+      'book_delta:NONE:0',
+      'status:RESUMED:0',
+      'accepted:NONE:4',
+      'book_delta:NONE:0',
+      'expired:GTD_EXPIRED:1',
+      'book_delta:NONE:0',
+      'canceled:DEAD_MAN_SWITCH:4',
+      'book_delta:NONE:0',
     ]);
     // a restored engine keeps rejecting stale sequence numbers
     expect(c.apply({ type: 'tick', seq: 12, time: 500 })).toMatchObject([{ reason: 'SEQUENCE_OUT_OF_ORDER' }]);
@@ -244,7 +400,20 @@ describe('restore rejects bad input', () => {
     const eng = fresh();
     run(eng, [
       { type: 'place', seq: 1, time: 10, symbol: 'AAA', orderId: 1, account: 1, side: 'buy', orderType: 'limit', price: 99, quantity: 3 },
-      { type: 'place', seq: 2, time: 11, symbol: 'BBB', orderId: 2, account: 2, side: 'sell', orderType: 'limit', price: 101, quantity: 4, timeInForce: 'GTD', expireTime: 99 },
+      {
+        type: 'place',
+        seq: 2,
+        time: 11,
+        symbol: 'BBB',
+        orderId: 2,
+        account: 2,
+        side: 'sell',
+        orderType: 'limit',
+        price: 101,
+        quantity: 4,
+        timeInForce: 'GTD',
+        expireTime: 99,
+      },
       { type: 'cancelAllAfter', seq: 3, time: 12, account: 2, deadline: 1000 },
     ]);
     return eng.snapshot();

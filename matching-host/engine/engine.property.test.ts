@@ -6,27 +6,58 @@
  */
 import fc from 'fast-check';
 import { MatchingEngine } from './matching-engine';
-import type {
-  Command,
-  EngineEvent,
-  EventTypeName,
-  ReasonName,
-  SideName,
-  StpName,
-  SymbolSpec,
-  TimeInForceName,
-} from './types';
+import type { Command, EngineEvent, EventTypeName, ReasonName, SideName, StpName, SymbolSpec, TimeInForceName } from './types';
 
 // ------------------------------------------------------------------ symbols
 
 const SYMBOLS: SymbolSpec[] = [
   // no band: everything between 1 and 1000 is a valid price
-  { symbol: 'AAA', base: 'A', quote: 'Q', priceDecimals: 0, qtyDecimals: 0, tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 1000, minQty: 1, maxQty: 1000, bandBps: 0 },
+  {
+    symbol: 'AAA',
+    base: 'A',
+    quote: 'Q',
+    priceDecimals: 0,
+    qtyDecimals: 0,
+    tickSize: 1,
+    lotSize: 1,
+    minPrice: 1,
+    maxPrice: 1000,
+    minQty: 1,
+    maxQty: 1000,
+    bandBps: 0,
+  },
   // ±5% band around 100 until the first trade, then around the last trade
-  { symbol: 'BBB', base: 'B', quote: 'Q', priceDecimals: 0, qtyDecimals: 0, tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 1000, minQty: 1, maxQty: 1000, bandBps: 500, referencePrice: 100 },
+  {
+    symbol: 'BBB',
+    base: 'B',
+    quote: 'Q',
+    priceDecimals: 0,
+    qtyDecimals: 0,
+    tickSize: 1,
+    lotSize: 1,
+    minPrice: 1,
+    maxPrice: 1000,
+    minQty: 1,
+    maxQty: 1000,
+    bandBps: 500,
+    referencePrice: 100,
+  },
   // ±2% band without a reference price: limits are free until the first trade, market orders are
   // held to the best opposite price ± 2 before it, so market protection kicks in often
-  { symbol: 'CCC', base: 'C', quote: 'Q', priceDecimals: 0, qtyDecimals: 0, tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 1000, minQty: 1, maxQty: 1000, bandBps: 200 },
+  {
+    symbol: 'CCC',
+    base: 'C',
+    quote: 'Q',
+    priceDecimals: 0,
+    qtyDecimals: 0,
+    tickSize: 1,
+    lotSize: 1,
+    minPrice: 1,
+    maxPrice: 1000,
+    minQty: 1,
+    maxQty: 1000,
+    bandBps: 200,
+  },
 ];
 const MID = 100;
 /** a handful of accounts, including the largest valid id */
@@ -86,18 +117,39 @@ const placeOp: fc.Arbitrary<Op> = fc
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: placeOp, weight: 12 },
-  { arbitrary: fc.record({ dt, pick, owner: fc.integer({ min: 0, max: 6 }).map((n) => n !== 0) }).map((r) => ({ k: 'cancel' as const, ...r })), weight: 3 },
   {
     arbitrary: fc
-      .record({ dt, pick, owner: fc.integer({ min: 0, max: 8 }).map((n) => n !== 0), off: fc.constantFrom(0, 0, 0, -1, 1, -2, 2, -4, 4), dq: fc.integer({ min: -6, max: 6 }) })
+      .record({ dt, pick, owner: fc.integer({ min: 0, max: 6 }).map((n) => n !== 0) })
+      .map((r) => ({ k: 'cancel' as const, ...r })),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .record({
+        dt,
+        pick,
+        owner: fc.integer({ min: 0, max: 8 }).map((n) => n !== 0),
+        off: fc.constantFrom(0, 0, 0, -1, 1, -2, 2, -4, 4),
+        dq: fc.integer({ min: -6, max: 6 }),
+      })
       .map((r) => ({ k: 'replace' as const, ...r })),
     weight: 4,
   },
-  { arbitrary: fc.record({ dt, account, sym: fc.integer({ min: -1, max: SYMBOLS.length - 1 }) }).map((r) => ({ k: 'cancelAll' as const, ...r })), weight: 1 },
-  { arbitrary: fc.record({ dt, account, deadlineIn: fc.integer({ min: 0, max: 60 }) }).map((r) => ({ k: 'cancelAllAfter' as const, ...r })), weight: 1 },
+  {
+    arbitrary: fc
+      .record({ dt, account, sym: fc.integer({ min: -1, max: SYMBOLS.length - 1 }) })
+      .map((r) => ({ k: 'cancelAll' as const, ...r })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ dt, account, deadlineIn: fc.integer({ min: 0, max: 60 }) }).map((r) => ({ k: 'cancelAllAfter' as const, ...r })),
+    weight: 1,
+  },
   { arbitrary: fc.record({ dt: fc.integer({ min: 0, max: 30 }) }).map((r) => ({ k: 'tick' as const, ...r })), weight: 2 },
   {
-    arbitrary: fc.record({ dt, sym: fc.integer({ min: 0, max: SYMBOLS.length - 1 }), halt: fc.boolean() }).map((r) => ({ k: r.halt ? ('halt' as const) : ('resume' as const), dt: r.dt, sym: r.sym })),
+    arbitrary: fc
+      .record({ dt, sym: fc.integer({ min: 0, max: SYMBOLS.length - 1 }), halt: fc.boolean() })
+      .map((r) => ({ k: r.halt ? ('halt' as const) : ('resume' as const), dt: r.dt, sym: r.sym })),
     weight: 1,
   },
 );
@@ -150,11 +202,22 @@ function materialize(ops: Op[], idBase = 1): Command[] {
       case 'replace': {
         const p = placed.length ? recent(op.pick) : { id: 424242, account: 1, price: MID, quantity: 5 };
         const quantity = Math.max(1, p.quantity + op.dq);
-        out.push({ ...base, type: 'replace', orderId: p.id, account: op.owner ? p.account : other(p.account), price: p.price + op.off, quantity });
+        out.push({
+          ...base,
+          type: 'replace',
+          orderId: p.id,
+          account: op.owner ? p.account : other(p.account),
+          price: p.price + op.off,
+          quantity,
+        });
         break;
       }
       case 'cancelAll':
-        out.push(op.sym < 0 ? { ...base, type: 'cancelAll', account: op.account } : { ...base, type: 'cancelAll', account: op.account, symbol: SYMBOLS[op.sym].symbol });
+        out.push(
+          op.sym < 0
+            ? { ...base, type: 'cancelAll', account: op.account }
+            : { ...base, type: 'cancelAll', account: op.account, symbol: SYMBOLS[op.sym].symbol },
+        );
         break;
       case 'cancelAllAfter':
         out.push({ ...base, type: 'cancelAllAfter', account: op.account, deadline: op.deadlineIn === 0 ? 0 : time + op.deadlineIn });
@@ -285,7 +348,8 @@ class InvariantChecker {
         const none = fills === 0 && cancels.length === 1 && cancels[0].reason === 'FOK_UNFILLABLE' && cancels[0].quantity === cmd.quantity;
         ensure(all || none, `FOK partially filled: ${fills}/${cmd.quantity}`);
       }
-      if (tif === 'IOC' || tif === 'FOK' || cmd.orderType === 'market') ensure(this.eng.getOrder(cmd.orderId) === null, 'IOC/FOK/market order rests');
+      if (tif === 'IOC' || tif === 'FOK' || cmd.orderType === 'market')
+        ensure(this.eng.getOrder(cmd.orderId) === null, 'IOC/FOK/market order rests');
       if (cmd.postOnly) ensure(fills === 0, 'post-only order filled on entry');
     }
 
@@ -313,14 +377,18 @@ class InvariantChecker {
           } else agg.push({ price: o.price, quantity: o.leaves, orders: 1 });
           const t = this.orders.get(o.orderId);
           ensure(t !== undefined, `unknown resting order ${o.orderId}`);
-          ensure(o.quantity === t!.quantity && o.filled === t!.filled && t!.removed === 0, `resting order ${o.orderId} quantity/filled disagree with events`);
+          ensure(
+            o.quantity === t!.quantity && o.filled === t!.filled && t!.removed === 0,
+            `resting order ${o.orderId} quantity/filled disagree with events`,
+          );
           ensure(o.leaves === t!.quantity - t!.filled && o.leaves > 0, `resting order ${o.orderId} leaves disagree with events`);
           ensure(o.account === t!.account && o.symbol === t!.symbol, 'resting order account/symbol disagree');
           ensure(!alive.has(o.orderId), `order ${o.orderId} rests twice`);
           alive.add(o.orderId);
           nextResting.set(o.orderId, o.price);
         }
-        for (let i = 1; i < agg.length; i++) ensure(side === 'buy' ? agg[i].price < agg[i - 1].price : agg[i].price > agg[i - 1].price, 'l3 not in price order');
+        for (let i = 1; i < agg.length; i++)
+          ensure(side === 'buy' ? agg[i].price < agg[i - 1].price : agg[i].price > agg[i - 1].price, 'l3 not in price order');
         ensure(JSON.stringify(levels) === JSON.stringify(agg), `l2 ≠ aggregated l3 on ${sym} ${side}`);
       }
       // the last book_delta for a level describes it as it now is
@@ -341,7 +409,11 @@ class InvariantChecker {
       ensure((r === null) === !alive.has(id), `getOrder(${id}) disagrees with l3`);
       if (r) ensure(r.leaves === open, `getOrder(${id}).leaves wrong`);
     }
-    for (const [id] of nextResting) ensure(this.orders.get(id)!.quantity - this.orders.get(id)!.filled - this.orders.get(id)!.removed > 0, 'resting order fully accounted');
+    for (const [id] of nextResting)
+      ensure(
+        this.orders.get(id)!.quantity - this.orders.get(id)!.filled - this.orders.get(id)!.removed > 0,
+        'resting order fully accounted',
+      );
     this.restingPrice = nextResting;
   }
 }
@@ -404,7 +476,15 @@ class Model {
     });
   }
 
-  private reject(b: MBook | null, orderId: number, account: number, side: SideName, price: number, quantity: number, reason: ReasonName): void {
+  private reject(
+    b: MBook | null,
+    orderId: number,
+    account: number,
+    side: SideName,
+    price: number,
+    quantity: number,
+    reason: ReasonName,
+  ): void {
     this.push('rejected', b, { orderId, account, side, price, quantity, reason });
   }
 
@@ -436,7 +516,9 @@ class Model {
   }
 
   private cancelAccount(account: number, book: number, reason: ReasonName): void {
-    const mine = [...this.orders.values()].filter((o) => o.account === account && (book < 0 || o.book === book)).sort((x, y) => x.id - y.id);
+    const mine = [...this.orders.values()]
+      .filter((o) => o.account === account && (book < 0 || o.book === book))
+      .sort((x, y) => x.id - y.id);
     for (const o of mine) this.remove(o, 'canceled', reason);
   }
 
@@ -480,7 +562,15 @@ class Model {
     return false;
   }
 
-  private match(b: MBook, takerId: number, account: number, side: SideName, limit: number, qty: number, stp: StpName): { leaves: number; killed: boolean } {
+  private match(
+    b: MBook,
+    takerId: number,
+    account: number,
+    side: SideName,
+    limit: number,
+    qty: number,
+    stp: StpName,
+  ): { leaves: number; killed: boolean } {
     const opp = side === 'buy' ? b.asks : b.bids;
     const makerSide: SideName = side === 'buy' ? 'sell' : 'buy';
     let remaining = qty;
@@ -510,7 +600,17 @@ class Model {
         o.filled += fill;
         changed = true;
         b.lastPrice = p;
-        this.push('trade', b, { orderId: takerId, account, side, price: p, quantity: fill, leaves: remaining, makerOrderId: o.id, makerAccount: o.account, makerLeaves: o.leaves });
+        this.push('trade', b, {
+          orderId: takerId,
+          account,
+          side,
+          price: p,
+          quantity: fill,
+          leaves: remaining,
+          makerOrderId: o.id,
+          makerAccount: o.account,
+          makerLeaves: o.leaves,
+        });
         if (o.leaves === 0) {
           this.unlink(o);
           this.orders.delete(o.id);
@@ -568,7 +668,8 @@ class Model {
       case 'cancelAllAfter': {
         const { account: acc, deadline } = cmd;
         if (!(Number.isSafeInteger(acc) && acc >= 1 && acc <= 2 ** 31 - 1)) this.reject(null, 0, acc, 'buy', 0, 0, 'INVALID_ACCOUNT');
-        else if (deadline !== 0 && !(deadline > this.lastTime && Number.isFinite(deadline))) this.reject(null, 0, acc, 'buy', 0, 0, 'INVALID_DEADLINE');
+        else if (deadline !== 0 && !(deadline > this.lastTime && Number.isFinite(deadline)))
+          this.reject(null, 0, acc, 'buy', 0, 0, 'INVALID_DEADLINE');
         else {
           if (deadline === 0) this.deadlines.delete(acc);
           else this.deadlines.set(acc, deadline);
@@ -611,7 +712,8 @@ class Model {
     } else if (!isMarket) {
       reason = this.validPrice(b, price);
       if (reason === 'NONE' && postOnly && (tif === 'IOC' || tif === 'FOK')) reason = 'INVALID_TIME_IN_FORCE';
-      if (reason === 'NONE' && tif === 'GTD' && !(cmd.expireTime !== undefined && cmd.expireTime > this.lastTime)) reason = 'INVALID_EXPIRE_TIME';
+      if (reason === 'NONE' && tif === 'GTD' && !(cmd.expireTime !== undefined && cmd.expireTime > this.lastTime))
+        reason = 'INVALID_EXPIRE_TIME';
     } else {
       if (tif !== 'IOC' && tif !== 'FOK') reason = 'INVALID_TIME_IN_FORCE';
       else if (postOnly) reason = 'POST_ONLY_WOULD_TAKE';
@@ -644,7 +746,17 @@ class Model {
     if (killed) this.push('canceled', b, { orderId: id, account: acc, side, price, quantity: leaves, reason: 'SELF_TRADE' });
     else if (!isMarket && (tif === 'GTC' || tif === 'GTD')) {
       const o: MOrder = {
-        id, account: acc, book: this.books.indexOf(b), side, price, quantity: qty, filled: qty - leaves, leaves, tif, postOnly, stp,
+        id,
+        account: acc,
+        book: this.books.indexOf(b),
+        side,
+        price,
+        quantity: qty,
+        filled: qty - leaves,
+        leaves,
+        tif,
+        postOnly,
+        stp,
         expire: tif === 'GTD' ? cmd.expireTime! : 0,
       };
       this.orders.set(id, o);
@@ -670,7 +782,15 @@ class Model {
     if (price === o.price && qty <= o.quantity) {
       o.quantity = qty;
       o.leaves = newLeaves;
-      this.push('replaced', b, { orderId: id, account: acc, side: o.side, price, quantity: qty, leaves: newLeaves, reason: 'PRIORITY_KEPT' });
+      this.push('replaced', b, {
+        orderId: id,
+        account: acc,
+        side: o.side,
+        price,
+        quantity: qty,
+        leaves: newLeaves,
+        reason: 'PRIORITY_KEPT',
+      });
       this.delta(b, o.side, price);
       return;
     }
@@ -707,8 +827,24 @@ const NUM_RUNS = 250;
 /** Stop (and report what was found so far) rather than spend minutes shrinking a long stream. */
 const TIME_LIMIT = { interruptAfterTimeLimit: 30_000 };
 
-const FIELDS = ['type', 'symbol', 'sequence', 'time', 'orderId', 'account', 'side', 'price', 'quantity', 'leaves', 'makerOrderId', 'makerAccount', 'makerLeaves', 'reason'] as const;
-const canon = (e: EngineEvent): string => JSON.stringify(FIELDS.map((f) => e[f])) + (Object.keys(e).length === FIELDS.length ? '' : ` extra keys: ${Object.keys(e).join(',')}`);
+const FIELDS = [
+  'type',
+  'symbol',
+  'sequence',
+  'time',
+  'orderId',
+  'account',
+  'side',
+  'price',
+  'quantity',
+  'leaves',
+  'makerOrderId',
+  'makerAccount',
+  'makerLeaves',
+  'reason',
+] as const;
+const canon = (e: EngineEvent): string =>
+  JSON.stringify(FIELDS.map((f) => e[f])) + (Object.keys(e).length === FIELDS.length ? '' : ` extra keys: ${Object.keys(e).join(',')}`);
 
 /** Cheap comparison with a short, readable failure (jest diffs of long streams make shrinking crawl). */
 function sameEvents(cmd: Command, got: EngineEvent[], want: EngineEvent[]): void {
@@ -748,7 +884,10 @@ describe('engine properties over random command streams', () => {
             const f = (o: { orderId: number; leaves: number; price: number }) => [o.orderId, o.leaves, o.price];
             const got = JSON.stringify({ bids: l3.bids.map(f), asks: l3.asks.map(f) });
             const want = JSON.stringify(model.queues(i));
-            if (got !== want) throw new Error(`book ${SYMBOLS[i].symbol} differs from the model after ${JSON.stringify(cmd)}\nengine: ${got}\nmodel:  ${want}`);
+            if (got !== want)
+              throw new Error(
+                `book ${SYMBOLS[i].symbol} differs from the model after ${JSON.stringify(cmd)}\nengine: ${got}\nmodel:  ${want}`,
+              );
           }
         }
       }),
@@ -767,10 +906,24 @@ describe('engine properties over random command streams', () => {
       { numRuns: 60 },
     );
     for (const k of [
-      'trade:NONE', 'canceled:SELF_TRADE', 'canceled:FOK_UNFILLABLE', 'canceled:IOC_REMAINDER', 'canceled:MARKET_NO_LIQUIDITY',
-      'canceled:MARKET_PROTECTION', 'expired:GTD_EXPIRED', 'replaced:PRIORITY_KEPT', 'replaced:PRIORITY_LOST', 'canceled:MASS_CANCEL',
-      'canceled:DEAD_MAN_SWITCH', 'rejected:POST_ONLY_WOULD_TAKE', 'rejected:PRICE_OUT_OF_BAND', 'rejected:QUANTITY_BELOW_FILLED',
-      'rejected:DUPLICATE_ORDER_ID', 'rejected:SYMBOL_HALTED', 'canceled:USER_CANCELED', 'rejected:UNKNOWN_ORDER',
+      'trade:NONE',
+      'canceled:SELF_TRADE',
+      'canceled:FOK_UNFILLABLE',
+      'canceled:IOC_REMAINDER',
+      'canceled:MARKET_NO_LIQUIDITY',
+      'canceled:MARKET_PROTECTION',
+      'expired:GTD_EXPIRED',
+      'replaced:PRIORITY_KEPT',
+      'replaced:PRIORITY_LOST',
+      'canceled:MASS_CANCEL',
+      'canceled:DEAD_MAN_SWITCH',
+      'rejected:POST_ONLY_WOULD_TAKE',
+      'rejected:PRICE_OUT_OF_BAND',
+      'rejected:QUANTITY_BELOW_FILLED',
+      'rejected:DUPLICATE_ORDER_ID',
+      'rejected:SYMBOL_HALTED',
+      'canceled:USER_CANCELED',
+      'rejected:UNKNOWN_ORDER',
     ])
       expect(seen).toContain(k);
   });

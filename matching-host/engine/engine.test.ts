@@ -165,13 +165,88 @@ describe('event shape', () => {
   it('decodes every field of accepted, trade and book_delta events', () => {
     const h = new Harness();
     expect(h.run(sell(1, 7, 100, 5))).toEqual([
-      { type: 'accepted', symbol: SYM, sequence: 1, time: 1001, orderId: 1, account: 7, side: 'sell', price: 100, quantity: 5, leaves: 5, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
-      { type: 'book_delta', symbol: SYM, sequence: 2, time: 1001, orderId: 0, account: 0, side: 'sell', price: 100, quantity: 5, leaves: 1, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
+      {
+        type: 'accepted',
+        symbol: SYM,
+        sequence: 1,
+        time: 1001,
+        orderId: 1,
+        account: 7,
+        side: 'sell',
+        price: 100,
+        quantity: 5,
+        leaves: 5,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
+      {
+        type: 'book_delta',
+        symbol: SYM,
+        sequence: 2,
+        time: 1001,
+        orderId: 0,
+        account: 0,
+        side: 'sell',
+        price: 100,
+        quantity: 5,
+        leaves: 1,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
     ]);
     expect(h.run(buy(2, 8, 100, 3))).toEqual([
-      { type: 'accepted', symbol: SYM, sequence: 3, time: 1002, orderId: 2, account: 8, side: 'buy', price: 100, quantity: 3, leaves: 3, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
-      { type: 'trade', symbol: SYM, sequence: 4, time: 1002, orderId: 2, account: 8, side: 'buy', price: 100, quantity: 3, leaves: 0, makerOrderId: 1, makerAccount: 7, makerLeaves: 2, reason: 'NONE' },
-      { type: 'book_delta', symbol: SYM, sequence: 5, time: 1002, orderId: 0, account: 0, side: 'sell', price: 100, quantity: 2, leaves: 1, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
+      {
+        type: 'accepted',
+        symbol: SYM,
+        sequence: 3,
+        time: 1002,
+        orderId: 2,
+        account: 8,
+        side: 'buy',
+        price: 100,
+        quantity: 3,
+        leaves: 3,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
+      {
+        type: 'trade',
+        symbol: SYM,
+        sequence: 4,
+        time: 1002,
+        orderId: 2,
+        account: 8,
+        side: 'buy',
+        price: 100,
+        quantity: 3,
+        leaves: 0,
+        makerOrderId: 1,
+        makerAccount: 7,
+        makerLeaves: 2,
+        reason: 'NONE',
+      },
+      {
+        type: 'book_delta',
+        symbol: SYM,
+        sequence: 5,
+        time: 1002,
+        orderId: 0,
+        account: 0,
+        side: 'sell',
+        price: 100,
+        quantity: 2,
+        leaves: 1,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
     ]);
     expect(h.eng.l2(SYM).sequence).toBe(5);
   });
@@ -180,11 +255,56 @@ describe('event shape', () => {
     const h = new Harness();
     h.setup(buy(1, 7, 99, 4));
     expect(h.run(cancel(1, 7))).toEqual([
-      { type: 'canceled', symbol: SYM, sequence: 3, time: 1002, orderId: 1, account: 7, side: 'buy', price: 99, quantity: 4, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'USER_CANCELED' },
-      { type: 'book_delta', symbol: SYM, sequence: 4, time: 1002, orderId: 0, account: 0, side: 'buy', price: 99, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
+      {
+        type: 'canceled',
+        symbol: SYM,
+        sequence: 3,
+        time: 1002,
+        orderId: 1,
+        account: 7,
+        side: 'buy',
+        price: 99,
+        quantity: 4,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'USER_CANCELED',
+      },
+      {
+        type: 'book_delta',
+        symbol: SYM,
+        sequence: 4,
+        time: 1002,
+        orderId: 0,
+        account: 0,
+        side: 'buy',
+        price: 99,
+        quantity: 0,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
     ]);
     expect(h.run(sell(2, 7, 101, 0))).toEqual([
-      { type: 'rejected', symbol: SYM, sequence: 5, time: 1003, orderId: 2, account: 7, side: 'sell', price: 101, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'INVALID_QUANTITY' },
+      {
+        type: 'rejected',
+        symbol: SYM,
+        sequence: 5,
+        time: 1003,
+        orderId: 2,
+        account: 7,
+        side: 'sell',
+        price: 101,
+        quantity: 0,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'INVALID_QUANTITY',
+      },
     ]);
   });
 });
@@ -193,7 +313,16 @@ describe('event shape', () => {
 
 describe('place validation', () => {
   // tick 5, lot 10, prices 100..10000, qty 20..10000, band ±10% around 1000 ⇒ 900..1100
-  const VSPEC = spec(SYM, { tickSize: 5, lotSize: 10, minPrice: 100, maxPrice: 10000, minQty: 20, maxQty: 10000, bandBps: 1000, referencePrice: 1000 });
+  const VSPEC = spec(SYM, {
+    tickSize: 5,
+    lotSize: 10,
+    minPrice: 100,
+    maxPrice: 10000,
+    minQty: 20,
+    maxQty: 10000,
+    bandBps: 1000,
+    referencePrice: 1000,
+  });
   let h: Harness;
   beforeEach(() => {
     h = new Harness([VSPEC, spec(SYM2)]);
@@ -239,7 +368,11 @@ describe('place validation', () => {
     const before = h.eng.checksum(SYM2);
     const evs = h.run(cmd);
     expect(evs).toMatchObject([{ type: 'rejected', symbol: SYM, sequence: 1, reason }]);
-    expect(evs[0]).toMatchObject({ orderId: (cmd as PlaceOrderCommand).orderId, account: (cmd as PlaceOrderCommand).account, quantity: (cmd as PlaceOrderCommand).quantity });
+    expect(evs[0]).toMatchObject({
+      orderId: (cmd as PlaceOrderCommand).orderId,
+      account: (cmd as PlaceOrderCommand).account,
+      quantity: (cmd as PlaceOrderCommand).quantity,
+    });
     expect(h.eng.l3(SYM)).toMatchObject({ bids: [], asks: [] });
     expect(h.eng.getOrder(1)).toBeNull();
     expect(h.eng.checksum(SYM2)).toBe(before);
@@ -274,7 +407,22 @@ describe('place validation', () => {
 
   it('rejects an unknown symbol with an event not tied to any symbol', () => {
     expect(h.run({ ...buy(1, 1, 1000, 20), symbol: 'NOPE' })).toEqual([
-      { type: 'rejected', symbol: '', sequence: 0, time: 1001, orderId: 1, account: 1, side: 'buy', price: 1000, quantity: 20, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'UNKNOWN_SYMBOL' },
+      {
+        type: 'rejected',
+        symbol: '',
+        sequence: 0,
+        time: 1001,
+        orderId: 1,
+        account: 1,
+        side: 'buy',
+        price: 1000,
+        quantity: 20,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'UNKNOWN_SYMBOL',
+      },
     ]);
   });
 
@@ -308,7 +456,22 @@ describe('command sequencing', () => {
     const sum = h.eng.checksum();
     for (const seq of [1, 0, -5, 1.5, Number.NaN]) {
       expect(h.eng.apply({ ...buy(2, 2, 100, 5), seq, time: 5000 })).toEqual([
-        { type: 'rejected', symbol: '', sequence: 0, time: 1001, orderId: 0, account: 0, side: 'buy', price: 0, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'SEQUENCE_OUT_OF_ORDER' },
+        {
+          type: 'rejected',
+          symbol: '',
+          sequence: 0,
+          time: 1001,
+          orderId: 0,
+          account: 0,
+          side: 'buy',
+          price: 0,
+          quantity: 0,
+          leaves: 0,
+          makerOrderId: 0,
+          makerAccount: 0,
+          makerLeaves: 0,
+          reason: 'SEQUENCE_OUT_OF_ORDER',
+        },
       ]);
     }
     // a rejected command neither advances time nor fires due timers
@@ -325,7 +488,10 @@ describe('command sequencing', () => {
   it('never lets time run backwards', () => {
     const h = new Harness();
     h.setup(sell(1, 1, 100, 5));
-    expect(h.run(buy(2, 2, 90, 5), 900)).toMatchObject([{ type: 'accepted', time: 1001 }, { type: 'book_delta', time: 1001 }]);
+    expect(h.run(buy(2, 2, 90, 5), 900)).toMatchObject([
+      { type: 'accepted', time: 1001 },
+      { type: 'book_delta', time: 1001 },
+    ]);
     expect(h.eng.getOrder(2)?.time).toBe(1001);
     // a GTD expiring "after" the stale stamp but not after the engine clock is rejected
     expect(h.run(buy(3, 2, 90, 5, { timeInForce: 'GTD', expireTime: 1000 }), 950)).toMatchObject([rejected(3, 'INVALID_EXPIRE_TIME')]);
@@ -373,8 +539,19 @@ describe('limit matching', () => {
       delta('buy', 101, 3, 1),
     ]);
     expect(h.eng.getOrder(2)).toEqual({
-      orderId: 2, account: 2, symbol: SYM, side: 'buy', price: 101, quantity: 8, filled: 5, leaves: 3,
-      timeInForce: 'GTC', postOnly: false, stp: 'cancel_newest', time: 1002, expireTime: 0,
+      orderId: 2,
+      account: 2,
+      symbol: SYM,
+      side: 'buy',
+      price: 101,
+      quantity: 8,
+      filled: 5,
+      leaves: 3,
+      timeInForce: 'GTC',
+      postOnly: false,
+      stp: 'cancel_newest',
+      time: 1002,
+      expireTime: 0,
     });
     expect(h.eng.getOrder(1)).toBeNull();
     expect(h.eng.l1(SYM)).toEqual({ bid: { price: 101, quantity: 3, orders: 1 }, ask: null });
@@ -425,7 +602,11 @@ describe('IOC and FOK', () => {
   it('IOC fully filled produces no cancel', () => {
     const h = new Harness();
     h.setup(sell(1, 1, 100, 10));
-    expect(h.run(buy(2, 2, 100, 10, { timeInForce: 'IOC' }))).toMatchObject([accepted(2, 10, 100), trade(2, 1, 100, 10, 0, 0), delta('sell', 100, 0, 0)]);
+    expect(h.run(buy(2, 2, 100, 10, { timeInForce: 'IOC' }))).toMatchObject([
+      accepted(2, 10, 100),
+      trade(2, 1, 100, 10, 0, 0),
+      delta('sell', 100, 0, 0),
+    ]);
   });
 
   it('FOK fills completely across levels when it can', () => {
@@ -453,7 +634,11 @@ describe('IOC and FOK', () => {
     expect(h.eng.checksum()).not.toBe(sum); // sequence moved on
     // exactly enough
     expect(reasons(h.run(buy(5, 2, 101, 10, { timeInForce: 'FOK' })))).toEqual([
-      'accepted:NONE', 'trade:NONE', 'book_delta:NONE', 'trade:NONE', 'book_delta:NONE',
+      'accepted:NONE',
+      'trade:NONE',
+      'book_delta:NONE',
+      'trade:NONE',
+      'book_delta:NONE',
     ]);
   });
 
@@ -478,7 +663,10 @@ describe('IOC and FOK', () => {
     expect(h.queue().asks).toEqual([1, 2, 3]);
     h = new Harness();
     setup(h);
-    expect(h.run(buy(10, 1, 101, 10, { timeInForce: 'FOK', stp: 'cancel_both' }))).toMatchObject([accepted(10, 10, 101), canceled(10, 10, 'FOK_UNFILLABLE')]);
+    expect(h.run(buy(10, 1, 101, 10, { timeInForce: 'FOK', stp: 'cancel_both' }))).toMatchObject([
+      accepted(10, 10, 101),
+      canceled(10, 10, 'FOK_UNFILLABLE'),
+    ]);
     expect(h.queue().asks).toEqual([1, 2, 3]);
     h = new Harness();
     setup(h);
@@ -493,7 +681,11 @@ describe('IOC and FOK', () => {
     // a self order beyond the quantity needed does not matter
     h = new Harness();
     setup(h);
-    expect(h.run(buy(10, 1, 101, 5, { timeInForce: 'FOK' }))).toMatchObject([accepted(10, 5, 101), trade(10, 1, 100, 5, 0, 0), delta('sell', 100, 5, 1)]);
+    expect(h.run(buy(10, 1, 101, 5, { timeInForce: 'FOK' }))).toMatchObject([
+      accepted(10, 5, 101),
+      trade(10, 1, 100, 5, 0, 0),
+      delta('sell', 100, 5, 1),
+    ]);
   });
 });
 
@@ -522,7 +714,10 @@ describe('market orders', () => {
   it('default to IOC and allow FOK', () => {
     const h = new Harness();
     h.setup(sell(1, 1, 100, 5), sell(2, 1, 101, 5));
-    expect(h.run(market('buy', 3, 2, 11, { timeInForce: 'FOK' }))).toMatchObject([accepted(3, 11, 0), canceled(3, 11, 'FOK_UNFILLABLE', 0)]);
+    expect(h.run(market('buy', 3, 2, 11, { timeInForce: 'FOK' }))).toMatchObject([
+      accepted(3, 11, 0),
+      canceled(3, 11, 'FOK_UNFILLABLE', 0),
+    ]);
     expect(h.run(market('buy', 4, 2, 10, { timeInForce: 'FOK' }))).toMatchObject([
       accepted(4, 10, 0),
       trade(4, 1, 100, 5, 5, 0),
@@ -531,7 +726,11 @@ describe('market orders', () => {
       delta('sell', 101, 0, 0),
     ]);
     h.setup(sell(5, 1, 100, 5));
-    expect(h.run(market('buy', 6, 2, 3, { timeInForce: 'IOC' }))).toMatchObject([accepted(6, 3, 0), trade(6, 5, 100, 3, 0, 2), delta('sell', 100, 2, 1)]);
+    expect(h.run(market('buy', 6, 2, 3, { timeInForce: 'IOC' }))).toMatchObject([
+      accepted(6, 3, 0),
+      trade(6, 5, 100, 3, 0, 2),
+      delta('sell', 100, 2, 1),
+    ]);
   });
 
   it('never sweep past the band around the best opposite price when there is no reference', () => {
@@ -646,12 +845,45 @@ describe('price band for limit orders', () => {
 describe('GTD expiry', () => {
   it('rests until a later command reaches expireTime, then expires', () => {
     const h = new Harness();
-    expect(h.run(sell(1, 1, 100, 5, { timeInForce: 'GTD', expireTime: 1010 }))).toMatchObject([accepted(1, 5, 100), delta('sell', 100, 5, 1)]);
+    expect(h.run(sell(1, 1, 100, 5, { timeInForce: 'GTD', expireTime: 1010 }))).toMatchObject([
+      accepted(1, 5, 100),
+      delta('sell', 100, 5, 1),
+    ]);
     expect(h.eng.getOrder(1)).toMatchObject({ timeInForce: 'GTD', expireTime: 1010 });
     expect(h.run(tick, 1009)).toEqual([]);
     expect(h.run(tick, 1010)).toEqual([
-      { type: 'expired', symbol: SYM, sequence: 3, time: 1010, orderId: 1, account: 1, side: 'sell', price: 100, quantity: 5, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'GTD_EXPIRED' },
-      { type: 'book_delta', symbol: SYM, sequence: 4, time: 1010, orderId: 0, account: 0, side: 'sell', price: 100, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'NONE' },
+      {
+        type: 'expired',
+        symbol: SYM,
+        sequence: 3,
+        time: 1010,
+        orderId: 1,
+        account: 1,
+        side: 'sell',
+        price: 100,
+        quantity: 5,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'GTD_EXPIRED',
+      },
+      {
+        type: 'book_delta',
+        symbol: SYM,
+        sequence: 4,
+        time: 1010,
+        orderId: 0,
+        account: 0,
+        side: 'sell',
+        price: 100,
+        quantity: 0,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'NONE',
+      },
     ]);
     expect(h.eng.getOrder(1)).toBeNull();
     expect(h.run(tick, 2000)).toEqual([]);
@@ -668,7 +900,11 @@ describe('GTD expiry', () => {
     ]);
     // …including a cancel of the expiring order itself
     h.setup(sell(3, 1, 101, 5, { timeInForce: 'GTD', expireTime: 1020 }));
-    expect(h.run(cancel(3, 1), 1025)).toMatchObject([expired(3, 5, 101), delta('sell', 101, 0, 0), { type: 'rejected', reason: 'UNKNOWN_ORDER' }]);
+    expect(h.run(cancel(3, 1), 1025)).toMatchObject([
+      expired(3, 5, 101),
+      delta('sell', 101, 0, 0),
+      { type: 'rejected', reason: 'UNKNOWN_ORDER' },
+    ]);
   });
 
   it('expires only what is left of a partially filled order', () => {
@@ -726,11 +962,16 @@ describe('post-only', () => {
   it('rejects when it would take, rests otherwise', () => {
     const h = new Harness();
     h.setup(sell(1, 1, 100, 5), buy(2, 1, 98, 5));
-    expect(h.run(buy(3, 2, 100, 5, { postOnly: true }))).toMatchObject([{ ...rejected(3, 'POST_ONLY_WOULD_TAKE'), price: 100, quantity: 5 }]);
+    expect(h.run(buy(3, 2, 100, 5, { postOnly: true }))).toMatchObject([
+      { ...rejected(3, 'POST_ONLY_WOULD_TAKE'), price: 100, quantity: 5 },
+    ]);
     expect(h.run(buy(3, 2, 101, 5, { postOnly: true }))).toMatchObject([rejected(3, 'POST_ONLY_WOULD_TAKE')]);
     expect(h.run(sell(4, 2, 98, 5, { postOnly: true }))).toMatchObject([rejected(4, 'POST_ONLY_WOULD_TAKE')]);
     expect(h.run(buy(5, 2, 99, 5, { postOnly: true }))).toMatchObject([accepted(5, 5, 99), delta('buy', 99, 5, 1)]);
-    expect(h.run(sell(6, 2, 100, 5, { postOnly: true, timeInForce: 'GTD', expireTime: 9999 }))).toMatchObject([accepted(6, 5, 100), delta('sell', 100, 10, 2)]);
+    expect(h.run(sell(6, 2, 100, 5, { postOnly: true, timeInForce: 'GTD', expireTime: 9999 }))).toMatchObject([
+      accepted(6, 5, 100),
+      delta('sell', 100, 10, 2),
+    ]);
     expect(h.eng.getOrder(5)).toMatchObject({ postOnly: true });
     expect(h.queue()).toEqual({ bids: [5, 2], asks: [1, 6] });
   });
@@ -762,7 +1003,22 @@ describe('cancel', () => {
     h.setup(buy(1, 1, 100, 10));
     const before = h.eng.checksum(SYM);
     expect(h.run(cancel(1, 2))).toEqual([
-      { type: 'rejected', symbol: '', sequence: 0, time: 1002, orderId: 1, account: 2, side: 'buy', price: 0, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'UNKNOWN_ORDER' },
+      {
+        type: 'rejected',
+        symbol: '',
+        sequence: 0,
+        time: 1002,
+        orderId: 1,
+        account: 2,
+        side: 'buy',
+        price: 0,
+        quantity: 0,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'UNKNOWN_ORDER',
+      },
     ]);
     expect(h.run(cancel(99, 1))).toMatchObject([rejected(99, 'UNKNOWN_ORDER')]);
     expect(h.run(cancel(0, 1))).toMatchObject([rejected(0, 'UNKNOWN_ORDER')]);
@@ -875,12 +1131,18 @@ describe('replace', () => {
     expect(h.eng.l3(SYM).asks).toEqual(l3.asks);
     expect(h.run(replace(1, 1, 100, 6))).toMatchObject([replaced(1, 100, 6, 2, 'PRIORITY_KEPT'), delta('sell', 100, 2, 1)]);
     expect(h.eng.getOrder(1)).toMatchObject({ quantity: 6, filled: 4, leaves: 2 });
-    expect(h.run(replace(1, 1, 101, 12))).toMatchObject([replaced(1, 101, 12, 8, 'PRIORITY_LOST'), delta('sell', 100, 0, 0), delta('sell', 101, 8, 1)]);
+    expect(h.run(replace(1, 1, 101, 12))).toMatchObject([
+      replaced(1, 101, 12, 8, 'PRIORITY_LOST'),
+      delta('sell', 100, 0, 0),
+      delta('sell', 101, 8, 1),
+    ]);
     expect(h.eng.getOrder(1)).toMatchObject({ price: 101, quantity: 12, filled: 4, leaves: 8 });
   });
 
   it('a rejected replace leaves the order untouched', () => {
-    const h = new Harness([spec(SYM, { tickSize: 2, minPrice: 2, lotSize: 2, minQty: 2, maxQty: 100, bandBps: 1000, referencePrice: 100 })]);
+    const h = new Harness([
+      spec(SYM, { tickSize: 2, minPrice: 2, lotSize: 2, minQty: 2, maxQty: 100, bandBps: 1000, referencePrice: 100 }),
+    ]);
     h.setup(sell(1, 1, 100, 10), sell(2, 2, 100, 10), buy(3, 3, 96, 10, { postOnly: true }));
     const before = h.eng.l3(SYM);
     const bad: [Cmd, ReasonName][] = [
@@ -904,7 +1166,11 @@ describe('replace', () => {
     expect(after.bids).toEqual(before.bids);
     expect(after.asks).toEqual(before.asks);
     // a post-only order may still be replaced to a non-crossing price
-    expect(h.run(replace(3, 3, 98, 10))).toMatchObject([replaced(3, 98, 10, 10, 'PRIORITY_LOST'), delta('buy', 96, 0, 0), delta('buy', 98, 10, 1)]);
+    expect(h.run(replace(3, 3, 98, 10))).toMatchObject([
+      replaced(3, 98, 10, 10, 'PRIORITY_LOST'),
+      delta('buy', 96, 0, 0),
+      delta('buy', 98, 10, 1),
+    ]);
   });
 
   it('is rejected while the symbol is halted', () => {
@@ -943,13 +1209,7 @@ describe('replace', () => {
 describe('cancelAll', () => {
   const build = (): Harness => {
     const h = new Harness([spec(SYM), spec(SYM2)]);
-    h.setup(
-      buy(5, 1, 100, 1),
-      sell(3, 1, 110, 2),
-      { ...buy(9, 1, 50, 3), symbol: SYM2 },
-      buy(4, 2, 99, 4),
-      buy(7, 1, 100, 5),
-    );
+    h.setup(buy(5, 1, 100, 1), sell(3, 1, 110, 2), { ...buy(9, 1, 50, 3), symbol: SYM2 }, buy(4, 2, 99, 4), buy(7, 1, 100, 5));
     return h;
   };
 
@@ -1019,7 +1279,12 @@ describe('cancelAll', () => {
     expect(h.eng.openOrders(big - 1).map((o) => o.orderId)).toEqual([5]);
     const evs = h.run({ type: 'cancelAll', account: big });
     expect(evs.filter((e) => e.type === 'canceled').map((e) => e.orderId)).toEqual([2]);
-    expect(h.run({ type: 'cancelAll', account: mid }).filter((e) => e.type === 'canceled').map((e) => e.orderId)).toEqual([3]);
+    expect(
+      h
+        .run({ type: 'cancelAll', account: mid })
+        .filter((e) => e.type === 'canceled')
+        .map((e) => e.orderId),
+    ).toEqual([3]);
     expect(h.eng.openOrders(big - 1).map((o) => o.orderId)).toEqual([5]);
   });
 });
@@ -1079,7 +1344,11 @@ describe('cancelAllAfter (dead-man switch)', () => {
     expect(h.run(tick, 3500)).toEqual([]);
     expect(h.run(tick, 4000)).toMatchObject([canceled(1, 1, 'DEAD_MAN_SWITCH'), delta('buy', 100, 0, 0)]);
     // re-arm earlier: fires at the earlier deadline, once
-    h.setup(buy(2, 1, 100, 1), { type: 'cancelAllAfter', account: 1, deadline: 6000 }, { type: 'cancelAllAfter', account: 1, deadline: 5000 });
+    h.setup(
+      buy(2, 1, 100, 1),
+      { type: 'cancelAllAfter', account: 1, deadline: 6000 },
+      { type: 'cancelAllAfter', account: 1, deadline: 5000 },
+    );
     expect(h.run(tick, 5000)).toMatchObject([canceled(2, 1, 'DEAD_MAN_SWITCH'), delta('buy', 100, 0, 0)]);
     h.setup(buy(3, 1, 100, 1));
     expect(h.run(tick, 6000)).toEqual([]);
@@ -1091,9 +1360,13 @@ describe('cancelAllAfter (dead-man switch)', () => {
       { type: 'rejected', symbol: '', account: 1, reason: 'INVALID_DEADLINE' },
     ]);
     expect(h.run({ type: 'cancelAllAfter', account: 1, deadline: -5 })).toMatchObject([{ type: 'rejected', reason: 'INVALID_DEADLINE' }]);
-    expect(h.run({ type: 'cancelAllAfter', account: 1, deadline: Infinity })).toMatchObject([{ type: 'rejected', reason: 'INVALID_DEADLINE' }]);
+    expect(h.run({ type: 'cancelAllAfter', account: 1, deadline: Infinity })).toMatchObject([
+      { type: 'rejected', reason: 'INVALID_DEADLINE' },
+    ]);
     expect(h.run({ type: 'cancelAllAfter', account: 0, deadline: 5000 })).toMatchObject([{ type: 'rejected', reason: 'INVALID_ACCOUNT' }]);
-    expect(h.run({ type: 'cancelAllAfter', account: 2 ** 31, deadline: 5000 })).toMatchObject([{ type: 'rejected', reason: 'INVALID_ACCOUNT' }]);
+    expect(h.run({ type: 'cancelAllAfter', account: 2 ** 31, deadline: 5000 })).toMatchObject([
+      { type: 'rejected', reason: 'INVALID_ACCOUNT' },
+    ]);
   });
 
   it('switches of several accounts due at once fire in account order', () => {
@@ -1104,7 +1377,12 @@ describe('cancelAllAfter (dead-man switch)', () => {
       { type: 'cancelAllAfter', account: 1, deadline: 2000 },
       { type: 'cancelAllAfter', account: 2, deadline: 1900 },
     );
-    expect(h.run(tick, 2000).filter((e) => e.type === 'canceled').map((e) => e.orderId)).toEqual([2, 3, 1]);
+    expect(
+      h
+        .run(tick, 2000)
+        .filter((e) => e.type === 'canceled')
+        .map((e) => e.orderId),
+    ).toEqual([2, 3, 1]);
   });
 });
 
@@ -1229,21 +1507,41 @@ describe('halt and resume', () => {
     const h = new Harness([spec(SYM), spec(SYM2)]);
     h.setup(sell(1, 1, 100, 5), sell(2, 1, 101, 5));
     expect(h.run({ type: 'halt', symbol: SYM })).toEqual([
-      { type: 'status', symbol: SYM, sequence: 5, time: 1003, orderId: 0, account: 0, side: 'buy', price: 0, quantity: 0, leaves: 0, makerOrderId: 0, makerAccount: 0, makerLeaves: 0, reason: 'HALTED' },
+      {
+        type: 'status',
+        symbol: SYM,
+        sequence: 5,
+        time: 1003,
+        orderId: 0,
+        account: 0,
+        side: 'buy',
+        price: 0,
+        quantity: 0,
+        leaves: 0,
+        makerOrderId: 0,
+        makerAccount: 0,
+        makerLeaves: 0,
+        reason: 'HALTED',
+      },
     ]);
     expect(h.run(buy(3, 2, 100, 5))).toMatchObject([{ ...rejected(3, 'SYMBOL_HALTED'), symbol: SYM }]);
     expect(h.run(market('buy', 3, 2, 5))).toMatchObject([rejected(3, 'SYMBOL_HALTED')]);
     expect(h.run(replace(1, 1, 100, 4))).toMatchObject([rejected(1, 'SYMBOL_HALTED')]);
     expect(h.run(cancel(2, 1))).toMatchObject([canceled(2, 5, 'USER_CANCELED'), delta('sell', 101, 0, 0)]);
     // other symbols keep trading
-    expect(h.run({ ...buy(4, 2, 100, 5), symbol: SYM2 })).toMatchObject([{ type: 'accepted', symbol: SYM2 }, { type: 'book_delta', symbol: SYM2 }]);
+    expect(h.run({ ...buy(4, 2, 100, 5), symbol: SYM2 })).toMatchObject([
+      { type: 'accepted', symbol: SYM2 },
+      { type: 'book_delta', symbol: SYM2 },
+    ]);
     expect(h.run({ type: 'resume', symbol: SYM })).toMatchObject([{ type: 'status', symbol: SYM, reason: 'RESUMED' }]);
     expect(h.run(buy(3, 2, 100, 5))).toMatchObject([accepted(3, 5, 100), trade(3, 1, 100, 5, 0, 0), delta('sell', 100, 0, 0)]);
   });
 
   it('rejects an unknown symbol', () => {
     const h = new Harness();
-    expect(h.run({ type: 'halt', symbol: 'NOPE' })).toMatchObject([{ type: 'rejected', symbol: '', sequence: 0, reason: 'UNKNOWN_SYMBOL' }]);
+    expect(h.run({ type: 'halt', symbol: 'NOPE' })).toMatchObject([
+      { type: 'rejected', symbol: '', sequence: 0, reason: 'UNKNOWN_SYMBOL' },
+    ]);
     expect(h.run({ type: 'resume', symbol: 'NOPE' })).toMatchObject([{ type: 'rejected', reason: 'UNKNOWN_SYMBOL' }]);
   });
 });
@@ -1254,11 +1552,21 @@ describe('per-symbol sequence numbers', () => {
   it('advance by one per event, independently per symbol, rejections included', () => {
     const h = new Harness([spec(SYM), spec(SYM2)]);
     const seqs = (evs: EngineEvent[]) => evs.map((e) => [e.symbol, e.sequence]);
-    expect(seqs(h.run(sell(1, 1, 100, 5)))).toEqual([[SYM, 1], [SYM, 2]]);
-    expect(seqs(h.run({ ...sell(2, 1, 100, 5), symbol: SYM2 }))).toEqual([[SYM2, 1], [SYM2, 2]]);
+    expect(seqs(h.run(sell(1, 1, 100, 5)))).toEqual([
+      [SYM, 1],
+      [SYM, 2],
+    ]);
+    expect(seqs(h.run({ ...sell(2, 1, 100, 5), symbol: SYM2 }))).toEqual([
+      [SYM2, 1],
+      [SYM2, 2],
+    ]);
     expect(seqs(h.run(buy(3, 1, 0, 5)))).toEqual([[SYM, 3]]);
     expect(seqs(h.run(cancel(42, 1)))).toEqual([['', 0]]);
-    expect(seqs(h.run(buy(4, 2, 100, 2)))).toEqual([[SYM, 4], [SYM, 5], [SYM, 6]]);
+    expect(seqs(h.run(buy(4, 2, 100, 2)))).toEqual([
+      [SYM, 4],
+      [SYM, 5],
+      [SYM, 6],
+    ]);
     expect(h.eng.l2(SYM).sequence).toBe(6);
     expect(h.eng.l3(SYM2).sequence).toBe(2);
   });
@@ -1267,7 +1575,15 @@ describe('per-symbol sequence numbers', () => {
 describe('book queries', () => {
   it('l2 aggregates levels best first with a depth limit; l3 lists orders in priority', () => {
     const h = new Harness();
-    h.setup(buy(1, 1, 97, 1), buy(2, 2, 99, 2), buy(3, 3, 99, 3), buy(4, 1, 98, 4), sell(5, 1, 103, 5), sell(6, 2, 101, 6), sell(7, 2, 101, 7));
+    h.setup(
+      buy(1, 1, 97, 1),
+      buy(2, 2, 99, 2),
+      buy(3, 3, 99, 3),
+      buy(4, 1, 98, 4),
+      sell(5, 1, 103, 5),
+      sell(6, 2, 101, 6),
+      sell(7, 2, 101, 7),
+    );
     expect(h.eng.l2(SYM)).toEqual({
       symbol: SYM,
       sequence: 14,
@@ -1294,7 +1610,12 @@ describe('book queries', () => {
     const h = new Harness([spec(SYM, { minPrice: 10, tickSize: 10, maxPrice: 100_000_000 })]);
     h.setup(buy(1, 1, 10, 1), sell(2, 2, 100_000_000, 1));
     expect(h.eng.l1(SYM)).toEqual({ bid: { price: 10, quantity: 1, orders: 1 }, ask: { price: 100_000_000, quantity: 1, orders: 1 } });
-    expect(h.run(market('buy', 3, 3, 2))).toMatchObject([accepted(3, 2, 0), trade(3, 2, 100_000_000, 1, 1, 0), delta('sell', 100_000_000, 0, 0), canceled(3, 1, 'MARKET_NO_LIQUIDITY')]);
+    expect(h.run(market('buy', 3, 3, 2))).toMatchObject([
+      accepted(3, 2, 0),
+      trade(3, 2, 100_000_000, 1, 1, 0),
+      delta('sell', 100_000_000, 0, 0),
+      canceled(3, 1, 'MARKET_NO_LIQUIDITY'),
+    ]);
     expect(h.run(market('sell', 4, 3, 1))).toMatchObject([accepted(4, 1, 0), trade(4, 1, 10, 1, 0, 0), delta('buy', 10, 0, 0)]);
   });
 
@@ -1302,8 +1623,18 @@ describe('book queries', () => {
     const h = new Harness();
     h.setup(sell(1, 1, 999_999, 1), sell(2, 1, 5, 1), sell(3, 1, 500_000, 1), buy(4, 2, 4, 1), buy(5, 2, 1, 1));
     expect(h.eng.l2(SYM).asks.map((l) => l.price)).toEqual([5, 500_000, 999_999]);
-    expect(h.run(market('buy', 6, 3, 3)).filter((e) => e.type === 'trade').map((e) => e.price)).toEqual([5, 500_000, 999_999]);
-    expect(h.run(market('sell', 7, 3, 3)).filter((e) => e.type === 'trade').map((e) => e.price)).toEqual([4, 1]);
+    expect(
+      h
+        .run(market('buy', 6, 3, 3))
+        .filter((e) => e.type === 'trade')
+        .map((e) => e.price),
+    ).toEqual([5, 500_000, 999_999]);
+    expect(
+      h
+        .run(market('sell', 7, 3, 3))
+        .filter((e) => e.type === 'trade')
+        .map((e) => e.price),
+    ).toEqual([4, 1]);
     expect(h.eng.l1(SYM)).toEqual({ bid: null, ask: null });
   });
 
@@ -1311,9 +1642,30 @@ describe('book queries', () => {
     const eng = new MatchingEngine({ symbols: [spec(SYM)], orderCapacity: 16 });
     let seq = 0;
     for (let i = 1; i <= 500; i++)
-      eng.apply({ type: 'place', seq: ++seq, time: 1, symbol: SYM, orderId: i, account: 1 + (i % 7), side: i % 2 ? 'buy' : 'sell', orderType: 'limit', price: i % 2 ? 1000 - (i % 50) : 1001 + (i % 50), quantity: i });
+      eng.apply({
+        type: 'place',
+        seq: ++seq,
+        time: 1,
+        symbol: SYM,
+        orderId: i,
+        account: 1 + (i % 7),
+        side: i % 2 ? 'buy' : 'sell',
+        orderType: 'limit',
+        price: i % 2 ? 1000 - (i % 50) : 1001 + (i % 50),
+        quantity: i,
+      });
     expect(eng.l3(SYM).bids.length + eng.l3(SYM).asks.length).toBe(500);
-    const evs = eng.apply({ type: 'place', seq: ++seq, time: 2, symbol: SYM, orderId: 1000, account: 100, side: 'buy', orderType: 'market', quantity: 1e6 });
+    const evs = eng.apply({
+      type: 'place',
+      seq: ++seq,
+      time: 2,
+      symbol: SYM,
+      orderId: 1000,
+      account: 100,
+      side: 'buy',
+      orderType: 'market',
+      quantity: 1e6,
+    });
     const traded = evs.filter((e) => e.type === 'trade').reduce((s, e) => s + e.quantity, 0);
     expect(traded).toBe(250 * 251); // the sum of the even ids 2..500
     expect(eng.l3(SYM).asks).toEqual([]);

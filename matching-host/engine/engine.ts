@@ -145,10 +145,9 @@ export class MatchingCore {
       return;
     }
     // Only look at the book when the order crosses it.
-    const leaves =
-      (isBuy ? limitTick >= b.bestAsk : limitTick <= b.bestBid)
-        ? this.match(b, orderId, account, side, limitTick, quantity, stp)
-        : ((this.takerKilled = false), quantity);
+    const leaves = (isBuy ? limitTick >= b.bestAsk : limitTick <= b.bestBid)
+      ? this.match(b, orderId, account, side, limitTick, quantity, stp)
+      : ((this.takerKilled = false), quantity);
     if (leaves === 0) return;
     if (this.takerKilled) {
       this.emit(EventType.CANCELED, b, orderId, account, side, price, leaves, 0, Reason.SELF_TRADE);
@@ -196,8 +195,7 @@ export class MatchingCore {
     const slot = orderId >= 1 ? this.orderIndex.get(orderId) : -1;
     const oi = slot << IS;
     const on = slot << NS;
-    if (slot < 0 || st.ints[oi + ACCOUNT] !== account)
-      return this.reject(-1, orderId, account, 0, price, quantity, Reason.UNKNOWN_ORDER);
+    if (slot < 0 || st.ints[oi + ACCOUNT] !== account) return this.reject(-1, orderId, account, 0, price, quantity, Reason.UNKNOWN_ORDER);
     const flags = st.ints[oi + FLAGS];
     const b = this.books[flags >>> 8];
     const side = flags & 1;
@@ -250,8 +248,7 @@ export class MatchingCore {
     if (!this.begin(seq, time)) return;
     if (!(account >= 1 && account <= MAX_ACCOUNT && Math.floor(account) === account))
       return this.reject(-1, 0, account, 0, 0, 0, Reason.INVALID_ACCOUNT);
-    if (book !== -1 && this.books[book] === undefined)
-      return this.reject(-1, 0, account, 0, 0, 0, Reason.UNKNOWN_SYMBOL);
+    if (book !== -1 && this.books[book] === undefined) return this.reject(-1, 0, account, 0, 0, 0, Reason.UNKNOWN_SYMBOL);
     const ai = this.findAccount(account);
     if (ai >= 0) this.cancelAccount(ai, book, Reason.MASS_CANCEL);
   }
@@ -279,7 +276,15 @@ export class MatchingCore {
       if (this.deadman.size > this.deadmanCompactAt) this.compactTimers();
     }
     this.events.pushOrder(
-      EventType.STATUS, -1, 0, 0, account, 0, 0, deadline, 0,
+      EventType.STATUS,
+      -1,
+      0,
+      0,
+      account,
+      0,
+      0,
+      deadline,
+      0,
       deadline === 0 ? Reason.DEAD_MAN_DISARMED : Reason.DEAD_MAN_ARMED,
     );
   }
@@ -337,8 +342,18 @@ export class MatchingCore {
           if (stp !== Stp.CANCEL_NEWEST) {
             levelQty -= makerLeaves;
             levelCount--;
-            ev.pushOrder(EventType.CANCELED, bi, ++b.sequence, nums[on + ID], takerAccount, makerSide, price,
-              makerLeaves, 0, Reason.SELF_TRADE);
+            ev.pushOrder(
+              EventType.CANCELED,
+              bi,
+              ++b.sequence,
+              nums[on + ID],
+              takerAccount,
+              makerSide,
+              price,
+              makerLeaves,
+              0,
+              Reason.SELF_TRADE,
+            );
             nums[on + LEAVES] = 0;
             this.forget(s);
           }
@@ -356,8 +371,7 @@ export class MatchingCore {
         nums[on + LEAVES] = left;
         levelQty -= fill;
         traded = true;
-        ev.pushTrade(bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining,
-          nums[on + ID], ints[oi + ACCOUNT], left);
+        ev.pushTrade(bi, ++b.sequence, takerId, takerAccount, side, price, fill, remaining, nums[on + ID], ints[oi + ACCOUNT], left);
         if (left === 0) {
           levelCount--;
           this.forget(s);
@@ -370,8 +384,7 @@ export class MatchingCore {
       pn[ln] = levelQty;
       pi[li + COUNT] = levelCount;
       if (traded) b.lastPrice = price;
-      if (levelCount !== startCount || traded)
-        ev.pushDelta(bi, ++b.sequence, makerSide, price, levelQty, levelCount);
+      if (levelCount !== startCount || traded) ev.pushDelta(bi, ++b.sequence, makerSide, price, levelQty, levelCount);
       if (levelCount === 0) {
         b.bitmap.clear(tick);
         if (isBuy) b.bestAsk = b.nextAskAbove(tick);
@@ -529,8 +542,7 @@ export class MatchingCore {
     const tick = st.ints[oi + TICK];
     const side = flags & 1;
     this.unlinkLevel(b, slot);
-    this.emit(type, b, st.nums[on + ID], st.ints[oi + ACCOUNT], side, b.minPrice + tick * b.tickSize, st.nums[on + LEAVES],
-      0, reason);
+    this.emit(type, b, st.nums[on + ID], st.ints[oi + ACCOUNT], side, b.minPrice + tick * b.tickSize, st.nums[on + LEAVES], 0, reason);
     this.emitDelta(b, side, tick);
     st.nums[on + LEAVES] = 0;
     this.forget(slot);
@@ -540,8 +552,7 @@ export class MatchingCore {
   private cancelAccount(ai: number, book: number, reason: number): void {
     const st = this.store;
     const slots: number[] = [];
-    for (let s = this.accountHead[ai]; s !== -1; s = st.accountNext(s))
-      if (book === -1 || st.flags(s) >>> 8 === book) slots.push(s);
+    for (let s = this.accountHead[ai]; s !== -1; s = st.accountNext(s)) if (book === -1 || st.flags(s) >>> 8 === book) slots.push(s);
     slots.sort((x, y) => st.id(x) - st.id(y));
     for (const s of slots) this.remove(s, EventType.CANCELED, reason);
   }
@@ -672,7 +683,10 @@ export class MatchingCore {
       if (tif !== TimeInForce.GTC && tif !== TimeInForce.IOC && tif !== TimeInForce.FOK && tif !== TimeInForce.GTD)
         return Reason.INVALID_TIME_IN_FORCE;
       if (postOnly !== 0 && (tif === TimeInForce.IOC || tif === TimeInForce.FOK)) return Reason.INVALID_TIME_IN_FORCE;
-      if (tif === TimeInForce.GTD && !(expireTime > this.lastTime && expireTime <= Number.MAX_SAFE_INTEGER && Math.floor(expireTime) === expireTime))
+      if (
+        tif === TimeInForce.GTD &&
+        !(expireTime > this.lastTime && expireTime <= Number.MAX_SAFE_INTEGER && Math.floor(expireTime) === expireTime)
+      )
         return Reason.INVALID_EXPIRE_TIME;
     } else if (type === OrderType.MARKET) {
       if (tif !== TimeInForce.IOC && tif !== TimeInForce.FOK) return Reason.INVALID_TIME_IN_FORCE;
@@ -725,8 +739,14 @@ export class MatchingCore {
   private emitDelta(b: Book, side: number, tick: number): void {
     const pi = b.page(tick);
     const off = tick & PAGE_MASK;
-    this.events.pushDelta(b.index, ++b.sequence, side, b.minPrice + tick * b.tickSize,
-      b.nums(tick)[(off << LNS) + QTY], pi[(off << LIS) + COUNT]);
+    this.events.pushDelta(
+      b.index,
+      ++b.sequence,
+      side,
+      b.minPrice + tick * b.tickSize,
+      b.nums(tick)[(off << LNS) + QTY],
+      pi[(off << LIS) + COUNT],
+    );
   }
 
   // ---------------------------------------------------------------- restore support
@@ -738,8 +758,19 @@ export class MatchingCore {
 
   /** Re-insert a resting order from a snapshot without emitting events. */
   restoreOrder(
-    book: number, orderId: number, account: number, side: number, tif: number, postOnly: number, stp: number,
-    tick: number, quantity: number, leaves: number, time: number, expire: number, entry: number,
+    book: number,
+    orderId: number,
+    account: number,
+    side: number,
+    tif: number,
+    postOnly: number,
+    stp: number,
+    tick: number,
+    quantity: number,
+    leaves: number,
+    time: number,
+    expire: number,
+    entry: number,
   ): void {
     const b = this.books[book];
     const st = this.store;

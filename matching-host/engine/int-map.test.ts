@@ -89,7 +89,17 @@ describe('IntMap', () => {
 
   it('handles keys across the whole safe-integer range', () => {
     const m = new IntMap(2);
-    const keys = [1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 52 + 3, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1];
+    const keys = [
+      1,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      2 ** 52 + 3,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER - 1,
+    ];
     keys.forEach((k, i) => m.set(k, i));
     keys.forEach((k, i) => expect(m.get(k)).toBe(i));
     expect(m.size).toBe(keys.length);
@@ -142,7 +152,10 @@ describe('IntMap', () => {
   });
 
   it.each([1, 8, 64])('matches a Map under random set/delete/get (initial capacity %i)', (initial) => {
-    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 400, size: 'max' }), (ops) => check(initial, ops)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 400, size: 'max' }), (ops) => check(initial, ops)),
+      { numRuns: 200 },
+    );
   });
 
   it('matches a Map with heavy churn in a tiny key pool', () => {
@@ -151,6 +164,9 @@ describe('IntMap', () => {
       key: fc.integer({ min: 1, max: 24 }),
       value: fc.integer({ min: 0, max: 1000 }),
     });
-    fc.assert(fc.property(fc.array(churn, { minLength: 50, maxLength: 600, size: 'max' }), (ops) => check(4, ops)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(churn, { minLength: 50, maxLength: 600, size: 'max' }), (ops) => check(4, ops)),
+      { numRuns: 200 },
+    );
   });
 });

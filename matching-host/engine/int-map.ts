@@ -130,7 +130,6 @@ export class IntMap {
     for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) fn(t[i], t[i + 1]);
   }
 
-
   private grow(): void {
     const old = this.table;
     this.table = new Float64Array(old.length * 2);

@@ -15,7 +15,16 @@ function engine(over: Partial<SymbolSpec> = {}): MatchingEngine {
 }
 
 const buy = (seq: number, orderId: number, account: number, price: number, time = 1000 + seq): Command => ({
-  type: 'place', seq, time, symbol: SYM, orderId, account, side: 'buy', orderType: 'limit', price, quantity: 5,
+  type: 'place',
+  seq,
+  time,
+  symbol: SYM,
+  orderId,
+  account,
+  side: 'buy',
+  orderType: 'limit',
+  price,
+  quantity: 5,
 });
 
 describe('command time', () => {
@@ -118,7 +127,17 @@ describe('snapshots', () => {
   });
 
   it('refuses duplicate order ids, crossed books and accounts out of range', () => {
-    expect(() => MatchingEngine.restore(handMade([[99, 7, 1], [99, 7, 2]], []))).toThrow(/invalid order/);
+    expect(() =>
+      MatchingEngine.restore(
+        handMade(
+          [
+            [99, 7, 1],
+            [99, 7, 2],
+          ],
+          [],
+        ),
+      ),
+    ).toThrow(/invalid order/);
     expect(() => MatchingEngine.restore(handMade([[101, 1, 1]], [[100, 2, 2]]))).toThrow(/crossed/);
     expect(() => MatchingEngine.restore(handMade([[99, 1, 0]], []))).toThrow(/invalid order/);
     expect(() => MatchingEngine.restore(handMade([[99, 1, 2 ** 31]], []))).toThrow(/invalid order/);

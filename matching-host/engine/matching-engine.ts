@@ -69,8 +69,19 @@ export class MatchingEngine {
         const type = code(TYPE_CODES, cmd.orderType, 255);
         const tif = code(TIF_CODES, cmd.timeInForce, type === OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC);
         c.place(
-          cmd.seq, cmd.time, book, cmd.orderId, cmd.account, code(SIDE_CODES, cmd.side, 255), type, tif,
-          cmd.price ?? 0, cmd.quantity, cmd.postOnly ? 1 : 0, code(STP_CODES, cmd.stp, Stp.CANCEL_NEWEST), cmd.expireTime ?? 0,
+          cmd.seq,
+          cmd.time,
+          book,
+          cmd.orderId,
+          cmd.account,
+          code(SIDE_CODES, cmd.side, 255),
+          type,
+          tif,
+          cmd.price ?? 0,
+          cmd.quantity,
+          cmd.postOnly ? 1 : 0,
+          code(STP_CODES, cmd.stp, Stp.CANCEL_NEWEST),
+          cmd.expireTime ?? 0,
         );
         break;
       }

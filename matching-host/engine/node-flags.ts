@@ -6,7 +6,4 @@
  * its caller: whether it is would otherwise depend on compile timing, and the two outcomes run
  * at visibly different speeds (up to 40 % apart on the benchmark's uniform stream).
  */
-export const ENGINE_NODE_FLAGS: readonly string[] = [
-  '--max-inlined-bytecode-size=900',
-  '--max-inlined-bytecode-size-cumulative=4000',
-];
+export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-inlined-bytecode-size=900', '--max-inlined-bytecode-size-cumulative=4000'];

@@ -16,11 +16,47 @@ function verdict(spec: SymbolSpec, last: number, price: number): ReasonName | 'A
   let seq = 0;
   if (last > 0) {
     // a resting sell and a buy that takes it: the last trade is at `last`
-    eng.apply({ type: 'place', seq: ++seq, time: seq, symbol: SYM, orderId: 1, account: 1, side: 'sell', orderType: 'limit', timeInForce: 'GTC', price: last, quantity: 1 });
-    const t = eng.apply({ type: 'place', seq: ++seq, time: seq, symbol: SYM, orderId: 2, account: 2, side: 'buy', orderType: 'limit', timeInForce: 'IOC', price: last, quantity: 1 });
+    eng.apply({
+      type: 'place',
+      seq: ++seq,
+      time: seq,
+      symbol: SYM,
+      orderId: 1,
+      account: 1,
+      side: 'sell',
+      orderType: 'limit',
+      timeInForce: 'GTC',
+      price: last,
+      quantity: 1,
+    });
+    const t = eng.apply({
+      type: 'place',
+      seq: ++seq,
+      time: seq,
+      symbol: SYM,
+      orderId: 2,
+      account: 2,
+      side: 'buy',
+      orderType: 'limit',
+      timeInForce: 'IOC',
+      price: last,
+      quantity: 1,
+    });
     if (!t.some((e) => e.type === 'trade')) throw new Error(`no trade at ${last}`);
   }
-  const ev = eng.apply({ type: 'place', seq: ++seq, time: seq, symbol: SYM, orderId: 9, account: 3, side: 'sell', orderType: 'limit', timeInForce: 'IOC', price, quantity: 1 });
+  const ev = eng.apply({
+    type: 'place',
+    seq: ++seq,
+    time: seq,
+    symbol: SYM,
+    orderId: 9,
+    account: 3,
+    side: 'sell',
+    orderType: 'limit',
+    timeInForce: 'IOC',
+    price,
+    quantity: 1,
+  });
   return ev[0].type === 'rejected' ? ev[0].reason : 'ACCEPTED';
 }
 
@@ -36,8 +72,14 @@ describe('acceptedBand', () => {
 
   it('brings the edges inwards onto the tick grid and into the price range', () => {
     // 3.33 % of 1000 = 33 ⇒ 967..1033 ⇒ on a grid of 5: 970..1030
-    expect(acceptedBand(testSpec(SYM, { bandBps: 333, tickSize: 5, minPrice: 5, referencePrice: 1000 }), 0)).toEqual({ low: 970, high: 1030 });
-    expect(acceptedBand(testSpec(SYM, { bandBps: 5000, minPrice: 600, maxPrice: 1200, referencePrice: 1000 }), 0)).toEqual({ low: 600, high: 1200 });
+    expect(acceptedBand(testSpec(SYM, { bandBps: 333, tickSize: 5, minPrice: 5, referencePrice: 1000 }), 0)).toEqual({
+      low: 970,
+      high: 1030,
+    });
+    expect(acceptedBand(testSpec(SYM, { bandBps: 5000, minPrice: 600, maxPrice: 1200, referencePrice: 1000 }), 0)).toEqual({
+      low: 600,
+      high: 1200,
+    });
   });
 
   it('is null when no band applies: band off, or neither a trade nor a reference price', () => {
@@ -71,7 +113,8 @@ describe('acceptedBand', () => {
         expect(verdict(spec, last, band.low)).toBe('ACCEPTED');
         // one tick beyond: out of band, or out of range where the range ends first
         expect(verdict(spec, last, band.high + t)).toBe(band.high === maxPrice ? 'PRICE_OUT_OF_RANGE' : 'PRICE_OUT_OF_BAND');
-        if (band.low - t > 0) expect(verdict(spec, last, band.low - t)).toBe(band.low === minPrice ? 'PRICE_OUT_OF_RANGE' : 'PRICE_OUT_OF_BAND');
+        if (band.low - t > 0)
+          expect(verdict(spec, last, band.low - t)).toBe(band.low === minPrice ? 'PRICE_OUT_OF_RANGE' : 'PRICE_OUT_OF_BAND');
       }),
       { numRuns: 500 },
     );
@@ -87,7 +130,18 @@ describe('the band in the engine state', () => {
     const restored = MatchingEngine.restore(listed.snapshot());
     expect(restored.checksum()).toBe(listed.checksum());
     expect(restored.symbols[0].referencePrice).toBe(1000);
-    const refused = restored.apply({ type: 'place', seq: 1, time: 1, symbol: SYM, orderId: 1, account: 1, side: 'sell', orderType: 'limit', price: 1101, quantity: 1 });
+    const refused = restored.apply({
+      type: 'place',
+      seq: 1,
+      time: 1,
+      symbol: SYM,
+      orderId: 1,
+      account: 1,
+      side: 'sell',
+      orderType: 'limit',
+      price: 1101,
+      quantity: 1,
+    });
     expect(refused).toMatchObject([{ type: 'rejected', reason: 'PRICE_OUT_OF_BAND' }]);
   });
 });

@@ -82,13 +82,17 @@ function check(size: number, ops: Op[]): void {
 const opsFor = (size: number, maxLength: number) => {
   const anywhere = fc.integer({ min: -3, max: size + 3 });
   const hot = fc
-    .tuple(fc.constantFrom(0, 31, 32, 1023, 1024, 32767, 32768, Math.floor(size / 2), size - 33, size - 1), fc.integer({ min: -40, max: 40 }))
+    .tuple(
+      fc.constantFrom(0, 31, 32, 1023, 1024, 32767, 32768, Math.floor(size / 2), size - 33, size - 1),
+      fc.integer({ min: -40, max: 40 }),
+    )
     .map(([c, d]) => Math.min(size + 2, Math.max(-2, c + d)));
   const idx = fc.oneof(anywhere, hot, hot);
-  return fc.array(
-    fc.record({ k: fc.constantFrom<Op['k']>('set', 'set', 'clear', 'clear', 'next', 'prev', 'has'), i: idx }),
-    { minLength: 1, maxLength, size: 'max' },
-  );
+  return fc.array(fc.record({ k: fc.constantFrom<Op['k']>('set', 'set', 'clear', 'clear', 'next', 'prev', 'has'), i: idx }), {
+    minLength: 1,
+    maxLength,
+    size: 'max',
+  });
 };
 
 describe('PriceBitmap', () => {
@@ -105,7 +109,9 @@ describe('PriceBitmap', () => {
   it('single bits at every interesting position of several sizes', () => {
     for (const size of [1, 2, 31, 32, 33, 63, 64, 65, 1023, 1024, 1025, 32 * 32 * 32 + 1, 1e7]) {
       const bm = new PriceBitmap(size);
-      const positions = [0, 1, 30, 31, 32, 33, 63, 64, 1023, 1024, 1025, 32767, 32768, size - 2, size - 1].filter((p) => p >= 0 && p < size);
+      const positions = [0, 1, 30, 31, 32, 33, 63, 64, 1023, 1024, 1025, 32767, 32768, size - 2, size - 1].filter(
+        (p) => p >= 0 && p < size,
+      );
       for (const p of new Set(positions)) {
         bm.set(p);
         expect(bm.has(p)).toBe(true);
@@ -161,33 +167,43 @@ describe('PriceBitmap', () => {
   });
 
   it.each([1, 5, 32, 33, 100, 1024, 1025, 40_000])('matches a naive set under random ops (size %i)', (size) => {
-    fc.assert(fc.property(opsFor(size, 300), (ops) => check(size, ops)), { numRuns: 100 });
+    fc.assert(
+      fc.property(opsFor(size, 300), (ops) => check(size, ops)),
+      { numRuns: 100 },
+    );
   });
 
   it('matches a naive set under random ops (size 1e7)', () => {
-    fc.assert(fc.property(opsFor(1e7, 300), (ops) => check(1e7, ops)), { numRuns: 40 });
+    fc.assert(
+      fc.property(opsFor(1e7, 300), (ops) => check(1e7, ops)),
+      { numRuns: 40 },
+    );
   });
 
   it('matches a naive set on a dense region', () => {
     const size = 5000;
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: size - 1 }), { minLength: 500, maxLength: 3000 }), fc.array(fc.integer({ min: -1, max: size }), { maxLength: 200 }), (bits, probes) => {
-        const bm = new PriceBitmap(size);
-        const ref = new Naive();
-        bits.forEach((b, n) => {
-          if (n % 3 === 2) {
-            bm.clear(b);
-            ref.delete(b);
-          } else {
-            bm.set(b);
-            ref.add(b);
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: size - 1 }), { minLength: 500, maxLength: 3000 }),
+        fc.array(fc.integer({ min: -1, max: size }), { maxLength: 200 }),
+        (bits, probes) => {
+          const bm = new PriceBitmap(size);
+          const ref = new Naive();
+          bits.forEach((b, n) => {
+            if (n % 3 === 2) {
+              bm.clear(b);
+              ref.delete(b);
+            } else {
+              bm.set(b);
+              ref.add(b);
+            }
+          });
+          for (const p of probes) {
+            expect(bm.next(p)).toBe(ref.next(Math.max(0, p)));
+            expect(bm.prev(p)).toBe(ref.prev(p));
           }
-        });
-        for (const p of probes) {
-          expect(bm.next(p)).toBe(ref.next(Math.max(0, p)));
-          expect(bm.prev(p)).toBe(ref.prev(p));
-        }
-      }),
+        },
+      ),
       { numRuns: 50 },
     );
   });

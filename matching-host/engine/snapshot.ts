@@ -112,9 +112,18 @@ export function restore(bytes: Uint8Array, options: { orderCapacity?: number } =
         const entry = r.uint();
         const tif = flags & 3;
         const valid =
-          tick >= 0 && tick < core.books[i].ticks && id >= 1 && leaves >= 1 && leaves <= quantity &&
-          account >= 1 && account <= 2 ** 31 - 1 && flags < 1 << 5 && (flags >> 3) !== 3 &&
-          (tif === 0 || tif === 3) && (tif === 3) === (expire > 0) && core.orderIndex.get(id) === -1;
+          tick >= 0 &&
+          tick < core.books[i].ticks &&
+          id >= 1 &&
+          leaves >= 1 &&
+          leaves <= quantity &&
+          account >= 1 &&
+          account <= 2 ** 31 - 1 &&
+          flags < 1 << 5 &&
+          flags >> 3 !== 3 &&
+          (tif === 0 || tif === 3) &&
+          (tif === 3) === expire > 0 &&
+          core.orderIndex.get(id) === -1;
         if (!valid) throw new Error(`snapshot holds an invalid order (id ${id})`);
         core.restoreOrder(i, id, account, side, flags & 3, (flags >> 2) & 1, (flags >> 3) & 3, tick, quantity, leaves, time, expire, entry);
       }

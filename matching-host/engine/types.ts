@@ -35,15 +35,7 @@ export const EventType = {
   STATUS: 8,
 } as const;
 export type EventTypeCode = (typeof EventType)[keyof typeof EventType];
-export type EventTypeName =
-  | 'accepted'
-  | 'rejected'
-  | 'trade'
-  | 'canceled'
-  | 'expired'
-  | 'replaced'
-  | 'book_delta'
-  | 'status';
+export type EventTypeName = 'accepted' | 'rejected' | 'trade' | 'canceled' | 'expired' | 'replaced' | 'book_delta' | 'status';
 export const EVENT_TYPE_NAMES: readonly (EventTypeName | '')[] = [
   '',
   'accepted',
@@ -196,13 +188,7 @@ export interface HaltCommand extends CommandBase {
 }
 
 export type Command =
-  | PlaceOrderCommand
-  | CancelOrderCommand
-  | ReplaceOrderCommand
-  | CancelAllCommand
-  | CancelAllAfterCommand
-  | TickCommand
-  | HaltCommand;
+  PlaceOrderCommand | CancelOrderCommand | ReplaceOrderCommand | CancelAllCommand | CancelAllAfterCommand | TickCommand | HaltCommand;
 
 /** A decoded engine event. Fields that do not apply to a type are 0. */
 export interface EngineEvent {

@@ -9,23 +9,43 @@ const str = fc.string({ unit: 'grapheme', maxLength: 40 });
 const stamp = { seq: fc.integer({ min: 1, max: 2 ** 53 - 1 }), time: fc.integer({ min: 0, max: 2 ** 50 }) };
 const commands: fc.Arbitrary<HostCommand> = fc.oneof(
   fc.record({
-    type: fc.constant('place' as const), ...stamp, account: num, clientOrderId: str, symbol: str, side: fc.constantFrom('buy' as const, 'sell' as const),
-    orderType: fc.constantFrom('limit' as const, 'market' as const), timeInForce: fc.constantFrom('GTC' as const, 'IOC' as const, 'FOK' as const, 'GTD' as const),
-    price: num, quantity: num, postOnly: fc.boolean(), stp: fc.constantFrom('cancel_newest' as const, 'cancel_oldest' as const, 'cancel_both' as const), expireTime: num,
+    type: fc.constant('place' as const),
+    ...stamp,
+    account: num,
+    clientOrderId: str,
+    symbol: str,
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    orderType: fc.constantFrom('limit' as const, 'market' as const),
+    timeInForce: fc.constantFrom('GTC' as const, 'IOC' as const, 'FOK' as const, 'GTD' as const),
+    price: num,
+    quantity: num,
+    postOnly: fc.boolean(),
+    stp: fc.constantFrom('cancel_newest' as const, 'cancel_oldest' as const, 'cancel_both' as const),
+    expireTime: num,
   }),
   fc.record({ type: fc.constant('cancel' as const), ...stamp, account: num, orderId: num }),
   fc.record({ type: fc.constant('replace' as const), ...stamp, account: num, orderId: num, price: num, quantity: num }),
   fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num, symbol: str }),
   fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num }),
   fc.record({ type: fc.constant('cancelAllAfter' as const), ...stamp, account: num, deadline: num }),
-  fc.record({ type: fc.constantFrom('deposit' as const, 'withdraw' as const), ...stamp, account: num, asset: str, amount: str, transferId: str }),
+  fc.record({
+    type: fc.constantFrom('deposit' as const, 'withdraw' as const),
+    ...stamp,
+    account: num,
+    asset: str,
+    amount: str,
+    transferId: str,
+  }),
   fc.record({ type: fc.constantFrom('halt' as const, 'resume' as const), ...stamp, symbol: str }),
   fc.record({ type: fc.constant('tick' as const), ...stamp }),
 );
 
 describe('command codec', () => {
   it('round-trips every command type exactly', () => {
-    fc.assert(fc.property(commands, (cmd) => expect(decodeCommand(encodeCommand(cmd))).toEqual(cmd)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(commands, (cmd) => expect(decodeCommand(encodeCommand(cmd))).toEqual(cmd)),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses truncated, extended and unknown records instead of guessing', () => {

@@ -12,37 +12,44 @@ export const DEFAULT_SNAPSHOT_EVERY = 50_000;
 const optionalUrl = z.string().default('');
 
 /** Host settings from the environment, validated once at start with a clear error. */
-const schema = z.object({
-  HOST_DATA_DIR: z.string().min(1).default('.data/matching-host'),
-  HOST_GRPC_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
-  /** Prometheus /metrics and load-balancer /health */
-  HOST_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'expected host:port').default('127.0.0.1:9464'),
-  HOST_ROLE: z.enum(['primary', 'standby']).default('primary'),
-  HOST_EPOCH: z.coerce.number().int().min(1).default(1),
-  HOST_SNAPSHOT_EVERY: z.coerce.number().int().min(0).default(DEFAULT_SNAPSHOT_EVERY),
-  /** also snapshot this often when anything happened since the last one (0: only by count) */
-  HOST_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
-  HOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  /** DR: a standby follows this primary's journal (gRPC address) */
-  HOST_REPLICATE_FROM: z.string().default(''),
-  /** DR: the other region's host; a primary that finds it primary at a higher epoch fences itself */
-  HOST_PEER_ADDRESS: z.string().default(''),
-  /** DR: sync acks a command only once a standby holds it (RPO 0); async ships it after the ack */
-  HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
-  /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */
-  HOST_REPLICATION_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
-  /** kinesalite locally; unset in AWS */
-  AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
-  KINESIS_STREAM: z.string().default('exchange-market-data'),
-  REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
-  /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
-  REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
-  /** the deployment stage (names the default Redis key prefix, as the functions' STAGE does) */
-  STAGE: z.string().regex(/^[A-Za-z0-9_-]+$/).default('local'),
-  AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
-  AMQP_EXCHANGE: z.string().min(1).default('order-events'),
-})
+const schema = z
+  .object({
+    HOST_DATA_DIR: z.string().min(1).default('.data/matching-host'),
+    HOST_GRPC_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+    /** Prometheus /metrics and load-balancer /health */
+    HOST_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[^:]+:\d+$/, 'expected host:port')
+      .default('127.0.0.1:9464'),
+    HOST_ROLE: z.enum(['primary', 'standby']).default('primary'),
+    HOST_EPOCH: z.coerce.number().int().min(1).default(1),
+    HOST_SNAPSHOT_EVERY: z.coerce.number().int().min(0).default(DEFAULT_SNAPSHOT_EVERY),
+    /** also snapshot this often when anything happened since the last one (0: only by count) */
+    HOST_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    HOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    /** DR: a standby follows this primary's journal (gRPC address) */
+    HOST_REPLICATE_FROM: z.string().default(''),
+    /** DR: the other region's host; a primary that finds it primary at a higher epoch fences itself */
+    HOST_PEER_ADDRESS: z.string().default(''),
+    /** DR: sync acks a command only once a standby holds it (RPO 0); async ships it after the ack */
+    HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
+    /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */
+    HOST_REPLICATION_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
+    /** kinesalite locally; unset in AWS */
+    AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
+    KINESIS_STREAM: z.string().default('exchange-market-data'),
+    REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
+    /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
+    REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
+    /** the deployment stage (names the default Redis key prefix, as the functions' STAGE does) */
+    STAGE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('local'),
+    AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_EXCHANGE: z.string().min(1).default('order-events'),
+  })
   // the stage's own Redis keys unless told otherwise, as the functions do
   .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
 

@@ -82,7 +82,10 @@ export class DrRole {
     if (h.epoch > host.epoch || (host.role === 'standby' && h.epoch >= host.epoch)) {
       // a standby finding its primary is the normal start; a host finding a newer primary was failed over
       const level = host.role === 'primary' || h.epoch > host.epoch ? 'warn' : 'info';
-      this.o.log[level]({ peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role }, 'the peer is the primary: fencing and following it');
+      this.o.log[level](
+        { peer, peerEpoch: h.epoch, epoch: host.epoch, role: host.role },
+        'the peer is the primary: fencing and following it',
+      );
       await this.fence(h.epoch, peer);
     }
   }
@@ -163,7 +166,12 @@ export class DrRole {
   status(): DrStatus {
     const r = this.replica?.status;
     if (this.o.host.role === 'primary' || !r)
-      return { replicatedSeq: this.source.replicatedSeq, replicas: this.source.replicas, unreplicatedAcks: this.source.unreplicatedAcks, discarded: this.discarded };
+      return {
+        replicatedSeq: this.source.replicatedSeq,
+        replicas: this.source.replicas,
+        unreplicatedAcks: this.source.unreplicatedAcks,
+        discarded: this.discarded,
+      };
     return {
       replicatedSeq: r.primaryAckedSeq,
       replicas: r.connected ? 1 : 0,

@@ -17,5 +17,7 @@ export function connectHost(address: string, options: grpc.ChannelOptions = {}):
 }
 
 export function call<T = Record<string, unknown>>(client: HostClient, method: string, req: unknown, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) => client[method](req, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as T))));
+  return new Promise((resolve, reject) =>
+    client[method](req, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as T))),
+  );
 }

@@ -38,30 +38,62 @@ describe('gRPC service', () => {
   });
 
   const place = (extra: Record<string, unknown>): Record<string, unknown> => ({
-    account: 1, clientOrderId: `c-${Math.random().toString(36).slice(2)}`, symbol: 'BTC-USD', side: 'buy', type: 'limit',
-    price: '42000.00', quantity: '0.0100', ...extra,
+    account: 1,
+    clientOrderId: `c-${Math.random().toString(36).slice(2)}`,
+    symbol: 'BTC-USD',
+    side: 'buy',
+    type: 'limit',
+    price: '42000.00',
+    quantity: '0.0100',
+    ...extra,
   });
 
   it('deposits, places, trades, reports balances, book, open orders; idempotent repeats', async () => {
-    expect(await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: 'dep-1' })).toMatchObject({ ok: true, duplicate: false });
-    expect(await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: 'dep-1' })).toMatchObject({ ok: true, duplicate: true });
+    expect(await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: 'dep-1' })).toMatchObject({
+      ok: true,
+      duplicate: false,
+    });
+    expect(await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '1000000', transferId: 'dep-1' })).toMatchObject({
+      ok: true,
+      duplicate: true,
+    });
     await call(client, 'Deposit', { account: 2, asset: 'BTC', amount: '2.5', transferId: 'dep-2' });
     const bid = await call(client, 'PlaceOrder', place({ clientOrderId: 'bid-1', price: '41000.00', quantity: '0.5000' }));
     expect(bid).toMatchObject({ status: 'OPEN', price: '41000.00', quantity: '0.5000', leaves: '0.5000', duplicate: false });
-    expect(await call(client, 'PlaceOrder', place({ clientOrderId: 'bid-1', price: '41000.00', quantity: '0.5000' }))).toMatchObject({ orderId: bid.orderId, duplicate: true });
-    const ask = await call(client, 'PlaceOrder', place({ account: 2, clientOrderId: 'ask-1', side: 'sell', price: '41000.00', quantity: '0.2000' }));
-    expect(ask).toMatchObject({ status: 'FILLED', filled: '0.2000', fills: [{ price: '41000.00', quantity: '0.2000', counterOrderId: bid.orderId, liquidity: 'taker' }] });
+    expect(await call(client, 'PlaceOrder', place({ clientOrderId: 'bid-1', price: '41000.00', quantity: '0.5000' }))).toMatchObject({
+      orderId: bid.orderId,
+      duplicate: true,
+    });
+    const ask = await call(
+      client,
+      'PlaceOrder',
+      place({ account: 2, clientOrderId: 'ask-1', side: 'sell', price: '41000.00', quantity: '0.2000' }),
+    );
+    expect(ask).toMatchObject({
+      status: 'FILLED',
+      filled: '0.2000',
+      fills: [{ price: '41000.00', quantity: '0.2000', counterOrderId: bid.orderId, liquidity: 'taker' }],
+    });
     const balances = await call<{ balances: { asset: string; available: string; held: string }[] }>(client, 'GetBalances', { account: 1 });
-    expect(balances.balances).toEqual(expect.arrayContaining([
-      { asset: 'USD', available: '979500.000000', held: '12300.000000' },
-      { asset: 'BTC', available: '0.20000000', held: '0.00000000' },
-    ]));
+    expect(balances.balances).toEqual(
+      expect.arrayContaining([
+        { asset: 'USD', available: '979500.000000', held: '12300.000000' },
+        { asset: 'BTC', available: '0.20000000', held: '0.00000000' },
+      ]),
+    );
     const book = await call(client, 'GetBook', { symbol: 'BTC-USD', depth: 5 });
     expect(book).toMatchObject({ bids: [{ price: '41000.00', quantity: '0.3000', orders: 1 }], asks: [] });
-    const open = await call<{ orders: { orderId: number; clientOrderId: string; leaves: string }[] }>(client, 'ListOpenOrders', { account: 1 });
+    const open = await call<{ orders: { orderId: number; clientOrderId: string; leaves: string }[] }>(client, 'ListOpenOrders', {
+      account: 1,
+    });
     expect(open.orders).toEqual([expect.objectContaining({ orderId: bid.orderId, clientOrderId: 'bid-1', leaves: '0.3000' })]);
-    await expect(call(client, 'GetOrder', { account: 2, orderId: bid.orderId })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: startsWith('UNKNOWN_ORDER') });
-    expect(await call(client, 'ReplaceOrder', { account: 1, orderId: bid.orderId, price: '41000.00', quantity: '0.4000' })).toMatchObject({ canceled: [] });
+    await expect(call(client, 'GetOrder', { account: 2, orderId: bid.orderId })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: startsWith('UNKNOWN_ORDER'),
+    });
+    expect(await call(client, 'ReplaceOrder', { account: 1, orderId: bid.orderId, price: '41000.00', quantity: '0.4000' })).toMatchObject({
+      canceled: [],
+    });
     expect(await call(client, 'CancelOrder', { account: 1, orderId: bid.orderId })).toMatchObject({ canceled: [bid.orderId] });
     const after = await call<{ balances: { asset: string; held: string }[] }>(client, 'GetBalances', { account: 1 });
     expect(after.balances.find((b) => b.asset === 'USD')?.held).toBe('0.000000');
@@ -70,7 +102,10 @@ describe('gRPC service', () => {
   it('refuses overdraft with INSUFFICIENT_FUNDS and withdrawals beyond the balance', async () => {
     const r = await call(client, 'PlaceOrder', place({ account: 7, clientOrderId: 'poor' }));
     expect(r).toMatchObject({ status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' });
-    expect(await call(client, 'Withdraw', { account: 7, asset: 'USD', amount: '1.00', transferId: 'w-1' })).toMatchObject({ ok: false, reason: 'INSUFFICIENT_FUNDS' });
+    expect(await call(client, 'Withdraw', { account: 7, asset: 'USD', amount: '1.00', transferId: 'w-1' })).toMatchObject({
+      ok: false,
+      reason: 'INSUFFICIENT_FUNDS',
+    });
   });
 
   it.each([
@@ -83,14 +118,20 @@ describe('gRPC service', () => {
     ['limit without price', place({ price: '' }), 'INVALID_PRICE'],
   ])('answers INVALID_ARGUMENT for %s, journaling nothing', async (_name, req, reason) => {
     const seq = host.lastSeq;
-    await expect(call(client, 'PlaceOrder', req)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: startsWith(reason) });
+    await expect(call(client, 'PlaceOrder', req)).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: startsWith(reason),
+    });
     expect(host.lastSeq).toBe(seq);
   });
 
   it('halts and resumes a symbol; health reports role, epoch, sequence and checksum; fencing refuses orders', async () => {
     await call(client, 'HaltSymbol', { symbol: 'ETH-USD' });
     await call(client, 'Deposit', { account: 3, asset: 'USD', amount: '100', transferId: 'd3' });
-    expect(await call(client, 'PlaceOrder', place({ account: 3, symbol: 'ETH-USD', price: '3000.00', quantity: '0.01' }))).toMatchObject({ status: 'REJECTED', reason: 'SYMBOL_HALTED' });
+    expect(await call(client, 'PlaceOrder', place({ account: 3, symbol: 'ETH-USD', price: '3000.00', quantity: '0.01' }))).toMatchObject({
+      status: 'REJECTED',
+      reason: 'SYMBOL_HALTED',
+    });
     await call(client, 'ResumeSymbol', { symbol: 'ETH-USD' });
     const h = await call(client, 'Health', {});
     expect(h).toMatchObject({ role: 'primary', epoch: 1, lastSeq: host.lastSeq, checksum: host.core.engine.checksum() });
@@ -111,7 +152,15 @@ describe('crash safety (child-process host, kill -9 under load)', () => {
       const client = connectHost(`127.0.0.1:${child.grpcPort}`);
       // everything acknowledged before is still there, with the same id
       for (const [cid, o] of acked) {
-        const again = await call<{ orderId: number; duplicate: boolean }>(client, 'PlaceOrder', { account: 1 + (Number(cid.split('-')[2]) % 3), clientOrderId: cid, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.0001' });
+        const again = await call<{ orderId: number; duplicate: boolean }>(client, 'PlaceOrder', {
+          account: 1 + (Number(cid.split('-')[2]) % 3),
+          clientOrderId: cid,
+          symbol: 'BTC-USD',
+          side: 'buy',
+          type: 'limit',
+          price: '42000.00',
+          quantity: '0.0001',
+        });
         expect(again).toMatchObject({ orderId: o.orderId, duplicate: true });
       }
       if (!deposited) {
@@ -133,8 +182,13 @@ describe('crash safety (child-process host, kill -9 under load)', () => {
               const account = 1 + (i % 3);
               try {
                 const r = await call<{ orderId: number; status: string }>(client, 'PlaceOrder', {
-                  account, clientOrderId: cid, symbol: 'BTC-USD', side: i % 2 ? 'buy' : 'sell', type: 'limit',
-                  price: (42000 + (i % 40) - 20).toFixed(2), quantity: '0.0010',
+                  account,
+                  clientOrderId: cid,
+                  symbol: 'BTC-USD',
+                  side: i % 2 ? 'buy' : 'sell',
+                  type: 'limit',
+                  price: (42000 + (i % 40) - 20).toFixed(2),
+                  quantity: '0.0010',
                 });
                 acked.set(cid, { orderId: r.orderId, status: r.status });
               } catch {

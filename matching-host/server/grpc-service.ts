@@ -27,8 +27,16 @@ class BadRequest extends Error {
   }
 }
 
-const account = z.number().int().min(1).max(2 ** 31 - 1);
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+const account = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
 const decimal = z.string().min(1).max(40);
 
 const placeSchema = z.object({
@@ -47,13 +55,28 @@ const placeSchema = z.object({
 const cancelSchema = z.object({ account, orderId: z.number().int().min(1) });
 const replaceSchema = z.object({ account, orderId: z.number().int().min(1), price: decimal, quantity: decimal });
 const cancelAllSchema = z.object({ account, symbol: z.string() });
-const cancelAfterSchema = z.object({ account, timeoutMs: z.number().int().min(0).max(24 * 3600_000) });
+const cancelAfterSchema = z.object({
+  account,
+  timeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000),
+});
 const transferSchema = z.object({ account, asset: z.string().min(1).max(16), amount: decimal, transferId: id });
 const symbolSchema = z.object({ symbol: z.string().min(1) });
 const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
 const accountSchema = z.object({ account });
 const orderSchema = z.object({ account, orderId: z.number().int().min(1) });
-const epochSchema = z.object({ epoch: z.number().int().min(1), replicateFrom: z.string().max(256).regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').default(''), resync: z.boolean().default(false) });
+const epochSchema = z.object({
+  epoch: z.number().int().min(1),
+  replicateFrom: z
+    .string()
+    .max(256)
+    .regex(/^$|^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')
+    .default(''),
+  resync: z.boolean().default(false),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -95,8 +118,7 @@ function unary(fn: (req: unknown) => unknown): Unary {
           else if (e instanceof JournalFailedError) {
             process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'journal failed; refusing commands', error: e.message })}\n`);
             callback({ code: grpc.status.UNAVAILABLE, details: 'JOURNAL_FAILED: the host cannot make commands durable' });
-          }
-          else {
+          } else {
             process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'command failed', error: String(e) })}\n`);
             callback({ code: grpc.status.UNAVAILABLE, details: 'INTERNAL: the host could not complete the command' });
           }
@@ -118,10 +140,25 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
     const p = (v: number): string => (s ? px(s, v) : String(v));
     const q = (v: number): string => (s ? qty(s, v) : String(v));
     return {
-      orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
-      price: p(o.price), quantity: q(o.quantity), filled: q(o.filled), leaves: q(o.leaves),
-      fills: o.fills.map((f) => ({ price: p(f.price), quantity: q(f.quantity), counterOrderId: f.counterOrderId, sequence: f.sequence, liquidity: f.liquidity })),
-      reason: o.reason, seq: o.seq, duplicate,
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      status: o.status,
+      price: p(o.price),
+      quantity: q(o.quantity),
+      filled: q(o.filled),
+      leaves: q(o.leaves),
+      fills: o.fills.map((f) => ({
+        price: p(f.price),
+        quantity: q(f.quantity),
+        counterOrderId: f.counterOrderId,
+        sequence: f.sequence,
+        liquidity: f.liquidity,
+      })),
+      reason: o.reason,
+      seq: o.seq,
+      duplicate,
     };
   };
   const cancelReply = async (sub: Submission): Promise<Record<string, unknown>> => {
@@ -129,25 +166,39 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
     if (r.rejectReason) throw new BadRequest(r.rejectReason, `command rejected: ${r.rejectReason}`);
     return { canceled: r.canceled ?? [], seq: host.lastSeq };
   };
-  const transfer = (type: 'deposit' | 'withdraw') => async (req: unknown): Promise<Record<string, unknown>> => {
-    const t = parse(transferSchema, req);
-    const asset = host.core.config.assets[t.asset];
-    if (!asset) throw new BadRequest('UNKNOWN_ASSET', `unknown asset ${t.asset}`);
-    const amount = units(t.amount, asset.decimals, 'amount');
-    if (amount <= 0) throw new BadRequest('INVALID_AMOUNT', 'amount must be positive');
-    const r = await host.submit({ type, account: t.account, asset: t.asset, amount: String(amount), transferId: t.transferId });
-    const tr = r.transfer as NonNullable<typeof r.transfer>;
-    return { transferId: tr.transferId, ok: tr.ok, reason: tr.reason, seq: tr.seq, duplicate: r.duplicate };
-  };
+  const transfer =
+    (type: 'deposit' | 'withdraw') =>
+    async (req: unknown): Promise<Record<string, unknown>> => {
+      const t = parse(transferSchema, req);
+      const asset = host.core.config.assets[t.asset];
+      if (!asset) throw new BadRequest('UNKNOWN_ASSET', `unknown asset ${t.asset}`);
+      const amount = units(t.amount, asset.decimals, 'amount');
+      if (amount <= 0) throw new BadRequest('INVALID_AMOUNT', 'amount must be positive');
+      const r = await host.submit({ type, account: t.account, asset: t.asset, amount: String(amount), transferId: t.transferId });
+      const tr = r.transfer as NonNullable<typeof r.transfer>;
+      return { transferId: tr.transferId, ok: tr.ok, reason: tr.reason, seq: tr.seq, duplicate: r.duplicate };
+    };
   const health = (): Record<string, unknown> => ({
-    role: host.role, epoch: host.epoch, lastSeq: host.lastSeq, checksum: host.core.engine.checksum(), journalHealthy: host.journalHealthy,
+    role: host.role,
+    epoch: host.epoch,
+    lastSeq: host.lastSeq,
+    checksum: host.core.engine.checksum(),
+    journalHealthy: host.journalHealthy,
     ...(dr?.status() ?? {}),
   });
   const openOrder = (o: ReturnType<typeof host.core.engine.openOrders>[number]): Record<string, unknown> => {
     const s = spec(o.symbol);
     return {
-      orderId: o.orderId, clientOrderId: host.core.clientOrderIdOf(o.orderId) ?? '', symbol: o.symbol, side: o.side,
-      price: px(s, o.price), quantity: qty(s, o.quantity), filled: qty(s, o.filled), leaves: qty(s, o.leaves), timeInForce: o.timeInForce, time: o.time,
+      orderId: o.orderId,
+      clientOrderId: host.core.clientOrderIdOf(o.orderId) ?? '',
+      symbol: o.symbol,
+      side: o.side,
+      price: px(s, o.price),
+      quantity: qty(s, o.quantity),
+      filled: qty(s, o.filled),
+      leaves: qty(s, o.leaves),
+      timeInForce: o.timeInForce,
+      time: o.time,
     };
   };
 
@@ -158,9 +209,17 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       if (p.type === 'limit' && p.price === '') throw new BadRequest('INVALID_PRICE', 'a limit order needs a price');
       const tif = p.timeInForce || (p.type === 'market' ? 'IOC' : 'GTC');
       const r = await host.submit({
-        type: 'place', account: p.account, clientOrderId: p.clientOrderId, symbol: p.symbol, side: p.side, orderType: p.type,
-        timeInForce: tif, price: p.type === 'limit' ? units(p.price, s.priceDecimals, 'price') : 0,
-        quantity: units(p.quantity, s.qtyDecimals, 'quantity'), postOnly: p.postOnly, stp: p.stp || 'cancel_newest',
+        type: 'place',
+        account: p.account,
+        clientOrderId: p.clientOrderId,
+        symbol: p.symbol,
+        side: p.side,
+        orderType: p.type,
+        timeInForce: tif,
+        price: p.type === 'limit' ? units(p.price, s.priceDecimals, 'price') : 0,
+        quantity: units(p.quantity, s.qtyDecimals, 'quantity'),
+        postOnly: p.postOnly,
+        stp: p.stp || 'cancel_newest',
         expireTime: p.expireTime,
       });
       return orderReply(r.order as OrderReply, r.duplicate);
@@ -175,8 +234,11 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
       const s = spec(o.symbol);
       return cancelReply({
-        type: 'replace', account: c.account, orderId: c.orderId,
-        price: units(c.price, s.priceDecimals, 'price'), quantity: units(c.quantity, s.qtyDecimals, 'quantity'),
+        type: 'replace',
+        account: c.account,
+        orderId: c.orderId,
+        price: units(c.price, s.priceDecimals, 'price'),
+        quantity: units(c.quantity, s.qtyDecimals, 'quantity'),
       });
     }),
     CancelAll: unary((req) => {
@@ -208,7 +270,11 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       const b = parse(bookSchema, req);
       const s = spec(b.symbol);
       const l2 = host.core.engine.l2(b.symbol, b.depth || 50);
-      const level = (l: { price: number; quantity: number; orders: number }): Record<string, unknown> => ({ price: px(s, l.price), quantity: qty(s, l.quantity), orders: l.orders });
+      const level = (l: { price: number; quantity: number; orders: number }): Record<string, unknown> => ({
+        price: px(s, l.price),
+        quantity: qty(s, l.quantity),
+        orders: l.orders,
+      });
       return { symbol: b.symbol, sequence: l2.sequence, bids: l2.bids.map(level), asks: l2.asks.map(level) };
     }),
     Deposit: unary(transfer('deposit')),
@@ -257,7 +323,11 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
 export async function startGrpcServer(host: MatchingHost, address: string, dr?: DrRole): Promise<{ server: grpc.Server; port: number }> {
   // channelz keeps per-call statistics for a debugging UI we do not run; Prometheus covers it
   // standbys ping their replication stream every 5 s (keepalive): allow it
-  const server = new grpc.Server({ 'grpc.enable_channelz': 0, 'grpc.keepalive_permit_without_calls': 1, 'grpc.http2.min_ping_interval_without_data_ms': 4_000 });
+  const server = new grpc.Server({
+    'grpc.enable_channelz': 0,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 4_000,
+  });
   server.addService(serviceDefinition(), createService(host, dr));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),

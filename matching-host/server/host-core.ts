@@ -7,7 +7,18 @@
 import { EVENT_STRIDE, EventField, type EventBuffer } from '../engine/event-buffer';
 import { MatchingEngine } from '../engine/matching-engine';
 import { priceBand } from '../engine/price-band';
-import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type StpName, type SymbolSpec, type TimeInForceName } from '../engine/types';
+import {
+  EventType,
+  reasonName,
+  Side,
+  type Command,
+  type L2,
+  type ReasonName,
+  type SideName,
+  type StpName,
+  type SymbolSpec,
+  type TimeInForceName,
+} from '../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { settlementFactors } from './settlement-factors';
@@ -125,7 +136,6 @@ interface OrderHold {
   clientOrderId: string;
 }
 
-
 /** See HostCore.captureState. */
 export interface CapturedState {
   lastSeq: number;
@@ -218,13 +228,34 @@ export async function stateChunksInSlices(c: CapturedState, slice = 5_000): Prom
 }
 
 /** A reply as the JSON state of MEXHOST1 snapshots stored it (read for upgrades only). */
-type ReplyTuple = [number, string, number, string, SideName, OrderStatus, number, number, number, number, OrderReply['reason'], number, number[], string];
+type ReplyTuple = [
+  number,
+  string,
+  number,
+  string,
+  SideName,
+  OrderStatus,
+  number,
+  number,
+  number,
+  number,
+  OrderReply['reason'],
+  number,
+  number[],
+  string,
+];
 
 function fromReplyTuple(t: ReplyTuple): OrderReply {
   const [orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, reason, seq, f, liquidity] = t;
   const fills: Fill[] = [];
   for (let i = 0; i < f.length; i += 4)
-    fills.push({ price: f[i], quantity: f[i + 1], counterOrderId: f[i + 2], sequence: f[i + 3], liquidity: liquidity[i / 4] === 'm' ? 'maker' : 'taker' });
+    fills.push({
+      price: f[i],
+      quantity: f[i + 1],
+      counterOrderId: f[i + 2],
+      sequence: f[i + 3],
+      liquidity: liquidity[i / 4] === 'm' ? 'maker' : 'taker',
+    });
   return { orderId, clientOrderId, account, symbol, side, status, price, quantity, filled, leaves, fills, reason, seq };
 }
 
@@ -372,7 +403,8 @@ export class HostCore implements PublicationContext {
       any = true;
       const sequence = this.mdSequence[b] + ++taken[b];
       this.mdTime[b] = time;
-      if (type === EventType.TRADE) this.recentTrades.push(b, sequence, time, ev.field(i, EventField.PRICE), ev.field(i, EventField.QUANTITY), ev.side(i));
+      if (type === EventType.TRADE)
+        this.recentTrades.push(b, sequence, time, ev.field(i, EventField.PRICE), ev.field(i, EventField.QUANTITY), ev.side(i));
     }
     if (!any) return;
     for (let b = 0; b < taken.length; b++) {
@@ -394,7 +426,9 @@ export class HostCore implements PublicationContext {
         return this.withCancels(this.run({ type: 'cancelAll', seq: cmd.seq, time: cmd.time, account: cmd.account, symbol: cmd.symbol }));
       }
       case 'cancelAllAfter': {
-        return this.withCancels(this.run({ type: 'cancelAllAfter', seq: cmd.seq, time: cmd.time, account: cmd.account, deadline: cmd.deadline }));
+        return this.withCancels(
+          this.run({ type: 'cancelAllAfter', seq: cmd.seq, time: cmd.time, account: cmd.account, deadline: cmd.deadline }),
+        );
       }
       case 'deposit':
       case 'withdraw':
@@ -513,7 +547,8 @@ export class HostCore implements PublicationContext {
   /** Reason of the first rejection in the command's events (of `orderId` if given). */
   private rejection(ev: EventBuffer, orderId?: number): ReasonName | undefined {
     for (let i = 0; i < ev.length; i++)
-      if (ev.type(i) === EventType.REJECTED && (orderId === undefined || ev.field(i, EventField.ORDER_ID) === orderId)) return reasonName(ev.reason(i));
+      if (ev.type(i) === EventType.REJECTED && (orderId === undefined || ev.field(i, EventField.ORDER_ID) === orderId))
+        return reasonName(ev.reason(i));
     return undefined;
   }
 
@@ -523,7 +558,16 @@ export class HostCore implements PublicationContext {
     const spec = order ? this.specs.get(order.symbol) : undefined;
     let extra = 0n;
     const before = hold ? { held: hold.held, holdPrice: hold.holdPrice } : undefined;
-    if (order && hold && spec && order.account === cmd.account && Number.isSafeInteger(cmd.quantity) && cmd.quantity > order.filled && Number.isSafeInteger(cmd.price) && cmd.price > 0) {
+    if (
+      order &&
+      hold &&
+      spec &&
+      order.account === cmd.account &&
+      Number.isSafeInteger(cmd.quantity) &&
+      cmd.quantity > order.filled &&
+      Number.isSafeInteger(cmd.price) &&
+      cmd.price > 0
+    ) {
       const f = this.factors.get(spec.symbol) as { quote: bigint; base: bigint };
       const leaves = BigInt(cmd.quantity - order.filled);
       const need = order.side === 'buy' ? BigInt(cmd.price) * leaves * f.quote : leaves * f.base;
@@ -539,7 +583,15 @@ export class HostCore implements PublicationContext {
       if (order.side === 'buy') hold.holdPrice = cmd.price;
     }
     // settled only after a refused hold is undone: the same command may expire this order (a due GTD timer)
-    const ev = this.engine.run({ type: 'replace', seq: cmd.seq, time: cmd.time, orderId: cmd.orderId, account: cmd.account, price: cmd.price, quantity: cmd.quantity });
+    const ev = this.engine.run({
+      type: 'replace',
+      seq: cmd.seq,
+      time: cmd.time,
+      orderId: cmd.orderId,
+      account: cmd.account,
+      price: cmd.price,
+      quantity: cmd.quantity,
+    });
     const rejected = this.rejection(ev, cmd.orderId);
     if (rejected && hold && before) {
       // the order is untouched: put its hold back as it was
@@ -569,7 +621,15 @@ export class HostCore implements PublicationContext {
   }
 
   private transfer(cmd: Extract<HostCommand, { type: 'deposit' | 'withdraw' }>): CommandResult {
-    const reply: TransferReply = { transferId: cmd.transferId, account: cmd.account, asset: cmd.asset, amount: cmd.amount, ok: false, reason: 'NONE', seq: cmd.seq };
+    const reply: TransferReply = {
+      transferId: cmd.transferId,
+      account: cmd.account,
+      asset: cmd.asset,
+      amount: cmd.amount,
+      ok: false,
+      reason: 'NONE',
+      seq: cmd.seq,
+    };
     this.transferKeys.set(cmd.account, cmd.transferId, reply);
     // keep the engine's sequence and clock in step with the host's (fires due timers too)
     this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });

@@ -20,10 +20,26 @@ const open = (dir: string, extra: { snapshotEvery?: number } = {}): MatchingHost
   MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET, now: () => clock++, ...extra });
 
 const limit = (account: number, cid: string, side: 'buy' | 'sell', price: number, quantity: number): Submission => ({
-  type: 'place', account, clientOrderId: cid, symbol: 'BTC-USD', side, orderType: 'limit', timeInForce: 'GTC',
-  price, quantity, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+  type: 'place',
+  account,
+  clientOrderId: cid,
+  symbol: 'BTC-USD',
+  side,
+  orderType: 'limit',
+  timeInForce: 'GTC',
+  price,
+  quantity,
+  postOnly: false,
+  stp: 'cancel_newest',
+  expireTime: 0,
 });
-const deposit = (account: number, asset: string, amount: string, transferId: string): Submission => ({ type: 'deposit', account, asset, amount, transferId });
+const deposit = (account: number, asset: string, amount: string, transferId: string): Submission => ({
+  type: 'deposit',
+  account,
+  asset,
+  amount,
+  transferId,
+});
 
 /** A seeded mix of orders, cancels and transfers over a few accounts. */
 async function drive(host: MatchingHost, n: number, seed: number): Promise<void> {
@@ -45,7 +61,13 @@ async function drive(host: MatchingHost, n: number, seed: number): Promise<void>
       const m = limit(account, `m${seed}-${i}`, rnd(2) === 0 ? 'buy' : 'sell', 0, 1 + rnd(80));
       await host.submit(Object.assign(m, { orderType: 'market', timeInForce: 'IOC' }));
     } else {
-      await host.submit({ type: 'withdraw', account, asset: rnd(2) ? 'USD' : 'BTC', amount: String(1 + rnd(1_000_000)), transferId: `w${seed}-${i}` });
+      await host.submit({
+        type: 'withdraw',
+        account,
+        asset: rnd(2) ? 'USD' : 'BTC',
+        amount: String(1 + rnd(1_000_000)),
+        transferId: `w${seed}-${i}`,
+      });
     }
   }
 }
@@ -65,7 +87,8 @@ function totals(host: MatchingHost): Record<string, string> {
 
 function state(host: MatchingHost): unknown {
   const b: Record<number, unknown> = {};
-  for (let a = 1; a <= 4; a++) b[a] = Object.fromEntries([...host.core.balances.ofAccount(a)].map(([k, v]) => [k, `${v.available}/${v.held}`]));
+  for (let a = 1; a <= 4; a++)
+    b[a] = Object.fromEntries([...host.core.balances.ofAccount(a)].map(([k, v]) => [k, `${v.available}/${v.held}`]));
   return { seq: host.lastSeq, checksum: host.core.engine.checksum(), balances: b };
 }
 
@@ -77,7 +100,8 @@ describe('matching host: risk and balances', () => {
     const orig = host.submit.bind(host);
     host.submit = async (s) => {
       const r = await orig(s);
-      if (s.type === 'withdraw' && r.transfer?.ok) withdrawn = { ...withdrawn, [s.asset]: withdrawn[s.asset as 'USD' | 'BTC'] + BigInt(s.amount) };
+      if (s.type === 'withdraw' && r.transfer?.ok)
+        withdrawn = { ...withdrawn, [s.asset]: withdrawn[s.asset as 'USD' | 'BTC'] + BigInt(s.amount) };
       return r;
     };
     await drive(host, 600, 7);
@@ -264,11 +288,29 @@ describe('matching host: journal and recovery', () => {
     const replies = c.orderReplies.slots.map((slot) => c.orderReplies.table.get(slot));
     c.orderReplies.release();
     const json = JSON.stringify({
-      v: 2, lastSeq: c.lastSeq, nextOrderId: c.nextOrderId, balances: c.balances,
+      v: 2,
+      lastSeq: c.lastSeq,
+      nextOrderId: c.nextOrderId,
+      balances: c.balances,
       holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
-      transferKeys: c.transferKeys, mdSequence: c.mdSequence,
-      orderKeys: replies.map((r) => [r.orderId, r.clientOrderId, r.account, r.symbol, r.side, r.status, r.price, r.quantity, r.filled, r.leaves, r.reason, r.seq,
-        r.fills.flatMap((f) => [f.price, f.quantity, f.counterOrderId, f.sequence]), r.fills.map((f) => (f.liquidity === 'maker' ? 'm' : 't')).join('')]),
+      transferKeys: c.transferKeys,
+      mdSequence: c.mdSequence,
+      orderKeys: replies.map((r) => [
+        r.orderId,
+        r.clientOrderId,
+        r.account,
+        r.symbol,
+        r.side,
+        r.status,
+        r.price,
+        r.quantity,
+        r.filled,
+        r.leaves,
+        r.reason,
+        r.seq,
+        r.fills.flatMap((f) => [f.price, f.quantity, f.counterOrderId, f.sequence]),
+        r.fills.map((f) => (f.liquidity === 'maker' ? 'm' : 't')).join(''),
+      ]),
     });
     const engine = Buffer.from(a.core.engine.snapshot());
     const len = Buffer.alloc(4);
@@ -305,11 +347,12 @@ describe('matching host: journal and recovery', () => {
     expect(restored.lastSeq).toBe(captured.lastSeq);
     // the restored window answers retries exactly as the original did at capture time, and encodes the same
     expect(restored.stateBytes().equals(bytes)).toBe(true);
-    for (let i = 250; i < 300; i++) for (let acc = 1; acc <= 4; acc++) {
-      const key = `c7-${i}`;
-      const want = repliesAtCapture.find((r) => r.account === acc && r.clientOrderId === key);
-      expect(restored.priorOrder(acc, key)).toEqual(want);
-    }
+    for (let i = 250; i < 300; i++)
+      for (let acc = 1; acc <= 4; acc++) {
+        const key = `c7-${i}`;
+        const want = repliesAtCapture.find((r) => r.account === acc && r.clientOrderId === key);
+        expect(restored.priorOrder(acc, key)).toEqual(want);
+      }
     await a.close();
   });
 

@@ -43,7 +43,10 @@ export interface HostOptions {
 }
 
 export class FencedError extends Error {
-  constructor(readonly role: Role, readonly epoch: number) {
+  constructor(
+    readonly role: Role,
+    readonly epoch: number,
+  ) {
     super(`host is ${role} at epoch ${epoch}: order commands are refused`);
   }
 }
@@ -278,11 +281,14 @@ export class MatchingHost {
     if (!this.options.wakeForTimers || this.role !== 'primary' || !Number.isFinite(due) || due >= this.wakeAt) return;
     clearTimeout(this.wake);
     this.wakeAt = due;
-    this.wake = setTimeout(() => {
-      this.wakeAt = Infinity;
-      if (this.role !== 'primary' || !this.journal.healthy) return;
-      void this.submit({ type: 'tick' }).catch(() => undefined);
-    }, Math.max(0, due - this.now() + 1));
+    this.wake = setTimeout(
+      () => {
+        this.wakeAt = Infinity;
+        if (this.role !== 'primary' || !this.journal.healthy) return;
+        void this.submit({ type: 'tick' }).catch(() => undefined);
+      },
+      Math.max(0, due - this.now() + 1),
+    );
     this.wake.unref();
   }
 
@@ -307,7 +313,7 @@ export class MatchingHost {
    * its journal), exactly as they ran there; resolves once they are on this host's disk.
    */
   applyReplicated(firstSeq: number, lastSeq: number, records: Buffer): Promise<void> {
-    if (this.role === 'primary') return Promise.reject(new Error('a primary does not apply another host\'s journal'));
+    if (this.role === 'primary') return Promise.reject(new Error("a primary does not apply another host's journal"));
     if (this.installing) return Promise.reject(new Error('a snapshot is being installed'));
     if (!this.journal.healthy) return Promise.reject(new JournalFailedError('not healthy'));
     if (firstSeq !== this.core.lastSeq + 1) return Promise.reject(new Error(`replication gap: seq ${firstSeq} after ${this.core.lastSeq}`));
@@ -337,7 +343,7 @@ export class MatchingHost {
    * held beyond the primary's history are the evidence of what a failover lost.
    */
   async installSnapshot(seq: number, bytes: Buffer, discardAfter?: number): Promise<{ discarded: number; setAside: string }> {
-    if (this.role === 'primary') throw new Error('a primary does not install another host\'s snapshot');
+    if (this.role === 'primary') throw new Error("a primary does not install another host's snapshot");
     const snap = decodeSnapshot(bytes, seq);
     if (!snap) throw new Error(`snapshot at seq ${seq} fails its checksum`);
     if (this.installing) throw new Error('a snapshot is being installed already');

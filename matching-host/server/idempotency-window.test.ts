@@ -74,7 +74,10 @@ describe('IdempotencyWindow against a reference model', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1500 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2000 }), fc.boolean()), { minLength: 500, maxLength: 4000 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2000 }), fc.boolean()), {
+          minLength: 500,
+          maxLength: 4000,
+        }),
         (capacity, ops) => {
           const open = new Set<number>();
           const pinned = (v: number): boolean => open.has(v);

@@ -13,8 +13,20 @@ function commands(n: number): HostCommand[] {
     if (i % 3 === 0) out.push({ type: 'cancel', seq: i, time: 1000 + i, account: i % 7, orderId: i * 11 });
     else
       out.push({
-        type: 'place', seq: i, time: 1000 + i, account: i % 7, clientOrderId: `client-order-${'x'.repeat(i % 40)}-${i}`, symbol: 'BTC-USD',
-        side: i % 2 ? 'buy' : 'sell', orderType: 'limit', timeInForce: 'GTC', price: 5_000_000 + i, quantity: 1 + i, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+        type: 'place',
+        seq: i,
+        time: 1000 + i,
+        account: i % 7,
+        clientOrderId: `client-order-${'x'.repeat(i % 40)}-${i}`,
+        symbol: 'BTC-USD',
+        side: i % 2 ? 'buy' : 'sell',
+        orderType: 'limit',
+        timeInForce: 'GTC',
+        price: 5_000_000 + i,
+        quantity: 1 + i,
+        postOnly: false,
+        stp: 'cancel_newest',
+        expireTime: 0,
       });
   }
   return out;

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'matching host failed to start', error: e instanceof Error ? e.message : String(e) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', msg: 'matching host failed to start', error: e instanceof Error ? e.message : String(e) })}\n`,
+  );
   process.exit(1);
 });

@@ -27,7 +27,14 @@ let client: HostClient;
 const redis = new Redis(REDIS_URL, { keyPrefix: PREFIX });
 
 async function start(): Promise<HostProcess> {
-  const h = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', AMQP_URL: '', REDIS_URL, REDIS_KEY_PREFIX: PREFIX, HOST_SNAPSHOT_INTERVAL_MS: '0' });
+  const h = await spawnHost({
+    HOST_DATA_DIR: dir,
+    KINESIS_STREAM: '',
+    AMQP_URL: '',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: PREFIX,
+    HOST_SNAPSHOT_INTERVAL_MS: '0',
+  });
   client?.close();
   client = connectHost(`127.0.0.1:${h.grpcPort}`);
   host = h;
@@ -58,7 +65,8 @@ async function views(): Promise<Record<string, string | string[] | null>> {
   return out;
 }
 /** every key back (views() reads them one by one: a read may come between a rewrite's keys) */
-const complete = (v: Record<string, string | string[] | null>): boolean => Object.values(v).every((x) => x !== null && x.length > 0) && v[redisKeys.trades('BTC-USD')]?.length === RECENT_TRADES;
+const complete = (v: Record<string, string | string[] | null>): boolean =>
+  Object.values(v).every((x) => x !== null && x.length > 0) && v[redisKeys.trades('BTC-USD')]?.length === RECENT_TRADES;
 const parsed = <T>(v: string | string[] | null): T => JSON.parse(v as string) as T;
 
 interface Fill {
@@ -70,7 +78,15 @@ interface Fill {
 const fills: { price: string; quantity: string; side: string }[] = [];
 let n = 0;
 async function place(account: number, symbol: string, side: 'buy' | 'sell', price: string, quantity: string): Promise<void> {
-  const r = await call<{ status: string; fills: Fill[] }>(client, 'PlaceOrder', { account, clientOrderId: `v${++n}`, symbol, side, type: 'limit', price, quantity });
+  const r = await call<{ status: string; fills: Fill[] }>(client, 'PlaceOrder', {
+    account,
+    clientOrderId: `v${++n}`,
+    symbol,
+    side,
+    type: 'limit',
+    price,
+    quantity,
+  });
   expect(r.status).not.toBe('REJECTED');
   if (symbol === 'BTC-USD') for (const f of r.fills) fills.push({ price: f.price, quantity: f.quantity, side });
 }
@@ -78,7 +94,9 @@ async function place(account: number, symbol: string, side: 'buy' | 'sell', pric
 let before: Record<string, string | string[] | null>;
 
 it('writes the views of what the host did', async () => {
-  for (const account of [1, 2]) for (const asset of ['USD', 'BTC', 'ETH']) await call(client, 'Deposit', { account, asset, amount: asset === 'USD' ? '10000000' : '1000', transferId: `${account}-${asset}` });
+  for (const account of [1, 2])
+    for (const asset of ['USD', 'BTC', 'ETH'])
+      await call(client, 'Deposit', { account, asset, amount: asset === 'USD' ? '10000000' : '1000', transferId: `${account}-${asset}` });
   // more trades than the list keeps, at prices across the band, taken from both sides
   for (let i = 0; i < RECENT_TRADES + 20; i++) {
     const price = (42000 + (i % 17) * 25 - 200).toFixed(2);
@@ -100,15 +118,31 @@ it('writes the views of what the host did', async () => {
   });
   const ticker = parsed<Ticker>(before[redisKeys.ticker('BTC-USD')]);
   const book = await call<{ bids: { price: string }[]; asks: { price: string }[] }>(client, 'GetBook', { symbol: 'BTC-USD', depth: 100 });
-  expect(ticker).toMatchObject({ last: last.price, lastQuantity: last.quantity, bestBid: book.bids[0].price, bestAsk: book.asks[0].price, status: 'trading' });
+  expect(ticker).toMatchObject({
+    last: last.price,
+    lastQuantity: last.quantity,
+    bestBid: book.bids[0].price,
+    bestAsk: book.asks[0].price,
+    status: 'trading',
+  });
   const band = Math.floor(Number(last.price) * 10); // 10 % in cents, rounded down
-  expect(ticker.priceBand).toEqual({ low: ((Number(last.price) * 100 - band) / 100).toFixed(2), high: ((Number(last.price) * 100 + band) / 100).toFixed(2) });
-  const trades = (before[redisKeys.trades('BTC-USD')] as string[]).map((t) => JSON.parse(t) as { sequence: number; price: string; quantity: string; side: string });
+  expect(ticker.priceBand).toEqual({
+    low: ((Number(last.price) * 100 - band) / 100).toFixed(2),
+    high: ((Number(last.price) * 100 + band) / 100).toFixed(2),
+  });
+  const trades = (before[redisKeys.trades('BTC-USD')] as string[]).map(
+    (t) => JSON.parse(t) as { sequence: number; price: string; quantity: string; side: string },
+  );
   expect(trades.map(({ price, quantity, side }) => ({ price, quantity, side }))).toEqual(fills.slice(-RECENT_TRADES).reverse());
   // the last trade, its level change, then the two resting orders' levels
   expect(ticker.sequence).toBe(trades[0].sequence + 3);
   expect(trades.every((t, i) => i === 0 || t.sequence < trades[i - 1].sequence)).toBe(true);
-  expect(parsed<Ticker>(before[redisKeys.ticker('ETH-USD')])).toMatchObject({ last: '3010.00', lastQuantity: '0.4000', bestAsk: '3010.00', priceBand: { low: '2709.00', high: '3311.00' } });
+  expect(parsed<Ticker>(before[redisKeys.ticker('ETH-USD')])).toMatchObject({
+    last: '3010.00',
+    lastQuantity: '0.4000',
+    bestAsk: '3010.00',
+    priceBand: { low: '2709.00', high: '3311.00' },
+  });
 }, 60_000);
 
 it('rebuilds them after kill -9 (journal replay) with Redis flushed', async () => {

@@ -20,12 +20,25 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 let clock = 1_700_000_000_000;
 const open = (): MatchingHost => MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET, now: () => (clock += 7) });
 const place = (account: number, cid: string, symbol: string, side: 'buy' | 'sell', price: number, quantity: number): Submission => ({
-  type: 'place', account, clientOrderId: cid, symbol, side, orderType: 'limit', timeInForce: 'GTC', price, quantity, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+  type: 'place',
+  account,
+  clientOrderId: cid,
+  symbol,
+  side,
+  orderType: 'limit',
+  timeInForce: 'GTC',
+  price,
+  quantity,
+  postOnly: false,
+  stp: 'cancel_newest',
+  expireTime: 0,
 });
 
 /** More trades than the views keep, resting orders left on both sides, and a halted symbol. */
 async function trade(host: MatchingHost): Promise<void> {
-  for (const a of [1, 2]) for (const asset of ['USD', 'BTC', 'ETH']) await host.submit({ type: 'deposit', account: a, asset, amount: '100000000000000', transferId: `${a}${asset}` });
+  for (const a of [1, 2])
+    for (const asset of ['USD', 'BTC', 'ETH'])
+      await host.submit({ type: 'deposit', account: a, asset, amount: '100000000000000', transferId: `${a}${asset}` });
   for (let i = 0; i < RECENT_TRADES + 30; i++) {
     const price = 4_200_000 + (i % 13) * 100;
     await host.submit(place(1, `s${i}`, 'BTC-USD', 'sell', price, 3));
@@ -46,7 +59,11 @@ it('is the same live, replayed from the journal and loaded from a snapshot', asy
   const btc = live.core.marketState('BTC-USD');
   expect(btc.trades).toHaveLength(RECENT_TRADES);
   expect(btc.lastPrice).toBe(btc.trades[0].price);
-  expect(live.core.marketState('ETH-USD')).toMatchObject({ halted: true, lastPrice: 301_000, trades: [{ price: 301_000, quantity: 2, side: 'buy' }] });
+  expect(live.core.marketState('ETH-USD')).toMatchObject({
+    halted: true,
+    lastPrice: 301_000,
+    trades: [{ price: 301_000, quantity: 2, side: 'buy' }],
+  });
   await live.close();
 
   const replayed = open();
@@ -70,11 +87,18 @@ it('holds the trades the publications carried, with their sequences and times', 
     for (const p of c.publications)
       for (const e of p.market.filter((m) => m.symbol === 'BTC-USD')) {
         ({ sequence, time } = e);
-        if (e.type === 'trade') published.push({ sequence: e.sequence, time: e.time, price: e.data.price, quantity: e.data.quantity, side: e.data.side });
+        if (e.type === 'trade')
+          published.push({ sequence: e.sequence, time: e.time, price: e.data.price, quantity: e.data.quantity, side: e.data.side });
       }
   const s = host.core.marketState('BTC-USD');
   expect({ sequence: s.sequence, time: s.time }).toEqual({ sequence, time });
-  const units = s.trades.map((t) => ({ sequence: t.sequence, time: t.time, price: (t.price / 100).toFixed(2), quantity: (t.quantity / 1e4).toFixed(4), side: t.side }));
+  const units = s.trades.map((t) => ({
+    sequence: t.sequence,
+    time: t.time,
+    price: (t.price / 100).toFixed(2),
+    quantity: (t.quantity / 1e4).toFixed(4),
+    side: t.side,
+  }));
   expect(units).toEqual(published.slice(-RECENT_TRADES).reverse());
   await host.close();
 });

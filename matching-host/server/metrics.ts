@@ -11,14 +11,55 @@ const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002,
 
 export class HostMetrics {
   readonly registry = new Registry();
-  private readonly commands = new Counter({ name: 'exchange_host_commands_total', help: 'Commands executed, by type and result', labelNames: ['type', 'result'], registers: [this.registry] });
-  private readonly ack = new Histogram({ name: 'exchange_host_ack_latency_seconds', help: 'From execution to durable ack', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly fsync = new Histogram({ name: 'exchange_host_journal_fsync_seconds', help: 'Journal write + fdatasync per group commit', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly batch = new Histogram({ name: 'exchange_host_journal_batch_records', help: 'Records per group commit', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], registers: [this.registry] });
-  private readonly snapshotTime = new Histogram({ name: 'exchange_host_snapshot_seconds', help: 'Time to take and write a snapshot', buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
-  private readonly published = new Counter({ name: 'exchange_host_published_messages_total', help: 'Messages confirmed by a downstream', labelNames: ['publisher'], registers: [this.registry] });
-  private readonly publishErrors = new Counter({ name: 'exchange_host_publish_errors_total', help: 'Failed publish attempts (retried)', labelNames: ['publisher'], registers: [this.registry] });
-  private readonly gaps = new Counter({ name: 'exchange_host_publish_gaps_total', help: 'Commands whose publications could not be regenerated', labelNames: ['publisher'], registers: [this.registry] });
+  private readonly commands = new Counter({
+    name: 'exchange_host_commands_total',
+    help: 'Commands executed, by type and result',
+    labelNames: ['type', 'result'],
+    registers: [this.registry],
+  });
+  private readonly ack = new Histogram({
+    name: 'exchange_host_ack_latency_seconds',
+    help: 'From execution to durable ack',
+    labelNames: ['type'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly fsync = new Histogram({
+    name: 'exchange_host_journal_fsync_seconds',
+    help: 'Journal write + fdatasync per group commit',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly batch = new Histogram({
+    name: 'exchange_host_journal_batch_records',
+    help: 'Records per group commit',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [this.registry],
+  });
+  private readonly snapshotTime = new Histogram({
+    name: 'exchange_host_snapshot_seconds',
+    help: 'Time to take and write a snapshot',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  private readonly published = new Counter({
+    name: 'exchange_host_published_messages_total',
+    help: 'Messages confirmed by a downstream',
+    labelNames: ['publisher'],
+    registers: [this.registry],
+  });
+  private readonly publishErrors = new Counter({
+    name: 'exchange_host_publish_errors_total',
+    help: 'Failed publish attempts (retried)',
+    labelNames: ['publisher'],
+    registers: [this.registry],
+  });
+  private readonly gaps = new Counter({
+    name: 'exchange_host_publish_gaps_total',
+    help: 'Commands whose publications could not be regenerated',
+    labelNames: ['publisher'],
+    registers: [this.registry],
+  });
 
   constructor(host: () => MatchingHost | undefined, publishers: () => readonly Publisher[]) {
     collectDefaultMetrics({ register: this.registry, prefix: 'exchange_host_' });

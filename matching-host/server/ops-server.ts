@@ -14,7 +14,11 @@ export function healthOf(host: MatchingHost | undefined): { status: number; body
   return { status: 200, body: { status: 'ok', ...base } };
 }
 
-export async function startOpsServer(address: string, metrics: HostMetrics, host: () => MatchingHost | undefined): Promise<{ server: Server; port: number }> {
+export async function startOpsServer(
+  address: string,
+  metrics: HostMetrics,
+  host: () => MatchingHost | undefined,
+): Promise<{ server: Server; port: number }> {
   const [hostname, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

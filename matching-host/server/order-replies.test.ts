@@ -2,12 +2,30 @@ import type { Fill, OrderReply } from './host-core';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 
-const fill = (i: number, liquidity: Fill['liquidity']): Fill => ({ price: 100 + i, quantity: 2 + i, counterOrderId: 900 + i, sequence: 50 + i, liquidity });
+const fill = (i: number, liquidity: Fill['liquidity']): Fill => ({
+  price: 100 + i,
+  quantity: 2 + i,
+  counterOrderId: 900 + i,
+  sequence: 50 + i,
+  liquidity,
+});
 
 function reply(orderId: number, fills: Fill[], over: Partial<OrderReply> = {}): OrderReply {
   return {
-    orderId, clientOrderId: `c-${orderId}`, account: 7, symbol: 'BTC-USD', side: 'sell', status: 'PARTIALLY_FILLED',
-    price: 5_000_000, quantity: 30, filled: 3, leaves: 27, fills, reason: 'NONE', seq: 1000 + orderId, ...over,
+    orderId,
+    clientOrderId: `c-${orderId}`,
+    account: 7,
+    symbol: 'BTC-USD',
+    side: 'sell',
+    status: 'PARTIALLY_FILLED',
+    price: 5_000_000,
+    quantity: 30,
+    filled: 3,
+    leaves: 27,
+    fills,
+    reason: 'NONE',
+    seq: 1000 + orderId,
+    ...over,
   };
 }
 

@@ -141,7 +141,13 @@ export class OrderReplies {
     if (count > INLINE_FILLS) {
       const fills: Fill[] = [];
       for (let i = 0; i < count; i++)
-        fills.push({ price: rd.f64(), quantity: rd.f64(), counterOrderId: rd.f64(), sequence: rd.f64(), liquidity: code(rd.u8(), 2) === 1 ? 'maker' : 'taker' });
+        fills.push({
+          price: rd.f64(),
+          quantity: rd.f64(),
+          counterOrderId: rd.f64(),
+          sequence: rd.f64(),
+          liquidity: code(rd.u8(), 2) === 1 ? 'maker' : 'taker',
+        });
       this.codes[c + 3] = 255;
       this.overflow.set(slot, fills);
     } else {
@@ -200,7 +206,13 @@ export class OrderReplies {
       fills = [];
       for (let i = 0; i < count; i++) {
         const p = o + 7 + 4 * i;
-        fills.push({ price: n[p], quantity: n[p + 1], counterOrderId: n[p + 2], sequence: n[p + 3], liquidity: (this.codes[c + 4] >> i) & 1 ? 'maker' : 'taker' });
+        fills.push({
+          price: n[p],
+          quantity: n[p + 1],
+          counterOrderId: n[p + 2],
+          sequence: n[p + 3],
+          liquidity: (this.codes[c + 4] >> i) & 1 ? 'maker' : 'taker',
+        });
       }
     }
     return {

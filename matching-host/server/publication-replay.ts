@@ -41,7 +41,13 @@ function scratchCore(dir: string, market: MarketConfig, fromSeq: number): HostCo
   return new HostCore(market);
 }
 
-export async function* replayPublications(dir: string, market: MarketConfig, fromSeq: number, toSeq: number, chunk = 2000): AsyncGenerator<ReplayChunk> {
+export async function* replayPublications(
+  dir: string,
+  market: MarketConfig,
+  fromSeq: number,
+  toSeq: number,
+  chunk = 2000,
+): AsyncGenerator<ReplayChunk> {
   const core = scratchCore(dir, market, fromSeq);
   let out: Publication[] = [];
   let steps = 0;
@@ -55,7 +61,10 @@ export async function* replayPublications(dir: string, market: MarketConfig, fro
         // hand over what was regenerated before the gap, then report it
         if (out.length > 0 && core.lastSeq >= fromSeq) yield { publications: out, upTo: core.lastSeq };
         out = [];
-        const after = snapshotFiles(dir).filter((s) => s.seq >= rec.seq - 1).at(-1)?.seq ?? rec.seq - 1;
+        const after =
+          snapshotFiles(dir)
+            .filter((s) => s.seq >= rec.seq - 1)
+            .at(-1)?.seq ?? rec.seq - 1;
         throw new JournalGapError(`journal no longer holds seq ${core.lastSeq + 1} (next is ${rec.seq})`, after);
       }
       const publish = rec.seq >= fromSeq;

@@ -22,8 +22,18 @@ afterEach(async () => {
 });
 
 const sell: Submission = {
-  type: 'place', account: 1, clientOrderId: 'owner-secret-cid', symbol: 'BTC-USD', side: 'sell', orderType: 'limit', timeInForce: 'GTC',
-  price: 4_200_000, quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+  type: 'place',
+  account: 1,
+  clientOrderId: 'owner-secret-cid',
+  symbol: 'BTC-USD',
+  side: 'sell',
+  orderType: 'limit',
+  timeInForce: 'GTC',
+  price: 4_200_000,
+  quantity: 10,
+  postOnly: false,
+  stp: 'cancel_newest',
+  expireTime: 0,
 };
 
 it("tells a stranger canceling or replacing another account's order nothing of it (no clientOrderId, same as an unknown id)", async () => {
@@ -33,15 +43,24 @@ it("tells a stranger canceling or replacing another account's order nothing of i
   const strangerReplace = await host.submit({ type: 'replace', account: 2, orderId, price: 4_210_000, quantity: 10 });
   const unknownCancel = await host.submit({ type: 'cancel', account: 2, orderId: orderId + 1000 });
   const unknownReplace = await host.submit({ type: 'replace', account: 2, orderId: orderId + 1000, price: 4_210_000, quantity: 10 });
-  for (const [r, unknown] of [[strangerCancel, unknownCancel], [strangerReplace, unknownReplace]]) {
+  for (const [r, unknown] of [
+    [strangerCancel, unknownCancel],
+    [strangerReplace, unknownReplace],
+  ]) {
     const events = r.publication?.orders ?? [];
-    expect(events.map((e) => ({ ...e, orderId: 0, seq: 0, time: 0 }))).toEqual((unknown.publication?.orders ?? []).map((e) => ({ ...e, orderId: 0, seq: 0, time: 0 })));
+    expect(events.map((e) => ({ ...e, orderId: 0, seq: 0, time: 0 }))).toEqual(
+      (unknown.publication?.orders ?? []).map((e) => ({ ...e, orderId: 0, seq: 0, time: 0 })),
+    );
     expect(JSON.stringify(events)).not.toContain('owner-secret-cid');
   }
-  expect(strangerReplace.publication?.orders).toEqual([expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ORDER', request: 'replace' })]);
+  expect(strangerReplace.publication?.orders).toEqual([
+    expect.objectContaining({ type: 'rejected', reason: 'UNKNOWN_ORDER', request: 'replace' }),
+  ]);
   // the owner's own refusal still names the order
   const ownReplace = await host.submit({ type: 'replace', account: 1, orderId, price: 4_200_000, quantity: 0 });
-  expect(ownReplace.publication?.orders).toEqual([expect.objectContaining({ account: 1, type: 'rejected', clientOrderId: 'owner-secret-cid' })]);
+  expect(ownReplace.publication?.orders).toEqual([
+    expect.objectContaining({ account: 1, type: 'rejected', clientOrderId: 'owner-secret-cid' }),
+  ]);
 });
 
 it('names on each rejection the request refused, a refused replace of one’s own order (which carries its symbol) included', async () => {

@@ -93,7 +93,11 @@ export interface PublicationContext {
 
 /** What is public market data, by the engine's event type and reason codes (replay counts these without decoding). */
 export function isMarketDataCode(type: number, reason: number): boolean {
-  return type === EventType.TRADE || type === EventType.BOOK_DELTA || (type === EventType.STATUS && (reason === Reason.HALTED || reason === Reason.RESUMED));
+  return (
+    type === EventType.TRADE ||
+    type === EventType.BOOK_DELTA ||
+    (type === EventType.STATUS && (reason === Reason.HALTED || reason === Reason.RESUMED))
+  );
 }
 
 function isMarketData(e: EngineEvent): boolean {
@@ -133,7 +137,14 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
         break;
       case 'trade': {
         const fill = { price: px(e.price), quantity: qty(e.quantity), symbol: e.symbol };
-        push({ account: e.account, type: 'fill', ...order, ...fill, leaves: qty(e.leaves), fill: { tradeId, liquidity: 'taker', counterOrderId: e.makerOrderId } });
+        push({
+          account: e.account,
+          type: 'fill',
+          ...order,
+          ...fill,
+          leaves: qty(e.leaves),
+          fill: { tradeId, liquidity: 'taker', counterOrderId: e.makerOrderId },
+        });
         push({
           account: e.makerAccount,
           type: 'fill',
@@ -149,12 +160,29 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
       case 'canceled':
       case 'expired':
       case 'replaced':
-        push({ account: e.account, type: e.type, ...order, price: px(e.price), quantity: qty(e.quantity), leaves: qty(e.leaves), reason: e.reason });
+        push({
+          account: e.account,
+          type: e.type,
+          ...order,
+          price: px(e.price),
+          quantity: qty(e.quantity),
+          leaves: qty(e.leaves),
+          reason: e.reason,
+        });
         break;
       case 'rejected':
         // UNKNOWN_ORDER: the id names no order of the requester's (none, or another account's):
         // the owner's clientOrderId must not reach the requester's history and user channel
-        if (e.account > 0) push({ account: e.account, type: 'rejected', ...order, clientOrderId: e.reason === 'UNKNOWN_ORDER' ? undefined : order.clientOrderId, symbol: e.symbol || undefined, reason: e.reason, ...request });
+        if (e.account > 0)
+          push({
+            account: e.account,
+            type: 'rejected',
+            ...order,
+            clientOrderId: e.reason === 'UNKNOWN_ORDER' ? undefined : order.clientOrderId,
+            symbol: e.symbol || undefined,
+            reason: e.reason,
+            ...request,
+          });
         break;
       default:
         break;
@@ -163,9 +191,25 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
   // refusals decided by the host's risk check never reach the engine
   if (result.order && result.order.reason === 'INSUFFICIENT_FUNDS') {
     const o = result.order;
-    push({ account: o.account, type: 'rejected', orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, reason: o.reason, ...request });
+    push({
+      account: o.account,
+      type: 'rejected',
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      reason: o.reason,
+      ...request,
+    });
   } else if (cmd.type === 'replace' && result.rejectReason === 'INSUFFICIENT_FUNDS') {
-    push({ account: cmd.account, type: 'rejected', orderId: cmd.orderId, clientOrderId: ctx.clientOrderIdOf(cmd.orderId), reason: 'INSUFFICIENT_FUNDS', request: 'replace' });
+    push({
+      account: cmd.account,
+      type: 'rejected',
+      orderId: cmd.orderId,
+      clientOrderId: ctx.clientOrderIdOf(cmd.orderId),
+      reason: 'INSUFFICIENT_FUNDS',
+      request: 'replace',
+    });
   }
   if (result.transfer) {
     const t = result.transfer;

@@ -63,8 +63,13 @@ async function load(client: HostClient, tag: string, n: number): Promise<number>
     Array.from({ length: 8 }, async (_, w) => {
       for (let i = w; i < n; i += 8) {
         await call(client, 'PlaceOrder', {
-          account: 1 + (i % 4), clientOrderId: `${tag}-${i}`, symbol: i % 5 === 0 ? 'ETH-USD' : 'BTC-USD', side: i % 2 ? 'buy' : 'sell',
-          type: 'limit', price: (i % 5 === 0 ? 3000 + (i % 7) : 42000 + (i % 11) - 5).toFixed(2), quantity: '0.0100',
+          account: 1 + (i % 4),
+          clientOrderId: `${tag}-${i}`,
+          symbol: i % 5 === 0 ? 'ETH-USD' : 'BTC-USD',
+          side: i % 2 ? 'buy' : 'sell',
+          type: 'limit',
+          price: (i % 5 === 0 ? 3000 + (i % 7) : 42000 + (i % 11) - 5).toFixed(2),
+          quantity: '0.0100',
         });
         acked++;
       }
@@ -182,15 +187,24 @@ it('delivers every market data and order event exactly once by sequence across a
   // npm run md:replay: the symbol's events from a point in time, in sequence order (run async:
   // kinesalite lives in this process and must keep answering)
   const script = join(__dirname, '..', '..', 'scripts', 'md-replay.ts');
-  const replay = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--symbol', 'ETH-USD', '--from', new Date(startedAt).toISOString()], {
-    env: { ...process.env, AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, KINESIS_STREAM: STREAM },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  const printed = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as MarketDataEvent);
+  const replay = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', script, '--symbol', 'ETH-USD', '--from', new Date(startedAt).toISOString()],
+    {
+      env: { ...process.env, AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, KINESIS_STREAM: STREAM },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  const printed = replay.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as MarketDataEvent);
   expect(printed).toEqual(expectedMarket.filter((e) => e.symbol === 'ETH-USD'));
   expect(replay.stderr).not.toMatch(/gap/);
-  const bad = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--symbol', 'btc', '--from', 'yesterday'], { encoding: 'utf8' }).then(
+  const bad = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--symbol', 'btc', '--from', 'yesterday'], {
+    encoding: 'utf8',
+  }).then(
     () => ({ code: 0, stderr: '' }),
     (e: { code: number; stderr: string }) => e,
   );

@@ -43,13 +43,19 @@ export class Publishing {
     const { o, host } = this;
     if (o.kinesis) {
       const { client, streamName } = o.kinesis;
-      await ensureStream(client, streamName).catch((e: unknown) => o.log.warn({ err: e, streamName }, 'Kinesis stream not ready; the publisher will retry'));
+      await ensureStream(client, streamName).catch((e: unknown) =>
+        o.log.warn({ err: e, streamName }, 'Kinesis stream not ready; the publisher will retry'),
+      );
       this.add(new KinesisSink(client, streamName), true);
     }
     if (o.amqp) this.add(new AmqpSink(o.amqp.url, o.amqp.topology), true);
     if (o.redis) {
       // the views in Redis start as the recovered host holds them: current state, not history
-      const sink = new RedisSink(o.redis, host.core.engine.symbols.map((s) => host.core.marketState(s.symbol)), o.log);
+      const sink = new RedisSink(
+        o.redis,
+        host.core.engine.symbols.map((s) => host.core.marketState(s.symbol)),
+        o.log,
+      );
       this.add(sink, false);
       sink.start();
     }

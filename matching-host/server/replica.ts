@@ -108,7 +108,7 @@ export class Replica {
       const r = await host.installSnapshot(b.snapshotSeq ?? 0, b.snapshot, b.discardAfter || undefined);
       this.resync = false;
       this.status.discarded += r.discarded;
-      this.log.warn({ snapshotSeq: b.snapshotSeq, discarded: r.discarded, setAside: r.setAside }, 'restarted from the primary\'s snapshot');
+      this.log.warn({ snapshotSeq: b.snapshotSeq, discarded: r.discarded, setAside: r.setAside }, "restarted from the primary's snapshot");
       stream.write({ fromSeq: 0, epoch: 0, durableSeq: host.durableSeq, replicaId: this.id });
     }
     // our history is the primary's now (a prefix of it, or its snapshot): take on its epochs, after the install

@@ -155,7 +155,12 @@ export class ReplicationSource {
 
   private send(s: Session, m: Partial<ReplicationBatchMessage>): void {
     s.call.write({
-      epoch: this.host.epoch, ackedSeq: this.host.ackedSeq, publisherCursors: this.o.cursors(), epochs: this.host.epochs, unreplicatedAcks: this.unreplicatedAcks, ...m,
+      epoch: this.host.epoch,
+      ackedSeq: this.host.ackedSeq,
+      publisherCursors: this.o.cursors(),
+      epochs: this.host.epochs,
+      unreplicatedAcks: this.unreplicatedAcks,
+      ...m,
     });
   }
 
@@ -214,12 +219,17 @@ export class ReplicationSource {
     const host = this.host;
     if (host.role !== 'primary') throw new Error(`this host is ${host.role} at epoch ${host.epoch}; replicate from the primary`);
     let from = Math.max(1, hello.fromSeq);
-    const snapshot = hello.resync ? { why: 'the standby asked to start over', discardAfter: undefined } : this.needsSnapshot(from, hello.epoch);
+    const snapshot = hello.resync
+      ? { why: 'the standby asked to start over', discardAfter: undefined }
+      : this.needsSnapshot(from, hello.epoch);
     if (snapshot) {
       await host.snapshot();
       const newest = snapshotFiles(host.options.dataDir)[0];
       const bytes = readFileSync(newest.file);
-      this.o.log.info({ replica: s.id, from, snapshotSeq: newest.seq, discardAfter: snapshot.discardAfter, why: snapshot.why }, 'standby starts from a snapshot');
+      this.o.log.info(
+        { replica: s.id, from, snapshotSeq: newest.seq, discardAfter: snapshot.discardAfter, why: snapshot.why },
+        'standby starts from a snapshot',
+      );
       this.send(s, { snapshot: bytes, snapshotSeq: newest.seq, discardAfter: snapshot.discardAfter });
       from = newest.seq + 1;
       s.durableSeq = newest.seq;
@@ -251,7 +261,8 @@ export class ReplicationSource {
       );
     }
     flush();
-    if (next - 1 !== host.lastSeq && next - 1 < host.durableSeq) throw new Error(`journal on disk ends at ${next - 1}, host is at ${host.durableSeq}`);
+    if (next - 1 !== host.lastSeq && next - 1 < host.durableSeq)
+      throw new Error(`journal on disk ends at ${next - 1}, host is at ${host.durableSeq}`);
     s.inSyncFrom = host.lastSeq;
     s.live = true;
     this.o.log.info({ replica: s.id, from: hello.fromSeq, sent: next - from, inSyncFrom: s.inSyncFrom }, 'standby attached');
@@ -261,10 +272,12 @@ export class ReplicationSource {
   private needsSnapshot(from: number, epoch: number): { why: string; discardAfter?: number } | null {
     const host = this.host;
     const newer = host.epochs.find((e) => e.epoch > epoch);
-    if (newer && from - 1 > newer.afterSeq) return { why: `its history diverged after seq ${newer.afterSeq}`, discardAfter: newer.afterSeq };
+    if (newer && from - 1 > newer.afterSeq)
+      return { why: `its history diverged after seq ${newer.afterSeq}`, discardAfter: newer.afterSeq };
     if (from - 1 > host.lastSeq) return { why: `it is ahead of this host (${from - 1} > ${host.lastSeq})`, discardAfter: host.lastSeq };
     const segs = listSegments(host.options.dataDir);
-    if (from <= host.lastSeq && (segs.length === 0 || segs[0].firstSeq > from)) return { why: `the journal no longer reaches back to seq ${from}` };
+    if (from <= host.lastSeq && (segs.length === 0 || segs[0].firstSeq > from))
+      return { why: `the journal no longer reaches back to seq ${from}` };
     return null;
   }
 

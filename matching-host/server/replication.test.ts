@@ -26,8 +26,14 @@ function tempDir(): string {
 
 async function runtime(dir: string, env: Record<string, string> = {}): Promise<HostRuntime> {
   const cfg = loadHostConfig({
-    HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '',
-    HOST_SNAPSHOT_INTERVAL_MS: '0', ...env,
+    HOST_DATA_DIR: dir,
+    HOST_GRPC_ADDRESS: '127.0.0.1:0',
+    HOST_METRICS_ADDRESS: '127.0.0.1:0',
+    KINESIS_STREAM: '',
+    REDIS_URL: '',
+    AMQP_URL: '',
+    HOST_SNAPSHOT_INTERVAL_MS: '0',
+    ...env,
   });
   return startHostRuntime(cfg, DEFAULT_MARKET, log);
 }
@@ -50,7 +56,13 @@ async function trade(c: HostClient, count: number): Promise<number[]> {
     n++;
     const side = n % 2 ? 'buy' : 'sell';
     const r = await call<{ seq: number; status: string }>(c, 'PlaceOrder', {
-      account: side === 'buy' ? 1 : 2, clientOrderId: `o${n}`, symbol: 'BTC-USD', side, type: 'limit', price: (42000 + (n % 5)).toFixed(2), quantity: '0.5',
+      account: side === 'buy' ? 1 : 2,
+      clientOrderId: `o${n}`,
+      symbol: 'BTC-USD',
+      side,
+      type: 'limit',
+      price: (42000 + (n % 5)).toFixed(2),
+      quantity: '0.5',
     });
     // prices within the band: a refusal would leave the books (and their checksums) empty
     if (r.status === 'REJECTED') throw new Error(`order o${n} refused`);
@@ -88,14 +100,22 @@ describe('journal replication', () => {
     // started late: catches up from the primary's journal, then follows live
     standby = await runtime(west, { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
     sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
-    await until('the standby in sync', () => health(pc), (h) => h.replicas === 1);
+    await until(
+      'the standby in sync',
+      () => health(pc),
+      (h) => h.replicas === 1,
+    );
     const before = (await health(pc)).unreplicatedAcks;
     const seqs = await Promise.all([trade(pc, 30), trade(pc, 30)]);
     // synchronous: each ack came after the standby confirmed it, so the primary counted none unreplicated
     const p = await health(pc);
     expect(p.unreplicatedAcks).toBe(before);
     expect(p.replicatedSeq).toBeGreaterThanOrEqual(Math.max(...seqs.flat()));
-    const s = await until('standby at the primary', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    const s = await until(
+      'standby at the primary',
+      () => health(sc),
+      (h) => h.lastSeq === p.lastSeq,
+    );
     expect(s).toMatchObject({ role: 'standby', checksum: p.checksum, replicas: 1 });
     await expect(trade(sc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
   });
@@ -108,14 +128,22 @@ describe('journal replication', () => {
     sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
     expect(standby.host.recovery.replayed).toBeGreaterThan(0);
     const p = await health(pc);
-    const s = await until('standby caught up', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    const s = await until(
+      'standby caught up',
+      () => health(sc),
+      (h) => h.lastSeq === p.lastSeq,
+    );
     expect(s.checksum).toBe(p.checksum);
   });
 
   it('without a standby the primary goes on and counts what it acknowledged unreplicated', async () => {
     await standby.stop({ snapshot: false });
     sc.close();
-    await until('standby detached', () => health(pc), (h) => h.replicas === 0);
+    await until(
+      'standby detached',
+      () => health(pc),
+      (h) => h.replicas === 0,
+    );
     const before = (await health(pc)).unreplicatedAcks;
     await trade(pc, 5);
     expect((await health(pc)).unreplicatedAcks).toBe(before + 5);
@@ -138,7 +166,11 @@ describe('journal replication', () => {
     expect((await health(pc)).role).toBe('primary');
     await call(pc, 'Fence', { epoch: 2, replicateFrom: `127.0.0.1:${standby.grpcPort}` });
     const w = await health(sc);
-    const e = await until('old primary caught up', () => health(pc), (h) => h.lastSeq === w.lastSeq && h.checksum === w.checksum);
+    const e = await until(
+      'old primary caught up',
+      () => health(pc),
+      (h) => h.lastSeq === w.lastSeq && h.checksum === w.checksum,
+    );
     expect(e).toMatchObject({ role: 'standby', epoch: 2, discarded: 5 });
     expect(readdirSync(east).some((f) => f.startsWith('set-aside-'))).toBe(true);
     await expect(trade(pc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
@@ -146,13 +178,25 @@ describe('journal replication', () => {
     // failback: fence the new primary, let the old one take everything, promote it, west follows
     await call(sc, 'Fence', { epoch: 3 });
     const fenced = await health(sc);
-    await until('east has all of west', () => health(pc), (h) => h.lastSeq === fenced.lastSeq);
+    await until(
+      'east has all of west',
+      () => health(pc),
+      (h) => h.lastSeq === fenced.lastSeq,
+    );
     await call(pc, 'Promote', { epoch: 3 });
     await call(sc, 'Fence', { epoch: 3, replicateFrom: `127.0.0.1:${primary.grpcPort}` });
-    await until('west follows east', () => health(pc), (h) => h.replicas === 1);
+    await until(
+      'west follows east',
+      () => health(pc),
+      (h) => h.replicas === 1,
+    );
     await trade(pc, 4);
     const p = await health(pc);
-    const s = await until('west at east', () => health(sc), (h) => h.lastSeq === p.lastSeq);
+    const s = await until(
+      'west at east',
+      () => health(sc),
+      (h) => h.lastSeq === p.lastSeq,
+    );
     expect(s).toMatchObject({ role: 'standby', epoch: 3, checksum: p.checksum, discarded: 0 });
   });
 
@@ -167,7 +211,11 @@ describe('journal replication', () => {
 
   it('a fence under load lets everything accepted before it reach the standby: the fenced last seq is one the standby holds', async () => {
     // east is primary at epoch 3 with west following (the test before restarted west)
-    await until('west following', () => health(pc), (h) => h.replicas === 1);
+    await until(
+      'west following',
+      () => health(pc),
+      (h) => h.replicas === 1,
+    );
     const before = (await health(pc)).unreplicatedAcks;
     const load = Promise.allSettled(Array.from({ length: 8 }, () => trade(pc, 40)));
     await new Promise((r) => setTimeout(r, 30));
@@ -177,7 +225,11 @@ describe('journal replication', () => {
     expect(results.some((r) => r.status === 'rejected')).toBe(true);
     expect(fenced.role).toBe('standby');
     expect(Math.max(...acked)).toBeLessThanOrEqual(fenced.lastSeq);
-    const s = await until('west holding the fenced primary\'s last seq', () => health(sc), (h) => h.lastSeq >= fenced.lastSeq);
+    const s = await until(
+      "west holding the fenced primary's last seq",
+      () => health(sc),
+      (h) => h.lastSeq >= fenced.lastSeq,
+    );
     expect(s.lastSeq).toBe(fenced.lastSeq);
     expect(s.checksum).toBe(fenced.checksum);
     expect((await health(pc)).unreplicatedAcks).toBe(before);
@@ -195,18 +247,37 @@ describe('a standby far behind', () => {
       for (let a = 1; a <= 50; a++) await call(c, 'Deposit', { account: a, asset: 'USD', amount: '100000000', transferId: `big-${a}` });
       // resting orders that never cross: a big book, and a journal pruned behind two snapshots
       const place = (i: number): Promise<unknown> =>
-        call(c, 'PlaceOrder', { account: 1 + (i % 50), clientOrderId: `rest-${i}`, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: (38000 + (i % 5000) / 100).toFixed(2), quantity: '0.001' });
+        call(c, 'PlaceOrder', {
+          account: 1 + (i % 50),
+          clientOrderId: `rest-${i}`,
+          symbol: 'BTC-USD',
+          side: 'buy',
+          type: 'limit',
+          price: (38000 + (i % 5000) / 100).toFixed(2),
+          quantity: '0.001',
+        });
       for (let i = 0; i < 60_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, k) => place(i + k)));
       await call(c, 'Health', {});
       const snap = readdirSync(dir).filter((f) => f.startsWith('snapshot-'));
       expect(snap.length).toBeGreaterThan(0);
-      expect(readdirSync(dir).filter((f) => f.startsWith('journal-')).sort()[0]).not.toBe('journal-0000000000000001.log');
+      expect(
+        readdirSync(dir)
+          .filter((f) => f.startsWith('journal-'))
+          .sort()[0],
+      ).not.toBe('journal-0000000000000001.log');
       s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
       sc2 = connectHost(`127.0.0.1:${s.grpcPort}`);
       const ph = await call<Health>(c, 'Health', {});
-      const sh = await until('the standby restored from the snapshot', () => call<Health>(sc2 as HostClient, 'Health', {}), (h) => h.lastSeq === ph.lastSeq, 30_000);
+      const sh = await until(
+        'the standby restored from the snapshot',
+        () => call<Health>(sc2 as HostClient, 'Health', {}),
+        (h) => h.lastSeq === ph.lastSeq,
+        30_000,
+      );
       expect(sh.checksum).toBe(ph.checksum);
-      expect(statSync(join(s.host.options.dataDir, readdirSync(s.host.options.dataDir).filter((f) => f.startsWith('snapshot-'))[0])).size).toBeGreaterThan(4 << 20);
+      expect(
+        statSync(join(s.host.options.dataDir, readdirSync(s.host.options.dataDir).filter((f) => f.startsWith('snapshot-'))[0])).size,
+      ).toBeGreaterThan(4 << 20);
     } finally {
       c.close();
       sc2?.close();

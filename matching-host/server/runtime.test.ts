@@ -19,7 +19,12 @@ describe('configuration', () => {
   });
 
   it('fills defaults', () => {
-    expect(loadHostConfig({})).toMatchObject({ HOST_GRPC_ADDRESS: '127.0.0.1:50051', HOST_METRICS_ADDRESS: '127.0.0.1:9464', HOST_ROLE: 'primary', KINESIS_STREAM: 'exchange-market-data' });
+    expect(loadHostConfig({})).toMatchObject({
+      HOST_GRPC_ADDRESS: '127.0.0.1:50051',
+      HOST_METRICS_ADDRESS: '127.0.0.1:9464',
+      HOST_ROLE: 'primary',
+      KINESIS_STREAM: 'exchange-market-data',
+    });
   });
 });
 
@@ -28,7 +33,12 @@ describe('host runtime', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runtime-test-'));
     dirs.push(dir);
     const cfg = loadHostConfig({
-      HOST_DATA_DIR: dir, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '',
+      HOST_DATA_DIR: dir,
+      HOST_GRPC_ADDRESS: '127.0.0.1:0',
+      HOST_METRICS_ADDRESS: '127.0.0.1:0',
+      KINESIS_STREAM: '',
+      REDIS_URL: '',
+      AMQP_URL: '',
     });
     const rt = await startHostRuntime(cfg, DEFAULT_MARKET, pino({ level: 'silent' }));
     const base = `http://127.0.0.1:${rt.metricsPort}`;
@@ -36,8 +46,24 @@ describe('host runtime', () => {
       expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', role: 'primary', epoch: 1 });
       const client = connectHost(`127.0.0.1:${rt.grpcPort}`);
       await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '100', transferId: 't1' });
-      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c1', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.001' });
-      await call(client, 'PlaceOrder', { account: 1, clientOrderId: 'c2', symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '42000.00', quantity: '0.1' });
+      await call(client, 'PlaceOrder', {
+        account: 1,
+        clientOrderId: 'c1',
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '42000.00',
+        quantity: '0.001',
+      });
+      await call(client, 'PlaceOrder', {
+        account: 1,
+        clientOrderId: 'c2',
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '42000.00',
+        quantity: '0.1',
+      });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toMatch(/exchange_host_commands_total\{type="place",result="accepted"\} 1/);
       expect(metrics).toMatch(/exchange_host_commands_total\{type="place",result="rejected:INSUFFICIENT_FUNDS"\} 1/);

@@ -34,9 +34,14 @@ export interface HostRuntime {
 export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, log: Logger): Promise<HostRuntime> {
   // filled in as the parts come up; metrics and health read them at scrape time
   const parts: { host?: MatchingHost; publishing?: Publishing; dr?: DrRole } = {};
-  const metrics = new HostMetrics(() => parts.host, () => parts.publishing?.publishers ?? []);
+  const metrics = new HostMetrics(
+    () => parts.host,
+    () => parts.publishing?.publishers ?? [],
+  );
   // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
-  const redis = cfg.REDIS_URL ? new Redis(cfg.REDIS_URL, { keyPrefix: cfg.REDIS_KEY_PREFIX, enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const redis = cfg.REDIS_URL
+    ? new Redis(cfg.REDIS_URL, { keyPrefix: cfg.REDIS_KEY_PREFIX, enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
   redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
 
   let mirroring: Promise<void> | undefined;
@@ -70,10 +75,15 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   parts.host = h;
   log.info({ ...h.recovery }, 'recovered');
   if (h.recovery.specDrift.length > 0)
-    log.warn({ specDrift: h.recovery.specDrift }, 'the configured markets differ from the recovered history\'s, whose specs apply: a change takes effect only on a new history');
+    log.warn(
+      { specDrift: h.recovery.specDrift },
+      "the configured markets differ from the recovered history's, whose specs apply: a change takes effect only on a new history",
+    );
 
   let publishingOps: Promise<void> = Promise.resolve();
-  const kinesis = cfg.KINESIS_STREAM ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM } : undefined;
+  const kinesis = cfg.KINESIS_STREAM
+    ? { client: kinesisClient(cfg.AWS_ENDPOINT_URL_KINESIS, cfg.AWS_REGION), streamName: cfg.KINESIS_STREAM }
+    : undefined;
   const dr = new DrRole({
     host: h,
     log,
@@ -108,7 +118,8 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
         await pub.caughtUp(2_000);
         await pub.stop();
       })),
-    publisherCursors: () => Object.fromEntries((parts.publishing?.publishers ?? []).filter((p) => p.name !== 'redis').map((p) => [p.name, p.cursor])),
+    publisherCursors: () =>
+      Object.fromEntries((parts.publishing?.publishers ?? []).filter((p) => p.name !== 'redis').map((p) => [p.name, p.cursor])),
   });
   parts.dr = dr;
   await dr.start();
@@ -118,7 +129,10 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 
   // after a journal failure there is nothing safe to snapshot: stay quiet instead of failing every tick
-  const timer = cfg.HOST_SNAPSHOT_INTERVAL_MS > 0 ? setInterval(() => h.journalHealthy && void h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS) : undefined;
+  const timer =
+    cfg.HOST_SNAPSHOT_INTERVAL_MS > 0
+      ? setInterval(() => h.journalHealthy && void h.snapshotIfChanged(), cfg.HOST_SNAPSHOT_INTERVAL_MS)
+      : undefined;
   timer?.unref();
 
   let stopping: Promise<void> | null = null;

@@ -12,6 +12,7 @@ export function settlementFactors(s: SymbolSpec, assets: Record<string, AssetSpe
   const q = assets[s.quote];
   const b = assets[s.base];
   if (!q || !b) throw new Error(`${s.symbol}: assets ${s.base}/${s.quote} must be configured`);
-  if (q.decimals < s.priceDecimals + s.qtyDecimals || b.decimals < s.qtyDecimals) throw new Error(`${s.symbol}: asset decimals too small for exact settlement`);
+  if (q.decimals < s.priceDecimals + s.qtyDecimals || b.decimals < s.qtyDecimals)
+    throw new Error(`${s.symbol}: asset decimals too small for exact settlement`);
   return { quote: pow10(q.decimals - s.priceDecimals - s.qtyDecimals), base: pow10(b.decimals - s.qtyDecimals) };
 }

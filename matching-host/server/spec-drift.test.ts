@@ -14,7 +14,18 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const unlisted: MarketConfig = { ...DEFAULT_MARKET, symbols: DEFAULT_MARKET.symbols.map(({ referencePrice: _, ...s }) => s) };
 const bid = (cid: string, price: number): Submission => ({
-  type: 'place', account: 1, clientOrderId: cid, symbol: 'BTC-USD', side: 'buy', orderType: 'limit', timeInForce: 'GTC', price, quantity: 1, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+  type: 'place',
+  account: 1,
+  clientOrderId: cid,
+  symbol: 'BTC-USD',
+  side: 'buy',
+  orderType: 'limit',
+  timeInForce: 'GTC',
+  price,
+  quantity: 1,
+  postOnly: false,
+  stp: 'cancel_newest',
+  expireTime: 0,
 });
 
 it('reports nothing for a history that began with the configured markets', async () => {
@@ -33,7 +44,10 @@ it('keeps the specs of a snapshot taken before a reference price was configured,
   await before.close({ snapshot: true });
 
   const after = MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET });
-  expect(after.recovery.specDrift).toEqual(['BTC-USD: referencePrice configured 4200000, history none', 'ETH-USD: referencePrice configured 300000, history none']);
+  expect(after.recovery.specDrift).toEqual([
+    'BTC-USD: referencePrice configured 4200000, history none',
+    'ETH-USD: referencePrice configured 300000, history none',
+  ]);
   // replaying this history under the new listing would refuse what was accepted: it runs as it began
   expect((await after.submit(bid('far-again', 1_000))).order).toMatchObject({ status: 'OPEN' });
   await after.close();

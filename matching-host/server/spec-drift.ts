@@ -8,7 +8,18 @@
 import type { SymbolSpec } from '../engine/types';
 
 const FIELDS: (keyof SymbolSpec)[] = [
-  'base', 'quote', 'priceDecimals', 'qtyDecimals', 'tickSize', 'lotSize', 'minPrice', 'maxPrice', 'minQty', 'maxQty', 'bandBps', 'referencePrice',
+  'base',
+  'quote',
+  'priceDecimals',
+  'qtyDecimals',
+  'tickSize',
+  'lotSize',
+  'minPrice',
+  'maxPrice',
+  'minQty',
+  'maxQty',
+  'bandBps',
+  'referencePrice',
 ];
 
 /** "SYMBOL: field configured X, history Y" for every field that differs, and symbols only one side has. */
@@ -21,7 +32,8 @@ export function specDrift(configured: readonly SymbolSpec[], recovered: readonly
       out.push(`${c.symbol}: configured, but the history has no such book`);
       continue;
     }
-    for (const f of FIELDS) if (c[f] !== h[f]) out.push(`${c.symbol}: ${f} configured ${String(c[f] ?? 'none')}, history ${String(h[f] ?? 'none')}`);
+    for (const f of FIELDS)
+      if (c[f] !== h[f]) out.push(`${c.symbol}: ${f} configured ${String(c[f] ?? 'none')}, history ${String(h[f] ?? 'none')}`);
   }
   for (const h of recovered) if (!configured.some((c) => c.symbol === h.symbol)) out.push(`${h.symbol}: in the history, not configured`);
   return out;

@@ -19,8 +19,18 @@ export function benchOrder(i: number, account: number): Omit<Extract<HostCommand
   const offset = ((i * 7919) % 21) - 10;
   const side = (i >> 1) % 2 === 0 ? 'buy' : 'sell';
   return {
-    type: 'place', account, clientOrderId: `o${i}`, symbol: 'BTC-USD', side, orderType: 'limit', timeInForce: 'GTC',
-    price: 4_200_000 + offset * 50, quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+    type: 'place',
+    account,
+    clientOrderId: `o${i}`,
+    symbol: 'BTC-USD',
+    side,
+    orderType: 'limit',
+    timeInForce: 'GTC',
+    price: 4_200_000 + offset * 50,
+    quantity: 10,
+    postOnly: false,
+    stp: 'cancel_newest',
+    expireTime: 0,
   };
 }
 

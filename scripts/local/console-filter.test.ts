@@ -28,7 +28,11 @@ describe('consoleFilter', () => {
     const f = consoleFilter('edge');
     expect(EDGE_ROUTINE.map(f.line).filter((l) => l !== undefined)).toEqual([]);
     f.ready();
-    expect(EDGE_ROUTINE.slice(7).map(f.line).filter((l) => l !== undefined)).toEqual([]);
+    expect(
+      EDGE_ROUTINE.slice(7)
+        .map(f.line)
+        .filter((l) => l !== undefined),
+    ).toEqual([]);
   });
 
   it('shows a failed invocation and a failed request as one line each', () => {
@@ -38,31 +42,48 @@ describe('consoleFilter', () => {
       "× Unhandled Lambda Error during invoke of 'exchange-local-sfnSettlementAnnounce': Error: [504] - Lambda timeout.",
     );
     const failed = JSON.stringify({
-      level: 'ERROR', message: 'request failed', timestamp: '2026-12-03T07:42:40.175Z', service: 'exchange', function_name: 'exchange-local-ordersPlace',
-      function_request_id: 'r-1', cold_start: false, requestId: 'req-9', error: { name: 'Error', message: 'connect ECONNREFUSED', stack: 'Error: connect ECONNREFUSED\n    at x' },
+      level: 'ERROR',
+      message: 'request failed',
+      timestamp: '2026-12-03T07:42:40.175Z',
+      service: 'exchange',
+      function_name: 'exchange-local-ordersPlace',
+      function_request_id: 'r-1',
+      cold_start: false,
+      requestId: 'req-9',
+      error: { name: 'Error', message: 'connect ECONNREFUSED', stack: 'Error: connect ECONNREFUSED\n    at x' },
     });
     expect(f.line(failed)).toBe('ERROR ordersPlace: request failed: connect ECONNREFUSED (requestId=req-9)');
   });
 
   it("shows the host's warnings and errors, not its info lines", () => {
     const f = consoleFilter('host');
-    expect(f.line('{"level":30,"time":"2026-12-03T07:45:13.066Z","service":"matching-host","grpcPort":50051,"msg":"serving"}')).toBeUndefined();
-    expect(f.line('{"level":40,"time":"2026-12-03T07:45:13.660Z","service":"matching-host","peer":"127.0.0.1:50051","msg":"standby fell behind"}')).toBe(
-      'WARN standby fell behind (peer=127.0.0.1:50051)',
+    expect(
+      f.line('{"level":30,"time":"2026-12-03T07:45:13.066Z","service":"matching-host","grpcPort":50051,"msg":"serving"}'),
+    ).toBeUndefined();
+    expect(
+      f.line(
+        '{"level":40,"time":"2026-12-03T07:45:13.660Z","service":"matching-host","peer":"127.0.0.1:50051","msg":"standby fell behind"}',
+      ),
+    ).toBe('WARN standby fell behind (peer=127.0.0.1:50051)');
+    expect(f.line('{"level":50,"time":"2026-12-03T07:45:13.660Z","err":{"message":"ENOSPC"},"msg":"journal write failed"}')).toBe(
+      'ERROR journal write failed: ENOSPC',
     );
-    expect(f.line('{"level":50,"time":"2026-12-03T07:45:13.660Z","err":{"message":"ENOSPC"},"msg":"journal write failed"}')).toBe('ERROR journal write failed: ENOSPC');
   });
 
   it('shows a schedule that failed', () => {
     const f = consoleFilter('edge');
     f.ready();
-    expect(f.line('Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed')).toBe('Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed');
+    expect(f.line('Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed')).toBe(
+      'Failed to execute scheduled function: [streamsHeartbeat] Error: fetch failed',
+    );
   });
 
   it('shows what a crashing process prints once it is up (not JSON, not routine)', () => {
     const f = consoleFilter('edge');
     f.ready();
-    expect(f.line('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')).toBe('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
+    expect(f.line('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')).toBe(
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    );
   });
 });
 
@@ -70,10 +91,18 @@ describe('repeatSuppressor', () => {
   it('shows a repeating message once per window, then with how often it came', () => {
     const out: string[] = [];
     let t = 0;
-    const log = repeatSuppressor((l) => out.push(l), 60_000, () => t);
+    const log = repeatSuppressor(
+      (l) => out.push(l),
+      60_000,
+      () => t,
+    );
     for (let i = 0; i < 12; i++, t += 5_000) log('streamsHeartbeat failed: fetch failed');
     log('edge restarted');
     log('streamsHeartbeat failed: fetch failed');
-    expect(out).toEqual(['streamsHeartbeat failed: fetch failed', 'edge restarted', 'streamsHeartbeat failed: fetch failed (and 11 more times in the last 60 s)']);
+    expect(out).toEqual([
+      'streamsHeartbeat failed: fetch failed',
+      'edge restarted',
+      'streamsHeartbeat failed: fetch failed (and 11 more times in the last 60 s)',
+    ]);
   });
 });

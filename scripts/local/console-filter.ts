@@ -65,8 +65,23 @@ function structured(j: Json, skip: Set<string>): string | undefined {
 
 /** keys every log line carries, or that say too much for one line */
 const COMMON_KEYS = new Set([
-  'level', 'time', 'timestamp', 'msg', 'message', 'service', 'error', 'err', 'pid', 'hostname',
-  'cold_start', 'function_arn', 'function_name', 'function_memory_size', 'function_request_id', 'sampling_rate', 'xray_trace_id',
+  'level',
+  'time',
+  'timestamp',
+  'msg',
+  'message',
+  'service',
+  'error',
+  'err',
+  'pid',
+  'hostname',
+  'cold_start',
+  'function_arn',
+  'function_name',
+  'function_memory_size',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
 ]);
 
 /**

@@ -2,7 +2,13 @@
  * The local tables against resources/dynamodb.yml, in a real dynalite: a table made before an
  * index was added (an existing .data/) gets the index, with its items, so queries on it work.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, QueryCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoOrderHistory, ORDER_INDEX } from '../../functions/shared/adapters/dynamo-order-history';
 import type { OrderEventRecord } from '../../functions/shared/ports/order-history';
 import { ensureTables, startDynalite, tableDefinitions, type LocalDynamo } from './dynamo-tables';
@@ -11,7 +17,11 @@ let dynamo: LocalDynamo;
 let client: DynamoDBClient;
 beforeEach(async () => {
   dynamo = await startDynalite();
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterEach(async () => {
   client.destroy();
@@ -24,7 +34,15 @@ const history = (): CreateTableCommandInput => {
   return t;
 };
 const event = (orderId: number, seq: number, type: OrderEventRecord['type']): OrderEventRecord => ({
-  seq, idx: 0, time: Date.UTC(2026, 0, 1, 0, 0, seq), account: 7, type, orderId, clientOrderId: `c-${orderId}`, symbol: 'BTC-USD', side: 'buy',
+  seq,
+  idx: 0,
+  time: Date.UTC(2026, 0, 1, 0, 0, seq),
+  account: 7,
+  type,
+  orderId,
+  clientOrderId: `c-${orderId}`,
+  symbol: 'BTC-USD',
+  side: 'buy',
 });
 
 it('creates every table of resources/dynamodb.yml, and nothing the second time', async () => {
@@ -36,7 +54,13 @@ it('creates every table of resources/dynamodb.yml, and nothing the second time',
 it('adds the order history’s byOrder index to a table made before it, keeping its items', async () => {
   // the table as it was before the index: same keys, no orderKey attribute, no index
   const t = history();
-  await client.send(new CreateTableCommand({ ...t, GlobalSecondaryIndexes: undefined, AttributeDefinitions: t.AttributeDefinitions?.filter((a) => a.AttributeName !== 'orderKey') }));
+  await client.send(
+    new CreateTableCommand({
+      ...t,
+      GlobalSecondaryIndexes: undefined,
+      AttributeDefinitions: t.AttributeDefinitions?.filter((a) => a.AttributeName !== 'orderKey'),
+    }),
+  );
   const store = new DynamoOrderHistory(client, 'exchange-local-order-history', 365);
   const events = [event(42, 1, 'accepted'), event(43, 2, 'accepted'), event(42, 3, 'canceled')];
   await store.putAll(events);
@@ -50,7 +74,14 @@ it('adds the order history’s byOrder index to a table made before it, keeping 
   expect((await store.list(7, { limit: 10 })).items).toEqual([...events].reverse());
   // written after the rebuild: indexed as well
   await store.putAll([event(43, 4, 'canceled')]);
-  const byOrder = await client.send(new QueryCommand({ TableName: 'exchange-local-order-history', IndexName: ORDER_INDEX, KeyConditionExpression: 'orderKey = :k', ExpressionAttributeValues: { ':k': { S: '7#43' } } }));
+  const byOrder = await client.send(
+    new QueryCommand({
+      TableName: 'exchange-local-order-history',
+      IndexName: ORDER_INDEX,
+      KeyConditionExpression: 'orderKey = :k',
+      ExpressionAttributeValues: { ':k': { S: '7#43' } },
+    }),
+  );
   expect(byOrder.Count).toBe(2);
   // and up to date now: nothing more to do
   expect(await ensureTables(dynamo.endpoint)).toEqual([]);

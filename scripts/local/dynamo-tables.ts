@@ -4,8 +4,18 @@
  * them), so local and AWS cannot drift apart.
  */
 import {
-  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException, ScanCommand,
-  type AttributeValue, type CreateTableCommandInput, type TableDescription, type WriteRequest,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  ScanCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type TableDescription,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -41,7 +51,13 @@ export async function startDynalite(port = 0, path?: string): Promise<LocalDynam
 
 interface TableResource {
   Type: string;
-  Properties: Omit<CreateTableCommandInput, 'TableName'> & { TableName: string; TimeToLiveSpecification?: unknown; PointInTimeRecoverySpecification?: unknown; SSESpecification?: unknown; StreamSpecification?: unknown };
+  Properties: Omit<CreateTableCommandInput, 'TableName'> & {
+    TableName: string;
+    TimeToLiveSpecification?: unknown;
+    PointInTimeRecoverySpecification?: unknown;
+    SSESpecification?: unknown;
+    StreamSpecification?: unknown;
+  };
 }
 
 /** The `custom.names` of serverless.yml for a stage ("exchange-${sls:stage}-audit" → "exchange-local-audit"). */
@@ -58,10 +74,22 @@ export function tableDefinitions(stage: string): CreateTableCommandInput[] {
     return names[k];
   });
   const doc = parse(text, { logLevel: 'silent' }) as { Resources: Record<string, TableResource> };
-  return Object.values(doc.Resources)
-    .filter((r) => r.Type === 'AWS::DynamoDB::Table')
-    // what CloudFormation sets besides the table itself (TTL, backups, encryption, streams) dynalite does not model
-    .map(({ Properties: { TimeToLiveSpecification: _t, PointInTimeRecoverySpecification: _p, SSESpecification: _s, StreamSpecification: _st, ...input } }) => input);
+  return (
+    Object.values(doc.Resources)
+      .filter((r) => r.Type === 'AWS::DynamoDB::Table')
+      // what CloudFormation sets besides the table itself (TTL, backups, encryption, streams) dynalite does not model
+      .map(
+        ({
+          Properties: {
+            TimeToLiveSpecification: _t,
+            PointInTimeRecoverySpecification: _p,
+            SSESpecification: _s,
+            StreamSpecification: _st,
+            ...input
+          },
+        }) => input,
+      )
+  );
 }
 
 /**
@@ -96,7 +124,9 @@ export async function ensureTables(endpoint: string, stage = 'local'): Promise<s
 /** The secondary indexes of a definition that the table does not have. */
 export function missingIndexes(definition: CreateTableCommandInput, table: TableDescription): string[] {
   const has = new Set([...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])].map((i) => i.IndexName));
-  return [...(definition.GlobalSecondaryIndexes ?? []), ...(definition.LocalSecondaryIndexes ?? [])].map((i) => i.IndexName as string).filter((n) => !has.has(n));
+  return [...(definition.GlobalSecondaryIndexes ?? []), ...(definition.LocalSecondaryIndexes ?? [])]
+    .map((i) => i.IndexName as string)
+    .filter((n) => !has.has(n));
 }
 
 async function describe(client: DynamoDBClient, name: string): Promise<TableDescription> {
@@ -146,7 +176,7 @@ async function rebuild(client: DynamoDBClient, t: CreateTableCommandInput): Prom
 
 /** Poll (every 20 ms, up to 30 s) for a table's state change: dynalite makes it after a timer. */
 async function until(name: string, done: () => Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + 30_000; !(await done()); ) {
+  for (const deadline = Date.now() + 30_000; !(await done());) {
     if (Date.now() > deadline) throw new Error(`table ${name}: no state change in 30 s`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -10,7 +10,9 @@ describe('assertPortsFree', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const taken = (s.address() as { port: number }).port;
     try {
-      await expect(assertPortsFree({ http: free, grpc: taken })).rejects.toThrow(`port ${taken} (grpc) already in use: is another npm start running?`);
+      await expect(assertPortsFree({ http: free, grpc: taken })).rejects.toThrow(
+        `port ${taken} (grpc) already in use: is another npm start running?`,
+      );
     } finally {
       s.close();
     }

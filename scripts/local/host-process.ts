@@ -19,18 +19,25 @@ export interface HostProcess extends Managed {
  */
 export async function spawnHost(
   env: Record<string, string>,
-  options: { timeoutMs?: number; script?: string; nodeArgs?: string[]; echo?: boolean; name?: string } & Pick<ProcessOptions, 'onLine' | 'onCrash'> = {},
+  options: { timeoutMs?: number; script?: string; nodeArgs?: string[]; echo?: boolean; name?: string } & Pick<
+    ProcessOptions,
+    'onLine' | 'onCrash'
+  > = {},
 ): Promise<HostProcess> {
-  const p = await startProcess(options.name ?? 'host', [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? MAIN], {
-    cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', ...env },
-    ready: /"msg":"serving"/,
-    timeoutMs: options.timeoutMs ?? 20_000,
-    echo: options.echo,
-    onLine: options.onLine,
-    onCrash: options.onCrash,
-    keepLines: 500,
-  });
+  const p = await startProcess(
+    options.name ?? 'host',
+    [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? MAIN],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', ...env },
+      ready: /"msg":"serving"/,
+      timeoutMs: options.timeoutMs ?? 20_000,
+      echo: options.echo,
+      onLine: options.onLine,
+      onCrash: options.onCrash,
+      keepLines: 500,
+    },
+  );
   const { grpcPort, metricsPort } = JSON.parse(p.readyLine) as { grpcPort: number; metricsPort: number };
   return Object.assign(p, { grpcPort, metricsPort });
 }

@@ -20,7 +20,10 @@ export async function invokeFunction(lambdaPort: number, fn: string, payload: un
  * both count as failure, as does an endpoint that cannot be reached.
  */
 export async function invokeForResult(lambdaPort: number, fn: string, payload: unknown): Promise<unknown> {
-  const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', body: JSON.stringify(payload ?? null) });
+  const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${fn}/invocations`, {
+    method: 'POST',
+    body: JSON.stringify(payload ?? null),
+  });
   const text = await r.text();
   let body: unknown = null;
   try {

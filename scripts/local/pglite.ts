@@ -17,8 +17,16 @@ export interface LocalPostgres {
 }
 
 /** PGlite in a child process on 127.0.0.1:`port`. */
-export async function startLocalPostgres(port: number, dataDir: string, output: Pick<ProcessOptions, 'echo' | 'onLine' | 'onCrash'> = {}): Promise<LocalPostgres> {
-  const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], { cwd: join(__dirname, '..', '..'), ready: /^ready /, ...output });
+export async function startLocalPostgres(
+  port: number,
+  dataDir: string,
+  output: Pick<ProcessOptions, 'echo' | 'onLine' | 'onCrash'> = {},
+): Promise<LocalPostgres> {
+  const p = await startProcess('pglite', ['--import', 'tsx', __filename, String(port), dataDir], {
+    cwd: join(__dirname, '..', '..'),
+    ready: /^ready /,
+    ...output,
+  });
   return {
     databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     close: async () => void (await p.stop()),

@@ -16,11 +16,24 @@ export interface StackPorts {
   metricsStandby?: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { http: 3000, websocket: 3001, lambda: 3002, grpc: 50051, metrics: 9464, kinesis: 4567, dynamodb: 4569, postgres: 5433, stepFunctions: 8083, grpcStandby: 50052, metricsStandby: 9465 };
+export const DEFAULT_PORTS: StackPorts = {
+  http: 3000,
+  websocket: 3001,
+  lambda: 3002,
+  grpc: 50051,
+  metrics: 9464,
+  kinesis: 4567,
+  dynamodb: 4569,
+  postgres: 5433,
+  stepFunctions: 8083,
+  grpcStandby: 50052,
+  metricsStandby: 9465,
+};
 
 /** `npm start`'s ports, shifted by EXCHANGE_PORT_OFFSET to run a second stack beside the first. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPorts {
   const offset = Number(env.EXCHANGE_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw new Error(`EXCHANGE_PORT_OFFSET must be a whole number from 0 to 10000, not ${env.EXCHANGE_PORT_OFFSET}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000)
+    throw new Error(`EXCHANGE_PORT_OFFSET must be a whole number from 0 to 10000, not ${env.EXCHANGE_PORT_OFFSET}`);
   return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, (v as number) + offset])) as unknown as StackPorts;
 }

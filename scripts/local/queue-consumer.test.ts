@@ -23,14 +23,24 @@ beforeAll(async () => {
     req.on('data', (d: Buffer) => (text += d.toString()));
     req.on('end', () => {
       const event = JSON.parse(text) as { rmqMessagesByQueue: Record<string, { data: string }[]> };
-      const bodies = Object.values(event.rmqMessagesByQueue).flat().map((m) => Buffer.from(m.data, 'base64').toString('utf8'));
+      const bodies = Object.values(event.rmqMessagesByQueue)
+        .flat()
+        .map((m) => Buffer.from(m.data, 'base64').toString('utf8'));
       invocations.push(bodies);
       // what serverless offline answers when the handler throws
-      res.end(bodies.includes('poison') ? JSON.stringify({ errorMessage: 'not an order event' }) : JSON.stringify({ handled: bodies.length }));
+      res.end(
+        bodies.includes('poison') ? JSON.stringify({ errorMessage: 'not an order event' }) : JSON.stringify({ handled: bodies.length }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  consumer = await consumeOrderEvents({ amqpUrl: AMQP, exchange, lambdaPort: (server.address() as AddressInfo).port, fn: 'orderEvents', log: () => undefined });
+  consumer = await consumeOrderEvents({
+    amqpUrl: AMQP,
+    exchange,
+    lambdaPort: (server.address() as AddressInfo).port,
+    fn: 'orderEvents',
+    log: () => undefined,
+  });
 });
 
 afterAll(async () => {

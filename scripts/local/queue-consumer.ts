@@ -19,7 +19,13 @@ export interface QueueConsumer {
   stop(): Promise<void>;
 }
 
-export async function consumeOrderEvents(options: { amqpUrl: string; exchange: string; lambdaPort: number; fn: string; log: (m: string) => void }): Promise<QueueConsumer> {
+export async function consumeOrderEvents(options: {
+  amqpUrl: string;
+  exchange: string;
+  lambdaPort: number;
+  fn: string;
+  log: (m: string) => void;
+}): Promise<QueueConsumer> {
   const topology = defaultTopology(options.exchange);
   const queue = topology.queues[0];
   const conn = await amqp.connect(options.amqpUrl);
@@ -41,7 +47,11 @@ export async function consumeOrderEvents(options: { amqpUrl: string; exchange: s
     const event = {
       eventSource: 'aws:rmq',
       rmqMessagesByQueue: {
-        [`${queue}::/`]: batch.map((msg) => ({ basicProperties: { messageId: msg.properties.messageId as string | undefined }, redelivered: msg.fields.redelivered, data: msg.content.toString('base64') })),
+        [`${queue}::/`]: batch.map((msg) => ({
+          basicProperties: { messageId: msg.properties.messageId as string | undefined },
+          redelivered: msg.fields.redelivered,
+          data: msg.content.toString('base64'),
+        })),
       },
     };
     const ids = batch.length === 1 ? `event ${String(batch[0].properties.messageId)}` : `${batch.length} events`;

@@ -49,7 +49,10 @@ export async function startRegionHosts(o: {
   output?: (region: Region) => Pick<ProcessOptions, 'onLine' | 'onCrash'>;
   timeoutMs?: number;
 }): Promise<RegionHosts> {
-  const ports = o.ports ?? { 'us-east-1': { grpc: await freePort(), metrics: await freePort() }, 'us-west-2': { grpc: await freePort(), metrics: await freePort() } };
+  const ports = o.ports ?? {
+    'us-east-1': { grpc: await freePort(), metrics: await freePort() },
+    'us-west-2': { grpc: await freePort(), metrics: await freePort() },
+  };
   const addresses = { 'us-east-1': `127.0.0.1:${ports['us-east-1'].grpc}`, 'us-west-2': `127.0.0.1:${ports['us-west-2'].grpc}` };
   const peer = (r: Region): Region => (r === 'us-east-1' ? 'us-west-2' : 'us-east-1');
   const running = new Map<Region, HostProcess>();

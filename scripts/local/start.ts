@@ -102,8 +102,16 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   mkdirSync(dataDir, { recursive: true });
   const usesPglite = !(options.databaseUrl ?? process.env.DATABASE_URL);
   await assertPortsFree({
-    'REST API': ports.http, WebSocket: ports.websocket, 'Lambda endpoint': ports.lambda, 'matching host gRPC': ports.grpc, 'matching host metrics': ports.metrics,
-    'standby gRPC': ports.grpcStandby, 'standby metrics': ports.metricsStandby, Kinesis: ports.kinesis, DynamoDB: ports.dynamodb, 'Step Functions': ports.stepFunctions,
+    'REST API': ports.http,
+    WebSocket: ports.websocket,
+    'Lambda endpoint': ports.lambda,
+    'matching host gRPC': ports.grpc,
+    'matching host metrics': ports.metrics,
+    'standby gRPC': ports.grpcStandby,
+    'standby metrics': ports.metricsStandby,
+    Kinesis: ports.kinesis,
+    DynamoDB: ports.dynamodb,
+    'Step Functions': ports.stepFunctions,
     ...(usesPglite ? { PostgreSQL: ports.postgres } : {}),
   });
   const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
@@ -113,15 +121,22 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   // the machine's servers only where no URL points elsewhere
   const machine = [...(redisUrl === REDIS_DEFAULT ? ['redis'] : []), ...(amqpUrl === AMQP_DEFAULT ? ['rabbitmq'] : [])];
   if (machine.length) {
-    const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh'), ...machine], { stdio: echo ? 'inherit' : 'pipe', encoding: 'utf8' });
-    if (services.status !== 0) throw new Error(`${machine.join(' or ')} is not available${echo ? ' (see the line above)' : `: ${services.stderr.trim()}`}`);
+    const services = spawnSync('bash', [join(ROOT, 'scripts', 'local', 'ensure-services.sh'), ...machine], {
+      stdio: echo ? 'inherit' : 'pipe',
+      encoding: 'utf8',
+    });
+    if (services.status !== 0)
+      throw new Error(`${machine.join(' or ')} is not available${echo ? ' (see the line above)' : `: ${services.stderr.trim()}`}`);
   }
   let pglite: LocalPostgres | undefined;
   let databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (!databaseUrl) {
     const pgOut = output('pglite', 'service');
     const startPglite = async (): Promise<LocalPostgres> => {
-      const pg = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), { ...pgOut.hooks, onCrash: watch.watch('PostgreSQL (PGlite)', async () => (pglite = await startPglite())) });
+      const pg = await startLocalPostgres(ports.postgres, join(dataDir, 'pglite'), {
+        ...pgOut.hooks,
+        onCrash: watch.watch('PostgreSQL (PGlite)', async () => (pglite = await startPglite())),
+      });
       pgOut.ready();
       return pg;
     };
@@ -138,8 +153,15 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   const kinesis = await startKinesalite(ports.kinesis, join(dataDir, 'kinesalite'));
   log(`kinesalite on ${kinesis.endpoint}`);
   // its Tasks call the functions through serverless offline's Lambda endpoint (up a little later)
-  const stepFunctions = await startStepFunctions({ port: ports.stepFunctions, invoke: (fn, input) => invokeForResult(ports.lambda, fn, input) });
-  log(`Step Functions on ${stepFunctions.endpoint} (${stateMachines().map((m) => m.name).join(', ')})`);
+  const stepFunctions = await startStepFunctions({
+    port: ports.stepFunctions,
+    invoke: (fn, input) => invokeForResult(ports.lambda, fn, input),
+  });
+  log(
+    `Step Functions on ${stepFunctions.endpoint} (${stateMachines()
+      .map((m) => m.name)
+      .join(', ')})`,
+  );
   let edge: Managed | undefined;
   let hosts: RegionHosts | undefined;
   let poller: Poller | undefined;
@@ -175,8 +197,19 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   try {
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
-      DATABASE_URL: databaseUrl, AMQP_EXCHANGE: amqpExchange, WS_API_ENDPOINT: `http://localhost:${ports.websocket}`, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix, AMQP_URL: amqpUrl, MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+      DATABASE_URL: databaseUrl,
+      AMQP_EXCHANGE: amqpExchange,
+      WS_API_ENDPOINT: `http://localhost:${ports.websocket}`,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      AMQP_URL: amqpUrl,
+      MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
       ...(options.authIpPerMinute ? { AUTH_IP_PER_MINUTE: String(options.authIpPerMinute) } : {}),
     };
     const hostOut = Object.fromEntries(REGIONS.map((r) => [r, output(`host ${r}`, 'host')])) as Record<Region, ReturnType<typeof output>>;
@@ -197,15 +230,31 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     for (const r of REGIONS) hostOut[r].ready();
     // the functions route to the active region's host (control record), not to a fixed address
     shared.MATCHING_HOSTS = JSON.stringify(hosts.addresses);
-    log(`matching hosts: us-east-1 (primary) ${hosts.addresses['us-east-1']}, us-west-2 (standby, replicating) ${hosts.addresses['us-west-2']}`);
+    log(
+      `matching hosts: us-east-1 (primary) ${hosts.addresses['us-east-1']}, us-west-2 (standby, replicating) ${hosts.addresses['us-west-2']}`,
+    );
     const edgeOut = output('edge', 'edge');
     const startEdge = async (): Promise<Managed> => {
       const p = await startProcess(
         'edge',
-        [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local',
-          '--httpPort', String(ports.http), '--websocketPort', String(ports.websocket), '--lambdaPort', String(ports.lambda)],
+        [
+          join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'),
+          'offline',
+          'start',
+          '--stage',
+          'local',
+          '--httpPort',
+          String(ports.http),
+          '--websocketPort',
+          String(ports.websocket),
+          '--lambdaPort',
+          String(ports.lambda),
+        ],
         {
-          cwd: ROOT, env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, ready: /Server ready/, ...edgeOut.hooks,
+          cwd: ROOT,
+          env: { ...process.env, ...shared, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+          ready: /Server ready/,
+          ...edgeOut.hooks,
           onCrash: watch.watch('the edge (serverless offline: REST and WebSocket)', async () => (edge = await startEdge())),
         },
       );
@@ -215,10 +264,20 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     log('starting the edge (serverless offline builds every function: about 20-40 s)');
     edge = await startEdge();
     poller = pollStream({
-      kinesisEndpoint: kinesis.endpoint, streamName: 'exchange-market-data', lambdaPort: ports.lambda,
-      consumer: 'exchange-local-streamsMarketDataFanout', heartbeat: 'exchange-local-streamsHeartbeat', log,
+      kinesisEndpoint: kinesis.endpoint,
+      streamName: 'exchange-market-data',
+      lambdaPort: ports.lambda,
+      consumer: 'exchange-local-streamsMarketDataFanout',
+      heartbeat: 'exchange-local-streamsHeartbeat',
+      log,
     });
-    queue = await consumeOrderEvents({ amqpUrl, exchange: amqpExchange, lambdaPort: ports.lambda, fn: 'exchange-local-streamsOrderEvents', log });
+    queue = await consumeOrderEvents({
+      amqpUrl,
+      exchange: amqpExchange,
+      lambdaPort: ports.lambda,
+      fn: 'exchange-local-streamsOrderEvents',
+      log,
+    });
     log(
       [
         'the exchange is up:',

@@ -12,7 +12,12 @@ let client: SFNClient;
 beforeAll(async () => {
   // every Task answers at once: the settlement machine runs straight through
   sfn = await startStepFunctions({ invoke: () => Promise.resolve({ posted: 0, skipped: 0 }), keepFinished: 2 });
-  client = new SFNClient({ endpoint: sfn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, disableHostPrefix: true });
+  client = new SFNClient({
+    endpoint: sfn.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    disableHostPrefix: true,
+  });
 });
 
 afterAll(async () => {
@@ -26,18 +31,29 @@ it('lists the state machines of resources/statemachines.yml', async () => {
 });
 
 it('answers an unknown state machine or execution as the service does', async () => {
-  await expect(client.send(new StartSyncExecutionCommand({ stateMachineArn: sfn.arnOf('nope'), input: '{}' }))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
-  await expect(client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:express:nope:x' }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  await expect(client.send(new StartSyncExecutionCommand({ stateMachineArn: sfn.arnOf('nope'), input: '{}' }))).rejects.toMatchObject({
+    name: 'StateMachineDoesNotExist',
+  });
+  await expect(
+    client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:express:nope:x' })),
+  ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
 });
 
 it('keeps only the newest finished executions', async () => {
   const arns: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const r = await client.send(new StartSyncExecutionCommand({ stateMachineArn: sfn.arnOf('exchange-local-settlement'), input: JSON.stringify({ batchId: `b${i}`, fills: [] }) }));
+    const r = await client.send(
+      new StartSyncExecutionCommand({
+        stateMachineArn: sfn.arnOf('exchange-local-settlement'),
+        input: JSON.stringify({ batchId: `b${i}`, fills: [] }),
+      }),
+    );
     expect(r.status).toBe('SUCCEEDED');
     arns.push(r.executionArn as string);
   }
   await new Promise((r) => setTimeout(r, 20));
-  await expect(client.send(new DescribeExecutionCommand({ executionArn: arns[0] }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  await expect(client.send(new DescribeExecutionCommand({ executionArn: arns[0] }))).rejects.toMatchObject({
+    name: 'ExecutionDoesNotExist',
+  });
   expect((await client.send(new DescribeExecutionCommand({ executionArn: arns[2] }))).status).toBe('SUCCEEDED');
 });

@@ -67,11 +67,18 @@ const functionNameOf = (logicalId: string, stage: string): string => {
 
 /** The state machines of resources/statemachines.yml, definitions substituted for `stage`. */
 export function stateMachines(stage = 'local'): MachineSpec[] {
-  const doc = readProjectYaml<{ Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }>(join('resources', 'statemachines.yml'));
+  const doc = readProjectYaml<{ Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }>(
+    join('resources', 'statemachines.yml'),
+  );
   const out: MachineSpec[] = [];
   for (const r of Object.values(doc.Resources)) {
     if (r.Type !== 'AWS::StepFunctions::StateMachine') continue;
-    const p = r.Properties as { StateMachineName: string; StateMachineType: 'STANDARD' | 'EXPRESS'; Definition: string; DefinitionSubstitutions?: Record<string, { GetAtt: string }> };
+    const p = r.Properties as {
+      StateMachineName: string;
+      StateMachineType: 'STANDARD' | 'EXPRESS';
+      Definition: string;
+      DefinitionSubstitutions?: Record<string, { GetAtt: string }>;
+    };
     const file = /^\$\{file\((.+)\)\}$/.exec(p.Definition)?.[1];
     if (!file) throw new Error(`${p.StateMachineName}: Definition must be \${file(...)}`);
     let text = readFileSync(join(ROOT, file), 'utf8');
@@ -79,7 +86,11 @@ export function stateMachines(stage = 'local'): MachineSpec[] {
       const fn = functionNameOf(v.GetAtt.replace(/\.Arn$/, ''), stage);
       text = text.split(`\${${k}}`).join(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fn}`);
     }
-    out.push({ name: resolveName(p.StateMachineName, stage), type: p.StateMachineType, definition: JSON.parse(text) as Record<string, unknown> });
+    out.push({
+      name: resolveName(p.StateMachineName, stage),
+      type: p.StateMachineType,
+      definition: JSON.parse(text) as Record<string, unknown>,
+    });
   }
   return out;
 }
@@ -105,7 +116,10 @@ function historyEvent(type: string, d: Record<string, unknown>): Record<string, 
     case 'StateExited':
       return { type: `${state?.type ?? ''}StateExited`, stateExitedEventDetails: { name: state?.name, output: json(state?.output) } };
     case 'StateFailed':
-      return { type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? ''}StateFailed`, taskFailedEventDetails: { resource: state?.name, error: text(d.Error), cause: text(d.Cause) } };
+      return {
+        type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? ''}StateFailed`,
+        taskFailedEventDetails: { resource: state?.name, error: text(d.Error), cause: text(d.Cause) },
+      };
     default:
       return { type, details: d };
   }
@@ -139,7 +153,12 @@ function polyfill(): void {
  * `keepFinished`: how many finished executions stay describable (the oldest go first), so a long
  * `npm start` under load does not grow without bound.
  */
-export async function startStepFunctions(options: { invoke: Invoker; port?: number; stage?: string; keepFinished?: number }): Promise<LocalStepFunctions> {
+export async function startStepFunctions(options: {
+  invoke: Invoker;
+  port?: number;
+  stage?: string;
+  keepFinished?: number;
+}): Promise<LocalStepFunctions> {
   polyfill();
   const { StateMachine } = await import('aws-local-stepfunctions');
   const machines = new Map(stateMachines(options.stage).map((m) => [m.name, m]));
@@ -187,8 +206,11 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
     // every Task runs its Lambda through the invoker, with the Lambda's error type as the error name
     const tasks: Record<string, (input: Json) => Promise<Json>> = {};
     const taskToken = Buffer.from(`${arn}:${randomUUID()}`).toString('base64url');
-    const functionOf = (resource: string | undefined): string | undefined => (resource ? /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(resource)?.[1] : undefined);
-    for (const [state, def] of Object.entries(machine.definition.States as Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>)) {
+    const functionOf = (resource: string | undefined): string | undefined =>
+      resource ? /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(resource)?.[1] : undefined;
+    for (const [state, def] of Object.entries(
+      machine.definition.States as Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>,
+    )) {
       if (def.Type !== 'Task') continue;
       const fn = functionOf(def.Resource);
       if (fn) tasks[state] = async (i: Json) => (await options.invoke(fn, i)) as Json;
@@ -210,8 +232,21 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
       }
     }
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
-    const run = sm.run(parsed as never, { overrides: { taskResourceLocalHandlers: tasks }, context: { Execution: { Id: arn, Name: execName }, Task: { Token: taskToken } } });
-    const exec: Execution = { arn, machine, name: execName, input: input ?? '{}', startDate: new Date(), status: 'RUNNING', events: [], done: Promise.resolve(), abort: () => run.abort() };
+    const run = sm.run(parsed as never, {
+      overrides: { taskResourceLocalHandlers: tasks },
+      context: { Execution: { Id: arn, Name: execName }, Task: { Token: taskToken } },
+    });
+    const exec: Execution = {
+      arn,
+      machine,
+      name: execName,
+      input: input ?? '{}',
+      startDate: new Date(),
+      status: 'RUNNING',
+      events: [],
+      done: Promise.resolve(),
+      abort: () => run.abort(),
+    };
     const log = async (): Promise<void> => {
       let id = 0;
       for await (const ev of run.eventLogs) {
@@ -232,7 +267,10 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
         const err = e as { name?: string; message?: string; cause?: unknown };
         exec.status = err.name === 'ExecutionAbortedError' ? 'ABORTED' : err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         // an ExecutionError wraps what ended it: a Fail state's Error and Cause, or a state's uncaught error
-        const cause = (err.name === 'ExecutionError' && err.cause instanceof Error ? err.cause : err) as { name?: string; message?: string };
+        const cause = (err.name === 'ExecutionError' && err.cause instanceof Error ? err.cause : err) as {
+          name?: string;
+          message?: string;
+        };
         exec.error = cause.name ?? 'Error';
         exec.cause = cause.message ?? '';
         exec.stopDate = new Date();
@@ -249,9 +287,15 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
   };
 
   const describe = (e: Execution): Record<string, unknown> => ({
-    executionArn: e.arn, stateMachineArn: arnOf(e.machine.name), name: e.name, status: e.status, input: e.input,
-    startDate: e.startDate.getTime() / 1000, ...(e.stopDate ? { stopDate: e.stopDate.getTime() / 1000 } : {}),
-    ...(e.output !== undefined ? { output: e.output } : {}), ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+    executionArn: e.arn,
+    stateMachineArn: arnOf(e.machine.name),
+    name: e.name,
+    status: e.status,
+    input: e.input,
+    startDate: e.startDate.getTime() / 1000,
+    ...(e.stopDate ? { stopDate: e.stopDate.getTime() / 1000 } : {}),
+    ...(e.output !== undefined ? { output: e.output } : {}),
+    ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
   });
 
   const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
@@ -290,13 +334,28 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
     },
     SendTaskFailure: (b) => {
       const w = waiterOf(b.taskToken);
-      w.reject(Object.assign(new Error(typeof b.cause === 'string' ? b.cause : ''), { name: typeof b.error === 'string' && b.error ? b.error : 'States.TaskFailed' }));
+      w.reject(
+        Object.assign(new Error(typeof b.cause === 'string' ? b.cause : ''), {
+          name: typeof b.error === 'string' && b.error ? b.error : 'States.TaskFailed',
+        }),
+      );
       return Promise.resolve({});
     },
-    ListStateMachines: () => Promise.resolve({ stateMachines: [...machines.values()].map((m) => ({ stateMachineArn: arnOf(m.name), name: m.name, type: m.type, creationDate: 0 })) }),
+    ListStateMachines: () =>
+      Promise.resolve({
+        stateMachines: [...machines.values()].map((m) => ({ stateMachineArn: arnOf(m.name), name: m.name, type: m.type, creationDate: 0 })),
+      }),
     DescribeStateMachine: (b) => {
       const m = machineOf(b.stateMachineArn);
-      return Promise.resolve({ stateMachineArn: arnOf(m.name), name: m.name, type: m.type, status: 'ACTIVE', definition: JSON.stringify(m.definition), roleArn: `arn:aws:iam::${ACCOUNT}:role/local`, creationDate: 0 });
+      return Promise.resolve({
+        stateMachineArn: arnOf(m.name),
+        name: m.name,
+        type: m.type,
+        status: 'ACTIVE',
+        definition: JSON.stringify(m.definition),
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/local`,
+        creationDate: 0,
+      });
     },
   };
 
@@ -322,7 +381,10 @@ export async function startStepFunctions(options: { invoke: Invoker; port?: numb
         .then(() => handler(body))
         .then(
           (out) => answer(res, 200, out),
-          (e: unknown) => (e instanceof SfnError ? answer(res, e.status, { __type: e.type, message: e.message }) : answer(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) })),
+          (e: unknown) =>
+            e instanceof SfnError
+              ? answer(res, e.status, { __type: e.type, message: e.message })
+              : answer(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }),
         );
     });
   });

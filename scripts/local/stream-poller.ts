@@ -13,22 +13,39 @@ export interface Poller {
   stop(): void;
 }
 
-export function pollStream(options: { kinesisEndpoint: string; streamName: string; lambdaPort: number; consumer: string; heartbeat: string; log: (m: string) => void }): Poller {
+export function pollStream(options: {
+  kinesisEndpoint: string;
+  streamName: string;
+  lambdaPort: number;
+  consumer: string;
+  heartbeat: string;
+  log: (m: string) => void;
+}): Poller {
   const kinesis = kinesisClient(options.kinesisEndpoint, 'us-east-1');
   let stopped = false;
   const invoke = (fn: string, payload: unknown): Promise<boolean> => invokeFunction(options.lambdaPort, fn, payload, options.log);
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   const shardLoop = async (shardId: string): Promise<void> => {
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: options.streamName, ShardId: shardId, ShardIteratorType: 'LATEST' }))).ShardIterator;
+    let iterator = (
+      await kinesis.send(new GetShardIteratorCommand({ StreamName: options.streamName, ShardId: shardId, ShardIteratorType: 'LATEST' }))
+    ).ShardIterator;
     while (!stopped && iterator) {
       const r = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 500 }));
       const records = r.Records ?? [];
       if (records.length > 0) {
         const event = {
           Records: records.map((x) => ({
-            eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record', awsRegion: 'us-east-1',
-            kinesis: { kinesisSchemaVersion: '1.0', partitionKey: x.PartitionKey, sequenceNumber: x.SequenceNumber, data: Buffer.from(x.Data ?? []).toString('base64'), approximateArrivalTimestamp: (x.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000 },
+            eventSource: 'aws:kinesis',
+            eventName: 'aws:kinesis:record',
+            awsRegion: 'us-east-1',
+            kinesis: {
+              kinesisSchemaVersion: '1.0',
+              partitionKey: x.PartitionKey,
+              sequenceNumber: x.SequenceNumber,
+              data: Buffer.from(x.Data ?? []).toString('base64'),
+              approximateArrivalTimestamp: (x.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
+            },
           })),
         };
         // as the event source mapping does: the same batch again until the consumer takes it

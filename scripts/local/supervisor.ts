@@ -14,7 +14,12 @@ export interface Supervisor {
   stop(): Promise<void>;
 }
 
-export function supervisor(o: { say: (line: string) => void; fatal: (message: string) => void; now?: () => number; budget?: () => RestartBudget }): Supervisor {
+export function supervisor(o: {
+  say: (line: string) => void;
+  fatal: (message: string) => void;
+  now?: () => number;
+  budget?: () => RestartBudget;
+}): Supervisor {
   const budgets = new Map<string, RestartBudget>();
   const underway = new Set<Promise<void>>();
   let stopped = false;

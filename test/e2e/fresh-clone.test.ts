@@ -28,7 +28,17 @@ const CLONE_PORTS = portsFromEnv({ EXCHANGE_PORT_OFFSET: String(OFFSET) });
 const CLONE_PREFIX = `exchange:clone-${process.pid}:`;
 const CLONE_EXCHANGE = `order-events-clone-${process.pid}`;
 /** the second stack, the tests' own (stackUnderTest: its own prefix and exchange, AWS's auth budget) */
-const OTHER_PORTS: StackPorts = { http: 3330, websocket: 3332, lambda: 3331, grpc: 50171, metrics: 9584, kinesis: 4687, dynamodb: 4689, postgres: 5553, stepFunctions: 8403 };
+const OTHER_PORTS: StackPorts = {
+  http: 3330,
+  websocket: 3332,
+  lambda: 3331,
+  grpc: 50171,
+  metrics: 9584,
+  kinesis: 4687,
+  dynamodb: 4689,
+  postgres: 5553,
+  stepFunctions: 8403,
+};
 const other = stackUnderTest(OTHER_PORTS);
 
 const dir = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
@@ -72,7 +82,13 @@ beforeAll(async () => {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], clone);
   npmStart = spawn('npm', ['start'], { cwd: clone, env: newcomerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   onLines(npmStart, (l) => lines.push(l));
-  await until('npm start to be ready', () => Promise.resolve(readyIndex() >= 0 || npmStart?.exitCode !== null), Boolean, 300_000, 200).catch((e: Error) => {
+  await until(
+    'npm start to be ready',
+    () => Promise.resolve(readyIndex() >= 0 || npmStart?.exitCode !== null),
+    Boolean,
+    300_000,
+    200,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}:\n${lines.join('\n')}`);
   });
   if (readyIndex() < 0) throw new Error(`npm start exited (${npmStart.exitCode}):\n${lines.join('\n')}`);
@@ -98,7 +114,10 @@ async function trader(call: Call, name: string): Promise<string> {
   const login = await call('POST', '/v1/auth/login', { email, password });
   expect(login.status).toBe(200);
   const token = login.body.accessToken as string;
-  for (const [asset, amount] of [['USD', '1000000.00'], ['BTC', '10.00000000']]) {
+  for (const [asset, amount] of [
+    ['USD', '1000000.00'],
+    ['BTC', '10.00000000'],
+  ]) {
     const d = await call('POST', '/v1/accounts/deposits', { asset, amount, idempotencyKey: `${name}-${asset}-${Date.now()}` }, token);
     expect(d.status).toBe(201);
   }
@@ -118,7 +137,20 @@ async function cross(call: Call, step: number): Promise<string> {
   const [seller, buyer] = [await trader(call, 'seller'), await trader(call, 'buyer')];
   const price = await acceptedPrice(call, 'BTC-USD', step);
   const order = (side: string, token: string) =>
-    call('POST', '/v1/orders', { clientOrderId: `fc-${side}-${Date.now()}-${step}`, symbol: 'BTC-USD', side, type: 'limit', timeInForce: 'GTC', quantity: '0.0100', price }, token);
+    call(
+      'POST',
+      '/v1/orders',
+      {
+        clientOrderId: `fc-${side}-${Date.now()}-${step}`,
+        symbol: 'BTC-USD',
+        side,
+        type: 'limit',
+        timeInForce: 'GTC',
+        quantity: '0.0100',
+        price,
+      },
+      token,
+    );
   expect((await order('sell', seller)).status).toBe(201);
   const buy = await order('buy', buyer);
   expect(buy).toMatchObject({ status: 201, body: { status: 'FILLED' } });
@@ -152,13 +184,20 @@ describe('a fresh clone, as the README says', () => {
     expect(startup.join('\n')).toContain(`REST API        http://localhost:${CLONE_PORTS.http}/v1`);
     expect(startup.join('\n')).toContain(`(keys under ${CLONE_PREFIX})`);
     expect(startup.length).toBeLessThan(40);
-    const noise = lines.filter((l) => /No application metrics|NodeVersionSupportWarning|Invalid configuration|Warning:|Configuring Authorization|λ:/.test(l));
+    const noise = lines.filter((l) =>
+      /No application metrics|NodeVersionSupportWarning|Invalid configuration|Warning:|Configuring Authorization|λ:/.test(l),
+    );
     expect(noise).toEqual([]);
   });
 
   it('registers, logs in, deposits and trades', async () => {
     const price = await cross(call, 0);
-    await until('the trade on the ticker', () => call('GET', '/v1/markets/BTC-USD/ticker'), (t) => t.status === 200 && t.body.last === price, 15_000);
+    await until(
+      'the trade on the ticker',
+      () => call('GET', '/v1/markets/BTC-USD/ticker'),
+      (t) => t.status === 200 && t.body.last === price,
+      15_000,
+    );
     // what the console showed meanwhile: no per-request lines, no info logs
     expect(lines.slice(readyIndex() + 1).filter((l) => !/WARN|ERROR|×/.test(l))).toEqual([]);
   });
@@ -172,10 +211,16 @@ describe('two stacks on one Redis', () => {
     const [clonePrice, otherPrice] = [await cross(cloneCall, 3), await cross(otherCall, 7)];
     expect(clonePrice).not.toBe(otherPrice);
     const last = async (call: Call): Promise<unknown> => (await call('GET', '/v1/markets/BTC-USD/ticker')).body.last;
-    await until('each stack its own ticker', async () => [await last(cloneCall), await last(otherCall)], ([c, o]) => c === clonePrice && o === otherPrice, 15_000);
+    await until(
+      'each stack its own ticker',
+      async () => [await last(cloneCall), await last(otherCall)],
+      ([c, o]) => c === clonePrice && o === otherPrice,
+      15_000,
+    );
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
-      const ticker = async (prefix: string): Promise<{ last: string }> => JSON.parse((await redis.get(`${prefix}md:BTC-USD:ticker`)) as string) as { last: string };
+      const ticker = async (prefix: string): Promise<{ last: string }> =>
+        JSON.parse((await redis.get(`${prefix}md:BTC-USD:ticker`)) as string) as { last: string };
       expect((await ticker(CLONE_PREFIX)).last).toBe(clonePrice);
       expect((await ticker(other.redisKeyPrefix)).last).toBe(otherPrice);
     } finally {
@@ -188,7 +233,10 @@ describe('two stacks on one Redis', () => {
     const address = '127.44.0.1';
     const otherFrom = httpClient(`http://127.0.0.1:${OTHER_PORTS.http}`, address);
     const cloneFrom = httpClient(`http://127.0.0.1:${CLONE_PORTS.http}`, address);
-    const attempt = (call: Call, i: number): Promise<number> => call('POST', '/v1/auth/login', { email: `nobody.${i}.${Date.now()}@example.com`, password: 'wrong password here' }).then((r) => r.status);
+    const attempt = (call: Call, i: number): Promise<number> =>
+      call('POST', '/v1/auth/login', { email: `nobody.${i}.${Date.now()}@example.com`, password: 'wrong password here' }).then(
+        (r) => r.status,
+      );
     const other: number[] = [];
     for (let i = 0; i < 21; i++) other.push(await attempt(otherFrom, i));
     // the tests' stack has AWS's budget: 20 a minute from one address
@@ -211,7 +259,12 @@ describe('two stacks on one Redis', () => {
       expect([cloneSubs.length, otherSubs.length]).toEqual([1, 1]);
       expect(cloneSubs[0]).not.toBe(otherSubs[0]);
       await cross(otherCall, 11);
-      await until("the trade on the other stack's socket", () => Promise.resolve(otherWatcher.trades.length), (n) => n > 0, 15_000);
+      await until(
+        "the trade on the other stack's socket",
+        () => Promise.resolve(otherWatcher.trades.length),
+        (n) => n > 0,
+        15_000,
+      );
       // the clone's fan-out has had the same time to (wrongly) deliver it
       await new Promise((r) => setTimeout(r, 2_000));
       expect(cloneWatcher.trades).toEqual([]);
@@ -239,7 +292,13 @@ describe('npm start watches what it started', () => {
   it('stops cleanly on Ctrl-C, leaving no process behind', async () => {
     // a terminal's Ctrl-C reaches every process of the foreground group, npm's included
     process.kill(-(npmStart?.pid as number), 'SIGINT');
-    await until('npm start to say it stopped', () => Promise.resolve(lines.some((l) => l.startsWith('[stack] stopped (the hosts flushed and snapshotted)'))), Boolean, 30_000, 100);
+    await until(
+      'npm start to say it stopped',
+      () => Promise.resolve(lines.some((l) => l.startsWith('[stack] stopped (the hosts flushed and snapshotted)'))),
+      Boolean,
+      30_000,
+      100,
+    );
     const left = () => Promise.resolve(spawnSync('pgrep', ['-f', clone], { encoding: 'utf8' }).stdout.trim());
     await until('every process of the clone to end', left, (pids) => pids === '', 15_000, 200);
   }, 60_000);

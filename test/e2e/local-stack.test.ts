@@ -14,7 +14,17 @@ import { httpClient } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
 // ports of their own, so a developer's `npm start` on the defaults does not collide
-const PORTS = { http: 3310, websocket: 3312, lambda: 3311, grpc: 50151, metrics: 9564, kinesis: 4667, dynamodb: 4669, postgres: 5533, stepFunctions: 8383 };
+const PORTS = {
+  http: 3310,
+  websocket: 3312,
+  lambda: 3311,
+  grpc: 50151,
+  metrics: 9564,
+  kinesis: 4667,
+  dynamodb: 4669,
+  postgres: 5533,
+  stepFunctions: 8383,
+};
 const base = `http://127.0.0.1:${PORTS.http}`;
 const { amqpExchange } = stackUnderTest(PORTS);
 
@@ -49,9 +59,18 @@ describe('auth through serverless offline', () => {
   });
 
   it('answers bad input with a 4xx and the error shape, never a 5xx', async () => {
-    expect(await call('POST', '/v1/auth/login', '{"email":')).toMatchObject({ status: 400, body: { code: 'MALFORMED_JSON', requestId: expect.any(String) as string } });
-    expect(await call('POST', '/v1/auth/register', { email, password: 'short' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
-    expect(await call('POST', '/v1/auth/register', { email: `a.${Date.now()}@foo-.com`, password })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(await call('POST', '/v1/auth/login', '{"email":')).toMatchObject({
+      status: 400,
+      body: { code: 'MALFORMED_JSON', requestId: expect.any(String) as string },
+    });
+    expect(await call('POST', '/v1/auth/register', { email, password: 'short' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR' },
+    });
+    expect(await call('POST', '/v1/auth/register', { email: `a.${Date.now()}@foo-.com`, password })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR' },
+    });
     expect((await call('GET', '/v1/auth/me')).status).toBe(401);
     expect((await call('GET', '/v1/auth/me', undefined, 'a.b.c')).status).toBe(401);
   });
@@ -61,14 +80,26 @@ describe("API Gateway's own answers through serverless offline", () => {
   const call = httpClient(base);
   /** a gateway response of resources/api-gateway.yml as API Gateway renders it */
   function deployed(type: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
-    type Props = { ResponseType: string; StatusCode: string; ResponseParameters: Record<string, unknown>; ResponseTemplates: Record<string, string> };
+    type Props = {
+      ResponseType: string;
+      StatusCode: string;
+      ResponseParameters: Record<string, unknown>;
+      ResponseTemplates: Record<string, string>;
+    };
     const resources = readProjectYaml<{ Resources: Record<string, { Properties: Props }> }>('resources/api-gateway.yml').Resources;
     const p = Object.values(resources).find((r) => r.Properties.ResponseType === type)?.Properties as Props;
     const { '<<': merged, ...own } = p.ResponseParameters;
     const headers = Object.fromEntries(
-      Object.entries({ ...(merged as Record<string, string>), ...(own as Record<string, string>) }).map(([k, v]) => [k.replace('gatewayresponse.header.', '').toLowerCase(), v.slice(1, -1)]),
+      Object.entries({ ...(merged as Record<string, string>), ...(own as Record<string, string>) }).map(([k, v]) => [
+        k.replace('gatewayresponse.header.', '').toLowerCase(),
+        v.slice(1, -1),
+      ]),
     );
-    return { status: Number(p.StatusCode), headers, body: JSON.parse(p.ResponseTemplates['application/json'].replace('$context.requestId', 'REQUEST-ID')) as Record<string, unknown> };
+    return {
+      status: Number(p.StatusCode),
+      headers,
+      body: JSON.parse(p.ResponseTemplates['application/json'].replace('$context.requestId', 'REQUEST-ID')) as Record<string, unknown>,
+    };
   }
 
   it.each([
@@ -86,7 +117,11 @@ describe("API Gateway's own answers through serverless offline", () => {
   it('answers a route it does not have as deployed: 404, without listing the routes it has', async () => {
     const want = deployed('MISSING_AUTHENTICATION_TOKEN');
     const r = await call('GET', '/v1/no-such-route');
-    expect(r).toMatchObject({ status: want.status, body: { ...want.body, requestId: expect.any(String) as string }, headers: want.headers });
+    expect(r).toMatchObject({
+      status: want.status,
+      body: { ...want.body, requestId: expect.any(String) as string },
+      headers: want.headers,
+    });
     expect(r.text).not.toMatch(/existingRoutes|serverless-offline/i);
   });
 });
@@ -102,7 +137,10 @@ describe('MFA through serverless offline', () => {
     const enroll = await call('POST', '/v1/auth/mfa/enroll', undefined, token);
     expect(enroll).toMatchObject({ status: 200, body: { otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//) as string } });
     const secret = enroll.body.secret as string;
-    expect(await call('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, token)).toMatchObject({ status: 200, body: { mfaEnabled: true } });
+    expect(await call('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, token)).toMatchObject({
+      status: 200,
+      body: { mfaEnabled: true },
+    });
 
     const step = await call('POST', '/v1/auth/login', { email, password });
     expect(step).toMatchObject({ status: 200, body: { mfaRequired: true } });
@@ -111,12 +149,19 @@ describe('MFA through serverless offline', () => {
     const done = await call('POST', '/v1/auth/login/mfa', { challengeId: step.body.challengeId, code });
     expect(done).toMatchObject({ status: 200, body: { tokenType: 'Bearer' } });
     const again = await call('POST', '/v1/auth/login', { email, password });
-    expect(await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code })).toMatchObject({ status: 401, body: { code: 'INVALID_MFA_CODE' } });
+    expect(await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code })).toMatchObject({
+      status: 401,
+      body: { code: 'INVALID_MFA_CODE' },
+    });
 
     const codes: number[] = [];
-    for (let i = 0; i < 5; i++) codes.push((await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code: '000000' })).status);
+    for (let i = 0; i < 5; i++)
+      codes.push((await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code: '000000' })).status);
     expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
-    const locked = await call('POST', '/v1/auth/login/mfa', { challengeId: again.body.challengeId, code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }) });
+    const locked = await call('POST', '/v1/auth/login/mfa', {
+      challengeId: again.body.challengeId,
+      code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }),
+    });
     expect(locked).toMatchObject({ status: 429, body: { code: 'MFA_LOCKED' } });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
   });
@@ -136,12 +181,19 @@ describe('accounts through serverless offline', () => {
     const [a, b] = tokens;
     const dep = await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a);
     expect(dep).toMatchObject({ status: 201, body: { status: 'completed', amount: '1000.000000' } });
-    expect((await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a)).status).toBe(200);
-    expect((await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '250.5', idempotencyKey: 'offline-wd-1' }, a)).status).toBe(201);
+    expect(
+      (await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a)).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '250.5', idempotencyKey: 'offline-wd-1' }, a)).status,
+    ).toBe(201);
     const bal = await call('GET', '/v1/accounts/balances', undefined, a);
     expect(bal.body.balances).toContainEqual({ asset: 'USD', available: '749.500000', held: '0.000000', settled: '749.500000' });
     const led = await call('GET', '/v1/accounts/ledger?limit=1', undefined, a);
-    expect(led).toMatchObject({ status: 200, body: { items: [{ kind: 'withdrawal', amount: '-250.500000', balanceAfter: '749.500000' }] } });
+    expect(led).toMatchObject({
+      status: 200,
+      body: { items: [{ kind: 'withdrawal', amount: '-250.500000', balanceAfter: '749.500000' }] },
+    });
     expect(typeof led.body.nextCursor).toBe('string');
     // another trader cannot see it (OWASP API1:2023), and nobody without a token can
     expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, b)).status).toBe(404);
@@ -221,20 +273,44 @@ describe('trading through serverless offline', () => {
     expect(snapshot).toMatchObject({ channel: 'level2', symbol: 'ETH-USD', sequence: expect.any(Number) as number });
     expect(first.find((m) => m.type === 'subscriptions')).toBeDefined();
 
-    const ask = await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-1', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '2', price: '3000' }, maker);
+    const ask = await call(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: 'e2e-ask-1', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '2', price: '3000' },
+      maker,
+    );
     expect(ask).toMatchObject({ status: 201, body: { status: 'OPEN' } });
 
     // the taker buys over the socket
     const s = await socket(`?token=${taker}`);
     s.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user'] }));
     expect(await s.next()).toMatchObject({ type: 'subscriptions', subscriptions: ['user'] });
-    s.ws.send(JSON.stringify({ action: 'placeOrder', id: 'b1', clientOrderId: 'e2e-bid-1', symbol: 'ETH-USD', side: 'buy', type: 'limit', quantity: '1.5', price: '3000' }));
+    s.ws.send(
+      JSON.stringify({
+        action: 'placeOrder',
+        id: 'b1',
+        clientOrderId: 'e2e-bid-1',
+        symbol: 'ETH-USD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '1.5',
+        price: '3000',
+      }),
+    );
     const mine: Record<string, unknown>[] = [];
     // the order's answer, and from the order-event queue the taker's own events on the user channel
-    while (!(mine.some((m) => m.type === 'order') && mine.some((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill'))) mine.push(await s.next());
-    expect(mine.find((m) => m.type === 'order')).toMatchObject({ id: 'b1', order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] } });
+    while (!(
+      mine.some((m) => m.type === 'order') && mine.some((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill')
+    ))
+      mine.push(await s.next());
+    expect(mine.find((m) => m.type === 'order')).toMatchObject({
+      id: 'b1',
+      order: { status: 'FILLED', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker' }] },
+    });
     const bidId = (mine.find((m) => m.type === 'order')?.order as { orderId: string }).orderId;
-    expect(mine.find((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill')).toMatchObject({ data: { clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000' } });
+    expect(mine.find((m) => m.channel === 'user' && (m.data as { type: string }).type === 'fill')).toMatchObject({
+      data: { clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000' },
+    });
     s.ws.close();
 
     // the trade reaches the subscriber through the stream: host → Kinesis → fan-out → WebSocket
@@ -249,7 +325,11 @@ describe('trading through serverless offline', () => {
     watcher.ws.close();
 
     const balances = async (t: string): Promise<Record<string, { available: string; held: string }>> =>
-      Object.fromEntries(((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; available: string; held: string }[]).map((b) => [b.asset, b]));
+      Object.fromEntries(
+        (
+          (await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; available: string; held: string }[]
+        ).map((b) => [b.asset, b]),
+      );
     expect((await balances(taker)).USD).toMatchObject({ available: '5500.000000', held: '0.000000' });
     expect((await balances(taker)).ETH).toMatchObject({ available: '1.50000000' });
     expect((await balances(maker)).USD).toMatchObject({ available: '4500.000000' });
@@ -257,7 +337,12 @@ describe('trading through serverless offline', () => {
     // settlement (the order-event consumer → the settlement state machine on the local Step
     // Functions endpoint → the ledger) catches up: what the ledger holds is what the host holds
     const settled = async (t: string): Promise<Record<string, string>> =>
-      Object.fromEntries(((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; settled: string }[]).map((b) => [b.asset, b.settled]));
+      Object.fromEntries(
+        ((await call('GET', '/v1/accounts/balances', undefined, t)).body.balances as { asset: string; settled: string }[]).map((b) => [
+          b.asset,
+          b.settled,
+        ]),
+      );
     let makerSettled: Record<string, string> = {};
     for (let i = 0; i < 200 && makerSettled.USD !== '4500.000000'; i++) {
       makerSettled = await settled(maker);
@@ -281,29 +366,65 @@ describe('trading through serverless offline', () => {
       closed = (await call('GET', '/v1/orders?status=closed&symbol=ETH-USD', undefined, taker)).body.orders as Record<string, unknown>[];
       if (closed.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(closed[0]).toMatchObject({ clientOrderId: 'e2e-bid-1', status: 'FILLED', last: { type: 'fill', price: '3000.00', quantity: '1.5000' } });
-    expect((await call('GET', '/v1/fills', undefined, taker)).body.fills).toEqual([expect.objectContaining({ clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000', liquidity: 'taker' })]);
-    expect((await call('GET', '/v1/fills', undefined, maker)).body.fills).toEqual([expect.objectContaining({ price: '3000.00', quantity: '1.5000', liquidity: 'maker' })]);
+    expect(closed[0]).toMatchObject({
+      clientOrderId: 'e2e-bid-1',
+      status: 'FILLED',
+      last: { type: 'fill', price: '3000.00', quantity: '1.5000' },
+    });
+    expect((await call('GET', '/v1/fills', undefined, taker)).body.fills).toEqual([
+      expect.objectContaining({ clientOrderId: 'e2e-bid-1', price: '3000.00', quantity: '1.5000', liquidity: 'taker' }),
+    ]);
+    expect((await call('GET', '/v1/fills', undefined, maker)).body.fills).toEqual([
+      expect.objectContaining({ price: '3000.00', quantity: '1.5000', liquidity: 'maker' }),
+    ]);
 
     const id = ask.body.orderId as string;
     // quantity is the order's new total, filled part included
-    expect(await call('PATCH', `/v1/orders/${id}`, { price: '3100', quantity: '2' }, maker)).toMatchObject({ status: 200, body: { price: '3100.00', leaves: '0.5000' } });
+    expect(await call('PATCH', `/v1/orders/${id}`, { price: '3100', quantity: '2' }, maker)).toMatchObject({
+      status: 200,
+      body: { price: '3100.00', leaves: '0.5000' },
+    });
     expect((await call('DELETE', `/v1/orders/${id}`, undefined, taker)).status).toBe(404);
     expect(await call('DELETE', `/v1/orders/${id}`, undefined, maker)).toMatchObject({ status: 200, body: { canceled: [id] } });
 
     // an order by id in any state: the taker's filled one, the maker's canceled one (with the fill it had)
     expect(await call('GET', `/v1/orders/${bidId}`, undefined, taker)).toMatchObject({
-      status: 200, body: { orderId: bidId, status: 'FILLED', filled: '1.5000', leaves: '0.0000', fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker', tradeId: expect.any(String) as string }] },
+      status: 200,
+      body: {
+        orderId: bidId,
+        status: 'FILLED',
+        filled: '1.5000',
+        leaves: '0.0000',
+        fills: [{ price: '3000.00', quantity: '1.5000', liquidity: 'taker', tradeId: expect.any(String) as string }],
+      },
     });
     let canceled = await call('GET', `/v1/orders/${id}`, undefined, maker);
     for (let i = 0; i < 50 && canceled.status === 503; i++) canceled = await call('GET', `/v1/orders/${id}`, undefined, maker);
-    expect(canceled).toMatchObject({ status: 200, body: { status: 'CANCELED', price: '3100.00', quantity: '2.0000', filled: '1.5000', fills: [{ liquidity: 'maker', quantity: '1.5000' }] } });
+    expect(canceled).toMatchObject({
+      status: 200,
+      body: {
+        status: 'CANCELED',
+        price: '3100.00',
+        quantity: '2.0000',
+        filled: '1.5000',
+        fills: [{ liquidity: 'maker', quantity: '1.5000' }],
+      },
+    });
     // someone else's order and an unknown id: the same 404
-    for (const [path, t] of [[`/v1/orders/${id}`, taker], [`/v1/orders/${bidId}`, maker], ['/v1/orders/999999999', taker]] as const)
+    for (const [path, t] of [
+      [`/v1/orders/${id}`, taker],
+      [`/v1/orders/${bidId}`, maker],
+      ['/v1/orders/999999999', taker],
+    ] as const)
       expect(await call('GET', path, undefined, t)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'no such order' } });
 
     // the dead-man switch cancels what rests when it is not re-armed
-    await call('POST', '/v1/orders', { clientOrderId: 'e2e-ask-2', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '1', price: '3050' }, maker);
+    await call(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: 'e2e-ask-2', symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '1', price: '3050' },
+      maker,
+    );
     expect((await call('POST', '/v1/orders/cancel-after', { timeoutSeconds: 1 }, maker)).body).toMatchObject({ armed: true });
     let open = 1;
     for (let i = 0; i < 60 && open > 0; i++) {
@@ -338,7 +459,19 @@ describe('market data sequence over the WebSocket', () => {
 
     // book changes: each order rests (level2), then goes (level2)
     for (let i = 0; i < 3; i++) {
-      const o = await call('POST', '/v1/orders', { clientOrderId: `seq-${Date.now()}-${i}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.1', price: String(3200 + i) }, token);
+      const o = await call(
+        'POST',
+        '/v1/orders',
+        {
+          clientOrderId: `seq-${Date.now()}-${i}`,
+          symbol: 'ETH-USD',
+          side: 'sell',
+          type: 'limit',
+          quantity: '0.1',
+          price: String(3200 + i),
+        },
+        token,
+      );
       await call('DELETE', `/v1/orders/${o.body.orderId as string}`, undefined, token);
     }
     let last = snapshot.sequence as number;
@@ -354,7 +487,12 @@ describe('market data sequence over the WebSocket', () => {
     expect(seen).toEqual(seen.map((_, i) => (snapshot.sequence as number) + 1 + i));
 
     // now the client misses one message: the next one shows the gap, and it resubscribes
-    await call('POST', '/v1/orders', { clientOrderId: `seq-gap-${Date.now()}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '3300' }, token);
+    await call(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: `seq-gap-${Date.now()}`, symbol: 'ETH-USD', side: 'sell', type: 'limit', quantity: '0.1', price: '3300' },
+      token,
+    );
     await call('DELETE', '/v1/orders?symbol=ETH-USD', undefined, token);
     const missed = await nextLevel2();
     const after = await nextLevel2();
@@ -395,9 +533,23 @@ describe('the order-event dead-letter queue', () => {
 describe('the Postman collection (newman)', () => {
   it('plays the trader journey against the stack with every check passing', async () => {
     const collection = join(__dirname, '..', 'postman', 'trader-journey.postman_collection.json');
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'node_modules', 'newman', 'bin', 'newman.js'), 'run', collection, '--env-var', `baseUrl=${base}`, '--reporters', 'cli', '--bail', '--disable-unicode'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(__dirname, '..', '..', 'node_modules', 'newman', 'bin', 'newman.js'),
+        'run',
+        collection,
+        '--env-var',
+        `baseUrl=${base}`,
+        '--reporters',
+        'cli',
+        '--bail',
+        '--disable-unicode',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -25,38 +25,76 @@ describe('serverless package (stage local)', () => {
 
   beforeAll(async () => {
     await ensureDevSecrets();
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out], {
-      cwd: ROOT,
-      // its own build folder: the local-stack test may be bundling into the default one meanwhile
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_ESBUILD_WORK_FOLDER: '.esbuild-package-test' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out],
+      {
+        cwd: ROOT,
+        // its own build folder: the local-stack test may be bundling into the default one meanwhile
+        env: {
+          ...process.env,
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+          SLS_ESBUILD_WORK_FOLDER: '.esbuild-package-test',
+        },
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
     if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
     // the configuration validates cleanly: no warning for anyone to scroll past
     if (/warning/i.test(`${r.stdout}\n${r.stderr}`)) throw new Error(`serverless package warned:\n${r.stdout}\n${r.stderr}`);
-    resources = (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+    resources = (
+      JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }
+    ).Resources;
   }, 300_000);
 
-  const MANAGE = JSON.stringify({ 'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']] });
+  const MANAGE = JSON.stringify({
+    'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']],
+  });
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: 'ControlTable' };
   /** the order history's byOrder index only (not the table: that would be every event of the account) */
-  const BY_ORDER_QUERY = { action: 'dynamodb:Query', resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }) };
-  const DR_MACHINES = JSON.stringify([{ 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] }, { 'Fn::GetAtt': ['DrFailbackStateMachine', 'Arn'] }]);
+  const BY_ORDER_QUERY = {
+    action: 'dynamodb:Query',
+    resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }),
+  };
+  const DR_MACHINES = JSON.stringify([
+    { 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] },
+    { 'Fn::GetAtt': ['DrFailbackStateMachine', 'Arn'] },
+  ]);
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that call the matching host read which region is active (only that item)
     ...Object.fromEntries(
-      ['AccountsTransfer', 'AccountsBalances', 'AccountsLedger', 'OpsHostStatus', 'WsOrders', 'WsCancelOrder', 'SfnReconcile', 'SfnSettlementValidate', 'SfnDrRollback'].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
+      [
+        'AccountsTransfer',
+        'AccountsBalances',
+        'AccountsLedger',
+        'OpsHostStatus',
+        'WsOrders',
+        'WsCancelOrder',
+        'SfnReconcile',
+        'SfnSettlementValidate',
+        'SfnDrRollback',
+      ].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
     ),
     // open orders from the host; closed ones and every order's fills from the history's byOrder index
     OrdersGetLambdaFunction: [CONTROL_READ, BY_ORDER_QUERY],
     SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ControlTable' }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
-    SfnDrNotifyLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'AuditTable' }, { action: 'dynamodb:DeleteItem', resource: 'ControlTable' }],
+    SfnDrNotifyLambdaFunction: [
+      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:DeleteItem', resource: 'ControlTable' },
+    ],
     SfnDrAssessLambdaFunction: [CONTROL_READ, CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'ControlTable' }],
-    OpsDrFailoverLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OpsDrFailbackLambdaFunction: [{ action: 'states:StartExecution', resource: DR_MACHINES }, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    OpsDrFailoverLambdaFunction: [
+      { action: 'states:StartExecution', resource: DR_MACHINES },
+      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+    ],
+    OpsDrFailbackLambdaFunction: [
+      { action: 'states:StartExecution', resource: DR_MACHINES },
+      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+    ],
     OpsDrApproveLambdaFunction: [
       { action: 'states:SendTaskSuccess', resource: DR_MACHINES },
       { action: 'states:SendTaskFailure', resource: DR_MACHINES },
@@ -68,7 +106,14 @@ describe('serverless package (stage local)', () => {
     OpsDrStatusLambdaFunction: [
       ...['DescribeExecution', 'GetExecutionHistory'].map((a) => ({
         action: `states:${a}`,
-        resource: JSON.stringify([{ 'Fn::Join': ['', ['arn:aws:states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:exchange-local-dr-*:*']] }]),
+        resource: JSON.stringify([
+          {
+            'Fn::Join': [
+              '',
+              ['arn:aws:states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:exchange-local-dr-*:*'],
+            ],
+          },
+        ]),
       })),
       CONTROL_READ,
     ],
@@ -92,9 +137,22 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'states:StartExecution', resource: JSON.stringify({ Ref: 'SettlementStateMachine' }) },
-      { action: 'mq:DescribeBroker', resource: JSON.stringify('arn:aws:mq:us-east-1:000000000000:broker:exchange-local:b-00000000-0000-0000-0000-000000000000') },
-      { action: 'secretsmanager:GetSecretValue', resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000') },
-      ...['CreateNetworkInterface', 'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcs'].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
+      {
+        action: 'mq:DescribeBroker',
+        resource: JSON.stringify('arn:aws:mq:us-east-1:000000000000:broker:exchange-local:b-00000000-0000-0000-0000-000000000000'),
+      },
+      {
+        action: 'secretsmanager:GetSecretValue',
+        resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000'),
+      },
+      ...[
+        'CreateNetworkInterface',
+        'DeleteNetworkInterface',
+        'DescribeNetworkInterfaces',
+        'DescribeSecurityGroups',
+        'DescribeSubnets',
+        'DescribeVpcs',
+      ].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
     ],
     AdminSetRolesLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
@@ -112,9 +170,15 @@ describe('serverless package (stage local)', () => {
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
-      ...['SubscribeToShard', 'DescribeStreamConsumer'].map((a) => ({ action: `kinesis:${a}`, resource: JSON.stringify({ Ref: 'StreamsMarketDataFanoutMarketDataStreamConsumerStreamConsumer' }) })),
+      ...['SubscribeToShard', 'DescribeStreamConsumer'].map((a) => ({
+        action: `kinesis:${a}`,
+        resource: JSON.stringify({ Ref: 'StreamsMarketDataFanoutMarketDataStreamConsumerStreamConsumer' }),
+      })),
       // added by the stream event itself, for this stream only
-      ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => ({ action: `kinesis:${a}`, resource: 'MarketDataStream' })),
+      ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => ({
+        action: `kinesis:${a}`,
+        resource: 'MarketDataStream',
+      })),
     ],
     StreamsHeartbeatLambdaFunction: [
       { action: 'execute-api:ManageConnections', resource: MANAGE },
@@ -126,7 +190,11 @@ describe('serverless package (stage local)', () => {
   it('lets a function touch only its own items of the control record (active region, or DR approvals)', () => {
     let n = 0;
     for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::IAM::Role')) {
-      const statements = ((r.Properties.Policies ?? []) as { PolicyDocument: { Statement: { Resource: unknown; Condition?: Record<string, Record<string, string[]>> }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+      const statements = (
+        (r.Properties.Policies ?? []) as {
+          PolicyDocument: { Statement: { Resource: unknown; Condition?: Record<string, Record<string, string[]>> }[] };
+        }[]
+      ).flatMap((p) => p.PolicyDocument.Statement);
       for (const st of statements.filter((x) => JSON.stringify(x.Resource).includes('"ControlTable"'))) {
         n++;
         const keys = Object.values(st.Condition ?? {}).map((c) => c['dynamodb:LeadingKeys']);
@@ -143,14 +211,19 @@ describe('serverless package (stage local)', () => {
     for (const [name, f] of functions) {
       const role = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       roleNames.add(role);
-      const policies = resources[role].Properties.Policies as { PolicyDocument: { Statement: { Action: string[] | string; Resource: unknown }[] } }[];
+      const policies = resources[role].Properties.Policies as {
+        PolicyDocument: { Statement: { Action: string[] | string; Resource: unknown }[] };
+      }[];
       const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
       const extra: { action: string; resource: string }[] = [];
       for (const st of statements)
         for (const a of Array.isArray(st.Action) ? st.Action : [st.Action]) {
-          if (/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/.test(a)) continue;
+          if (/^(logs:(CreateLogStream|CreateLogGroup|PutLogEvents|TagResource)|xray:(PutTraceSegments|PutTelemetryRecords))$/.test(a))
+            continue;
           // a resource named by Fn::GetAtt, alone or as the one element of a list
-          const r = (Array.isArray(st.Resource) && st.Resource.length === 1 ? st.Resource[0] : st.Resource) as { 'Fn::GetAtt'?: [string, string] };
+          const r = (Array.isArray(st.Resource) && st.Resource.length === 1 ? st.Resource[0] : st.Resource) as {
+            'Fn::GetAtt'?: [string, string];
+          };
           const target = r['Fn::GetAtt']?.[0] ?? JSON.stringify(st.Resource);
           extra.push({ action: a, resource: target });
         }
@@ -162,7 +235,9 @@ describe('serverless package (stage local)', () => {
   });
 
   it('feeds the market-data fan-out through an enhanced fan-out consumer (pushed, not polled once a second)', () => {
-    const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes('StreamsMarketDataFanout'));
+    const mapping = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes('StreamsMarketDataFanout'),
+    );
     const consumer = (mapping?.Properties.EventSourceArn as { Ref?: string }).Ref ?? '';
     expect(resources[consumer]?.Type).toBe('AWS::Kinesis::StreamConsumer');
   });
@@ -170,7 +245,11 @@ describe('serverless package (stage local)', () => {
   it('gives secrets only to the functions that use them', () => {
     const holders = (name: string): string[] =>
       Object.entries(resources)
-        .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && name in ((r.Properties.Environment as { Variables: Record<string, unknown> }).Variables ?? {}))
+        .filter(
+          ([, r]) =>
+            r.Type === 'AWS::Lambda::Function' &&
+            name in ((r.Properties.Environment as { Variables: Record<string, unknown> }).Variables ?? {}),
+        )
         .map(([n]) => n)
         .sort();
     expect(holders('JWT_SIGNING_JWK')).toEqual(['AuthLoginLambdaFunction', 'AuthLoginMfaLambdaFunction', 'AuthRefreshLambdaFunction']);
@@ -186,6 +265,7 @@ describe('serverless package (stage local)', () => {
   });
 
   it('runs every function on nodejs20.x with 1024 MB', () => {
-    for (const f of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) expect(f.Properties).toMatchObject({ Runtime: 'nodejs20.x', MemorySize: 1024 });
+    for (const f of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function'))
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs20.x', MemorySize: 1024 });
   });
 });

@@ -34,9 +34,18 @@ describe('PGlite as the local PostgreSQL', () => {
   });
 
   it('serves users and the ledger, with concurrent completions posting once', async () => {
-    const user = await new PgUserStore(pool, SecretBox.fromConfig({ DATA_KEYS: process.env.DATA_KEYS ?? '', DATA_KEY_ID: process.env.DATA_KEY_ID ?? '' })).create(`pglite.${Date.now()}@example.com`, 'hash');
+    const user = await new PgUserStore(
+      pool,
+      SecretBox.fromConfig({ DATA_KEYS: process.env.DATA_KEYS ?? '', DATA_KEY_ID: process.env.DATA_KEY_ID ?? '' }),
+    ).create(`pglite.${Date.now()}@example.com`, 'hash');
     const store = new PgAccountStore(pool);
-    const { transfer } = await store.claimTransfer({ userId: user.id, kind: 'deposit', asset: 'USD', amount: 1_500_000n, idempotencyKey: 'pglite-key-1' });
+    const { transfer } = await store.claimTransfer({
+      userId: user.id,
+      kind: 'deposit',
+      asset: 'USD',
+      amount: 1_500_000n,
+      idempotencyKey: 'pglite-key-1',
+    });
     await Promise.all([store.completeTransfer(transfer.id), store.completeTransfer(transfer.id), store.completeTransfer(transfer.id)]);
     expect(await store.settledBalances(user.id)).toEqual(new Map([['USD', 1_500_000n]]));
     expect(await store.statement(user.id, { limit: 10 })).toHaveLength(1);

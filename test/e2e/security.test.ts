@@ -10,7 +10,17 @@ import { LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 import { httpClient, type HttpReply } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';
 
-const PORTS = { http: 3320, websocket: 3322, lambda: 3321, grpc: 50161, metrics: 9574, kinesis: 4677, dynamodb: 4679, postgres: 5543, stepFunctions: 8393 };
+const PORTS = {
+  http: 3320,
+  websocket: 3322,
+  lambda: 3321,
+  grpc: 50161,
+  metrics: 9574,
+  kinesis: 4677,
+  dynamodb: 4679,
+  postgres: 5543,
+  stepFunctions: 8393,
+};
 const call = httpClient(`http://127.0.0.1:${PORTS.http}`);
 const password = 'correct horse battery staple';
 let alice: { token: string; refresh: string; email: string };
@@ -49,8 +59,16 @@ describe('API1:2023 Broken Object Level Authorization', () => {
   });
 
   it("answers another trader's order exactly as an order that does not exist, open or closed", async () => {
-    expect((await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '50', idempotencyKey: 'sec-dep-alice-orders' }, alice.token)).status).toBe(201);
-    const order = await call('POST', '/v1/orders', { clientOrderId: 'sec-bola-1', symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0001', price: '42000' }, alice.token);
+    expect(
+      (await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '50', idempotencyKey: 'sec-dep-alice-orders' }, alice.token))
+        .status,
+    ).toBe(201);
+    const order = await call(
+      'POST',
+      '/v1/orders',
+      { clientOrderId: 'sec-bola-1', symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '0.0001', price: '42000' },
+      alice.token,
+    );
     expect(order).toMatchObject({ status: 201, body: { status: 'OPEN' } });
     const path = `/v1/orders/${order.body.orderId as string}`;
     expect(await call('GET', path, undefined, alice.token)).toMatchObject({ status: 200, body: { status: 'OPEN' } });
@@ -66,7 +84,12 @@ describe('API1:2023 Broken Object Level Authorization', () => {
 
   it('ignores a user id smuggled into a body: the token decides whose account it is', async () => {
     const bobId = decodeJwt(bob.token).sub as string;
-    const r = await call('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '1', idempotencyKey: 'sec-wd-1', userId: bobId }, alice.token);
+    const r = await call(
+      'POST',
+      '/v1/accounts/withdrawals',
+      { asset: 'USD', amount: '1', idempotencyKey: 'sec-wd-1', userId: bobId },
+      alice.token,
+    );
     expect(r).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
   });
 });
@@ -80,8 +103,11 @@ describe('API2:2023 Broken Authentication', () => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ roles: claims.roles, acc: claims.acc, sid: claims.sid })
       .setProtectedHeader({ alg: 'EdDSA', kid: ours.kid, typ: 'at+jwt' })
-      .setSubject(claims.sub as string).setIssuer(claims.iss as string).setAudience(change.aud ?? (claims.aud as string))
-      .setIssuedAt(change.iat ?? now).setExpirationTime(change.exp ?? now + 300)
+      .setSubject(claims.sub as string)
+      .setIssuer(claims.iss as string)
+      .setAudience(change.aud ?? (claims.aud as string))
+      .setIssuedAt(change.iat ?? now)
+      .setExpirationTime(change.exp ?? now + 300)
       .sign(await importJWK(change.key ?? ours, 'EdDSA'));
   }
 
@@ -90,19 +116,28 @@ describe('API2:2023 Broken Authentication', () => {
   });
 
   it.each([
-    ['signed with alg "none"', (): Promise<string> => {
-      const [h, p] = alice.token.split('.');
-      const header = { ...(JSON.parse(Buffer.from(h, 'base64url').toString()) as object), alg: 'none' };
-      return Promise.resolve(`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${p}.`);
-    }],
-    ['signed with a key that is not ours (same kid)', async (): Promise<string> => forge({ key: JSON.parse((await newJwtKeys('x')).signing) as JWK })],
+    [
+      'signed with alg "none"',
+      (): Promise<string> => {
+        const [h, p] = alice.token.split('.');
+        const header = { ...(JSON.parse(Buffer.from(h, 'base64url').toString()) as object), alg: 'none' };
+        return Promise.resolve(`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${p}.`);
+      },
+    ],
+    [
+      'signed with a key that is not ours (same kid)',
+      async (): Promise<string> => forge({ key: JSON.parse((await newJwtKeys('x')).signing) as JWK }),
+    ],
     ['expired', (): Promise<string> => forge({ iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 })],
     ['for another audience', (): Promise<string> => forge({ aud: 'another-api' })],
-    ['with its payload edited (roles: admin)', (): Promise<string> => {
-      const [h, p, s] = alice.token.split('.');
-      const payload = { ...(JSON.parse(Buffer.from(p, 'base64url').toString()) as object), roles: ['admin'] };
-      return Promise.resolve(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`);
-    }],
+    [
+      'with its payload edited (roles: admin)',
+      (): Promise<string> => {
+        const [h, p, s] = alice.token.split('.');
+        const payload = { ...(JSON.parse(Buffer.from(p, 'base64url').toString()) as object), roles: ['admin'] };
+        return Promise.resolve(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`);
+      },
+    ],
     ['that is not a JWT', (): Promise<string> => Promise.resolve('not-a-token')],
   ])('refuses a token %s with 401', async (_, make) => {
     const r = await call('GET', '/v1/auth/me', undefined, await make());
@@ -121,7 +156,10 @@ describe('API2:2023 Broken Authentication', () => {
     const s = await signUp('reuser');
     const next = await call('POST', '/v1/auth/refresh', { refreshToken: s.refresh });
     expect(next.status).toBe(200);
-    expect(await call('POST', '/v1/auth/refresh', { refreshToken: s.refresh })).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_REUSED' } });
+    expect(await call('POST', '/v1/auth/refresh', { refreshToken: s.refresh })).toMatchObject({
+      status: 401,
+      body: { code: 'REFRESH_TOKEN_REUSED' },
+    });
     // the thief's copy and the rightful successor are both dead now
     expect((await call('POST', '/v1/auth/refresh', { refreshToken: next.body.refreshToken })).status).toBe(401);
     expect((await call('GET', '/v1/auth/me', undefined, next.body.accessToken as string)).status).toBe(401);
@@ -162,7 +200,10 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     let last: HttpReply | undefined;
     for (let i = 0; i < 12; i++) {
       // from a different address each time: the per-account budget still holds
-      last = await httpClient(`http://127.0.0.1:${PORTS.http}`)('POST', '/v1/auth/login', { email: victim.email, password: 'wrong password 123' });
+      last = await httpClient(`http://127.0.0.1:${PORTS.http}`)('POST', '/v1/auth/login', {
+        email: victim.email,
+        password: 'wrong password 123',
+      });
       if (last.status === 429) break;
     }
     expect(last?.status).toBe(429);
@@ -187,14 +228,21 @@ describe('API8:2023 Security Misconfiguration', () => {
     for (const body of ['{"email":', '[1,2', 'null', '"just a string"']) {
       const r = await call('POST', '/v1/auth/login', body);
       expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ code: expect.stringMatching(/^(MALFORMED_JSON|VALIDATION_ERROR)$/) as string, requestId: expect.any(String) as string });
+      expect(r.body).toMatchObject({
+        code: expect.stringMatching(/^(MALFORMED_JSON|VALIDATION_ERROR)$/) as string,
+        requestId: expect.any(String) as string,
+      });
       expectNoInternals(r);
     }
   });
 
   it('sends security headers on answers and refusals alike', async () => {
     // a function's answer, a function's refusal, and API Gateway's own refusal (the authorizer's 401)
-    for (const r of [await call('GET', '/v1/auth/me', undefined, alice.token), await call('POST', '/v1/auth/login', '{'), await call('GET', '/v1/auth/me')]) {
+    for (const r of [
+      await call('GET', '/v1/auth/me', undefined, alice.token),
+      await call('POST', '/v1/auth/login', '{'),
+      await call('GET', '/v1/auth/me'),
+    ]) {
       expect(r.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
       expect(r.headers['strict-transport-security']).toMatch(/max-age=/);
     }
@@ -203,7 +251,12 @@ describe('API8:2023 Security Misconfiguration', () => {
 
 describe('API9:2023 Improper Inventory Management', () => {
   it('answers routes that do not exist with 404', async () => {
-    for (const [m, p] of [['GET', '/v1/nope'], ['POST', '/v1/admin/debug'], ['GET', '/v0/auth/me'], ['DELETE', '/v1/accounts/balances']]) {
+    for (const [m, p] of [
+      ['GET', '/v1/nope'],
+      ['POST', '/v1/admin/debug'],
+      ['GET', '/v0/auth/me'],
+      ['DELETE', '/v1/accounts/balances'],
+    ]) {
       const r = await call(m, p, m === 'POST' ? {} : undefined, alice.token);
       expect(r.status).toBe(404);
       expectNoInternals(r);

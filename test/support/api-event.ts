@@ -18,7 +18,14 @@ let n = 0;
 
 export async function invoke<B = Record<string, unknown>>(
   handler: Handler,
-  req: { caller?: Caller; body?: unknown; rawBody?: string; query?: Record<string, string>; path?: Record<string, string>; ip?: string } = {},
+  req: {
+    caller?: Caller;
+    body?: unknown;
+    rawBody?: string;
+    query?: Record<string, string>;
+    path?: Record<string, string>;
+    ip?: string;
+  } = {},
 ): Promise<ApiResponse<B>> {
   const event = {
     body: req.rawBody ?? (req.body === undefined ? null : JSON.stringify(req.body)),
@@ -31,7 +38,9 @@ export async function invoke<B = Record<string, unknown>>(
     requestContext: {
       requestId: `req-${++n}`,
       identity: { sourceIp: req.ip ?? '10.200.0.1' },
-      ...(req.caller ? { authorizer: { userId: req.caller.userId, roles: req.caller.roles.join(','), accountNo: String(req.caller.accountNo) } } : {}),
+      ...(req.caller
+        ? { authorizer: { userId: req.caller.userId, roles: req.caller.roles.join(','), accountNo: String(req.caller.accountNo) } }
+        : {}),
     },
   } as unknown as APIGatewayProxyEvent;
   const r = await handler(event, context);

@@ -32,22 +32,33 @@ export interface FunctionsEnv {
  * market data views to and the functions read; without it the host publishes nowhere.
  * `amqpExchange`: the host publishes its order events to this exchange (and the functions use it).
  */
-export async function startFunctionsEnv(options: { host?: boolean; redisDb?: number; amqpExchange?: string; invoke?: (inProcess: Invoker) => Invoker } = {}): Promise<FunctionsEnv> {
+export async function startFunctionsEnv(
+  options: { host?: boolean; redisDb?: number; amqpExchange?: string; invoke?: (inProcess: Invoker) => Invoker } = {},
+): Promise<FunctionsEnv> {
   const [db, dynamo, keys] = await Promise.all([testDatabase(), startDynalite(), testJwtKeys()]);
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
   const redisUrl = options.redisDb === undefined ? undefined : `redis://127.0.0.1:6379/${options.redisDb}`;
   // keys of this file's own (host and functions alike), removed at the end: never a FLUSHDB
   const redisKeyPrefix = testKeyPrefix('functions');
-  const amqp: Record<string, string> = options.amqpExchange ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange } : { AMQP_URL: '' };
-  const host = options.host ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', REDIS_KEY_PREFIX: redisKeyPrefix, ...amqp }) : undefined;
+  const amqp: Record<string, string> = options.amqpExchange
+    ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange }
+    : { AMQP_URL: '' };
+  const host = options.host
+    ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', REDIS_KEY_PREFIX: redisKeyPrefix, ...amqp })
+    : undefined;
   // Step Functions (settlement), its Tasks run in-process; `invoke` may wrap that (to inject failures)
   const direct = inProcessInvoker();
   const sfn = await startStepFunctions({ invoke: options.invoke ? options.invoke(direct) : direct });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SFN: sfn.endpoint,
-    DATABASE_URL: db.databaseUrl, JWT_SIGNING_JWK: keys.signing, JWT_VERIFY_JWKS: keys.verify,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    DATABASE_URL: db.databaseUrl,
+    JWT_SIGNING_JWK: keys.signing,
+    JWT_VERIFY_JWKS: keys.verify,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
     ...(host ? { MATCHING_HOST_ADDRESS: `127.0.0.1:${host.grpcPort}` } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     REDIS_KEY_PREFIX: redisKeyPrefix,

@@ -41,7 +41,11 @@ export function httpClient(base: string, localAddress = loopbackAddress()): Call
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = request(
         {
-          host: url.hostname, port: url.port, path, method, localAddress,
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          localAddress,
           headers: {
             ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
             ...(token ? { authorization: `Bearer ${token}` } : {}),

@@ -18,7 +18,12 @@ export function inProcessInvoker(stage = 'local'): Invoker {
     if (!fn) throw new Error(`no function ${name} in serverless.yml`);
     const [file, exported] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.slice(fn.handler.lastIndexOf('.') + 1)];
     const mod = (await import(join(ROOT, file))) as Record<string, (event: unknown, context: Context) => Promise<unknown>>;
-    const context = { awsRequestId: `local-${Date.now()}`, functionName: name, invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+    const context = {
+      awsRequestId: `local-${Date.now()}`,
+      functionName: name,
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+      getRemainingTimeInMillis: () => 30_000,
+    } as unknown as Context;
     return mod[exported](input, context);
   };
 }

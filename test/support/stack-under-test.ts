@@ -26,7 +26,14 @@ export function stackUnderTest(ports: StackPorts): { amqpExchange: string; redis
   const redisKeyPrefix = `exchange:test-${process.pid}-${ports.http}:`;
   beforeAll(async () => {
     db = await testDatabase();
-    stack = await startStack(ports, { dataDir, databaseUrl: db.databaseUrl, echo: false, amqpExchange, redisKeyPrefix, authIpPerMinute: 20 });
+    stack = await startStack(ports, {
+      dataDir,
+      databaseUrl: db.databaseUrl,
+      echo: false,
+      amqpExchange,
+      redisKeyPrefix,
+      authIpPerMinute: 20,
+    });
   }, 150_000);
   afterAll(async () => {
     await stack?.stop();

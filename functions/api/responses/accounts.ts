@@ -40,7 +40,17 @@ export const Statement = answers<StatementView>()(
   z
     .object({
       items: z.array(
-        z.object({ entryId: z.number().int().min(1), kind: z.string(), reference: z.string(), asset: z.string(), amount: signedDecimal, balanceAfter: signedDecimal, time }).strict(),
+        z
+          .object({
+            entryId: z.number().int().min(1),
+            kind: z.string(),
+            reference: z.string(),
+            asset: z.string(),
+            amount: signedDecimal,
+            balanceAfter: signedDecimal,
+            time,
+          })
+          .strict(),
       ),
       nextCursor,
     })

@@ -7,10 +7,19 @@ import { nextCursor, role } from './common';
 
 type Answer<F extends (...a: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 
-export const Registered = answers<Answer<AuthService['register']>>()(z.object({ userId: z.uuid(), email: z.email(), accountNo: z.number().int().min(1) }).strict());
+export const Registered = answers<Answer<AuthService['register']>>()(
+  z.object({ userId: z.uuid(), email: z.email(), accountNo: z.number().int().min(1) }).strict(),
+);
 
 export const Tokens = answers<TokenPair>()(
-  z.object({ accessToken: z.string().min(1), refreshToken: z.string().min(1), tokenType: z.literal('Bearer'), expiresIn: z.number().int().min(1) }).strict(),
+  z
+    .object({
+      accessToken: z.string().min(1),
+      refreshToken: z.string().min(1),
+      tokenType: z.literal('Bearer'),
+      expiresIn: z.number().int().min(1),
+    })
+    .strict(),
 );
 
 /** a password login with MFA on: complete it at /v1/auth/login/mfa */
@@ -18,13 +27,23 @@ export const MfaChallenge = z.object({ mfaRequired: z.literal(true), challengeId
 
 export const LoginAnswer = answers<LoginResult>()(z.union([Tokens, MfaChallenge]));
 
-export const MfaEnrolment = answers<Answer<AuthService['enrollMfa']>>()(z.object({ secret: z.string().min(1), otpauthUri: z.string().regex(/^otpauth:\/\//) }).strict());
+export const MfaEnrolment = answers<Answer<AuthService['enrollMfa']>>()(
+  z.object({ secret: z.string().min(1), otpauthUri: z.string().regex(/^otpauth:\/\//) }).strict(),
+);
 
 export const MfaEnabled = answers<Answer<AuthService['verifyMfa']>>()(z.object({ mfaEnabled: z.literal(true) }).strict());
 
 /** GET /v1/auth/me; AuthService.profile types its roles as strings, they are the users' roles (as UserView has them) */
 export const Profile = answers<UserView>()(
-  z.object({ userId: z.uuid(), email: z.email(), roles: z.array(role).min(1), accountNo: z.number().int().min(1), mfaEnabled: z.boolean() }).strict(),
+  z
+    .object({
+      userId: z.uuid(),
+      email: z.email(),
+      roles: z.array(role).min(1),
+      accountNo: z.number().int().min(1),
+      mfaEnabled: z.boolean(),
+    })
+    .strict(),
 );
 
 export const User = Profile;
@@ -32,4 +51,6 @@ export const User = Profile;
 export const UserPage = answers<Answer<UserAdminService['list']>>()(z.object({ items: z.array(User), nextCursor }).strict());
 
 /** the user after the change, and how many of their sessions it ended */
-export const RolesChanged = answers<Answer<UserAdminService['setRoles']>>()(Profile.extend({ sessionsRevoked: z.number().int().min(0) }).strict());
+export const RolesChanged = answers<Answer<UserAdminService['setRoles']>>()(
+  Profile.extend({ sessionsRevoked: z.number().int().min(0) }).strict(),
+);

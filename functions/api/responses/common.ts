@@ -9,4 +9,6 @@ export const role = z.enum(['trader', 'ops', 'admin']);
 export const nextCursor = z.string().min(1).optional();
 
 /** Every refusal: the handlers' error handler and API Gateway's gateway responses alike. */
-export const ApiError = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/), message: z.string(), requestId: z.string().min(1) }).strict();
+export const ApiError = z
+  .object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/), message: z.string(), requestId: z.string().min(1) })
+  .strict();

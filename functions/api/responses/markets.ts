@@ -39,7 +39,13 @@ const Level = z.tuple([decimal, decimal, z.number().int().min(1)]);
 
 export const Book = answers<BookView>()(
   z
-    .object({ symbol: z.string(), sequence: z.number().int().min(0), time: z.number().int().min(0), bids: z.array(Level), asks: z.array(Level) })
+    .object({
+      symbol: z.string(),
+      sequence: z.number().int().min(0),
+      time: z.number().int().min(0),
+      bids: z.array(Level),
+      asks: z.array(Level),
+    })
     .strict(),
 );
 

@@ -19,7 +19,11 @@ export class AmqpDrNotices implements DrNotices {
 
   async announce(event: string, body: Record<string, unknown>, id: string): Promise<void> {
     const ch = await this.channel.open();
-    ch.publish(this.exchange, event, Buffer.from(JSON.stringify(body)), { persistent: true, messageId: id, contentType: 'application/json' });
+    ch.publish(this.exchange, event, Buffer.from(JSON.stringify(body)), {
+      persistent: true,
+      messageId: id,
+      contentType: 'application/json',
+    });
     await ch.waitForConfirms();
   }
 

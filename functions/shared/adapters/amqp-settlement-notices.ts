@@ -24,13 +24,21 @@ export class AmqpSettlementNotices implements SettlementNotices {
 
   async settled(summary: { batchId: string; sides: number; posted: number; skipped: number }): Promise<void> {
     const ch = await this.channel.open();
-    ch.publish(this.exchange, 'settlement.completed', Buffer.from(JSON.stringify(summary)), { persistent: true, messageId: `settled:${summary.batchId}`, contentType: 'application/json' });
+    ch.publish(this.exchange, 'settlement.completed', Buffer.from(JSON.stringify(summary)), {
+      persistent: true,
+      messageId: `settled:${summary.batchId}`,
+      contentType: 'application/json',
+    });
     await ch.waitForConfirms();
   }
 
   async parked(batch: unknown, reason: string): Promise<void> {
     const ch = await this.channel.open();
-    ch.sendToQueue(parkedQueue(this.exchange), Buffer.from(JSON.stringify(batch)), { persistent: true, contentType: 'application/json', headers: { reason: reason.slice(0, 500) } });
+    ch.sendToQueue(parkedQueue(this.exchange), Buffer.from(JSON.stringify(batch)), {
+      persistent: true,
+      contentType: 'application/json',
+      headers: { reason: reason.slice(0, 500) },
+    });
     await ch.waitForConfirms();
   }
 

@@ -1,5 +1,11 @@
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { Connection, ConnectionStore } from '../ports/connection-store';
 
@@ -26,7 +32,9 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async get(connectionId: string): Promise<Connection | null> {
-    const r = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { connectionId: { S: connectionId } }, ConsistentRead: true }));
+    const r = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { connectionId: { S: connectionId } }, ConsistentRead: true }),
+    );
     return r.Item ? toConnection(r.Item) : null;
   }
 

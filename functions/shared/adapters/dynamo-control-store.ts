@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { ActiveRegionChanged, RunbookInProgress, type ActiveRegion, type ControlStore, type PendingApproval } from '../ports/control-store';
 
 const ACTIVE = 'active-region';
@@ -25,7 +31,13 @@ export class DynamoControlStore implements ControlStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { name: { S: ACTIVE }, region: { S: next.region }, epoch: { N: String(next.epoch) }, since: { S: next.since }, changedBy: { S: next.changedBy } },
+          Item: {
+            name: { S: ACTIVE },
+            region: { S: next.region },
+            epoch: { N: String(next.epoch) },
+            since: { S: next.since },
+            changedBy: { S: next.changedBy },
+          },
           ConditionExpression: expectedEpoch === 0 ? 'attribute_not_exists(#n) OR epoch = :e' : 'epoch = :e',
           ExpressionAttributeNames: expectedEpoch === 0 ? { '#n': 'name' } : undefined,
           ExpressionAttributeValues: { ':e': { N: String(expectedEpoch) } },
@@ -38,17 +50,23 @@ export class DynamoControlStore implements ControlStore {
   }
 
   async putApproval(a: PendingApproval): Promise<void> {
-    await this.client.send(new PutItemCommand({ TableName: this.table, Item: { name: { S: approvalKey(a.execution) }, body: { S: JSON.stringify(a) } } }));
+    await this.client.send(
+      new PutItemCommand({ TableName: this.table, Item: { name: { S: approvalKey(a.execution) }, body: { S: JSON.stringify(a) } } }),
+    );
   }
 
   async approval(execution: string): Promise<PendingApproval | null> {
-    const r = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { name: { S: approvalKey(execution) } }, ConsistentRead: true }));
+    const r = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { name: { S: approvalKey(execution) } }, ConsistentRead: true }),
+    );
     return r.Item?.body.S ? (JSON.parse(r.Item.body.S) as PendingApproval) : null;
   }
 
   async takeApproval(execution: string): Promise<PendingApproval | null> {
     // deleted and returned in one call: two operators answering at once cannot both use the token
-    const r = await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: { name: { S: approvalKey(execution) } }, ReturnValues: 'ALL_OLD' }));
+    const r = await this.client.send(
+      new DeleteItemCommand({ TableName: this.table, Key: { name: { S: approvalKey(execution) } }, ReturnValues: 'ALL_OLD' }),
+    );
     return r.Attributes?.body.S ? (JSON.parse(r.Attributes.body.S) as PendingApproval) : null;
   }
 
@@ -72,7 +90,14 @@ export class DynamoControlStore implements ControlStore {
 
   async releaseRunbook(execution: string): Promise<void> {
     await this.client
-      .send(new DeleteItemCommand({ TableName: this.table, Key: { name: { S: LOCK } }, ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': { S: execution } } }))
+      .send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { name: { S: LOCK } },
+          ConditionExpression: 'holder = :me',
+          ExpressionAttributeValues: { ':me': { S: execution } },
+        }),
+      )
       .catch((e: unknown) => {
         // held by someone else, or gone already: nothing of ours to release
         if (!(e instanceof ConditionalCheckFailedException)) throw e;

@@ -1,8 +1,17 @@
-import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import type { OrderEventRecord, OrderHistoryStore, SettledKey } from '../ports/order-history';
 
 /** Sort key: time and event id, zero-padded, so items sort by time and one event is one item. */
-const sortKey = (e: SettledKey): string => `${String(e.time).padStart(15, '0')}#${String(e.seq).padStart(15, '0')}:${String(e.idx).padStart(4, '0')}`;
+const sortKey = (e: SettledKey): string =>
+  `${String(e.time).padStart(15, '0')}#${String(e.seq).padStart(15, '0')}:${String(e.idx).padStart(4, '0')}`;
 
 /** The byOrder index's key: one order of one account (an order id alone would let anyone's events match). */
 const orderKey = (account: number, orderId: number): string => `${account}#${orderId}`;
@@ -47,8 +56,11 @@ export class DynamoOrderHistory implements OrderHistoryStore {
           try {
             await this.client.send(
               new UpdateItemCommand({
-                TableName: this.table, Key: { account: { N: String(e.account) }, at: { S: sortKey(e) } },
-                UpdateExpression: 'SET settledAt = :t', ConditionExpression: 'attribute_exists(account)', ExpressionAttributeValues: { ':t': { N: String(at) } },
+                TableName: this.table,
+                Key: { account: { N: String(e.account) }, at: { S: sortKey(e) } },
+                UpdateExpression: 'SET settledAt = :t',
+                ConditionExpression: 'attribute_exists(account)',
+                ExpressionAttributeValues: { ':t': { N: String(at) } },
               }),
             );
           } catch (err) {
@@ -60,7 +72,10 @@ export class DynamoOrderHistory implements OrderHistoryStore {
 
   private item(e: OrderEventRecord): Record<string, { S: string } | { N: string }> {
     return {
-      account: { N: String(e.account) }, at: { S: sortKey(e) }, type: { S: e.type }, event: { S: JSON.stringify(e) },
+      account: { N: String(e.account) },
+      at: { S: sortKey(e) },
+      type: { S: e.type },
+      event: { S: JSON.stringify(e) },
       expiresAt: { N: String(Math.floor(e.time / 1000) + this.retentionDays * 86_400) },
       // only order events are indexed by order (the index stays sparse: transfers have no order)
       ...(e.orderId ? { orderKey: { S: orderKey(e.account, e.orderId) } } : {}),
@@ -74,8 +89,11 @@ export class DynamoOrderHistory implements OrderHistoryStore {
     do {
       const r = await this.client.send(
         new QueryCommand({
-          TableName: this.table, IndexName: ORDER_INDEX, KeyConditionExpression: 'orderKey = :k',
-          ExpressionAttributeValues: { ':k': { S: orderKey(account, orderId) } }, ExclusiveStartKey: start,
+          TableName: this.table,
+          IndexName: ORDER_INDEX,
+          KeyConditionExpression: 'orderKey = :k',
+          ExpressionAttributeValues: { ':k': { S: orderKey(account, orderId) } },
+          ExclusiveStartKey: start,
         }),
       );
       for (const i of r.Items ?? []) events.push(JSON.parse(i.event.S ?? '{}') as OrderEventRecord);
@@ -85,7 +103,10 @@ export class DynamoOrderHistory implements OrderHistoryStore {
     return events.sort((a, b) => a.seq - b.seq || a.idx - b.idx);
   }
 
-  async list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }> {
+  async list(
+    account: number,
+    opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean },
+  ): Promise<{ items: OrderEventRecord[]; next?: string }> {
     const items: OrderEventRecord[] = [];
     let before = opts.before;
     // a type filter may leave pages short: read on until the page is full or history ends

@@ -12,7 +12,16 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
 import { AppError, badRequest, unavailable } from '../errors';
-import type { HostAdminPort, HostBalance, HostHealth, HostOpenOrder, HostOrderReply, HostOrderRequest, MatchingHostPort, TransferResult } from '../ports/matching-host';
+import type {
+  HostAdminPort,
+  HostBalance,
+  HostHealth,
+  HostOpenOrder,
+  HostOrderReply,
+  HostOrderRequest,
+  MatchingHostPort,
+  TransferResult,
+} from '../ports/matching-host';
 
 export interface HostClientOptions {
   deadlineMs?: number;
@@ -39,8 +48,15 @@ interface Connection {
 }
 
 const healthOf = (r: HostHealth): HostHealth => ({
-  role: r.role, epoch: r.epoch, lastSeq: r.lastSeq, checksum: r.checksum, journalHealthy: r.journalHealthy,
-  replicatedSeq: r.replicatedSeq, replicas: r.replicas, unreplicatedAcks: r.unreplicatedAcks, discarded: r.discarded,
+  role: r.role,
+  epoch: r.epoch,
+  lastSeq: r.lastSeq,
+  checksum: r.checksum,
+  journalHealthy: r.journalHealthy,
+  replicatedSeq: r.replicatedSeq,
+  replicas: r.replicas,
+  unreplicatedAcks: r.unreplicatedAcks,
+  discarded: r.discarded,
 });
 
 export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
@@ -60,8 +76,14 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     let c = this.connections.get(address);
     if (!c) {
       const transient = handleWhen(isTransient);
-      const retries = retry(transient, { maxAttempts: this.options.retries ?? 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) });
-      const breaker = circuitBreaker(transient, { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(this.options.breakAfter ?? 5) });
+      const retries = retry(transient, {
+        maxAttempts: this.options.retries ?? 2,
+        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }),
+      });
+      const breaker = circuitBreaker(transient, {
+        halfOpenAfter: this.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(this.options.breakAfter ?? 5),
+      });
       // the breaker outside the retries: one call that exhausted its retries counts once
       c = { client: connectHost(address), policy: wrap(breaker, retries) };
       this.connections.set(address, c);
@@ -101,8 +123,17 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
 
   placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
     return this.call<HostOrderReply>('PlaceOrder', {
-      account, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce ?? '',
-      price: o.price ?? '', quantity: o.quantity, postOnly: o.postOnly ?? false, stp: o.stp ?? '', expireTime: o.expireTime ?? 0,
+      account,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      timeInForce: o.timeInForce ?? '',
+      price: o.price ?? '',
+      quantity: o.quantity,
+      postOnly: o.postOnly ?? false,
+      stp: o.stp ?? '',
+      expireTime: o.expireTime ?? 0,
     });
   }
 
@@ -143,7 +174,13 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     return (await this.call<{ seq: number }>('ResumeSymbol', { symbol })).seq;
   }
 
-  private async transfer(method: 'Deposit' | 'Withdraw', account: number, asset: string, amount: string, transferId: string): Promise<TransferResult> {
+  private async transfer(
+    method: 'Deposit' | 'Withdraw',
+    account: number,
+    asset: string,
+    amount: string,
+    transferId: string,
+  ): Promise<TransferResult> {
     const r = await this.call<TransferResult>(method, { account, asset, amount, transferId });
     return { transferId: r.transferId, ok: r.ok, reason: r.reason, duplicate: r.duplicate };
   }
@@ -156,7 +193,11 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     } catch (e) {
       // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
       const code = (e as Partial<ServiceError>).code;
-      if (typeof this.address !== 'string' && (code === status.FAILED_PRECONDITION || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)) this.address.invalidate();
+      if (
+        typeof this.address !== 'string' &&
+        (code === status.FAILED_PRECONDITION || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)
+      )
+        this.address.invalidate();
       throw this.translate(e);
     }
   }
@@ -170,7 +211,8 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
       const m = /^([A-Z_]+): (.*)$/.exec(g.details ?? '');
       return badRequest(m ? m[1] : 'INVALID_ARGUMENT', m ? m[2] : (g.details ?? 'invalid request'));
     }
-    if (g.code !== undefined && (RETRYABLE.has(g.code) || g.code === status.FAILED_PRECONDITION)) return unavailable(1, 'the matching host is unavailable');
+    if (g.code !== undefined && (RETRYABLE.has(g.code) || g.code === status.FAILED_PRECONDITION))
+      return unavailable(1, 'the matching host is unavailable');
     return e instanceof AppError ? e : (e as Error);
   }
 }

@@ -18,16 +18,31 @@ interface TransferRow {
 }
 
 const toTransfer = (r: TransferRow): Transfer => ({
-  id: r.id, userId: r.user_id, kind: r.kind, asset: r.asset, amount: BigInt(r.amount), idempotencyKey: r.idempotency_key, status: r.status,
-  reason: r.reason, entryId: r.entry_id === null ? null : Number(r.entry_id), createdAt: r.created_at, completedAt: r.completed_at,
+  id: r.id,
+  userId: r.user_id,
+  kind: r.kind,
+  asset: r.asset,
+  amount: BigInt(r.amount),
+  idempotencyKey: r.idempotency_key,
+  status: r.status,
+  reason: r.reason,
+  entryId: r.entry_id === null ? null : Number(r.entry_id),
+  createdAt: r.created_at,
+  completedAt: r.completed_at,
 });
 
 /** The ledger entry a transfer posts: the trader's account against the exchange's. */
 function postingsOf(t: Transfer): Posting[] {
   const mine = tradingAccount(t.userId, t.asset);
   return t.kind === 'deposit'
-    ? [{ account: mine, amount: t.amount }, { account: SYSTEM.funding(t.asset), amount: -t.amount }]
-    : [{ account: mine, amount: -t.amount }, { account: SYSTEM.withdrawalsPayable(t.asset), amount: t.amount }];
+    ? [
+        { account: mine, amount: t.amount },
+        { account: SYSTEM.funding(t.asset), amount: -t.amount },
+      ]
+    : [
+        { account: mine, amount: -t.amount },
+        { account: SYSTEM.withdrawalsPayable(t.asset), amount: t.amount },
+      ];
 }
 
 export class PgAccountStore implements AccountStore {
@@ -40,7 +55,10 @@ export class PgAccountStore implements AccountStore {
       [req.userId, req.kind, req.asset, req.amount.toString(), req.idempotencyKey],
     );
     if (ins.rows[0]) return { transfer: toTransfer(ins.rows[0]), created: true };
-    const old = await this.pool.query<TransferRow>('SELECT * FROM transfers WHERE user_id = $1 AND idempotency_key = $2', [req.userId, req.idempotencyKey]);
+    const old = await this.pool.query<TransferRow>('SELECT * FROM transfers WHERE user_id = $1 AND idempotency_key = $2', [
+      req.userId,
+      req.idempotencyKey,
+    ]);
     return { transfer: toTransfer(old.rows[0]), created: false };
   }
 
@@ -65,7 +83,10 @@ export class PgAccountStore implements AccountStore {
   }
 
   async rejectTransfer(id: string, reason: string): Promise<Transfer> {
-    await this.pool.query("UPDATE transfers SET status = 'rejected', reason = $2, completed_at = now() WHERE id = $1 AND status = 'requested'", [id, reason]);
+    await this.pool.query(
+      "UPDATE transfers SET status = 'rejected', reason = $2, completed_at = now() WHERE id = $1 AND status = 'requested'",
+      [id, reason],
+    );
     const r = await this.pool.query<TransferRow>('SELECT * FROM transfers WHERE id = $1', [id]);
     return toTransfer(r.rows[0]);
   }
@@ -101,7 +122,15 @@ export class PgAccountStore implements AccountStore {
   }
 
   async statement(userId: string, opts: { asset?: string; before?: StatementCursor; limit: number }): Promise<StatementLine[]> {
-    const r = await this.pool.query<{ entry_id: string; kind: string; reference: string; asset: string; amount: string; balance_after: string; created_at: Date }>(
+    const r = await this.pool.query<{
+      entry_id: string;
+      kind: string;
+      reference: string;
+      asset: string;
+      amount: string;
+      balance_after: string;
+      created_at: Date;
+    }>(
       `SELECT p.entry_id, e.kind, e.reference, a.asset, p.amount, p.balance_after, e.created_at
          FROM ledger_accounts a
          JOIN ledger_postings p ON p.account_id = a.id
@@ -114,7 +143,13 @@ export class PgAccountStore implements AccountStore {
       [userId, opts.asset ?? null, opts.before?.entryId ?? null, opts.before?.asset ?? '', opts.limit],
     );
     return r.rows.map((x) => ({
-      entryId: Number(x.entry_id), kind: x.kind, reference: x.reference, asset: x.asset, amount: BigInt(x.amount), balanceAfter: BigInt(x.balance_after), time: x.created_at,
+      entryId: Number(x.entry_id),
+      kind: x.kind,
+      reference: x.reference,
+      asset: x.asset,
+      amount: BigInt(x.amount),
+      balanceAfter: BigInt(x.balance_after),
+      time: x.created_at,
     }));
   }
 }

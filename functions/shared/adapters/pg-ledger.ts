@@ -30,9 +30,17 @@ export const SYSTEM = {
 };
 
 async function accountId(client: PoolClient, ref: LedgerAccountRef): Promise<number> {
-  const find = ref.userId === null
-    ? await client.query<{ id: string }>('SELECT id FROM ledger_accounts WHERE user_id IS NULL AND purpose = $1 AND asset = $2', [ref.purpose, ref.asset])
-    : await client.query<{ id: string }>('SELECT id FROM ledger_accounts WHERE user_id = $1 AND purpose = $2 AND asset = $3', [ref.userId, ref.purpose, ref.asset]);
+  const find =
+    ref.userId === null
+      ? await client.query<{ id: string }>('SELECT id FROM ledger_accounts WHERE user_id IS NULL AND purpose = $1 AND asset = $2', [
+          ref.purpose,
+          ref.asset,
+        ])
+      : await client.query<{ id: string }>('SELECT id FROM ledger_accounts WHERE user_id = $1 AND purpose = $2 AND asset = $3', [
+          ref.userId,
+          ref.purpose,
+          ref.asset,
+        ]);
   if (find.rows[0]) return Number(find.rows[0].id);
   // a concurrent first use of the same account: the unique index lets one insert win, the other reads it
   const ins = await client.query<{ id: string }>(
@@ -68,21 +76,31 @@ export async function postEntries(
   for (const e of entries) assertBalanced(kind, e.reference, e.postings);
   // claims and first-time account creations in one order for everyone: concurrent batches that
   // overlap wait for each other instead of deadlocking
-  const byRef = new Map([...entries].sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0)).map((e) => [e.reference, e]));
+  const byRef = new Map(
+    [...entries].sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0)).map((e) => [e.reference, e]),
+  );
   const claimed = await client.query<{ id: string; reference: string }>(
     'INSERT INTO ledger_entries (kind, reference) SELECT $1, r FROM unnest($2::text[]) AS r ON CONFLICT (kind, reference) DO NOTHING RETURNING id, reference',
     [kind, [...byRef.keys()]],
   );
-  const posted = claimed.rows.map((r) => ({ id: Number(r.id), entry: byRef.get(r.reference) as { reference: string; postings: Posting[] } })).sort((a, b) => a.id - b.id);
+  const posted = claimed.rows
+    .map((r) => ({ id: Number(r.id), entry: byRef.get(r.reference) as { reference: string; postings: Posting[] } }))
+    .sort((a, b) => a.id - b.id);
   const claimedRefs = new Set(claimed.rows.map((r) => r.reference));
   const skipped = [...byRef.keys()].filter((r) => !claimedRefs.has(r));
   if (posted.length === 0) return { posted: [], skipped };
 
   const unknown = new Map<string, LedgerAccountRef>();
-  for (const { entry } of posted) for (const p of entry.postings) if (!accountIds.has(refKey(p.account))) unknown.set(refKey(p.account), p.account);
+  for (const { entry } of posted)
+    for (const p of entry.postings) if (!accountIds.has(refKey(p.account))) unknown.set(refKey(p.account), p.account);
   for (const k of [...unknown.keys()].sort()) accountIds.set(k, await accountId(client, unknown.get(k) as LedgerAccountRef));
-  const ids = [...new Set(posted.flatMap(({ entry }) => entry.postings.map((p) => accountIds.get(refKey(p.account)) as number)))].sort((a, b) => a - b);
-  const locked = await client.query<{ id: string; balance: string; postings: string }>('SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
+  const ids = [...new Set(posted.flatMap(({ entry }) => entry.postings.map((p) => accountIds.get(refKey(p.account)) as number)))].sort(
+    (a, b) => a - b,
+  );
+  const locked = await client.query<{ id: string; balance: string; postings: string }>(
+    'SELECT id, balance, postings FROM ledger_accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+    [ids],
+  );
   const state = new Map(locked.rows.map((r) => [Number(r.id), { balance: BigInt(r.balance), postings: BigInt(r.postings) }]));
   const rows = { entry: [] as number[], account: [] as number[], amount: [] as string[], after: [] as string[], seq: [] as string[] };
   for (const { id, entry } of posted)

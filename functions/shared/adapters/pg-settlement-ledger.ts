@@ -28,7 +28,14 @@ export class PgSettlementLedger implements SettlementLedger {
     if (sides.length === 0) return { posted: 0, skipped: 0 };
     // an account created by a transaction that rolls back does not exist: remember ids only after commit
     const ids = new Map(this.accountIds);
-    const r = await inTransaction(this.pool, (client) => postEntries(client, 'trade', sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) })), ids));
+    const r = await inTransaction(this.pool, (client) =>
+      postEntries(
+        client,
+        'trade',
+        sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) })),
+        ids,
+      ),
+    );
     for (const [k, v] of ids) this.accountIds.set(k, v);
     return { posted: r.posted.length, skipped: r.skipped.length };
   }
@@ -41,7 +48,9 @@ export class PgSettlementLedger implements SettlementLedger {
   }
 
   async clearingBalances(): Promise<Map<string, bigint>> {
-    const r = await this.pool.query<{ asset: string; balance: string }>("SELECT asset, balance FROM ledger_accounts WHERE user_id IS NULL AND purpose = 'clearing:trades'");
+    const r = await this.pool.query<{ asset: string; balance: string }>(
+      "SELECT asset, balance FROM ledger_accounts WHERE user_id IS NULL AND purpose = 'clearing:trades'",
+    );
     return new Map(r.rows.map((x) => [x.asset, BigInt(x.balance)]));
   }
 }

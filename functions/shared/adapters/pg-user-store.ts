@@ -37,10 +37,18 @@ export class PgUserStore implements UserStore {
   /** `secrets: false` (listings) leaves the MFA secrets out: nothing to decrypt, nothing to leak. */
   private toUser(r: Row, secrets = true): User {
     // a secret stored before sealing existed is read as it is; `npm run users:seal-mfa` seals those
-    const open = (v: string | null): string | null => (v === null || !secrets ? null : SecretBox.isSealed(v) ? this.box.open(v, mfaContext(r.id)) : v);
+    const open = (v: string | null): string | null =>
+      v === null || !secrets ? null : SecretBox.isSealed(v) ? this.box.open(v, mfaContext(r.id)) : v;
     return {
-      id: r.id, email: r.email, passwordHash: r.password_hash, roles: r.roles, accountNo: Number(r.account_no), mfaEnabled: r.mfa_enabled,
-      mfaSecret: open(r.mfa_secret), mfaPendingSecret: open(r.mfa_pending_secret), mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
+      id: r.id,
+      email: r.email,
+      passwordHash: r.password_hash,
+      roles: r.roles,
+      accountNo: Number(r.account_no),
+      mfaEnabled: r.mfa_enabled,
+      mfaSecret: open(r.mfa_secret),
+      mfaPendingSecret: open(r.mfa_pending_secret),
+      mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
       rolesVersion: r.roles_version,
     };
   }
@@ -78,14 +86,20 @@ export class PgUserStore implements UserStore {
       const r = await c.query<{ mfa_pending_secret: string | null }>('SELECT mfa_pending_secret FROM users WHERE id = $1 FOR UPDATE', [id]);
       const pending = r.rows[0]?.mfa_pending_secret;
       if (!pending || this.box.open(pending, mfaContext(id)) !== secret) return false;
-      await c.query('UPDATE users SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_last_step = $2 WHERE id = $1', [id, step]);
+      await c.query(
+        'UPDATE users SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_last_step = $2 WHERE id = $1',
+        [id, step],
+      );
       return true;
     });
   }
 
   async useMfaStep(id: string, step: number): Promise<boolean> {
     // one statement: two concurrent logins with the same code cannot both win
-    const r = await this.pool.query('UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2)', [id, step]);
+    const r = await this.pool.query('UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2)', [
+      id,
+      step,
+    ]);
     return r.rowCount === 1;
   }
 
@@ -102,13 +116,19 @@ export class PgUserStore implements UserStore {
       const admins = await c.query<{ id: string }>("SELECT id FROM users WHERE 'admin' = ANY(roles) ORDER BY id FOR UPDATE");
       const others = admins.rows.filter((a) => a.id !== id.toLowerCase()).length;
       if (!roles.includes('admin') && others === 0 && admins.rows.length > 0) throw new LastAdminError();
-      const r = await c.query<Row>(`UPDATE users SET roles = $2, roles_version = roles_version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [id, roles]);
+      const r = await c.query<Row>(`UPDATE users SET roles = $2, roles_version = roles_version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [
+        id,
+        roles,
+      ]);
       return r.rows[0] ? this.toUser(r.rows[0]) : null;
     });
   }
 
   async list(opts: { afterAccountNo?: number; limit: number }): Promise<User[]> {
-    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no > $1 ORDER BY account_no LIMIT $2`, [opts.afterAccountNo ?? 0, opts.limit]);
+    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE account_no > $1 ORDER BY account_no LIMIT $2`, [
+      opts.afterAccountNo ?? 0,
+      opts.limit,
+    ]);
     return r.rows.map((x) => this.toUser(x, false));
   }
 
@@ -116,10 +136,16 @@ export class PgUserStore implements UserStore {
   async sealLegacyMfaSecrets(): Promise<number> {
     let sealed = 0;
     for (const column of ['mfa_secret', 'mfa_pending_secret'] as const) {
-      const r = await this.pool.query<{ id: string; v: string }>(`SELECT id, ${column} AS v FROM users WHERE ${column} IS NOT NULL AND ${column} NOT LIKE 'v1.%'`);
+      const r = await this.pool.query<{ id: string; v: string }>(
+        `SELECT id, ${column} AS v FROM users WHERE ${column} IS NOT NULL AND ${column} NOT LIKE 'v1.%'`,
+      );
       for (const row of r.rows) {
         // only if it is still the value read: a concurrent enrolment wins
-        const u = await this.pool.query(`UPDATE users SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [row.id, this.box.seal(row.v, mfaContext(row.id)), row.v]);
+        const u = await this.pool.query(`UPDATE users SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [
+          row.id,
+          this.box.seal(row.v, mfaContext(row.id)),
+          row.v,
+        ]);
         sealed += u.rowCount ?? 0;
       }
     }

@@ -32,7 +32,10 @@ export class RedisMfaGuard implements MfaGuard {
 
   async recordFailure(userId: string): Promise<number> {
     // the window starts at the first failure; the fifth one restarts it as the 15-minute lock
-    const [n] = ((await this.redis.multi().incr(FAILURES(userId)).expire(FAILURES(userId), MFA_LOCK_S, 'NX').exec()) ?? []) as [null | Error, number][];
+    const [n] = ((await this.redis.multi().incr(FAILURES(userId)).expire(FAILURES(userId), MFA_LOCK_S, 'NX').exec()) ?? []) as [
+      null | Error,
+      number,
+    ][];
     const count = Number(n?.[1] ?? 0);
     if (count >= MFA_MAX_FAILURES) {
       await this.redis.expire(FAILURES(userId), MFA_LOCK_S);

@@ -43,7 +43,12 @@ export class RedisSessionStore implements SessionStore {
   async start(userId: string, ttlS: number): Promise<{ familyId: string; refreshToken: string }> {
     const familyId = id();
     // the set lives as long as the user's newest family (every family gets the same TTL)
-    await this.redis.multi().set(FAMILY(familyId), 'active', 'EX', ttlS).sadd(USER_FAMILIES(userId), familyId).expire(USER_FAMILIES(userId), ttlS).exec();
+    await this.redis
+      .multi()
+      .set(FAMILY(familyId), 'active', 'EX', ttlS)
+      .sadd(USER_FAMILIES(userId), familyId)
+      .expire(USER_FAMILIES(userId), ttlS)
+      .exec();
     return { familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
   }
 
@@ -51,7 +56,13 @@ export class RedisSessionStore implements SessionStore {
     const t = parse(refreshToken);
     if (!t) return { ok: false, reason: 'unknown' };
     // the script names the family's key itself, so it is given the connection's key prefix too
-    const r = (await this.redis.eval(ROTATE, 1, TOKEN(t.tokenId), sha256(t.secret), `${this.redis.options.keyPrefix ?? ''}${FAMILY('')}`)) as string[];
+    const r = (await this.redis.eval(
+      ROTATE,
+      1,
+      TOKEN(t.tokenId),
+      sha256(t.secret),
+      `${this.redis.options.keyPrefix ?? ''}${FAMILY('')}`,
+    )) as string[];
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
@@ -78,7 +89,12 @@ export class RedisSessionStore implements SessionStore {
 
   async setRolesVersion(userId: string, version: number): Promise<void> {
     // never backwards: a slow writer of an older change cannot undo a newer one
-    await this.redis.eval("local c = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end", 1, ROLES_VERSION(userId), String(version));
+    await this.redis.eval(
+      "local c = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end",
+      1,
+      ROLES_VERSION(userId),
+      String(version),
+    );
   }
 
   async revokeAllOf(userId: string): Promise<number> {
@@ -95,7 +111,11 @@ export class RedisSessionStore implements SessionStore {
   private async issue(userId: string, familyId: string, ttlS: number): Promise<string> {
     const tokenId = id();
     const secret = randomBytes(32).toString('base64url');
-    await this.redis.multi().hset(TOKEN(tokenId), { user: userId, family: familyId, secret: sha256(secret), used: '0' }).expire(TOKEN(tokenId), ttlS).exec();
+    await this.redis
+      .multi()
+      .hset(TOKEN(tokenId), { user: userId, family: familyId, secret: sha256(secret), used: '0' })
+      .expire(TOKEN(tokenId), ttlS)
+      .exec();
     return `${tokenId}.${secret}`;
   }
 }

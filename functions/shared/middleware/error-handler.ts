@@ -24,7 +24,8 @@ export function classify(error: unknown): { status: number; code: string; messag
   // @middy/http-json-body-parser answers 415 both without a JSON content type and for JSON that does not parse
   const e = error as { statusCode?: unknown; message?: unknown } | null;
   if (e?.statusCode === 415 || e?.statusCode === 422) {
-    if (typeof e.message === 'string' && /malformed/i.test(e.message)) return { status: 400, code: 'MALFORMED_JSON', message: 'the body is not valid JSON', headers: {} };
+    if (typeof e.message === 'string' && /malformed/i.test(e.message))
+      return { status: 400, code: 'MALFORMED_JSON', message: 'the body is not valid JSON', headers: {} };
     return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send a JSON body with Content-Type: application/json', headers: {} };
   }
   return { status: 500, code: 'INTERNAL', message: 'internal error', headers: {} };

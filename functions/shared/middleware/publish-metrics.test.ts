@@ -5,7 +5,13 @@ import { publishMetrics } from './publish-metrics';
 /** A Metrics instance whose output (EMF lines and its own warnings) is captured. */
 function capturedMetrics(): { metrics: Metrics; lines: string[] } {
   const lines: string[] = [];
-  const sink = { log: (s: string) => lines.push(s), warn: (s: string) => lines.push(`WARN ${s}`), info: () => undefined, error: () => undefined, debug: () => undefined };
+  const sink = {
+    log: (s: string) => lines.push(s),
+    warn: (s: string) => lines.push(`WARN ${s}`),
+    info: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  };
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'test', logger: sink });
   // its EMF output goes to its console; route that to the capture too
   (metrics as unknown as { console: typeof sink }).console = sink;
@@ -33,7 +39,10 @@ describe('publishMetrics', () => {
         return Promise.reject(new Error('boom'));
       }).use(publishMetrics(metrics))({}, {} as never),
     ).rejects.toThrow('boom');
-    expect(lines.map((l) => Object.keys(JSON.parse(l) as object).filter((k) => k !== '_aws' && k !== 'service'))).toEqual([['placed'], ['failed']]);
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object).filter((k) => k !== '_aws' && k !== 'service'))).toEqual([
+      ['placed'],
+      ['failed'],
+    ]);
     expect(metrics.hasStoredMetrics()).toBe(false);
   });
 });

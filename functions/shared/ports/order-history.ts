@@ -32,7 +32,10 @@ export interface OrderHistoryStore {
   /** note on each (already written) event that settlement posted it to the ledger at `at` (ms) */
   markSettled(events: readonly SettledKey[], at: number): Promise<void>;
   /** newest first; `before` is a cursor this store returned */
-  list(account: number, opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean }): Promise<{ items: OrderEventRecord[]; next?: string }>;
+  list(
+    account: number,
+    opts: { limit: number; before?: string; types?: OrderEventRecord['type'][]; where?: (e: OrderEventRecord) => boolean },
+  ): Promise<{ items: OrderEventRecord[]; next?: string }>;
   /** every event of one of the account's orders, oldest first (none: not the account's, or not written yet) */
   ofOrder(account: number, orderId: number): Promise<OrderEventRecord[]>;
 }

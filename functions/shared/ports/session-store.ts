@@ -4,9 +4,7 @@
  * whole family is revoked. Access tokens name their family (`sid`), so revoking it also stops
  * them before they expire.
  */
-export type RotateOutcome =
-  | { ok: true; userId: string; familyId: string }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
+export type RotateOutcome = { ok: true; userId: string; familyId: string } | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
 
 export interface SessionStore {
   /** a new family with its first token; returns the token */

@@ -6,7 +6,11 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { MarketDataEvent } from '../publication';
 
-export async function readMarketData(client: KinesisClient, streamName: string, options: { from?: Date; symbol?: string } = {}): Promise<MarketDataEvent[]> {
+export async function readMarketData(
+  client: KinesisClient,
+  streamName: string,
+  options: { from?: Date; symbol?: string } = {},
+): Promise<MarketDataEvent[]> {
   const out: MarketDataEvent[] = [];
   const shards = (await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
   for (const shard of shards) {

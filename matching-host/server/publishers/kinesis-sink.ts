@@ -80,7 +80,8 @@ export class KinesisSink implements PublicationSink {
       signal?.throwIfAborted();
       const r = await this.client.send(new PutRecordsCommand({ StreamName: this.streamName, Records: rest }), { abortSignal: signal });
       if (!r.FailedRecordCount) return;
-      if (attempt >= 5) throw new Error(`Kinesis rejected ${r.FailedRecordCount} records: ${r.Records?.find((x) => x.ErrorCode)?.ErrorCode ?? 'unknown'}`);
+      if (attempt >= 5)
+        throw new Error(`Kinesis rejected ${r.FailedRecordCount} records: ${r.Records?.find((x) => x.ErrorCode)?.ErrorCode ?? 'unknown'}`);
       const first = (r.Records ?? []).findIndex((x) => x.ErrorCode);
       rest = rest.slice(Math.max(0, first));
       await new Promise((res) => setTimeout(res, 20 * 2 ** attempt));

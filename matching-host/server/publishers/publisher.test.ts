@@ -31,7 +31,10 @@ const log = pino({ level: 'silent' });
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function open(options: { outboxCapacity?: number; snapshotEvery?: number; retainFrom?: () => number } = {}): { host: MatchingHost; dir: string } {
+function open(options: { outboxCapacity?: number; snapshotEvery?: number; retainFrom?: () => number } = {}): {
+  host: MatchingHost;
+  dir: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'publisher-test-'));
   dirs.push(dir);
   return { host: MatchingHost.open({ dataDir: dir, market: DEFAULT_MARKET, ...options }), dir };
@@ -41,8 +44,18 @@ async function trade(host: MatchingHost, n: number, tag: string): Promise<void> 
   await Promise.all(
     Array.from({ length: n }, (_, i) =>
       host.submit({
-        type: 'place', account: 1 + (i % 2), clientOrderId: `${tag}${i}`, symbol: 'BTC-USD', side: i % 2 ? 'buy' : 'sell',
-        orderType: 'limit', timeInForce: 'GTC', price: 4_200_000 + (i % 3), quantity: 10, postOnly: false, stp: 'cancel_newest', expireTime: 0,
+        type: 'place',
+        account: 1 + (i % 2),
+        clientOrderId: `${tag}${i}`,
+        symbol: 'BTC-USD',
+        side: i % 2 ? 'buy' : 'sell',
+        orderType: 'limit',
+        timeInForce: 'GTC',
+        price: 4_200_000 + (i % 3),
+        quantity: 10,
+        postOnly: false,
+        stp: 'cancel_newest',
+        expireTime: 0,
       }),
     ),
   );
@@ -66,7 +79,14 @@ it('publishes in journal order, retries a failing downstream, and moves the curs
   const sink = new RecordingSink();
   sink.failuresLeft = 3;
   const cursorFile = new CursorFile(dir, 'recording');
-  const p = new Publisher({ sink, outbox: host.outbox, replay: (f, t) => replayPublications(dir, DEFAULT_MARKET, f, t), cursorFile, startSeq: 0, log });
+  const p = new Publisher({
+    sink,
+    outbox: host.outbox,
+    replay: (f, t) => replayPublications(dir, DEFAULT_MARKET, f, t),
+    cursorFile,
+    startSeq: 0,
+    log,
+  });
   p.start();
   await fund(host);
   await trade(host, 40, 'a');
@@ -119,7 +139,15 @@ it('resumes where its cursor on disk says, which is what retention keeps', async
   const cursorFile = new CursorFile(dir, 'recording');
   cursorFile.save(0);
   // saves at most once per hour: the on-disk cursor lags the one in memory, as after a crash
-  const p = new Publisher({ sink, outbox: host.outbox, replay: (f, t) => replayPublications(dir, DEFAULT_MARKET, f, t), cursorFile, startSeq: 0, log, saveEveryMs: 3_600_000 });
+  const p = new Publisher({
+    sink,
+    outbox: host.outbox,
+    replay: (f, t) => replayPublications(dir, DEFAULT_MARKET, f, t),
+    cursorFile,
+    startSeq: 0,
+    log,
+    saveEveryMs: 3_600_000,
+  });
   p.start();
   await fund(host);
   expect(await p.caughtUp()).toBe(true);
@@ -141,11 +169,15 @@ it('reports a range the journal no longer covers with the point where it can res
   await trade(host, 5, 'h');
   // no retention for publishers: the oldest snapshot and the journal after it are all that is left
   const gen = replayPublications(dir, DEFAULT_MARKET, 1, host.lastSeq);
-  const err = await gen.next().then(() => null, (e: unknown) => e);
+  const err = await gen.next().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(JournalGapError);
   expect((err as JournalGapError).resumeAfter).toBeGreaterThan(0);
   const chunks: Publication[] = [];
-  for await (const c of replayPublications(dir, DEFAULT_MARKET, (err as JournalGapError).resumeAfter + 1, host.lastSeq)) chunks.push(...c.publications);
+  for await (const c of replayPublications(dir, DEFAULT_MARKET, (err as JournalGapError).resumeAfter + 1, host.lastSeq))
+    chunks.push(...c.publications);
   expect(chunks.length).toBeGreaterThan(0);
   await host.close();
 });

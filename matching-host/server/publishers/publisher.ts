@@ -119,7 +119,10 @@ export class Publisher {
           // publisher needs, so this means lost files): skip only what cannot be regenerated
           // (if the error names no later point, give the range up rather than loop on it)
           const resume = e.resumeAfter > this.cursor ? Math.min(to, e.resumeAfter) : to;
-          this.o.log.error({ publisher: this.name, from: this.cursor + 1, to: resume, err: e }, 'publications lost: journal does not cover them');
+          this.o.log.error(
+            { publisher: this.name, from: this.cursor + 1, to: resume, err: e },
+            'publications lost: journal does not cover them',
+          );
           this.o.onGap?.(this.name, this.cursor + 1, resume);
           this.cursor = Math.max(this.cursor, resume);
         } else {
@@ -134,7 +137,10 @@ export class Publisher {
 
   private async deliver(batch: Publication[], upTo: number): Promise<void> {
     if (batch.length > 0) {
-      const policy = retry(handleAll, { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 5_000 }) });
+      const policy = retry(handleAll, {
+        maxAttempts: Number.MAX_SAFE_INTEGER,
+        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 5_000 }),
+      });
       policy.onFailure(({ reason }) => {
         const err = 'error' in reason ? reason.error : reason.value;
         this.o.onError?.(this.name, err);

@@ -28,11 +28,29 @@ class FakeRedis extends EventEmitter {
 }
 
 const SPEC = {
-  symbol: 'BTC-USD', base: 'BTC', quote: 'USD', priceDecimals: 2, qtyDecimals: 4,
-  tickSize: 1, lotSize: 1, minPrice: 1, maxPrice: 100_000_000, minQty: 1, maxQty: 1_000_000_000, bandBps: 1000, referencePrice: 1000,
+  symbol: 'BTC-USD',
+  base: 'BTC',
+  quote: 'USD',
+  priceDecimals: 2,
+  qtyDecimals: 4,
+  tickSize: 1,
+  lotSize: 1,
+  minPrice: 1,
+  maxPrice: 100_000_000,
+  minQty: 1,
+  maxQty: 1_000_000_000,
+  bandBps: 1000,
+  referencePrice: 1000,
 };
 const seed = (over: Partial<MarketState> = {}): MarketState => ({
-  spec: SPEC, sequence: 0, time: 0, l2: { symbol: 'BTC-USD', sequence: 0, bids: [], asks: [] }, lastPrice: 0, halted: false, trades: [], ...over,
+  spec: SPEC,
+  sequence: 0,
+  time: 0,
+  l2: { symbol: 'BTC-USD', sequence: 0, bids: [], asks: [] },
+  lastPrice: 0,
+  halted: false,
+  trades: [],
+  ...over,
 });
 
 const pub = (seq: number, sequence: number, type: 'trade' | 'level2'): Publication => ({
@@ -41,12 +59,22 @@ const pub = (seq: number, sequence: number, type: 'trade' | 'level2'): Publicati
   orders: [],
   market: [
     type === 'trade'
-      ? { symbol: 'BTC-USD', sequence, seq, time: seq, type, data: { tradeId: `BTC-USD:${sequence}`, price: '10.00', quantity: '1.0000', side: 'buy' } }
+      ? {
+          symbol: 'BTC-USD',
+          sequence,
+          seq,
+          time: seq,
+          type,
+          data: { tradeId: `BTC-USD:${sequence}`, price: '10.00', quantity: '1.0000', side: 'buy' },
+        }
       : { symbol: 'BTC-USD', sequence, seq, time: seq, type, data: { side: 'buy', price: '9.00', quantity: '2.0000', orders: 1 } },
   ],
 });
 
-const tradeSeqs = (redis: FakeRedis): number[] => ((redis.store.get(redisKeys.trades('BTC-USD')) as string[] | undefined) ?? []).map((t) => (JSON.parse(t) as { sequence: number }).sequence);
+const tradeSeqs = (redis: FakeRedis): number[] =>
+  ((redis.store.get(redisKeys.trades('BTC-USD')) as string[] | undefined) ?? []).map(
+    (t) => (JSON.parse(t) as { sequence: number }).sequence,
+  );
 const ticker = (redis: FakeRedis): Ticker => JSON.parse(redis.store.get(redisKeys.ticker('BTC-USD')) as string) as Ticker;
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 60));
 
@@ -69,16 +97,38 @@ it('keeps what a failed write did not store and writes it on the retry', async (
 it('writes the recovered views at start without any publish, retrying until Redis answers', async () => {
   const redis = new FakeRedis();
   redis.failNext = 1;
-  const trades = [{ sequence: 6, time: 50, price: 1010, quantity: 3, side: 'sell' as const }, { sequence: 4, time: 40, price: 1000, quantity: 2, side: 'buy' as const }];
+  const trades = [
+    { sequence: 6, time: 50, price: 1010, quantity: 3, side: 'sell' as const },
+    { sequence: 4, time: 40, price: 1000, quantity: 2, side: 'buy' as const },
+  ];
   const sink = new RedisSink(redis as unknown as Redis, [
-    seed({ sequence: 7, time: 60, l2: { symbol: 'BTC-USD', sequence: 0, bids: [{ price: 900, quantity: 20000, orders: 2 }], asks: [] }, lastPrice: 1010, halted: true, trades }),
+    seed({
+      sequence: 7,
+      time: 60,
+      l2: { symbol: 'BTC-USD', sequence: 0, bids: [{ price: 900, quantity: 20000, orders: 2 }], asks: [] },
+      lastPrice: 1010,
+      halted: true,
+      trades,
+    }),
   ]);
   sink.start(10);
   await settle();
-  expect(JSON.parse(redis.store.get(redisKeys.book('BTC-USD')) as string)).toMatchObject({ sequence: 7, time: 60, bids: [['9.00', '2.0000', 2]] });
+  expect(JSON.parse(redis.store.get(redisKeys.book('BTC-USD')) as string)).toMatchObject({
+    sequence: 7,
+    time: 60,
+    bids: [['9.00', '2.0000', 2]],
+  });
   // band around the last trade (10.10 ± 10 % = ±1.01)
   expect(ticker(redis)).toEqual({
-    symbol: 'BTC-USD', sequence: 7, time: 60, last: '10.10', lastQuantity: '0.0003', bestBid: '9.00', bestAsk: null, status: 'halted', priceBand: { low: '9.09', high: '11.11' },
+    symbol: 'BTC-USD',
+    sequence: 7,
+    time: 60,
+    last: '10.10',
+    lastQuantity: '0.0003',
+    bestBid: '9.00',
+    bestAsk: null,
+    status: 'halted',
+    priceBand: { low: '9.09', high: '11.11' },
   });
   expect((redis.store.get(redisKeys.trades('BTC-USD')) as string[]).map((t) => JSON.parse(t) as unknown)).toEqual([
     { sequence: 6, time: 50, tradeId: 'BTC-USD:6', price: '10.10', quantity: '0.0003', side: 'sell' },

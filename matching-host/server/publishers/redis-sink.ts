@@ -144,7 +144,10 @@ export class RedisSink implements PublicationSink {
       const trades = res[2 + 2 * i][1] === 1;
       // a higher sequence is a newer host's writing (after a failover): never wind the views back
       if (ticker === null || ticker.sequence < w.sequence || !book || trades !== w.trades) {
-        this.log?.warn({ symbol, expected: w.sequence, found: ticker?.sequence ?? null, book, trades }, 'market data views lost in Redis; rewriting them');
+        this.log?.warn(
+          { symbol, expected: w.sequence, found: ticker?.sequence ?? null, book, trades },
+          'market data views lost in Redis; rewriting them',
+        );
         this.lost.add(symbol);
       }
     });
@@ -233,9 +236,13 @@ export class RedisSink implements PublicationSink {
     const book: BookView = { symbol, sequence, time, bids, asks };
     const band = acceptedBand(spec, mirror.last === null ? 0 : toUnits(mirror.last, spec.priceDecimals));
     const ticker: Ticker = {
-      symbol, sequence, time,
-      last: mirror.last, lastQuantity: mirror.lastQuantity,
-      bestBid: bids[0]?.[0] ?? null, bestAsk: asks[0]?.[0] ?? null,
+      symbol,
+      sequence,
+      time,
+      last: mirror.last,
+      lastQuantity: mirror.lastQuantity,
+      bestBid: bids[0]?.[0] ?? null,
+      bestAsk: asks[0]?.[0] ?? null,
       status: mirror.status,
       priceBand: band && { low: fromUnits(band.low, spec.priceDecimals), high: fromUnits(band.high, spec.priceDecimals) },
     };
@@ -253,7 +260,10 @@ function mirrorOf(s: MarketState): Mirror {
   const { spec } = s;
   const px = (u: number): string => fromUnits(u, spec.priceDecimals);
   const qty = (u: number): string => fromUnits(u, spec.qtyDecimals);
-  const level = (l: { price: number; quantity: number; orders: number }): [string, [string, number]] => [px(l.price), [qty(l.quantity), l.orders]];
+  const level = (l: { price: number; quantity: number; orders: number }): [string, [string, number]] => [
+    px(l.price),
+    [qty(l.quantity), l.orders],
+  ];
   const newest = s.trades[0];
   return {
     spec,
@@ -266,7 +276,14 @@ function mirrorOf(s: MarketState): Mirror {
     lastQuantity: newest ? qty(newest.quantity) : null,
     status: s.halted ? 'halted' : 'trading',
     trades: s.trades
-      .map((t) => tradeEntry(t.sequence, t.time, { tradeId: tradeIdOf(spec.symbol, t.sequence), price: px(t.price), quantity: qty(t.quantity), side: t.side }))
+      .map((t) =>
+        tradeEntry(t.sequence, t.time, {
+          tradeId: tradeIdOf(spec.symbol, t.sequence),
+          price: px(t.price),
+          quantity: qty(t.quantity),
+          side: t.side,
+        }),
+      )
       .reverse(),
   };
 }
