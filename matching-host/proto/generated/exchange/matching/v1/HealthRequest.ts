@@ -1,0 +1,8 @@
+// Original file: matching-host/proto/matching_host.proto
+
+
+export interface HealthRequest {
+}
+
+export interface HealthRequest__Output {
+}
