@@ -12,7 +12,7 @@
  */
 import { Pool } from 'pg';
 import { postEntry } from '../functions/shared/adapters/pg-ledger';
-import { PgSettlementLedger, sidePostings } from '../functions/shared/adapters/pg-settlement-ledger';
+import { PgSettlementLedger, sidePostings } from '../functions/sfn/adapters/pg-settlement-ledger';
 import { inTransaction } from '../functions/shared/db/transaction';
 import type { TradeSide } from '../functions/shared/ports/settlement-ledger';
 import { testDatabase } from '../test/support/test-env';

@@ -10,7 +10,7 @@
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { existsSync, readFileSync } from 'node:fs';
-import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { parkedQueue } from '../functions/sfn/adapters/amqp-settlement-notices';
 import { AMQP_EXCHANGE, AMQP_URL, awsClientConfig, runCli } from './local/cli';
 import { LOCAL_SECRETS } from './local/dev-secrets';
 import { peek, takeEach, withChannel } from './local/queue-tools';

@@ -12,7 +12,7 @@ import { Pool } from 'pg';
 import { invoke } from '../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
 import { deposit } from '../functions/accounts/handlers';
-import { parkedQueue } from '../functions/shared/adapters/amqp-settlement-notices';
+import { parkedQueue } from '../functions/sfn/adapters/amqp-settlement-notices';
 import { replayParked, showParked } from '../scripts/settlement';
 import type { Caller } from '../functions/shared/caller';
 import { matchingHost } from '../functions/shared/matching-host';

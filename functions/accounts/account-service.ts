@@ -10,7 +10,7 @@ import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/engine/
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest, conflict } from '../shared/errors';
 import { count, logger } from '../shared/observability';
-import type { AccountStore, StatementCursor, Transfer, TransferKind } from '../shared/ports/account-store';
+import type { AccountStore, StatementCursor, Transfer, TransferKind } from './ports/account-store';
 import type { AuditLog, AuditRecord, RequestContext } from '../shared/ports/audit-log';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { TransferBody } from './schemas';

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
-import { PgAccountStore } from '../shared/adapters/pg-account-store';
+import { PgAccountStore } from './adapters/pg-account-store';
 import { userStore } from '../shared/users';
 import type { Caller } from '../shared/caller';
 import { invoke } from '../../test/support/api-event';

@@ -3,7 +3,7 @@ import { callerOf } from '../shared/caller';
 import { httpHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
 import { BUDGETS } from '../shared/rate-limit';
-import type { TransferKind } from '../shared/ports/account-store';
+import type { TransferKind } from './ports/account-store';
 import { LedgerQuery, TransferBody, TransferPath } from './schemas';
 import { accountService } from './wiring';
 

@@ -1,7 +1,7 @@
 /** The account functions' composition root: real adapters from config, built once per container. */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
-import { PgAccountStore } from '../shared/adapters/pg-account-store';
+import { PgAccountStore } from './adapters/pg-account-store';
 import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';

@@ -12,7 +12,7 @@ import { LastAdminError } from '../shared/ports/user-store';
 import { userStore } from '../shared/users';
 import type { Caller } from '../shared/caller';
 import { getUser, listUsers, setRoles } from './admin-handlers';
-import { AccessTokens } from '../shared/access-tokens';
+import { AccessTokens } from './access-tokens';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';

@@ -2,9 +2,9 @@
  * Registration, login and sessions. Stores come in as ports (PostgreSQL users, Redis sessions),
  * so this file holds the rules only: who may log in, how tokens rotate, what a reuse means.
  */
-import type { AccessTokens } from '../shared/access-tokens';
+import type { AccessTokens } from './access-tokens';
 import { AppError, conflict, unauthorized } from '../shared/errors';
-import type { MfaGuard } from '../shared/ports/mfa-guard';
+import type { MfaGuard } from './ports/mfa-guard';
 import type { SessionStore } from '../shared/ports/session-store';
 import { count } from '../shared/observability';
 import { EmailTakenError, type User, type UserStore } from '../shared/ports/user-store';

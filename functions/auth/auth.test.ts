@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { AccessTokens } from '../shared/access-tokens';
+import { AccessTokens } from './access-tokens';
 import { config } from '../shared/config';
 import { closePool, pool } from '../shared/db/pool';
 import { SecretBox } from '../shared/secret-box';

@@ -5,7 +5,7 @@
  * (authorizer TTL 0 in serverless.yml), so a logout takes effect at once.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { AccessTokens, type AccessClaims } from '../shared/access-tokens';
+import { AccessTokens, type AccessClaims } from './access-tokens';
 import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { BUDGETS, RateLimiter } from '../shared/rate-limit';

@@ -1,6 +1,6 @@
 /** The auth functions' composition root: real adapters from config, built once per container. */
-import { AccessTokens } from '../shared/access-tokens';
-import { RedisMfaGuard } from '../shared/adapters/redis-mfa-guard';
+import { AccessTokens } from './access-tokens';
+import { RedisMfaGuard } from './adapters/redis-mfa-guard';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { ActiveRegionChanged, type ActiveRegion, type ControlStore } from '../shared/ports/control-store';
 import type { AuditLog } from '../shared/ports/audit-log';
-import type { DrNotices } from '../shared/ports/dr-notices';
+import type { DrNotices } from './ports/dr-notices';
 import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
 
 export type Runbook = 'failover' | 'failback';

@@ -1,12 +1,12 @@
 /** The Step Functions task functions' composition root. */
 import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
-import { AmqpDrNotices } from '../shared/adapters/amqp-dr-notices';
-import { AmqpSettlementNotices } from '../shared/adapters/amqp-settlement-notices';
+import { AmqpDrNotices } from './adapters/amqp-dr-notices';
+import { AmqpSettlementNotices } from './adapters/amqp-settlement-notices';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import type { HostAdminPort } from '../shared/ports/matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
-import { PgSettlementLedger } from '../shared/adapters/pg-settlement-ledger';
+import { PgSettlementLedger } from './adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';

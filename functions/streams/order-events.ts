@@ -12,7 +12,7 @@ import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
-import { SfnSettlementTrigger } from '../shared/adapters/sfn-settlement-trigger';
+import { SfnSettlementTrigger } from './adapters/sfn-settlement-trigger';
 import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
 import { dynamo, sfn, stateMachineArn } from '../shared/aws';
 import { config } from '../shared/config';

@@ -5,7 +5,7 @@ import { orderService } from '../orders/wiring';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest } from '../shared/errors';
 import { BUDGETS } from '../shared/rate-limit';
-import { wsHandler, type WsEvent, type WsResult } from '../shared/ws-handler';
+import { wsHandler, type WsEvent, type WsResult } from './ws-handler';
 import { CancelOrderFrame, PlaceOrderFrame, SubscriptionFrame } from './schemas';
 import { wsService } from './wiring';
 

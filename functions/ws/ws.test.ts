@@ -13,7 +13,7 @@ import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index'
 import { redis } from '../shared/redis';
 import { authService } from '../auth/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
-import type { WsEvent, WsResult } from '../shared/ws-handler';
+import type { WsEvent, WsResult } from './ws-handler';
 import { connect, disconnect, fallback, subscriptions } from './handlers';
 
 let env: FunctionsEnv;

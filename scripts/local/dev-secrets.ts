@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { newJwtKeys } from '../../functions/shared/access-tokens';
+import { newJwtKeys } from '../../functions/auth/access-tokens';
 import { newDataKeys } from '../../functions/shared/secret-box';
 
 export const LOCAL_SECRETS = join(__dirname, '..', '..', '.data', 'local-secrets.json');

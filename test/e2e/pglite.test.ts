@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { PgAccountStore } from '../../functions/shared/adapters/pg-account-store';
+import { PgAccountStore } from '../../functions/accounts/adapters/pg-account-store';
 import { PgUserStore } from '../../functions/shared/adapters/pg-user-store';
 import { SecretBox } from '../../functions/shared/secret-box';
 import { startLocalPostgres, type LocalPostgres } from '../../scripts/local/pglite';

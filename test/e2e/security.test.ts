@@ -5,7 +5,7 @@
  */
 import { SignJWT, decodeJwt, importJWK, type JWK } from 'jose';
 import { readFileSync } from 'node:fs';
-import { newJwtKeys } from '../../functions/shared/access-tokens';
+import { newJwtKeys } from '../../functions/auth/access-tokens';
 import { LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 import { httpClient, type HttpReply } from '../support/http-client';
 import { stackUnderTest } from '../support/stack-under-test';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { newJwtKeys } from '../../functions/shared/access-tokens';
+import { newJwtKeys } from '../../functions/auth/access-tokens';
 import { migrate } from '../../functions/shared/db/migrate';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,5 +1,5 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { SettlementTrigger } from '../ports/settlement-ledger';
+import type { SettlementTrigger } from '../../shared/ports/settlement-ledger';
 
 /** Starts one Express execution per batch (asynchronous: the consumer does not wait for it). */
 export class SfnSettlementTrigger implements SettlementTrigger {

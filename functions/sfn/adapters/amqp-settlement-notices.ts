@@ -5,7 +5,7 @@
  * Publisher confirms: a notice is sent when this resolves.
  */
 import { AmqpConfirmChannel } from './amqp-channel';
-import type { SettlementNotices } from '../ports/settlement-ledger';
+import type { SettlementNotices } from '../../shared/ports/settlement-ledger';
 
 export const parkedQueue = (exchange: string): string => `${exchange}.settlement-parked`;
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import { inTransaction } from '../db/transaction';
-import type { SettlementLedger, TradeSide } from '../ports/settlement-ledger';
-import { postEntries, SYSTEM, tradingAccount, type Posting } from './pg-ledger';
+import { inTransaction } from '../../shared/db/transaction';
+import type { SettlementLedger, TradeSide } from '../../shared/ports/settlement-ledger';
+import { postEntries, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
 /**
  * A side settles against the exchange's clearing accounts: the buyer pays quote into clearing and

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { AccountStore, StatementCursor, StatementLine, Transfer, TransferRequest } from '../ports/account-store';
-import { inTransaction } from '../db/transaction';
-import { postEntry, SYSTEM, tradingAccount, type Posting } from './pg-ledger';
+import { inTransaction } from '../../shared/db/transaction';
+import { postEntry, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
 interface TransferRow {
   id: string;

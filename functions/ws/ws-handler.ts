@@ -5,17 +5,17 @@
  * `{type:"error", code, message, requestId}` with no internals.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from './middleware/publish-metrics';
+import { publishMetrics } from '../shared/middleware/publish-metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, badRequest } from './errors';
-import { classify } from './middleware/error-handler';
-import { logger, metrics, tracer } from './observability';
-import { BUDGETS, RateLimiter, type Budget } from './rate-limit';
-import { redis } from './redis';
-import { sessionStillValid } from './session-check';
+import { AppError, badRequest } from '../shared/errors';
+import { classify } from '../shared/middleware/error-handler';
+import { logger, metrics, tracer } from '../shared/observability';
+import { BUDGETS, RateLimiter, type Budget } from '../shared/rate-limit';
+import { redis } from '../shared/redis';
+import { sessionStillValid } from '../shared/session-check';
 
 /** The part of an API Gateway WebSocket event the routes read. */
 export interface WsEvent {

@@ -5,9 +5,9 @@
  * session (`sid`) so a logout can stop them before they expire.
  */
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
-import type { AppConfig } from './config';
-import { unauthorized } from './errors';
-import type { Role } from './ports/user-store';
+import type { AppConfig } from '../shared/config';
+import { unauthorized } from '../shared/errors';
+import type { Role } from '../shared/ports/user-store';
 
 export interface AccessClaims {
   userId: string;
