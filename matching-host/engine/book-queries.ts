@@ -1,5 +1,5 @@
 import type { Book } from './book';
-import type { MatchingCore } from './engine';
+import type { MatchingCore } from './matching-core';
 import { flagBook, flagPostOnly, flagSide, flagStp, flagTif } from './order-store';
 import { SIDE_NAMES, STP_NAMES, TIME_IN_FORCE_NAMES, type L1, type L2, type L3, type Level, type RestingOrder } from './types';
 

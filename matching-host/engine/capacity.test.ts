@@ -3,7 +3,7 @@
  * An engine that grew must behave exactly like one provisioned up front.
  */
 import { MatchingEngine } from './matching-engine';
-import { testSpec } from './test-specs';
+import { testSpec } from '../../test/fixtures/symbol-specs';
 import type { Command } from './types';
 
 const SPEC = testSpec('BTC-USD');

@@ -1,4 +1,4 @@
-import type { MatchingCore } from './engine';
+import type { MatchingCore } from './matching-core';
 import { ORDER_INT_SHIFT, OrderInt, OrderNum } from './order-store';
 
 const { ACCOUNT, FLAGS, TICK } = OrderInt;

@@ -3,7 +3,7 @@
  * Every scenario spells out the exact event stream a command must produce.
  */
 import { MatchingEngine } from './matching-engine';
-import { testSpec } from './test-specs';
+import { testSpec } from '../../test/fixtures/symbol-specs';
 import type { Command, EngineEvent, PlaceOrderCommand, ReasonName, SideName, SymbolSpec } from './types';
 
 // ------------------------------------------------------------------ fixtures & helpers

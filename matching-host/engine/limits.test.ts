@@ -5,7 +5,7 @@
 import { BinaryWriter } from './binary-codec';
 import { validateSpec } from './book';
 import { MatchingEngine } from './matching-engine';
-import { testSpec } from './test-specs';
+import { testSpec } from '../../test/fixtures/symbol-specs';
 import type { Command, SymbolSpec } from './types';
 
 const SYM = 'BTC-USD';

@@ -1,6 +1,6 @@
 import { getOrder, l1, l2, l3, openOrders } from './book-queries';
 import { bookChecksum, engineChecksum } from './checksum';
-import { MatchingCore, type EngineOptions } from './engine';
+import { MatchingCore, type EngineOptions } from './matching-core';
 import type { EventBuffer } from './event-buffer';
 import { restore, snapshot } from './snapshot';
 import {

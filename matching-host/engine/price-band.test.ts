@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { MatchingEngine } from './matching-engine';
 import { acceptedBand, priceBand } from './price-band';
-import { testSpec } from './test-specs';
+import { testSpec } from '../../test/fixtures/symbol-specs';
 import type { ReasonName, SymbolSpec } from './types';
 
 const SYM = 'BTC-USD';

@@ -1,6 +1,6 @@
 import { BinaryReader, BinaryWriter } from './binary-codec';
 import type { Book } from './book';
-import { MatchingCore } from './engine';
+import { MatchingCore } from './matching-core';
 import { flagPostOnly, flagStp, flagTif } from './order-store';
 import type { SymbolSpec } from './types';
 

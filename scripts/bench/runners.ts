@@ -1,6 +1,6 @@
 /** Drive one engine over a stream, timing it the same way for ours and the peer. */
 import { OrderBook, SelfTradePreventionMode, Side as PeerSide } from 'nodejs-order-book';
-import { MatchingCore } from '../../matching-host/engine/engine';
+import { MatchingCore } from '../../matching-host/engine/matching-core';
 import * as T from '../../matching-host/engine/types';
 import { ACCOUNTS, BENCH_SYMBOL, Op as OpImport, type Stream } from './streams';
 

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { EventField } from '../../matching-host/engine/event-buffer';
-import { MatchingCore } from '../../matching-host/engine/engine';
+import { MatchingCore } from '../../matching-host/engine/matching-core';
 import { EventType, OrderType, Side, Stp, TimeInForce, type SymbolSpec } from '../../matching-host/engine/types';
 
 export const STREAM_KINDS = ['uniform', 'deep'] as const;
