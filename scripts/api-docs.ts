@@ -1,6 +1,10 @@
-/** `npm run docs:api`: write the OpenAPI and AsyncAPI documents generated from the handlers' schemas. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * `npm run docs:api`: write the OpenAPI and AsyncAPI documents generated from the handlers' schemas,
+ * and the page that renders both (to .data/api-docs/, not committed; npm start serves it).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { API_DOCS_HTML, apiDocsHtml } from './api-docs-html';
 import { asyncApiDocument } from '../functions/api/asyncapi';
 import { openApiDocument } from '../functions/api/openapi';
 
@@ -20,5 +24,10 @@ if (require.main === module) {
   const d = renderDocs();
   writeFileSync(DOCS.openapi, d.openapi);
   writeFileSync(DOCS.asyncapi, d.asyncapi);
-  process.stdout.write(`wrote ${DOCS.openapi} and ${DOCS.asyncapi}\n`);
+  mkdirSync(dirname(API_DOCS_HTML), { recursive: true });
+  writeFileSync(
+    API_DOCS_HTML,
+    apiDocsHtml(JSON.parse(d.openapi) as Record<string, unknown>, JSON.parse(d.asyncapi) as Record<string, unknown>),
+  );
+  process.stdout.write(`wrote ${DOCS.openapi}, ${DOCS.asyncapi} and the page of both, ${API_DOCS_HTML}\n`);
 }

@@ -14,6 +14,8 @@ export interface StackPorts {
   /** the standby region's host (free ports when not given) */
   grpcStandby?: number;
   metricsStandby?: number;
+  /** the page of the API documents (not served when not given) */
+  apiDocs?: number;
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -28,6 +30,7 @@ export const DEFAULT_PORTS: StackPorts = {
   stepFunctions: 8083,
   grpcStandby: 50052,
   metricsStandby: 9465,
+  apiDocs: 8084,
 };
 
 /** `npm start`'s ports, shifted by EXCHANGE_PORT_OFFSET to run a second stack beside the first. */

@@ -10,7 +10,8 @@
  *   - two matching hosts: "us-east-1" primary (gRPC :50051, metrics/health :9464; data in
  *     .data/matching-host) and "us-west-2" its standby, replicating its journal synchronously
  *     (gRPC :50052, :9465; .data/matching-host-us-west-2); the functions talk to the active one;
- *   - serverless offline (REST :3000, WebSocket :3001) with every function.
+ *   - serverless offline (REST :3000, WebSocket :3001) with every function;
+ *   - the page of the API documents (OpenAPI and AsyncAPI) on :8084.
  * It prints each component as it comes up, the table of URLs, then only warnings, errors and one
  * line per failed request (`--verbose` or EXCHANGE_VERBOSE=1: everything). A component that dies
  * is named at once and restarted (three times in five minutes at most, then the stack stops and
@@ -36,6 +37,7 @@ import { supervisor } from './supervisor';
 import { assertPortsFree } from './free-ports';
 import type { ProcessOptions } from './processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
+import { serveApiDocs } from '../api-docs-html';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -112,6 +114,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     Kinesis: ports.kinesis,
     DynamoDB: ports.dynamodb,
     'Step Functions': ports.stepFunctions,
+    'API documents': ports.apiDocs,
     ...(usesPglite ? { PostgreSQL: ports.postgres } : {}),
   });
   const redisUrl = process.env.REDIS_URL ?? REDIS_DEFAULT;
@@ -162,6 +165,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       .map((m) => m.name)
       .join(', ')})`,
   );
+  let apiDocs: Awaited<ReturnType<typeof serveApiDocs>> | undefined;
   let edge: Managed | undefined;
   let hosts: RegionHosts | undefined;
   let poller: Poller | undefined;
@@ -176,6 +180,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       ['edge', () => edge?.stop()],
       ['matching hosts', () => hosts?.stop()],
       ['step functions', () => stepFunctions.close()],
+      ['API documents', () => apiDocs?.close()],
       ['kinesalite', () => kinesis.close()],
       ['dynalite', () => dynamo.close()],
       ['pglite', () => pglite?.close()],
@@ -195,6 +200,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     pglite?.kill();
   });
   try {
+    // the API documents as committed, rendered once (npm run docs:api writes the same page)
+    if (ports.apiDocs !== undefined) apiDocs = await serveApiDocs(ports.apiDocs);
     // what the host and the functions are told about the services around them
     const shared: Record<string, string> = {
       DATABASE_URL: databaseUrl,
@@ -283,6 +290,9 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
         'the exchange is up:',
         `  REST API        http://localhost:${ports.http}/v1`,
         `  WebSocket API   ws://localhost:${ports.websocket}`,
+        ...(apiDocs
+          ? [`  API documents   ${apiDocs.url} (REST and WebSocket; npm run docs:api writes the same page to .data/api-docs/)`]
+          : []),
         `  matching hosts  us-east-1 (primary) grpc ${hosts.addresses['us-east-1']}, health http://127.0.0.1:${ports.metrics}/health, metrics /metrics`,
         `                  us-west-2 (standby) grpc ${hosts.addresses['us-west-2']}; npm run dr:failover -- --auto-approve moves to it`,
         `  PostgreSQL      ${databaseUrl}`,
