@@ -16,7 +16,7 @@ import { DOCS, renderDocs } from '../../scripts/api-docs';
 import { Credentials } from '../auth/schemas';
 import { PlaceOrder } from '../orders/schemas';
 import { VOCABULARY } from './json-schema';
-import { OpenApiContract } from './openapi-contract';
+import { OpenApiContract } from '../../test/support/openapi-contract';
 import { ROUTES } from './routes';
 
 const ROOT = join(__dirname, '..', '..');

@@ -6,7 +6,7 @@
  * and its contract cannot drift apart.
  */
 import { request } from 'node:http';
-import { OpenApiContract } from '../../functions/api/openapi-contract';
+import { OpenApiContract } from './openapi-contract';
 
 export interface HttpReply {
   status: number;

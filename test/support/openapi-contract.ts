@@ -20,7 +20,7 @@ export interface HttpAnswer {
   text: string;
 }
 
-const DOCUMENT = join(__dirname, 'openapi.json');
+const DOCUMENT = join(__dirname, '../../functions/api/openapi.json');
 
 const ajv2020 = (options: Options = {}): Ajv2020 => {
   const ajv = new Ajv2020({ ...options, strict: false, allErrors: true });
