@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import { toBigUnits } from '../../matching-host/engine/decimal';
 import type { SymbolSpec } from '../../matching-host/engine/types';
-import type { MarketConfig } from '../../matching-host/server/host-core';
-import { settlementFactors } from '../../matching-host/server/settlement-factors';
+import type { MarketConfig } from '../../matching-host/server/core/host-core';
+import { settlementFactors } from '../../matching-host/server/core/settlement-factors';
 import { AccountOwners } from '../shared/account-owners';
 import { OrderEvent } from '../shared/order-event-schema';
 import type { MatchingHostPort } from '../shared/ports/matching-host';

@@ -9,7 +9,7 @@
  */
 import type { SideName, StpName, TimeInForceName } from '../engine/types';
 import { ByteReader, ByteWriter } from './byte-codec';
-import type { HostCommand } from './host-core';
+import type { HostCommand } from './core/host-core';
 
 const TYPES = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter', 'deposit', 'withdraw', 'halt', 'resume', 'tick'] as const;
 type TypeName = (typeof TYPES)[number];

@@ -3,9 +3,9 @@ import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
-import { HostCore, stateChunksInSlices } from './host-core';
+import { HostCore, stateChunksInSlices } from './core/host-core';
 import { listSegments } from './journal';
-import { DEFAULT_MARKET } from './market-config';
+import { DEFAULT_MARKET } from './core/market-config';
 
 const dirs: string[] = [];
 function dataDir(): string {

@@ -6,11 +6,11 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileDurably } from './durable-file';
-import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './host-core';
+import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './core/host-core';
 import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
 import { Outbox } from './outbox';
 import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
-import { specDrift } from './spec-drift';
+import { specDrift } from './core/spec-drift';
 
 export type Role = 'primary' | 'standby';
 

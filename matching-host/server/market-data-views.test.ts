@@ -15,7 +15,7 @@ import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
 import { until } from '../../test/support/until';
 import { redisKeys, type BookView, type Ticker } from '../proto/market-data-views';
 import { call, connectHost, type HostClient } from './grpc-client';
-import { RECENT_TRADES } from './recent-trades';
+import { RECENT_TRADES } from './core/recent-trades';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
 const PREFIX = testKeyPrefix('md-views');

@@ -5,9 +5,9 @@
  * exactly the messages (and sequences) it would have sent live. Yields in chunks so the event
  * loop (and matching) keeps running while it works.
  */
-import { HostCore, type MarketConfig } from './host-core';
+import { HostCore, type MarketConfig } from './core/host-core';
 import { listSegments, readSegment } from './journal';
-import type { Publication } from './publication';
+import type { Publication } from './core/publication';
 import { decodeSnapshot, snapshotFiles } from './snapshot-store';
 import { readFileSync } from 'node:fs';
 

@@ -15,8 +15,8 @@ import { startKinesalite, type LocalKinesis } from '../../scripts/local/kinesali
 import { call, connectHost, type HostClient } from './grpc-client';
 import { MatchingHost } from './host';
 import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
-import { DEFAULT_MARKET } from './market-config';
-import type { MarketDataEvent, OrderEvent, Publication } from './publication';
+import { DEFAULT_MARKET } from './core/market-config';
+import type { MarketDataEvent, OrderEvent, Publication } from './core/publication';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './publishers/kinesis-reader';
 import { kinesisClient } from './publishers/kinesis-sink';

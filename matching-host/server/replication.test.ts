@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from './config';
 import { call, connectHost, type HostClient } from './grpc-client';
-import { DEFAULT_MARKET } from './market-config';
+import { DEFAULT_MARKET } from './core/market-config';
 import { startHostRuntime, type HostRuntime } from './runtime';
 import { until } from '../../test/support/until';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from './config';
 import { call, connectHost } from './grpc-client';
-import { DEFAULT_MARKET } from './market-config';
+import { DEFAULT_MARKET } from './core/market-config';
 import { startHostRuntime } from './runtime';
 
 const dirs: string[] = [];

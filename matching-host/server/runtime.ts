@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { HostConfig } from './config';
 import { startGrpcServer } from './grpc-service';
 import { MatchingHost } from './host';
-import type { MarketConfig } from './host-core';
+import type { MarketConfig } from './core/host-core';
 import { DrRole } from './dr-role';
 import { HostMetrics } from './metrics';
 import { startOpsServer } from './ops-server';

@@ -6,11 +6,11 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostCore, stateChunksInSlices, type HostCommand } from '../../matching-host/server/host-core';
+import { HostCore, stateChunksInSlices, type HostCommand } from '../../matching-host/server/core/host-core';
 import { MatchingHost } from '../../matching-host/server/host';
 import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/journal';
 import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/snapshot-store';
-import { DEFAULT_MARKET } from '../../matching-host/server/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
 
 const ACCOUNTS = 200;
 

@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../../../matching-host/server/publication';
+import type { OrderRequest } from '../../../matching-host/server/core/publication';
 
 /** Every order event of a trader (DynamoDB, kept for the retention period). */
 export interface OrderEventRecord {

@@ -15,9 +15,9 @@ import { fromUnits, toUnits } from '../../engine/decimal';
 import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import type { MarketState } from '../host-core';
-import { tradeIdOf, type MarketDataEvent, type Publication } from '../publication';
-import { RECENT_TRADES } from '../recent-trades';
+import type { MarketState } from '../core/host-core';
+import { tradeIdOf, type MarketDataEvent, type Publication } from '../core/publication';
+import { RECENT_TRADES } from '../core/recent-trades';
 import type { PublicationSink } from './publisher';
 
 interface Mirror {

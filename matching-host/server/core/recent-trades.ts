@@ -5,7 +5,7 @@
  * its snapshots, so like the rest of HostCore it is a function of the journal. A fixed ring per
  * symbol in typed arrays: nothing for the collector on the hot path.
  */
-import { SIDE_NAMES, type SideName } from '../engine/types';
+import { SIDE_NAMES, type SideName } from '../../engine/types';
 
 /** as many as the trades view holds (and the markets API serves) */
 export const RECENT_TRADES = 100;

@@ -4,9 +4,9 @@
  * list always gives the same replies, balances and book checksum, which is what recovery and the
  * DR standby rely on. The server layer (host.ts) assigns seq/time, journals, and acks.
  */
-import { EVENT_STRIDE, EventField, type EventBuffer } from '../engine/event-buffer';
-import { MatchingEngine } from '../engine/matching-engine';
-import { priceBand } from '../engine/price-band';
+import { EVENT_STRIDE, EventField, type EventBuffer } from '../../engine/event-buffer';
+import { MatchingEngine } from '../../engine/matching-engine';
+import { priceBand } from '../../engine/price-band';
 import {
   EventType,
   reasonName,
@@ -18,11 +18,11 @@ import {
   type StpName,
   type SymbolSpec,
   type TimeInForceName,
-} from '../engine/types';
+} from '../../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { settlementFactors } from './settlement-factors';
-import { ByteReader, ByteWriter } from './byte-codec';
+import { ByteReader, ByteWriter } from '../byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';

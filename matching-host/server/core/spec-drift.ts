@@ -5,7 +5,7 @@
  * change (a reference price given to a market that was listed without one, say) does not take
  * effect on an existing history; this names each such difference so the operator learns of it.
  */
-import type { SymbolSpec } from '../engine/types';
+import type { SymbolSpec } from '../../engine/types';
 
 const FIELDS: (keyof SymbolSpec)[] = [
   'base',

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MatchingHost, type Submission } from './host';
+import { MatchingHost, type Submission } from '../host';
 import { DEFAULT_MARKET } from './market-config';
-import { replayPublications } from './publication-replay';
+import { replayPublications } from '../publication-replay';
 import { RECENT_TRADES } from './recent-trades';
 
 let dir: string;

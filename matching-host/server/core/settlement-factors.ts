@@ -1,4 +1,4 @@
-import type { SymbolSpec } from '../engine/types';
+import type { SymbolSpec } from '../../engine/types';
 import type { AssetSpec } from './host-core';
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);

@@ -9,8 +9,8 @@
  * counter also counts private events, so it would show gaps to a public consumer); order events
  * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
  */
-import { fromUnits } from '../engine/decimal';
-import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../engine/types';
+import { fromUnits } from '../../engine/decimal';
+import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../../engine/types';
 import type { CommandResult, HostCommand } from './host-core';
 
 export interface TradeData {
