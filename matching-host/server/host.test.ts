@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
 import { HostCore, stateChunksInSlices } from './core/host-core';
-import { listSegments } from './journal';
+import { listSegments } from './durability/journal';
 import { DEFAULT_MARKET } from './core/market-config';
 
 const dirs: string[] = [];

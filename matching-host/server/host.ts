@@ -5,11 +5,11 @@
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from './durable-file';
+import { writeFileDurably } from './durability/durable-file';
 import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './core/host-core';
-import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './journal';
+import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './durability/journal';
 import { Outbox } from './outbox';
-import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './snapshot-store';
+import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './durability/snapshot-store';
 import { specDrift } from './core/spec-drift';
 
 export type Role = 'primary' | 'standby';

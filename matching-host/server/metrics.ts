@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MatchingHost } from './host';
-import type { FlushStats } from './journal';
+import type { FlushStats } from './durability/journal';
 import type { Publisher } from './publishers/publisher';
 
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];

@@ -6,9 +6,9 @@
  * loop (and matching) keeps running while it works.
  */
 import { HostCore, type MarketConfig } from './core/host-core';
-import { listSegments, readSegment } from './journal';
+import { listSegments, readSegment } from './durability/journal';
 import type { Publication } from './core/publication';
-import { decodeSnapshot, snapshotFiles } from './snapshot-store';
+import { decodeSnapshot, snapshotFiles } from './durability/snapshot-store';
 import { readFileSync } from 'node:fs';
 
 export class JournalGapError extends Error {

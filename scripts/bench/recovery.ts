@@ -8,8 +8,8 @@ import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from
 import { join } from 'node:path';
 import { HostCore, stateChunksInSlices, type HostCommand } from '../../matching-host/server/core/host-core';
 import { MatchingHost } from '../../matching-host/server/host';
-import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/journal';
-import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/snapshot-store';
+import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/durability/journal';
+import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/durability/snapshot-store';
 import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
 
 const ACCOUNTS = 200;

@@ -22,7 +22,7 @@ import {
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { settlementFactors } from './settlement-factors';
-import { ByteReader, ByteWriter } from '../byte-codec';
+import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';

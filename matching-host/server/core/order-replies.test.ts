@@ -1,5 +1,5 @@
 import type { Fill, OrderReply } from './host-core';
-import { ByteReader, ByteWriter } from '../byte-codec';
+import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 
 const fill = (i: number, liquidity: Fill['liquidity']): Fill => ({

@@ -6,7 +6,7 @@
  * Here a reply costs a few column writes, and a retry (rare) gets a fresh object back.
  */
 import { Reason, SIDE_NAMES, type ReasonName } from '../../engine/types';
-import type { ByteReader, ByteWriter } from '../byte-codec';
+import type { ByteReader, ByteWriter } from './byte-codec';
 import type { Fill, OrderReply, OrderStatus } from './host-core';
 
 const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'];

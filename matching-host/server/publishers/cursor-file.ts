@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from '../durable-file';
+import { writeFileDurably } from '../durability/durable-file';
 
 export class CursorFile {
   readonly file: string;

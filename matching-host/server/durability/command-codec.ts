@@ -7,9 +7,9 @@
  * Numbers (accounts included) are f64, so any value a command may carry (including invalid ones the engine rejects)
  * survives the round trip exactly; strings are u16 byte length + UTF-8.
  */
-import type { SideName, StpName, TimeInForceName } from '../engine/types';
-import { ByteReader, ByteWriter } from './byte-codec';
-import type { HostCommand } from './core/host-core';
+import type { SideName, StpName, TimeInForceName } from '../../engine/types';
+import { ByteReader, ByteWriter } from '../core/byte-codec';
+import type { HostCommand } from '../core/host-core';
 
 const TYPES = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter', 'deposit', 'withdraw', 'halt', 'resume', 'tick'] as const;
 type TypeName = (typeof TYPES)[number];
