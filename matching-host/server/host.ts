@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeFileDurably } from './durability/durable-file';
 import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './core/host-core';
 import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './durability/journal';
-import { Outbox } from './outbox';
+import { Outbox } from './publishers/outbox';
 import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './durability/snapshot-store';
 import { specDrift } from './core/spec-drift';
 

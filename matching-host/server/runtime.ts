@@ -17,7 +17,7 @@ import { startOpsServer } from './ops-server';
 import { defaultTopology } from './publishers/amqp-sink';
 import { kinesisClient } from './publishers/kinesis-sink';
 import { redisKeys } from '../proto/market-data-views';
-import { Publishing } from './publishing';
+import { Publishing } from './publishers/publishing';
 
 export interface HostRuntime {
   host: MatchingHost;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchingHost, type Submission } from '../host';
 import { DEFAULT_MARKET } from './market-config';
-import { replayPublications } from '../publication-replay';
+import { replayPublications } from '../publishers/publication-replay';
 import { RECENT_TRADES } from './recent-trades';
 
 let dir: string;

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { MatchingHost } from '../host';
 import { DEFAULT_MARKET } from '../core/market-config';
 import type { Publication } from '../core/publication';
-import { JournalGapError, replayPublications } from '../publication-replay';
+import { JournalGapError, replayPublications } from './publication-replay';
 import { CursorFile } from './cursor-file';
 import { Publisher, type PublicationSink } from './publisher';
 

@@ -6,9 +6,9 @@
  */
 import { ExponentialBackoff, TimeoutStrategy, handleAll, retry, timeout, wrap } from 'cockatiel';
 import type { Logger } from 'pino';
-import type { Outbox } from '../outbox';
+import type { Outbox } from './outbox';
 import type { Publication } from '../core/publication';
-import { JournalGapError, type ReplayChunk } from '../publication-replay';
+import { JournalGapError, type ReplayChunk } from './publication-replay';
 import { CursorFile } from './cursor-file';
 
 /** A downstream: `publish` resolves only when every message of the batch is confirmed. */

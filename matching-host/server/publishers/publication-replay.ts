@@ -5,10 +5,10 @@
  * exactly the messages (and sequences) it would have sent live. Yields in chunks so the event
  * loop (and matching) keeps running while it works.
  */
-import { HostCore, type MarketConfig } from './core/host-core';
-import { listSegments, readSegment } from './durability/journal';
-import type { Publication } from './core/publication';
-import { decodeSnapshot, snapshotFiles } from './durability/snapshot-store';
+import { HostCore, type MarketConfig } from '../core/host-core';
+import { listSegments, readSegment } from '../durability/journal';
+import type { Publication } from '../core/publication';
+import { decodeSnapshot, snapshotFiles } from '../durability/snapshot-store';
 import { readFileSync } from 'node:fs';
 
 export class JournalGapError extends Error {

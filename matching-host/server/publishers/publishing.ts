@@ -5,16 +5,16 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { MatchingHost } from './host';
-import type { MarketConfig } from './core/host-core';
+import type { MatchingHost } from '../host';
+import type { MarketConfig } from '../core/host-core';
 import { replayPublications } from './publication-replay';
-import { AmqpSink, type AmqpTopology } from './publishers/amqp-sink';
-import { CursorFile } from './publishers/cursor-file';
-import { KinesisSink, ensureStream } from './publishers/kinesis-sink';
+import { AmqpSink, type AmqpTopology } from './amqp-sink';
+import { CursorFile } from './cursor-file';
+import { KinesisSink, ensureStream } from './kinesis-sink';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { Publisher, type PublicationSink } from './publishers/publisher';
-import { RedisSink } from './publishers/redis-sink';
-import type { HostMetrics } from './metrics';
+import { Publisher, type PublicationSink } from './publisher';
+import { RedisSink } from './redis-sink';
+import type { HostMetrics } from '../metrics';
 
 export interface PublishingOptions {
   dataDir: string;

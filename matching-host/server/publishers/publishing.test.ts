@@ -11,17 +11,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startKinesalite, type LocalKinesis } from '../../scripts/local/kinesalite';
-import { call, connectHost, type HostClient } from './grpc-client';
-import { MatchingHost } from './host';
-import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
-import { DEFAULT_MARKET } from './core/market-config';
-import type { MarketDataEvent, OrderEvent, Publication } from './core/publication';
+import { startKinesalite, type LocalKinesis } from '../../../scripts/local/kinesalite';
+import { call, connectHost, type HostClient } from '../grpc-client';
+import { MatchingHost } from '../host';
+import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
+import { DEFAULT_MARKET } from '../core/market-config';
+import type { MarketDataEvent, OrderEvent, Publication } from '../core/publication';
 import { replayPublications } from './publication-replay';
-import { inSequence, readMarketData } from './publishers/kinesis-reader';
-import { kinesisClient } from './publishers/kinesis-sink';
-import { redisKeys, type BookView } from '../proto/market-data-views';
-import { deleteKeys, testKeyPrefix } from '../../test/support/redis-keys';
+import { inSequence, readMarketData } from './kinesis-reader';
+import { kinesisClient } from './kinesis-sink';
+import { redisKeys, type BookView } from '../../proto/market-data-views';
+import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const STREAM = `md-${run}`;
@@ -186,7 +186,7 @@ it('delivers every market data and order event exactly once by sequence across a
 
   // npm run md:replay: the symbol's events from a point in time, in sequence order (run async:
   // kinesalite lives in this process and must keep answering)
-  const script = join(__dirname, '..', '..', 'scripts', 'md-replay.ts');
+  const script = join(__dirname, '..', '..', '..', 'scripts', 'md-replay.ts');
   const replay = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', script, '--symbol', 'ETH-USD', '--from', new Date(startedAt).toISOString()],

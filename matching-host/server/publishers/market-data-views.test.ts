@@ -10,12 +10,12 @@ import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteKeys, testKeyPrefix } from '../../test/support/redis-keys';
-import { spawnHost, type HostProcess } from '../../scripts/local/host-process';
-import { until } from '../../test/support/until';
-import { redisKeys, type BookView, type Ticker } from '../proto/market-data-views';
-import { call, connectHost, type HostClient } from './grpc-client';
-import { RECENT_TRADES } from './core/recent-trades';
+import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
+import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
+import { until } from '../../../test/support/until';
+import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
+import { call, connectHost, type HostClient } from '../grpc-client';
+import { RECENT_TRADES } from '../core/recent-trades';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
 const PREFIX = testKeyPrefix('md-views');
