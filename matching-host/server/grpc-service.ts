@@ -11,8 +11,8 @@ import { clientConstructor } from '../proto/matching-host-proto';
 import type { SymbolSpec } from '../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from './host';
 import type { OrderReply } from './core/host-core';
-import type { DrRole } from './dr-role';
-import type { ReplicateCall } from './replication-source';
+import type { DrRole } from './dr/dr-role';
+import type { ReplicateCall } from './dr/replication-source';
 
 export function serviceDefinition(): grpc.ServiceDefinition {
   return clientConstructor().service;

@@ -11,7 +11,7 @@ import type { HostConfig } from './config';
 import { startGrpcServer } from './grpc-service';
 import { MatchingHost } from './host';
 import type { MarketConfig } from './core/host-core';
-import { DrRole } from './dr-role';
+import { DrRole } from './dr/dr-role';
 import { HostMetrics } from './metrics';
 import { startOpsServer } from './ops-server';
 import { defaultTopology } from './publishers/amqp-sink';

@@ -4,9 +4,9 @@
  * the DR state machines) move a host between the two, persisting role and epoch first.
  */
 import { type Logger } from 'pino';
-import { call, connectHost, type HostClient } from './grpc-client';
-import { CursorFile } from './publishers/cursor-file';
-import type { MatchingHost } from './host';
+import { call, connectHost, type HostClient } from '../grpc-client';
+import { CursorFile } from '../publishers/cursor-file';
+import type { MatchingHost } from '../host';
 import { Replica } from './replica';
 import { ReplicationSource, type ReplicateCall } from './replication-source';
 

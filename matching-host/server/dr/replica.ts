@@ -5,8 +5,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { connectHost } from './grpc-client';
-import type { MatchingHost } from './host';
+import { connectHost } from '../grpc-client';
+import type { MatchingHost } from '../host';
 import type { ReplicaAckMessage, ReplicationBatchMessage } from './replication-source';
 
 type ReplicateStream = grpc.ClientDuplexStream<ReplicaAckMessage, ReplicationBatchMessage>;

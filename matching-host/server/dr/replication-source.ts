@@ -15,9 +15,9 @@
 import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { MatchingHost } from './host';
-import { encodeRecord, listSegments, scanSegment } from './durability/journal';
-import { snapshotFiles } from './durability/snapshot-store';
+import type { MatchingHost } from '../host';
+import { encodeRecord, listSegments, scanSegment } from '../durability/journal';
+import { snapshotFiles } from '../durability/snapshot-store';
 
 export interface ReplicaAckMessage {
   fromSeq: number;

@@ -8,11 +8,11 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadHostConfig } from './config';
-import { call, connectHost, type HostClient } from './grpc-client';
-import { DEFAULT_MARKET } from './core/market-config';
-import { startHostRuntime, type HostRuntime } from './runtime';
-import { until } from '../../test/support/until';
+import { loadHostConfig } from '../config';
+import { call, connectHost, type HostClient } from '../grpc-client';
+import { DEFAULT_MARKET } from '../core/market-config';
+import { startHostRuntime, type HostRuntime } from '../runtime';
+import { until } from '../../../test/support/until';
 
 const dirs: string[] = [];
 const log = pino({ level: 'silent' });
