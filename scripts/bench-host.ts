@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, connectHost } from '../matching-host/server/grpc-client';
+import { call, connectHost } from '../matching-host/server/api/grpc-client';
 import { spawnHost, type HostProcess } from './local/host-process';
 import { ENGINE_NODE_FLAGS } from '../matching-host/engine/node-flags';
 import { H2GrpcClient } from './bench/h2-grpc-client';

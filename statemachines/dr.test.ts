@@ -20,7 +20,7 @@ import type { HostHealth } from '../functions/shared/ports/matching-host';
 import { drOps } from '../functions/ops/wiring';
 import type { DrExecutionStatus } from '../functions/ops/dr-ops-service';
 import type { Runbook } from '../functions/sfn/dr-service';
-import { call, connectHost } from '../matching-host/server/grpc-client';
+import { call, connectHost } from '../matching-host/server/api/grpc-client';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
 import { until } from '../test/support/until';

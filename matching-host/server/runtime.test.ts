@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from './config';
-import { call, connectHost } from './grpc-client';
+import { call, connectHost } from './api/grpc-client';
 import { DEFAULT_MARKET } from './core/market-config';
 import { startHostRuntime } from './runtime';
 

@@ -4,7 +4,7 @@
  * floor that gRPC and this machine set; the host is reported against it.
  */
 import * as grpc from '@grpc/grpc-js';
-import { serviceDefinition } from '../../matching-host/server/grpc-service';
+import { serviceDefinition } from '../../matching-host/server/api/grpc-service';
 
 const def = serviceDefinition();
 const impl: grpc.UntypedServiceImplementation = {};

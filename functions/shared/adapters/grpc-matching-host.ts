@@ -10,7 +10,7 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
-import { call, connectHost, type HostClient } from '../../../matching-host/server/grpc-client';
+import { call, connectHost, type HostClient } from '../../../matching-host/server/api/grpc-client';
 import { AppError, badRequest, unavailable } from '../errors';
 import type {
   HostAdminPort,

@@ -4,7 +4,7 @@
  * the DR state machines) move a host between the two, persisting role and epoch first.
  */
 import { type Logger } from 'pino';
-import { call, connectHost, type HostClient } from '../grpc-client';
+import { call, connectHost, type HostClient } from '../api/grpc-client';
 import { CursorFile } from '../publishers/cursor-file';
 import type { MatchingHost } from '../host';
 import { Replica } from './replica';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from '../config';
-import { call, connectHost, type HostClient } from '../grpc-client';
+import { call, connectHost, type HostClient } from '../api/grpc-client';
 import { DEFAULT_MARKET } from '../core/market-config';
 import { startHostRuntime, type HostRuntime } from '../runtime';
 import { until } from '../../../test/support/until';

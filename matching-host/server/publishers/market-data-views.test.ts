@@ -14,7 +14,7 @@ import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { until } from '../../../test/support/until';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import { call, connectHost, type HostClient } from '../grpc-client';
+import { call, connectHost, type HostClient } from '../api/grpc-client';
 import { RECENT_TRADES } from '../core/recent-trades';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startKinesalite, type LocalKinesis } from '../../../scripts/local/kinesalite';
-import { call, connectHost, type HostClient } from '../grpc-client';
+import { call, connectHost, type HostClient } from '../api/grpc-client';
 import { MatchingHost } from '../host';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { DEFAULT_MARKET } from '../core/market-config';

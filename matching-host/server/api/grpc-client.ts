@@ -1,6 +1,6 @@
 /** A minimal promise-based client of the MatchingHost service (tests, tools, benchmarks). */
 import * as grpc from '@grpc/grpc-js';
-import { clientConstructor } from '../proto/matching-host-proto';
+import { clientConstructor } from '../../proto/matching-host-proto';
 
 export type HostClient = grpc.Client &
   Record<string, (req: unknown, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: unknown) => void) => void>;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, connectHost, type HostClient as Client } from './grpc-client';
 import { startGrpcServer } from './grpc-service';
-import { spawnHost } from '../../scripts/local/host-process';
-import { MatchingHost } from './host';
-import { DEFAULT_MARKET } from './core/market-config';
+import { spawnHost } from '../../../scripts/local/host-process';
+import { MatchingHost } from '../host';
+import { DEFAULT_MARKET } from '../core/market-config';
 
 /** an asymmetric matcher for a gRPC error's details, typed so the lint rules stay quiet */
 const startsWith = (prefix: string): unknown => expect.stringMatching(new RegExp(`^${prefix}`)) as unknown;

@@ -3,8 +3,8 @@
  * while this host is a primary that can make commands durable; 503 with the reason otherwise).
  */
 import { createServer, type Server } from 'node:http';
-import type { MatchingHost } from './host';
-import type { HostMetrics } from './metrics';
+import type { MatchingHost } from '../host';
+import type { HostMetrics } from '../metrics';
 
 export function healthOf(host: MatchingHost | undefined): { status: number; body: Record<string, unknown> } {
   if (!host) return { status: 503, body: { status: 'starting' } };

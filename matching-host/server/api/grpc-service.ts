@@ -6,13 +6,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
-import { DecimalError, fromUnits, toUnits } from '../engine/decimal';
-import { clientConstructor } from '../proto/matching-host-proto';
-import type { SymbolSpec } from '../engine/types';
-import { FencedError, JournalFailedError, type MatchingHost, type Submission } from './host';
-import type { OrderReply } from './core/host-core';
-import type { DrRole } from './dr/dr-role';
-import type { ReplicateCall } from './dr/replication-source';
+import { DecimalError, fromUnits, toUnits } from '../../engine/decimal';
+import { clientConstructor } from '../../proto/matching-host-proto';
+import type { SymbolSpec } from '../../engine/types';
+import { FencedError, JournalFailedError, type MatchingHost, type Submission } from '../host';
+import type { OrderReply } from '../core/host-core';
+import type { DrRole } from '../dr/dr-role';
+import type { ReplicateCall } from '../dr/replication-source';
 
 export function serviceDefinition(): grpc.ServiceDefinition {
   return clientConstructor().service;
