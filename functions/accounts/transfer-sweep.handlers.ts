@@ -1,8 +1,6 @@
 /** Scheduled account jobs (EventBridge rate(1 minute) in AWS; `npm start` invokes them locally). */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from '../shared/middleware/publish-metrics';
-import middy from '@middy/core';
-import { logger, metrics } from '../shared/observability';
+import { eventHandler } from '../shared/event-handler';
+import { logger } from '../shared/observability';
 import type { SweepResult } from './account-service';
 import { accountService } from './wiring';
 
@@ -10,10 +8,8 @@ import { accountService } from './wiring';
 export const STALE_AFTER_MS = 2 * 60_000;
 
 /** Finish deposits and withdrawals whose request stopped mid-way and was never retried. */
-export const resumeTransfers = middy(async (): Promise<SweepResult> => {
+export const resumeTransfers = eventHandler(async (): Promise<SweepResult> => {
   const r = await accountService().resumeStale(new Date(Date.now() - STALE_AFTER_MS), 100);
   if (r.completed + r.rejected + r.failed + r.review > 0) logger.info('stale transfers resumed', { ...r });
   return r;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(publishMetrics(metrics));
+});

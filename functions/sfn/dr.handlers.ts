@@ -3,19 +3,18 @@
  * each takes the execution's state and returns its own part (the state's ResultPath puts it in
  * place); errors are matched by name in the state machines' Retry and Catch.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from '../shared/middleware/publish-metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
+import { eventHandler } from '../shared/event-handler';
 import { count, logger, metrics } from '../shared/observability';
 import type { HostHealth } from '../shared/ports/matching-host';
 import type { Assessment, Fencing, RunbookResult, RunbookState, Switch, Verification } from './dr-service';
 import { drService } from './wiring';
 
-const task = <I, O>(fn: (input: I) => Promise<O>) =>
-  middy(fn)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics));
+/** A task's input is the runbook's state, or the state beside what the task is asked: its execution ties the logs together. */
+const executionOf = (input: RunbookState | { state: RunbookState }): string => ('state' in input ? input.state : input).executionArn;
+
+const task = <I extends RunbookState | { state: RunbookState }, O>(fn: (input: I) => Promise<O>) =>
+  eventHandler(fn, { correlationId: executionOf });
 
 export const assess = task((state: RunbookState): Promise<Assessment> => drService().assess(state));
 

@@ -3,10 +3,8 @@
  * the state's input and returns its result; what it throws is matched by the state's Retry and
  * Catch by name (InvalidBatch is never retried).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from '../shared/middleware/publish-metrics';
-import middy from '@middy/core';
-import { count, logger, metrics } from '../shared/observability';
+import { eventHandler } from '../shared/event-handler';
+import { count, logger } from '../shared/observability';
 import type { SettledKey } from '../shared/ports/order-history';
 import type { Reconciliation, Validated } from './settlement-service';
 import { settlementService } from './wiring';
@@ -19,10 +17,9 @@ interface State {
   ledger: { posted: number; skipped: number };
 }
 
+// every task but reconcile is given its batch
 const task = <I, O>(fn: (input: I) => Promise<O>) =>
-  middy(fn)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics));
+  eventHandler(fn, { correlationId: (input) => (input as { batchId?: unknown } | undefined)?.batchId });
 
 export const validate = task((input: unknown): Promise<Validated> => settlementService().validate(input));
 
