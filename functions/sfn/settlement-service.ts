@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { toBigUnits } from '../../matching-host/engine/decimal';
 import type { SymbolSpec } from '../../matching-host/engine/types';
-import type { MarketConfig } from '../../matching-host/server/core/host-core';
+import type { MarketConfig } from '../../matching-host/server/core/types';
 import { settlementFactors } from '../../matching-host/server/core/settlement-factors';
 import { AccountOwners } from '../shared/account-owners';
 import { OrderEvent } from '../shared/order-event-schema';

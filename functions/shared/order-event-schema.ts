@@ -3,7 +3,7 @@
  * (history and audit, settlement) validate with this.
  */
 import { z } from 'zod';
-import { ORDER_REQUESTS } from '../../matching-host/server/core/publication';
+import { ORDER_REQUESTS } from '../../matching-host/server/core/types';
 
 const decimal = z.string().max(40);
 export const OrderEvent = z.object({

@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileDurably } from './durability/durable-file';
-import { HostCore, stateChunksInSlices, type CommandResult, type HostCommand, type MarketConfig } from './core/host-core';
+import { HostCore, stateChunksInSlices } from './core/host-core';
+import type { CommandResult, HostCommand, MarketConfig } from './core/types';
 import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type FlushStats } from './durability/journal';
 import { Outbox } from './publishers/outbox';
 import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './durability/snapshot-store';

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { HostConfig } from './config';
 import { startGrpcServer } from './api/grpc-service';
 import { MatchingHost } from './host';
-import type { MarketConfig } from './core/host-core';
+import type { MarketConfig } from './core/types';
 import { DrRole } from './dr/dr-role';
 import { HostMetrics } from './metrics';
 import { startOpsServer } from './api/ops-server';

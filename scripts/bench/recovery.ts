@@ -6,7 +6,8 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostCore, stateChunksInSlices, type HostCommand } from '../../matching-host/server/core/host-core';
+import { HostCore, stateChunksInSlices } from '../../matching-host/server/core/host-core';
+import type { HostCommand } from '../../matching-host/server/core/types';
 import { MatchingHost } from '../../matching-host/server/host';
 import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/durability/journal';
 import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/durability/snapshot-store';

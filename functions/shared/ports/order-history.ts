@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../../../matching-host/server/core/publication';
+import type { OrderRequest } from '../../../matching-host/server/core/types';
 
 /** Every order event of a trader (DynamoDB, kept for the retention period). */
 export interface OrderEventRecord {

@@ -10,7 +10,7 @@ import { DecimalError, fromUnits, toUnits } from '../../engine/decimal';
 import { clientConstructor } from '../../proto/matching-host-proto';
 import type { SymbolSpec } from '../../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from '../host';
-import type { OrderReply } from '../core/host-core';
+import type { OrderReply } from '../core/types';
 import type { DrRole } from '../dr/dr-role';
 import type { ReplicateCall } from '../dr/replication-source';
 

@@ -7,37 +7,15 @@
 import { EVENT_STRIDE, EventField, type EventBuffer } from '../../engine/event-buffer';
 import { MatchingEngine } from '../../engine/matching-engine';
 import { priceBand } from '../../engine/price-band';
-import {
-  EventType,
-  reasonName,
-  Side,
-  type Command,
-  type L2,
-  type ReasonName,
-  type SideName,
-  type StpName,
-  type SymbolSpec,
-  type TimeInForceName,
-} from '../../engine/types';
+import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type SymbolSpec } from '../../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
 import { settlementFactors } from './settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
-import { derivePublication, isMarketDataCode, type Publication, type PublicationContext } from './publication';
+import { derivePublication, isMarketDataCode, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';
-
-export interface AssetSpec {
-  /** decimal places of the asset's balance unit */
-  decimals: number;
-}
-
-export interface MarketConfig {
-  symbols: SymbolSpec[];
-  assets: Record<string, AssetSpec>;
-  /** client ids remembered for idempotent retries (per kind, most recent; open orders always) */
-  idempotencyWindow?: number;
-}
+import type { CommandResult, Fill, HostCommand, MarketConfig, OrderReply, OrderStatus, TransferReply } from './types';
 
 /**
  * Retries reach the host within seconds (the edge retries a call a bounded number of times, and
@@ -45,86 +23,6 @@ export interface MarketConfig {
  * ~25 s at 10 k/s, and keep snapshots (which carry the window) small enough to load fast.
  */
 export const DEFAULT_IDEMPOTENCY_WINDOW = 250_000;
-
-interface Stamp {
-  seq: number;
-  time: number;
-}
-
-/** Commands as journaled: amounts already in integer units, order ids assigned by execution. */
-export type HostCommand = Stamp &
-  (
-    | {
-        type: 'place';
-        account: number;
-        clientOrderId: string;
-        symbol: string;
-        side: SideName;
-        orderType: 'limit' | 'market';
-        timeInForce: TimeInForceName;
-        price: number;
-        quantity: number;
-        postOnly: boolean;
-        stp: StpName;
-        expireTime: number;
-      }
-    | { type: 'cancel'; account: number; orderId: number }
-    | { type: 'replace'; account: number; orderId: number; price: number; quantity: number }
-    | { type: 'cancelAll'; account: number; symbol?: string }
-    | { type: 'cancelAllAfter'; account: number; deadline: number }
-    | { type: 'deposit' | 'withdraw'; account: number; asset: string; amount: string; transferId: string }
-    | { type: 'halt' | 'resume'; symbol: string }
-    | { type: 'tick' }
-  );
-
-export type OrderStatus = 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
-
-export interface Fill {
-  price: number;
-  quantity: number;
-  /** the other side's order id */
-  counterOrderId: number;
-  /** per-symbol sequence of the trade event */
-  sequence: number;
-  liquidity: 'maker' | 'taker';
-}
-
-export interface OrderReply {
-  orderId: number;
-  clientOrderId: string;
-  account: number;
-  symbol: string;
-  side: SideName;
-  status: OrderStatus;
-  price: number;
-  quantity: number;
-  filled: number;
-  leaves: number;
-  fills: Fill[];
-  /** why it was rejected or canceled ('NONE' otherwise) */
-  reason: ReasonName | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET';
-  seq: number;
-}
-
-export interface TransferReply {
-  transferId: string;
-  account: number;
-  asset: string;
-  amount: string;
-  ok: boolean;
-  reason: 'NONE' | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET' | 'INVALID_AMOUNT';
-  seq: number;
-}
-
-export interface CommandResult {
-  order?: OrderReply;
-  transfer?: TransferReply;
-  /** orders canceled by cancel/cancelAll/replace */
-  canceled?: number[];
-  rejectReason?: string;
-  /** what to publish about it (absent when executed with `publish: false`, as in recovery) */
-  publication?: Publication;
-}
 
 /** What an open order holds: `held` units of `asset`, released as it fills or leaves the book. */
 interface OrderHold {

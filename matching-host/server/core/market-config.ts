@@ -1,4 +1,4 @@
-import type { MarketConfig } from './host-core';
+import type { MarketConfig } from './types';
 
 /**
  * The markets the local stack runs with (and tests use): prices in cents, quantities in 1e-4 BTC.

@@ -1,4 +1,4 @@
-import type { Fill, OrderReply } from './host-core';
+import type { Fill, OrderReply } from './types';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 

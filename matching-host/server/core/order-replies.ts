@@ -7,7 +7,7 @@
  */
 import { Reason, SIDE_NAMES, type ReasonName } from '../../engine/types';
 import type { ByteReader, ByteWriter } from './byte-codec';
-import type { Fill, OrderReply, OrderStatus } from './host-core';
+import type { Fill, OrderReply, OrderStatus } from './types';
 
 const STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'];
 const REASONS: readonly OrderReply['reason'][] = [...(Object.keys(Reason) as ReasonName[]), 'INSUFFICIENT_FUNDS', 'UNKNOWN_ASSET'];

@@ -10,72 +10,18 @@
  * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
  */
 import { fromUnits } from '../../engine/decimal';
-import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SideName, type SymbolSpec } from '../../engine/types';
-import type { CommandResult, HostCommand } from './host-core';
+import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SymbolSpec } from '../../engine/types';
+import {
+  ORDER_REQUESTS,
+  type CommandResult,
+  type HostCommand,
+  type MarketDataEvent,
+  type OrderEvent,
+  type OrderRequest,
+  type Publication,
+} from './types';
 
-export interface TradeData {
-  tradeId: string;
-  price: string;
-  quantity: string;
-  /** the taker's side */
-  side: SideName;
-}
-
-export interface LevelData {
-  side: SideName;
-  price: string;
-  /** total open quantity at the level after the change ("0" removes the level) */
-  quantity: string;
-  orders: number;
-}
-
-export type MarketDataEvent = {
-  symbol: string;
-  /** contiguous per symbol over all market data, starting at 1 */
-  sequence: number;
-  /** journal sequence of the command that caused it */
-  seq: number;
-  time: number;
-} & ({ type: 'trade'; data: TradeData } | { type: 'level2'; data: LevelData } | { type: 'status'; data: { status: 'halted' | 'trading' } });
-
-export type OrderEventType = 'accepted' | 'fill' | 'canceled' | 'expired' | 'rejected' | 'replaced' | 'deposit' | 'withdrawal';
-
-/** The requests an account makes about orders: what a `rejected` event says was refused. */
-export const ORDER_REQUESTS = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter'] as const;
-export type OrderRequest = (typeof ORDER_REQUESTS)[number];
 const isOrderRequest = (type: HostCommand['type']): type is OrderRequest => (ORDER_REQUESTS as readonly string[]).includes(type);
-
-export interface OrderEvent {
-  seq: number;
-  idx: number;
-  time: number;
-  account: number;
-  type: OrderEventType;
-  orderId?: number;
-  clientOrderId?: string;
-  symbol?: string;
-  side?: SideName;
-  price?: string;
-  /** accepted/replaced: order quantity; fill: fill quantity; canceled/expired: quantity removed */
-  quantity?: string;
-  /** open quantity after the event */
-  leaves?: string;
-  reason?: string;
-  /**
-   * rejected: the request refused. Only a placement's refusal ends an order (it never entered the
-   * book); a refused cancel or replace leaves the order as it was, though it names its symbol.
-   */
-  request?: OrderRequest;
-  fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
-  transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
-}
-
-export interface Publication {
-  seq: number;
-  time: number;
-  market: MarketDataEvent[];
-  orders: OrderEvent[];
-}
 
 /** A trade's public id: its symbol and market data sequence. */
 export function tradeIdOf(symbol: string, sequence: number): string {

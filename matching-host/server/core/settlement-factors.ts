@@ -1,5 +1,5 @@
 import type { SymbolSpec } from '../../engine/types';
-import type { AssetSpec } from './host-core';
+import type { AssetSpec } from './types';
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchingHost, type Submission } from '../host';
-import type { MarketConfig } from './host-core';
+import type { MarketConfig } from './types';
 import { DEFAULT_MARKET } from './market-config';
 
 let dir: string;

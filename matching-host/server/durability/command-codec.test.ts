@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { crc32 } from 'node:zlib';
 import { decodeCommand, encodeCommand } from './command-codec';
-import type { HostCommand } from '../core/host-core';
+import type { HostCommand } from '../core/types';
 import { crc32Range, encodeRecord } from './journal';
 
 const num = fc.oneof(fc.integer({ min: -1e15, max: 1e15 }), fc.double(), fc.constant(Number.NaN));

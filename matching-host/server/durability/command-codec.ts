@@ -9,7 +9,7 @@
  */
 import type { SideName, StpName, TimeInForceName } from '../../engine/types';
 import { ByteReader, ByteWriter } from '../core/byte-codec';
-import type { HostCommand } from '../core/host-core';
+import type { HostCommand } from '../core/types';
 
 const TYPES = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter', 'deposit', 'withdraw', 'halt', 'resume', 'tick'] as const;
 type TypeName = (typeof TYPES)[number];

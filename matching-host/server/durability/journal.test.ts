@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostCommand } from '../core/host-core';
+import type { HostCommand } from '../core/types';
 import { encodeRecord, scanSegment } from './journal';
 
 const dir = mkdtempSync(join(tmpdir(), 'journal-test-'));

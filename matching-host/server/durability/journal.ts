@@ -15,7 +15,7 @@ import { fdatasync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { decodeCommand, encodeCommand } from './command-codec';
-import type { HostCommand } from '../core/host-core';
+import type { HostCommand } from '../core/types';
 
 const HEADER = 8;
 /** a record larger than this is corruption, not a command */

@@ -5,7 +5,7 @@
  * writer's), each dead-lettering into a DLX + DLQ, so nothing is dropped for lack of a binding.
  */
 import * as amqp from 'amqplib';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import type { PublicationSink } from './publisher';
 
 export interface AmqpTopology {

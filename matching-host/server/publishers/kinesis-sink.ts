@@ -12,7 +12,7 @@ import {
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import type { PublicationSink } from './publisher';
 
 const MAX_RECORDS = 500;

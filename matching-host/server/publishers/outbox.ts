@@ -5,7 +5,7 @@
  * publisher that falls further behind (downstream down for long, or a host restart) regenerates
  * what it missed from the journal instead (publication-replay.ts).
  */
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 
 export interface OutboxRead {
   publications: Publication[];

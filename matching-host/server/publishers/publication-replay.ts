@@ -5,9 +5,10 @@
  * exactly the messages (and sequences) it would have sent live. Yields in chunks so the event
  * loop (and matching) keeps running while it works.
  */
-import { HostCore, type MarketConfig } from '../core/host-core';
+import { HostCore } from '../core/host-core';
+import type { MarketConfig } from '../core/types';
 import { listSegments, readSegment } from '../durability/journal';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import { decodeSnapshot, snapshotFiles } from '../durability/snapshot-store';
 import { readFileSync } from 'node:fs';
 

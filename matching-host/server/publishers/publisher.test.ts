@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { MatchingHost } from '../host';
 import { DEFAULT_MARKET } from '../core/market-config';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import { JournalGapError, replayPublications } from './publication-replay';
 import { CursorFile } from './cursor-file';
 import { Publisher, type PublicationSink } from './publisher';

@@ -7,7 +7,7 @@
 import { ExponentialBackoff, TimeoutStrategy, handleAll, retry, timeout, wrap } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Outbox } from './outbox';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import { JournalGapError, type ReplayChunk } from './publication-replay';
 import { CursorFile } from './cursor-file';
 

@@ -16,7 +16,7 @@ import { call, connectHost, type HostClient } from '../api/grpc-client';
 import { MatchingHost } from '../host';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { DEFAULT_MARKET } from '../core/market-config';
-import type { MarketDataEvent, OrderEvent, Publication } from '../core/publication';
+import type { MarketDataEvent, OrderEvent, Publication } from '../core/types';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './kinesis-reader';
 import { kinesisClient } from './kinesis-sink';

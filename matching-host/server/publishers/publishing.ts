@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MatchingHost } from '../host';
-import type { MarketConfig } from '../core/host-core';
+import type { MarketConfig } from '../core/types';
 import { replayPublications } from './publication-replay';
 import { AmqpSink, type AmqpTopology } from './amqp-sink';
 import { CursorFile } from './cursor-file';

@@ -1,7 +1,7 @@
 /** The Redis view writer against a stand-in Redis that can fail, lose its data and reconnect (unit test of this module). */
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { Publication } from '../core/publication';
+import type { Publication } from '../core/types';
 import type { MarketState } from '../core/host-core';
 import { redisKeys, type Ticker } from '../../proto/market-data-views';
 import { RedisSink } from './redis-sink';

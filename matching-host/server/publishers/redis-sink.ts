@@ -16,7 +16,8 @@ import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
 import type { MarketState } from '../core/host-core';
-import { tradeIdOf, type MarketDataEvent, type Publication } from '../core/publication';
+import { tradeIdOf } from '../core/publication';
+import type { MarketDataEvent, Publication } from '../core/types';
 import { RECENT_TRADES } from '../core/recent-trades';
 import type { PublicationSink } from './publisher';
 
