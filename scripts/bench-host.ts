@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, connectHost } from '../matching-host/server/api/grpc-client';
+import { call, connectHost } from '../matching-host/proto/host-client';
 import { spawnHost, type HostProcess } from './local/host-process';
 import { ENGINE_NODE_FLAGS } from '../matching-host/engine/node-flags';
 import { H2GrpcClient } from './bench/h2-grpc-client';
@@ -99,8 +99,7 @@ async function hostRun(
         { HOST_DATA_DIR: join(dir, 'standby'), HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${host.grpcPort}`, ...quiet },
         { name: 'standby' },
       );
-      for (let i = 0; i < 200 && (await call<{ replicas: number }>(client, 'Health', {})).replicas < 1; i++)
-        await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && (await call(client, 'Health', {})).replicas < 1; i++) await new Promise((r) => setTimeout(r, 50));
     }
     for (let a = 1; a <= ACCOUNTS; a++) {
       await call(client, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
@@ -112,12 +111,12 @@ async function hostRun(
     const batch = histogram(metrics, 'exchange_host_journal_batch_records');
     let standbyState: { caughtUp: boolean; unreplicatedAcks: number } | undefined;
     if (standby) {
-      const p = await call<{ lastSeq: number; checksum: string; unreplicatedAcks: number }>(client, 'Health', {});
+      const p = await call(client, 'Health', {});
       const sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
-      let sh = await call<{ lastSeq: number; checksum: string }>(sc, 'Health', {});
+      let sh = await call(sc, 'Health', {});
       for (let i = 0; i < 100 && sh.lastSeq < p.lastSeq; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        sh = await call<{ lastSeq: number; checksum: string }>(sc, 'Health', {});
+        sh = await call(sc, 'Health', {});
       }
       sc.close();
       standbyState = { caughtUp: sh.lastSeq === p.lastSeq && sh.checksum === p.checksum, unreplicatedAcks: p.unreplicatedAcks };

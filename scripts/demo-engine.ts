@@ -2,7 +2,8 @@
  * `npm run demo:engine`: feed a few orders through the matching engine and print what happens.
  * Prices and quantities enter as decimal strings and are converted exactly at this edge.
  */
-import { MatchingEngine, fromUnits, toUnits, type Command, type EngineEvent, type SymbolSpec } from '../matching-host/engine';
+import { MatchingEngine, type Command, type EngineEvent, type SymbolSpec } from '../matching-host/engine';
+import { fromUnits, toUnits } from '../matching-host/proto/decimal';
 
 const BTC_USD: SymbolSpec = {
   symbol: 'BTC-USD',

@@ -6,7 +6,7 @@
  * the order-event exchange (default order-events).
  */
 import type * as amqp from 'amqplib';
-import { assertTopology, defaultTopology } from '../matching-host/server/publishers/amqp-sink';
+import { assertTopology, defaultTopology } from '../matching-host/proto/order-event-topology';
 import { AMQP_EXCHANGE, AMQP_URL, runCli } from './local/cli';
 import { peek, takeEach, withChannel } from './local/queue-tools';
 

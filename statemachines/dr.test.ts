@@ -20,9 +20,10 @@ import type { HostHealth } from '../functions/shared/ports/matching-host';
 import { drOps } from '../functions/ops/wiring';
 import type { DrExecutionStatus } from '../functions/ops/dr-ops-service';
 import type { Runbook } from '../functions/sfn/dr-service';
-import { call, connectHost } from '../matching-host/server/api/grpc-client';
+import { call, connectHost } from '../matching-host/proto/host-client';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
+import { refusalOf } from '../test/support/host-refusal';
 import { until } from '../test/support/until';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dr-test-'));
@@ -217,19 +218,19 @@ describe('DR runbooks', () => {
       (h) => h.replicas === 1,
     );
     expect(await health('us-east-1')).toMatchObject({ role: 'standby', epoch: 2, discarded: 0 });
-    await expect(
-      call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', {
-        account: 1,
-        clientOrderId: 'x',
-        symbol: 'BTC-USD',
-        side: 'buy',
-        type: 'limit',
-        price: '1.00',
-        quantity: '1',
-      }),
-    ).rejects.toMatchObject({
-      details: expect.stringMatching(/^FENCED/) as string,
-    });
+    expect(
+      await refusalOf(
+        call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', {
+          account: 1,
+          clientOrderId: 'x',
+          symbol: 'BTC-USD',
+          side: 'buy',
+          type: 'limit',
+          price: '1.00',
+          quantity: '1',
+        }),
+      ),
+    ).toMatchObject({ reason: 'FENCED' });
     // the functions read the switch when the old host turns them away and talk to the new primary
     await until(
       'the functions on the new primary',

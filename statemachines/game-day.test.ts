@@ -18,7 +18,7 @@ import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-
 import { GrpcMatchingHost } from '../functions/shared/adapters/grpc-matching-host';
 import { matchingHost } from '../functions/shared/matching-host';
 import { drOps } from '../functions/ops/wiring';
-import { defaultTopology } from '../matching-host/server/publishers/amqp-sink';
+import { defaultTopology } from '../matching-host/proto/order-event-topology';
 import { followExecution, type RunbookEnd } from '../scripts/dr';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';

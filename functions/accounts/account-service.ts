@@ -6,7 +6,7 @@
  * host's refusal marks it `rejected` and nothing moves. A withdrawal takes the funds off the host
  * first, so an open order can never spend what is being withdrawn.
  */
-import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/engine/decimal';
+import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/proto/decimal';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest, conflict } from '../shared/errors';
 import { count, logger } from '../shared/observability';

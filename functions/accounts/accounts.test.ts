@@ -4,7 +4,7 @@
  * trail. No mocks.
  */
 import { Pool } from 'pg';
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
 import { PgAccountStore } from './adapters/pg-account-store';

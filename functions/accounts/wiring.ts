@@ -1,5 +1,5 @@
 /** The account functions' composition root: real adapters from config, built once per container. */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { PgAccountStore } from './adapters/pg-account-store';
 import { dynamo } from '../shared/aws';

@@ -5,7 +5,7 @@
 import { jsonSchemaOf } from './json-schema';
 import { PlacedOrder } from '../orders/responses';
 import { PlaceOrder } from '../orders/schemas';
-import { OrderEvent } from '../shared/order-event-schema';
+import { OrderEvent } from '../../matching-host/proto/messages';
 import { CancelOrderFrame, SubscriptionFrame } from '../ws/schemas';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 
 /**
  * Fields whose values are a fixed set on the server (the market configuration the functions run

@@ -5,11 +5,12 @@
  * updates after it). The band comes from the host's ticker: the host computes it from what its
  * engine enforces, so it is what an order at that sequence would meet.
  */
-import { fromUnits } from '../../matching-host/engine/decimal';
-import type { SymbolSpec } from '../../matching-host/engine/types';
+import { fromUnits } from '../../matching-host/proto/decimal';
+import type { SymbolSpec } from '../../matching-host/proto/market-config';
 import type { BookView, Ticker } from '../../matching-host/proto/market-data-views';
 import { AppError } from '../shared/errors';
-import type { MarketDataPort, TradeView } from '../shared/ports/market-data';
+import type { MarketDataPort } from '../shared/ports/market-data';
+import type { TradeView } from '../../matching-host/proto/messages';
 
 export interface MarketView {
   symbol: string;

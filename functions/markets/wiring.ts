@@ -1,5 +1,5 @@
 /** The market functions' composition root. */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { RedisMarketData } from '../shared/adapters/redis-market-data';
 import { redis } from '../shared/redis';
 import { MarketService } from './market-service';

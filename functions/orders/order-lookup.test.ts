@@ -8,7 +8,7 @@
 import { CreateTableCommand, DeleteTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as amqp from 'amqplib';
 import type { Context } from 'aws-lambda';
-import { assertTopology, defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
+import { assertTopology, defaultTopology } from '../../matching-host/proto/order-event-topology';
 import { ensureTables, tableDefinitions } from '../../scripts/local/dynamo-tables';
 import { invoke, type ApiResponse } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';

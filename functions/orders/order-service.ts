@@ -7,7 +7,7 @@
  * An order is answered in any state: open from the host, closed from the order history.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SymbolSpec } from '../../matching-host/engine/types';
+import type { SymbolSpec } from '../../matching-host/proto/market-config';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest, unavailable } from '../shared/errors';
 import { logger } from '../shared/observability';

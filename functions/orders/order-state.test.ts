@@ -1,5 +1,5 @@
 /** How one order's state is told from its events (a unit of its own: events made by hand). */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import type { OrderEventRecord } from '../shared/ports/order-history';
 import { closedOrderState, openOrderState, refusedRequest } from './order-state';
 import { Order } from './responses';

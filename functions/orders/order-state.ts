@@ -2,8 +2,8 @@
  * One order's state from what is known of it: the matching host's open order (the truth while it
  * rests) and its events in the order history (fills, and how it ended once it left the book).
  */
-import { fromUnits, toUnits } from '../../matching-host/engine/decimal';
-import type { SymbolSpec } from '../../matching-host/engine/types';
+import { fromUnits, toUnits } from '../../matching-host/proto/decimal';
+import type { SymbolSpec } from '../../matching-host/proto/market-config';
 import type { HostOpenOrder } from '../shared/ports/matching-host';
 import type { OrderEventRecord } from '../shared/ports/order-history';
 import type { Order } from './responses';

@@ -3,8 +3,8 @@
  * matching host is asked (the host checks again): decimals, tick, lot, min/max, and the price band
  * the host publishes. Refusals carry the engine's own reason codes.
  */
-import { DecimalError, toUnits } from '../../matching-host/engine/decimal';
-import type { SymbolSpec } from '../../matching-host/engine/types';
+import { DecimalError, toUnits } from '../../matching-host/proto/decimal';
+import type { SymbolSpec } from '../../matching-host/proto/market-config';
 import type { Ticker } from '../../matching-host/proto/market-data-views';
 import { badRequest } from '../shared/errors';
 

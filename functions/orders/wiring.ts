@@ -1,5 +1,5 @@
 /** The order functions' composition root. */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { RedisMarketData } from '../shared/adapters/redis-market-data';

@@ -6,12 +6,12 @@
  * (statemachines/settlement.asl.json) calls these one Task at a time.
  */
 import { z } from 'zod';
-import { toBigUnits } from '../../matching-host/engine/decimal';
-import type { SymbolSpec } from '../../matching-host/engine/types';
-import type { MarketConfig } from '../../matching-host/server/core/types';
-import { settlementFactors } from '../../matching-host/server/core/settlement-factors';
+import { toBigUnits } from '../../matching-host/proto/decimal';
+import type { SymbolSpec } from '../../matching-host/proto/market-config';
+import type { MarketConfig } from '../../matching-host/proto/market-config';
+import { settlementFactors } from '../../matching-host/proto/settlement-factors';
 import { AccountOwners } from '../shared/account-owners';
-import { OrderEvent } from '../shared/order-event-schema';
+import { OrderEvent } from '../../matching-host/proto/messages';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { OrderHistoryStore, SettledKey } from '../shared/ports/order-history';
 import type { SettlementLedger, SettlementNotices, TradeSide } from '../shared/ports/settlement-ledger';

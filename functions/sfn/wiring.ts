@@ -1,5 +1,5 @@
 /** The Step Functions task functions' composition root. */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { AmqpDrNotices } from './adapters/amqp-dr-notices';
 import { AmqpSettlementNotices } from './adapters/amqp-settlement-notices';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';

@@ -68,9 +68,30 @@ describe('FanoutService', () => {
     await index.add('c', ['ticker:BTC-USD']);
     const sender = new RecordingSender(new Set(['b']));
     const r = await new FanoutService(index, connections, sender).publish([
-      { type: 'level2', symbol: 'BTC-USD', sequence: 7, time: 1, data: { side: 'sell', price: '42000.00', quantity: '0.5000', orders: 1 } },
-      { type: 'trade', symbol: 'BTC-USD', sequence: 8, time: 2, data: { price: '42000.00', quantity: '0.2000' } },
-      { type: 'trade', symbol: 'ETH-USD', sequence: 3, time: 2, data: { price: '3000.00', quantity: '1.0000' } },
+      {
+        type: 'level2',
+        symbol: 'BTC-USD',
+        sequence: 7,
+        seq: 10,
+        time: 1,
+        data: { side: 'sell', price: '42000.00', quantity: '0.5000', orders: 1 },
+      },
+      {
+        type: 'trade',
+        symbol: 'BTC-USD',
+        sequence: 8,
+        seq: 11,
+        time: 2,
+        data: { tradeId: 'BTC-USD:8', price: '42000.00', quantity: '0.2000', side: 'buy' },
+      },
+      {
+        type: 'trade',
+        symbol: 'ETH-USD',
+        sequence: 3,
+        seq: 11,
+        time: 2,
+        data: { tradeId: 'ETH-USD:3', price: '3000.00', quantity: '1.0000', side: 'sell' },
+      },
     ]);
     expect(sender.sent).toEqual([
       [
@@ -86,7 +107,14 @@ describe('FanoutService', () => {
       ],
       [
         'a',
-        { channel: 'trades', type: 'update', symbol: 'BTC-USD', sequence: 8, time: 2, data: { price: '42000.00', quantity: '0.2000' } },
+        {
+          channel: 'trades',
+          type: 'update',
+          symbol: 'BTC-USD',
+          sequence: 8,
+          time: 2,
+          data: { tradeId: 'BTC-USD:8', price: '42000.00', quantity: '0.2000', side: 'buy' },
+        },
       ],
       [
         'c',

@@ -5,18 +5,11 @@
  * gets a sequence marker for every other event of its symbol). A connection
  * API Gateway reports gone is forgotten. Delivery is at least once: a client skips sequences it has.
  */
+import type { MarketDataEvent } from '../../matching-host/proto/messages';
 import type { ConnectionStore } from '../shared/ports/connection-store';
 import type { SocketSender } from '../shared/ports/socket-sender';
 import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { logger } from '../shared/observability';
-
-export interface MarketEvent {
-  type: 'trade' | 'level2' | 'status';
-  symbol: string;
-  sequence: number;
-  time: number;
-  data: Record<string, unknown>;
-}
 
 export interface FanoutResult {
   events: number;
@@ -30,7 +23,7 @@ export interface FanoutResult {
  * book come as `type:"sequence"` (no data), so a client sees sequences contiguous from its
  * snapshot's and notices a missed message as a gap (then resubscribes for a fresh snapshot).
  */
-function messagesOf(e: MarketEvent): { channel: string; type: 'update' | 'sequence'; data?: Record<string, unknown> }[] {
+function messagesOf(e: MarketDataEvent): { channel: string; type: 'update' | 'sequence'; data?: Record<string, unknown> }[] {
   if (e.type === 'level2') return [{ channel: 'level2', type: 'update', data: e.data }];
   const marker = { channel: 'level2', type: 'sequence' as const };
   if (e.type === 'trade')
@@ -49,7 +42,7 @@ export class FanoutService {
     private readonly sender: SocketSender,
   ) {}
 
-  async publish(events: MarketEvent[]): Promise<FanoutResult> {
+  async publish(events: MarketDataEvent[]): Promise<FanoutResult> {
     const out: FanoutResult = { events: events.length, sent: 0, gone: 0, failed: 0 };
     // subscribers read once per key and batch; events go out in stream order per connection
     const subscribers = new Map<string, string[]>();

@@ -5,13 +5,13 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { eventHandler } from '../shared/event-handler';
 import { count, logger } from '../shared/observability';
-import type { FanoutResult, MarketEvent } from './fanout-service';
-import { MarketDataRecord } from './schemas';
+import type { FanoutResult } from './fanout-service';
+import { MarketDataEvent } from '../../matching-host/proto/messages';
 import { fanoutService } from './wiring';
 
 /** Records that do not parse are counted and skipped: one bad record must not stall the stream. */
-function eventsOf(event: KinesisStreamEvent): MarketEvent[] {
-  const out: MarketEvent[] = [];
+function eventsOf(event: KinesisStreamEvent): MarketDataEvent[] {
+  const out: MarketDataEvent[] = [];
   for (const r of event.Records ?? []) {
     let json: unknown;
     try {
@@ -19,7 +19,7 @@ function eventsOf(event: KinesisStreamEvent): MarketEvent[] {
     } catch {
       json = undefined;
     }
-    const parsed = MarketDataRecord.safeParse(json);
+    const parsed = MarketDataEvent.safeParse(json);
     if (parsed.success) out.push(parsed.data);
     else {
       count('MarketDataRecordSkipped');

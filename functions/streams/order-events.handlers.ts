@@ -6,7 +6,7 @@
  */
 import { eventHandler } from '../shared/event-handler';
 import { count } from '../shared/observability';
-import { OrderEvent } from '../shared/order-event-schema';
+import { OrderEvent } from '../../matching-host/proto/messages';
 import type { RabbitMqEvent } from './schemas';
 import { orderEventsService } from './wiring';
 

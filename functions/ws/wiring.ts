@@ -1,5 +1,5 @@
 /** The WebSocket functions' composition root. */
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import { RedisMarketData } from '../shared/adapters/redis-market-data';

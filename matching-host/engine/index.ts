@@ -3,5 +3,4 @@ export { MatchingCore, type EngineOptions } from './matching-core';
 export { EventBuffer } from './event-buffer';
 export { snapshot, restore } from './snapshot';
 export { bookChecksum, engineChecksum } from './checksum';
-export * from './decimal';
 export * from './types';

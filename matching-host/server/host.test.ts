@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
 import { HostCore, stateChunksInSlices } from './core/host-core';
 import { listSegments } from './durability/journal';
-import { DEFAULT_MARKET } from './core/market-config';
+import { DEFAULT_MARKET } from '../proto/market-config';
 
 const dirs: string[] = [];
 function dataDir(): string {

@@ -4,7 +4,7 @@
  */
 import { loadHostConfig } from './config';
 import { createLogger } from './logger';
-import { DEFAULT_MARKET } from './core/market-config';
+import { DEFAULT_MARKET } from '../proto/market-config';
 import { startHostRuntime } from './runtime';
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from './config';
-import { call, connectHost } from './api/grpc-client';
-import { DEFAULT_MARKET } from './core/market-config';
+import { call, connectHost } from '../proto/host-client';
+import { DEFAULT_MARKET } from '../proto/market-config';
 import { startHostRuntime } from './runtime';
 
 const dirs: string[] = [];

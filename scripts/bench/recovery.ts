@@ -11,7 +11,7 @@ import type { HostCommand } from '../../matching-host/server/core/types';
 import { MatchingHost } from '../../matching-host/server/host';
 import { encodeRecord, listSegments, scanSegment, segmentName } from '../../matching-host/server/durability/journal';
 import { encodeSnapshotChunks, writeSnapshotAsync } from '../../matching-host/server/durability/snapshot-store';
-import { DEFAULT_MARKET } from '../../matching-host/server/core/market-config';
+import { DEFAULT_MARKET } from '../../matching-host/proto/market-config';
 
 const ACCOUNTS = 200;
 

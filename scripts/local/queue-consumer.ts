@@ -8,7 +8,7 @@
  * `npm run dlq` shows and replays those.
  */
 import * as amqp from 'amqplib';
-import { assertTopology, defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
+import { assertTopology, defaultTopology } from '../../matching-host/proto/order-event-topology';
 import { invokeFunction } from './invoke-function';
 
 export const MAX_ATTEMPTS = 3;

@@ -8,7 +8,7 @@ import * as amqp from 'amqplib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultTopology } from '../../matching-host/server/publishers/amqp-sink';
+import { defaultTopology } from '../../matching-host/proto/order-event-topology';
 import { startStack, type Stack, type StackPorts } from '../../scripts/local/start';
 import { deleteKeys } from './redis-keys';
 import { testDatabase, type TestEnv } from './test-env';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BookView, Ticker as TickerView } from '../../../matching-host/proto/market-data-views';
 import type { MarketView } from '../../markets/market-service';
-import type { TradeView } from '../../shared/ports/market-data';
+import type { TradeView } from '../../../matching-host/proto/messages';
 import { answers } from './answers';
 import { decimal } from './common';
 

@@ -10,7 +10,15 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
-import { call, connectHost, type HostClient } from '../../../matching-host/server/api/grpc-client';
+import {
+  call,
+  connectHost,
+  type MatchingHostClient,
+  type ReplyOf,
+  type RequestOf,
+  type UnaryMethod,
+} from '../../../matching-host/proto/host-client';
+import { reasonCodeOf } from '../../../matching-host/proto/reason-codes';
 import { AppError, badRequest, unavailable } from '../errors';
 import type {
   HostAdminPort,
@@ -43,7 +51,7 @@ export interface HostAddressSource {
 }
 
 interface Connection {
-  client: HostClient;
+  client: MatchingHostClient;
   policy: ReturnType<typeof wrap>;
 }
 
@@ -58,6 +66,22 @@ const healthOf = (r: HostHealth): HostHealth => ({
   unreplicatedAcks: r.unreplicatedAcks,
   discarded: r.discarded,
 });
+
+/** The proto declares sides and liquidity as strings: the host answers only these. */
+function oneOf<T extends string>(allowed: readonly T[], value: string, field: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`the matching host answered ${field} ${JSON.stringify(value)}`);
+}
+const SIDES = ['buy', 'sell'] as const;
+const LIQUIDITY = ['maker', 'taker'] as const;
+
+const orderReplyOf = (r: ReplyOf<'PlaceOrder'>): HostOrderReply => ({
+  ...r,
+  side: oneOf(SIDES, r.side, 'side'),
+  fills: r.fills.map((f) => ({ ...f, liquidity: oneOf(LIQUIDITY, f.liquidity, 'liquidity') })),
+});
+
+const openOrderOf = (o: ReplyOf<'GetOrder'>): HostOpenOrder => ({ ...o, side: oneOf(SIDES, o.side, 'side') });
 
 export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   private readonly connections = new Map<string, Connection>();
@@ -105,24 +129,24 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   }
 
   async balances(account: number): Promise<HostBalance[]> {
-    const r = await this.call<{ balances: HostBalance[] }>('GetBalances', { account });
+    const r = await this.call('GetBalances', { account });
     return r.balances.map((b) => ({ asset: b.asset, available: b.available, held: b.held }));
   }
 
   async health(): Promise<HostHealth> {
-    return healthOf(await this.call<HostHealth>('Health', {}));
+    return healthOf(await this.call('Health', {}));
   }
 
   async fence(epoch: number, replicateFrom?: string, resync = false): Promise<HostHealth> {
-    return healthOf(await this.call<HostHealth>('Fence', { epoch, replicateFrom: replicateFrom ?? '', resync }));
+    return healthOf(await this.call('Fence', { epoch, replicateFrom: replicateFrom ?? '', resync }));
   }
 
   async promote(epoch: number): Promise<HostHealth> {
-    return healthOf(await this.call<HostHealth>('Promote', { epoch }));
+    return healthOf(await this.call('Promote', { epoch }));
   }
 
-  placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
-    return this.call<HostOrderReply>('PlaceOrder', {
+  async placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
+    const reply = await this.call('PlaceOrder', {
       account,
       clientOrderId: o.clientOrderId,
       symbol: o.symbol,
@@ -135,27 +159,28 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
       stp: o.stp ?? '',
       expireTime: o.expireTime ?? 0,
     });
+    return orderReplyOf(reply);
   }
 
   async cancelOrder(account: number, orderId: number): Promise<number[]> {
-    return (await this.call<{ canceled: number[] }>('CancelOrder', { account, orderId })).canceled;
+    return (await this.call('CancelOrder', { account, orderId })).canceled;
   }
 
   async replaceOrder(account: number, orderId: number, price: string, quantity: string): Promise<number[]> {
-    return (await this.call<{ canceled: number[] }>('ReplaceOrder', { account, orderId, price, quantity })).canceled;
+    return (await this.call('ReplaceOrder', { account, orderId, price, quantity })).canceled;
   }
 
   async cancelAll(account: number, symbol?: string): Promise<number[]> {
-    return (await this.call<{ canceled: number[] }>('CancelAll', { account, symbol: symbol ?? '' })).canceled;
+    return (await this.call('CancelAll', { account, symbol: symbol ?? '' })).canceled;
   }
 
   async cancelAllAfter(account: number, timeoutMs: number): Promise<number> {
-    return (await this.call<{ deadline: number }>('CancelAllAfter', { account, timeoutMs })).deadline;
+    return (await this.call('CancelAllAfter', { account, timeoutMs })).deadline;
   }
 
   async getOrder(account: number, orderId: number): Promise<HostOpenOrder | null> {
     try {
-      return await this.call<HostOpenOrder>('GetOrder', { account, orderId });
+      return openOrderOf(await this.call('GetOrder', { account, orderId }));
     } catch (e) {
       if (e instanceof AppError && e.code === 'UNKNOWN_ORDER') return null;
       throw e;
@@ -163,15 +188,15 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   }
 
   async openOrders(account: number, symbol?: string): Promise<HostOpenOrder[]> {
-    return (await this.call<{ orders: HostOpenOrder[] }>('ListOpenOrders', { account, symbol: symbol ?? '' })).orders;
+    return (await this.call('ListOpenOrders', { account, symbol: symbol ?? '' })).orders.map(openOrderOf);
   }
 
   async halt(symbol: string): Promise<number> {
-    return (await this.call<{ seq: number }>('HaltSymbol', { symbol })).seq;
+    return (await this.call('HaltSymbol', { symbol })).seq;
   }
 
   async resume(symbol: string): Promise<number> {
-    return (await this.call<{ seq: number }>('ResumeSymbol', { symbol })).seq;
+    return (await this.call('ResumeSymbol', { symbol })).seq;
   }
 
   private async transfer(
@@ -181,15 +206,15 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     amount: string,
     transferId: string,
   ): Promise<TransferResult> {
-    const r = await this.call<TransferResult>(method, { account, asset, amount, transferId });
+    const r = await this.call(method, { account, asset, amount, transferId });
     return { transferId: r.transferId, ok: r.ok, reason: r.reason, duplicate: r.duplicate };
   }
 
-  private async call<T>(method: string, req: unknown): Promise<T> {
+  private async call<M extends UnaryMethod>(method: M, req: RequestOf<M>): Promise<ReplyOf<M>> {
     const address = typeof this.address === 'string' ? this.address : await this.address.address();
     const c = this.connection(address);
     try {
-      return (await c.policy.execute(() => call<T>(c.client, method, req, this.deadlineMs))) as T;
+      return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs))) as ReplyOf<M>;
     } catch (e) {
       // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
       const code = (e as Partial<ServiceError>).code;
@@ -206,11 +231,7 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   private translate(e: unknown): Error {
     if (e instanceof BrokenCircuitError) return unavailable(Math.ceil(this.halfOpenAfterMs / 1000), 'the matching host is unavailable');
     const g = e as Partial<ServiceError>;
-    if (g.code === status.INVALID_ARGUMENT) {
-      // the host answers "REASON: message"
-      const m = /^([A-Z_]+): (.*)$/.exec(g.details ?? '');
-      return badRequest(m ? m[1] : 'INVALID_ARGUMENT', m ? m[2] : (g.details ?? 'invalid request'));
-    }
+    if (g.code === status.INVALID_ARGUMENT) return badRequest(reasonCodeOf(g) ?? 'INVALID_ARGUMENT', g.details || 'invalid request');
     if (g.code !== undefined && (RETRYABLE.has(g.code) || g.code === status.FAILED_PRECONDITION))
       return unavailable(1, 'the matching host is unavailable');
     return e instanceof AppError ? e : (e as Error);

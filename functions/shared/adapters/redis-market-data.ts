@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { redisKeys, type BookView, type Ticker } from '../../../matching-host/proto/market-data-views';
-import type { MarketDataPort, TradeView } from '../ports/market-data';
+import { TradeView } from '../../../matching-host/proto/messages';
+import type { MarketDataPort } from '../ports/market-data';
 
 export class RedisMarketData implements MarketDataPort {
   constructor(private readonly redis: Redis) {}
@@ -21,7 +22,12 @@ export class RedisMarketData implements MarketDataPort {
     return vs.map((v) => (v ? (JSON.parse(v) as Ticker) : null));
   }
 
+  /** Validated with the host's own declaration of an entry: one that does not parse is left out. */
   async trades(symbol: string, limit: number): Promise<TradeView[]> {
-    return (await this.redis.lrange(redisKeys.trades(symbol), 0, limit - 1)).map((t) => JSON.parse(t) as TradeView);
+    const entries = await this.redis.lrange(redisKeys.trades(symbol), 0, limit - 1);
+    return entries.flatMap((t) => {
+      const parsed = TradeView.safeParse(JSON.parse(t));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 }

@@ -1,15 +1,6 @@
 /** Market data as the matching host publishes it to Redis (ElastiCache): read-only for the functions. */
 import type { BookView, Ticker } from '../../../matching-host/proto/market-data-views';
-
-export interface TradeView {
-  sequence: number;
-  time: number;
-  tradeId: string;
-  price: string;
-  quantity: string;
-  /** the taker's side */
-  side: 'buy' | 'sell';
-}
+import type { TradeView } from '../../../matching-host/proto/messages';
 
 export interface MarketDataPort {
   book(symbol: string): Promise<BookView | null>;

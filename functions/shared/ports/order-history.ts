@@ -1,27 +1,7 @@
-import type { OrderRequest } from '../../../matching-host/server/core/types';
+import type { OrderEvent } from '../../../matching-host/proto/messages';
 
-/** Every order event of a trader (DynamoDB, kept for the retention period). */
-export interface OrderEventRecord {
-  /** journal sequence and index within the command: `<seq>:<idx>` identifies the event */
-  seq: number;
-  idx: number;
-  time: number;
-  account: number;
-  type: 'accepted' | 'fill' | 'canceled' | 'expired' | 'rejected' | 'replaced' | 'deposit' | 'withdrawal';
-  orderId?: number;
-  clientOrderId?: string;
-  symbol?: string;
-  side?: string;
-  price?: string;
-  quantity?: string;
-  filled?: string;
-  leaves?: string;
-  reason?: string;
-  /** rejected: the request refused (place, cancel, replace …); absent in events written before hosts said */
-  request?: OrderRequest;
-  fill?: { tradeId: string; liquidity: 'maker' | 'taker'; counterOrderId: number };
-  transfer?: { transferId: string; asset: string; amount: string; ok: boolean };
-}
+/** Every order event of a trader (DynamoDB, kept for the retention period), as the host published it. */
+export type OrderEventRecord = OrderEvent;
 
 /** what names an event's history item */
 export type SettledKey = Pick<OrderEventRecord, 'account' | 'time' | 'seq' | 'idx'>;

@@ -1,13 +1,14 @@
 /**
  * gRPC face of the matching host: parse (zod) → convert decimals exactly → host.submit / query →
- * shape the reply. Bad requests answer INVALID_ARGUMENT with a reason code in the message
- * ("REASON: text") and never reach the journal; a command refused by risk or the engine's rules
+ * shape the reply. Bad requests answer INVALID_ARGUMENT with a reason code as a field of the
+ * status (proto/reason-codes.ts) and never reach the journal; a command refused by risk or the engine's rules
  * is journaled and answered normally with status REJECTED and its reason.
  */
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
-import { DecimalError, fromUnits, toUnits } from '../../engine/decimal';
+import { DecimalError, fromUnits, toUnits } from '../../proto/decimal';
 import { clientConstructor } from '../../proto/matching-host-proto';
+import { refusal } from '../../proto/reason-codes';
 import type { SymbolSpec } from '../../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from '../host';
 import type { OrderReply } from '../core/types';
@@ -112,15 +113,15 @@ function unary(fn: (req: unknown) => unknown): Unary {
       .then(
         (reply) => callback(null, reply),
         (e: unknown) => {
-          if (e instanceof BadRequest) callback({ code: grpc.status.INVALID_ARGUMENT, details: `${e.reason}: ${e.message}` });
-          else if (e instanceof FencedError) callback({ code: grpc.status.FAILED_PRECONDITION, details: `FENCED: ${e.message}` });
-          else if (e instanceof RangeError) callback({ code: grpc.status.INVALID_ARGUMENT, details: `INVALID_REQUEST: ${e.message}` });
+          if (e instanceof BadRequest) callback(refusal(grpc.status.INVALID_ARGUMENT, e.reason, e.message));
+          else if (e instanceof FencedError) callback(refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message));
+          else if (e instanceof RangeError) callback(refusal(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message));
           else if (e instanceof JournalFailedError) {
             process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'journal failed; refusing commands', error: e.message })}\n`);
-            callback({ code: grpc.status.UNAVAILABLE, details: 'JOURNAL_FAILED: the host cannot make commands durable' });
+            callback(refusal(grpc.status.UNAVAILABLE, 'JOURNAL_FAILED', 'the host cannot make commands durable'));
           } else {
             process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'command failed', error: String(e) })}\n`);
-            callback({ code: grpc.status.UNAVAILABLE, details: 'INTERNAL: the host could not complete the command' });
+            callback(refusal(grpc.status.UNAVAILABLE, 'INTERNAL', 'the host could not complete the command'));
           }
         },
       );

@@ -10,12 +10,13 @@ import { priceBand } from '../../engine/price-band';
 import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type SymbolSpec } from '../../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
-import { settlementFactors } from './settlement-factors';
+import { settlementFactors } from '../../proto/settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';
-import type { CommandResult, Fill, HostCommand, MarketConfig, OrderReply, OrderStatus, TransferReply } from './types';
+import type { CommandResult, Fill, HostCommand, OrderReply, OrderStatus, TransferReply } from './types';
+import type { MarketConfig } from '../../proto/market-config';
 
 /**
  * Retries reach the host within seconds (the edge retries a call a bounded number of times, and

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchingHost, type Submission } from '../host';
-import { DEFAULT_MARKET } from './market-config';
+import { DEFAULT_MARKET } from '../../proto/market-config';
 import { replayPublications } from '../publishers/publication-replay';
 import { RECENT_TRADES } from './recent-trades';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchingHost, type Submission } from '../host';
-import { DEFAULT_MARKET } from './market-config';
+import { DEFAULT_MARKET } from '../../proto/market-config';
 
 let dir: string;
 let host: MatchingHost;

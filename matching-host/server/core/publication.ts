@@ -9,24 +9,12 @@
  * counter also counts private events, so it would show gaps to a public consumer); order events
  * are identified by `(seq, idx)`: the journal sequence of their command and their index in it.
  */
-import { fromUnits } from '../../engine/decimal';
+import { fromUnits } from '../../proto/decimal';
 import { EVENT_TYPE_NAMES, EventType, Reason, type EngineEvent, type SymbolSpec } from '../../engine/types';
-import {
-  ORDER_REQUESTS,
-  type CommandResult,
-  type HostCommand,
-  type MarketDataEvent,
-  type OrderEvent,
-  type OrderRequest,
-  type Publication,
-} from './types';
+import { type CommandResult, type HostCommand, type Publication } from './types';
+import { ORDER_REQUESTS, tradeIdOf, type MarketDataEvent, type OrderEvent, type OrderRequest } from '../../proto/messages';
 
 const isOrderRequest = (type: HostCommand['type']): type is OrderRequest => (ORDER_REQUESTS as readonly string[]).includes(type);
-
-/** A trade's public id: its symbol and market data sequence. */
-export function tradeIdOf(symbol: string, sequence: number): string {
-  return `${symbol}:${sequence}`;
-}
 
 /** What derivation needs from the host's state. */
 export interface PublicationContext {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchingHost, type Submission } from '../host';
-import type { MarketConfig } from './types';
-import { DEFAULT_MARKET } from './market-config';
+import type { MarketConfig } from '../../proto/market-config';
+import { DEFAULT_MARKET } from '../../proto/market-config';
 
 let dir: string;
 beforeEach(() => {

@@ -4,7 +4,7 @@
  * the DR state machines) move a host between the two, persisting role and epoch first.
  */
 import { type Logger } from 'pino';
-import { call, connectHost, type HostClient } from '../api/grpc-client';
+import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
 import { CursorFile } from '../publishers/cursor-file';
 import type { MatchingHost } from '../host';
 import { Replica } from './replica';
@@ -53,7 +53,7 @@ export class DrRole {
   }
 
   private peerTimer: NodeJS.Timeout | undefined;
-  private peerClient: HostClient | undefined;
+  private peerClient: MatchingHostClient | undefined;
   private closed = false;
 
   async start(): Promise<void> {
@@ -74,7 +74,7 @@ export class DrRole {
     this.peerClient ??= connectHost(peer);
     let h: { role: string; epoch: number };
     try {
-      h = await call<{ role: string; epoch: number }>(this.peerClient, 'Health', {}, 1_000);
+      h = await call(this.peerClient, 'Health', {}, 1_000);
     } catch {
       return; // unreachable: nothing learned
     }

@@ -5,7 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { connectHost } from '../api/grpc-client';
+import { connectHost } from '../../proto/host-client';
 import type { MatchingHost } from '../host';
 import type { ReplicaAckMessage, ReplicationBatchMessage } from './replication-source';
 

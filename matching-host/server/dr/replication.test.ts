@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from '../config';
-import { call, connectHost, type HostClient } from '../api/grpc-client';
-import { DEFAULT_MARKET } from '../core/market-config';
+import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
+import { DEFAULT_MARKET } from '../../proto/market-config';
 import { startHostRuntime, type HostRuntime } from '../runtime';
+import { refusalOf } from '../../../test/support/host-refusal';
 import { until } from '../../../test/support/until';
 
 const dirs: string[] = [];
@@ -50,12 +51,12 @@ interface Health {
 }
 
 let n = 0;
-async function trade(c: HostClient, count: number): Promise<number[]> {
+async function trade(c: MatchingHostClient, count: number): Promise<number[]> {
   const seqs: number[] = [];
   for (let i = 0; i < count; i++) {
     n++;
     const side = n % 2 ? 'buy' : 'sell';
-    const r = await call<{ seq: number; status: string }>(c, 'PlaceOrder', {
+    const r = await call(c, 'PlaceOrder', {
       account: side === 'buy' ? 1 : 2,
       clientOrderId: `o${n}`,
       symbol: 'BTC-USD',
@@ -71,7 +72,7 @@ async function trade(c: HostClient, count: number): Promise<number[]> {
   return seqs;
 }
 
-async function fund(c: HostClient): Promise<void> {
+async function fund(c: MatchingHostClient): Promise<void> {
   await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000000000', transferId: `f1-${n}` });
   await call(c, 'Deposit', { account: 2, asset: 'BTC', amount: '1000', transferId: `f2-${n}` });
 }
@@ -81,9 +82,9 @@ describe('journal replication', () => {
   const west = tempDir();
   let primary: HostRuntime;
   let standby: HostRuntime;
-  let pc: HostClient;
-  let sc: HostClient;
-  const health = (c: HostClient): Promise<Health> => call<Health>(c, 'Health', {});
+  let pc: MatchingHostClient;
+  let sc: MatchingHostClient;
+  const health = (c: MatchingHostClient): Promise<Health> => call(c, 'Health', {});
 
   afterAll(async () => {
     pc?.close();
@@ -117,7 +118,7 @@ describe('journal replication', () => {
       (h) => h.lastSeq === p.lastSeq,
     );
     expect(s).toMatchObject({ role: 'standby', checksum: p.checksum, replicas: 1 });
-    await expect(trade(sc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
+    expect(await refusalOf(trade(sc, 1))).toMatchObject({ reason: 'FENCED' });
   });
 
   it('a restarted standby resumes from its own last seq', async () => {
@@ -173,7 +174,7 @@ describe('journal replication', () => {
     );
     expect(e).toMatchObject({ role: 'standby', epoch: 2, discarded: 5 });
     expect(readdirSync(east).some((f) => f.startsWith('set-aside-'))).toBe(true);
-    await expect(trade(pc, 1)).rejects.toMatchObject({ details: expect.stringMatching(/^FENCED/) as string });
+    expect(await refusalOf(trade(pc, 1))).toMatchObject({ reason: 'FENCED' });
 
     // failback: fence the new primary, let the old one take everything, promote it, west follows
     await call(sc, 'Fence', { epoch: 3 });
@@ -219,7 +220,7 @@ describe('journal replication', () => {
     const before = (await health(pc)).unreplicatedAcks;
     const load = Promise.allSettled(Array.from({ length: 8 }, () => trade(pc, 40)));
     await new Promise((r) => setTimeout(r, 30));
-    const fenced = await call<Health>(pc, 'Fence', { epoch: 4 });
+    const fenced = await call(pc, 'Fence', { epoch: 4 });
     const results = await load;
     const acked = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     expect(results.some((r) => r.status === 'rejected')).toBe(true);
@@ -242,7 +243,7 @@ describe('a standby far behind', () => {
     const p = await runtime(dir, { HOST_SNAPSHOT_EVERY: '20000' });
     const c = connectHost(`127.0.0.1:${p.grpcPort}`);
     let s: HostRuntime | undefined;
-    let sc2: HostClient | undefined;
+    let sc2: MatchingHostClient | undefined;
     try {
       for (let a = 1; a <= 50; a++) await call(c, 'Deposit', { account: a, asset: 'USD', amount: '100000000', transferId: `big-${a}` });
       // resting orders that never cross: a big book, and a journal pruned behind two snapshots
@@ -267,10 +268,10 @@ describe('a standby far behind', () => {
       ).not.toBe('journal-0000000000000001.log');
       s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
       sc2 = connectHost(`127.0.0.1:${s.grpcPort}`);
-      const ph = await call<Health>(c, 'Health', {});
+      const ph = await call(c, 'Health', {});
       const sh = await until(
         'the standby restored from the snapshot',
-        () => call<Health>(sc2 as HostClient, 'Health', {}),
+        () => call(sc2 as MatchingHostClient, 'Health', {}),
         (h) => h.lastSeq === ph.lastSeq,
         30_000,
       );

@@ -7,29 +7,7 @@
 import * as amqp from 'amqplib';
 import type { Publication } from '../core/types';
 import type { PublicationSink } from './publisher';
-
-export interface AmqpTopology {
-  exchange: string;
-  deadLetterExchange: string;
-  deadLetterQueue: string;
-  /** durable queues bound to every order event */
-  queues: string[];
-}
-
-export function defaultTopology(prefix = 'order-events'): AmqpTopology {
-  return { exchange: prefix, deadLetterExchange: `${prefix}.dlx`, deadLetterQueue: `${prefix}.dlq`, queues: [`${prefix}.history`] };
-}
-
-export async function assertTopology(ch: amqp.Channel, t: AmqpTopology): Promise<void> {
-  await ch.assertExchange(t.exchange, 'topic', { durable: true });
-  await ch.assertExchange(t.deadLetterExchange, 'topic', { durable: true });
-  await ch.assertQueue(t.deadLetterQueue, { durable: true });
-  await ch.bindQueue(t.deadLetterQueue, t.deadLetterExchange, '#');
-  for (const q of t.queues) {
-    await ch.assertQueue(q, { durable: true, arguments: { 'x-dead-letter-exchange': t.deadLetterExchange } });
-    await ch.bindQueue(q, t.exchange, 'order.#');
-  }
-}
+import { assertTopology, type AmqpTopology } from '../../proto/order-event-topology';
 
 function drainOrClose(ch: amqp.Channel): Promise<void> {
   return new Promise<void>((resolve, reject) => {

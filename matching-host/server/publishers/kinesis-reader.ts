@@ -4,7 +4,7 @@
  * check what consumers see.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { MarketDataEvent } from '../core/types';
+import type { MarketDataEvent } from '../../proto/messages';
 
 export async function readMarketData(
   client: KinesisClient,

@@ -14,7 +14,7 @@ import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { until } from '../../../test/support/until';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import { call, connectHost, type HostClient } from '../api/grpc-client';
+import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
 import { RECENT_TRADES } from '../core/recent-trades';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
@@ -23,7 +23,7 @@ const SYMBOLS = ['BTC-USD', 'ETH-USD'];
 
 let dir: string;
 let host: HostProcess | undefined;
-let client: HostClient;
+let client: MatchingHostClient;
 const redis = new Redis(REDIS_URL, { keyPrefix: PREFIX });
 
 async function start(): Promise<HostProcess> {
@@ -69,16 +69,11 @@ const complete = (v: Record<string, string | string[] | null>): boolean =>
   Object.values(v).every((x) => x !== null && x.length > 0) && v[redisKeys.trades('BTC-USD')]?.length === RECENT_TRADES;
 const parsed = <T>(v: string | string[] | null): T => JSON.parse(v as string) as T;
 
-interface Fill {
-  price: string;
-  quantity: string;
-  liquidity: string;
-}
 /** the BTC-USD trades acknowledged, oldest first, with the taker's side */
 const fills: { price: string; quantity: string; side: string }[] = [];
 let n = 0;
 async function place(account: number, symbol: string, side: 'buy' | 'sell', price: string, quantity: string): Promise<void> {
-  const r = await call<{ status: string; fills: Fill[] }>(client, 'PlaceOrder', {
+  const r = await call(client, 'PlaceOrder', {
     account,
     clientOrderId: `v${++n}`,
     symbol,
@@ -117,7 +112,7 @@ it('writes the views of what the host did', async () => {
     return eth !== null && parsed<Ticker>(eth).status === 'halted' && btc !== null && parsed<BookView>(btc).bids[0]?.[0] === '41000.00';
   });
   const ticker = parsed<Ticker>(before[redisKeys.ticker('BTC-USD')]);
-  const book = await call<{ bids: { price: string }[]; asks: { price: string }[] }>(client, 'GetBook', { symbol: 'BTC-USD', depth: 100 });
+  const book = await call(client, 'GetBook', { symbol: 'BTC-USD', depth: 100 });
   expect(ticker).toMatchObject({
     last: last.price,
     lastQuantity: last.quantity,

@@ -6,7 +6,7 @@
  * loop (and matching) keeps running while it works.
  */
 import { HostCore } from '../core/host-core';
-import type { MarketConfig } from '../core/types';
+import type { MarketConfig } from '../../proto/market-config';
 import { listSegments, readSegment } from '../durability/journal';
 import type { Publication } from '../core/types';
 import { decodeSnapshot, snapshotFiles } from '../durability/snapshot-store';

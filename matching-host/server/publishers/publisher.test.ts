@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { MatchingHost } from '../host';
-import { DEFAULT_MARKET } from '../core/market-config';
+import { DEFAULT_MARKET } from '../../proto/market-config';
 import type { Publication } from '../core/types';
 import { JournalGapError, replayPublications } from './publication-replay';
 import { CursorFile } from './cursor-file';

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startKinesalite, type LocalKinesis } from '../../../scripts/local/kinesalite';
-import { call, connectHost, type HostClient } from '../api/grpc-client';
+import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
 import { MatchingHost } from '../host';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
-import { DEFAULT_MARKET } from '../core/market-config';
-import type { MarketDataEvent, OrderEvent, Publication } from '../core/types';
+import { DEFAULT_MARKET } from '../../proto/market-config';
+import type { Publication } from '../core/types';
+import type { MarketDataEvent, OrderEvent } from '../../proto/messages';
 import { replayPublications } from './publication-replay';
 import { inSequence, readMarketData } from './kinesis-reader';
 import { kinesisClient } from './kinesis-sink';
@@ -57,7 +58,7 @@ async function waitCaughtUp(h: HostProcess, timeoutMs = 20_000): Promise<void> {
   }
 }
 
-async function load(client: HostClient, tag: string, n: number): Promise<number> {
+async function load(client: MatchingHostClient, tag: string, n: number): Promise<number> {
   let acked = 0;
   await Promise.all(
     Array.from({ length: 8 }, async (_, w) => {
@@ -154,7 +155,7 @@ it('delivers every market data and order event exactly once by sequence across a
   await call(client, 'HaltSymbol', { symbol: 'ETH-USD' });
   await call(client, 'CancelAll', { account: 2, symbol: '' });
   await waitCaughtUp(host);
-  const health = await call<{ lastSeq: number }>(client, 'Health', {});
+  const health = await call(client, 'Health', {});
   client.close();
   expect(await host.stop()).toBe(0);
 

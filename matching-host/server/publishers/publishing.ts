@@ -6,9 +6,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MatchingHost } from '../host';
-import type { MarketConfig } from '../core/types';
+import type { MarketConfig } from '../../proto/market-config';
 import { replayPublications } from './publication-replay';
-import { AmqpSink, type AmqpTopology } from './amqp-sink';
+import { AmqpSink } from './amqp-sink';
+import { type AmqpTopology } from '../../proto/order-event-topology';
 import { CursorFile } from './cursor-file';
 import { KinesisSink, ensureStream } from './kinesis-sink';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';

@@ -11,13 +11,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { fromUnits, toUnits } from '../../engine/decimal';
+import { fromUnits, toUnits } from '../../proto/decimal';
 import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
 import type { MarketState } from '../core/host-core';
-import { tradeIdOf } from '../core/publication';
-import type { MarketDataEvent, Publication } from '../core/types';
+import type { Publication } from '../core/types';
+import { tradeIdOf, type MarketDataEvent, type TradeData, type TradeView } from '../../proto/messages';
 import { RECENT_TRADES } from '../core/recent-trades';
 import type { PublicationSink } from './publisher';
 
@@ -252,8 +252,9 @@ export class RedisSink implements PublicationSink {
 }
 
 /** A trades list entry, as the markets API serves it. */
-function tradeEntry(sequence: number, time: number, data: { tradeId: string; price: string; quantity: string; side: SideName }): string {
-  return JSON.stringify({ sequence, time, tradeId: data.tradeId, price: data.price, quantity: data.quantity, side: data.side });
+function tradeEntry(sequence: number, time: number, data: TradeData): string {
+  const view: TradeView = { sequence, time, tradeId: data.tradeId, price: data.price, quantity: data.quantity, side: data.side };
+  return JSON.stringify(view);
 }
 
 /** The views as the recovered host holds them: exactly what the live sink would have built. */

@@ -1,5 +1,4 @@
-import type { SymbolSpec } from '../../engine/types';
-import type { AssetSpec } from './types';
+import type { AssetSpec, SymbolSpec } from './market-config';
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 

@@ -1,4 +1,22 @@
-import type { MarketConfig } from './types';
+/**
+ * The markets a host runs (symbols and the assets they trade), shared by the host and its clients:
+ * the functions check prices and quantities, convert amounts and settle with the same figures.
+ */
+import type { SymbolSpec } from '../engine/types';
+
+export type { SymbolSpec };
+
+export interface AssetSpec {
+  /** decimal places of the asset's balance unit */
+  decimals: number;
+}
+
+export interface MarketConfig {
+  symbols: SymbolSpec[];
+  assets: Record<string, AssetSpec>;
+  /** client ids remembered for idempotent retries (per kind, most recent; open orders always) */
+  idempotencyWindow?: number;
+}
 
 /**
  * The markets the local stack runs with (and tests use): prices in cents, quantities in 1e-4 BTC.

@@ -1,0 +1,97 @@
+/**
+ * The messages the matching host publishes, declared once: the host builds them (its types are
+ * inferred from these schemas) and every consumer validates what it reads with the same schema —
+ * order events (the order-event queue: history, audit, settlement, the user channel), market data
+ * events (the Kinesis stream: the WebSocket fan-out) and the recent-trades view (Redis: the
+ * markets API).
+ */
+import { z } from 'zod';
+
+const decimal = z.string().max(40);
+const side = z.enum(['buy', 'sell']);
+
+/** The requests an account makes about orders: what a `rejected` event says was refused. */
+export const ORDER_REQUESTS = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter'] as const;
+export type OrderRequest = (typeof ORDER_REQUESTS)[number];
+
+export const ORDER_EVENT_TYPES = ['accepted', 'fill', 'canceled', 'expired', 'rejected', 'replaced', 'deposit', 'withdrawal'] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/**
+ * A private order event, identified by `(seq, idx)`: the journal sequence of its command and its
+ * index among that command's events.
+ */
+export const OrderEvent = z.object({
+  seq: z.number().int().min(1),
+  idx: z.number().int().min(0),
+  time: z.number().int().min(0),
+  account: z.number().int().min(1),
+  type: z.enum(ORDER_EVENT_TYPES),
+  orderId: z.number().int().optional(),
+  clientOrderId: z.string().max(64).optional(),
+  symbol: z.string().max(32).optional(),
+  side: side.optional(),
+  price: decimal.optional(),
+  /** accepted/replaced: order quantity; fill: fill quantity; canceled/expired: quantity removed */
+  quantity: decimal.optional(),
+  filled: decimal.optional(),
+  /** open quantity after the event */
+  leaves: decimal.optional(),
+  reason: z.string().max(64).optional(),
+  /**
+   * rejected: the request refused. Only a placement's refusal ends an order (it never entered the
+   * book); a refused cancel or replace leaves the order as it was, though it names its symbol.
+   * Absent in events from hosts before it was published.
+   */
+  request: z.enum(ORDER_REQUESTS).optional().meta({
+    description:
+      'on a rejected event: the request refused. Only a refused place ends an order; a refused cancel or replace leaves the order as it was',
+  }),
+  fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
+  transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),
+});
+export type OrderEvent = z.infer<typeof OrderEvent>;
+
+export const TradeData = z.object({
+  tradeId: z.string().max(64),
+  price: decimal,
+  quantity: decimal,
+  /** the taker's side */
+  side,
+});
+export type TradeData = z.infer<typeof TradeData>;
+
+export const LevelData = z.object({
+  side,
+  price: decimal,
+  /** total open quantity at the level after the change ("0" removes the level) */
+  quantity: decimal,
+  orders: z.number().int().min(0),
+});
+export type LevelData = z.infer<typeof LevelData>;
+
+const marketHead = {
+  symbol: z.string().min(1).max(32),
+  /** contiguous per symbol over all market data, starting at 1 */
+  sequence: z.number().int().min(1),
+  /** journal sequence of the command that caused it */
+  seq: z.number().int().min(0),
+  time: z.number().int().min(0),
+};
+
+/** A public market data event, in its symbol's contiguous `sequence`. */
+export const MarketDataEvent = z.discriminatedUnion('type', [
+  z.object({ ...marketHead, type: z.literal('trade'), data: TradeData }),
+  z.object({ ...marketHead, type: z.literal('level2'), data: LevelData }),
+  z.object({ ...marketHead, type: z.literal('status'), data: z.object({ status: z.enum(['halted', 'trading']) }) }),
+]);
+export type MarketDataEvent = z.infer<typeof MarketDataEvent>;
+
+/** One entry of the recent-trades view (Redis list `md:<symbol>:trades`, newest first). */
+export const TradeView = TradeData.extend({ sequence: z.number().int().min(1), time: z.number().int().min(0) });
+export type TradeView = z.infer<typeof TradeView>;
+
+/** A trade's public id: its symbol and market data sequence. */
+export function tradeIdOf(symbol: string, sequence: number): string {
+  return `${symbol}:${sequence}`;
+}
