@@ -187,8 +187,8 @@ async function inProcessOrder(tokens: string[]): Promise<(i: number) => Promise<
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_TRACE_ENABLED: 'false',
   });
-  const { handler: authorize } = await import('../functions/auth/authorizer.handlers');
-  const { place } = await import('../functions/orders/orders.handlers');
+  const { handler: authorize } = await import('../functions/auth/authorizer-handlers');
+  const { place } = await import('../functions/orders/orders-handlers');
   const context = { awsRequestId: 'bench', functionName: 'ordersPlace', getRemainingTimeInMillis: () => 6000 } as unknown as Context;
   return async (i) => {
     const token = tokens[i % tokens.length];

@@ -11,13 +11,13 @@ import type { Context } from 'aws-lambda';
 import { Pool } from 'pg';
 import { invoke } from '../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../test/support/functions-env';
-import { deposit } from '../functions/accounts/accounts.handlers';
+import { deposit } from '../functions/accounts/accounts-handlers';
 import { parkedQueue } from '../functions/sfn/adapters/amqp-settlement-notices';
 import { replayParked, showParked } from '../scripts/settlement';
 import type { Caller } from '../functions/shared/caller';
 import { matchingHost } from '../functions/shared/matching-host';
 import { userStore } from '../functions/shared/users';
-import { reconcile } from '../functions/sfn/settlement.handlers';
+import { reconcile } from '../functions/sfn/settlement-handlers';
 import type { FillEvent } from '../functions/sfn/settlement-service';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';

@@ -15,7 +15,7 @@ import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functio
 import { dynamo } from '../shared/aws';
 import { pool } from '../shared/db/pool';
 import { AccountService } from './account-service';
-import { balances, deposit, getTransfer, ledger, withdraw } from './accounts.handlers';
+import { balances, deposit, getTransfer, ledger, withdraw } from './accounts-handlers';
 import { accountService } from './wiring';
 
 let env: FunctionsEnv;

@@ -6,17 +6,17 @@
 import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { dynamo } from '../shared/aws';
-import { hostStatus } from '../ops/ops.handlers';
+import { hostStatus } from '../ops/ops-handlers';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { LastAdminError } from '../shared/ports/user-store';
 import { userStore } from '../shared/users';
 import type { Caller } from '../shared/caller';
-import { getUser, listUsers, setRoles } from './admin.handlers';
+import { getUser, listUsers, setRoles } from './admin-handlers';
 import { AccessTokens } from './access-tokens';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';
-import { authenticate } from './authorizer.handlers';
+import { authenticate } from './authorizer-handlers';
 import { authService } from './wiring';
 
 let env: FunctionsEnv;

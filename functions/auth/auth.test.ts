@@ -12,7 +12,7 @@ import { userStore } from '../shared/users';
 import { closeRedis } from '../shared/redis';
 import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
 import { generate } from 'otplib';
-import { login, loginMfa, logout, mfaEnroll, mfaVerify, refresh, register } from './auth.handlers';
+import { login, loginMfa, logout, mfaEnroll, mfaVerify, refresh, register } from './auth-handlers';
 
 let db: TestEnv;
 let keys: { signing: string; verify: string };

@@ -7,7 +7,7 @@ import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { until } from '../../test/support/until';
 import { matchingHost } from '../shared/matching-host';
-import { list, ticker } from './markets.handlers';
+import { list, ticker } from './markets-handlers';
 
 let env: FunctionsEnv;
 const SELLER = 901;

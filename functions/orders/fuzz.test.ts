@@ -13,8 +13,8 @@ import type { Caller } from '../shared/caller';
 import { matchingHost } from '../shared/matching-host';
 import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
-import { cancelOrder, placeOrder } from '../ws/ws.handlers';
-import { place } from './orders.handlers';
+import { cancelOrder, placeOrder } from '../ws/ws-handlers';
+import { place } from './orders-handlers';
 
 let env: FunctionsEnv;
 let trader: Caller;

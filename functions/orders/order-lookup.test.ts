@@ -12,14 +12,14 @@ import { assertTopology, defaultTopology } from '../../matching-host/proto/order
 import { ensureTables, tableDefinitions } from '../../scripts/local/dynamo-tables';
 import { invoke, type ApiResponse } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
-import { deposit } from '../accounts/accounts.handlers';
+import { deposit } from '../accounts/accounts-handlers';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { dynamo } from '../shared/aws';
 import type { Caller } from '../shared/caller';
 import type { OrderEventRecord } from '../shared/ports/order-history';
 import { userStore } from '../shared/users';
-import { handler as orderEvents } from '../streams/order-events.handlers';
-import { cancel, get, list, place, replace } from './orders.handlers';
+import { handler as orderEvents } from '../streams/order-events-handlers';
+import { cancel, get, list, place, replace } from './orders-handlers';
 import { Order } from './responses';
 
 const exchange = `order-events-lookup-${process.pid}`;

@@ -7,9 +7,9 @@
 import { invoke } from '../../test/support/api-event';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { fundedTrader } from '../../test/support/traders';
-import { ticker } from '../markets/markets.handlers';
+import { ticker } from '../markets/markets-handlers';
 import type { Caller } from '../shared/caller';
-import { cancelAll, place, replace } from './orders.handlers';
+import { cancelAll, place, replace } from './orders-handlers';
 
 let env: FunctionsEnv;
 let seller: Caller;

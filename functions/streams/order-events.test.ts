@@ -17,7 +17,7 @@ import { dynamo } from '../shared/aws';
 import type { OrderEventRecord } from '../shared/ports/order-history';
 import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
-import { handler } from './order-events.handlers';
+import { handler } from './order-events-handlers';
 import type { RabbitMqEvent } from './schemas';
 
 let management: RecordingManagementApi;

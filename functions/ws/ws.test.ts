@@ -7,14 +7,14 @@ import type { APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
 import { recordingManagementApi, type RecordingManagementApi } from '../../test/support/management-api';
-import { websocket } from '../auth/authorizer.handlers';
+import { websocket } from '../auth/authorizer-handlers';
 import { dynamo } from '../shared/aws';
 import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
 import { redis } from '../shared/redis';
 import { authService } from '../auth/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import type { WsEvent, WsResult } from './ws-handler';
-import { connect, disconnect, fallback, subscriptions } from './ws.handlers';
+import { connect, disconnect, fallback, subscriptions } from './ws-handlers';
 
 let env: FunctionsEnv;
 let token: string;

@@ -1,6 +1,6 @@
 /**
  * Matching host process: recover, serve gRPC, publish, expose metrics; on SIGTERM/SIGINT stop
- * accepting, flush the journal and snapshot. Run it alone with `npm run host` (README "Matching host").
+ * accepting, flush the journal and snapshot. Run it alone with `npm run host` (matching-host/README.md, "The host").
  */
 import { loadHostConfig } from './config';
 import { createLogger } from './logger';

@@ -1,5 +1,5 @@
 /** WebSocket routes: $connect, $disconnect, subscribe, unsubscribe and $default (anything else). */
-import { handshakeToken } from '../auth/authorizer.handlers';
+import { handshakeToken } from '../auth/authorizer-handlers';
 import { PlaceOrder } from '../orders/schemas';
 import { orderService } from '../orders/wiring';
 import type { Caller } from '../shared/caller';
