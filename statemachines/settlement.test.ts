@@ -145,7 +145,7 @@ describe('settlement', () => {
     const outs = await Promise.all(chunks.map((c, k) => settle(`b-${k + 3}`, { batchId: `b-${k + 3}`, fills: c })));
     expect(outs.map((o) => o.status)).toEqual(chunks.map(() => 'SUCCEEDED'));
     expect(outs.reduce((n, o) => n + (o.output as { posted: number }).posted, 0)).toBe(375);
-  });
+  }, 60_000);
 
   it('leaves the ledger balanced and equal to the host: reconciliation finds no difference', async () => {
     const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });

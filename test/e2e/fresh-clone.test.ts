@@ -200,7 +200,7 @@ describe('a fresh clone, as the README says', () => {
     );
     // what the console showed meanwhile: no per-request lines, no info logs
     expect(lines.slice(readyIndex() + 1).filter((l) => !/WARN|ERROR|×/.test(l))).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('two stacks on one Redis', () => {
