@@ -199,7 +199,7 @@ describe('accounts through serverless offline', () => {
     expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, b)).status).toBe(404);
     expect((await call('GET', `/v1/accounts/transfers/${dep.body.transferId as string}`, undefined, a)).status).toBe(200);
     expect((await call('GET', '/v1/accounts/balances')).status).toBe(401);
-  });
+  }, 30_000);
 });
 
 /** A socket to the local WebSocket API that collects what it receives. */
