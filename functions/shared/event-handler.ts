@@ -4,12 +4,10 @@
  * where the event carries one, its correlation id, and the invocation's metrics published. What
  * the function throws goes back unchanged: queues retry by it, state machines catch it by name.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import type { MiddlewareObj, MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { publishMetrics } from './middleware/publish-metrics';
-import { logger, metrics, tracer } from './observability';
+import { observed } from './middleware/observed';
+import { logger } from './observability';
 
 export interface EventSpec<E> {
   /** what ties the invocation's log lines to the rest of its flow (a batch id, a runbook execution) */
@@ -34,10 +32,7 @@ function correlation<E, R>(idOf: (event: E) => unknown): MiddlewareObj<E, R> {
 }
 
 export function eventHandler<E, R>(fn: (event: E, context: Context) => Promise<R>, spec: EventSpec<E> = {}): EventHandler<E, R> {
-  const h = middy<E, R>(fn)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics));
+  const h = observed<E, R>(fn);
   if (spec.correlationId) h.use(correlation<E, R>(spec.correlationId));
   return h;
 }

@@ -3,10 +3,6 @@
  * tracing, JSON body parsing, zod validation, error mapping and security headers. A handler is
  * wiring: it receives validated input, calls a service and returns a status and a body.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from './middleware/publish-metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -14,9 +10,9 @@ import { auditRefusal, type AuditSpec } from './audit-refusal';
 import { AppError } from './errors';
 import { correlation } from './middleware/correlation';
 import { errorHandler } from './middleware/error-handler';
+import { observed } from './middleware/observed';
 import { requestIdOf } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
-import { logger, metrics, tracer } from './observability';
 import { RateLimiter, type Budget } from './rate-limit';
 import { redis } from './redis';
 
@@ -105,10 +101,7 @@ export function httpHandler<
       body: out.body === undefined ? '' : JSON.stringify(out.body),
     };
   };
-  const h = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics))
+  const h = observed<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
     .use(correlation())
     // registered before the error handler, so its onError runs after it and sees the error response
     .use(securityHeaders())

@@ -4,15 +4,12 @@
  * limited per user (or per connection when anonymous); every refusal answered on the socket as
  * `{type:"error", code, message, requestId}` with no internals.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { publishMetrics } from '../shared/middleware/publish-metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { AppError, badRequest } from '../shared/errors';
 import { classify } from '../shared/middleware/error-handler';
-import { logger, metrics, tracer } from '../shared/observability';
+import { observed } from '../shared/middleware/observed';
+import { logger } from '../shared/observability';
 import { BUDGETS, RateLimiter, type Budget } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
 import { sessionStillValid } from '../shared/session-check';
@@ -130,8 +127,5 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
       };
     }
   };
-  return middy<WsEvent, WsResult>(core)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics));
+  return observed<WsEvent, WsResult>(core);
 }
