@@ -6,6 +6,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|@scure|@noble|@otplib)/)'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
 };

@@ -27,6 +27,14 @@ import { H2GrpcClient } from './bench/h2-grpc-client';
 import { openLoop, type LoadResult } from './bench/open-loop';
 import { benchOrder } from './bench/recovery';
 import { DEFAULT_SNAPSHOT_EVERY } from '../matching-host/server/config';
+import { tlsFromDir } from '../matching-host/proto/host-tls';
+import type { HostRole } from '../matching-host/proto/host-roles';
+import { ensureHostCa } from './local/host-ca';
+
+// the hosts serve mutual TLS only: the checkout's local CA (npm start's), made if missing
+const TLS_DIR = ensureHostCa(process.env.HOST_TLS_DIR ?? join(__dirname, '..', '.data', 'host-ca'));
+process.env.HOST_TLS_DIR = TLS_DIR;
+const tlsAs = (role: HostRole): ReturnType<typeof tlsFromDir> => tlsFromDir(TLS_DIR, role);
 
 const quick = process.argv.includes('--quick');
 const RATES = [2000, 5000, 10000];
@@ -50,7 +58,7 @@ const order =
   };
 
 async function drive(port: number, label: string): Promise<LoadResult[]> {
-  const client = new H2GrpcClient(`127.0.0.1:${port}`);
+  const client = new H2GrpcClient(`127.0.0.1:${port}`, tlsAs('trading'));
   let offset = 0;
   // warm-up: JIT, connection, journal file; not reported
   await openLoop(client, 2000, quick ? 2000 : 6000, order(offset));
@@ -93,7 +101,8 @@ async function hostRun(
   const quiet = { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' };
   try {
     host = await spawnHost({ HOST_DATA_DIR: join(dir, 'primary'), ...quiet });
-    const client = connectHost(`127.0.0.1:${host.grpcPort}`);
+    const client = connectHost(`127.0.0.1:${host.grpcPort}`, tlsAs('trading'));
+    const funding = connectHost(`127.0.0.1:${host.grpcPort}`, tlsAs('accounts'));
     if (replicated) {
       standby = await spawnHost(
         { HOST_DATA_DIR: join(dir, 'standby'), HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${host.grpcPort}`, ...quiet },
@@ -102,8 +111,8 @@ async function hostRun(
       for (let i = 0; i < 200 && (await call(client, 'Health', {})).replicas < 1; i++) await new Promise((r) => setTimeout(r, 50));
     }
     for (let a = 1; a <= ACCOUNTS; a++) {
-      await call(client, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
-      await call(client, 'Deposit', { account: a, asset: 'BTC', amount: '100000', transferId: `b${a}` });
+      await call(funding, 'Deposit', { account: a, asset: 'USD', amount: '1000000000', transferId: `u${a}` });
+      await call(funding, 'Deposit', { account: a, asset: 'BTC', amount: '100000', transferId: `b${a}` });
     }
     const rates = await drive(host.grpcPort, 'host');
     const metrics = await (await fetch(`http://127.0.0.1:${host.metricsPort}/metrics`)).text();
@@ -112,7 +121,7 @@ async function hostRun(
     let standbyState: { caughtUp: boolean; unreplicatedAcks: number } | undefined;
     if (standby) {
       const p = await call(client, 'Health', {});
-      const sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+      const sc = connectHost(`127.0.0.1:${standby.grpcPort}`, tlsAs('trading'));
       let sh = await call(sc, 'Health', {});
       for (let i = 0; i < 100 && sh.lastSeq < p.lastSeq; i++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -123,6 +132,7 @@ async function hostRun(
       await standby.stop();
     }
     client.close();
+    funding.close();
     await host.stop();
     return {
       standby: standbyState,

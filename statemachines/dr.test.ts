@@ -20,11 +20,12 @@ import type { HostHealth } from '../functions/shared/ports/matching-host';
 import { drOps } from '../functions/ops/wiring';
 import type { DrExecutionStatus } from '../functions/ops/dr-ops-service';
 import type { Runbook } from '../functions/sfn/dr-service';
-import { call, connectHost } from '../matching-host/proto/host-client';
+import { call } from '../matching-host/proto/host-client';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
 import { refusalOf } from '../test/support/host-refusal';
 import { until } from '../test/support/until';
+import { connectTestHost, testTlsOf } from '../test/support/host-tls';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dr-test-'));
 const ctx = { requestId: 'dr-test', ip: '127.0.0.1' };
@@ -34,7 +35,7 @@ let hosts: RegionHosts;
 const admin: Partial<Record<Region, GrpcMatchingHost>> = {};
 
 const health = (r: Region): Promise<HostHealth> => {
-  admin[r] ??= new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 1_000, retries: 0, breakAfter: 1_000 });
+  admin[r] ??= new GrpcMatchingHost(hosts.addresses[r], testTlsOf('dr'), { deadlineMs: 1_000, retries: 0, breakAfter: 1_000 });
   return admin[r].health();
 };
 
@@ -68,7 +69,7 @@ async function trade(count: number): Promise<{ clientOrderId: string; orderId: n
   for (let i = 0; i < count; i++) {
     n++;
     const buy = n % 2 === 0;
-    const r = await matchingHost().placeOrder(buy ? 1 : 2, {
+    const r = await matchingHost('trading').placeOrder(buy ? 1 : 2, {
       clientOrderId: `dr-${n}`,
       symbol: 'BTC-USD',
       side: buy ? 'buy' : 'sell',
@@ -86,7 +87,7 @@ async function expectAllKnown(acked: { clientOrderId: string; orderId: number }[
   for (const a of acked) {
     n++;
     const buy = Number(a.clientOrderId.slice(3)) % 2 === 0;
-    const r = await matchingHost().placeOrder(buy ? 1 : 2, {
+    const r = await matchingHost('trading').placeOrder(buy ? 1 : 2, {
       clientOrderId: a.clientOrderId,
       symbol: 'BTC-USD',
       side: buy ? 'buy' : 'sell',
@@ -117,8 +118,8 @@ beforeAll(async () => {
     PRIMARY_REGION: 'us-east-1',
     DR_AUTO_APPROVE_ALLOWED: 'true',
   });
-  await matchingHost().deposit(1, 'USD', '1000000000', 'dr-fund-1');
-  await matchingHost().deposit(2, 'BTC', '10000', 'dr-fund-2');
+  await matchingHost('accounts').deposit(1, 'USD', '1000000000', 'dr-fund-1');
+  await matchingHost('accounts').deposit(2, 'BTC', '10000', 'dr-fund-2');
   await until(
     'the standby in sync',
     () => health('us-east-1'),
@@ -220,7 +221,7 @@ describe('DR runbooks', () => {
     expect(await health('us-east-1')).toMatchObject({ role: 'standby', epoch: 2, discarded: 0 });
     expect(
       await refusalOf(
-        call(connectHost(hosts.addresses['us-east-1']), 'PlaceOrder', {
+        call(connectTestHost(hosts.addresses['us-east-1']), 'PlaceOrder', {
           account: 1,
           clientOrderId: 'x',
           symbol: 'BTC-USD',
@@ -234,7 +235,7 @@ describe('DR runbooks', () => {
     // the functions read the switch when the old host turns them away and talk to the new primary
     await until(
       'the functions on the new primary',
-      () => matchingHost().health(),
+      () => matchingHost('trading').health(),
       (h) => h.role === 'primary' && h.epoch === 2,
       10_000,
     );
@@ -254,7 +255,7 @@ describe('DR runbooks', () => {
     );
     await until(
       'the functions back on east',
-      () => matchingHost().health(),
+      () => matchingHost('trading').health(),
       (h) => h.epoch === 3 && h.role === 'primary',
       10_000,
     );
@@ -274,11 +275,12 @@ describe('DR runbooks', () => {
       AMQP_URL: '',
       HOST_SNAPSHOT_INTERVAL_MS: '0',
     });
-    const rc = connectHost(`127.0.0.1:${rogue.grpcPort}`);
+    const rc = connectTestHost(`127.0.0.1:${rogue.grpcPort}`);
     for (let i = 1; i <= east.lastSeq; i++) await call(rc, 'Deposit', { account: 9, asset: 'USD', amount: '1', transferId: `rogue-${i}` });
     rc.close();
     await rogue.stop();
-    await hosts.start('us-west-2', { HOST_REPLICATE_FROM: '', HOST_PEER_ADDRESS: '' });
+    // kept aside: it follows nobody until the runbook fences it (to its configured peer, the only one it accepts)
+    await hosts.start('us-west-2', { HOST_REPLICATE_FROM: '', HOST_PEER_WATCH: 'off' });
     expect(await health('us-west-2')).toMatchObject({ role: 'standby', lastSeq: east.lastSeq });
 
     const r = await run('failover', { reason: 'drill: bad standby', autoApprove: true });
@@ -324,7 +326,7 @@ describe('DR runbooks', () => {
     expect(await health('us-west-2')).toMatchObject({ role: 'primary', epoch: 6 });
     await until(
       'the functions on west',
-      () => matchingHost().health(),
+      () => matchingHost('trading').health(),
       (h) => h.role === 'primary' && h.epoch === 6,
       10_000,
     );

@@ -23,6 +23,7 @@ import { followExecution, type RunbookEnd } from '../scripts/dr';
 import { spawnHost } from '../scripts/local/host-process';
 import { startRegionHosts, type Region, type RegionHosts } from '../scripts/local/region-hosts';
 import { until } from '../test/support/until';
+import { testTlsOf } from '../test/support/host-tls';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const exchange = `order-events-gameday-${process.pid}-${Date.now()}`;
@@ -52,7 +53,7 @@ function startLoad(prefix: string): { acks: Ack[]; errors: number; stop: () => P
       const clientOrderId = `${prefix}-${t}-${i}`;
       for (;;) {
         try {
-          const r = await matchingHost().placeOrder(account, {
+          const r = await matchingHost('trading').placeOrder(account, {
             clientOrderId,
             symbol: 'BTC-USD',
             side: buy ? 'buy' : 'sell',
@@ -100,7 +101,7 @@ async function runbook(name: 'failover' | 'failback'): Promise<RunbookEnd> {
 }
 
 const admin = (r: Region): GrpcMatchingHost =>
-  new GrpcMatchingHost(hosts.addresses[r], { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
+  new GrpcMatchingHost(hosts.addresses[r], testTlsOf('dr'), { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
 
 beforeAll(async () => {
   env = await startFunctionsEnv({ amqpExchange: exchange });
@@ -114,8 +115,8 @@ beforeAll(async () => {
     DR_AUTO_APPROVE_ALLOWED: 'true',
   });
   for (let a = 1; a <= ACCOUNTS; a++) {
-    await matchingHost().deposit(a, 'USD', '1000000000', `gd-usd-${a}`);
-    await matchingHost().deposit(a, 'BTC', '100000', `gd-btc-${a}`);
+    await matchingHost('accounts').deposit(a, 'USD', '1000000000', `gd-usd-${a}`);
+    await matchingHost('accounts').deposit(a, 'BTC', '100000', `gd-btc-${a}`);
   }
 }, 120_000);
 
@@ -214,7 +215,7 @@ describe('game day', () => {
       AMQP_URL: '',
       HOST_SNAPSHOT_INTERVAL_MS: '0',
     });
-    const rc = new GrpcMatchingHost(`127.0.0.1:${replay.grpcPort}`, { deadlineMs: 2_000 });
+    const rc = new GrpcMatchingHost(`127.0.0.1:${replay.grpcPort}`, testTlsOf('dr'), { deadlineMs: 2_000 });
     try {
       const r = await rc.health();
       const now = await west.health();
@@ -246,7 +247,7 @@ describe('game day', () => {
     expect(failback.rto_s).toBeLessThan(30);
     await until(
       'orders on east again',
-      () => matchingHost().health(),
+      () => matchingHost('trading').health(),
       (h) => h.role === 'primary' && h.epoch === 3,
       10_000,
     );

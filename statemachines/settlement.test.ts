@@ -81,7 +81,7 @@ beforeAll(async () => {
   // 300 trades at prices a cent apart; partial fills of resting orders included
   for (let i = 0; i < 150; i++) {
     const price = (40000 + i * 0.01).toFixed(2);
-    await matchingHost().placeOrder(seller.accountNo, {
+    await matchingHost('trading').placeOrder(seller.accountNo, {
       clientOrderId: `s-${stamp}-${i}`,
       symbol: 'BTC-USD',
       side: 'sell',
@@ -90,7 +90,7 @@ beforeAll(async () => {
       price,
       timeInForce: 'GTC',
     });
-    await matchingHost().placeOrder(buyer.accountNo, {
+    await matchingHost('trading').placeOrder(buyer.accountNo, {
       clientOrderId: `b1-${stamp}-${i}`,
       symbol: 'BTC-USD',
       side: 'buy',
@@ -99,7 +99,7 @@ beforeAll(async () => {
       price,
       timeInForce: 'GTC',
     });
-    await matchingHost().placeOrder(buyer.accountNo, {
+    await matchingHost('trading').placeOrder(buyer.accountNo, {
       clientOrderId: `b2-${stamp}-${i}`,
       symbol: 'BTC-USD',
       side: 'buy',
@@ -200,7 +200,7 @@ describe('settlement', () => {
     const before = fills.length;
     for (let i = 0; i < 50; i++) {
       const price = (41000 + i * 0.01).toFixed(2);
-      await matchingHost().placeOrder(seller.accountNo, {
+      await matchingHost('trading').placeOrder(seller.accountNo, {
         clientOrderId: `cs-${stamp}-${i}`,
         symbol: 'BTC-USD',
         side: 'sell',
@@ -208,7 +208,7 @@ describe('settlement', () => {
         quantity: '0.0100',
         price,
       });
-      await matchingHost().placeOrder(buyer.accountNo, {
+      await matchingHost('trading').placeOrder(buyer.accountNo, {
         clientOrderId: `cb-${stamp}-${i}`,
         symbol: 'BTC-USD',
         side: 'buy',

@@ -12,3 +12,5 @@ if (!process.env.DATA_KEYS) {
 }
 // as npm start does: the SDK's notice about its 2027 releases, once per process, says nothing about a test
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// the matching host's mutual TLS: the tests' own CA (test/global-setup.ts makes it)
+process.env.HOST_TLS_DIR ??= require('node:path').join(__dirname, '..', '.data', 'test-host-ca');

@@ -17,6 +17,7 @@ import { pool } from '../shared/db/pool';
 import { AccountService } from './account-service';
 import { balances, deposit, getTransfer, ledger, withdraw } from './accounts-handlers';
 import { accountService } from './wiring';
+import { testTlsOf } from '../../test/support/host-tls';
 
 let env: FunctionsEnv;
 let alice: Caller;
@@ -104,7 +105,7 @@ describe('simulated funding', () => {
   it('is refused where the stage turns it off', async () => {
     const prod = new AccountService(
       new PgAccountStore(pool()),
-      new GrpcMatchingHost('127.0.0.1:1'),
+      new GrpcMatchingHost('127.0.0.1:1', testTlsOf('accounts')),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
       false,
@@ -136,7 +137,7 @@ describe('withdrawals', () => {
   it('resumes a transfer the host did not answer when the same key is retried', async () => {
     const offline = new AccountService(
       new PgAccountStore(pool()),
-      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new GrpcMatchingHost('127.0.0.1:1', testTlsOf('accounts'), { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
       true,
@@ -157,7 +158,7 @@ describe('the transfer sweeper', () => {
   const unreachable = (): AccountService =>
     new AccountService(
       new PgAccountStore(pool()),
-      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new GrpcMatchingHost('127.0.0.1:1', testTlsOf('accounts'), { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
       true,

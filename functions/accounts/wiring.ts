@@ -15,7 +15,7 @@ export function accountService(): AccountService {
     const cfg = config();
     service = new AccountService(
       new PgAccountStore(pool()),
-      matchingHost(),
+      matchingHost('accounts'),
       new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       DEFAULT_MARKET.assets,
       cfg.SIMULATED_FUNDING,

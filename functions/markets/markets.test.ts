@@ -16,8 +16,8 @@ const BUYER = 902;
 beforeAll(async () => {
   env = await startFunctionsEnv({ host: true, redisDb: 10 });
   const stamp = Date.now();
-  await matchingHost().deposit(SELLER, 'BTC', '10', `md-s-${stamp}`);
-  await matchingHost().deposit(BUYER, 'USD', '1000000', `md-b-${stamp}`);
+  await matchingHost('accounts').deposit(SELLER, 'BTC', '10', `md-s-${stamp}`);
+  await matchingHost('accounts').deposit(BUYER, 'USD', '1000000', `md-b-${stamp}`);
 }, 60_000);
 
 afterAll(() => env.stop());
@@ -37,7 +37,7 @@ const tickerOf = async (symbol: string): Promise<{ sequence: number; last: strin
 
 let n = 0;
 const limit = (account: number, side: 'buy' | 'sell', price: string): Promise<{ status: string; reason: string }> =>
-  matchingHost().placeOrder(account, {
+  matchingHost('trading').placeOrder(account, {
     clientOrderId: `md-${Date.now()}-${++n}`,
     symbol: 'BTC-USD',
     side,
@@ -77,7 +77,7 @@ it('lists each market with its reference price and, before any trade, the band a
 });
 
 it('moves the band to the last trade, in the ticker and the market list alike', async () => {
-  await matchingHost().placeOrder(SELLER, {
+  await matchingHost('trading').placeOrder(SELLER, {
     clientOrderId: `md-ask-${Date.now()}`,
     symbol: 'BTC-USD',
     side: 'sell',
@@ -85,7 +85,7 @@ it('moves the band to the last trade, in the ticker and the market list alike', 
     price: '43210.55',
     quantity: '0.0100',
   });
-  const taken = await matchingHost().placeOrder(BUYER, {
+  const taken = await matchingHost('trading').placeOrder(BUYER, {
     clientOrderId: `md-bid-${Date.now()}`,
     symbol: 'BTC-USD',
     side: 'buy',

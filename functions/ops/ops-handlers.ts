@@ -16,7 +16,7 @@ export const hostStatus = httpHandler({ limits: perUser(BUDGETS.reads) }, async 
   const cfg = config();
   const active = cfg.MATCHING_HOSTS ? ((await controlStore().activeRegion()) ?? { region: cfg.PRIMARY_REGION, epoch: 0 }) : undefined;
   const address = active && cfg.MATCHING_HOSTS ? cfg.MATCHING_HOSTS[active.region] : cfg.MATCHING_HOST_ADDRESS;
-  return { body: { ...(active ? { region: active.region } : {}), address, ...(await matchingHost().health()) } };
+  return { body: { ...(active ? { region: active.region } : {}), address, ...(await matchingHost('ops').health()) } };
 });
 
 function startRunbook(runbook: Runbook): ApiHandler {

@@ -119,7 +119,7 @@ describe('fuzz', () => {
   }, 300_000);
 
   it('leaves the host serving with no order half-created', async () => {
-    expect(await matchingHost().openOrders(trader.accountNo)).toEqual([]);
-    expect(await matchingHost().health()).toMatchObject({ role: 'primary' });
+    expect(await matchingHost('trading').openOrders(trader.accountNo)).toEqual([]);
+    expect(await matchingHost('trading').health()).toMatchObject({ role: 'primary' });
   });
 });

@@ -74,7 +74,7 @@ function symbolSwitch(action: 'halt' | 'resume', status: 'halted' | 'trading'): 
   return httpHandler({ path: SymbolPath, limits: reads, audit: audited(`symbol.${action}`) }, async ({ params, event, requestId, ip }) => {
     const caller = callerOf(event);
     requireRole(caller, 'ops');
-    const sequence = await (action === 'halt' ? matchingHost().halt(params.symbol) : matchingHost().resume(params.symbol));
+    const sequence = await (action === 'halt' ? matchingHost('ops').halt(params.symbol) : matchingHost('ops').resume(params.symbol));
     await auditLog().record({
       userId: caller.userId,
       action: `symbol.${action}`,

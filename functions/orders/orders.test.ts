@@ -35,7 +35,7 @@ afterAll(() => env.stop());
 let n = 0;
 const cid = (): string => `c-${Date.now()}-${++n}`;
 const balance = async (who: Caller, asset: string): Promise<{ available: string; held: string } | undefined> =>
-  (await matchingHost().balances(who.accountNo)).find((b) => b.asset === asset);
+  (await matchingHost('trading').balances(who.accountNo)).find((b) => b.asset === asset);
 
 async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
   const until = Date.now() + ms;

@@ -16,7 +16,7 @@ let service: OrderService | undefined;
 export function orderService(): OrderService {
   const cfg = config();
   service ??= new OrderService(
-    matchingHost(),
+    matchingHost('trading'),
     new RedisMarketData(redis()),
     new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
     new RedisRecentOrders(redis()),

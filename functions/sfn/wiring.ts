@@ -11,6 +11,7 @@ import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
 import { controlStore, matchingHost } from '../shared/matching-host';
+import { hostTls } from '../shared/host-tls';
 import { DrService } from './dr-service';
 import { userStore } from '../shared/users';
 import { SettlementService } from './settlement-service';
@@ -25,7 +26,7 @@ export function settlementService(): SettlementService {
     new PgSettlementLedger(pool()),
     userStore(),
     new DynamoOrderHistory(dynamo(), cfg.ORDER_HISTORY_TABLE, cfg.HISTORY_RETENTION_DAYS),
-    matchingHost(),
+    matchingHost('settlement'),
     notices,
     DEFAULT_MARKET,
   );
@@ -46,9 +47,11 @@ export function drService(): DrService {
     const addresses = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS };
     const clients: GrpcMatchingHost[] = [];
     const hosts: Record<string, HostAdminPort> = {};
+    // the runbooks' certificate: Health, Fence and Promote, nothing else
+    const tls = (): ReturnType<typeof hostTls> => hostTls('dr');
     for (const [region, a] of Object.entries(addresses)) {
-      const probe = new GrpcMatchingHost(a, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
-      const admin = new GrpcMatchingHost(a, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
+      const probe = new GrpcMatchingHost(a, tls, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
+      const admin = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
       clients.push(probe, admin);
       hosts[region] = {
         health: () => probe.health(),

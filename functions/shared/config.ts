@@ -19,6 +19,13 @@ const schema = z
     JWT_SIGNING_JWK: z.string().min(1).optional(),
     /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
     JWT_VERIFY_JWKS: z.string().min(1),
+    /**
+     * The matching host's mutual TLS: in AWS the secret store holds each caller role's material
+     * (`<prefix><role>`, JSON {ca, cert, key}), read at run time; locally a directory of PEM files
+     * (ca.crt, <role>.crt, <role>.key) that npm start and the tests create.
+     */
+    HOST_TLS_SECRET_PREFIX: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
+    HOST_TLS_DIR: z.preprocess((v) => v || undefined, z.string().min(1).default('.data/host-ca')),
     /** the matching host's gRPC address, when one region serves (no DR routing) */
     MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
     /**

@@ -11,6 +11,8 @@ import { dynamo } from './aws';
 import { config } from './config';
 import type { ControlStore } from './ports/control-store';
 import type { MatchingHostPort } from './ports/matching-host';
+import type { HostRole } from '../../matching-host/proto/host-roles';
+import { hostTls } from './host-tls';
 
 /** The active region's host address, cached for `ttlMs` (or until invalidated). */
 export class ActiveHostAddress implements HostAddressSource {
@@ -45,25 +47,29 @@ export class ActiveHostAddress implements HostAddressSource {
   }
 }
 
-let client: GrpcMatchingHost | undefined;
+const clients = new Map<HostRole, GrpcMatchingHost>();
 
 /** The control record (active region, DR approvals). */
 export function controlStore(): ControlStore {
   return new DynamoControlStore(dynamo(), config().CONTROL_TABLE);
 }
 
-export function matchingHost(): MatchingHostPort {
+/** The host as `role` sees it: the certificate it presents allows that role's methods only. */
+export function matchingHost(role: HostRole): MatchingHostPort {
+  let client = clients.get(role);
   if (!client) {
     const c = config();
     client = new GrpcMatchingHost(
       c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS,
+      () => hostTls(role),
     );
+    clients.set(role, client);
   }
   return client;
 }
 
-/** Tests and scripts: close the connection; the next call opens a new one. */
+/** Tests and scripts: close the connections; the next call opens new ones. */
 export function closeMatchingHost(): void {
-  client?.close();
-  client = undefined;
+  for (const c of clients.values()) c.close();
+  clients.clear();
 }

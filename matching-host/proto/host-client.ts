@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { MatchingHostClient, MatchingHostDefinition, MatchingHostHandlers } from './generated/exchange/matching/v1/MatchingHost';
 import { clientConstructor } from './matching-host-proto';
+import { clientCredentials, type TlsMaterial } from './host-tls';
 
 export type { MatchingHostClient, MatchingHostHandlers };
 
@@ -27,9 +28,11 @@ export type ReplyOf<M extends UnaryMethod> =
  */
 const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1_000 };
 
-export function connectHost(address: string, options: grpc.ChannelOptions = {}): MatchingHostClient {
+/** A client of the host at `address`, over mutual TLS with `tls` (the certificate names the caller's role). */
+export function connectHost(address: string, tls: TlsMaterial, options: grpc.ChannelOptions = {}): MatchingHostClient {
   const Ctor = clientConstructor();
-  return new Ctor(address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }) as unknown as MatchingHostClient;
+  const c = clientCredentials(tls);
+  return new Ctor(address, c.credentials, { ...CHANNEL_OPTIONS, ...c.options, ...options }) as unknown as MatchingHostClient;
 }
 
 type UnaryCall<M extends UnaryMethod> = (

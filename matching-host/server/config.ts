@@ -32,6 +32,12 @@ const schema = z
     HOST_REPLICATE_FROM: z.string().default(''),
     /** DR: the other region's host; a primary that finds it primary at a higher epoch fences itself */
     HOST_PEER_ADDRESS: z.string().default(''),
+    /**
+     * DR: watch the peer and follow it on finding it primary at a newer epoch (off: a host kept
+     * aside, e.g. for inspection, follows only when a runbook fences it). Either way the peer is
+     * the only address a Fence may name to follow.
+     */
+    HOST_PEER_WATCH: z.enum(['on', 'off']).default('on'),
     /** DR: sync acks a command only once a standby holds it (RPO 0); async ships it after the ack */
     HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
     /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */
@@ -47,11 +53,26 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('local'),
+    /**
+     * The host's TLS material: ca.crt, host.crt, host.key (its certificate serves gRPC and is what
+     * it presents to its peer). npm start and the tests create a local CA; in AWS the instance
+     * writes them from the secret store before the host starts.
+     */
+    HOST_TLS_DIR: z.string().min(1).default('.data/host-ca'),
+    /**
+     * Deposit credits simulated funding. On only where the stage has it (local); on a stage with
+     * real money, funds arrive by the payment rails, never by a call to the host.
+     */
+    HOST_DEPOSITS: z.enum(['on', 'off']).optional(),
     AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
   })
   // the stage's own Redis keys unless told otherwise, as the functions do
-  .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
+  .transform((c) => ({
+    ...c,
+    REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE),
+    HOST_DEPOSITS: c.HOST_DEPOSITS ?? (c.STAGE === 'local' ? 'on' : 'off'),
+  }));
 
 export type HostConfig = z.infer<typeof schema>;
 

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from './config';
-import { call, connectHost } from '../proto/host-client';
+import { call } from '../proto/host-client';
 import { DEFAULT_MARKET } from '../proto/market-config';
 import { startHostRuntime } from './runtime';
+import { connectTestHost } from '../../test/support/host-tls';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -35,6 +36,7 @@ describe('host runtime', () => {
     const cfg = loadHostConfig({
       HOST_DATA_DIR: dir,
       HOST_GRPC_ADDRESS: '127.0.0.1:0',
+      HOST_TLS_DIR: process.env.HOST_TLS_DIR,
       HOST_METRICS_ADDRESS: '127.0.0.1:0',
       KINESIS_STREAM: '',
       REDIS_URL: '',
@@ -44,7 +46,7 @@ describe('host runtime', () => {
     const base = `http://127.0.0.1:${rt.metricsPort}`;
     try {
       expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', role: 'primary', epoch: 1 });
-      const client = connectHost(`127.0.0.1:${rt.grpcPort}`);
+      const client = connectTestHost(`127.0.0.1:${rt.grpcPort}`);
       await call(client, 'Deposit', { account: 1, asset: 'USD', amount: '100', transferId: 't1' });
       await call(client, 'PlaceOrder', {
         account: 1,

@@ -18,6 +18,7 @@ import { defaultTopology } from '../proto/order-event-topology';
 import { kinesisClient } from './publishers/kinesis-sink';
 import { redisKeys } from '../proto/market-data-views';
 import { Publishing } from './publishers/publishing';
+import { tlsFromDir } from '../proto/host-tls';
 
 export interface HostRuntime {
   host: MatchingHost;
@@ -44,6 +45,8 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     : undefined;
   redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
 
+  // no TLS material, no host: it never serves in the clear
+  const tls = tlsFromDir(cfg.HOST_TLS_DIR, 'host');
   let mirroring: Promise<void> | undefined;
   const h = MatchingHost.open({
     dataDir: cfg.HOST_DATA_DIR,
@@ -88,10 +91,11 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     host: h,
     log,
     id: cfg.AWS_REGION,
+    tls,
     sync: cfg.HOST_REPLICATION === 'sync',
     timeoutMs: cfg.HOST_REPLICATION_TIMEOUT_MS,
     replicateFrom: cfg.HOST_REPLICATE_FROM || undefined,
-    peer: cfg.HOST_PEER_ADDRESS || undefined,
+    peer: (cfg.HOST_PEER_WATCH === 'on' && cfg.HOST_PEER_ADDRESS) || undefined,
     // only the primary publishes; a promoted standby starts its publishers where the old primary's
     // stood. Starts and stops run one after the other, each deciding on the role as it is by then,
     // so a fence that overtakes a slow start never leaves publishers running on a standby.
@@ -125,7 +129,11 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   await dr.start();
 
   const ops: { server: Server; port: number } = await startOpsServer(cfg.HOST_METRICS_ADDRESS, metrics, () => parts.host);
-  const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS, dr);
+  const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS, tls, {
+    dr,
+    deposits: cfg.HOST_DEPOSITS === 'on',
+    peers: [cfg.HOST_PEER_ADDRESS, cfg.HOST_REPLICATE_FROM].filter((a) => a !== ''),
+  });
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 
   // after a journal failure there is nothing safe to snapshot: stay quiet instead of failing every tick

@@ -7,14 +7,24 @@
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import protobuf from 'protobufjs';
 import { PROTO_PATH } from '../../matching-host/proto/matching-host-proto';
+import { HOST_SERVER_NAME } from '../../matching-host/proto/host-roles';
+import type { TlsMaterial } from '../../matching-host/proto/host-tls';
 
 export class H2GrpcClient {
   private readonly session: ClientHttp2Session;
   private readonly root = protobuf.loadSync(PROTO_PATH);
 
-  constructor(address: string) {
+  /** over mutual TLS as the host demands, presenting `tls` (a trading certificate places orders) */
+  constructor(address: string, tls: TlsMaterial) {
     // node's default 10 MB session budget resets streams (ENHANCE_YOUR_CALM) once thousands are in flight
-    this.session = connect(`http://${address}`, { maxSessionMemory: 1024 });
+    this.session = connect(`https://${address}`, {
+      maxSessionMemory: 1024,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      servername: HOST_SERVER_NAME,
+      ALPNProtocols: ['h2'],
+    });
     this.session.on('error', () => undefined);
   }
 

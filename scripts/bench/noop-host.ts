@@ -5,6 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { serviceDefinition } from '../../matching-host/server/api/grpc-service';
+import { serverCredentials, tlsFromDir } from '../../matching-host/proto/host-tls';
 
 const def = serviceDefinition();
 const impl: grpc.UntypedServiceImplementation = {};
@@ -13,7 +14,8 @@ for (const name of Object.keys(def)) {
 }
 const server = new grpc.Server();
 server.addService(def, impl);
-server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
+// the same mutual TLS as the host, so the floor includes what every call to the host pays for it
+server.bindAsync('127.0.0.1:0', serverCredentials(tlsFromDir(process.env.HOST_TLS_DIR ?? '.data/host-ca', 'host')), (err, port) => {
   if (err) throw err;
   process.stdout.write(`${JSON.stringify({ msg: 'serving', grpcPort: port, metricsPort: 0 })}\n`);
 });

@@ -38,6 +38,7 @@ import { assertPortsFree } from './free-ports';
 import type { ProcessOptions } from './processes';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../matching-host/proto/market-data-views';
 import { serveApiDocs } from '../api-docs-html';
+import { ensureHostCa } from './host-ca';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -211,6 +212,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       REDIS_KEY_PREFIX: redisKeyPrefix,
       AMQP_URL: amqpUrl,
       MATCHING_HOST_ADDRESS: `127.0.0.1:${ports.grpc}`,
+      // the hosts' mutual TLS: a CA of this checkout's own, made once (the hosts and functions read it)
+      HOST_TLS_DIR: ensureHostCa(join(dataDir, 'host-ca')),
       AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,

@@ -259,6 +259,40 @@ describe('serverless package (stage local)', () => {
     expect(holders('JWT_VERIFY_JWKS').length).toBeGreaterThanOrEqual(20);
   });
 
+  it('lets only the functions of a role read that role’s host certificate, and puts no key material in the template', () => {
+    const byRole: Record<string, string[]> = {
+      trading: [
+        'OrdersPlace',
+        'OrdersGet',
+        'OrdersList',
+        'OrdersCancel',
+        'OrdersCancelAll',
+        'OrdersCancelAfter',
+        'OrdersReplace',
+        'WsOrders',
+        'WsCancelOrder',
+      ],
+      accounts: ['AccountsDeposit', 'AccountsWithdraw', 'AccountsBalances', 'AccountsResumeTransfers'],
+      ops: ['OpsHostStatus', 'OpsHalt', 'OpsResume'],
+      settlement: ['SfnReconcile'],
+      dr: ['SfnDrAssess', 'SfnDrFencePrimary', 'SfnDrCatchUp', 'SfnDrVerify', 'SfnDrPromote', 'SfnDrFollowNewPrimary', 'SfnDrRollback'],
+    };
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
+    expect(policies).toHaveLength(Object.keys(byRole).length);
+    for (const [role, functions] of Object.entries(byRole)) {
+      const p = policies.find((x) => x.Properties.SecretId === `exchange/local/host-client/${role}`);
+      expect(p).toBeDefined();
+      const [allow, deny] = (p?.Properties.ResourcePolicy as { Statement: { Effect: string; Principal: unknown; Condition?: unknown }[] })
+        .Statement;
+      const roles = functions.map((f) => ({ 'Fn::GetAtt': [`${f}IamRoleLambdaExecution`, 'Arn'] }));
+      expect(allow).toMatchObject({ Effect: 'Allow', Principal: { AWS: roles } });
+      expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': roles } } });
+      // every role named is a function's role in this template
+      for (const r of roles) expect(resources[r['Fn::GetAtt'][0]]?.Type).toBe('AWS::IAM::Role');
+    }
+    expect(JSON.stringify(resources)).not.toMatch(/BEGIN (RSA |EC )?(PRIVATE KEY|CERTIFICATE)/);
+  });
+
   it('ships the matching-host contract with the functions that call the host', () => {
     const listing = spawnSync('unzip', ['-l', join(out, 'exchange.zip')], { encoding: 'utf8' });
     expect(listing.stdout).toContain('matching-host/proto/matching_host.proto');

@@ -9,6 +9,6 @@ import { userStore } from '../../functions/shared/users';
 export async function fundedTrader(name: string, asset: string, amount: string): Promise<Caller> {
   const stamp = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
   const u = await userStore().create(`${name}.${stamp}@example.com`, 'x');
-  await matchingHost().deposit(u.accountNo, asset, amount, `fund-${name}-${stamp}`);
+  await matchingHost('accounts').deposit(u.accountNo, asset, amount, `fund-${name}-${stamp}`);
   return { userId: u.id, roles: ['trader'], accountNo: u.accountNo };
 }

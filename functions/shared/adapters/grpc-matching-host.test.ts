@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { GrpcMatchingHost } from './grpc-matching-host';
+import { testTlsOf } from '../../../test/support/host-tls';
 
 let host: HostProcess;
 let client: GrpcMatchingHost;
@@ -15,7 +16,12 @@ const dir = mkdtempSync(join(tmpdir(), 'grpc-client-test-'));
 
 beforeAll(async () => {
   host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
-  client = new GrpcMatchingHost(`127.0.0.1:${host.grpcPort}`, { deadlineMs: 1_000, retries: 1, breakAfter: 2, halfOpenAfterMs: 30_000 });
+  client = new GrpcMatchingHost(`127.0.0.1:${host.grpcPort}`, testTlsOf('trading'), {
+    deadlineMs: 1_000,
+    retries: 1,
+    breakAfter: 2,
+    halfOpenAfterMs: 30_000,
+  });
 }, 30_000);
 
 afterAll(async () => {

@@ -19,6 +19,7 @@ import {
   type UnaryMethod,
 } from '../../../matching-host/proto/host-client';
 import { reasonCodeOf } from '../../../matching-host/proto/reason-codes';
+import type { TlsMaterial } from '../../../matching-host/proto/host-tls';
 import { AppError, badRequest, unavailable } from '../errors';
 import type {
   HostAdminPort,
@@ -90,13 +91,15 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
 
   constructor(
     private readonly address: string | HostAddressSource,
+    /** this caller's certificate (its role), CA and key */
+    private readonly tls: () => Promise<TlsMaterial>,
     private readonly options: HostClientOptions = {},
   ) {
     this.deadlineMs = options.deadlineMs ?? 2_000;
     this.halfOpenAfterMs = options.halfOpenAfterMs ?? 5_000;
   }
 
-  private connection(address: string): Connection {
+  private connection(address: string, tls: TlsMaterial): Connection {
     let c = this.connections.get(address);
     if (!c) {
       const transient = handleWhen(isTransient);
@@ -109,7 +112,7 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
         breaker: new ConsecutiveBreaker(this.options.breakAfter ?? 5),
       });
       // the breaker outside the retries: one call that exhausted its retries counts once
-      c = { client: connectHost(address), policy: wrap(breaker, retries) };
+      c = { client: connectHost(address, tls), policy: wrap(breaker, retries) };
       this.connections.set(address, c);
     }
     return c;
@@ -212,7 +215,7 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
 
   private async call<M extends UnaryMethod>(method: M, req: RequestOf<M>): Promise<ReplyOf<M>> {
     const address = typeof this.address === 'string' ? this.address : await this.address.address();
-    const c = this.connection(address);
+    const c = this.connection(address, await this.tls());
     try {
       return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs))) as ReplyOf<M>;
     } catch (e) {

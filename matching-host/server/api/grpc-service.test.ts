@@ -3,12 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, connectHost, type MatchingHostClient as Client } from '../../proto/host-client';
+import { call, type MatchingHostClient as Client } from '../../proto/host-client';
 import { startGrpcServer } from './grpc-service';
 import { spawnHost } from '../../../scripts/local/host-process';
 import { MatchingHost } from '../host';
 import { DEFAULT_MARKET } from '../../proto/market-config';
 import { refusalOf } from '../../../test/support/host-refusal';
+import { connectTestHost, testTls } from '../../../test/support/host-tls';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -25,9 +26,9 @@ describe('gRPC service', () => {
 
   beforeAll(async () => {
     host = MatchingHost.open({ dataDir: tmp(), market: DEFAULT_MARKET });
-    const s = await startGrpcServer(host, '127.0.0.1:0');
+    const s = await startGrpcServer(host, '127.0.0.1:0', testTls('host'), { deposits: true, peers: [] });
     server = s.server;
-    client = connectHost(`127.0.0.1:${s.port}`);
+    client = connectTestHost(`127.0.0.1:${s.port}`);
   });
   afterAll(async () => {
     client.close();
@@ -144,7 +145,7 @@ describe('crash safety (child-process host, kill -9 under load)', () => {
     for (let round = 0; round < 3; round++) {
       // downstreams off: this is about the journal
       const child = await spawnHost({ HOST_DATA_DIR: dir, HOST_SNAPSHOT_EVERY: '150', KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
-      const client = connectHost(`127.0.0.1:${child.grpcPort}`);
+      const client = connectTestHost(`127.0.0.1:${child.grpcPort}`);
       // everything acknowledged before is still there, with the same id
       for (const [cid, o] of acked) {
         const again = await call(client, 'PlaceOrder', {

@@ -6,9 +6,12 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
+import type { PeerCertificate } from 'node:tls';
 import { DecimalError, fromUnits, toUnits } from '../../proto/decimal';
 import { clientConstructor } from '../../proto/matching-host-proto';
 import { refusal } from '../../proto/reason-codes';
+import { METHOD_ROLES, isHostRole, type HostRole } from '../../proto/host-roles';
+import { serverCredentials, type TlsMaterial } from '../../proto/host-tls';
 import type { SymbolSpec } from '../../engine/types';
 import { FencedError, JournalFailedError, type MatchingHost, type Submission } from '../host';
 import type { OrderReply } from '../core/types';
@@ -21,6 +24,17 @@ export function serviceDefinition(): grpc.ServiceDefinition {
 
 class BadRequest extends Error {
   constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A refusal with a status of its own (not a bad request). */
+class Refused extends Error {
+  constructor(
+    readonly code: grpc.status,
     readonly reason: string,
     message: string,
   ) {
@@ -69,8 +83,17 @@ const symbolSchema = z.object({ symbol: z.string().min(1) });
 const bookSchema = z.object({ symbol: z.string().min(1), depth: z.number().int().min(0).max(1000) });
 const accountSchema = z.object({ account });
 const orderSchema = z.object({ account, orderId: z.number().int().min(1) });
+/**
+ * How far one Fence or Promote may move a host's epoch. A runbook moves it one or two past the
+ * highest epoch any host or the control record holds; a host that missed a few runbooks still
+ * fits. Without a bound one call with 2^53-1 would leave no epoch for any later promotion.
+ */
+export const MAX_EPOCH_STEP = 16;
+/** epochs stay well inside what every party stores exactly */
+export const MAX_EPOCH = 2 ** 31 - 1;
+
 const epochSchema = z.object({
-  epoch: z.number().int().min(1),
+  epoch: z.number().int().min(1).max(MAX_EPOCH),
   replicateFrom: z
     .string()
     .max(256)
@@ -98,10 +121,29 @@ function units(value: string, decimals: number, field: string): number {
 }
 
 type Unary = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void;
+type Method = keyof typeof METHOD_ROLES;
 
-/** Wrap a handler: deadline check, error mapping, no internals leaked. */
-function unary(fn: (req: unknown) => unknown): Unary {
+/** The caller's role: the common name of the client certificate the TLS handshake verified. */
+export function roleOf(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): HostRole | undefined {
+  const cn: unknown = call.getAuthContext().sslPeerCertificate?.subject?.CN;
+  return typeof cn === 'string' && isHostRole(cn) ? cn : undefined;
+}
+
+function permitted(method: Method, call: Parameters<typeof roleOf>[0]): Partial<grpc.StatusObject> | null {
+  const role = roleOf(call);
+  if (role && METHOD_ROLES[method].includes(role)) return null;
+  process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'call refused: role not allowed', method, role: role ?? null })}\n`);
+  return refusal(grpc.status.PERMISSION_DENIED, 'ROLE_NOT_ALLOWED', `${method} is not allowed for this client`);
+}
+
+/** Wrap a handler: the caller's role, deadline check, error mapping, no internals leaked. */
+function unary(method: Method, fn: (req: unknown) => unknown): Unary {
   return (call, callback) => {
+    const denied = permitted(method, call);
+    if (denied) {
+      callback(denied);
+      return;
+    }
     const deadline = call.getDeadline();
     const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
     if (Number.isFinite(ms) && ms > 0 && ms <= Date.now()) {
@@ -114,6 +156,7 @@ function unary(fn: (req: unknown) => unknown): Unary {
         (reply) => callback(null, reply),
         (e: unknown) => {
           if (e instanceof BadRequest) callback(refusal(grpc.status.INVALID_ARGUMENT, e.reason, e.message));
+          else if (e instanceof Refused) callback(refusal(e.code, e.reason, e.message));
           else if (e instanceof FencedError) callback(refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message));
           else if (e instanceof RangeError) callback(refusal(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message));
           else if (e instanceof JournalFailedError) {
@@ -128,7 +171,25 @@ function unary(fn: (req: unknown) => unknown): Unary {
   };
 }
 
-export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServiceImplementation {
+export interface ServiceOptions {
+  dr?: DrRole;
+  /** Deposit credits simulated funding: only where the stage has it (never with real money) */
+  deposits: boolean;
+  /** the only addresses a Fence may tell this host to follow (its configured peer) */
+  peers: readonly string[];
+}
+
+export function createService(host: MatchingHost, o: ServiceOptions): grpc.UntypedServiceImplementation {
+  const dr = o.dr;
+  /** an epoch a Fence or Promote may move this host to */
+  const epochOf = (req: unknown): z.infer<typeof epochSchema> => {
+    const e = parse(epochSchema, req);
+    if (e.epoch > host.epoch + MAX_EPOCH_STEP)
+      throw new BadRequest('EPOCH_OUT_OF_RANGE', `epoch ${e.epoch} is more than ${MAX_EPOCH_STEP} above this host's ${host.epoch}`);
+    if (e.replicateFrom && !o.peers.includes(e.replicateFrom))
+      throw new BadRequest('UNKNOWN_PEER', `${e.replicateFrom} is not this host's configured peer`);
+    return e;
+  };
   const spec = (symbol: string): SymbolSpec => {
     const s = host.core.spec(symbol);
     if (!s) throw new BadRequest('UNKNOWN_SYMBOL', `unknown symbol ${symbol}`);
@@ -204,7 +265,7 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
   };
 
   return {
-    PlaceOrder: unary(async (req) => {
+    PlaceOrder: unary('PlaceOrder', async (req) => {
       const p = parse(placeSchema, req);
       const s = spec(p.symbol);
       if (p.type === 'limit' && p.price === '') throw new BadRequest('INVALID_PRICE', 'a limit order needs a price');
@@ -225,11 +286,15 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       });
       return orderReply(r.order as OrderReply, r.duplicate);
     }),
-    CancelOrder: unary((req) => {
+    CancelOrder: unary('CancelOrder', (req) => {
       const c = parse(cancelSchema, req);
+      // another account's order is refused before the journal, exactly like a missing one: no
+      // rejected event under the caller's account that would tell it the order exists or name it
+      const o = host.core.engine.getOrder(c.orderId);
+      if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
       return cancelReply({ type: 'cancel', account: c.account, orderId: c.orderId });
     }),
-    ReplaceOrder: unary((req) => {
+    ReplaceOrder: unary('ReplaceOrder', (req) => {
       const c = parse(replaceSchema, req);
       const o = host.core.engine.getOrder(c.orderId);
       if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
@@ -242,12 +307,12 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
         quantity: units(c.quantity, s.qtyDecimals, 'quantity'),
       });
     }),
-    CancelAll: unary((req) => {
+    CancelAll: unary('CancelAll', (req) => {
       const c = parse(cancelAllSchema, req);
       if (c.symbol) spec(c.symbol);
       return cancelReply({ type: 'cancelAll', account: c.account, symbol: c.symbol || undefined });
     }),
-    CancelAllAfter: unary(async (req) => {
+    CancelAllAfter: unary('CancelAllAfter', async (req) => {
       const c = parse(cancelAfterSchema, req);
       // the deadline is fixed here, then journaled with the command: a replay arms the same one
       const deadline = c.timeoutMs === 0 ? 0 : Math.max(Date.now(), host.lastCommandTime) + c.timeoutMs;
@@ -255,19 +320,19 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       if (r.rejectReason) throw new BadRequest(r.rejectReason, `command rejected: ${r.rejectReason}`);
       return { deadline, seq: host.lastSeq };
     }),
-    GetOrder: unary((req) => {
+    GetOrder: unary('GetOrder', (req) => {
       const g = parse(orderSchema, req);
       const o = host.core.engine.getOrder(g.orderId);
       // another account's order is reported exactly like a missing one
       if (!o || o.account !== g.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${g.orderId}`);
       return openOrder(o);
     }),
-    ListOpenOrders: unary((req) => {
+    ListOpenOrders: unary('ListOpenOrders', (req) => {
       const l = parse(z.object({ account, symbol: z.string() }), req);
       if (l.symbol) spec(l.symbol);
       return { orders: host.core.engine.openOrders(l.account, l.symbol || undefined).map(openOrder) };
     }),
-    GetBook: unary((req) => {
+    GetBook: unary('GetBook', (req) => {
       const b = parse(bookSchema, req);
       const s = spec(b.symbol);
       const l2 = host.core.engine.l2(b.symbol, b.depth || 50);
@@ -278,9 +343,12 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       });
       return { symbol: b.symbol, sequence: l2.sequence, bids: l2.bids.map(level), asks: l2.asks.map(level) };
     }),
-    Deposit: unary(transfer('deposit')),
-    Withdraw: unary(transfer('withdraw')),
-    GetBalances: unary((req) => {
+    Deposit: unary('Deposit', (req) => {
+      if (!o.deposits) throw new Refused(grpc.status.FAILED_PRECONDITION, 'DEPOSITS_DISABLED', 'deposits are switched off on this host');
+      return transfer('deposit')(req);
+    }),
+    Withdraw: unary('Withdraw', transfer('withdraw')),
+    GetBalances: unary('GetBalances', (req) => {
       const a = parse(accountSchema, req);
       const out = [];
       for (const [asset, b] of host.core.balances.ofAccount(a.account)) {
@@ -289,39 +357,46 @@ export function createService(host: MatchingHost, dr?: DrRole): grpc.UntypedServ
       }
       return { balances: out };
     }),
-    HaltSymbol: unary(async (req) => {
+    HaltSymbol: unary('HaltSymbol', async (req) => {
       const s = parse(symbolSchema, req);
       spec(s.symbol);
       await host.submit({ type: 'halt', symbol: s.symbol });
       return { seq: host.lastSeq };
     }),
-    ResumeSymbol: unary(async (req) => {
+    ResumeSymbol: unary('ResumeSymbol', async (req) => {
       const s = parse(symbolSchema, req);
       spec(s.symbol);
       await host.submit({ type: 'resume', symbol: s.symbol });
       return { seq: host.lastSeq };
     }),
-    Health: unary(() => health()),
-    Promote: unary(async (req) => {
-      const e = parse(epochSchema, req);
+    Health: unary('Health', () => health()),
+    Promote: unary('Promote', async (req) => {
+      const e = epochOf(req);
       if (dr) await dr.promote(e.epoch);
       else host.promote(e.epoch);
       return health();
     }),
-    Fence: unary(async (req) => {
-      const e = parse(epochSchema, req);
+    Fence: unary('Fence', async (req) => {
+      const e = epochOf(req);
       if (dr) await dr.fence(e.epoch, e.replicateFrom || undefined, e.resync);
       else host.fence(e.epoch);
       return health();
     }),
     Replicate: (call: ReplicateCall) => {
-      if (dr) dr.replicate(call);
+      const denied = permitted('Replicate', call);
+      if (denied) call.emit('error', denied);
+      else if (dr) dr.replicate(call);
       else call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'replication is not served by this host' });
     },
   };
 }
 
-export async function startGrpcServer(host: MatchingHost, address: string, dr?: DrRole): Promise<{ server: grpc.Server; port: number }> {
+export async function startGrpcServer(
+  host: MatchingHost,
+  address: string,
+  tls: TlsMaterial,
+  options: ServiceOptions,
+): Promise<{ server: grpc.Server; port: number }> {
   // channelz keeps per-call statistics for a debugging UI we do not run; Prometheus covers it
   // standbys ping their replication stream every 5 s (keepalive): allow it
   const server = new grpc.Server({
@@ -329,9 +404,9 @@ export async function startGrpcServer(host: MatchingHost, address: string, dr?: 
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 4_000,
   });
-  server.addService(serviceDefinition(), createService(host, dr));
+  server.addService(serviceDefinition(), createService(host, options));
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(address, serverCredentials(tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return { server, port };
 }

@@ -5,6 +5,7 @@
  */
 import { type Logger } from 'pino';
 import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
+import type { TlsMaterial } from '../../proto/host-tls';
 import { CursorFile } from '../publishers/cursor-file';
 import type { MatchingHost } from '../host';
 import { Replica } from './replica';
@@ -15,6 +16,8 @@ export interface DrRoleOptions {
   log: Logger;
   /** this host's name in replication logs (its region) */
   id: string;
+  /** this host's certificate, also what it presents to its peer (role `host`) */
+  tls: TlsMaterial;
   sync: boolean;
   timeoutMs: number;
   /** the primary a standby follows at start */
@@ -71,7 +74,7 @@ export class DrRole {
     const peer = this.o.peer;
     const host = this.o.host;
     if (!peer || this.closed || (host.role === 'standby' && this.replica)) return;
-    this.peerClient ??= connectHost(peer);
+    this.peerClient ??= connectHost(peer, this.o.tls);
     let h: { role: string; epoch: number };
     try {
       h = await call(this.peerClient, 'Health', {}, 1_000);
@@ -95,7 +98,7 @@ export class DrRole {
   }
 
   private follow(primary: string, resync = false): void {
-    this.replica = new Replica(this.o.host, primary, this.o.log, this.o.id, resync);
+    this.replica = new Replica(this.o.host, primary, this.o.tls, this.o.log, this.o.id, resync);
     this.replica.start();
   }
 

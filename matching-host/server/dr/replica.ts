@@ -6,6 +6,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { connectHost } from '../../proto/host-client';
+import type { TlsMaterial } from '../../proto/host-tls';
 import type { MatchingHost } from '../host';
 import type { ReplicaAckMessage, ReplicationBatchMessage } from './replication-source';
 
@@ -45,6 +46,8 @@ export class Replica {
   constructor(
     private readonly host: MatchingHost,
     readonly primary: string,
+    /** this host's own certificate (role `host`): the primary serves its journal to nobody else */
+    private readonly tls: TlsMaterial,
     private readonly log: Logger,
     private readonly id: string,
     /** start over from the primary's snapshot (once: reconnects resume from where this host is) */
@@ -61,7 +64,7 @@ export class Replica {
   private connect(): void {
     if (this.stopped) return;
     const host = this.host;
-    this.client ??= connectHost(this.primary, STREAM_OPTIONS);
+    this.client ??= connectHost(this.primary, this.tls, STREAM_OPTIONS);
     const stream = (this.client as unknown as { Replicate: () => ReplicateStream }).Replicate();
     this.stream = stream;
     // the chain goes on across reconnects: a snapshot install from the old stream finishes before

@@ -60,6 +60,8 @@ interface Session {
   call: ReplicateCall;
   /** highest seq the standby has on disk */
   durableSeq: number;
+  /** highest seq sent to it: an acknowledgement beyond this is a lie, never counted */
+  sentSeq: number;
   /** caught up once it acknowledged the seq the primary was at when its live stream began */
   inSyncFrom: number;
   live: boolean;
@@ -154,6 +156,8 @@ export class ReplicationSource {
   }
 
   private send(s: Session, m: Partial<ReplicationBatchMessage>): void {
+    const sent = m.lastSeq ?? m.snapshotSeq;
+    if (sent !== undefined && sent > s.sentSeq) s.sentSeq = sent;
     s.call.write({
       epoch: this.host.epoch,
       ackedSeq: this.host.ackedSeq,
@@ -182,6 +186,7 @@ export class ReplicationSource {
   /** Serve one standby's `Replicate` call. */
   handle(call: ReplicateCall): void {
     let session: Session | undefined;
+    let refused = false;
     const end = (why: string): void => {
       if (!session) return;
       this.sessions.delete(session);
@@ -190,8 +195,11 @@ export class ReplicationSource {
       this.release();
     };
     call.on('data', (m: ReplicaAckMessage) => {
+      if (refused) return;
       if (!session) {
-        session = { id: m.replicaId || 'standby', call, durableSeq: Math.max(0, m.fromSeq - 1), inSyncFrom: Infinity, live: false };
+        // what it says it has before the stream counts for nothing until it is sent again (or acknowledged as sent)
+        const from = Math.max(0, Math.min(m.fromSeq - 1, this.host.lastSeq));
+        session = { id: m.replicaId || 'standby', call, durableSeq: from, sentSeq: from, inSyncFrom: Infinity, live: false };
         const s = session;
         this.sessions.add(s);
         this.start(s, m).catch((e: unknown) => {
@@ -200,6 +208,18 @@ export class ReplicationSource {
           // an 'error' on a server stream ends the call with that status (destroy would end it without one)
           call.emit('error', { code: grpcStatus.FAILED_PRECONDITION, details: e instanceof Error ? e.message : String(e) });
         });
+        return;
+      }
+      if (m.durableSeq > session.sentSeq) {
+        // a standby cannot hold what it was never sent: whoever says so is not a faithful replica
+        this.o.log.warn(
+          { replica: session.id, acked: m.durableSeq, sent: session.sentSeq },
+          'standby acknowledged beyond what was sent: detached',
+        );
+        const s = session;
+        refused = true;
+        end('forged acknowledgement');
+        s.call.emit('error', { code: grpcStatus.PERMISSION_DENIED, details: 'acknowledged a sequence that was not sent' });
         return;
       }
       if (m.durableSeq > session.durableSeq) {

@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadHostConfig } from '../config';
-import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
+import { call, type MatchingHostClient } from '../../proto/host-client';
 import { DEFAULT_MARKET } from '../../proto/market-config';
 import { startHostRuntime, type HostRuntime } from '../runtime';
 import { refusalOf } from '../../../test/support/host-refusal';
 import { until } from '../../../test/support/until';
+import { connectTestHost } from '../../../test/support/host-tls';
+import { freePort } from '../../../scripts/local/region-hosts';
 
 const dirs: string[] = [];
 const log = pino({ level: 'silent' });
@@ -25,15 +27,22 @@ function tempDir(): string {
   return d;
 }
 
+/** hosts that must know each other's address (a Fence follows only the configured peer): data dir → address, peer */
+const fixed = new Map<string, { address: string; peer: string }>();
+
 async function runtime(dir: string, env: Record<string, string> = {}): Promise<HostRuntime> {
   const cfg = loadHostConfig({
     HOST_DATA_DIR: dir,
-    HOST_GRPC_ADDRESS: '127.0.0.1:0',
+    HOST_GRPC_ADDRESS: fixed.get(dir)?.address ?? '127.0.0.1:0',
+    HOST_PEER_ADDRESS: fixed.get(dir)?.peer ?? '',
+    // these tests fence and promote by hand: no host follows its peer on its own
+    HOST_PEER_WATCH: 'off',
     HOST_METRICS_ADDRESS: '127.0.0.1:0',
     KINESIS_STREAM: '',
     REDIS_URL: '',
     AMQP_URL: '',
     HOST_SNAPSHOT_INTERVAL_MS: '0',
+    HOST_TLS_DIR: process.env.HOST_TLS_DIR,
     ...env,
   });
   return startHostRuntime(cfg, DEFAULT_MARKET, log);
@@ -86,6 +95,11 @@ describe('journal replication', () => {
   let sc: MatchingHostClient;
   const health = (c: MatchingHostClient): Promise<Health> => call(c, 'Health', {});
 
+  beforeAll(async () => {
+    const [e, w] = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+    fixed.set(east, { address: e, peer: w });
+    fixed.set(west, { address: w, peer: e });
+  });
   afterAll(async () => {
     pc?.close();
     sc?.close();
@@ -95,12 +109,12 @@ describe('journal replication', () => {
 
   it('a standby follows the primary; every acknowledged command is already on the standby', async () => {
     primary = await runtime(east);
-    pc = connectHost(`127.0.0.1:${primary.grpcPort}`);
+    pc = connectTestHost(`127.0.0.1:${primary.grpcPort}`);
     await fund(pc);
     await trade(pc, 20);
     // started late: catches up from the primary's journal, then follows live
     standby = await runtime(west, { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
-    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    sc = connectTestHost(`127.0.0.1:${standby.grpcPort}`);
     await until(
       'the standby in sync',
       () => health(pc),
@@ -126,7 +140,7 @@ describe('journal replication', () => {
     sc.close();
     await trade(pc, 10);
     standby = await runtime(west, { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
-    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    sc = connectTestHost(`127.0.0.1:${standby.grpcPort}`);
     expect(standby.host.recovery.replayed).toBeGreaterThan(0);
     const p = await health(pc);
     const s = await until(
@@ -156,14 +170,14 @@ describe('journal replication', () => {
     await primary.stop({ snapshot: false });
     pc.close();
     standby = await runtime(west, { HOST_ROLE: 'standby' });
-    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    sc = connectTestHost(`127.0.0.1:${standby.grpcPort}`);
     const before = await health(sc);
     expect(oldPrimary.lastSeq - before.lastSeq).toBe(5);
     await call(sc, 'Promote', { epoch: 2 });
     await trade(sc, 7);
     // the old primary comes back as it was configured (primary, epoch 1) and is fenced to follow
     primary = await runtime(east);
-    pc = connectHost(`127.0.0.1:${primary.grpcPort}`);
+    pc = connectTestHost(`127.0.0.1:${primary.grpcPort}`);
     expect((await health(pc)).role).toBe('primary');
     await call(pc, 'Fence', { epoch: 2, replicateFrom: `127.0.0.1:${standby.grpcPort}` });
     const w = await health(sc);
@@ -206,7 +220,7 @@ describe('journal replication', () => {
     sc.close();
     // configured as primary at epoch 1, but it was fenced at epoch 3
     standby = await runtime(west, { HOST_ROLE: 'primary', HOST_REPLICATE_FROM: `127.0.0.1:${primary.grpcPort}` });
-    sc = connectHost(`127.0.0.1:${standby.grpcPort}`);
+    sc = connectTestHost(`127.0.0.1:${standby.grpcPort}`);
     expect(await health(sc)).toMatchObject({ role: 'standby', epoch: 3 });
   });
 
@@ -241,7 +255,7 @@ describe('a standby far behind', () => {
   it('starts from a snapshot larger than a default gRPC message (4 MiB)', async () => {
     const dir = tempDir();
     const p = await runtime(dir, { HOST_SNAPSHOT_EVERY: '20000' });
-    const c = connectHost(`127.0.0.1:${p.grpcPort}`);
+    const c = connectTestHost(`127.0.0.1:${p.grpcPort}`);
     let s: HostRuntime | undefined;
     let sc2: MatchingHostClient | undefined;
     try {
@@ -267,7 +281,7 @@ describe('a standby far behind', () => {
           .sort()[0],
       ).not.toBe('journal-0000000000000001.log');
       s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
-      sc2 = connectHost(`127.0.0.1:${s.grpcPort}`);
+      sc2 = connectTestHost(`127.0.0.1:${s.grpcPort}`);
       const ph = await call(c, 'Health', {});
       const sh = await until(
         'the standby restored from the snapshot',

@@ -14,8 +14,9 @@ import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { until } from '../../../test/support/until';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
+import { call, type MatchingHostClient } from '../../proto/host-client';
 import { RECENT_TRADES } from '../core/recent-trades';
+import { connectTestHost } from '../../../test/support/host-tls';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/9';
 const PREFIX = testKeyPrefix('md-views');
@@ -36,7 +37,7 @@ async function start(): Promise<HostProcess> {
     HOST_SNAPSHOT_INTERVAL_MS: '0',
   });
   client?.close();
-  client = connectHost(`127.0.0.1:${h.grpcPort}`);
+  client = connectTestHost(`127.0.0.1:${h.grpcPort}`);
   host = h;
   return h;
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startKinesalite, type LocalKinesis } from '../../../scripts/local/kinesalite';
-import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
+import { call, type MatchingHostClient } from '../../proto/host-client';
 import { MatchingHost } from '../host';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { DEFAULT_MARKET } from '../../proto/market-config';
@@ -23,6 +23,7 @@ import { inSequence, readMarketData } from './kinesis-reader';
 import { kinesisClient } from './kinesis-sink';
 import { redisKeys, type BookView } from '../../proto/market-data-views';
 import { deleteKeys, testKeyPrefix } from '../../../test/support/redis-keys';
+import { connectTestHost } from '../../../test/support/host-tls';
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const STREAM = `md-${run}`;
@@ -126,7 +127,7 @@ it('delivers every market data and order event exactly once by sequence across a
   };
   const startedAt = Date.now() - 1000;
   let host = await spawnHost(env);
-  let client = connectHost(`127.0.0.1:${host.grpcPort}`);
+  let client = connectTestHost(`127.0.0.1:${host.grpcPort}`);
   for (let a = 1; a <= 4; a++) {
     await call(client, 'Deposit', { account: a, asset: 'USD', amount: '10000000', transferId: `usd${a}` });
     await call(client, 'Deposit', { account: a, asset: 'BTC', amount: '100', transferId: `btc${a}` });
@@ -149,7 +150,7 @@ it('delivers every market data and order event exactly once by sequence across a
 
   // the restarted host regenerates what RabbitMQ missed from its journal and goes on publishing
   host = await spawnHost(env);
-  client = connectHost(`127.0.0.1:${host.grpcPort}`);
+  client = connectTestHost(`127.0.0.1:${host.grpcPort}`);
   await waitCaughtUp(host);
   expect(await load(client, 'c', 200)).toBe(200);
   await call(client, 'HaltSymbol', { symbol: 'ETH-USD' });
