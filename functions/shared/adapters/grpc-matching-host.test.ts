@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'grpc-client-test-'));
 
 beforeAll(async () => {
   host = await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' });
-  client = new GrpcMatchingHost(`127.0.0.1:${host.grpcPort}`, testTlsOf('trading'), {
+  client = new GrpcMatchingHost(`127.0.0.1:${host.grpcPort}`, testTlsOf('accounts'), {
     deadlineMs: 1_000,
     retries: 1,
     breakAfter: 2,
