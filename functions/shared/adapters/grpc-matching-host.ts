@@ -223,7 +223,9 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
       const code = (e as Partial<ServiceError>).code;
       if (
         typeof this.address !== 'string' &&
-        (code === status.FAILED_PRECONDITION || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)
+        ((code === status.FAILED_PRECONDITION && reasonCodeOf(e as Partial<ServiceError>) === 'FENCED') ||
+          code === status.UNAVAILABLE ||
+          e instanceof BrokenCircuitError)
       )
         this.address.invalidate();
       throw this.translate(e);
@@ -235,6 +237,8 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     if (e instanceof BrokenCircuitError) return unavailable(Math.ceil(this.halfOpenAfterMs / 1000), 'the matching host is unavailable');
     const g = e as Partial<ServiceError>;
     if (g.code === status.INVALID_ARGUMENT) return badRequest(reasonCodeOf(g) ?? 'INVALID_ARGUMENT', g.details || 'invalid request');
+    // the host has no simulated funding where the edge thought it had: the same answer the edge gives
+    if (reasonCodeOf(g) === 'DEPOSITS_DISABLED') return new AppError(403, 'FUNDING_UNAVAILABLE', 'deposits are off in this stage');
     if (g.code !== undefined && (RETRYABLE.has(g.code) || g.code === status.FAILED_PRECONDITION))
       return unavailable(1, 'the matching host is unavailable');
     return e instanceof AppError ? e : (e as Error);
