@@ -3,14 +3,17 @@
  * recorded before it starts: claim the idempotency key (PostgreSQL) → move the funds on the matching
  * host (idempotent by transfer id) → post the ledger entry and mark it completed (one transaction).
  * A failure anywhere leaves the transfer `requested`, and a retry with the same key resumes it; the
- * host's refusal marks it `rejected` and nothing moves. A withdrawal takes the funds off the host
- * first, so an open order can never spend what is being withdrawn.
+ * host's refusal marks it `rejected` and nothing moves. A withdrawal is first set aside in the
+ * ledger (its settled balance must cover it, whatever the host believes), then taken off the host,
+ * so an open order can never spend what is being withdrawn. Nothing retries a transfer past
+ * TRANSFER_RETRY_LIMIT_MS: the host remembers its id only so long.
  */
 import { DecimalError, fromUnits, toBigUnits } from '../../matching-host/proto/decimal';
+import { TRANSFER_RETRY_LIMIT_MS } from '../../matching-host/proto/transfer-window';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest, conflict } from '../shared/errors';
 import { count, logger } from '../shared/observability';
-import type { AccountStore, StatementCursor, Transfer, TransferKind } from './ports/account-store';
+import { LedgerOverdraftRefused, type AccountStore, type StatementCursor, type Transfer, type TransferKind } from './ports/account-store';
 import type { AuditLog, AuditRecord, RequestContext } from '../shared/ports/audit-log';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { TransferBody } from './schemas';
@@ -46,17 +49,17 @@ export interface SweepResult {
   rejected: number;
   /** failed again: retried after a backoff */
   failed: number;
-  /** gave up after a day: status `review` */
+  /** gave up (past TRANSFER_RETRY_LIMIT_MS): status `review` */
   review: number;
 }
 
 const SWEEPER = 'system:transfer-sweeper';
-const GIVE_UP_AFTER_MS = 24 * 3600_000;
 
 /** The host takes amounts it can hold as safe integers of minor units. */
 const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
 const unprocessable = (code: string, message: string): AppError => new AppError(422, code, message);
+const inReview = (): AppError => conflict('TRANSFER_IN_REVIEW', 'this transfer could not finish and is being looked at by operations');
 
 export class AccountService {
   constructor(
@@ -90,8 +93,11 @@ export class AccountService {
       throw conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey already names a different transfer');
     if (transfer.status === 'completed') return { transfer: this.view(transfer), replayed: true };
     if (transfer.status === 'rejected') throw this.refusal(transfer);
-    if (transfer.status === 'review')
-      throw conflict('TRANSFER_IN_REVIEW', 'this transfer could not finish and is being looked at by operations');
+    if (transfer.status === 'review') throw inReview();
+    if (this.pastRetryLimit(transfer, new Date())) {
+      await this.giveUp(transfer, 'RETRY_LIMIT', caller.userId, ctx);
+      throw inReview();
+    }
 
     const done = await this.carryOut(transfer, caller.accountNo, caller.userId, ctx);
     if (done.status === 'rejected') throw this.refusal(done);
@@ -107,18 +113,8 @@ export class AccountService {
     const out: SweepResult = { completed: 0, rejected: 0, failed: 0, review: 0 };
     for (const t of await this.store.staleTransfers(olderThan, limit)) {
       const ctx = { requestId: `sweep-${t.id}-${t.attempts}`, ip: 'internal' };
-      if (now.getTime() - t.createdAt.getTime() > GIVE_UP_AFTER_MS) {
-        // a day of failures: retrying blindly could outlive the host's memory of the transfer id
-        await this.store.markForReview(t.id, 'NEEDS_REVIEW');
-        count('TransferNeedsReview');
-        await this.writeAudit({
-          userId: t.userId,
-          action: t.kind,
-          outcome: 'failed',
-          actorId: SWEEPER,
-          ...ctx,
-          details: { transferId: t.id, attempts: t.attempts, status: 'review' },
-        });
+      if (this.pastRetryLimit(t, now)) {
+        await this.giveUp(t, 'RETRY_LIMIT', SWEEPER, ctx, { attempts: t.attempts });
         out.review++;
         continue;
       }
@@ -127,6 +123,10 @@ export class AccountService {
         if (done.status === 'completed') out.completed++;
         else out.rejected++;
       } catch (e) {
+        if (e instanceof AppError && e.code === 'TRANSFER_IN_REVIEW') {
+          out.review++;
+          continue;
+        }
         await this.store.deferTransfer(t.id);
         out.failed++;
         logger.warn('stale transfer still cannot finish', { transferId: t.id, attempts: t.attempts + 1, error: e as Error });
@@ -135,7 +135,39 @@ export class AccountService {
     return out;
   }
 
-  /** Move the funds on the host (idempotent by transfer id), then post the ledger; audited either way. */
+  /**
+   * A retry (the sweeper's, or the client's with the same key) may come later than the host
+   * remembers the transfer id, and would then move the money again: past the limit it is not made.
+   */
+  private pastRetryLimit(t: Transfer, now: Date): boolean {
+    return now.getTime() - t.createdAt.getTime() > TRANSFER_RETRY_LIMIT_MS;
+  }
+
+  /** Stop carrying a transfer out and hand it to a person: status `review`, the alarm's metric, an error in the log, the trail. */
+  private async giveUp(
+    t: Transfer,
+    reason: string,
+    actorId: string,
+    ctx: RequestContext,
+    details: AuditRecord['details'] = {},
+  ): Promise<void> {
+    await this.store.markForReview(t.id, reason);
+    count('TransferNeedsReview');
+    logger.error('transfer handed to operations for review', { transferId: t.id, kind: t.kind, asset: t.asset, reason });
+    await this.writeAudit({
+      userId: t.userId,
+      action: t.kind,
+      outcome: 'failed',
+      actorId,
+      ...ctx,
+      details: { transferId: t.id, status: 'review', reason, ...details },
+    });
+  }
+
+  /**
+   * Set a withdrawal aside in the ledger, move the funds on the host (idempotent by transfer id),
+   * then post the ledger; audited either way.
+   */
   private async carryOut(transfer: Transfer, accountNo: number, actorId: string, ctx: RequestContext): Promise<Transfer> {
     const decimals = this.decimalsOf(transfer.asset);
     const units = fromUnits(transfer.amount, decimals);
@@ -149,6 +181,14 @@ export class AccountService {
         details: { transferId: transfer.id, asset: transfer.asset, amount: units, idempotencyKey: transfer.idempotencyKey, ...details },
       });
     const metric = transfer.kind === 'deposit' ? 'Deposit' : 'Withdrawal';
+    // the book of record must cover a withdrawal before the host is asked: a host that shows funds
+    // the ledger does not have (a bug, a forged deposit) pays out nothing
+    if (transfer.kind === 'withdrawal' && !(await this.store.reserveWithdrawal(transfer.id))) {
+      const rejected = await this.store.rejectTransfer(transfer.id, 'INSUFFICIENT_FUNDS');
+      count(`${metric}Rejected`);
+      await audit('rejected', { reason: 'INSUFFICIENT_FUNDS', refusedBy: 'ledger' });
+      return rejected;
+    }
     let moved;
     try {
       moved =
@@ -170,7 +210,16 @@ export class AccountService {
       await audit('rejected', { reason: moved.reason });
       return rejected;
     }
-    const done = await this.store.completeTransfer(transfer.id);
+    let done;
+    try {
+      done = await this.store.completeTransfer(transfer.id);
+    } catch (e) {
+      // the host paid out what the ledger will not post (they disagree, past the reservation): money
+      // is wrong somewhere, and a person must decide, not a retry
+      if (!(e instanceof LedgerOverdraftRefused)) throw e;
+      await this.giveUp(transfer, 'LEDGER_REFUSED_OVERDRAFT', actorId, ctx);
+      throw inReview();
+    }
     count(`${metric}Completed`);
     await audit('succeeded', { entryId: done.entryId });
     return done;

@@ -18,6 +18,7 @@ import { AccountService } from './account-service';
 import { balances, deposit, getTransfer, ledger, withdraw } from './accounts-handlers';
 import { accountService } from './wiring';
 import { testTlsOf } from '../../test/support/host-tls';
+import { matchingHost } from '../shared/matching-host';
 
 let env: FunctionsEnv;
 let alice: Caller;
@@ -204,6 +205,159 @@ describe('the transfer sweeper', () => {
     expect(await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '4', idempotencyKey: idem } })).toMatchObject({
       status: 409,
       body: { code: 'TRANSFER_IN_REVIEW' },
+    });
+  });
+});
+
+describe('overdrafts', () => {
+  const newTrader = async (name: string): Promise<Caller> => {
+    const u = await userStore().create(`${name}.${Date.now()}.${++k}@example.com`, 'x');
+    return { userId: u.id, roles: ['trader'], accountNo: u.accountNo };
+  };
+  const ledgerBalance = async (who: Caller, asset = 'USD'): Promise<bigint> => {
+    const r = await pool().query<{ balance: string }>(
+      "SELECT balance FROM ledger_accounts WHERE user_id = $1 AND purpose = 'trading' AND asset = $2",
+      [who.userId, asset],
+    );
+    return BigInt(r.rows[0]?.balance ?? '0');
+  };
+  /** what the host holds for the trader, credited behind the ledger's back (a host and a ledger that disagree) */
+  const hostOnlyDeposit = async (who: Caller, amount: string): Promise<void> => {
+    expect(await matchingHost('accounts').deposit(who.accountNo, 'USD', amount, `behind-the-ledger-${key()}`)).toMatchObject({ ok: true });
+  };
+
+  it('refuses an overdraft written straight into the database: no statement takes a trader account below zero', async () => {
+    const erin = await newTrader('erin');
+    await invoke(deposit, { caller: erin, body: { asset: 'USD', amount: '5', idempotencyKey: key() } });
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    const c = await admin.connect();
+    try {
+      const acc = await c.query<{ id: string; balance: string; postings: string }>(
+        "SELECT id, balance, postings FROM ledger_accounts WHERE user_id = $1 AND purpose = 'trading' AND asset = 'USD'",
+        [erin.userId],
+      );
+      const payable = await c.query<{ id: string; balance: string; postings: string }>(
+        "INSERT INTO ledger_accounts (user_id, purpose, asset) VALUES (NULL, 'withdrawals:payable', 'USD') ON CONFLICT DO NOTHING RETURNING id, balance, postings",
+      );
+      const other = payable.rows[0]
+        ? payable.rows[0]
+        : (
+            await c.query<{ id: string; balance: string; postings: string }>(
+              "SELECT id, balance, postings FROM ledger_accounts WHERE user_id IS NULL AND purpose = 'withdrawals:payable' AND asset = 'USD'",
+            )
+          ).rows[0];
+      const mine = acc.rows[0];
+      const take = BigInt(mine.balance) + 1n;
+      // a well-formed entry in every other respect: balanced, linked, the accounts moved with it
+      await c.query('BEGIN');
+      await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[mine.id, other.id]]);
+      const e = await c.query<{ id: string }>("INSERT INTO ledger_entries (kind, reference) VALUES ('withdrawal', 'by-hand') RETURNING id");
+      await c.query(
+        'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, $3, $4, $5), ($1, $6, $7, $8, $9)',
+        [
+          e.rows[0].id,
+          mine.id,
+          (-take).toString(),
+          (BigInt(mine.balance) - take).toString(),
+          Number(mine.postings) + 1,
+          other.id,
+          take.toString(),
+          (BigInt(other.balance) + take).toString(),
+          Number(other.postings) + 1,
+        ],
+      );
+      await c.query('UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1', [other.id, take.toString()]);
+      await expect(
+        c.query('UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1', [mine.id, take.toString()]),
+      ).rejects.toMatchObject({ constraint: 'ledger_accounts_trader_not_overdrawn' });
+      await c.query('ROLLBACK');
+      // nor by leaving the account's balance behind its postings: the chain check ties them at commit
+      await c.query('BEGIN');
+      const e2 = await c.query<{ id: string }>(
+        "INSERT INTO ledger_entries (kind, reference) VALUES ('withdrawal', 'by-hand-2') RETURNING id",
+      );
+      await c.query('UPDATE ledger_accounts SET postings = postings + 1 WHERE id = ANY($1)', [[mine.id, other.id]]);
+      await c.query(
+        'INSERT INTO ledger_postings (entry_id, account_id, amount, balance_after, seq) VALUES ($1, $2, $3, $4, $5), ($1, $6, $7, $8, $9)',
+        [
+          e2.rows[0].id,
+          mine.id,
+          (-take).toString(),
+          (BigInt(mine.balance) - take).toString(),
+          Number(mine.postings) + 1,
+          other.id,
+          take.toString(),
+          (BigInt(other.balance) + take).toString(),
+          Number(other.postings) + 1,
+        ],
+      );
+      await expect(c.query('COMMIT')).rejects.toThrow(/postings end at/);
+    } finally {
+      c.release();
+      await admin.end();
+    }
+    expect(await ledgerBalance(erin)).toBe(5_000_000n);
+  });
+
+  it('refuses a withdrawal the host would pay but the ledger does not hold (host and ledger disagree), and nothing moves', async () => {
+    const fay = await newTrader('fay');
+    await invoke(deposit, { caller: fay, body: { asset: 'USD', amount: '100', idempotencyKey: key() } });
+    await hostOnlyDeposit(fay, '500');
+    expect(await usd(fay)).toMatchObject({ available: '600.000000', settled: '100.000000' });
+    const r = await invoke(withdraw, { caller: fay, body: { asset: 'USD', amount: '300', idempotencyKey: key() } });
+    expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS', requestId: expect.any(String) as string } });
+    expect(await usd(fay)).toMatchObject({ available: '600.000000', settled: '100.000000' });
+    expect(await ledgerBalance(fay)).toBe(100_000_000n);
+    // what the ledger does hold still goes out
+    expect(await invoke(withdraw, { caller: fay, body: { asset: 'USD', amount: '100', idempotencyKey: key() } })).toMatchObject({
+      status: 201,
+    });
+    expect(await usd(fay)).toMatchObject({ available: '500.000000', settled: '0.000000' });
+  });
+
+  it('lets only the concurrent withdrawals that fit succeed, under different keys: the ledger never goes below zero', async () => {
+    const gus = await newTrader('gus');
+    await invoke(deposit, { caller: gus, body: { asset: 'USD', amount: '100', idempotencyKey: key() } });
+    // the host would pay all of them: only the ledger stands between them and an overdraft
+    await hostOnlyDeposit(gus, '1000');
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, () => invoke(withdraw, { caller: gus, body: { asset: 'USD', amount: '30', idempotencyKey: key() } })),
+    );
+    expect(rs.filter((r) => r.status === 201)).toHaveLength(3);
+    for (const r of rs.filter((x) => x.status !== 201)) expect(r).toMatchObject({ status: 422, body: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await ledgerBalance(gus)).toBe(10_000_000n);
+    expect(await usd(gus)).toMatchObject({ available: '1010.000000', settled: '10.000000' });
+    const states = await pool().query<{ status: string; n: string }>(
+      'SELECT status, count(*) AS n FROM transfers WHERE user_id = $1 AND kind = $2 GROUP BY status ORDER BY status',
+      [gus.userId, 'withdrawal'],
+    );
+    expect(states.rows.map((x) => [x.status, Number(x.n)])).toEqual([
+      ['completed', 3],
+      ['rejected', 5],
+    ]);
+  });
+
+  it('hands a withdrawal the host paid but the ledger refuses to a person, instead of retrying it', async () => {
+    const hal = await newTrader('hal');
+    await invoke(deposit, { caller: hal, body: { asset: 'USD', amount: '10', idempotencyKey: key() } });
+    await hostOnlyDeposit(hal, '90');
+    const idem = key();
+    // a withdrawal set aside earlier (before the ledger lost what covered it), whose host call failed
+    const { transfer } = await new PgAccountStore(pool()).claimTransfer({
+      userId: hal.userId,
+      kind: 'withdrawal',
+      asset: 'USD',
+      amount: 50_000_000n,
+      idempotencyKey: idem,
+    });
+    await pool().query('UPDATE transfers SET ledger_reserved = true WHERE id = $1', [transfer.id]);
+    const r = await invoke(withdraw, { caller: hal, body: { asset: 'USD', amount: '50', idempotencyKey: idem } });
+    expect(r).toMatchObject({ status: 409, body: { code: 'TRANSFER_IN_REVIEW' } });
+    expect(await ledgerBalance(hal)).toBe(10_000_000n);
+    const t = await pool().query<{ status: string; reason: string }>('SELECT status, reason FROM transfers WHERE id = $1', [transfer.id]);
+    expect(t.rows[0]).toEqual({ status: 'review', reason: 'LEDGER_REFUSED_OVERDRAFT' });
+    expect(await invoke(withdraw, { caller: hal, body: { asset: 'USD', amount: '50', idempotencyKey: idem } })).toMatchObject({
+      status: 409,
     });
   });
 });

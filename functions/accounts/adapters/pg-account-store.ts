@@ -1,5 +1,12 @@
 import type { Pool } from 'pg';
-import type { AccountStore, StatementCursor, StatementLine, Transfer, TransferRequest } from '../ports/account-store';
+import {
+  LedgerOverdraftRefused,
+  type AccountStore,
+  type StatementCursor,
+  type StatementLine,
+  type Transfer,
+  type TransferRequest,
+} from '../ports/account-store';
 import { inTransaction } from '../../shared/db/transaction';
 import { postEntry, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
@@ -67,7 +74,41 @@ export class PgAccountStore implements AccountStore {
     return r.rows[0] ? toTransfer(r.rows[0]) : null;
   }
 
-  completeTransfer(id: string): Promise<Transfer> {
+  reserveWithdrawal(id: string): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const t = await client.query<TransferRow & { ledger_reserved: boolean }>('SELECT * FROM transfers WHERE id = $1 FOR UPDATE', [id]);
+      const w = t.rows[0];
+      if (w.kind !== 'withdrawal' || w.status !== 'requested') throw new Error(`transfer ${id} is not a withdrawal to carry out`);
+      if (w.ledger_reserved) return true;
+      // the account's lock makes concurrent reservations of one account take turns
+      const account = await client.query<{ balance: string }>(
+        "SELECT balance FROM ledger_accounts WHERE user_id = $1 AND purpose = 'trading' AND asset = $2 FOR UPDATE",
+        [w.user_id, w.asset],
+      );
+      // a withdrawal in review may have left the host: its amount stays set aside until a person decides
+      const aside = await client.query<{ sum: string }>(
+        `SELECT coalesce(sum(amount), 0) AS sum FROM transfers
+          WHERE user_id = $1 AND asset = $2 AND kind = 'withdrawal' AND ledger_reserved AND status IN ('requested', 'review')`,
+        [w.user_id, w.asset],
+      );
+      const free = BigInt(account.rows[0]?.balance ?? '0') - BigInt(aside.rows[0].sum);
+      if (free < BigInt(w.amount)) return false;
+      await client.query('UPDATE transfers SET ledger_reserved = true WHERE id = $1', [id]);
+      return true;
+    });
+  }
+
+  async completeTransfer(id: string): Promise<Transfer> {
+    try {
+      return await this.postTransfer(id);
+    } catch (e) {
+      if ((e as { constraint?: string }).constraint === 'ledger_accounts_trader_not_overdrawn')
+        throw new LedgerOverdraftRefused(`the ledger refused transfer ${id}: it would overdraw the trader's account`);
+      throw e;
+    }
+  }
+
+  private postTransfer(id: string): Promise<Transfer> {
     return inTransaction(this.pool, async (client) => {
       // the row lock makes concurrent completions of one transfer take turns; only the first posts
       const r = await client.query<TransferRow>('SELECT * FROM transfers WHERE id = $1 FOR UPDATE', [id]);

@@ -48,11 +48,25 @@ export interface StatementCursor {
   asset: string;
 }
 
+/** The ledger refused a posting: it would take a trader's account below zero (migration 010). */
+export class LedgerOverdraftRefused extends Error {
+  override readonly name = 'LedgerOverdraftRefused';
+}
+
 export interface AccountStore {
   /** the transfer this idempotency key names for the user: created now, or the one it already named */
   claimTransfer(req: TransferRequest): Promise<{ transfer: Transfer; created: boolean }>;
   findTransfer(id: string): Promise<Transfer | null>;
-  /** post the transfer's ledger entry and mark it completed, once however often it is called */
+  /**
+   * set a still-requested withdrawal's amount aside in the ledger before the host is asked: under
+   * the account's lock, only if the settled balance less the withdrawals already set aside covers
+   * it (true; also when it already was). Other withdrawals cannot count the same money twice.
+   */
+  reserveWithdrawal(id: string): Promise<boolean>;
+  /**
+   * post the transfer's ledger entry and mark it completed, once however often it is called;
+   * throws LedgerOverdraftRefused when the ledger will not take it
+   */
   completeTransfer(id: string): Promise<Transfer>;
   /** mark a still-requested transfer rejected (nothing moved) */
   rejectTransfer(id: string, reason: string): Promise<Transfer>;
