@@ -11,7 +11,7 @@
  * Last line: {"trades_per_s":…,"batch_p50_ms":…,"batch_p99_ms":…,"peer_trades_per_s":…,"ratio":…,"trades":…,"batch":…}
  */
 import { Pool } from 'pg';
-import { postEntry } from '../functions/shared/adapters/pg-ledger';
+import { postEntries, postEntry, SYSTEM, tradingAccount } from '../functions/shared/adapters/pg-ledger';
 import { PgSettlementLedger, sidePostings } from '../functions/sfn/adapters/pg-settlement-ledger';
 import { inTransaction } from '../functions/shared/db/transaction';
 import type { TradeSide } from '../functions/shared/ports/settlement-ledger';
@@ -73,6 +73,22 @@ async function main(): Promise<void> {
       );
       users.push(r.rows[0].id);
     }
+    // funded first: the ledger refuses to take a trader's account below zero (migration 010)
+    await inTransaction(pool, (c) =>
+      postEntries(
+        c,
+        'deposit',
+        users.flatMap((u) =>
+          (['USD', 'BTC'] as const).map((asset) => ({
+            reference: `bench-funding-${u}-${asset}`,
+            postings: [
+              { account: tradingAccount(u, asset), amount: 10n ** 15n },
+              { account: SYSTEM.funding(asset), amount: -(10n ** 15n) },
+            ],
+          })),
+        ),
+      ),
+    );
     const ledger = new PgSettlementLedger(pool);
     const trades = tradesOf(users, TRADES, '');
     const lat: number[] = [];
