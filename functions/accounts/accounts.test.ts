@@ -19,6 +19,7 @@ import { balances, deposit, getTransfer, ledger, withdraw } from './accounts-han
 import { accountService } from './wiring';
 import { testTlsOf } from '../../test/support/host-tls';
 import { matchingHost } from '../shared/matching-host';
+import { TRANSFER_ID_WINDOW_MS, TRANSFER_RETRY_LIMIT_MS } from '../../matching-host/proto/transfer-window';
 
 let env: FunctionsEnv;
 let alice: Caller;
@@ -206,6 +207,66 @@ describe('the transfer sweeper', () => {
       status: 409,
       body: { code: 'TRANSFER_IN_REVIEW' },
     });
+  });
+});
+
+describe('the retry limit', () => {
+  it('stops retrying a transfer before the host forgets its id: sweeper and client alike hand it to a person', async () => {
+    expect(TRANSFER_RETRY_LIMIT_MS).toBeLessThan(TRANSFER_ID_WINDOW_MS);
+    const offline = new AccountService(
+      new PgAccountStore(pool()),
+      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
+      DEFAULT_MARKET.assets,
+      true,
+    );
+    const stalled = async (idem: string): Promise<string> => {
+      await expect(
+        offline.transfer(bob, 'deposit', { asset: 'USD', amount: '2', idempotencyKey: idem }, { requestId: 'r', ip: 'i' }),
+      ).rejects.toMatchObject({ status: 503 });
+      const r = await pool().query<{ id: string }>('SELECT id FROM transfers WHERE user_id = $1 AND idempotency_key = $2', [
+        bob.userId,
+        idem,
+      ]);
+      return r.rows[0].id;
+    };
+    const before = await usd(bob);
+    const none = { completed: 0, rejected: 0, failed: 0, review: 0 };
+    const later = new Date(Date.now() + 1000);
+    // just inside the limit: still carried out
+    const inside = await stalled(key());
+    expect(await accountService().resumeStale(later, 10, new Date(Date.now() + TRANSFER_RETRY_LIMIT_MS - 60_000))).toEqual({
+      ...none,
+      completed: 1,
+    });
+    // just past it: not retried, handed to a person, the host never asked
+    const past = await stalled(key());
+    expect(await accountService().resumeStale(later, 10, new Date(Date.now() + TRANSFER_RETRY_LIMIT_MS + 1))).toEqual({
+      ...none,
+      review: 1,
+    });
+    const states = await pool().query<{ id: string; status: string; reason: string | null }>(
+      'SELECT id, status, reason FROM transfers WHERE id = ANY($1) ORDER BY created_at',
+      [[inside, past]],
+    );
+    expect(states.rows).toEqual([
+      { id: inside, status: 'completed', reason: null },
+      { id: past, status: 'review', reason: 'RETRY_LIMIT' },
+    ]);
+    // a client retrying its key past the limit is refused as well, and nothing moves
+    const idem = key();
+    await stalled(idem);
+    await pool().query(`UPDATE transfers SET created_at = now() - $2 * interval '1 millisecond' WHERE idempotency_key = $1`, [
+      idem,
+      TRANSFER_RETRY_LIMIT_MS + 60_000,
+    ]);
+    expect(await invoke(deposit, { caller: bob, body: { asset: 'USD', amount: '2', idempotencyKey: idem } })).toMatchObject({
+      status: 409,
+      body: { code: 'TRANSFER_IN_REVIEW' },
+    });
+    const after = await usd(bob);
+    expect(Number(after?.available) - Number(before?.available)).toBeCloseTo(2, 6);
+    expect(Number(after?.settled) - Number(before?.settled)).toBeCloseTo(2, 6);
   });
 });
 

@@ -14,8 +14,10 @@ export interface AssetSpec {
 export interface MarketConfig {
   symbols: SymbolSpec[];
   assets: Record<string, AssetSpec>;
-  /** client ids remembered for idempotent retries (per kind, most recent; open orders always) */
+  /** orders' client ids remembered for idempotent retries (most recent; open orders always) */
   idempotencyWindow?: number;
+  /** transfer ids: how long each is remembered (journaled time) and how many at most (transfer-id-window.ts) */
+  transferIdWindow?: { ms?: number; capacity?: number };
 }
 
 /**

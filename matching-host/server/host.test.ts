@@ -2,10 +2,11 @@ import { mkdtempSync, openSync, closeSync, writeFileSync, writeSync, rmSync } fr
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FencedError, JournalFailedError, MatchingHost, type Submission } from './host';
+import { FencedError, JournalFailedError, MatchingHost, TransferWindowFullError, type Submission } from './host';
 import { HostCore, stateChunksInSlices } from './core/host-core';
 import { listSegments } from './durability/journal';
 import { DEFAULT_MARKET } from '../proto/market-config';
+import { TRANSFER_ID_WINDOW_MS, TRANSFER_RETRY_LIMIT_MS } from '../proto/transfer-window';
 
 const dirs: string[] = [];
 function dataDir(): string {
@@ -191,6 +192,86 @@ describe('matching host: idempotency and fencing', () => {
     expect(host.role).toBe('standby');
     await expect(host.submit({ type: 'cancel', account: 1, orderId: 1 })).rejects.toBeInstanceOf(FencedError);
     await host.close();
+  });
+});
+
+describe('matching host: transfer ids are remembered by time, not count', () => {
+  it('answers a transfer retried after 250,000 other transfers as a duplicate, not applying it twice', () => {
+    // the core as the host drives it (no journal: the window is the core's state)
+    const core = new HostCore(DEFAULT_MARKET);
+    let seq = 0;
+    const t0 = 1_700_000_000_000;
+    const run = (account: number, transferId: string, time: number) =>
+      core.execute({ type: 'deposit', account, asset: 'USD', amount: '1000', transferId, seq: ++seq, time }, { publish: false });
+    const first = run(1, 'retried-later', t0).transfer;
+    // more than the old count window (250 k, shared by everyone) of other traders' transfers, within two hours
+    for (let i = 0; i < 260_000; i++) run(2 + (i % 5_000), `other-${i}`, t0 + Math.floor(i / 40));
+    expect(core.priorTransfer(1, 'retried-later')).toEqual(first);
+    expect(core.balances.get(1, 'USD').available).toBe(1000n);
+  });
+
+  it('forgets a transfer id only after its window of journaled time, the same after a restart from snapshot or journal', async () => {
+    const windowMs = 60_000;
+    let now = 1_800_000_000_000;
+    const market = { ...DEFAULT_MARKET, transferIdWindow: { ms: windowMs } };
+    const dir = dataDir();
+    const host = (): MatchingHost => MatchingHost.open({ dataDir: dir, market, now: () => now });
+    let h = host();
+    await h.submit(deposit(1, 'USD', '100', 'old'));
+    // the window's last millisecond: another transfer (which is when ids are forgotten) leaves it alone
+    now += windowMs;
+    await h.submit(deposit(2, 'USD', '1', 'later-1'));
+    expect(await h.submit(deposit(1, 'USD', '100', 'old'))).toMatchObject({ duplicate: true });
+    await h.snapshot();
+    await h.submit(deposit(2, 'USD', '1', 'after-snapshot'));
+    await h.close({ snapshot: false });
+    // snapshot + journal suffix: the window comes back as it was, with its times
+    h = host();
+    expect(h.core.priorTransfer(1, 'old')).toMatchObject({ transferId: 'old', ok: true });
+    expect(await h.submit(deposit(1, 'USD', '100', 'old'))).toMatchObject({ duplicate: true });
+    expect(h.core.balances.get(1, 'USD').available).toBe(100n);
+    now += 1;
+    await h.submit(deposit(2, 'USD', '1', 'later-2'));
+    expect(h.core.priorTransfer(1, 'old')).toBeUndefined();
+    const forgotten = h.core.stateBytes();
+    await h.close({ snapshot: false });
+    // journal only: replay forgets exactly what the live host forgot, at the same command
+    const replay = dataDir();
+    now = 1_800_000_000_000;
+    let r = MatchingHost.open({ dataDir: replay, market, now: () => now });
+    await r.submit(deposit(1, 'USD', '100', 'old'));
+    now += windowMs;
+    await r.submit(deposit(2, 'USD', '1', 'later-1'));
+    await r.submit(deposit(2, 'USD', '1', 'after-snapshot'));
+    now += 1;
+    await r.submit(deposit(2, 'USD', '1', 'later-2'));
+    await r.close({ snapshot: false });
+    r = MatchingHost.open({ dataDir: replay, market, now: () => now });
+    expect(r.recovery.replayed).toBe(r.lastSeq);
+    expect(r.core.stateBytes().equals(forgotten)).toBe(true);
+    await r.close({ snapshot: false });
+  });
+
+  it('takes no new transfer id rather than forget one early when the window is full', async () => {
+    let now = 1_900_000_000_000;
+    const h = MatchingHost.open({
+      dataDir: dataDir(),
+      market: { ...DEFAULT_MARKET, transferIdWindow: { ms: 60_000, capacity: 3 } },
+      now: () => now,
+    });
+    for (const id of ['a', 'b', 'c']) await h.submit(deposit(1, 'USD', '1', id));
+    await expect(h.submit(deposit(1, 'USD', '1', 'd'))).rejects.toBeInstanceOf(TransferWindowFullError);
+    for (const id of ['a', 'b', 'c']) expect(await h.submit(deposit(1, 'USD', '1', id))).toMatchObject({ duplicate: true });
+    expect(h.core.balances.get(1, 'USD').available).toBe(3n);
+    now += 60_001;
+    expect(await h.submit(deposit(1, 'USD', '1', 'd'))).toMatchObject({ duplicate: false, transfer: { ok: true } });
+    await h.close();
+  });
+
+  it('remembers a transfer id for longer than anything retries it', () => {
+    expect(TRANSFER_RETRY_LIMIT_MS).toBeGreaterThanOrEqual(12 * 3600_000);
+    expect(TRANSFER_ID_WINDOW_MS - TRANSFER_RETRY_LIMIT_MS).toBeGreaterThanOrEqual(3600_000);
+    expect(new HostCore(DEFAULT_MARKET).hasRoomForTransfer(0)).toBe(true);
   });
 });
 

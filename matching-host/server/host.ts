@@ -53,6 +53,14 @@ export class FencedError extends Error {
   }
 }
 
+/** Every transfer id the window can hold is inside its window: a new transfer waits (UNAVAILABLE, retried). */
+export class TransferWindowFullError extends Error {
+  override readonly name = 'TransferWindowFullError';
+  constructor(capacity: number) {
+    super(`the host remembers ${capacity} transfer ids, all still within their window`);
+  }
+}
+
 /** The journal could not make a command durable; from then on the host acknowledges nothing. */
 export class JournalFailedError extends Error {
   constructor(cause: unknown) {
@@ -250,6 +258,9 @@ export class MatchingHost {
       if (this.role !== 'primary') throw new FencedError(this.role, this.epoch);
       const prior = this.core.priorTransfer(sub.account, sub.transferId);
       if (prior) return { transfer: prior, duplicate: await this.durable(prior.seq) };
+      // a new id the window could not keep for its whole span is not taken (the caller retries later)
+      if (!this.core.hasRoomForTransfer(Math.max(this.lastTime, Math.floor(this.now()))))
+        throw new TransferWindowFullError(this.core.transferIdCapacity);
     }
     // time never runs backwards, whatever the wall clock does
     this.lastTime = Math.max(this.lastTime, Math.floor(this.now()));

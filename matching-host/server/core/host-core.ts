@@ -10,6 +10,8 @@ import { priceBand } from '../../engine/price-band';
 import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type SymbolSpec } from '../../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
+import { TransferIdWindow } from './transfer-id-window';
+import { TRANSFER_ID_WINDOW_MS } from '../../proto/transfer-window';
 import { settlementFactors } from '../../proto/settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
@@ -19,11 +21,17 @@ import type { CommandResult, Fill, HostCommand, OrderReply, OrderStatus, Transfe
 import type { MarketConfig } from '../../proto/market-config';
 
 /**
- * Retries reach the host within seconds (the edge retries a call a bounded number of times, and
- * it de-duplicates by clientOrderId itself first); 250 k keys cover ~8 minutes at 500 orders/s and
- * ~25 s at 10 k/s, and keep snapshots (which carry the window) small enough to load fast.
+ * Order retries reach the host within seconds (the edge retries a call a bounded number of times,
+ * and it de-duplicates by clientOrderId itself first); 250 k keys cover ~8 minutes at 500 orders/s
+ * and ~25 s at 10 k/s, and keep snapshots (which carry the window) small enough to load fast.
+ * Transfers are retried for a day, so their ids are remembered by time (TransferIdWindow).
  */
 export const DEFAULT_IDEMPOTENCY_WINDOW = 250_000;
+/**
+ * At most this many transfer ids in one window (TRANSFER_ID_WINDOW_MS): ~2.9 transfers/s sustained
+ * for two days, about 150 MB of memory and 60 MB of snapshot; past it new transfers wait.
+ */
+export const DEFAULT_TRANSFER_ID_CAPACITY = 500_000;
 
 /** What an open order holds: `held` units of `asset`, released as it fills or leaves the book. */
 interface OrderHold {
@@ -168,8 +176,8 @@ export class HostCore implements PublicationContext {
   /** (account, clientOrderId) → slot of the original command's reply; an open order's key is never evicted */
   private readonly orderKeys: IdempotencyWindow<number>;
   private readonly replies = new OrderReplies();
-  /** (account, transferId) → reply of the original transfer */
-  private readonly transferKeys: IdempotencyWindow<TransferReply>;
+  /** (account, transferId) → reply of the original transfer, for a window of journaled time */
+  private readonly transferKeys: TransferIdWindow;
   /** contiguous market data sequence per engine book (see publication.ts) */
   private readonly mdSequence: number[];
   /** per engine book: time of its last market data, and its last trades */
@@ -196,7 +204,10 @@ export class HostCore implements PublicationContext {
       (slot) => this.holds.has(this.replies.orderId(slot)),
       (slot) => this.replies.remove(slot),
     );
-    this.transferKeys = new IdempotencyWindow(window);
+    this.transferKeys = new TransferIdWindow(
+      config.transferIdWindow?.ms ?? TRANSFER_ID_WINDOW_MS,
+      config.transferIdWindow?.capacity ?? DEFAULT_TRANSFER_ID_CAPACITY,
+    );
     this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
     this.balances = balances ?? new Balances();
     for (const s of config.symbols) {
@@ -232,6 +243,15 @@ export class HostCore implements PublicationContext {
 
   priorTransfer(account: number, transferId: string): TransferReply | undefined {
     return this.transferKeys.get(account, transferId);
+  }
+
+  get transferIdCapacity(): number {
+    return this.transferKeys.capacity;
+  }
+
+  /** Whether a new transfer id executed at `time` can be remembered for its whole window. */
+  hasRoomForTransfer(time: number): boolean {
+    return this.transferKeys.hasRoom(time);
   }
 
   assetDecimals(asset: string): number | undefined {
@@ -520,7 +540,7 @@ export class HostCore implements PublicationContext {
   }
 
   private transfer(cmd: Extract<HostCommand, { type: 'deposit' | 'withdraw' }>): CommandResult {
-    const reply: TransferReply = {
+    const reply: TransferReply & { time: number } = {
       transferId: cmd.transferId,
       account: cmd.account,
       asset: cmd.asset,
@@ -528,8 +548,9 @@ export class HostCore implements PublicationContext {
       ok: false,
       reason: 'NONE',
       seq: cmd.seq,
+      time: cmd.time,
     };
-    this.transferKeys.set(cmd.account, cmd.transferId, reply);
+    this.transferKeys.add(reply);
     // keep the engine's sequence and clock in step with the host's (fires due timers too)
     this.run({ type: 'tick', seq: cmd.seq, time: cmd.time });
     if (!this.config.assets[cmd.asset]) reply.reason = 'UNKNOWN_ASSET';
@@ -708,7 +729,7 @@ export class HostCore implements PublicationContext {
         core.orderKeys.restore(r.account, r.clientOrderId, core.replies.add(r));
       }
     }
-    for (const r of s.transferKeys) core.transferKeys.restore(r.account, r.transferId, r);
+    for (const r of s.transferKeys) core.transferKeys.restore(r);
     for (const [symbol, n] of s.mdSequence ?? []) {
       const b = core.engine.core.symbolIndex.get(symbol);
       if (b === undefined) throw new Error(`snapshot has a market data sequence for ${symbol}, which has no book`);

@@ -76,6 +76,8 @@ export interface TransferReply {
   ok: boolean;
   reason: 'NONE' | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET' | 'INVALID_AMOUNT';
   seq: number;
+  /** the command's journaled time (ms): the id is remembered for a window from it; absent in snapshots written before */
+  time?: number;
 }
 
 export interface CommandResult {
