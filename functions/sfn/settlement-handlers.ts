@@ -53,6 +53,8 @@ export const park = task(async (state: { error?: { Error?: string; Cause?: strin
 export const reconcile = task(async (): Promise<Reconciliation> => {
   const r = await settlementService().reconcile();
   count('ReconciliationDifferences', r.differences.length);
-  if (r.differences.length) logger.warn('ledger and host differ', { differences: r.differences.slice(0, 20) });
+  // only differences are alarmed: transfers in flight are the host a moment ahead, not money wrong
+  if (r.differences.length) logger.error('ledger and host differ', { differences: r.differences.slice(0, 20) });
+  if (r.inFlight.length) logger.info('transfers in flight during reconciliation', { inFlight: r.inFlight.length });
   return r;
 });

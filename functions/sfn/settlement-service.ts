@@ -2,7 +2,7 @@
  * Settlement: the trades the matching host executed, posted to the book of record. A batch of
  * fill events (each side of a trade is one) is validated, posted to the PostgreSQL ledger in one
  * transaction (idempotent by trade side), marked settled in the order history, and announced.
- * Reconciliation compares the ledger with the host per account. The state machine
+ * Reconciliation compares the ledger with the host per account, like with like. The state machine
  * (statemachines/settlement.asl.json) calls these one Task at a time.
  */
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import { AccountOwners } from '../shared/account-owners';
 import { OrderEvent } from '../../matching-host/proto/messages';
 import type { MatchingHostPort } from '../shared/ports/matching-host';
 import type { OrderHistoryStore, SettledKey } from '../shared/ports/order-history';
-import type { SettlementLedger, SettlementNotices, TradeSide } from '../shared/ports/settlement-ledger';
+import type { SettlementLedger, SettlementNotices, TradeSide, UnpostedTransfer } from '../shared/ports/settlement-ledger';
 import type { UserStore } from '../shared/ports/user-store';
 
 const Fill = OrderEvent.extend({
@@ -49,7 +49,10 @@ export class InvalidBatch extends Error {
 
 export interface Reconciliation {
   accounts: number;
+  /** money is wrong: the host and the ledger differ by more than transfers in flight explain */
   differences: { accountNo: number; asset: string; ledger: string; host: string }[];
+  /** not alarmed: the host is ahead of the ledger by transfers it has made and the ledger not yet posted */
+  inFlight: { accountNo: number; asset: string; ledger: string; host: string; transfers: number }[];
   /** clearing balances that are not zero: trade sides whose other side is not posted yet */
   clearing: Record<string, string>;
 }
@@ -129,25 +132,40 @@ export class SettlementService {
     await this.notices.parked(batch, reason);
   }
 
-  /** Ledger (settled) against host (available + held), per account and asset. */
+  /**
+   * Ledger (settled) against host (available + held), per account and asset, like with like. A
+   * transfer moves the host first and the ledger after, so a read of both while transfers run sees
+   * the host ahead by the ones in between: each account is read ledger → host → ledger's transfers
+   * again, and the host may differ from the first ledger read only by a subset of the transfers
+   * not posted at that read (requested or in review then, or claimed since, and not refused). Such
+   * a difference is `inFlight`; any other is a `difference`: money is wrong.
+   */
   async reconcile(): Promise<Reconciliation> {
-    const ledger = await this.ledger.tradingBalances();
-    const byAccount = new Map<number, Map<string, bigint>>();
-    for (const l of ledger) byAccount.set(l.accountNo, (byAccount.get(l.accountNo) ?? new Map<string, bigint>()).set(l.asset, l.balance));
+    // every trader, not only those the ledger knows: money the host holds for one it does not is a difference too
+    const owners = new Map<number, string>();
+    for (const t of await this.ledger.traders()) owners.set(t.accountNo, t.userId);
     const differences: Reconciliation['differences'] = [];
-    for (const [accountNo, assets] of byAccount) {
+    const inFlight: Reconciliation['inFlight'] = [];
+    for (const [accountNo, userId] of owners) {
+      const read = await this.ledger.readAccount(userId);
       const host = new Map((await this.host.balances(accountNo)).map((b) => [b.asset, b]));
-      for (const asset of new Set([...assets.keys(), ...host.keys()])) {
+      let unposted: UnpostedTransfer[] | undefined;
+      for (const asset of new Set([...read.balances.keys(), ...host.keys()])) {
         const h = host.get(asset);
         const decimals = this.decimalsOf(asset);
         const held = h ? toBigUnits(h.available, decimals) + toBigUnits(h.held, decimals) : 0n;
-        const settled = assets.get(asset) ?? 0n;
-        if (held !== settled) differences.push({ accountNo, asset, ledger: settled.toString(), host: held.toString() });
+        const settled = read.balances.get(asset) ?? 0n;
+        if (held === settled) continue;
+        unposted ??= await this.ledger.unpostedSince(userId, read);
+        const candidates = unposted.filter((t) => t.asset === asset).map((t) => t.amount);
+        const row = { accountNo, asset, ledger: settled.toString(), host: held.toString() };
+        if (explainedBy(held - settled, candidates)) inFlight.push({ ...row, transfers: candidates.length });
+        else differences.push(row);
       }
     }
     const clearing: Record<string, string> = {};
     for (const [asset, b] of await this.ledger.clearingBalances()) if (b !== 0n) clearing[asset] = b.toString();
-    return { accounts: byAccount.size, differences, clearing };
+    return { accounts: owners.size, differences, inFlight, clearing };
   }
 
   private decimalsOf(asset: string): number {
@@ -155,4 +173,27 @@ export class SettlementService {
     if (!a) throw new Error(`unknown asset ${asset}`);
     return a.decimals;
   }
+}
+
+/** Sums kept when deciding whether a difference is some of the transfers in flight (2^16 subsets). */
+const MAX_SUMS = 65_536;
+
+/**
+ * Whether `difference` is the sum of some of `amounts` (the transfers the host may have made ahead
+ * of the ledger). Exact while the sums fit MAX_SUMS; past that (dozens of one account's transfers
+ * in flight at once) the difference must lie between what all withdrawals and all deposits make.
+ */
+export function explainedBy(difference: bigint, amounts: readonly bigint[]): boolean {
+  let sums = new Set<bigint>([0n]);
+  for (const a of amounts) {
+    const next = new Set(sums);
+    for (const s of sums) next.add(s + a);
+    if (next.size > MAX_SUMS) {
+      const low = amounts.reduce((n, x) => (x < 0n ? n + x : n), 0n);
+      const high = amounts.reduce((n, x) => (x > 0n ? n + x : n), 0n);
+      return difference >= low && difference <= high;
+    }
+    sums = next;
+  }
+  return sums.has(difference);
 }

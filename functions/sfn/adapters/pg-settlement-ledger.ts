@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../shared/db/transaction';
-import type { SettlementLedger, TradeSide } from '../../shared/ports/settlement-ledger';
+import type { LedgerAccountRead, SettlementLedger, TradeSide, UnpostedTransfer } from '../../shared/ports/settlement-ledger';
 import { postEntries, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
 /**
@@ -17,6 +17,24 @@ export function sidePostings(s: TradeSide): Posting[] {
     { account: SYSTEM.clearing(s.base), amount: -sign * s.baseAmount },
   ];
 }
+
+/**
+ * A transfer's row carries the time its claim began; one that commits after a snapshot may carry
+ * a time a little before it. Claims this recent are looked at again (a claim is one INSERT: ms).
+ */
+const CLAIM_MARGIN = "interval '1 minute'";
+
+interface TransferRow {
+  id: string;
+  kind: 'deposit' | 'withdrawal';
+  asset: string;
+  amount: string;
+}
+const signed = (t: TransferRow): UnpostedTransfer => ({
+  id: t.id,
+  asset: t.asset,
+  amount: t.kind === 'deposit' ? BigInt(t.amount) : -BigInt(t.amount),
+});
 
 export class PgSettlementLedger implements SettlementLedger {
   /** account ids of this database, remembered (an account never changes id) */
@@ -40,11 +58,42 @@ export class PgSettlementLedger implements SettlementLedger {
     return { posted: r.posted.length, skipped: r.skipped.length };
   }
 
-  async tradingBalances(): Promise<{ userId: string; accountNo: number; asset: string; balance: bigint }[]> {
-    const r = await this.pool.query<{ user_id: string; account_no: string; asset: string; balance: string }>(
-      "SELECT a.user_id, u.account_no, a.asset, a.balance FROM ledger_accounts a JOIN users u ON u.id = a.user_id WHERE a.purpose = 'trading' ORDER BY u.account_no, a.asset",
+  async traders(): Promise<{ userId: string; accountNo: number }[]> {
+    const r = await this.pool.query<{ id: string; account_no: string }>('SELECT id, account_no FROM users ORDER BY account_no');
+    return r.rows.map((x) => ({ userId: x.id, accountNo: Number(x.account_no) }));
+  }
+
+  readAccount(userId: string): Promise<LedgerAccountRead> {
+    return inTransaction(this.pool, async (client) => {
+      // one snapshot: the balances and the transfers' states as of the same instant
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const at = await client.query<{ at: Date }>('SELECT now() AS at');
+      const balances = await client.query<{ asset: string; balance: string }>(
+        "SELECT asset, balance FROM ledger_accounts WHERE user_id = $1 AND purpose = 'trading'",
+        [userId],
+      );
+      const transfers = await client.query<TransferRow & { status: string; recent: boolean }>(
+        `SELECT id, kind, asset, amount, status, created_at > now() - ${CLAIM_MARGIN} AS recent FROM transfers
+          WHERE user_id = $1 AND (status IN ('requested', 'review') OR created_at > now() - ${CLAIM_MARGIN})`,
+        [userId],
+      );
+      return {
+        at: at.rows[0].at,
+        balances: new Map(balances.rows.map((r) => [r.asset, BigInt(r.balance)])),
+        unposted: transfers.rows.filter((t) => t.status === 'requested' || t.status === 'review').map(signed),
+        recentlyFinished: transfers.rows.filter((t) => t.status === 'completed' || t.status === 'rejected').map((t) => t.id),
+      };
+    });
+  }
+
+  async unpostedSince(userId: string, read: LedgerAccountRead): Promise<UnpostedTransfer[]> {
+    const r = await this.pool.query<TransferRow>(
+      `SELECT id, kind, asset, amount FROM transfers
+        WHERE user_id = $1 AND status <> 'rejected'
+          AND (id = ANY($2::uuid[]) OR (created_at > $3::timestamptz - ${CLAIM_MARGIN} AND NOT id = ANY($4::uuid[])))`,
+      [userId, read.unposted.map((t) => t.id), read.at, read.recentlyFinished],
     );
-    return r.rows.map((x) => ({ userId: x.user_id, accountNo: Number(x.account_no), asset: x.asset, balance: BigInt(x.balance) }));
+    return r.rows.map(signed);
   }
 
   async clearingBalances(): Promise<Map<string, bigint>> {

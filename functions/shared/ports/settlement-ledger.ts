@@ -12,11 +12,35 @@ export interface TradeSide {
   quoteAmount: bigint;
 }
 
+/** A deposit or withdrawal the host may have made that the ledger had not posted (signed: a withdrawal negative). */
+export interface UnpostedTransfer {
+  id: string;
+  asset: string;
+  amount: bigint;
+}
+
+/** One trader's settled balances as of one read, and what the host may have moved that they do not show yet. */
+export interface LedgerAccountRead {
+  balances: Map<string, bigint>;
+  /** transfers not posted as of that read (requested, or in review) */
+  unposted: UnpostedTransfer[];
+  /** transfers posted or refused as of that read, claimed recently: not to be counted again */
+  recentlyFinished: string[];
+  at: Date;
+}
+
 export interface SettlementLedger {
   /** Post every side not posted before, all in one transaction; the rest are skipped. */
   post(sides: TradeSide[]): Promise<{ posted: number; skipped: number }>;
-  /** Settled trading balances per user and asset (units). */
-  tradingBalances(): Promise<{ userId: string; accountNo: number; asset: string; balance: bigint }[]>;
+  /** Every trader's user id and host account, with or without ledger accounts (what reconciliation walks). */
+  traders(): Promise<{ userId: string; accountNo: number }[]>;
+  /** One trader's balances and unposted transfers, read in one snapshot. */
+  readAccount(userId: string): Promise<LedgerAccountRead>;
+  /**
+   * Transfers that may have moved money on the host after `read` and are not in its balances:
+   * those unposted then, and those claimed since, less those refused (nothing moved).
+   */
+  unpostedSince(userId: string, read: LedgerAccountRead): Promise<UnpostedTransfer[]>;
   /** The clearing accounts' balances per asset: zero once both sides of every trade are posted. */
   clearingBalances(): Promise<Map<string, bigint>>;
 }
