@@ -215,7 +215,7 @@ describe('the retry limit', () => {
     expect(TRANSFER_RETRY_LIMIT_MS).toBeLessThan(TRANSFER_ID_WINDOW_MS);
     const offline = new AccountService(
       new PgAccountStore(pool()),
-      new GrpcMatchingHost('127.0.0.1:1', { deadlineMs: 200, retries: 0 }),
+      new GrpcMatchingHost('127.0.0.1:1', testTlsOf('accounts'), { deadlineMs: 200, retries: 0 }),
       new DynamoAuditLog(dynamo(), 'exchange-local-audit'),
       DEFAULT_MARKET.assets,
       true,

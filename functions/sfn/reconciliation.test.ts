@@ -47,7 +47,7 @@ describe('reconciliation', () => {
       amount: 65_540_000n,
       idempotencyKey: key(),
     });
-    expect(await matchingHost().deposit(ann.accountNo, 'USD', '65.54', dep.transfer.id)).toMatchObject({ ok: true });
+    expect(await matchingHost('accounts').deposit(ann.accountNo, 'USD', '65.54', dep.transfer.id)).toMatchObject({ ok: true });
     const wd = await store.claimTransfer({
       userId: ann.userId,
       kind: 'withdrawal',
@@ -56,7 +56,7 @@ describe('reconciliation', () => {
       idempotencyKey: key(),
     });
     expect(await store.reserveWithdrawal(wd.transfer.id)).toBe(true);
-    expect(await matchingHost().withdraw(ann.accountNo, 'USD', '30', wd.transfer.id)).toMatchObject({ ok: true });
+    expect(await matchingHost('accounts').withdraw(ann.accountNo, 'USD', '30', wd.transfer.id)).toMatchObject({ ok: true });
     expect(of(await settlementService().reconcile(), ann)).toEqual({
       differences: [],
       inFlight: [{ accountNo: ann.accountNo, asset: 'USD', ledger: '100000000', host: '135540000', transfers: 2 }],
@@ -101,7 +101,7 @@ describe('reconciliation', () => {
     const fox = await trader('fox');
     const gil = await trader('gil');
     // the host credits fox without any transfer the functions asked for
-    expect(await matchingHost().deposit(fox.accountNo, 'USD', '12.34', `forged-${randomUUID()}`)).toMatchObject({ ok: true });
+    expect(await matchingHost('accounts').deposit(fox.accountNo, 'USD', '12.34', `forged-${randomUUID()}`)).toMatchObject({ ok: true });
     // the ledger credits gil, with a superuser's hand, without the host
     await inTransaction(pool(), (c) =>
       postEntry(c, 'deposit', `by-hand-${randomUUID()}`, [
@@ -112,7 +112,7 @@ describe('reconciliation', () => {
     // a transfer genuinely in flight on fox's account does not hide the forged one
     const store = new PgAccountStore(pool());
     const dep = await store.claimTransfer({ userId: fox.userId, kind: 'deposit', asset: 'USD', amount: 1_000_000n, idempotencyKey: key() });
-    expect(await matchingHost().deposit(fox.accountNo, 'USD', '1', dep.transfer.id)).toMatchObject({ ok: true });
+    expect(await matchingHost('accounts').deposit(fox.accountNo, 'USD', '1', dep.transfer.id)).toMatchObject({ ok: true });
     const r = await settlementService().reconcile();
     expect(of(r, fox).differences).toEqual([{ accountNo: fox.accountNo, asset: 'USD', ledger: '0', host: '13340000' }]);
     expect(of(r, gil).differences).toEqual([{ accountNo: gil.accountNo, asset: 'USD', ledger: '5000000', host: '0' }]);
