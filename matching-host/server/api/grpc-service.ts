@@ -13,7 +13,7 @@ import { refusal } from '../../proto/reason-codes';
 import { METHOD_ROLES, isHostRole, type HostRole } from '../../proto/host-roles';
 import { serverCredentials, type TlsMaterial } from '../../proto/host-tls';
 import type { SymbolSpec } from '../../engine/types';
-import { FencedError, JournalFailedError, type MatchingHost, type Submission } from '../host';
+import { FencedError, JournalFailedError, TransferWindowFullError, type MatchingHost, type Submission } from '../host';
 import type { OrderReply } from '../core/types';
 import type { DrRole } from '../dr/dr-role';
 import type { ReplicateCall } from '../dr/replication-source';
@@ -159,6 +159,9 @@ function unary(method: Method, fn: (req: unknown) => unknown): Unary {
           else if (e instanceof Refused) callback(refusal(e.code, e.reason, e.message));
           else if (e instanceof FencedError) callback(refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message));
           else if (e instanceof RangeError) callback(refusal(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message));
+          // every remembered transfer id is still inside its window: refuse a new one rather than forget one (retryable)
+          else if (e instanceof TransferWindowFullError)
+            callback(refusal(grpc.status.RESOURCE_EXHAUSTED, 'TRANSFER_WINDOW_FULL', e.message));
           else if (e instanceof JournalFailedError) {
             process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'journal failed; refusing commands', error: e.message })}\n`);
             callback(refusal(grpc.status.UNAVAILABLE, 'JOURNAL_FAILED', 'the host cannot make commands durable'));
