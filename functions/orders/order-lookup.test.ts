@@ -200,7 +200,7 @@ describe('GET /v1/orders/{orderId}', () => {
     });
     expect(taker.fills).toEqual([
       {
-        tradeId: expect.stringMatching(/^BTC-USD:\d+$/) as string,
+        tradeId: expect.stringMatching(/^BTC-USD:e\d+:\d+$/) as string,
         price: '42000.00',
         quantity: '0.1000',
         liquidity: 'taker',

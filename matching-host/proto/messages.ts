@@ -10,6 +10,12 @@ import { z } from 'zod';
 const decimal = z.string().max(40);
 const side = z.enum(['buy', 'sell']);
 
+/** A trade's id (see tradeIdOf); each side's fill event names it too. */
+const tradeId = z.string().min(1).max(64).meta({
+  description:
+    "the trade's id, unique across the exchange's history: `<symbol>:e<epoch>:<sequence>` (the DR epoch it happened in, and its market data sequence)",
+});
+
 /** The requests an account makes about orders: what a `rejected` event says was refused. */
 export const ORDER_REQUESTS = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter'] as const;
 export type OrderRequest = (typeof ORDER_REQUESTS)[number];
@@ -47,13 +53,13 @@ export const OrderEvent = z.object({
     description:
       'on a rejected event: the request refused. Only a refused place ends an order; a refused cancel or replace leaves the order as it was',
   }),
-  fill: z.object({ tradeId: z.string(), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
+  fill: z.object({ tradeId, liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }).optional(),
   transfer: z.object({ transferId: z.string(), asset: z.string(), amount: z.string(), ok: z.boolean() }).optional(),
 });
 export type OrderEvent = z.infer<typeof OrderEvent>;
 
 export const TradeData = z.object({
-  tradeId: z.string().max(64),
+  tradeId,
   price: decimal,
   quantity: decimal,
   /** the taker's side */
@@ -91,7 +97,12 @@ export type MarketDataEvent = z.infer<typeof MarketDataEvent>;
 export const TradeView = TradeData.extend({ sequence: z.number().int().min(1), time: z.number().int().min(0) });
 export type TradeView = z.infer<typeof TradeView>;
 
-/** A trade's public id: its symbol and market data sequence. */
-export function tradeIdOf(symbol: string, sequence: number): string {
-  return `${symbol}:${sequence}`;
+/**
+ * A trade's public id: its symbol, the DR epoch it happened in and its market data sequence. The
+ * sequence alone repeats after a failover that discarded commands (the new primary numbers its
+ * trades on from where its history ended), so the epoch keeps a later trade from taking the id
+ * of one already settled.
+ */
+export function tradeIdOf(symbol: string, epoch: number, sequence: number): string {
+  return `${symbol}:e${epoch}:${sequence}`;
 }

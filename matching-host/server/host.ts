@@ -13,6 +13,7 @@ import { encodeRecord, forEachRecord, Journal, listSegments, scanSegment, type F
 import { Outbox } from './publishers/outbox';
 import { decodeSnapshot, encodeSnapshotChunks, loadNewestSnapshot, pruneSnapshots, writeSnapshotAsync } from './durability/snapshot-store';
 import { specDrift } from './core/spec-drift';
+import type { EpochStart } from './core/epochs';
 
 export type Role = 'primary' | 'standby';
 
@@ -66,12 +67,6 @@ export class JournalFailedError extends Error {
   constructor(cause: unknown) {
     super(`journal failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-}
-
-/** Where a promotion began an epoch: commands after `afterSeq` belong to `epoch`. */
-export interface EpochStart {
-  epoch: number;
-  afterSeq: number;
 }
 
 /**
@@ -133,8 +128,19 @@ export class MatchingHost {
   recovery!: RecoveryReport;
   /** durable publications waiting for the publishers */
   outbox!: Outbox;
-  /** epochs this host's history went through (DR: where a rejoining host diverged) */
-  epochs: EpochStart[] = [];
+  /**
+   * Epochs this host's history went through (DR: where a rejoining host diverged). The core holds
+   * them: what a command publishes carries the epoch it ran in (trade ids).
+   */
+  get epochs(): EpochStart[] {
+    return this.core.epochs;
+  }
+
+  /** Run on `core` from now on (recovered or installed state), in this host's epoch history. */
+  private useCore(core: HostCore): void {
+    core.epochs = this.core.epochs;
+    this.core = core;
+  }
   /** highest seq acknowledged to a client */
   ackedSeq = 0;
   /**
@@ -152,11 +158,12 @@ export class MatchingHost {
     if (saved && saved.epoch >= (options.epoch ?? 1)) {
       this.role = saved.role;
       this.epoch = saved.epoch;
-      this.epochs = saved.epochs;
     } else {
       this.role = options.role ?? 'primary';
       this.epoch = options.epoch ?? 1;
     }
+    // the history is the data's, whatever the configuration says: a replay must stamp what the live host did
+    if (saved) this.core.epochs = saved.epochs;
     this.now = options.now ?? Date.now;
   }
 
@@ -166,7 +173,7 @@ export class MatchingHost {
     const host = new MatchingHost(options);
     const t0 = performance.now();
     const snap = loadNewestSnapshot(options.dataDir);
-    if (snap) host.core = HostCore.fromState(options.market, snap.engine, snap.state, snap.format);
+    if (snap) host.useCore(HostCore.fromState(options.market, snap.engine, snap.state, snap.format));
     let replayed = 0;
     let tornBytes = 0;
     let lastScan: { file: string; validBytes: number; tornBytes: number } | undefined;
@@ -370,7 +377,7 @@ export class MatchingHost {
       mkdirSync(setAside);
       for (const f of readdirSync(dir)) if (/^(journal-\d+\.log|snapshot-\d+\.bin)$/.test(f)) renameSync(join(dir, f), join(setAside, f));
       await writeSnapshotAsync(dir, seq, [bytes]);
-      this.core = HostCore.fromState(this.options.market, snap.engine, snap.state, snap.format);
+      this.useCore(HostCore.fromState(this.options.market, snap.engine, snap.state, snap.format));
       this.lastTime = 0;
       this.sinceSnapshot = 0;
       this.lastSnapshotSeq = seq;
@@ -441,7 +448,7 @@ export class MatchingHost {
     if (!(epoch > this.epoch)) throw new RangeError(`epoch ${epoch} is not above ${this.epoch}`);
     const epochs = [...this.epochs, { epoch, afterSeq: this.core.lastSeq }];
     writeRoleFile(this.options.dataDir, { role: 'primary', epoch, epochs });
-    this.epochs = epochs;
+    this.core.epochs = epochs;
     this.epoch = epoch;
     this.role = 'primary';
     this.outbox = new Outbox(this.core.lastSeq, this.options.outboxCapacity);
@@ -462,7 +469,7 @@ export class MatchingHost {
   adoptEpochs(epochs: EpochStart[]): void {
     if (JSON.stringify(epochs) === JSON.stringify(this.epochs)) return;
     writeRoleFile(this.options.dataDir, { role: this.role, epoch: this.epoch, epochs });
-    this.epochs = epochs;
+    this.core.epochs = epochs;
   }
 
   async close(options: { snapshot?: boolean } = {}): Promise<void> {

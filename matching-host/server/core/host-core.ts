@@ -17,6 +17,7 @@ import { ByteReader, ByteWriter } from './byte-codec';
 import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';
+import { epochAt, FIRST_EPOCH, type EpochStart } from './epochs';
 import type { CommandResult, Fill, HostCommand, OrderReply, OrderStatus, TransferReply } from './types';
 import type { MarketConfig } from '../../proto/market-config';
 
@@ -192,6 +193,10 @@ export class HostCore implements PublicationContext {
   private readonly departed = new Map<number, string>();
   nextOrderId = 1;
   lastSeq = 0;
+  /** the DR epochs of the history being executed (the host keeps them; a replay is given them) */
+  epochs: EpochStart[] = [];
+  /** the epoch the command being executed runs in */
+  private epoch = FIRST_EPOCH;
 
   constructor(
     readonly config: MarketConfig,
@@ -258,6 +263,10 @@ export class HostCore implements PublicationContext {
     return this.config.assets[asset]?.decimals;
   }
 
+  epochOf(seq: number): number {
+    return seq === this.lastSeq ? this.epoch : epochAt(this.epochs, seq);
+  }
+
   nextMarketSequence(symbol: string): number {
     const b = this.engine.core.symbolIndex.get(symbol);
     if (b === undefined) throw new Error(`no book for ${symbol}`);
@@ -294,6 +303,7 @@ export class HostCore implements PublicationContext {
   execute(cmd: HostCommand, options: { publish?: boolean } = {}): CommandResult {
     if (cmd.seq <= this.lastSeq) throw new Error(`command seq ${cmd.seq} after ${this.lastSeq}`);
     this.lastSeq = cmd.seq;
+    this.epoch = epochAt(this.epochs, cmd.seq);
     // clear() allocates a fresh table, so only when something departed in the previous command
     if (this.departed.size > 0) this.departed.clear();
     const result = this.dispatch(cmd);
@@ -323,7 +333,7 @@ export class HostCore implements PublicationContext {
       const sequence = this.mdSequence[b] + ++taken[b];
       this.mdTime[b] = time;
       if (type === EventType.TRADE)
-        this.recentTrades.push(b, sequence, time, ev.field(i, EventField.PRICE), ev.field(i, EventField.QUANTITY), ev.side(i));
+        this.recentTrades.push(b, sequence, time, ev.field(i, EventField.PRICE), ev.field(i, EventField.QUANTITY), ev.side(i), this.epoch);
     }
     if (!any) return;
     for (let b = 0; b < taken.length; b++) {

@@ -23,6 +23,8 @@ export interface PublicationContext {
   assetDecimals(asset: string): number | undefined;
   /** advance and return the symbol's market data sequence */
   nextMarketSequence(symbol: string): number;
+  /** the DR epoch command `seq` ran in */
+  epochOf(seq: number): number;
 }
 
 /** What is public market data, by the engine's event type and reason codes (replay counts these without decoding). */
@@ -43,6 +45,7 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
   const market: MarketDataEvent[] = [];
   const orders: OrderEvent[] = [];
   const { seq, time } = cmd;
+  const epoch = ctx.epochOf(seq);
   const request = isOrderRequest(cmd.type) ? { request: cmd.type } : {};
   const push = (e: Omit<OrderEvent, 'seq' | 'idx' | 'time'>): void => {
     orders.push({ seq, idx: orders.length, time, ...e });
@@ -56,7 +59,7 @@ export function derivePublication(ctx: PublicationContext, cmd: HostCommand, res
       const sequence = ctx.nextMarketSequence(e.symbol);
       const head = { symbol: e.symbol, sequence, seq, time };
       if (e.type === 'trade') {
-        tradeId = tradeIdOf(e.symbol, sequence);
+        tradeId = tradeIdOf(e.symbol, epoch, sequence);
         market.push({ ...head, type: 'trade', data: { tradeId, price: px(e.price), quantity: qty(e.quantity), side: e.side } });
       } else if (e.type === 'book_delta') {
         market.push({ ...head, type: 'level2', data: { side: e.side, price: px(e.price), quantity: qty(e.quantity), orders: e.leaves } });

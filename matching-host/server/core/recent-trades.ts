@@ -6,6 +6,7 @@
  * symbol in typed arrays: nothing for the collector on the hot path.
  */
 import { SIDE_NAMES, type SideName } from '../../engine/types';
+import { FIRST_EPOCH } from './epochs';
 
 /** as many as the trades view holds (and the markets API serves) */
 export const RECENT_TRADES = 100;
@@ -13,6 +14,8 @@ export const RECENT_TRADES = 100;
 export interface RecentTrade {
   /** market data sequence of the trade */
   sequence: number;
+  /** the DR epoch it happened in (its id carries both) */
+  epoch: number;
   time: number;
   /** price and quantity units */
   price: number;
@@ -21,10 +24,13 @@ export interface RecentTrade {
   side: SideName;
 }
 
-/** As snapshots store it: per symbol with trades, its oldest-first [sequence, time, price, quantity, side code] tuples. */
-export type RecentTradesJSON = [string, [number, number, number, number, number][]][];
+/**
+ * As snapshots store it: per symbol with trades, its oldest-first [sequence, time, price, quantity,
+ * side code, epoch] tuples (snapshots from before trades carried their epoch have five: epoch 1).
+ */
+export type RecentTradesJSON = [string, [number, number, number, number, number, number?][]][];
 
-const FIELDS = 5;
+const FIELDS = 6;
 
 export class RecentTrades {
   /** per book: FIELDS numbers per slot */
@@ -42,7 +48,7 @@ export class RecentTrades {
     this.count = new Int32Array(books);
   }
 
-  push(book: number, sequence: number, time: number, price: number, quantity: number, side: number): void {
+  push(book: number, sequence: number, time: number, price: number, quantity: number, side: number, epoch: number): void {
     const r = this.rings[book];
     const o = this.next[book] * FIELDS;
     r[o] = sequence;
@@ -50,6 +56,7 @@ export class RecentTrades {
     r[o + 2] = price;
     r[o + 3] = quantity;
     r[o + 4] = side;
+    r[o + 5] = epoch;
     this.next[book] = (this.next[book] + 1) % this.capacity;
     if (this.count[book] < this.capacity) this.count[book]++;
   }
@@ -60,7 +67,7 @@ export class RecentTrades {
     const out: RecentTrade[] = [];
     for (let k = 1; k <= this.count[book]; k++) {
       const o = ((this.next[book] - k + this.capacity) % this.capacity) * FIELDS;
-      out.push({ sequence: r[o], time: r[o + 1], price: r[o + 2], quantity: r[o + 3], side: SIDE_NAMES[r[o + 4]] });
+      out.push({ sequence: r[o], epoch: r[o + 5], time: r[o + 1], price: r[o + 2], quantity: r[o + 3], side: SIDE_NAMES[r[o + 4]] });
     }
     return out;
   }
@@ -71,7 +78,7 @@ export class RecentTrades {
     for (let b = 0; b < this.rings.length; b++) {
       if (this.count[b] === 0) continue;
       const oldestFirst = this.list(b).reverse();
-      out.push([symbols[b], oldestFirst.map((t) => [t.sequence, t.time, t.price, t.quantity, SIDE_NAMES.indexOf(t.side)])]);
+      out.push([symbols[b], oldestFirst.map((t) => [t.sequence, t.time, t.price, t.quantity, SIDE_NAMES.indexOf(t.side), t.epoch])]);
     }
     return out;
   }
@@ -81,7 +88,8 @@ export class RecentTrades {
     for (const [symbol, trades] of json) {
       const book = bookOf(symbol);
       if (book === undefined) throw new Error(`snapshot has recent trades for ${symbol}, which has no book`);
-      for (const [sequence, time, price, quantity, side] of trades) this.push(book, sequence, time, price, quantity, side);
+      for (const [sequence, time, price, quantity, side, epoch] of trades)
+        this.push(book, sequence, time, price, quantity, side, epoch ?? FIRST_EPOCH);
     }
   }
 }

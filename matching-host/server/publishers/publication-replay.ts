@@ -11,6 +11,7 @@ import { listSegments, readSegment } from '../durability/journal';
 import type { Publication } from '../core/types';
 import { decodeSnapshot, snapshotFiles } from '../durability/snapshot-store';
 import { readFileSync } from 'node:fs';
+import type { EpochStart } from '../core/epochs';
 
 export class JournalGapError extends Error {
   constructor(
@@ -42,14 +43,17 @@ function scratchCore(dir: string, market: MarketConfig, fromSeq: number): HostCo
   return new HostCore(market);
 }
 
+/** `epochs`: the host's epoch history, so that what is regenerated carries the epochs it had live. */
 export async function* replayPublications(
   dir: string,
   market: MarketConfig,
   fromSeq: number,
   toSeq: number,
+  epochs: EpochStart[] = [],
   chunk = 2000,
 ): AsyncGenerator<ReplayChunk> {
   const core = scratchCore(dir, market, fromSeq);
+  core.epochs = epochs;
   let out: Publication[] = [];
   let steps = 0;
   for (const seg of listSegments(dir)) {

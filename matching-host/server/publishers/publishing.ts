@@ -75,7 +75,7 @@ export class Publishing {
       new Publisher({
         sink,
         outbox: host.outbox,
-        replay: (from, to) => replayPublications(o.dataDir, o.market, from, to),
+        replay: (from, to) => replayPublications(o.dataDir, o.market, from, to, host.epochs),
         cursorFile,
         startSeq: host.lastSeq,
         log: o.log,

@@ -98,8 +98,9 @@ it('writes the recovered views at start without any publish, retrying until Redi
   const redis = new FakeRedis();
   redis.failNext = 1;
   const trades = [
-    { sequence: 6, time: 50, price: 1010, quantity: 3, side: 'sell' as const },
-    { sequence: 4, time: 40, price: 1000, quantity: 2, side: 'buy' as const },
+    // the newer one after a failover: its id carries the epoch it happened in
+    { sequence: 6, epoch: 2, time: 50, price: 1010, quantity: 3, side: 'sell' as const },
+    { sequence: 4, epoch: 1, time: 40, price: 1000, quantity: 2, side: 'buy' as const },
   ];
   const sink = new RedisSink(redis as unknown as Redis, [
     seed({
@@ -131,8 +132,8 @@ it('writes the recovered views at start without any publish, retrying until Redi
     priceBand: { low: '9.09', high: '11.11' },
   });
   expect((redis.store.get(redisKeys.trades('BTC-USD')) as string[]).map((t) => JSON.parse(t) as unknown)).toEqual([
-    { sequence: 6, time: 50, tradeId: 'BTC-USD:6', price: '10.10', quantity: '0.0003', side: 'sell' },
-    { sequence: 4, time: 40, tradeId: 'BTC-USD:4', price: '10.00', quantity: '0.0002', side: 'buy' },
+    { sequence: 6, time: 50, tradeId: 'BTC-USD:e2:6', price: '10.10', quantity: '0.0003', side: 'sell' },
+    { sequence: 4, time: 40, tradeId: 'BTC-USD:e1:4', price: '10.00', quantity: '0.0002', side: 'buy' },
   ]);
   await sink.close();
 });

@@ -280,7 +280,7 @@ function mirrorOf(s: MarketState): Mirror {
     trades: s.trades
       .map((t) =>
         tradeEntry(t.sequence, t.time, {
-          tradeId: tradeIdOf(spec.symbol, t.sequence),
+          tradeId: tradeIdOf(spec.symbol, t.epoch, t.sequence),
           price: px(t.price),
           quantity: qty(t.quantity),
           side: t.side,
