@@ -48,9 +48,28 @@ function tradesOf(users: string[], n: number, prefix: string): TradeSide[][] {
     const price = BigInt(4_000_000 + Math.floor(next() * 400_000));
     const quote = (price * qty) / 100n;
     const id = `${prefix}BTC-USD:${i + 1}`;
+    const content = (userId: string, side: string): string => `user=${userId} ${side} BTC=${qty} USD=${quote}`;
     out.push([
-      { reference: `${id}:taker`, userId: buyer, side: 'buy', base: 'BTC', quote: 'USD', baseAmount: qty, quoteAmount: quote },
-      { reference: `${id}:maker`, userId: seller, side: 'sell', base: 'BTC', quote: 'USD', baseAmount: qty, quoteAmount: quote },
+      {
+        reference: `${id}:taker`,
+        userId: buyer,
+        side: 'buy',
+        base: 'BTC',
+        quote: 'USD',
+        baseAmount: qty,
+        quoteAmount: quote,
+        content: content(buyer, 'buy'),
+      },
+      {
+        reference: `${id}:maker`,
+        userId: seller,
+        side: 'sell',
+        base: 'BTC',
+        quote: 'USD',
+        baseAmount: qty,
+        quoteAmount: quote,
+        content: content(seller, 'sell'),
+      },
     ]);
   }
   return out;

@@ -183,6 +183,37 @@ describe('settlement', () => {
     expect(again.batches.map((b) => b.batchId)).toEqual(['bad-1']);
   }, 20_000);
 
+  it('a reused trade id with other content is not silently skipped: the batch is parked and nothing of it is posted', async () => {
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    const entries = async (): Promise<number> =>
+      Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'")).rows[0].n);
+    try {
+      const before = await entries();
+      // fills[0..1] settled in the first test; a host that reused fills[0]'s trade id for another
+      // trade (another command, another quantity) publishes it beside a genuine redelivery
+      const [settled, redelivered] = fills;
+      const reused: FillEvent = { ...settled, seq: settled.seq + 1_000_000, quantity: '0.0100', leaves: '0.0000' };
+      const r = await settle('reused-1', { batchId: 'reused-1', fills: [redelivered, reused] });
+      expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
+      expect(await entries()).toBe(before);
+      const parked = await showParked(AMQP, exchange);
+      expect(parked.batches.find((b) => b.batchId === 'reused-1')).toEqual({
+        batchId: 'reused-1',
+        fills: 2,
+        reason: expect.stringContaining(
+          `ConflictingTradeSide: trade ids settled before with other content: ${settled.fill.tradeId}:`,
+        ) as string,
+      });
+      // the same side with the same content stays a no-op
+      expect(await settle('redelivered-1', { batchId: 'redelivered-1', fills: [settled, redelivered] })).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { posted: 0, skipped: 2 },
+      });
+    } finally {
+      await admin.end();
+    }
+  }, 20_000);
+
   it('runs asynchronously too, as the order-event consumer starts it', async () => {
     const { executionArn } = await client.send(
       new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ batchId: 'async-1', fills: fills.slice(0, 10) }) }),

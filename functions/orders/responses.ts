@@ -3,6 +3,7 @@
  * OpenAPI document is generated from them (functions/api), so the code and the contract are one.
  */
 import { z } from 'zod';
+import { TRADE_ID_DESCRIPTION } from '../../matching-host/proto/messages';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string');
 const time = z.iso.datetime();
@@ -17,7 +18,9 @@ export const CLOSED_STATUSES = ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED'] as 
 export const OrderStatus = z.enum(ORDER_STATUSES);
 
 /** One fill of an order, as the order history holds it. */
-export const OrderFill = z.object({ tradeId: z.string().min(1), price: decimal, quantity: decimal, liquidity, time }).strict();
+export const OrderFill = z
+  .object({ tradeId: z.string().min(1).meta({ description: TRADE_ID_DESCRIPTION }), price: decimal, quantity: decimal, liquidity, time })
+  .strict();
 
 /**
  * An order in any state: open ones as the matching host holds them, closed ones as the order
@@ -122,7 +125,7 @@ export const OrderList = z.union([
 
 export const Fill = z
   .object({
-    tradeId: z.string(),
+    tradeId: z.string().meta({ description: TRADE_ID_DESCRIPTION }),
     orderId,
     clientOrderId: z.string(),
     symbol: z.string(),

@@ -6,6 +6,7 @@
 import { eventHandler } from '../shared/event-handler';
 import { count, logger } from '../shared/observability';
 import type { SettledKey } from '../shared/ports/order-history';
+import { ConflictingTradeSide } from '../shared/ports/settlement-ledger';
 import type { Reconciliation, Validated } from './settlement-service';
 import { settlementService } from './wiring';
 
@@ -24,9 +25,18 @@ const task = <I, O>(fn: (input: I) => Promise<O>) =>
 export const validate = task((input: unknown): Promise<Validated> => settlementService().validate(input));
 
 export const post = task(async (state: State): Promise<{ posted: number; skipped: number }> => {
-  const r = await settlementService().post(state.validated);
-  count('TradeSidesSettled', r.posted);
-  return r;
+  try {
+    const r = await settlementService().post(state.validated);
+    count('TradeSidesSettled', r.posted);
+    return r;
+  } catch (e) {
+    // a trade id reused for another trade: money would be lost silently; its own alarm, at once
+    if (e instanceof ConflictingTradeSide) {
+      count('ConflictingTradeIds', e.conflicts.length);
+      logger.error('trade ids settled before with other content', { batchId: state.batchId, conflicts: e.conflicts.slice(0, 20) });
+    }
+    throw e;
+  }
 });
 
 export const markSettled = task(async (state: State): Promise<null> => {

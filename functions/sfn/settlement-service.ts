@@ -102,14 +102,24 @@ export class SettlementService {
         throw new InvalidBatch(`fill ${f.seq}:${f.idx}: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (price <= 0n || qty <= 0n) throw new InvalidBatch(`fill ${f.seq}:${f.idx}: price and quantity must be positive`);
+      const baseAmount = qty * k.factors.base;
+      const quoteAmount = price * qty * k.factors.quote;
       sides.push({
         reference,
         userId: await this.owners.of(f.account),
         side: f.side,
         base: k.spec.base,
         quote: k.spec.quote,
-        baseAmount: (qty * k.factors.base).toString(),
-        quoteAmount: (price * qty * k.factors.quote).toString(),
+        baseAmount: baseAmount.toString(),
+        quoteAmount: quoteAmount.toString(),
+        content: [
+          `seq=${f.seq}`,
+          `account=${f.account}`,
+          `order=${f.orderId ?? ''}`,
+          `counter=${f.fill.counterOrderId}`,
+          `${f.side} ${k.spec.base}=${baseAmount}`,
+          `${k.spec.quote}=${quoteAmount}`,
+        ].join(' '),
       });
     }
     return { sides };

@@ -10,11 +10,11 @@ import { z } from 'zod';
 const decimal = z.string().max(40);
 const side = z.enum(['buy', 'sell']);
 
-/** A trade's id (see tradeIdOf); each side's fill event names it too. */
-const tradeId = z.string().min(1).max(64).meta({
-  description:
-    "the trade's id, unique across the exchange's history: `<symbol>:e<epoch>:<sequence>` (the DR epoch it happened in, and its market data sequence)",
-});
+/** What a trade id is, for the API documents (see tradeIdOf). */
+export const TRADE_ID_DESCRIPTION =
+  "the trade's id, unique across the exchange's history: `<symbol>:e<epoch>:<sequence>` (the DR epoch it happened in, and its market data sequence)";
+/** A trade's id; each side's fill event names it too. */
+const tradeId = z.string().min(1).max(64).meta({ description: TRADE_ID_DESCRIPTION });
 
 /** The requests an account makes about orders: what a `rejected` event says was refused. */
 export const ORDER_REQUESTS = ['place', 'cancel', 'replace', 'cancelAll', 'cancelAllAfter'] as const;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BookView, Ticker as TickerView } from '../../../matching-host/proto/market-data-views';
 import type { MarketView } from '../../markets/market-service';
-import type { TradeView } from '../../../matching-host/proto/messages';
+import { TRADE_ID_DESCRIPTION, type TradeView } from '../../../matching-host/proto/messages';
 import { answers } from './answers';
 import { decimal } from './common';
 
@@ -70,7 +70,7 @@ const Trade = answers<TradeView>()(
     .object({
       sequence: z.number().int().min(1),
       time: z.number().int().min(0),
-      tradeId: z.string().min(1),
+      tradeId: z.string().min(1).meta({ description: TRADE_ID_DESCRIPTION }),
       price: decimal,
       quantity: decimal,
       /** the taker's side */

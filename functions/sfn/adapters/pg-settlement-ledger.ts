@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../shared/db/transaction';
-import type { LedgerAccountRead, SettlementLedger, TradeSide, UnpostedTransfer } from '../../shared/ports/settlement-ledger';
+import { ConflictingTradeSide, type LedgerAccountRead, type SettlementLedger, type TradeSide, type UnpostedTransfer } from '../../shared/ports/settlement-ledger';
 import { postEntries, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
 /**
@@ -46,14 +46,32 @@ export class PgSettlementLedger implements SettlementLedger {
     if (sides.length === 0) return { posted: 0, skipped: 0 };
     // an account created by a transaction that rolls back does not exist: remember ids only after commit
     const ids = new Map(this.accountIds);
-    const r = await inTransaction(this.pool, (client) =>
-      postEntries(
+    const r = await inTransaction(this.pool, async (client) => {
+      const posted = await postEntries(
         client,
         'trade',
         sides.map((s) => ({ reference: s.reference, postings: sidePostings(s) })),
         ids,
-      ),
-    );
+      );
+      const byRef = new Map(sides.map((s) => [s.reference, s]));
+      const claimed = posted.posted.map((p) => byRef.get(p.reference) as TradeSide);
+      await client.query('INSERT INTO trade_side_contents (reference, content) SELECT * FROM unnest($1::text[], $2::text[])', [
+        claimed.map((s) => s.reference),
+        claimed.map((s) => s.content),
+      ]);
+      // skipped: settled before (by now committed, or this claim would have waited for it). The
+      // same content is a redelivery; other content rolls the whole batch back. Sides settled
+      // before contents were kept have none to compare (and ids of that time never recur).
+      const before = await client.query<{ reference: string; content: string }>(
+        'SELECT reference, content FROM trade_side_contents WHERE reference = ANY($1::text[])',
+        [posted.skipped],
+      );
+      const conflicts = before.rows
+        .map((row) => ({ reference: row.reference, settled: row.content, arriving: (byRef.get(row.reference) as TradeSide).content }))
+        .filter((c) => c.settled !== c.arriving);
+      if (conflicts.length > 0) throw new ConflictingTradeSide(conflicts);
+      return posted;
+    });
     for (const [k, v] of ids) this.accountIds.set(k, v);
     return { posted: r.posted.length, skipped: r.skipped.length };
   }

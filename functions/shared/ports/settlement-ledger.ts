@@ -10,6 +10,27 @@ export interface TradeSide {
   quote: string;
   baseAmount: bigint;
   quoteAmount: bigint;
+  /**
+   * What the side says, in one canonical line (its command's seq, account, orders, side, amounts):
+   * a side posted before under the same reference is a redelivery only if this is the same.
+   */
+  content: string;
+}
+
+/**
+ * A trade side whose reference was settled before with other content: a trade id reused for a
+ * different trade. Never retried, never skipped: the batch is parked and an alarm raised.
+ */
+export class ConflictingTradeSide extends Error {
+  override readonly name = 'ConflictingTradeSide';
+  constructor(readonly conflicts: { reference: string; settled: string; arriving: string }[]) {
+    super(
+      `trade ids settled before with other content: ${conflicts
+        .slice(0, 3)
+        .map((c) => `${c.reference} was {${c.settled}}, now {${c.arriving}}`)
+        .join('; ')}`,
+    );
+  }
 }
 
 /** A deposit or withdrawal the host may have made that the ledger had not posted (signed: a withdrawal negative). */
@@ -30,7 +51,10 @@ export interface LedgerAccountRead {
 }
 
 export interface SettlementLedger {
-  /** Post every side not posted before, all in one transaction; the rest are skipped. */
+  /**
+   * Post every side not posted before, all in one transaction; a side posted before with the same
+   * content is skipped, one with other content throws ConflictingTradeSide (nothing is posted).
+   */
   post(sides: TradeSide[]): Promise<{ posted: number; skipped: number }>;
   /** Every trader's user id and host account, with or without ledger accounts (what reconciliation walks). */
   traders(): Promise<{ userId: string; accountNo: number }[]>;
