@@ -19,6 +19,10 @@ import { matchingHost } from '../functions/shared/matching-host';
 import { userStore } from '../functions/shared/users';
 import { reconcile } from '../functions/sfn/settlement-handlers';
 import type { FillEvent } from '../functions/sfn/settlement-service';
+import { handler as orderEvents } from '../functions/streams/order-events-handlers';
+import type { RabbitMqEvent } from '../functions/streams/schemas';
+import { signOrderEvent } from '../matching-host/proto/order-event-signature';
+import { generateKeyPairSync } from 'node:crypto';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const exchange = `order-events-settle-${process.pid}-${Date.now()}`;
@@ -165,7 +169,8 @@ describe('settlement', () => {
   });
 
   it('parks a batch that can never settle, and says why', async () => {
-    const bad = { batchId: 'bad-1', fills: [{ ...fills[0], symbol: 'DOGE-USD' }] };
+    // signed by the host, yet naming a symbol settlement does not know
+    const bad = { batchId: 'bad-1', fills: [signOrderEvent({ ...fills[0], symbol: 'DOGE-USD' }, env.eventSigningKey)] };
     const r = await settle('bad-1', bad);
     expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
     const parked = await showParked(AMQP, exchange);
@@ -192,7 +197,10 @@ describe('settlement', () => {
       // fills[0..1] settled in the first test; a host that reused fills[0]'s trade id for another
       // trade (another command, another quantity) publishes it beside a genuine redelivery
       const [settled, redelivered] = fills;
-      const reused: FillEvent = { ...settled, seq: settled.seq + 1_000_000, quantity: '0.0100', leaves: '0.0000' };
+      const reused = signOrderEvent(
+        { ...settled, seq: settled.seq + 1_000_000, quantity: '0.0100', leaves: '0.0000' },
+        env.eventSigningKey,
+      );
       const r = await settle('reused-1', { batchId: 'reused-1', fills: [redelivered, reused] });
       expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
       expect(await entries()).toBe(before);
@@ -213,6 +221,82 @@ describe('settlement', () => {
       await admin.end();
     }
   }, 20_000);
+
+  it('settles only what the matching host signed: a fill forged onto the broker or tampered with is refused, a genuine one settles', async () => {
+    const stamp = Date.now();
+    const before = fills.length;
+    await matchingHost().placeOrder(seller.accountNo, {
+      clientOrderId: `gs-${stamp}`,
+      symbol: 'BTC-USD',
+      side: 'sell',
+      type: 'limit',
+      quantity: '0.0100',
+      price: '40500.00',
+    });
+    await matchingHost().placeOrder(buyer.accountNo, {
+      clientOrderId: `gb-${stamp}`,
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.0100',
+      price: '40500.00',
+    });
+    for (let i = 0; i < 100 && fills.length < before + 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const genuine = fills.slice(before, before + 2);
+    expect(genuine).toHaveLength(2);
+    // an attacker who reaches the broker publishes a fill as the host would (own key, or none) and
+    // alters a genuine one in flight (the buyer pays for a tenth of what it gets)
+    const attacker = generateKeyPairSync('ed25519').privateKey;
+    const made: Record<string, unknown> = {
+      ...genuine[0],
+      seq: genuine[0].seq + 500_000,
+      fill: { ...genuine[0].fill, tradeId: `BTC-USD:e1:${stamp}` },
+    };
+    delete made.sig;
+    const forged = signOrderEvent(made, attacker);
+    const tampered = { ...genuine.find((f) => f.side === 'buy'), quantity: '0.0010' };
+    const ch = await conn.createChannel();
+    for (const body of [forged, made, tampered])
+      ch.publish(exchange, `order.${String(body.account)}.fill`, Buffer.from(JSON.stringify(body)), { persistent: true });
+    // the history queue takes them like the host's own (the collector above reads it as the event source would)
+    for (let i = 0; i < 100 && fills.length < before + 5; i++) await new Promise((r) => setTimeout(r, 20));
+    const arrived = fills.slice(before + 2).map((f) => JSON.stringify(f));
+    expect(arrived).toHaveLength(3);
+    await ch.close();
+    const admin = new Pool({ connectionString: env.databaseUrl, max: 1 });
+    const entries = async (): Promise<number> =>
+      Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'trade'")).rows[0].n);
+    try {
+      const entriesBefore = await entries();
+      // the order-event consumer, as the queue hands them over: each refused (dead-lettered), none started settlement
+      const mq = (body: string): RabbitMqEvent => ({
+        eventSource: 'aws:rmq',
+        rmqMessagesByQueue: { [`${exchange}.history::/`]: [{ data: Buffer.from(body).toString('base64') }] },
+      });
+      for (const body of arrived) await expect(orderEvents(mq(body), context)).rejects.toMatchObject({ name: 'UnverifiedOrderEvent' });
+      // settlement checks again, whoever starts it: the batch is parked, nothing posted
+      for (const [name, batch] of [
+        ['forged-1', [forged]],
+        ['unsigned-1', [made]],
+        ['tampered-1', [genuine.find((f) => f.side === 'sell'), tampered]],
+      ] as const) {
+        const r = await settle(name, { batchId: name, fills: batch });
+        expect(r).toMatchObject({ status: 'FAILED', error: 'SettlementParked' });
+      }
+      const parked = await showParked(AMQP, exchange);
+      for (const name of ['forged-1', 'unsigned-1', 'tampered-1'])
+        expect(parked.batches.find((b) => b.batchId === name)?.reason).toMatch(/^InvalidBatch: fill \d is not the matching host's/);
+      expect(await entries()).toBe(entriesBefore);
+      // the genuine pair, as the host published it, settles
+      expect(await settle('genuine-1', { batchId: 'genuine-1', fills: genuine })).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { posted: 2, skipped: 0 },
+      });
+      expect(await entries()).toBe(entriesBefore + 2);
+    } finally {
+      await admin.end();
+    }
+  }, 30_000);
 
   it('runs asynchronously too, as the order-event consumer starts it', async () => {
     const { executionArn } = await client.send(

@@ -5,7 +5,9 @@
  * Reconciliation compares the ledger with the host per account, like with like. The state machine
  * (statemachines/settlement.asl.json) calls these one Task at a time.
  */
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { assertSignedByHost, UnverifiedOrderEvent } from '../../matching-host/proto/order-event-signature';
 import { toBigUnits } from '../../matching-host/proto/decimal';
 import type { SymbolSpec } from '../../matching-host/proto/market-config';
 import type { MarketConfig } from '../../matching-host/proto/market-config';
@@ -24,6 +26,8 @@ const Fill = OrderEvent.extend({
   price: z.string().min(1).max(40),
   quantity: z.string().min(1).max(40),
   fill: z.object({ tradeId: z.string().min(1).max(64), liquidity: z.enum(['maker', 'taker']), counterOrderId: z.number() }),
+  /** the matching host's signature (order-event-signature.ts): checked before anything else */
+  sig: z.string().min(1).max(128),
 });
 export type FillEvent = z.infer<typeof Fill>;
 
@@ -69,13 +73,28 @@ export class SettlementService {
     private readonly host: Pick<MatchingHostPort, 'balances'>,
     private readonly notices: SettlementNotices,
     private readonly market: MarketConfig,
+    /** the matching host's public keys: a fill not signed with one is never settled */
+    private readonly hostKeys: () => readonly KeyObject[],
   ) {
     this.owners = new AccountOwners(users, (account) => new InvalidBatch(`no user owns account ${account}`));
     for (const s of market.symbols) this.symbols.set(s.symbol, { spec: s, factors: settlementFactors(s, market.assets) });
   }
 
-  /** Parse and price every fill; anything wrong makes the whole batch invalid. */
+  /** Check every fill's signature, parse and price it; anything wrong makes the whole batch invalid. */
   async validate(input: unknown): Promise<Validated> {
+    // each fill exactly as it arrived (before a schema strips or reorders anything): the host's own?
+    const raw = (input as { fills?: unknown } | null)?.fills;
+    if (Array.isArray(raw)) {
+      const keys = this.hostKeys();
+      raw.forEach((f, i) => {
+        try {
+          assertSignedByHost(f, keys);
+        } catch (e) {
+          if (!(e instanceof UnverifiedOrderEvent)) throw e;
+          throw new InvalidBatch(`fill ${i} is not the matching host's (${e.message}): never settled`);
+        }
+      });
+    }
     const parsed = SettlementBatch.safeParse(input);
     if (!parsed.success)
       throw new InvalidBatch(

@@ -8,6 +8,7 @@ import type { HostAdminPort } from '../shared/ports/matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { PgSettlementLedger } from './adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
+import { hostEventKeys } from '../shared/host-event-keys';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
 import { controlStore, matchingHost } from '../shared/matching-host';
@@ -29,6 +30,7 @@ export function settlementService(): SettlementService {
     matchingHost('settlement'),
     notices,
     DEFAULT_MARKET,
+    hostEventKeys,
   );
   return service;
 }

@@ -5,6 +5,7 @@
  * to the owner's WebSocket connections on the `user` channel, in event order per user. A failure throws, so the queue redelivers the batch; writing again is harmless, and a
  * redelivered event may reach the `user` channel twice (clients tell by its `seq:idx`).
  */
+import { unsigned, type SignedOrderEvent } from '../../matching-host/proto/order-event-signature';
 import { AccountOwners } from '../shared/account-owners';
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { OrderEventRecord, OrderHistoryStore } from '../shared/ports/order-history';
@@ -29,13 +30,15 @@ export class OrderEventsService {
     this.owners = new AccountOwners(users, (account) => new Error(`no user owns account ${account}`));
   }
 
-  async handle(events: readonly OrderEventRecord[]): Promise<void> {
+  /** `signed`: verified events; settlement checks their signatures again, the rest keep none. */
+  async handle(signed: readonly SignedOrderEvent[]): Promise<void> {
+    const events: OrderEventRecord[] = signed.map(unsigned);
     // an event of an account no user owns fails the batch before anything is written
     const owners = await Promise.all(events.map((e) => this.owners.of(e.account)));
     await Promise.all([this.history.putAll(events), ...events.map((e, i) => this.audit.record(auditRecord(e, owners[i])))]);
     // after history (settlement marks its items), before the user channel (a failure redelivers
     // the batch, and settlement is idempotent)
-    const fills = events.filter((e) => e.type === 'fill');
+    const fills = signed.filter((e) => e.type === 'fill');
     for (let i = 0; i < fills.length; i += this.fillsPerSettlement) {
       const chunk = fills.slice(i, i + this.fillsPerSettlement);
       const [first, last] = [chunk[0], chunk[chunk.length - 1]];

@@ -5,6 +5,7 @@
  * nothing twice; a poison message throws (so the queue retries and dead-letters it).
  */
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { Pool } from 'pg';
 import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
@@ -18,6 +19,7 @@ import type { OrderEventRecord } from '../shared/ports/order-history';
 import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
 import { handler } from './order-events-handlers';
+import { signOrderEvent } from '../../matching-host/proto/order-event-signature';
 import type { RabbitMqEvent } from './schemas';
 
 let management: RecordingManagementApi;
@@ -43,12 +45,19 @@ afterAll(async () => {
 });
 
 const context = { awsRequestId: 'mq', functionName: 'orderEvents', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
+/** messages as the queue delivers them; objects signed as the host signs its events, unless already signed */
 const mq = (...bodies: unknown[]): RabbitMqEvent => ({
   eventSource: 'aws:rmq',
   rmqMessagesByQueue: {
-    'order-events.history::/': bodies.map((b) => ({ data: Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)).toString('base64') })),
+    'order-events.history::/': bodies.map((b) => ({
+      data: Buffer.from(
+        typeof b === 'string' ? b : JSON.stringify('sig' in (b as object) ? b : signOrderEvent(b as object, env.eventSigningKey)),
+      ).toString('base64'),
+    })),
   },
 });
+const history = async (account: number): Promise<OrderEventRecord[]> =>
+  (await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(account, { limit: 10 })).items;
 
 describe('the order-event consumer', () => {
   const fill: OrderEventRecord = {
@@ -183,6 +192,21 @@ describe('the order-event consumer', () => {
     expect(
       (await new DynamoOrderHistory(dynamo(), 'exchange-local-order-history', 365).list(other.accountNo, { limit: 10 })).items,
     ).toEqual([]);
+  });
+
+  it('refuses an order event not signed by the matching host (forged, tampered or unsigned): nothing written, settled or told', async () => {
+    const victim = await userStore().create(`events.f.${Date.now()}@example.com`, 'x');
+    const genuine = { ...fill, account: victim.accountNo, seq: 9000, fill: { ...fill.fill, tradeId: `BTC-USD:e1:${Date.now()}` } };
+    const attacker = generateKeyPairSync('ed25519').privateKey;
+    const forged = signOrderEvent(genuine, attacker);
+    const tampered = { ...signOrderEvent(genuine, env.eventSigningKey), quantity: '20.0000' };
+    const unsignedEvent = JSON.stringify(genuine);
+    for (const body of [forged, tampered, unsignedEvent])
+      await expect(handler(mq(body), context)).rejects.toMatchObject({ name: 'UnverifiedOrderEvent' });
+    expect(await history(victim.accountNo)).toEqual([]);
+    // the one the host signed goes through
+    expect(await handler(mq(genuine), context)).toEqual({ handled: 1 });
+    expect(await history(victim.accountNo)).toEqual([genuine]);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'node:http';
-import type { HostConfig } from './config';
+import { eventSigningKeyOf, type HostConfig } from './config';
 import { startGrpcServer } from './api/grpc-service';
 import { MatchingHost } from './host';
 import type { MarketConfig } from '../proto/market-config';
@@ -35,6 +35,9 @@ export interface HostRuntime {
 export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, log: Logger): Promise<HostRuntime> {
   // filled in as the parts come up; metrics and health read them at scrape time
   const parts: { host?: MatchingHost; publishing?: Publishing; dr?: DrRole } = {};
+  // read before anything starts: a key that cannot be read stops the host, not its publisher later
+  const signingKey = eventSigningKeyOf(cfg);
+  if (cfg.AMQP_URL && !signingKey) log.warn('order events go out unsigned: consumers refuse them (set HOST_EVENT_SIGNING_KEY_FILE)');
   const metrics = new HostMetrics(
     () => parts.host,
     () => parts.publishing?.publishers ?? [],
@@ -107,7 +110,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
           market,
           kinesis,
           redis,
-          amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE) } : undefined,
+          amqp: cfg.AMQP_URL ? { url: cfg.AMQP_URL, topology: defaultTopology(cfg.AMQP_EXCHANGE), signingKey } : undefined,
           log,
           metrics,
         });

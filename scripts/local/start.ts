@@ -150,7 +150,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   }
   const applied = await migrateDatabase(databaseUrl);
   log(`database ready (${applied.length} migrations applied)`);
-  await ensureDevSecrets();
+  const secrets = await ensureDevSecrets();
   const dynamo = await startDynalite(ports.dynamodb, join(dataDir, 'dynalite'));
   const created = await ensureTables(dynamo.endpoint);
   log(`dynalite on ${dynamo.endpoint}${created.length ? ` (created ${created.join(', ')})` : ''}`);
@@ -224,7 +224,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     };
     const hostOut = Object.fromEntries(REGIONS.map((r) => [r, output(`host ${r}`, 'host')])) as Record<Region, ReturnType<typeof output>>;
     const regionHosts: RegionHosts = await startRegionHosts({
-      env: shared,
+      // the order-event signing key: the hosts' alone (the functions get the public half from serverless.yml)
+      env: { ...shared, HOST_EVENT_SIGNING_KEY: secrets.orderEventSigningKey },
       dataDir,
       dataDirs: { 'us-east-1': join(dataDir, 'matching-host'), 'us-west-2': join(dataDir, 'matching-host-us-west-2') },
       ports: {

@@ -4,10 +4,12 @@
  * host process; the environment the functions' config reads is set to point at them. `stop`
  * closes the functions' shared clients and removes everything it made.
  */
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAws } from '../../functions/shared/aws';
+import { newOrderEventKeys, orderEventSigningKey } from '../../matching-host/proto/order-event-signature';
 import { closePool } from '../../functions/shared/db/pool';
 import { closeMatchingHost } from '../../functions/shared/matching-host';
 import { closeRedis } from '../../functions/shared/redis';
@@ -21,6 +23,8 @@ import { testDatabase, testJwtKeys } from './test-env';
 
 export interface FunctionsEnv {
   databaseUrl: string;
+  /** the key the host signs its order events with (a test signs the events it makes up with it) */
+  eventSigningKey: KeyObject;
   host?: HostProcess;
   /** the local Step Functions endpoint (AWS_ENDPOINT_URL_SFN), Tasks in-process */
   stepFunctions: LocalStepFunctions;
@@ -36,6 +40,7 @@ export async function startFunctionsEnv(
   options: { host?: boolean; redisDb?: number; amqpExchange?: string; invoke?: (inProcess: Invoker) => Invoker } = {},
 ): Promise<FunctionsEnv> {
   const [db, dynamo, keys] = await Promise.all([testDatabase(), startDynalite(), testJwtKeys()]);
+  const eventKeys = newOrderEventKeys();
   await ensureTables(dynamo.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'functions-env-'));
   const redisUrl = options.redisDb === undefined ? undefined : `redis://127.0.0.1:6379/${options.redisDb}`;
@@ -45,7 +50,14 @@ export async function startFunctionsEnv(
     ? { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: options.amqpExchange }
     : { AMQP_URL: '' };
   const host = options.host
-    ? await spawnHost({ HOST_DATA_DIR: dir, KINESIS_STREAM: '', REDIS_URL: redisUrl ?? '', REDIS_KEY_PREFIX: redisKeyPrefix, ...amqp })
+    ? await spawnHost({
+        HOST_DATA_DIR: dir,
+        KINESIS_STREAM: '',
+        REDIS_URL: redisUrl ?? '',
+        REDIS_KEY_PREFIX: redisKeyPrefix,
+        HOST_EVENT_SIGNING_KEY: eventKeys.signingKey,
+        ...amqp,
+      })
     : undefined;
   // Step Functions (settlement), its Tasks run in-process; `invoke` may wrap that (to inject failures)
   const direct = inProcessInvoker();
@@ -55,6 +67,7 @@ export async function startFunctionsEnv(
     DATABASE_URL: db.databaseUrl,
     JWT_SIGNING_JWK: keys.signing,
     JWT_VERIFY_JWKS: keys.verify,
+    ORDER_EVENT_VERIFY_KEYS: eventKeys.verifyKeys,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -66,6 +79,7 @@ export async function startFunctionsEnv(
   });
   return {
     databaseUrl: db.databaseUrl,
+    eventSigningKey: orderEventSigningKey(eventKeys.signingKey),
     host,
     stepFunctions: sfn,
     stop: async () => {

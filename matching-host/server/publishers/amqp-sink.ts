@@ -5,6 +5,8 @@
  * writer's), each dead-lettering into a DLX + DLQ, so nothing is dropped for lack of a binding.
  */
 import * as amqp from 'amqplib';
+import type { KeyObject } from 'node:crypto';
+import { signOrderEvent } from '../../proto/order-event-signature';
 import type { Publication } from '../core/types';
 import type { PublicationSink } from './publisher';
 import { assertTopology, type AmqpTopology } from '../../proto/order-event-topology';
@@ -33,6 +35,8 @@ export class AmqpSink implements PublicationSink {
   constructor(
     private readonly url: string,
     private readonly topology: AmqpTopology,
+    /** order events are signed with it (see order-event-signature.ts); without it they go out unsigned */
+    private readonly signingKey?: KeyObject,
   ) {}
 
   private channel(): Promise<amqp.ConfirmChannel> {
@@ -73,7 +77,8 @@ export class AmqpSink implements PublicationSink {
     const ch = await this.channel();
     for (const p of batch) {
       for (const e of p.orders) {
-        const ok = ch.publish(this.topology.exchange, `order.${e.account}.${e.type}`, Buffer.from(JSON.stringify(e)), {
+        const body = this.signingKey ? signOrderEvent(e, this.signingKey) : e;
+        const ok = ch.publish(this.topology.exchange, `order.${e.account}.${e.type}`, Buffer.from(JSON.stringify(body)), {
           persistent: true,
           contentType: 'application/json',
           messageId: `${e.seq}:${e.idx}`,

@@ -3,6 +3,7 @@
  * RabbitMQ. Each one is optional (switched off by an empty setting) and independent: a downstream
  * that is down only makes its own publisher lag; matching never waits for any of them.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MatchingHost } from '../host';
@@ -22,7 +23,8 @@ export interface PublishingOptions {
   market: MarketConfig;
   kinesis?: { client: KinesisClient; streamName: string };
   redis?: Redis;
-  amqp?: { url: string; topology: AmqpTopology };
+  /** `signingKey`: order events go out signed with it (consumers refuse unsigned ones) */
+  amqp?: { url: string; topology: AmqpTopology; signingKey?: KeyObject };
   log: Logger;
   metrics?: HostMetrics;
 }
@@ -49,7 +51,7 @@ export class Publishing {
       );
       this.add(new KinesisSink(client, streamName), true);
     }
-    if (o.amqp) this.add(new AmqpSink(o.amqp.url, o.amqp.topology), true);
+    if (o.amqp) this.add(new AmqpSink(o.amqp.url, o.amqp.topology, o.amqp.signingKey), true);
     if (o.redis) {
       // the views in Redis start as the recovered host holds them: current state, not history
       const sink = new RedisSink(
