@@ -3,7 +3,10 @@
  * stack and tests set it here), validated once with one clear line per problem.
  */
 import { z } from 'zod';
+import { brokerUrlProblem } from '../../matching-host/proto/broker-credentials';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../../matching-host/proto/market-data-views';
+
+const LOCAL_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const schema = z
   .object({
@@ -84,8 +87,13 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
-    /** the broker of the order-event queue (Amazon MQ); settlement announces batches and parks failed ones there */
-    AMQP_URL: z.string().min(1).default('amqp://guest:guest@127.0.0.1:5672'),
+    /**
+     * the broker of the order-event queue (Amazon MQ); settlement announces batches and parks failed
+     * ones there. Given only to the functions that use it; outside `local`, never guest or credential-less
+     */
+    AMQP_URL: z.string().min(1).optional(),
+    /** the matching host's order-event public keys (JSON array of PEMs): events not signed by one are refused */
+    ORDER_EVENT_VERIFY_KEYS: z.string().min(1).optional(),
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
     /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
     SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
@@ -98,8 +106,17 @@ const schema = z
       .min(3600)
       .default(30 * 24 * 3600),
   })
-  // the stage's own Redis keys unless told otherwise, as the host and the scripts do
-  .transform((c) => ({ ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE) }));
+  .superRefine((c, ctx) => {
+    const broker = c.AMQP_URL ? brokerUrlProblem(c.AMQP_URL, c.STAGE) : undefined;
+    if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
+  })
+  // the stage's own Redis keys unless told otherwise, as the host and the scripts do; the local
+  // broker's guest account only on the local stage (elsewhere a function not given the URL has none)
+  .transform((c) => ({
+    ...c,
+    REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE),
+    AMQP_URL: c.AMQP_URL ?? (c.STAGE === 'local' ? LOCAL_AMQP_URL : ''),
+  }));
 
 export type AppConfig = z.infer<typeof schema>;
 

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { brokerUrlProblem } from '../proto/broker-credentials';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../proto/market-data-views';
+import { orderEventSigningKey } from '../proto/order-event-signature';
 
 /**
  * Commands between automatic snapshots. A restart loads the newest snapshot and replays at most
@@ -66,6 +70,23 @@ const schema = z
     HOST_DEPOSITS: z.enum(['on', 'off']).optional(),
     AMQP_URL: optionalUrl.default('amqp://guest:guest@127.0.0.1:5672'),
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
+    /**
+     * The key order events are signed with (Ed25519, PKCS#8 PEM), or a file holding it (AWS: the
+     * instance writes it from the secret store at boot, readable by the host's user only).
+     */
+    HOST_EVENT_SIGNING_KEY: z.string().default(''),
+    HOST_EVENT_SIGNING_KEY_FILE: z.string().default(''),
+  })
+  .superRefine((c, ctx) => {
+    const broker = brokerUrlProblem(c.AMQP_URL, c.STAGE);
+    if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
+    // consumers refuse unsigned events: locally a host without a key is a developer's choice, elsewhere a mistake
+    if (c.AMQP_URL && c.STAGE !== 'local' && !c.HOST_EVENT_SIGNING_KEY && !c.HOST_EVENT_SIGNING_KEY_FILE)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST_EVENT_SIGNING_KEY_FILE'],
+        message: `stage ${c.STAGE} publishes order events: they must be signed`,
+      });
   })
   // the stage's own Redis keys unless told otherwise, as the functions do
   .transform((c) => ({
@@ -83,4 +104,10 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
     throw new Error(`invalid matching host configuration:\n${lines.join('\n')}`);
   }
   return r.data;
+}
+
+/** The order-event signing key the configuration names, if any (throws on a key that is not Ed25519). */
+export function eventSigningKeyOf(cfg: Pick<HostConfig, 'HOST_EVENT_SIGNING_KEY' | 'HOST_EVENT_SIGNING_KEY_FILE'>): KeyObject | undefined {
+  const pem = cfg.HOST_EVENT_SIGNING_KEY || (cfg.HOST_EVENT_SIGNING_KEY_FILE ? readFileSync(cfg.HOST_EVENT_SIGNING_KEY_FILE, 'utf8') : '');
+  return pem ? orderEventSigningKey(pem) : undefined;
 }
