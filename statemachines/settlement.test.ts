@@ -225,7 +225,7 @@ describe('settlement', () => {
   it('settles only what the matching host signed: a fill forged onto the broker or tampered with is refused, a genuine one settles', async () => {
     const stamp = Date.now();
     const before = fills.length;
-    await matchingHost().placeOrder(seller.accountNo, {
+    await matchingHost('trading').placeOrder(seller.accountNo, {
       clientOrderId: `gs-${stamp}`,
       symbol: 'BTC-USD',
       side: 'sell',
@@ -233,7 +233,7 @@ describe('settlement', () => {
       quantity: '0.0100',
       price: '40500.00',
     });
-    await matchingHost().placeOrder(buyer.accountNo, {
+    await matchingHost('trading').placeOrder(buyer.accountNo, {
       clientOrderId: `gb-${stamp}`,
       symbol: 'BTC-USD',
       side: 'buy',
