@@ -200,7 +200,7 @@ describe('matching host without simulated funding', () => {
   });
 
   it('switches deposits off by default on every stage but local', () => {
-    expect(loadHostConfig({ STAGE: 'prod' }).HOST_DEPOSITS).toBe('off');
+    expect(loadHostConfig({ STAGE: 'prod', AMQP_URL: '' }).HOST_DEPOSITS).toBe('off');
     expect(loadHostConfig({}).HOST_DEPOSITS).toBe('on');
   });
 });
