@@ -182,7 +182,7 @@ describe('the order-event consumer', () => {
       if (!settledAt) await new Promise((r) => setTimeout(r, 50));
     }
     expect(Number(settledAt)).toBeGreaterThan(0);
-  });
+  }, 30_000);
 
   it('writes nothing of a batch that holds a poison message', async () => {
     const other = await userStore().create(`events.p.${Date.now()}@example.com`, 'x');
