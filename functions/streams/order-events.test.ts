@@ -19,6 +19,8 @@ import type { OrderEventRecord } from '../shared/ports/order-history';
 import { redis } from '../shared/redis';
 import { userStore } from '../shared/users';
 import { handler } from './order-events-handlers';
+import { deposit } from '../accounts/accounts-handlers';
+import { invoke } from '../../test/support/api-event';
 import { signOrderEvent } from '../../matching-host/proto/order-event-signature';
 import type { RabbitMqEvent } from './schemas';
 
@@ -33,7 +35,8 @@ beforeAll(async () => {
   management = await recordingManagementApi();
   delivered = management.delivered;
   process.env.WS_API_ENDPOINT = management.endpoint;
-  env = await startFunctionsEnv({ redisDb: 10 });
+  // a host too: the settlement test funds its traders through the deposit route (ledger and host)
+  env = await startFunctionsEnv({ redisDb: 10, host: true });
   const u = await userStore().create(`events.${Date.now()}@example.com`, 'x');
   userId = u.id;
   account = u.accountNo;
@@ -141,6 +144,15 @@ describe('the order-event consumer', () => {
 
   it('hands the fills of a batch to settlement, which posts both sides of the trade to the ledger and marks them settled', async () => {
     const maker = await userStore().create(`events.m.${Date.now()}@example.com`, 'x');
+    // the ledger lets no trader's account go below zero: both sides hold what the trade moves
+    const fund = async (who: { userId: string; accountNo: number }, asset: string, amount: string): Promise<void> => {
+      const caller = { userId: who.userId, roles: ['trader' as const], accountNo: who.accountNo };
+      expect((await invoke(deposit, { caller, body: { asset, amount, idempotencyKey: `events-${asset}-${who.accountNo}` } })).status).toBe(
+        201,
+      );
+    };
+    await fund({ userId, accountNo: account }, 'USD', '100000');
+    await fund({ userId: maker.id, accountNo: maker.accountNo }, 'BTC', '1');
     const tradeId = `BTC-USD:${Date.now()}`;
     const taker = { ...fill, account, seq: 7000, idx: 0, fill: { tradeId, liquidity: 'taker' as const, counterOrderId: 3 } };
     const made = {

@@ -163,6 +163,9 @@ export async function startStepFunctions(options: {
   const { StateMachine } = await import('aws-local-stepfunctions');
   const machines = new Map(stateMachines(options.stage).map((m) => [m.name, m]));
   const executions = new Map<string, Execution>();
+  /** Task invocations running: an aborted execution does not stop the one it is in, so close waits for it */
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
   /** tasks waiting for SendTaskSuccess / SendTaskFailure, by token */
   const waiting = new Map<string, { resolve: (output: Json) => void; reject: (e: Error) => void; executionArn: string }>();
   /** arns of finished executions, oldest first */
@@ -213,7 +216,18 @@ export async function startStepFunctions(options: {
     )) {
       if (def.Type !== 'Task') continue;
       const fn = functionOf(def.Resource);
-      if (fn) tasks[state] = async (i: Json) => (await options.invoke(fn, i)) as Json;
+      if (fn)
+        tasks[state] = async (i: Json) => {
+          // an aborted execution may still move on to its next state: it runs nothing once closed
+          if (closed) throw new SfnError('ExecutionAborted', 'the local Step Functions endpoint is closed');
+          const call = options.invoke(fn, i);
+          inFlight.add(call);
+          try {
+            return (await call) as Json;
+          } finally {
+            inFlight.delete(call);
+          }
+        };
       else if (def.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
         const target = functionOf(def.Parameters?.FunctionName);
         if (!target) throw new SfnError('InvalidDefinition', `${state}: waitForTaskToken needs Parameters.FunctionName`);
@@ -394,7 +408,10 @@ export async function startStepFunctions(options: {
     endpoint: `http://127.0.0.1:${port}`,
     arnOf,
     close: async () => {
+      closed = true;
       for (const e of executions.values()) if (e.status === 'RUNNING') e.abort?.();
+      // a Task still calling its function finishes first (bounded), or it would outlive what it uses
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 5_000).unref())]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
