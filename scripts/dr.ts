@@ -3,8 +3,10 @@
  *   npm run dr:failover -- [--auto-approve] [--reason "…"] [--by name]   make the standby region active
  *   npm run dr:failback -- [--auto-approve] [--reason "…"] [--by name]   and back, once the old primary caught up
  *   npm run dr:approve -- <execution> [--reject] [--comment "…"] --by name   a second operator answers
- *                                     (locally only: in AWS the API answers, as the authenticated operator)
  *   npm run dr:status -- <execution>
+ * Starting and answering are local-stack drills here: anywhere else the four-eyes rule needs two
+ * authenticated people with MFA, which only the API knows (POST /v1/ops/dr/*), so the CLI refuses
+ * rather than take a name typed on a terminal (see operatorFor).
  * A runbook streams its states as they run and ends with one JSON line:
  *   {"rto_s":…,"rpo_orders":…,"rpo_exact":…,"executionArn":…,"status":…,"outcome":…}
  * Locally (npm start) it talks to Step Functions on :8083 and dynalite on :4569; set
@@ -85,6 +87,21 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/**
+ * Who the CLI says starts or answers a runbook. A name on a command line proves nothing, so only
+ * the local stack (drills, one developer playing both operators) takes one; elsewhere starting and
+ * answering go through the API as the authenticated operator.
+ */
+export function operatorFor(cmd: 'start' | 'approve', args: string[], local: boolean, username: string): string {
+  if (!local)
+    throw new Error(
+      cmd === 'start'
+        ? 'outside the local stack, start a runbook with POST /v1/ops/dr/failover|failback as the authenticated operator (MFA); npm run dr:status -- <execution> follows it'
+        : 'outside the local stack, answer through POST /v1/ops/dr/approvals/{execution} as the authenticated operator (MFA)',
+    );
+  return flag(args, '--by') ?? `cli:${username}`;
+}
+
 if (require.main === module) {
   const [cmd, ...args] = process.argv.slice(2);
   const local = !process.env.DR_FAILOVER_STATE_MACHINE_ARN;
@@ -103,11 +120,11 @@ if (require.main === module) {
     // drills skip the second operator locally; elsewhere the stage's setting decides (the runbook checks it too)
     autoApproveAllowed: local || process.env.DR_AUTO_APPROVE_ALLOWED === 'true',
   });
-  const by = flag(args, '--by') ?? `cli:${userInfo().username}`;
   const ctx = { requestId: `cli-${process.pid}`, ip: 'cli' };
   const print = (line: string): boolean => process.stdout.write(`${line}\n`);
   runCli(async (): Promise<number> => {
     if (cmd === 'failover' || cmd === 'failback') {
+      const by = operatorFor('start', args, local, userInfo().username);
       const reason = flag(args, '--reason') ?? `${cmd} from the command line`;
       const { execution, executionArn } = await ops.start(cmd, { reason, autoApprove: args.includes('--auto-approve') }, by, ctx);
       print(`${cmd} ${execution} started by ${by}${args.includes('--auto-approve') ? ' (auto-approved drill)' : ''}`);
@@ -119,9 +136,7 @@ if (require.main === module) {
       return end.status === 'SUCCEEDED' ? 0 : 1;
     }
     if (cmd === 'approve') {
-      // who answers must be who they say: only the API knows (the caller's token); a name typed here proves nothing
-      if (!local)
-        throw new Error('outside the local stack, answer through POST /v1/ops/dr/approvals/{execution} as the authenticated operator');
+      const by = operatorFor('approve', args, local, userInfo().username);
       const execution = args.find((a) => !a.startsWith('--') && a !== flag(args, '--by') && a !== flag(args, '--comment'));
       if (!execution) throw new Error('usage: npm run dr:approve -- <execution> [--reject] [--comment "…"] --by <name>');
       print(

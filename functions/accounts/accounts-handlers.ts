@@ -1,4 +1,5 @@
 /** /v1/accounts: parse → AccountService → response. Every route acts on the caller's own account. */
+import { requireStepUp } from '../shared/access';
 import { callerOf } from '../shared/caller';
 import { httpHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
@@ -13,7 +14,10 @@ const writes = perUser(BUDGETS.orders);
 
 const transfer = (kind: TransferKind) =>
   httpHandler({ body: TransferBody, limits: writes }, async ({ body, event, requestId, ip }): Promise<HttpOutput> => {
-    const r = await accountService().transfer(callerOf(event), kind, body, { requestId, ip });
+    const caller = callerOf(event);
+    // money leaves the exchange only from an MFA'd session with a recent code
+    if (kind === 'withdrawal') requireStepUp(caller);
+    const r = await accountService().transfer(caller, kind, body, { requestId, ip });
     // a retry of a completed transfer answers as the first time did, marked as a replay
     return { status: r.replayed ? 200 : 201, body: r.transfer, headers: r.replayed ? { 'Idempotent-Replayed': 'true' } : undefined };
   });

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { LedgerQuery, TransferBody, TransferPath } from '../accounts/schemas';
-import { Credentials, MfaCode, MfaLogin, RefreshBody, RolesBody, UserListQuery, UserPath } from '../auth/schemas';
+import { Credentials, MfaCode, MfaDisable, MfaEnrol, MfaLogin, RefreshBody, RolesBody, UserListQuery, UserPath } from '../auth/schemas';
 import { BookQuery, MarketPath, TradesQuery } from '../markets/schemas';
 import { DrApprovalBody, DrExecutionPath, DrStartBody } from '../ops/schemas';
 import { Canceled, CancelAfterState, FillPage, Order, OrderList, PlacedOrder, SymbolState } from '../orders/responses';
@@ -22,7 +22,20 @@ import {
   SymbolPath,
 } from '../orders/schemas';
 import { Balances, Statement, Transfer } from './responses/accounts';
-import { LoginAnswer, MfaEnabled, MfaEnrolment, Profile, Registered, RolesChanged, Tokens, User, UserPage } from './responses/auth';
+import {
+  LoginAnswer,
+  MfaDisabled,
+  MfaEnabled,
+  MfaEnrolment,
+  MfaReset,
+  Profile,
+  Registered,
+  RolesChanged,
+  SteppedUp,
+  Tokens,
+  User,
+  UserPage,
+} from './responses/auth';
 import { Book, Markets, Ticker, Trades } from './responses/markets';
 import { DrAnswered, DrExecution, DrStarted, HostStatus, Ping } from './responses/ops';
 
@@ -68,6 +81,10 @@ const transfer = (kind: string): Pick<Route, 'success' | 'refusals'> => ({
     ...(kind === 'deposit' ? { 403: 'FUNDING_UNAVAILABLE: deposits from the simulated funding source are off in this stage' } : {}),
   },
 });
+/** the routes that need an MFA'd session with a recent code (shared/access.ts requireStepUp) */
+const STEP_UP =
+  'MFA_REQUIRED (the session never proved a code) or STEP_UP_REQUIRED (its code is older than 5 minutes: /v1/auth/mfa/step-up)';
+
 const notFound = (what: string): Partial<Record<number, string>> => ({
   404: `no such ${what} of the caller's (another's is answered alike)`,
 });
@@ -120,19 +137,38 @@ export const ROUTES: Route[] = [
   {
     method: 'post',
     path: '/v1/auth/mfa/enroll',
-    summary: 'Start MFA enrolment (secret and otpauth URI)',
+    summary: 'Start MFA enrolment (secret and otpauth URI); the password again',
     access: 'token',
+    body: MfaEnrol,
     success: ok(MfaEnrolment),
-    refusals: { 409: 'MFA_ALREADY_ENABLED' },
+    refusals: { 401: 'INVALID_CREDENTIALS (the password)', 409: 'MFA_ALREADY_ENABLED' },
   },
   {
     method: 'post',
     path: '/v1/auth/mfa/verify',
-    summary: 'Turn MFA on with a first code',
+    summary: 'Turn MFA on with a first code (ends the user’s other sessions)',
     access: 'token',
     body: MfaCode,
     success: ok(MfaEnabled),
-    refusals: { 401: 'INVALID_MFA_CODE', 409: 'NO_MFA_ENROLMENT' },
+    refusals: { 401: 'INVALID_MFA_CODE', 409: 'NO_MFA_ENROLMENT', 429: 'MFA_LOCKED' },
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/mfa/step-up',
+    summary: 'Prove a current code for this session: an access token that counts as MFA’d for 5 minutes',
+    access: 'token',
+    body: MfaCode,
+    success: ok(SteppedUp, 'an access token of the same session, with amr pwd+otp (the refresh token is unchanged)'),
+    refusals: { 401: 'INVALID_MFA_CODE or SESSION_REVOKED', 409: 'MFA_NOT_ENABLED', 429: 'MFA_LOCKED' },
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/mfa/disable',
+    summary: 'Turn MFA off with the password and a current code (ends the user’s other sessions)',
+    access: 'token',
+    body: MfaDisable,
+    success: ok(MfaDisabled),
+    refusals: { 401: 'INVALID_CREDENTIALS or INVALID_MFA_CODE', 409: 'MFA_NOT_ENABLED', 429: 'MFA_LOCKED' },
   },
   { method: 'get', path: '/v1/auth/me', summary: "The caller's profile", access: 'token', success: ok(Profile) },
   {
@@ -150,6 +186,7 @@ export const ROUTES: Route[] = [
     access: 'token',
     body: TransferBody,
     ...transfer('withdrawal'),
+    refusals: { ...transfer('withdrawal').refusals, 403: STEP_UP },
   },
   {
     method: 'get',
@@ -294,6 +331,7 @@ export const ROUTES: Route[] = [
     access: 'ops',
     params: SymbolPath,
     success: ok(SymbolState),
+    refusals: { 403: STEP_UP },
   },
   {
     method: 'post',
@@ -302,6 +340,7 @@ export const ROUTES: Route[] = [
     access: 'ops',
     params: SymbolPath,
     success: ok(SymbolState),
+    refusals: { 403: STEP_UP },
   },
   {
     method: 'get',
@@ -317,7 +356,7 @@ export const ROUTES: Route[] = [
     access: 'ops',
     body: DrStartBody,
     success: { 202: { description: 'started: follow it at /v1/ops/dr/executions/{execution}', body: DrStarted } },
-    refusals: { 403: 'the ops role, or autoApprove where the stage forbids it' },
+    refusals: { 403: `the ops role held for an hour, MFA on, autoApprove where the stage forbids it, ${STEP_UP}` },
   },
   {
     method: 'post',
@@ -326,7 +365,7 @@ export const ROUTES: Route[] = [
     access: 'ops',
     body: DrStartBody,
     success: { 202: { description: 'started: follow it at /v1/ops/dr/executions/{execution}', body: DrStarted } },
-    refusals: { 403: 'the ops role, or autoApprove where the stage forbids it' },
+    refusals: { 403: `the ops role held for an hour, MFA on, autoApprove where the stage forbids it, ${STEP_UP}` },
   },
   {
     method: 'post',
@@ -336,7 +375,10 @@ export const ROUTES: Route[] = [
     params: DrExecutionPath,
     body: DrApprovalBody,
     success: ok(DrAnswered),
-    refusals: { 403: 'the ops role, and never the operator who started the runbook', 404: 'no approval is pending for this execution' },
+    refusals: {
+      403: `the ops role held for an hour (ROLE_TOO_RECENT), MFA on, never the operator who started the runbook, ${STEP_UP}`,
+      404: 'no approval is pending for this execution',
+    },
   },
   {
     method: 'get',
@@ -365,6 +407,19 @@ export const ROUTES: Route[] = [
     params: UserPath,
     body: RolesBody,
     success: ok(RolesChanged, 'the user with the new roles, and how many sessions ended'),
-    refusals: { 404: 'no such user', 409: 'LAST_WAY_IN (one’s own admin role) or LAST_ADMIN' },
+    refusals: {
+      403: `SELF_GRANT (a role for oneself), ${STEP_UP}`,
+      404: 'no such user',
+      409: 'LAST_WAY_IN (one’s own admin role) or LAST_ADMIN',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/users/{userId}/mfa/reset',
+    summary: 'Reset a user’s MFA (a lost authenticator): MFA off, their sessions ended, audited',
+    access: 'admin',
+    params: UserPath,
+    success: ok(MfaReset, 'the user with MFA off, and how many sessions ended'),
+    refusals: { 403: `SELF_RESET (one’s own: turn it off with password and code), ${STEP_UP}`, 404: 'no such user' },
   },
 ];

@@ -1,12 +1,14 @@
 /**
  * Access tokens: short-lived JWTs signed with Ed25519 (EdDSA), `kid` in the header so keys can
  * rotate, verified against an allow-list of one algorithm with issuer, audience, expiry and
- * issued-at all required. They carry the user id, roles, matching-host account number and the
- * session (`sid`) so a logout can stop them before they expire.
+ * issued-at all required. They carry the user id, roles, matching-host account number, the
+ * session (`sid`) so a logout can stop them before they expire, and how the user authenticated
+ * (`amr`, RFC 8176: pwd, otp; `otp_at`: when a code was last proven) for the routes that need MFA.
  */
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../shared/config';
 import { unauthorized } from '../shared/errors';
+import type { AuthMethod } from '../shared/ports/session-store';
 import type { Role } from '../shared/ports/user-store';
 
 export interface AccessClaims {
@@ -16,6 +18,10 @@ export interface AccessClaims {
   sessionId: string;
   /** the user's roles version when the token was made (see migration 005) */
   rolesVersion: number;
+  /** how the session was authenticated: ['pwd'], or ['pwd', 'otp'] once a TOTP code was proven */
+  amr: AuthMethod[];
+  /** epoch seconds of the session's last proven code (absent without one): step-up freshness */
+  otpAt?: number;
 }
 
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
@@ -23,6 +29,7 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 const ALG = 'EdDSA';
 const TYP = 'at+jwt';
 const ROLES: readonly Role[] = ['trader', 'ops', 'admin'];
+const METHODS: readonly AuthMethod[] = ['pwd', 'otp'];
 
 /**
  * A new Ed25519 key pair as the config wants it: JWT_SIGNING_JWK (private JWK) and
@@ -60,7 +67,14 @@ export class AccessTokens {
 
   sign(c: AccessClaims): Promise<string> {
     if (!this.signing) throw new Error('JWT_SIGNING_JWK is not configured for this function');
-    return new SignJWT({ roles: c.roles, acc: c.accountNo, sid: c.sessionId, rv: c.rolesVersion })
+    return new SignJWT({
+      roles: c.roles,
+      acc: c.accountNo,
+      sid: c.sessionId,
+      rv: c.rolesVersion,
+      amr: c.amr,
+      ...(c.otpAt === undefined ? {} : { otp_at: c.otpAt }),
+    })
       .setProtectedHeader({ alg: ALG, kid: this.signing.kid, typ: TYP })
       .setSubject(c.userId)
       .setIssuer(this.cfg.JWT_ISSUER)
@@ -78,7 +92,7 @@ export class AccessTokens {
         typ: TYP,
         issuer: this.cfg.JWT_ISSUER,
         audience: this.cfg.JWT_AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
+        requiredClaims: ['sub', 'exp', 'iat', 'sid', 'amr'],
         clockTolerance: 5,
       });
       const roles = payload.roles;
@@ -86,7 +100,20 @@ export class AccessTokens {
       if (typeof payload.acc !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') throw new Error('claims');
       const rv = payload.rv ?? 0;
       if (typeof rv !== 'number' || !Number.isSafeInteger(rv)) throw new Error('claims');
-      return { userId: payload.sub, roles: roles as Role[], accountNo: payload.acc, sessionId: payload.sid, rolesVersion: rv };
+      const amr = payload.amr;
+      if (!Array.isArray(amr) || !amr.includes('pwd') || !amr.every((m) => METHODS.includes(m as AuthMethod))) throw new Error('amr');
+      const otpAt = payload.otp_at;
+      // an otp_at without otp in amr, or otp without its time, is not a token we made
+      if (amr.includes('otp') !== (typeof otpAt === 'number' && Number.isSafeInteger(otpAt))) throw new Error('otp_at');
+      return {
+        userId: payload.sub,
+        roles: roles as Role[],
+        accountNo: payload.acc,
+        sessionId: payload.sid,
+        rolesVersion: rv,
+        amr: amr as AuthMethod[],
+        ...(typeof otpAt === 'number' ? { otpAt } : {}),
+      };
     } catch {
       throw unauthorized('invalid or expired token', 'INVALID_TOKEN');
     }

@@ -18,6 +18,11 @@ export const getUser = httpHandler({ path: UserPath, limits: reads }, async ({ p
   body: await userAdminService().get(callerOf(event), params.userId),
 }));
 
+/** POST /v1/admin/users/{userId}/mfa/reset: MFA off for a user who lost their authenticator; ends their sessions, audited. */
+export const resetMfa = httpHandler({ path: UserPath, limits: reads }, async ({ params, event, requestId, ip }) => ({
+  body: await userAdminService().resetMfa(callerOf(event), params.userId, { requestId, ip }),
+}));
+
 /** PUT /v1/admin/users/{userId}/roles `{roles:[…]}`: ends the user's sessions. */
 export const setRoles = httpHandler({ path: UserPath, body: RolesBody, limits: reads }, async ({ params, body, event, requestId, ip }) => ({
   body: await userAdminService().setRoles(callerOf(event), params.userId, body.roles, { requestId, ip }),

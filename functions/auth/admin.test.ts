@@ -87,10 +87,12 @@ describe('admin routes', () => {
     // a login that read the old roles before the change and started its session after it
     const tokens = await AccessTokens.fromConfig(config());
     const late = await new RedisSessionStore(redis()).start(trader.userId, 3600);
-    const stale = await tokens.sign({ ...trader, roles: ['trader'], sessionId: late.familyId, rolesVersion: 0 });
+    const stale = await tokens.sign({ ...trader, roles: ['trader'], sessionId: late.familyId, rolesVersion: 0, amr: ['pwd'] });
     expect(await authenticate(stale)).toBeUndefined();
     expect(
-      await authenticate(await tokens.sign({ ...trader, roles: ['ops', 'trader'], sessionId: late.familyId, rolesVersion: 1 })),
+      await authenticate(
+        await tokens.sign({ ...trader, roles: ['ops', 'trader'], sessionId: late.familyId, rolesVersion: 1, amr: ['pwd'] }),
+      ),
     ).toBeDefined();
     const again = await (await authService()).login(`trader.${stamp}@example.com`, password);
     if (!('accessToken' in again)) throw new Error('expected tokens');

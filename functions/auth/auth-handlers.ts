@@ -4,7 +4,7 @@ import { httpHandler } from '../shared/http-handler';
 import { normalizeEmail } from '../shared/ports/user-store';
 import { perIp, perUser, type Limits } from '../shared/limits';
 import { authIpBudget, BUDGETS } from '../shared/rate-limit';
-import { Credentials, MfaCode, MfaLogin, RefreshBody } from './schemas';
+import { Credentials, MfaCode, MfaDisable, MfaEnrol, MfaLogin, RefreshBody } from './schemas';
 import { authService } from './wiring';
 
 // the stage's budget, read when the first request comes (config is loaded lazily)
@@ -41,12 +41,22 @@ export const loginMfa = httpHandler({ body: MfaLogin, limits: authPerIp }, async
   body: await (await authService()).loginMfa(body.challengeId, body.code),
 }));
 
-/** POST /v1/auth/mfa/enroll (authorized): a new TOTP secret and its otpauth:// URI for a QR code. */
-export const mfaEnroll = httpHandler({ limits: authPerIp }, async ({ event }) => ({
-  body: await (await authService()).enrollMfa(callerOf(event).userId),
+/** POST /v1/auth/mfa/enroll (authorized) `{password}`: a new TOTP secret and its otpauth:// URI for a QR code. */
+export const mfaEnroll = httpHandler({ body: MfaEnrol, limits: authPerIp }, async ({ body, event }) => ({
+  body: await (await authService()).enrollMfa(callerOf(event).userId, body.password),
 }));
 
-/** POST /v1/auth/mfa/verify (authorized): the first code turns MFA on. */
-export const mfaVerify = httpHandler({ body: MfaCode, limits: authPerIp }, async ({ body, event }) => ({
-  body: await (await authService()).verifyMfa(callerOf(event).userId, body.code),
+/** POST /v1/auth/mfa/verify (authorized) `{code}`: the first code turns MFA on and ends the user's other sessions. */
+export const mfaVerify = httpHandler({ body: MfaCode, limits: authPerIp }, async ({ body, event, requestId, ip }) => ({
+  body: await (await authService()).verifyMfa(callerOf(event), body.code, { requestId, ip }),
+}));
+
+/** POST /v1/auth/mfa/step-up (authorized) `{code}`: an access token of the same session, MFA'd as of now. */
+export const mfaStepUp = httpHandler({ body: MfaCode, limits: authPerIp }, async ({ body, event }) => ({
+  body: await (await authService()).stepUp(callerOf(event), body.code),
+}));
+
+/** POST /v1/auth/mfa/disable (authorized) `{password, code}`: MFA off, the user's other sessions ended. */
+export const mfaDisable = httpHandler({ body: MfaDisable, limits: authPerIp }, async ({ body, event, requestId, ip }) => ({
+  body: await (await authService()).disableMfa(callerOf(event), body.password, body.code, { requestId, ip }),
 }));

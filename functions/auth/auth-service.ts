@@ -5,7 +5,8 @@
 import type { AccessTokens } from './access-tokens';
 import { AppError, conflict, unauthorized } from '../shared/errors';
 import type { MfaGuard } from './ports/mfa-guard';
-import type { SessionStore } from '../shared/ports/session-store';
+import type { AuditLog, RequestContext } from '../shared/ports/audit-log';
+import type { SessionAuth, SessionStore } from '../shared/ports/session-store';
 import { count } from '../shared/observability';
 import { EmailTakenError, type User, type UserStore } from '../shared/ports/user-store';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
@@ -18,6 +19,21 @@ export type LoginResult = TokenPair | { mfaRequired: true; challengeId: string }
 
 const mfaLocked = (retryAfterS: number): AppError =>
   new AppError(429, 'MFA_LOCKED', 'too many wrong codes: MFA is locked, try again later', { 'Retry-After': String(retryAfterS) });
+
+const wrongPassword = (): AppError => unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+
+/** The caller's session as the authorizer vouched for it. */
+export interface SessionRef {
+  userId: string;
+  sessionId?: string;
+}
+
+/** A step-up's answer: a new access token for the same session (the refresh token is unchanged). */
+export interface AccessToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
 
 export interface TokenPair {
   accessToken: string;
@@ -34,6 +50,8 @@ export class AuthService {
     private readonly tokens: AccessTokens,
     private readonly refreshTtlS: number,
     private readonly mfa: MfaGuard,
+    private readonly audit: AuditLog,
+    private readonly nowS: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
   async register(email: string, password: string): Promise<{ userId: string; email: string; accountNo: number }> {
@@ -55,10 +73,10 @@ export class AuthService {
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       count('LoginFailed');
-      throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+      throw wrongPassword();
     }
     if (user.mfaEnabled) return { mfaRequired: true, challengeId: await this.mfa.createChallenge(user.id, CHALLENGE_TTL_S) };
-    return this.startSession(user);
+    return this.startSession(user, { amr: ['pwd'] });
   }
 
   /** Second step of a login with MFA: the challenge from the password step and a current code. */
@@ -68,27 +86,88 @@ export class AuthService {
     if (!user || !user.mfaEnabled || !user.mfaSecret) throw unauthorized('unknown or expired challenge: log in again', 'INVALID_CHALLENGE');
     await this.checkCode(user.id, user.mfaSecret, code, user.mfaLastStep, (step) => this.users.useMfaStep(user.id, step));
     await this.mfa.endChallenge(challengeId);
-    return this.startSession(user);
+    return this.startSession(user, { amr: ['pwd', 'otp'], otpAt: this.nowS() });
   }
 
-  /** Start enrolment: a new secret (pending until a code proves the authenticator app has it). */
-  async enrollMfa(userId: string): Promise<{ secret: string; otpauthUri: string }> {
+  /**
+   * Step-up: a current code for an existing session; the session counts as MFA'd from now (its
+   * refreshed tokens say so too) and the answer is an access token saying so.
+   */
+  async stepUp(caller: SessionRef, code: string): Promise<AccessToken> {
+    const user = await this.users.findById(caller.userId);
+    if (!user || !caller.sessionId) throw unauthorized('unknown user or session');
+    if (!user.mfaEnabled || !user.mfaSecret) throw conflict('MFA_NOT_ENABLED', 'turn MFA on first: /v1/auth/mfa/enroll');
+    await this.checkCode(user.id, user.mfaSecret, code, user.mfaLastStep, (step) => this.users.useMfaStep(user.id, step));
+    const auth: SessionAuth = { amr: ['pwd', 'otp'], otpAt: this.nowS() };
+    if (!(await this.sessions.setAuth(caller.sessionId, auth))) throw unauthorized('the session has ended', 'SESSION_REVOKED');
+    count('MfaStepUp');
+    const accessToken = await this.accessToken(user, caller.sessionId, auth);
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlS };
+  }
+
+  /**
+   * Start enrolment: a new secret (pending until a code proves the authenticator app has it). The
+   * password is asked again: a borrowed or stolen session alone cannot bind its own authenticator.
+   */
+  async enrollMfa(userId: string, password: string): Promise<{ secret: string; otpauthUri: string }> {
     const user = await this.users.findById(userId);
     if (!user) throw unauthorized('unknown user');
+    if (!(await verifyPassword(user.passwordHash, password))) throw wrongPassword();
     if (user.mfaEnabled) throw conflict('MFA_ALREADY_ENABLED', 'MFA is already on for this account');
     const secret = newTotpSecret();
     await this.users.setPendingMfaSecret(user.id, secret);
     return { secret, otpauthUri: otpauthUri(secret, user.email) };
   }
 
-  /** Finish enrolment with a first code; from then on logins need a code. */
-  async verifyMfa(userId: string, code: string): Promise<{ mfaEnabled: true }> {
-    const user = await this.users.findById(userId);
+  /**
+   * Finish enrolment with a first code; from then on logins need a code. Every other session of
+   * the user ends (one that started without the code must log in again with it); audited.
+   */
+  async verifyMfa(caller: SessionRef, code: string, ctx: RequestContext): Promise<{ mfaEnabled: true; sessionsRevoked: number }> {
+    const user = await this.users.findById(caller.userId);
     if (!user) throw unauthorized('unknown user');
     const pending = user.mfaPendingSecret;
     if (!pending) throw conflict('NO_MFA_ENROLMENT', user.mfaEnabled ? 'MFA is already on' : 'start with /v1/auth/mfa/enroll');
     await this.checkCode(user.id, pending, code, null, (step) => this.users.enableMfa(user.id, pending, step));
-    return { mfaEnabled: true };
+    const sessionsRevoked = await this.sessions.revokeAllOf(user.id, caller.sessionId);
+    await this.audit.record({
+      userId: user.id,
+      action: 'mfa.enable',
+      outcome: 'succeeded',
+      actorId: user.id,
+      ...ctx,
+      details: { sessionsRevoked },
+    });
+    return { mfaEnabled: true, sessionsRevoked };
+  }
+
+  /**
+   * Turn MFA off: the password and a current code, both (a stolen session or a stolen phone alone
+   * is not enough). Every other session ends, the caller's keeps a password-only standing; audited.
+   */
+  async disableMfa(
+    caller: SessionRef,
+    password: string,
+    code: string,
+    ctx: RequestContext,
+  ): Promise<{ mfaEnabled: false; sessionsRevoked: number }> {
+    const user = await this.users.findById(caller.userId);
+    if (!user) throw unauthorized('unknown user');
+    if (!(await verifyPassword(user.passwordHash, password))) throw wrongPassword();
+    if (!user.mfaEnabled || !user.mfaSecret) throw conflict('MFA_NOT_ENABLED', 'MFA is not on for this account');
+    await this.checkCode(user.id, user.mfaSecret, code, user.mfaLastStep, (step) => this.users.useMfaStep(user.id, step));
+    await this.users.disableMfa(user.id);
+    if (caller.sessionId) await this.sessions.setAuth(caller.sessionId, { amr: ['pwd'] });
+    const sessionsRevoked = await this.sessions.revokeAllOf(user.id, caller.sessionId);
+    await this.audit.record({
+      userId: user.id,
+      action: 'mfa.disable',
+      outcome: 'succeeded',
+      actorId: user.id,
+      ...ctx,
+      details: { sessionsRevoked },
+    });
+    return { mfaEnabled: false, sessionsRevoked };
   }
 
   /**
@@ -117,9 +196,9 @@ export class AuthService {
     await this.mfa.clearFailures(userId);
   }
 
-  private async startSession(user: User): Promise<TokenPair> {
-    const s = await this.sessions.start(user.id, this.refreshTtlS);
-    return this.pair(user, s.familyId, s.refreshToken);
+  private async startSession(user: User, auth: SessionAuth): Promise<TokenPair> {
+    const s = await this.sessions.start(user.id, this.refreshTtlS, auth);
+    return this.pair(user, s.familyId, s.refreshToken, auth);
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -134,7 +213,8 @@ export class AuthService {
     }
     const user = await this.users.findById(r.userId);
     if (!user) throw unauthorized('unknown user', 'INVALID_REFRESH_TOKEN');
-    return this.pair(user, r.familyId, r.refreshToken as string);
+    // the new token says what the session proved, and when: a refresh is not a fresh code
+    return this.pair(user, r.familyId, r.refreshToken as string, await this.sessions.authOf(r.familyId));
   }
 
   async profile(userId: string): Promise<{ userId: string; email: string; roles: string[]; accountNo: number; mfaEnabled: boolean }> {
@@ -148,14 +228,20 @@ export class AuthService {
     await this.sessions.revokeByToken(refreshToken);
   }
 
-  private async pair(user: User, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.tokens.sign({
+  private async pair(user: User, sessionId: string, refreshToken: string, auth: SessionAuth): Promise<TokenPair> {
+    const accessToken = await this.accessToken(user, sessionId, auth);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlS };
+  }
+
+  private accessToken(user: User, sessionId: string, auth: SessionAuth): Promise<string> {
+    return this.tokens.sign({
       userId: user.id,
       roles: user.roles,
       accountNo: user.accountNo,
       sessionId,
       rolesVersion: user.rolesVersion,
+      amr: auth.amr,
+      ...(auth.otpAt === undefined ? {} : { otpAt: auth.otpAt }),
     });
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlS };
   }
 }

@@ -1,35 +1,28 @@
 /**
  * The auth functions end to end through their handlers, against the machine's PostgreSQL (a
- * throwaway database) and Redis. No mocks.
+ * throwaway database), Redis and DynamoDB (dynalite: the audit trail). No mocks.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { AccessTokens } from './access-tokens';
 import { config } from '../shared/config';
-import { closePool, pool } from '../shared/db/pool';
+import { pool } from '../shared/db/pool';
 import { SecretBox } from '../shared/secret-box';
 import { userStore } from '../shared/users';
-import { closeRedis } from '../shared/redis';
-import { testDatabase, testJwtKeys, type TestEnv } from '../../test/support/test-env';
+import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functions-env';
+import { testJwtKeys } from '../../test/support/test-env';
 import { generate } from 'otplib';
 import { login, loginMfa, logout, mfaEnroll, mfaVerify, refresh, register } from './auth-handlers';
 
-let db: TestEnv;
+let env: FunctionsEnv;
 let keys: { signing: string; verify: string };
 
 beforeAll(async () => {
-  db = await testDatabase();
-  keys = await testJwtKeys();
-  process.env.DATABASE_URL = db.databaseUrl;
-  process.env.JWT_SIGNING_JWK = keys.signing;
-  process.env.JWT_VERIFY_JWKS = keys.verify;
-});
+  env = await startFunctionsEnv();
+  keys = { signing: process.env.JWT_SIGNING_JWK as string, verify: process.env.JWT_VERIFY_JWKS as string };
+}, 60_000);
 
-afterAll(async () => {
-  await closePool();
-  await closeRedis();
-  await db.drop();
-});
+afterAll(() => env.stop());
 
 const context = { awsRequestId: 'lambda-req', functionName: 'auth', getRemainingTimeInMillis: () => 5000 } as unknown as Context;
 let n = 0;
@@ -225,15 +218,15 @@ describe('auth: MFA (TOTP)', () => {
   });
 
   it('enrolls with a secret and otpauth URI, and turns on with a first code', async () => {
-    const e = await asUser(mfaEnroll, undefined);
+    const e = await asUser(mfaEnroll, { password });
     expect(e.statusCode).toBe(200);
     const body = JSON.parse(e.body) as { secret: string; otpauthUri: string };
     expect(body.otpauthUri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
     secret = body.secret;
     expect((await asUser(mfaVerify, { code: '000000' })).statusCode).toBe(401);
     const ok = await asUser(mfaVerify, { code: await generate({ secret }) });
-    expect(JSON.parse(ok.body)).toEqual({ mfaEnabled: true });
-    expect(JSON.parse((await asUser(mfaEnroll, undefined)).body)).toMatchObject({ code: 'MFA_ALREADY_ENABLED' });
+    expect(JSON.parse(ok.body)).toEqual({ mfaEnabled: true, sessionsRevoked: 1 });
+    expect(JSON.parse((await asUser(mfaEnroll, { password })).body)).toMatchObject({ code: 'MFA_ALREADY_ENABLED' });
   });
 
   it('keeps the secret sealed in the database, bound to its user', async () => {

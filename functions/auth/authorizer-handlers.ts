@@ -48,7 +48,15 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn.split('/').slice(0, 2).join('/') + '/*' }],
     },
-    context: { userId: claims.userId, roles: claims.roles.join(','), accountNo: claims.accountNo, sessionId: claims.sessionId },
+    // how the session authenticated, for the routes that need MFA (shared/access.ts requireStepUp)
+    context: {
+      userId: claims.userId,
+      roles: claims.roles.join(','),
+      accountNo: claims.accountNo,
+      sessionId: claims.sessionId,
+      amr: claims.amr.join(','),
+      otpAt: claims.otpAt ?? 0,
+    },
   };
 }
 

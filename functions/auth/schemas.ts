@@ -10,6 +10,14 @@ export const Credentials = z
   })
   .strict();
 
+const password = z.string().min(1).max(1024);
+
+/** Enrolment asks for the password again: a session alone does not bind an authenticator. */
+export const MfaEnrol = z.object({ password }).strict();
+
+/** Turning MFA off takes both: the password and a current code. */
+export const MfaDisable = z.object({ password, code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+
 export const MfaCode = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 
 export const MfaLogin = z.object({ challengeId: z.string().min(1).max(64), code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();

@@ -1,9 +1,11 @@
 /**
- * User management for admins: list users, read one, change roles. A role change ends every
- * session of the user, so no token carrying the old roles outlives it; an admin cannot take the
- * admin role from themself (the last way back in would go with it). Every change is audited.
+ * User management for admins: list users, read one, change roles, reset MFA. A role change ends
+ * every session of the user, so no token carrying the old roles outlives it; an admin cannot take
+ * the admin role from themself (the last way back in would go with it) nor give themself a role
+ * (four eyes: ops, which starts and approves DR runbooks, comes from another admin). Changes need
+ * an MFA'd session with a recent code and are audited.
  */
-import { requireRole } from '../shared/access';
+import { requireRole, requireStepUp } from '../shared/access';
 import type { Caller } from '../shared/caller';
 import { AppError, badRequest } from '../shared/errors';
 import type { AuditLog, RequestContext } from '../shared/ports/audit-log';
@@ -46,11 +48,15 @@ export class UserAdminService {
 
   async setRoles(caller: Caller, userId: string, roles: Role[], ctx: RequestContext): Promise<UserView & { sessionsRevoked: number }> {
     requireRole(caller, 'admin');
+    requireStepUp(caller);
     const wanted = [...new Set(roles)].sort();
-    if (userId === caller.userId && !wanted.includes('admin'))
-      throw new AppError(409, 'LAST_WAY_IN', 'an admin cannot remove their own admin role');
+    const self = userId === caller.userId;
+    if (self && !wanted.includes('admin')) throw new AppError(409, 'LAST_WAY_IN', 'an admin cannot remove their own admin role');
     const before = await this.users.findById(userId);
     if (!before) throw notFound();
+    const added = wanted.filter((r) => !before.roles.includes(r));
+    if (self && added.length > 0)
+      throw new AppError(403, 'SELF_GRANT', `an admin cannot grant themself a role (${added.join(', ')}): another admin does`);
     let after: User | null;
     try {
       after = await this.users.setRoles(userId, wanted);
@@ -69,6 +75,35 @@ export class UserAdminService {
       ...ctx,
       details: { from: before.roles.join(','), to: wanted.join(','), sessionsRevoked },
     });
+    return { ...view(after), sessionsRevoked };
+  }
+
+  /**
+   * Reset a user's MFA (a lost phone): MFA off, its secret forgotten, every session of the user
+   * ended, audited. Never one's own: an admin turns theirs off with password and code like anyone.
+   */
+  async resetMfa(caller: Caller, userId: string, ctx: RequestContext): Promise<UserView & { sessionsRevoked: number }> {
+    requireRole(caller, 'admin');
+    requireStepUp(caller);
+    if (userId === caller.userId)
+      throw new AppError(
+        403,
+        'SELF_RESET',
+        'an admin cannot reset their own MFA: turn it off with password and code, or ask another admin',
+      );
+    const before = await this.users.findById(userId);
+    if (!before || !(await this.users.disableMfa(userId))) throw notFound();
+    const sessionsRevoked = await this.sessions.revokeAllOf(userId);
+    await this.audit.record({
+      userId,
+      action: 'mfa.reset',
+      outcome: 'succeeded',
+      actorId: caller.userId,
+      ...ctx,
+      details: { wasEnabled: before.mfaEnabled, sessionsRevoked },
+    });
+    const after = await this.users.findById(userId);
+    if (!after) throw notFound();
     return { ...view(after), sessionsRevoked };
   }
 }

@@ -21,6 +21,7 @@ export function authService(): Promise<AuthService> {
       await AccessTokens.fromConfig(cfg),
       cfg.REFRESH_TOKEN_TTL_S,
       new RedisMfaGuard(redis()),
+      new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
     );
   })();
   return service;

@@ -1,11 +1,13 @@
 /** /v1/ops (role ops): the active matching host, and the DR runbooks (failover, failback, approvals). */
-import { requireRole } from '../shared/access';
+import { requireRole, requireStepUp } from '../shared/access';
 import { callerOf } from '../shared/caller';
 import { config } from '../shared/config';
 import { httpHandler, type ApiHandler } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
 import { controlStore, matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
+import { userStore } from '../shared/users';
+import { requireEstablishedOperator } from './operator-standing';
 import type { Runbook } from '../sfn/dr-service';
 import { DrApprovalBody, DrExecutionPath, DrStartBody } from './schemas';
 import { drOps } from './wiring';
@@ -23,6 +25,8 @@ function startRunbook(runbook: Runbook): ApiHandler {
   return httpHandler({ body: DrStartBody, limits: perUser(BUDGETS.reads) }, async ({ body, event, context, requestId, ip }) => {
     const caller = callerOf(event);
     requireRole(caller, 'ops');
+    requireStepUp(caller);
+    await requireEstablishedOperator(userStore(), caller.userId);
     const started = await drOps(context.invokedFunctionArn).start(runbook, body, caller.userId, { requestId, ip });
     return { status: 202, body: { ...started, status: 'RUNNING', awaitingApproval: !body.autoApprove } };
   });
@@ -40,6 +44,8 @@ export const drApprove = httpHandler(
   async ({ body, params, event, context, requestId, ip }) => {
     const caller = callerOf(event);
     requireRole(caller, 'ops');
+    requireStepUp(caller);
+    await requireEstablishedOperator(userStore(), caller.userId);
     return {
       body: await drOps(context.invokedFunctionArn).answer(params.execution, body.decision, body.comment, caller.userId, { requestId, ip }),
     };

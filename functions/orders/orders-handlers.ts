@@ -1,5 +1,5 @@
 /** /v1/orders: parse → OrderService → response. Every route acts on the caller's own orders. */
-import { requireRole } from '../shared/access';
+import { requireRole, requireStepUp } from '../shared/access';
 import { callerOf } from '../shared/caller';
 import { httpHandler, type ApiHandler, type HttpOutput } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
@@ -74,6 +74,7 @@ function symbolSwitch(action: 'halt' | 'resume', status: 'halted' | 'trading'): 
   return httpHandler({ path: SymbolPath, limits: reads, audit: audited(`symbol.${action}`) }, async ({ params, event, requestId, ip }) => {
     const caller = callerOf(event);
     requireRole(caller, 'ops');
+    requireStepUp(caller);
     const sequence = await (action === 'halt' ? matchingHost('ops').halt(params.symbol) : matchingHost('ops').resume(params.symbol));
     await auditLog().record({
       userId: caller.userId,

@@ -39,7 +39,18 @@ export async function invoke<B = Record<string, unknown>>(
       requestId: `req-${++n}`,
       identity: { sourceIp: req.ip ?? '10.200.0.1' },
       ...(req.caller
-        ? { authorizer: { userId: req.caller.userId, roles: req.caller.roles.join(','), accountNo: String(req.caller.accountNo) } }
+        ? {
+            // as the authorizer puts it; a caller that does not say how it authenticated is a session
+            // MFA'd a moment ago (the step-up routes' own tests say otherwise where it matters)
+            authorizer: {
+              userId: req.caller.userId,
+              roles: req.caller.roles.join(','),
+              accountNo: String(req.caller.accountNo),
+              amr: (req.caller.amr ?? ['pwd', 'otp']).join(','),
+              otpAt: req.caller.amr ? (req.caller.otpAt ?? 0) : Math.floor(Date.now() / 1000),
+              ...(req.caller.sessionId ? { sessionId: req.caller.sessionId } : {}),
+            },
+          }
         : {}),
     },
   } as unknown as APIGatewayProxyEvent;

@@ -31,7 +31,18 @@ export const MfaEnrolment = answers<Answer<AuthService['enrollMfa']>>()(
   z.object({ secret: z.string().min(1), otpauthUri: z.string().regex(/^otpauth:\/\//) }).strict(),
 );
 
-export const MfaEnabled = answers<Answer<AuthService['verifyMfa']>>()(z.object({ mfaEnabled: z.literal(true) }).strict());
+export const MfaEnabled = answers<Answer<AuthService['verifyMfa']>>()(
+  z.object({ mfaEnabled: z.literal(true), sessionsRevoked: z.number().int().min(0) }).strict(),
+);
+
+export const MfaDisabled = answers<Answer<AuthService['disableMfa']>>()(
+  z.object({ mfaEnabled: z.literal(false), sessionsRevoked: z.number().int().min(0) }).strict(),
+);
+
+/** a step-up: an access token of the same session, MFA'd as of now (the refresh token is unchanged) */
+export const SteppedUp = answers<Answer<AuthService['stepUp']>>()(
+  z.object({ accessToken: z.string().min(1), tokenType: z.literal('Bearer'), expiresIn: z.number().int().min(1) }).strict(),
+);
 
 /** GET /v1/auth/me; AuthService.profile types its roles as strings, they are the users' roles (as UserView has them) */
 export const Profile = answers<UserView>()(
@@ -52,5 +63,10 @@ export const UserPage = answers<Answer<UserAdminService['list']>>()(z.object({ i
 
 /** the user after the change, and how many of their sessions it ended */
 export const RolesChanged = answers<Answer<UserAdminService['setRoles']>>()(
+  Profile.extend({ sessionsRevoked: z.number().int().min(0) }).strict(),
+);
+
+/** the user after an admin's MFA reset, and how many of their sessions it ended */
+export const MfaReset = answers<Answer<UserAdminService['resetMfa']>>()(
   Profile.extend({ sessionsRevoked: z.number().int().min(0) }).strict(),
 );

@@ -14,10 +14,12 @@ interface Row {
   mfa_pending_secret: string | null;
   mfa_last_step: string | null;
   roles_version: number;
+  role_granted_at: Record<string, string | null>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const COLUMNS = 'id, email, password_hash, roles, account_no, mfa_enabled, mfa_secret, mfa_pending_secret, mfa_last_step, roles_version';
+const COLUMNS =
+  'id, email, password_hash, roles, account_no, mfa_enabled, mfa_secret, mfa_pending_secret, mfa_last_step, roles_version, role_granted_at';
 
 /** TOTP secrets are sealed with the user's id as associated data: a copy in another row does not open. */
 const mfaContext = (userId: string): string => `mfa:${userId}`;
@@ -50,6 +52,11 @@ export class PgUserStore implements UserStore {
       mfaPendingSecret: open(r.mfa_pending_secret),
       mfaLastStep: r.mfa_last_step === null ? null : Number(r.mfa_last_step),
       rolesVersion: r.roles_version,
+      roleGrantedAt: Object.fromEntries(
+        Object.entries(r.role_granted_at ?? {})
+          .filter(([role, at]) => at !== null && r.roles.includes(role as Role))
+          .map(([role, at]) => [role, new Date(at as string)]),
+      ),
     };
   }
 
@@ -103,10 +110,19 @@ export class PgUserStore implements UserStore {
     return r.rowCount === 1;
   }
 
-  async findById(id: string): Promise<User | null> {
+  async disableMfa(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const r = await this.pool.query(
+      'UPDATE users SET mfa_enabled = false, mfa_secret = NULL, mfa_pending_secret = NULL, mfa_last_step = NULL WHERE id = $1',
+      [id],
+    );
+    return r.rowCount === 1;
+  }
+
+  async findById(id: string, opts: { secrets?: boolean } = {}): Promise<User | null> {
     if (!UUID.test(id)) return null;
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-    return r.rows[0] ? this.toUser(r.rows[0]) : null;
+    return r.rows[0] ? this.toUser(r.rows[0], opts.secrets ?? true) : null;
   }
 
   setRoles(id: string, roles: Role[]): Promise<User | null> {
@@ -116,10 +132,14 @@ export class PgUserStore implements UserStore {
       const admins = await c.query<{ id: string }>("SELECT id FROM users WHERE 'admin' = ANY(roles) ORDER BY id FOR UPDATE");
       const others = admins.rows.filter((a) => a.id !== id.toLowerCase()).length;
       if (!roles.includes('admin') && others === 0 && admins.rows.length > 0) throw new LastAdminError();
-      const r = await c.query<Row>(`UPDATE users SET roles = $2, roles_version = roles_version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [
-        id,
-        roles,
-      ]);
+      // a role newly granted is stamped with the database's clock; one kept keeps its time; one removed is forgotten
+      const r = await c.query<Row>(
+        `UPDATE users SET roles = $2, roles_version = roles_version + 1,
+           role_granted_at = (SELECT COALESCE(jsonb_object_agg(g, CASE WHEN g = ANY(roles) THEN role_granted_at -> g ELSE to_jsonb(now()) END), '{}'::jsonb)
+                                FROM unnest($2::text[]) AS g)
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, roles],
+      );
       return r.rows[0] ? this.toUser(r.rows[0]) : null;
     });
   }

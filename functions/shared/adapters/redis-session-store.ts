@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { RotateOutcome, SessionStore } from '../ports/session-store';
+import type { AuthMethod, RotateOutcome, SessionAuth, SessionStore } from '../ports/session-store';
 
 /**
  * Keys: `auth:rt:<tokenId>` → hash {user, family, secret (sha-256), used}; `auth:family:<id>` →
- * "active" | "revoked"; `auth:user:<id>:families` → set of the user's family ids. A token is `<tokenId>.<secret>`; only the secret's hash is stored.
+ * "active" | "revoked"; `auth:family:<id>:auth` → how it authenticated (JSON SessionAuth); `auth:user:<id>:families` → set of the user's family ids. A token is `<tokenId>.<secret>`; only the secret's hash is stored.
  */
 const TOKEN = (id: string): string => `auth:rt:${id}`;
 const FAMILY = (id: string): string => `auth:family:${id}`;
+/** how the family authenticated (amr, otp time), living as long as the family */
+const FAMILY_AUTH = (id: string): string => `auth:family:${id}:auth`;
 /** the families a user started (so all can be revoked at once) */
 const USER_FAMILIES = (userId: string): string => `auth:user:${userId}:families`;
 /** the user's roles version; no TTL: it must outlive every token minted before it */
@@ -29,6 +31,28 @@ redis.call('HSET', KEYS[1], 'used', '1')
 return {'ok', t[1], t[2]}
 `;
 
+/** Atomically: only a live family takes a step-up, and the record lives exactly as long as it. */
+const SET_AUTH = `
+if redis.call('GET', KEYS[1]) ~= 'active' then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ttl)
+return 1
+`;
+
+const METHODS: readonly AuthMethod[] = ['pwd', 'otp'];
+
+function parseAuth(text: string | null): SessionAuth {
+  try {
+    const a = JSON.parse(text ?? '') as { amr?: unknown; otpAt?: unknown };
+    const amr = Array.isArray(a.amr) ? a.amr.filter((m): m is AuthMethod => METHODS.includes(m as AuthMethod)) : [];
+    if (amr.includes('otp') && typeof a.otpAt === 'number') return { amr, otpAt: a.otpAt };
+  } catch {
+    // a session from before amr was kept, or a damaged record: a password session, nothing more
+  }
+  return { amr: ['pwd'] };
+}
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 const id = (): string => randomBytes(16).toString('base64url');
 
@@ -40,12 +64,13 @@ function parse(token: string): { tokenId: string; secret: string } | null {
 export class RedisSessionStore implements SessionStore {
   constructor(private readonly redis: Redis) {}
 
-  async start(userId: string, ttlS: number): Promise<{ familyId: string; refreshToken: string }> {
+  async start(userId: string, ttlS: number, auth: SessionAuth = { amr: ['pwd'] }): Promise<{ familyId: string; refreshToken: string }> {
     const familyId = id();
     // the set lives as long as the user's newest family (every family gets the same TTL)
     await this.redis
       .multi()
       .set(FAMILY(familyId), 'active', 'EX', ttlS)
+      .set(FAMILY_AUTH(familyId), JSON.stringify(auth), 'EX', ttlS)
       .sadd(USER_FAMILIES(userId), familyId)
       .expire(USER_FAMILIES(userId), ttlS)
       .exec();
@@ -66,7 +91,7 @@ export class RedisSessionStore implements SessionStore {
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
-    await this.redis.multi().expire(FAMILY(familyId), ttlS).expire(USER_FAMILIES(userId), ttlS).exec();
+    await this.redis.multi().expire(FAMILY(familyId), ttlS).expire(FAMILY_AUTH(familyId), ttlS).expire(USER_FAMILIES(userId), ttlS).exec();
     return { ok: true, userId, familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
   }
 
@@ -77,6 +102,14 @@ export class RedisSessionStore implements SessionStore {
     if (!family || secret !== sha256(t.secret)) return false;
     await this.redis.set(FAMILY(family), 'revoked', 'KEEPTTL');
     return true;
+  }
+
+  async authOf(familyId: string): Promise<SessionAuth> {
+    return parseAuth(await this.redis.get(FAMILY_AUTH(familyId)));
+  }
+
+  async setAuth(familyId: string, auth: SessionAuth): Promise<boolean> {
+    return (await this.redis.eval(SET_AUTH, 2, FAMILY(familyId), FAMILY_AUTH(familyId), JSON.stringify(auth))) === 1;
   }
 
   async isActive(familyId: string): Promise<boolean> {
@@ -97,10 +130,11 @@ export class RedisSessionStore implements SessionStore {
     );
   }
 
-  async revokeAllOf(userId: string): Promise<number> {
+  async revokeAllOf(userId: string, except?: string): Promise<number> {
     const families = await this.redis.smembers(USER_FAMILIES(userId));
     let active = 0;
     for (const f of families) {
+      if (f === except) continue;
       // only families still there: SET XX never creates a key that already expired
       const was = await this.redis.set(FAMILY(f), 'revoked', 'KEEPTTL', 'XX', 'GET');
       if (was === 'active') active++;
