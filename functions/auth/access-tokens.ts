@@ -8,6 +8,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../shared/config';
 import { unauthorized } from '../shared/errors';
+import { secretField } from '../shared/secret-store';
 import type { AuthMethod } from '../shared/ports/session-store';
 import type { Role } from '../shared/ports/user-store';
 
@@ -52,8 +53,11 @@ export class AccessTokens {
 
   static async fromConfig(cfg: AppConfig): Promise<AccessTokens> {
     let signing: { key: SigningKey; kid: string } | undefined;
-    if (cfg.JWT_SIGNING_JWK) {
-      const jwk = JSON.parse(cfg.JWT_SIGNING_JWK) as JWK;
+    // read from the secret store at run time; given directly only to tests and tools
+    const text =
+      cfg.JWT_SIGNING_JWK ?? (cfg.JWT_SIGNING_SECRET ? await secretField(cfg.JWT_SIGNING_SECRET, 'jwtSigningJwk', cfg.STAGE) : undefined);
+    if (text) {
+      const jwk = JSON.parse(text) as JWK;
       if (!jwk.kid) throw new Error('JWT_SIGNING_JWK needs a kid');
       signing = { key: await importJWK(jwk, ALG), kid: jwk.kid };
     }

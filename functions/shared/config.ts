@@ -18,7 +18,12 @@ const schema = z
     /** issuer and audience every access token carries and every check demands */
     JWT_ISSUER: z.string().min(1).default('https://exchange.local'),
     JWT_AUDIENCE: z.string().min(1).default('exchange-api'),
-    /** private JWK (Ed25519) the auth functions sign with; its `kid` names it (only they are given it) */
+    /**
+     * where the private JWK (Ed25519) the auth functions sign with is read at run time (secret-store.ts:
+     * a Secrets Manager ARN or name, `file:` locally; field jwtSigningJwk); only they are given it
+     */
+    JWT_SIGNING_SECRET: z.string().min(1).optional(),
+    /** the private JWK itself: tests and tools only, never a deployed function's environment */
     JWT_SIGNING_JWK: z.string().min(1).optional(),
     /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
     JWT_VERIFY_JWKS: z.string().min(1),
@@ -76,7 +81,9 @@ const schema = z
     HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** the WebSocket API's management endpoint (postToConnection) */
     WS_API_ENDPOINT: z.string().url().default('http://localhost:3001'),
-    /** data keys for secrets at rest (JSON: key id → base64 of 32 bytes) and the one that seals */
+    /** where the data keys for secrets at rest are read at run time (fields dataKeys, dataKeyId; see JWT_SIGNING_SECRET) */
+    DATA_KEYS_SECRET: z.string().min(1).optional(),
+    /** the data keys themselves (JSON: key id → base64 of 32 bytes) and the one that seals: tests and tools only */
     DATA_KEYS: z.string().min(1).optional(),
     DATA_KEY_ID: z.string().min(1).optional(),
     /**

@@ -2,9 +2,11 @@
  * Application-level encryption of secrets at rest (TOTP secrets): AES-256-GCM under a named data
  * key, bound to what it protects (associated data such as "mfa:<userId>", so a ciphertext copied
  * to another row does not open). Keys rotate by adding one and making it current; old ciphertexts
- * still open under their own key id. In AWS the keys come from SSM SecureString (KMS-encrypted).
+ * still open under their own key id. The keys are read at run time from the secret store (Secrets
+ * Manager in AWS, .data/local-secrets.json locally; see secret-store.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { secretField } from './secret-store';
 
 const PREFIX = 'v1';
 
@@ -25,6 +27,16 @@ export class SecretBox {
   static fromConfig(cfg: { DATA_KEYS?: string; DATA_KEY_ID?: string }): SecretBox {
     if (!cfg.DATA_KEYS || !cfg.DATA_KEY_ID) throw new Error('DATA_KEYS and DATA_KEY_ID are not configured for this function');
     return new SecretBox(JSON.parse(cfg.DATA_KEYS) as Record<string, string>, cfg.DATA_KEY_ID);
+  }
+
+  /** The keys from the secret store (DATA_KEYS_SECRET), or given directly (tests and tools). */
+  static async load(cfg: { STAGE: string; DATA_KEYS_SECRET?: string; DATA_KEYS?: string; DATA_KEY_ID?: string }): Promise<SecretBox> {
+    if (cfg.DATA_KEYS || !cfg.DATA_KEYS_SECRET) return SecretBox.fromConfig(cfg);
+    const [keys, current] = await Promise.all([
+      secretField(cfg.DATA_KEYS_SECRET, 'dataKeys', cfg.STAGE),
+      secretField(cfg.DATA_KEYS_SECRET, 'dataKeyId', cfg.STAGE),
+    ]);
+    return new SecretBox(JSON.parse(keys) as Record<string, string>, current);
   }
 
   /** Whether a stored value is one of ours (a TOTP secret in clear, base32, never contains a dot). */

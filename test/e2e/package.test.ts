@@ -3,10 +3,10 @@
  * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDevSecrets } from '../../scripts/local/dev-secrets';
+import { ensureDevSecrets, LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 
 const ROOT = join(__dirname, '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
@@ -63,7 +63,34 @@ describe('serverless package (stage local)', () => {
     { 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] },
     { 'Fn::GetAtt': ['DrFailbackStateMachine', 'Arn'] },
   ]);
+  /** the secrets in Secrets Manager, read at run time (functions/shared/secret-store.ts) */
+  const secretRead = (name: string): { action: string; resource: string } => ({
+    action: 'secretsmanager:GetSecretValue',
+    resource: JSON.stringify({
+      'Fn::Join': [
+        '',
+        ['arn:aws:secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:exchange/local/${name}-*`],
+      ],
+    }),
+  });
+  const DATA_KEYS_READ = secretRead('data-keys');
+  const SIGNING_KEY_READ = secretRead('jwt-signing');
+  const AUDIT_PUT = { action: 'dynamodb:PutItem', resource: 'AuditTable' };
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
+    // the functions that read or write users open MFA secrets with the data keys; those that issue tokens sign too
+    ...Object.fromEntries(
+      ['AuthRegister', 'AuthLogout', 'AuthMfaEnroll', 'AuthMe', 'AdminListUsers', 'AdminGetUser'].map((f) => [
+        `${f}LambdaFunction`,
+        [DATA_KEYS_READ],
+      ]),
+    ),
+    ...Object.fromEntries(
+      ['AuthLogin', 'AuthRefresh', 'AuthLoginMfa', 'AuthMfaStepUp'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, SIGNING_KEY_READ]]),
+    ),
+    // MFA turned on or off, or reset by an admin, is audited
+    ...Object.fromEntries(
+      ['AuthMfaVerify', 'AuthMfaDisable', 'AdminResetMfa'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, AUDIT_PUT]]),
+    ),
     // the functions that call the matching host read which region is active (only that item)
     ...Object.fromEntries(
       [
@@ -154,7 +181,7 @@ describe('serverless package (stage local)', () => {
         'DescribeVpcs',
       ].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
     ],
-    AdminSetRolesLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AdminSetRolesLambdaFunction: [CONTROL_READ, AUDIT_PUT, DATA_KEYS_READ],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
     WsDisconnectLambdaFunction: [
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
@@ -242,7 +269,7 @@ describe('serverless package (stage local)', () => {
     expect(resources[consumer]?.Type).toBe('AWS::Kinesis::StreamConsumer');
   });
 
-  it('gives secrets only to the functions that use them', () => {
+  it('gives the secret store’s references only to the functions that use them', () => {
     const holders = (name: string): string[] =>
       Object.entries(resources)
         .filter(
@@ -252,10 +279,15 @@ describe('serverless package (stage local)', () => {
         )
         .map(([n]) => n)
         .sort();
-    expect(holders('JWT_SIGNING_JWK')).toEqual(['AuthLoginLambdaFunction', 'AuthLoginMfaLambdaFunction', 'AuthRefreshLambdaFunction']);
-    const sealing = holders('DATA_KEYS');
+    expect(holders('JWT_SIGNING_SECRET')).toEqual([
+      'AuthLoginLambdaFunction',
+      'AuthLoginMfaLambdaFunction',
+      'AuthMfaStepUpLambdaFunction',
+      'AuthRefreshLambdaFunction',
+    ]);
+    const sealing = holders('DATA_KEYS_SECRET');
     expect(sealing.every((n) => /^(Auth|Admin)/.test(n))).toBe(true);
-    expect(sealing).toHaveLength(11);
+    expect(sealing).toHaveLength(14);
     expect(holders('JWT_VERIFY_JWKS').length).toBeGreaterThanOrEqual(20);
   });
 
@@ -291,6 +323,30 @@ describe('serverless package (stage local)', () => {
       for (const r of roles) expect(resources[r['Fn::GetAtt'][0]]?.Type).toBe('AWS::IAM::Role');
     }
     expect(JSON.stringify(resources)).not.toMatch(/BEGIN (RSA |EC )?(PRIVATE KEY|CERTIFICATE)/);
+  });
+
+  it('puts no secret into the template or a function’s environment: the signing key and data keys are read at run time', () => {
+    // the template as CloudFormation would get it, and every other file the package holds but the code bundle
+    const texts = readdirSync(out)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readFileSync(join(out, f), 'utf8'));
+    expect(texts.length).toBeGreaterThan(0);
+    const local = JSON.parse(readFileSync(LOCAL_SECRETS, 'utf8')) as { jwtSigningJwk: string; dataKeys: string };
+    const privateKey = (JSON.parse(local.jwtSigningJwk) as { d: string }).d;
+    const dataKeys = Object.values(JSON.parse(local.dataKeys) as Record<string, string>);
+    expect(privateKey.length).toBeGreaterThan(20);
+    for (const text of texts) {
+      for (const secret of [privateKey, ...dataKeys]) expect(text.includes(secret)).toBe(false);
+      // no private JWK member anywhere (a key pasted by hand would carry one), nor the secrets' own variables
+      expect(text).not.toMatch(/\\?"d\\?"\s*:/);
+      expect(text).not.toMatch(/JWT_SIGNING_JWK|"DATA_KEYS"|DATA_KEY_ID/);
+    }
+    // what the functions get instead: where to read them
+    const env = (
+      Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r).includes('JWT_SIGNING_SECRET'))
+        ?.Properties.Environment as { Variables: Record<string, string> }
+    ).Variables;
+    expect(env).toMatchObject({ JWT_SIGNING_SECRET: 'file:.data/local-secrets.json', DATA_KEYS_SECRET: 'file:.data/local-secrets.json' });
   });
 
   it('ships the matching-host contract with the functions that call the host', () => {

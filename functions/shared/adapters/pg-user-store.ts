@@ -29,18 +29,21 @@ export class PgUserStore implements UserStore {
   constructor(
     private readonly pool: Pool,
     /** made on first use: a function that never touches an MFA secret needs no data key */
-    private readonly sealing: SecretBox | (() => SecretBox),
+    private readonly sealing: SecretBox | (() => Promise<SecretBox>),
   ) {}
 
-  private get box(): SecretBox {
-    return typeof this.sealing === 'function' ? this.sealing() : this.sealing;
+  private box(): Promise<SecretBox> {
+    return typeof this.sealing === 'function' ? this.sealing() : Promise.resolve(this.sealing);
   }
 
   /** `secrets: false` (listings) leaves the MFA secrets out: nothing to decrypt, nothing to leak. */
-  private toUser(r: Row, secrets = true): User {
+  private async toUser(r: Row, secrets = true): Promise<User> {
+    // only a row with a sealed secret needs the data key (read from the secret store on first use)
+    const box =
+      secrets && [r.mfa_secret, r.mfa_pending_secret].some((v) => v !== null && SecretBox.isSealed(v)) ? await this.box() : undefined;
     // a secret stored before sealing existed is read as it is; `npm run users:seal-mfa` seals those
     const open = (v: string | null): string | null =>
-      v === null || !secrets ? null : SecretBox.isSealed(v) ? this.box.open(v, mfaContext(r.id)) : v;
+      v === null || !secrets ? null : SecretBox.isSealed(v) && box ? box.open(v, mfaContext(r.id)) : v;
     return {
       id: r.id,
       email: r.email,
@@ -84,7 +87,7 @@ export class PgUserStore implements UserStore {
   }
 
   async setPendingMfaSecret(id: string, secret: string): Promise<void> {
-    await this.pool.query('UPDATE users SET mfa_pending_secret = $2 WHERE id = $1', [id, this.box.seal(secret, mfaContext(id))]);
+    await this.pool.query('UPDATE users SET mfa_pending_secret = $2 WHERE id = $1', [id, (await this.box()).seal(secret, mfaContext(id))]);
   }
 
   enableMfa(id: string, secret: string, step: number): Promise<boolean> {
@@ -92,7 +95,7 @@ export class PgUserStore implements UserStore {
       // sealed values differ on every seal: compare in clear, under the row lock
       const r = await c.query<{ mfa_pending_secret: string | null }>('SELECT mfa_pending_secret FROM users WHERE id = $1 FOR UPDATE', [id]);
       const pending = r.rows[0]?.mfa_pending_secret;
-      if (!pending || this.box.open(pending, mfaContext(id)) !== secret) return false;
+      if (!pending || (await this.box()).open(pending, mfaContext(id)) !== secret) return false;
       await c.query(
         'UPDATE users SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_last_step = $2 WHERE id = $1',
         [id, step],
@@ -149,7 +152,7 @@ export class PgUserStore implements UserStore {
       opts.afterAccountNo ?? 0,
       opts.limit,
     ]);
-    return r.rows.map((x) => this.toUser(x, false));
+    return Promise.all(r.rows.map((x) => this.toUser(x, false)));
   }
 
   /** Seal MFA secrets stored in clear (rows from before sealing); returns how many were sealed. */
@@ -163,7 +166,7 @@ export class PgUserStore implements UserStore {
         // only if it is still the value read: a concurrent enrolment wins
         const u = await this.pool.query(`UPDATE users SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [
           row.id,
-          this.box.seal(row.v, mfaContext(row.id)),
+          (await this.box()).seal(row.v, mfaContext(row.id)),
           row.v,
         ]);
         sealed += u.rowCount ?? 0;
