@@ -3,12 +3,13 @@
  * so this file holds the rules only: who may log in, how tokens rotate, what a reuse means.
  */
 import type { AccessTokens } from './access-tokens';
-import { AppError, conflict, unauthorized } from '../shared/errors';
+import { AppError, conflict, tooManyRequests, unauthorized } from '../shared/errors';
+import type { LoginGuard } from './ports/login-guard';
 import type { MfaGuard } from './ports/mfa-guard';
 import type { AuditLog, RequestContext } from '../shared/ports/audit-log';
 import type { SessionAuth, SessionStore } from '../shared/ports/session-store';
 import { count } from '../shared/observability';
-import { EmailTakenError, type User, type UserStore } from '../shared/ports/user-store';
+import { EmailTakenError, normalizeEmail, type User, type UserStore } from '../shared/ports/user-store';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import { checkTotp, newTotpSecret, otpauthUri } from './totp';
 
@@ -51,6 +52,7 @@ export class AuthService {
     private readonly refreshTtlS: number,
     private readonly mfa: MfaGuard,
     private readonly audit: AuditLog,
+    private readonly logins: LoginGuard,
     private readonly nowS: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
@@ -64,28 +66,48 @@ export class AuthService {
     }
   }
 
-  async login(email: string, password: string): Promise<LoginResult> {
+  /**
+   * A password login from `source` (the caller's address). Failures count against the account and
+   * the source, each locked with backoff once it keeps failing (the attacker is limited, wherever
+   * they guess from); but a source that completed a login to this account before is never turned
+   * away with the right password: a stranger's failures cannot lock the owner out of their usual address.
+   */
+  async login(email: string, password: string, source = 'unknown'): Promise<LoginResult> {
+    const subjects = [`acct:${normalizeEmail(email)}`, `src:${source}`];
     const user = await this.users.findByEmail(email);
-    if (!user) {
-      await burnPasswordCheck(password);
-      count('LoginFailed');
-      throw unauthorized('wrong email or password', 'INVALID_CREDENTIALS');
+    const known = user ? await this.logins.isKnownSource(user.id, source) : false;
+    if (!known) {
+      // refused before the password is looked at: a locked account tells a guesser nothing
+      const locked = await this.logins.lockedFor(subjects);
+      if (locked > 0) {
+        count('LoginLocked');
+        throw tooManyRequests(locked, 'too many failed logins: try again later');
+      }
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await burnPasswordCheck(password).then(() => false);
+    if (!user || !ok) {
       count('LoginFailed');
+      await this.logins.recordFailure(subjects);
       throw wrongPassword();
     }
     if (user.mfaEnabled) return { mfaRequired: true, challengeId: await this.mfa.createChallenge(user.id, CHALLENGE_TTL_S) };
+    await this.loggedInFrom(user.id, source);
     return this.startSession(user, { amr: ['pwd'] });
   }
 
+  /** a completed login: its source is the account's from now on, and owes nothing for earlier failures */
+  private async loggedInFrom(userId: string, source: string): Promise<void> {
+    await Promise.all([this.logins.rememberSource(userId, source), this.logins.clearFailures(`src:${source}`)]);
+  }
+
   /** Second step of a login with MFA: the challenge from the password step and a current code. */
-  async loginMfa(challengeId: string, code: string): Promise<TokenPair> {
+  async loginMfa(challengeId: string, code: string, source = 'unknown'): Promise<TokenPair> {
     const userId = await this.mfa.challengeUser(challengeId);
     const user = userId ? await this.users.findById(userId) : null;
     if (!user || !user.mfaEnabled || !user.mfaSecret) throw unauthorized('unknown or expired challenge: log in again', 'INVALID_CHALLENGE');
     await this.checkCode(user.id, user.mfaSecret, code, user.mfaLastStep, (step) => this.users.useMfaStep(user.id, step));
     await this.mfa.endChallenge(challengeId);
+    await this.loggedInFrom(user.id, source);
     return this.startSession(user, { amr: ['pwd', 'otp'], otpAt: this.nowS() });
   }
 

@@ -13,6 +13,8 @@ import { startFunctionsEnv, type FunctionsEnv } from '../../test/support/functio
 import { testJwtKeys } from '../../test/support/test-env';
 import { generate } from 'otplib';
 import { login, loginMfa, logout, mfaEnroll, mfaVerify, refresh, register } from './auth-handlers';
+import { LOGIN_LOCK_BASE_S, RedisLoginGuard } from './adapters/redis-login-guard';
+import { redis } from '../shared/redis';
 
 let env: FunctionsEnv;
 let keys: { signing: string; verify: string };
@@ -162,20 +164,54 @@ describe('access tokens', () => {
 });
 
 describe('auth: rate limits', () => {
-  it('stops login guessing at one account from many addresses, with Retry-After and RateLimit headers', async () => {
-    const target = `victim.${Date.now()}@example.com`;
-    await post(register, { email: target, password });
-    const tries = [];
-    for (let i = 0; i < 10; i++) tries.push(await post(login, { email: target, password: `guess number ${i}xx` }));
-    expect(tries.every((t) => t.status === 401)).toBe(true);
-    expect(tries[9].headers).toMatchObject({ 'RateLimit-Limit': '10', 'RateLimit-Remaining': '0' });
-    // the 11th, even with the right password and from a fresh address, waits
-    const blocked = await post(login, { email: target.toUpperCase(), password });
-    expect(blocked).toMatchObject({
+  const someone = (): string => `10.${runId}.${200 + (++n % 50)}.${n % 250}`;
+
+  it('a victim locked out by a stranger’s failures can still log in from their usual address', async () => {
+    const victim = `victim.${Date.now()}@example.com`;
+    const home = `198.51.100.${runId}`;
+    await post(register, { email: victim, password });
+    expect((await post(login, { email: victim, password }, home)).status).toBe(200);
+    // a stranger fails at the account from many addresses until it locks
+    for (let i = 0; i < 6; i++) await post(login, { email: victim, password: `guess number ${i}xx` }, someone());
+    // from an address the account never logged in from: refused, even with the right password
+    expect(await post(login, { email: victim.toUpperCase(), password }, someone())).toMatchObject({
       status: 429,
       body: { code: 'RATE_LIMITED' },
       headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as string },
     });
+    // from home, the right password goes through: the owner is not the one locked out
+    expect(await post(login, { email: victim, password }, home)).toMatchObject({ status: 200, body: { tokenType: 'Bearer' } });
+    // and a wrong one from home is still only a wrong password
+    expect(await post(login, { email: victim, password: 'not it at all 123' }, home)).toMatchObject({ status: 401 });
+  });
+
+  it('locks out a guesser at one account from many addresses, longer with each failure (backoff)', async () => {
+    const target = `target.${Date.now()}@example.com`;
+    await post(register, { email: target, password });
+    const tries = [];
+    for (let i = 0; i < 5; i++) tries.push(await post(login, { email: target, password: `guess number ${i}xx` }, someone()));
+    expect(tries.map((t) => t.status)).toEqual([401, 401, 401, 401, 401]);
+    const first = await post(login, { email: target, password: 'guess number 6xx' }, someone());
+    expect(first).toMatchObject({ status: 429 });
+    expect(Number(first.headers['Retry-After'])).toBeGreaterThan(LOGIN_LOCK_BASE_S / 2);
+    expect(Number(first.headers['Retry-After'])).toBeLessThanOrEqual(LOGIN_LOCK_BASE_S);
+    // each further failure (a guess that got past the lock once it lapsed) doubles it
+    const guard = new RedisLoginGuard(redis());
+    await guard.recordFailure([`acct:${target}`]);
+    expect(await guard.lockedFor([`acct:${target}`])).toBeGreaterThan(LOGIN_LOCK_BASE_S);
+    await guard.recordFailure([`acct:${target}`]);
+    expect(await guard.lockedFor([`acct:${target}`])).toBeGreaterThan(3 * LOGIN_LOCK_BASE_S);
+  });
+
+  it('locks a source that fails at many accounts: one address spraying passwords is stopped, the accounts are not', async () => {
+    const sprayer = `203.0.113.${runId}`;
+    const owner = `owner.${Date.now()}@example.com`;
+    await post(register, { email: owner, password });
+    for (let i = 0; i < 10; i++)
+      expect((await post(login, { email: `nobody.${i}.${Date.now()}@example.com`, password }, sprayer)).status).toBe(401);
+    expect(await post(login, { email: owner, password }, sprayer)).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    // the account itself was never failed at: its owner logs in from anywhere else
+    expect((await post(login, { email: owner, password }, someone())).status).toBe(200);
   });
 
   it('limits register/login/refresh per IP', async () => {

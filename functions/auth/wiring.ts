@@ -1,5 +1,6 @@
 /** The auth functions' composition root: real adapters from config, built once per container. */
 import { AccessTokens } from './access-tokens';
+import { RedisLoginGuard } from './adapters/redis-login-guard';
 import { RedisMfaGuard } from './adapters/redis-mfa-guard';
 import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
@@ -22,6 +23,7 @@ export function authService(): Promise<AuthService> {
       cfg.REFRESH_TOKEN_TTL_S,
       new RedisMfaGuard(redis()),
       new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
+      new RedisLoginGuard(redis()),
     );
   })();
   return service;

@@ -22,8 +22,6 @@ export const BUDGETS = {
   reads: { name: 'reads', capacity: 100, refillPerS: 50 },
   /** WebSocket handshakes from one IP: each writes a connection record */
   wsConnect: { name: 'ws-connect', capacity: 30, refillPerS: 1 },
-  /** login attempts at one account, from anywhere: 10 at once, then one every 30 s */
-  loginAccount: { name: 'login-acct', capacity: 10, refillPerS: 1 / 30 },
 } as const satisfies Record<string, Budget>;
 
 /**
