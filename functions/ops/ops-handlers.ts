@@ -38,7 +38,7 @@ export const drFailover = startRunbook('failover');
 /** POST /v1/ops/dr/failback (role ops): start the failback runbook. */
 export const drFailback = startRunbook('failback');
 
-/** POST /v1/ops/dr/approvals/{execution} (role ops, not the operator who started it): approve or reject. */
+/** POST /v1/ops/dr/approvals/{execution} (role ops held an hour, step-up, not the operator who started it): approve or reject. */
 export const drApprove = httpHandler(
   { body: DrApprovalBody, path: DrExecutionPath, limits: perUser(BUDGETS.reads) },
   async ({ body, params, event, context, requestId, ip }) => {
