@@ -45,7 +45,7 @@ async function trader(name: string, withMfa: boolean): Promise<string> {
   let tokens = await must('POST', '/v1/auth/login', { email, password });
   if (!withMfa) return tokens.accessToken as string;
 
-  const enrol = await must('POST', '/v1/auth/mfa/enroll', undefined, tokens.accessToken as string);
+  const enrol = await must('POST', '/v1/auth/mfa/enroll', { password }, tokens.accessToken as string);
   say(`${name}: MFA enrolment — scan ${String(enrol.otpauthUri)}`);
   const secret = enrol.secret as string;
   await must('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, tokens.accessToken as string);
@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   const w = await must('POST', '/v1/accounts/withdrawals', { asset: 'USD', amount: '1200.50', idempotencyKey: randomUUID() }, alice);
   say(`alice: withdrew ${String(w.amount)} USD`);
   const tooMuch = await api('POST', '/v1/accounts/withdrawals', { asset: 'BTC', amount: '2', idempotencyKey: randomUUID() }, bob);
-  say(`bob: tries to withdraw 2 BTC → ${tooMuch.status} ${String(tooMuch.body.code)}`);
+  // bob logged in with a password only: money leaves only for a session that proved a code
+  say(`bob (no MFA): tries to withdraw 2 BTC → ${tooMuch.status} ${String(tooMuch.body.code)}`);
 
   say('\nbob offers 1 BTC in two orders; alice buys 1.2 BTC with a limit of 42 100 (the book keeps what earlier runs left)');
   for (const [qty, price] of [

@@ -134,7 +134,7 @@ describe('MFA through serverless offline', () => {
     const password = 'correct horse battery staple';
     await call('POST', '/v1/auth/register', { email, password });
     const token = (await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string;
-    const enroll = await call('POST', '/v1/auth/mfa/enroll', undefined, token);
+    const enroll = await call('POST', '/v1/auth/mfa/enroll', { password }, token);
     expect(enroll).toMatchObject({ status: 200, body: { otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//) as string } });
     const secret = enroll.body.secret as string;
     expect(await call('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, token)).toMatchObject({
@@ -176,7 +176,17 @@ describe('accounts through serverless offline', () => {
     for (const who of ['a', 'b']) {
       const email = `acct-${who}.${Date.now()}@example.com`;
       expect((await call('POST', '/v1/auth/register', { email, password })).status).toBe(201);
-      tokens.push((await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string);
+      let token = (await call('POST', '/v1/auth/login', { email, password })).body.accessToken as string;
+      if (who === 'a') {
+        // a withdrawal needs a session that proved a code: a enrols MFA and logs in with one
+        const enroll = await call('POST', '/v1/auth/mfa/enroll', { password }, token);
+        const secret = enroll.body.secret as string;
+        expect((await call('POST', '/v1/auth/mfa/verify', { code: await generate({ secret }) }, token)).status).toBe(200);
+        const step = await call('POST', '/v1/auth/login', { email, password });
+        const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+        token = (await call('POST', '/v1/auth/login/mfa', { challengeId: step.body.challengeId, code })).body.accessToken as string;
+      }
+      tokens.push(token);
     }
     const [a, b] = tokens;
     const dep = await call('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '1000.00', idempotencyKey: 'offline-dep-1' }, a);
