@@ -36,6 +36,3 @@ export const METHOD_ROLES: Record<UnaryMethod | 'Replicate', readonly HostRole[]
 export function isHostRole(value: string): value is HostRole {
   return (HOST_ROLES as readonly string[]).includes(value);
 }
-
-/** The name every host's server certificate carries, whatever address a client dials. */
-export const HOST_SERVER_NAME = 'matching-host';

@@ -7,8 +7,7 @@
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import protobuf from 'protobufjs';
 import { PROTO_PATH } from '../../matching-host/proto/matching-host-proto';
-import { HOST_SERVER_NAME } from '../../matching-host/proto/host-roles';
-import type { TlsMaterial } from '../../matching-host/proto/host-tls';
+import { HOST_SERVER_NAME, type TlsMaterial } from '../../matching-host/proto/host-tls';
 
 export class H2GrpcClient {
   private readonly session: ClientHttp2Session;

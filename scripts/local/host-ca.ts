@@ -8,7 +8,8 @@ import { generateKeyPairSync, X509Certificate, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { HOST_ROLES, HOST_SERVER_NAME, type HostRole } from '../../matching-host/proto/host-roles';
+import { HOST_ROLES, type HostRole } from '../../matching-host/proto/host-roles';
+import { HOST_SERVER_NAME } from '../../matching-host/proto/host-tls';
 
 const DAY_MS = 86_400_000;
 /** a certificate this close to its end is made again */

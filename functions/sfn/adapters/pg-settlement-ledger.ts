@@ -1,6 +1,12 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../shared/db/transaction';
-import { ConflictingTradeSide, type LedgerAccountRead, type SettlementLedger, type TradeSide, type UnpostedTransfer } from '../../shared/ports/settlement-ledger';
+import {
+  ConflictingTradeSide,
+  type LedgerAccountRead,
+  type SettlementLedger,
+  type TradeSide,
+  type UnpostedTransfer,
+} from '../../shared/ports/settlement-ledger';
 import { postEntries, SYSTEM, tradingAccount, type Posting } from '../../shared/adapters/pg-ledger';
 
 /**
