@@ -2,9 +2,9 @@
 import { AccessTokens } from './access-tokens';
 import { RedisLoginGuard } from './adapters/redis-login-guard';
 import { RedisMfaGuard } from './adapters/redis-mfa-guard';
-import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';
+import { sessionStore } from '../shared/sessions';
 import { userStore } from '../shared/users';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { dynamo } from '../shared/aws';
@@ -18,7 +18,7 @@ export function authService(): Promise<AuthService> {
     const cfg = config();
     return new AuthService(
       userStore(),
-      new RedisSessionStore(redis()),
+      sessionStore(),
       await AccessTokens.fromConfig(cfg),
       cfg.REFRESH_TOKEN_TTL_S,
       new RedisMfaGuard(redis()),
@@ -32,6 +32,6 @@ export function authService(): Promise<AuthService> {
 let admin: UserAdminService | undefined;
 
 export function userAdminService(): UserAdminService {
-  admin ??= new UserAdminService(userStore(), new RedisSessionStore(redis()), new DynamoAuditLog(dynamo(), config().AUDIT_TABLE));
+  admin ??= new UserAdminService(userStore(), sessionStore(), new DynamoAuditLog(dynamo(), config().AUDIT_TABLE));
   return admin;
 }

@@ -45,7 +45,15 @@ class RecordingSender implements SocketSender {
     this.sent.push([id, message]);
     return Promise.resolve('sent');
   }
+  disconnect(): Promise<'closed' | 'gone'> {
+    return Promise.resolve('gone');
+  }
 }
+
+/** market data is public: no session is ever asked about */
+const noPrivateChannel = {
+  closeEnded: (): Promise<Set<string>> => Promise.reject(new Error('market data asked about a session')),
+};
 
 describe('FanoutService', () => {
   it('sends each event to its channel and symbol subscribers in order, and forgets connections that are gone', async () => {
@@ -67,7 +75,7 @@ describe('FanoutService', () => {
     await index.add('b', ['trades:BTC-USD']);
     await index.add('c', ['ticker:BTC-USD']);
     const sender = new RecordingSender(new Set(['b']));
-    const r = await new FanoutService(index, connections, sender).publish([
+    const r = await new FanoutService(index, connections, sender, noPrivateChannel).publish([
       {
         type: 'level2',
         symbol: 'BTC-USD',

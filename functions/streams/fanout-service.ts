@@ -7,6 +7,7 @@
  */
 import type { MarketDataEvent } from '../../matching-host/proto/messages';
 import type { ConnectionStore } from '../shared/ports/connection-store';
+import type { SessionSockets } from '../shared/session-sockets';
 import type { SocketSender } from '../shared/ports/socket-sender';
 import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { logger } from '../shared/observability';
@@ -40,6 +41,8 @@ export class FanoutService {
     private readonly index: SubscriberIndex,
     private readonly connections: ConnectionStore,
     private readonly sender: SocketSender,
+    /** which of a user's sockets still have a live session (the rest are closed, never sent to) */
+    private readonly sessions: Pick<SessionSockets, 'closeEnded'>,
   ) {}
 
   async publish(events: MarketDataEvent[]): Promise<FanoutResult> {
@@ -75,11 +78,18 @@ export class FanoutService {
     return this.sendTo('heartbeat', { channel: 'heartbeat', type: 'update', time: now });
   }
 
-  /** One message to every connection indexed under `key` (e.g. `user:<userId>`). */
+  /**
+   * One message to every connection indexed under `key` (e.g. `user:<userId>`). A private key's
+   * connections get it only while the session they were opened with lives.
+   */
   async sendTo(key: string, message: unknown): Promise<FanoutResult> {
     const out: FanoutResult = { events: 0, sent: 0, gone: 0, failed: 0 };
     const gone = new Set<string>();
-    const ids = await this.index.subscribers(key);
+    let ids = await this.index.subscribers(key);
+    if (key.startsWith('user:') && ids.length > 0) {
+      const live = await this.sessions.closeEnded(key.slice('user:'.length), ids);
+      ids = ids.filter((id) => live.has(id));
+    }
     await Promise.all(ids.map((id) => this.deliver(id, message, out, gone)));
     for (const id of gone) await this.forget(id);
     return out;

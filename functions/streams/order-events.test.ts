@@ -13,6 +13,8 @@ import { recordingManagementApi, type RecordingManagementApi } from '../../test/
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
+import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { sessionSockets } from '../shared/sessions';
 import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
 import { dynamo } from '../shared/aws';
 import type { OrderEventRecord } from '../shared/ports/order-history';
@@ -30,6 +32,13 @@ let delivered: RecordingManagementApi['delivered'];
 let env: FunctionsEnv;
 let userId = '';
 let account = 0;
+
+/** A socket as $connect records it for a user with a live session; answers the session's id. */
+async function liveSocket(userId: string, connectionId: string): Promise<string> {
+  const sessionId = (await new RedisSessionStore(redis()).start(userId, 600)).familyId;
+  await sessionSockets().opened(userId, { connectionId, sessionId, rolesVersion: 0 });
+  return sessionId;
+}
 
 beforeAll(async () => {
   management = await recordingManagementApi();
@@ -84,11 +93,13 @@ describe('the order-event consumer', () => {
     const e = { ...fill, account };
     // the owner has a connection subscribed to its user channel; another user's would not be asked
     const conn = `conn-${Date.now()}`;
+    // opened with a live session: the user channel goes only to sockets whose session holds
+    const sessionId = await liveSocket(userId, conn);
     await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
       connectionId: conn,
       userId,
       accountNo: account,
-      sessionId: 's',
+      sessionId,
       subscriptions: ['user'],
       connectedAt: '',
       expiresAt: 0,
@@ -113,11 +124,12 @@ describe('the order-event consumer', () => {
   it('handles a batch: every event written, and the owner told in event order', async () => {
     const other = await userStore().create(`events.b.${Date.now()}@example.com`, 'x');
     const conn = `conn-batch-${Date.now()}`;
+    const sessionId = await liveSocket(other.id, conn);
     await new DynamoConnectionStore(dynamo(), 'exchange-local-ws-connections').put({
       connectionId: conn,
       userId: other.id,
       accountNo: other.accountNo,
-      sessionId: 's',
+      sessionId,
       subscriptions: ['user'],
       connectedAt: '',
       expiresAt: 0,

@@ -7,6 +7,7 @@ import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index'
 import { dynamo, sfn, stateMachineArn } from '../shared/aws';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';
+import { sessionSockets } from '../shared/sessions';
 import { userStore } from '../shared/users';
 import { SfnSettlementTrigger } from './adapters/sfn-settlement-trigger';
 import { FanoutService } from './fanout-service';
@@ -20,6 +21,7 @@ export function fanoutService(): FanoutService {
     new RedisSubscriberIndex(redis()),
     new DynamoConnectionStore(dynamo(), cfg.CONNECTIONS_TABLE),
     new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT),
+    sessionSockets(),
   );
   return fanout;
 }

@@ -7,6 +7,7 @@ import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index'
 import { dynamo } from '../shared/aws';
 import { config } from '../shared/config';
 import { redis } from '../shared/redis';
+import { sessionSockets } from '../shared/sessions';
 import { WsService } from './ws-service';
 
 let service: WsService | undefined;
@@ -18,6 +19,7 @@ export function wsService(): WsService {
     new RedisSubscriberIndex(redis()),
     new Set(DEFAULT_MARKET.symbols.map((s) => s.symbol)),
     { market: new RedisMarketData(redis()), sender: new ApiGatewaySocketSender(cfg.WS_API_ENDPOINT) },
+    sessionSockets(),
   );
   return service;
 }

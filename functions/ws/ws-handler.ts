@@ -43,6 +43,7 @@ export interface WsInput<F> {
   userId: string | null;
   accountNo: number | null;
   sessionId: string | null;
+  rolesVersion: number | null;
 }
 
 export type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
@@ -108,7 +109,15 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
         const budget = spec.limited === true ? BUDGETS.reads : spec.limited;
         await limiter.enforce([{ budget, subject: who.userId ?? `ws:${connectionId}` }]);
       }
-      const out = await fn({ frame, event, connectionId, requestId, ...who, sessionId: session?.sessionId ?? null });
+      const out = await fn({
+        frame,
+        event,
+        connectionId,
+        requestId,
+        ...who,
+        sessionId: session?.sessionId ?? null,
+        rolesVersion: session?.rolesVersion ?? null,
+      });
       return { statusCode: 200, ...(out === undefined ? {} : { body: JSON.stringify(out) }) };
     } catch (e) {
       const c = classify(e);

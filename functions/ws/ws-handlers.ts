@@ -20,8 +20,8 @@ function chosenProtocol(event: WsEvent): string | undefined {
   return offered.find((p) => p !== token);
 }
 
-const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo, sessionId }) => {
-  await wsService().connect({ connectionId, userId, accountNo, sessionId }, new Date());
+const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo, sessionId, rolesVersion }) => {
+  await wsService().connect({ connectionId, userId, accountNo, sessionId, rolesVersion }, new Date());
   return undefined;
 });
 

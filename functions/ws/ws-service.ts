@@ -6,6 +6,7 @@
 import { AppError, badRequest } from '../shared/errors';
 import type { Connection, ConnectionStore } from '../shared/ports/connection-store';
 import type { MarketDataPort } from '../shared/ports/market-data';
+import type { SessionSockets } from '../shared/session-sockets';
 import type { SocketSender } from '../shared/ports/socket-sender';
 import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { SYMBOL_CHANNELS, type SubscriptionFrame } from './schemas';
@@ -19,6 +20,8 @@ export interface ConnectionIdentity {
   userId: string | null;
   accountNo: number | null;
   sessionId: string | null;
+  /** the roles version the handshake's token carried (authenticated connections) */
+  rolesVersion: number | null;
 }
 
 export interface SubscriptionsView {
@@ -34,25 +37,33 @@ export class WsService {
     private readonly symbols: ReadonlySet<string>,
     /** where snapshots come from and go to on a subscribe to level2 or ticker */
     private readonly snapshots: { market: MarketDataPort; sender: SocketSender },
+    /** authenticated sockets by user, so the end of their session closes them */
+    private readonly sockets: Pick<SessionSockets, 'opened' | 'closed'>,
   ) {}
 
   async connect(who: ConnectionIdentity, now: Date): Promise<void> {
+    const { rolesVersion, ...identity } = who;
     const c: Connection = {
-      ...who,
+      ...identity,
       subscriptions: [],
       connectedAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_TTL_S,
     };
+    // known to the session's enders before anything can be subscribed on it
+    if (who.userId && who.sessionId)
+      await this.sockets.opened(who.userId, { connectionId: who.connectionId, sessionId: who.sessionId, rolesVersion: rolesVersion ?? 0 });
     await this.connections.put(c);
   }
 
   async disconnect(connectionId: string): Promise<void> {
     const conn = await this.connections.get(connectionId);
-    if (conn)
+    if (conn) {
       await this.index.remove(
         connectionId,
         conn.subscriptions.map((k) => indexKey(k, conn.userId)),
       );
+      if (conn.userId) await this.sockets.closed(conn.userId, connectionId);
+    }
     await this.connections.remove(connectionId);
   }
 

@@ -11,7 +11,10 @@ import { websocket } from '../auth/authorizer-handlers';
 import { dynamo } from '../shared/aws';
 import { RedisSubscriberIndex } from '../shared/adapters/redis-subscriber-index';
 import { redis } from '../shared/redis';
-import { authService } from '../auth/wiring';
+import { authService, userAdminService } from '../auth/wiring';
+import { RedisSessionStore } from '../shared/adapters/redis-session-store';
+import { userStore } from '../shared/users';
+import { fanoutService } from '../streams/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
 import type { WsEvent, WsResult } from './ws-handler';
 import { connect, disconnect, fallback, subscriptions } from './ws-handlers';
@@ -22,10 +25,12 @@ let email: string;
 
 let management: RecordingManagementApi;
 let delivered: RecordingManagementApi['delivered'];
+let closed: RecordingManagementApi['closed'];
 
 beforeAll(async () => {
   management = await recordingManagementApi();
   delivered = management.delivered;
+  closed = management.closed;
   process.env.WS_API_ENDPOINT = management.endpoint;
   env = await startFunctionsEnv({ redisDb: 8 });
   const auth = await authService();
@@ -193,5 +198,89 @@ describe('connections and subscriptions', () => {
     const r = await c.frame(frame);
     expect(r).toMatchObject({ type: 'error', code });
     expect(JSON.stringify(r)).not.toMatch(/\.ts:\d+|node_modules/);
+  });
+});
+
+describe('the end of a session ends its sockets', () => {
+  const password = 'correct horse battery staple';
+
+  /** A new user, or a new login of one, with a socket subscribed to its user channel. */
+  async function loggedInSocket(who?: string): Promise<{
+    email: string;
+    userId: string;
+    refreshToken: string;
+    socket: Awaited<ReturnType<typeof open>>;
+  }> {
+    const auth = await authService();
+    const mail = who ?? `ws.end.${randomUUID()}@example.com`;
+    if (!who) await auth.register(mail, password);
+    const login = await auth.login(mail, password);
+    if (!('accessToken' in login)) throw new Error('expected tokens');
+    const ctx = (await websocket(handshake({ protocols: `exchange.v1, ${login.accessToken}` }))).context as Record<string, unknown>;
+    const socket = await open(ctx);
+    expect(await socket.frame({ action: 'subscribe', channels: ['user'] })).toEqual({ type: 'subscriptions', subscriptions: ['user'] });
+    return { email: mail, userId: String(ctx.userId), refreshToken: login.refreshToken, socket };
+  }
+
+  /** What the order-event consumer does with one of the user's events. */
+  async function userEvent(userId: string): Promise<string> {
+    const marker = randomUUID();
+    await fanoutService().sendTo(`user:${userId}`, { channel: 'user', type: 'update', data: { marker } });
+    return marker;
+  }
+  const received = (connectionId: string, marker: string): boolean =>
+    (delivered.get(connectionId) ?? []).some((m) => (m.data as { marker?: string } | undefined)?.marker === marker);
+
+  it('a socket after logout receives nothing and is closed', async () => {
+    const ended = await loggedInSocket();
+    // the same user's other session is not touched
+    const other = await loggedInSocket(ended.email);
+    await (await authService()).logout(ended.refreshToken);
+    expect(closed).toContain(ended.socket.id);
+    expect(closed).not.toContain(other.socket.id);
+    const marker = await userEvent(ended.userId);
+    expect(received(other.socket.id, marker)).toBe(true);
+    expect(received(ended.socket.id, marker)).toBe(false);
+  });
+
+  it('a socket after refresh-token reuse receives nothing and is closed (the whole family is revoked)', async () => {
+    const auth = await authService();
+    const ended = await loggedInSocket();
+    const other = await loggedInSocket(ended.email);
+    await auth.refresh(ended.refreshToken);
+    // the spent token again: a thief or the victim, the family ends either way
+    await expect(auth.refresh(ended.refreshToken)).rejects.toMatchObject({ code: 'REFRESH_TOKEN_REUSED' });
+    expect(closed).toContain(ended.socket.id);
+    expect(closed).not.toContain(other.socket.id);
+    const marker = await userEvent(ended.userId);
+    expect(received(other.socket.id, marker)).toBe(true);
+    expect(received(ended.socket.id, marker)).toBe(false);
+  });
+
+  it('a socket after a role change receives nothing and is closed; a login after it does', async () => {
+    const ended = await loggedInSocket();
+    const admin = await loggedInSocket();
+    await userStore().setRoles(admin.userId, ['admin', 'trader']);
+    await userAdminService().setRoles({ userId: admin.userId, roles: ['admin', 'trader'], accountNo: 0 }, ended.userId, ['ops', 'trader'], {
+      requestId: 'ws-test',
+      ip: '127.0.0.1',
+    });
+    expect(closed).toContain(ended.socket.id);
+    const after = await loggedInSocket(ended.email);
+    const marker = await userEvent(ended.userId);
+    expect(received(after.socket.id, marker)).toBe(true);
+    expect(received(ended.socket.id, marker)).toBe(false);
+  });
+
+  it('never delivers a user event to a socket whose session ended without closing it, and closes it then', async () => {
+    const ended = await loggedInSocket();
+    const other = await loggedInSocket(ended.email);
+    // revoked by a store that closes nothing (as a revoker whose close failed would leave it)
+    await new RedisSessionStore(redis()).revokeByToken(ended.refreshToken);
+    expect(closed).not.toContain(ended.socket.id);
+    const marker = await userEvent(ended.userId);
+    expect(received(other.socket.id, marker)).toBe(true);
+    expect(received(ended.socket.id, marker)).toBe(false);
+    expect(closed).toContain(ended.socket.id);
   });
 });

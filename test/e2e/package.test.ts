@@ -52,6 +52,13 @@ describe('serverless package (stage local)', () => {
   const MANAGE = JSON.stringify({
     'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/POST/@connections/*']],
   });
+  /** closing a socket from the server's side: its session ended, or it kept sending past its budget */
+  const CLOSE = {
+    action: 'execute-api:ManageConnections',
+    resource: JSON.stringify({
+      'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*/*/DELETE/@connections/*']],
+    }),
+  };
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: 'ControlTable' };
   /** the order history's byOrder index only (not the table: that would be every event of the account) */
@@ -87,9 +94,9 @@ describe('serverless package (stage local)', () => {
     ...Object.fromEntries(
       ['AuthLogin', 'AuthRefresh', 'AuthLoginMfa', 'AuthMfaStepUp'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, SIGNING_KEY_READ]]),
     ),
-    // MFA turned on or off, or reset by an admin, is audited
+    // MFA turned on or off, or reset by an admin, is audited, and ends sessions: their sockets close
     ...Object.fromEntries(
-      ['AuthMfaVerify', 'AuthMfaDisable', 'AdminResetMfa'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, AUDIT_PUT]]),
+      ['AuthMfaVerify', 'AuthMfaDisable', 'AdminResetMfa'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, AUDIT_PUT, CLOSE]]),
     ),
     // the functions that call the matching host read which region is active (only that item)
     ...Object.fromEntries(
@@ -162,6 +169,7 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:PutItem', resource: 'AuditTable' },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
+      CLOSE,
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'states:StartExecution', resource: JSON.stringify({ Ref: 'SettlementStateMachine' }) },
       {
@@ -181,7 +189,10 @@ describe('serverless package (stage local)', () => {
         'DescribeVpcs',
       ].map((a) => ({ action: `ec2:${a}`, resource: '"*"' })),
     ],
-    AdminSetRolesLambdaFunction: [CONTROL_READ, AUDIT_PUT, DATA_KEYS_READ],
+    AdminSetRolesLambdaFunction: [CONTROL_READ, AUDIT_PUT, DATA_KEYS_READ, CLOSE],
+    // ending a session (logout, refresh-token reuse) closes the sockets it vouched for
+    AuthLogoutLambdaFunction: [DATA_KEYS_READ, CLOSE],
+    AuthRefreshLambdaFunction: [DATA_KEYS_READ, SIGNING_KEY_READ, CLOSE],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
     WsDisconnectLambdaFunction: [
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
+import { logger } from '../observability';
 import type { AuthMethod, RotateOutcome, SessionAuth, SessionStore } from '../ports/session-store';
 
 /**
@@ -25,7 +26,7 @@ local state = redis.call('GET', fkey)
 if state ~= 'active' then return {'revoked'} end
 if t[4] == '1' then
   redis.call('SET', fkey, 'revoked', 'KEEPTTL')
-  return {'reused'}
+  return {'reused', t[1]}
 end
 redis.call('HSET', KEYS[1], 'used', '1')
 return {'ok', t[1], t[2]}
@@ -61,8 +62,14 @@ function parse(token: string): { tokenId: string; secret: string } | null {
   return m ? { tokenId: m[1], secret: m[2] } : null;
 }
 
+/** Told the user whose session(s) just ended, so what the sessions vouched for (open sockets) ends too. */
+export type SessionsEnded = (userId: string) => Promise<void>;
+
 export class RedisSessionStore implements SessionStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly onEnded?: SessionsEnded,
+  ) {}
 
   async start(userId: string, ttlS: number, auth: SessionAuth = { amr: ['pwd'] }): Promise<{ familyId: string; refreshToken: string }> {
     const familyId = id();
@@ -88,6 +95,7 @@ export class RedisSessionStore implements SessionStore {
       sha256(t.secret),
       `${this.redis.options.keyPrefix ?? ''}${FAMILY('')}`,
     )) as string[];
+    if (r[0] === 'reused') await this.ended(r[1]);
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
@@ -98,9 +106,10 @@ export class RedisSessionStore implements SessionStore {
   async revokeByToken(refreshToken: string): Promise<boolean> {
     const t = parse(refreshToken);
     if (!t) return false;
-    const [family, secret] = await this.redis.hmget(TOKEN(t.tokenId), 'family', 'secret');
+    const [family, secret, user] = await this.redis.hmget(TOKEN(t.tokenId), 'family', 'secret', 'user');
     if (!family || secret !== sha256(t.secret)) return false;
     await this.redis.set(FAMILY(family), 'revoked', 'KEEPTTL');
+    if (user) await this.ended(user);
     return true;
   }
 
@@ -128,6 +137,7 @@ export class RedisSessionStore implements SessionStore {
       ROLES_VERSION(userId),
       String(version),
     );
+    await this.ended(userId);
   }
 
   async revokeAllOf(userId: string, except?: string): Promise<number> {
@@ -139,7 +149,17 @@ export class RedisSessionStore implements SessionStore {
       const was = await this.redis.set(FAMILY(f), 'revoked', 'KEEPTTL', 'XX', 'GET');
       if (was === 'active') active++;
     }
+    await this.ended(userId);
     return active;
+  }
+
+  /** The session has ended whatever the listener does: its failure is logged, not thrown. */
+  private async ended(userId: string): Promise<void> {
+    try {
+      await this.onEnded?.(userId);
+    } catch (e) {
+      logger.warn('a session ended but what it vouched for could not be ended with it', { userId, error: e as Error });
+    }
   }
 
   private async issue(userId: string, familyId: string, ttlS: number): Promise<string> {
