@@ -22,6 +22,10 @@ export const BUDGETS = {
   reads: { name: 'reads', capacity: 100, refillPerS: 50 },
   /** WebSocket handshakes from one IP: each writes a connection record */
   wsConnect: { name: 'ws-connect', capacity: 30, refillPerS: 1 },
+  /** WebSocket frames of anonymous connections from one address, all its connections together */
+  wsAnonymousIp: { name: 'ws-anon-ip', capacity: 200, refillPerS: 100 },
+  /** frames a connection sent while over its budget: once empty, the server closes the connection */
+  wsStrikes: { name: 'ws-strikes', capacity: 20, refillPerS: 1 },
 } as const satisfies Record<string, Budget>;
 
 /**

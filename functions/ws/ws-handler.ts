@@ -1,11 +1,15 @@
 /**
- * The middy stack of the WebSocket routes: logging, metrics and tracing as for REST; a frame parsed
- * as JSON and validated with zod; the caller's identity as the $connect authorizer left it; rate
- * limited per user (or per connection when anonymous); every refusal answered on the socket as
+ * The middy stack of the WebSocket routes: logging, metrics and tracing as for REST; every frame
+ * counted against its rate limits before any work on it (per user, or per connection and per source
+ * address when anonymous), a connection that keeps sending past its budget closed; a frame refused
+ * by its size before it is parsed, then parsed as JSON and validated with zod; the caller's identity
+ * as the $connect authorizer left it; every refusal answered on the socket as
  * `{type:"error", code, message, requestId}` with no internals.
  */
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { ApiGatewaySocketSender } from '../shared/adapters/apigw-socket-sender';
+import { config } from '../shared/config';
 import { AppError, badRequest } from '../shared/errors';
 import { classify } from '../shared/middleware/error-handler';
 import { observed } from '../shared/middleware/observed';
@@ -13,6 +17,7 @@ import { logger } from '../shared/observability';
 import { BUDGETS, RateLimiter, type Budget } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
 import { sessionStillValid } from '../shared/session-check';
+import { sessionSockets } from '../shared/sessions';
 
 /** The part of an API Gateway WebSocket event the routes read. */
 export interface WsEvent {
@@ -52,6 +57,7 @@ export type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
 export const MAX_FRAME_BYTES = 16 * 1024;
 
 let limiter: RateLimiter | undefined;
+let closer: ApiGatewaySocketSender | undefined;
 
 interface Identity {
   userId: string | null;
@@ -74,9 +80,16 @@ function identityOf(event: WsEvent): Identity {
   };
 }
 
-function parseFrame(body: string | null | undefined): unknown {
+/** Refused by its size alone: a frame is never parsed, or its length measured, past the limit. */
+function checkSize(body: string | null | undefined): void {
+  if (body && (body.length > MAX_FRAME_BYTES || Buffer.byteLength(body) > MAX_FRAME_BYTES))
+    throw badRequest('FRAME_TOO_LARGE', `frames are at most ${MAX_FRAME_BYTES} bytes`);
+}
+
+/** A frame within the size limit as JSON. */
+export function parseFrame(body: string | null | undefined): unknown {
   if (!body) throw badRequest('MALFORMED_JSON', 'send a JSON frame');
-  if (Buffer.byteLength(body) > MAX_FRAME_BYTES) throw badRequest('FRAME_TOO_LARGE', `frames are at most ${MAX_FRAME_BYTES} bytes`);
+  checkSize(body);
   try {
     return JSON.parse(body) as unknown;
   } catch {
@@ -85,8 +98,36 @@ function parseFrame(body: string | null | undefined): unknown {
 }
 
 /**
- * Build a route handler. With `frame`, the message must be JSON the schema accepts; `limited`
- * takes one token per frame from the caller's read budget (or the budget it names); an authenticated connection whose
+ * Take this frame from its budgets: the user's (or, anonymous, the connection's and its source
+ * address's, so new connections do not buy new budget). A frame refused costs the connection a
+ * strike; out of strikes, the connection is closed: a client that ignores 429s stops costing a
+ * Lambda call per frame.
+ */
+async function countFrame(event: WsEvent, userId: string | null, budget: Budget): Promise<void> {
+  limiter ??= new RateLimiter(redis());
+  const connectionId = event.requestContext.connectionId;
+  const ip = event.requestContext.identity?.sourceIp ?? 'unknown';
+  const checks = userId
+    ? [{ budget, subject: userId }]
+    : [
+        { budget, subject: `ws:${connectionId}` },
+        { budget: BUDGETS.wsAnonymousIp, subject: ip },
+      ];
+  try {
+    await limiter.enforce(checks);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 429 && !(await limiter.take(BUDGETS.wsStrikes, connectionId)).allowed) {
+      closer ??= new ApiGatewaySocketSender(config().WS_API_ENDPOINT);
+      logger.warn('websocket closed: it kept sending past its rate limit', { connectionId, userId: userId ?? undefined, ip });
+      await closer.disconnect(connectionId).catch((err: unknown) => logger.warn('closing a socket failed', { error: err as Error }));
+    }
+    throw e;
+  }
+}
+
+/**
+ * Build a route handler. `limited` takes one token per frame from the caller's read budget (or the
+ * budget it names) before anything else; with `frame`, the message must be JSON the schema accepts; an authenticated connection whose
  * session has ended since $connect is refused unless `checkSession` is false ($disconnect). What `fn` returns is sent back on the
  * socket as JSON (nothing when it returns undefined).
  */
@@ -99,15 +140,18 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
     const connectionId = event.requestContext.connectionId;
     logger.appendKeys({ requestId, connectionId, route: event.requestContext.routeKey });
     try {
-      const frame = (spec.frame ? spec.frame.parse(parseFrame(event.body)) : undefined) as z.infer<S>;
       const { session, ...who } = identityOf(event);
+      // counted before anything else is done with it: a frame that fails validation costs the same
+      if (spec.limited) await countFrame(event, who.userId, spec.limited === true ? BUDGETS.reads : spec.limited);
+      checkSize(event.body);
+      const frame = (spec.frame ? spec.frame.parse(parseFrame(event.body)) : undefined) as z.infer<S>;
       // a connection outlives its token's checks at $connect: every frame asks again
-      if (spec.checkSession !== false && session && !(await sessionStillValid(session)))
+      if (spec.checkSession !== false && session && !(await sessionStillValid(session))) {
+        // the revoker closes such a socket; one it missed is closed here
+        await sessionSockets()
+          .closeEnded(session.userId)
+          .catch((e: unknown) => logger.warn('closing sockets of an ended session failed', { error: e as Error }));
         throw new AppError(401, 'SESSION_ENDED', 'the session behind this connection has ended: reconnect with a new token');
-      if (spec.limited) {
-        limiter ??= new RateLimiter(redis());
-        const budget = spec.limited === true ? BUDGETS.reads : spec.limited;
-        await limiter.enforce([{ budget, subject: who.userId ?? `ws:${connectionId}` }]);
       }
       const out = await fn({
         frame,

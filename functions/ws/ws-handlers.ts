@@ -3,9 +3,11 @@ import { handshakeToken } from '../auth/authorizer-handlers';
 import { PlaceOrder } from '../orders/schemas';
 import { orderService } from '../orders/wiring';
 import type { Caller } from '../shared/caller';
-import { AppError, badRequest } from '../shared/errors';
+import { AppError, badRequest, tooManyRequests } from '../shared/errors';
 import { BUDGETS } from '../shared/rate-limit';
-import { wsHandler, type WsEvent, type WsResult } from './ws-handler';
+import { redis } from '../shared/redis';
+import { ConnectionQuota } from './connection-quota';
+import { parseFrame, wsHandler, type WsEvent, type WsResult } from './ws-handler';
 import { CancelOrderFrame, PlaceOrderFrame, SubscriptionFrame } from './schemas';
 import { wsService } from './wiring';
 
@@ -20,7 +22,14 @@ function chosenProtocol(event: WsEvent): string | undefined {
   return offered.find((p) => p !== token);
 }
 
-const connectRoute = wsHandler({}, async ({ connectionId, userId, accountNo, sessionId, rolesVersion }) => {
+let quota: ConnectionQuota | undefined;
+const sourceIp = (event: WsEvent): string => event.requestContext.identity?.sourceIp ?? 'unknown';
+
+const connectRoute = wsHandler({}, async ({ event, connectionId, userId, accountNo, sessionId, rolesVersion }) => {
+  // an anonymous connection counts against its address (a token's connections against its user's budgets)
+  quota ??= new ConnectionQuota(redis());
+  if (!userId && !(await quota.claim(sourceIp(event), connectionId)))
+    throw tooManyRequests(60, 'too many anonymous connections from this address: close some, or connect with a token');
   await wsService().connect({ connectionId, userId, accountNo, sessionId, rolesVersion }, new Date());
   return undefined;
 });
@@ -34,8 +43,10 @@ export async function connect(event: WsEvent, context: Parameters<typeof connect
 }
 
 /** $disconnect: forget the connection (its subscriptions go with it). */
-export const disconnect = wsHandler({ checkSession: false }, async ({ connectionId }) => {
+export const disconnect = wsHandler({ checkSession: false }, async ({ event, connectionId, userId }) => {
   await wsService().disconnect(connectionId);
+  quota ??= new ConnectionQuota(redis());
+  if (!userId) await quota.release(sourceIp(event), connectionId);
   return undefined;
 });
 
@@ -66,14 +77,9 @@ export const cancelOrder = wsHandler({ frame: CancelOrderFrame, limited: BUDGETS
   return { type: 'canceled', ...(frame.id ? { id: frame.id } : {}), ...r };
 });
 
-/** $default: a frame with no known action. */
+/** $default: a frame with no known action (counted and size-checked like any other before it is parsed). */
 export const fallback = wsHandler({ limited: true }, ({ event }) => {
-  let action: unknown;
-  try {
-    action = (JSON.parse(event.body ?? '') as { action?: unknown }).action;
-  } catch {
-    return Promise.reject(badRequest('MALFORMED_JSON', 'the frame is not valid JSON'));
-  }
+  const action = (parseFrame(event.body) as { action?: unknown } | null)?.action;
   return Promise.reject(
     badRequest(
       'UNKNOWN_ACTION',

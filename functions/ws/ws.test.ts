@@ -16,7 +16,8 @@ import { RedisSessionStore } from '../shared/adapters/redis-session-store';
 import { userStore } from '../shared/users';
 import { fanoutService } from '../streams/wiring';
 import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-store';
-import type { WsEvent, WsResult } from './ws-handler';
+import { MAX_FRAME_BYTES, type WsEvent, type WsResult } from './ws-handler';
+import { ANONYMOUS_SOCKETS_PER_IP } from './connection-quota';
 import { connect, disconnect, fallback, subscriptions } from './ws-handlers';
 
 let env: FunctionsEnv;
@@ -60,15 +61,18 @@ function handshake(opts: { query?: Record<string, string>; protocols?: string; i
 }
 
 /** A connection as API Gateway hands it to the routes after the authorizer allowed it. */
+const randomIp = (): string => `10.7.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
 async function open(
   authorizerContext: Record<string, unknown>,
   protocols?: string,
+  ip: string = randomIp(),
 ): Promise<{ id: string; result: WsResult; frame: (body: unknown) => Promise<Record<string, unknown>> }> {
   const id = randomUUID();
   const event = (routeKey: string, body?: string): WsEvent => ({
     body,
     headers: protocols ? { 'Sec-WebSocket-Protocol': protocols } : {},
-    requestContext: { connectionId: id, routeKey, requestId: randomUUID(), authorizer: authorizerContext },
+    requestContext: { connectionId: id, routeKey, requestId: randomUUID(), authorizer: authorizerContext, identity: { sourceIp: ip } },
   });
   const result = await connect(event('$connect'), context);
   return {
@@ -282,5 +286,81 @@ describe('the end of a session ends its sockets', () => {
     expect(received(other.socket.id, marker)).toBe(true);
     expect(received(ended.socket.id, marker)).toBe(false);
     expect(closed).toContain(ended.socket.id);
+  });
+});
+
+describe('frame budgets', () => {
+  const anonymous = { userId: '', roles: '', accountNo: 0 };
+  const codes = (answers: Record<string, unknown>[]): Record<string, number> =>
+    answers.reduce<Record<string, number>>((n, a) => ({ ...n, [String(a.code)]: (n[String(a.code)] ?? 0) + 1 }), {});
+
+  it('counts invalid frames before any work: a socket sending hundreds of them a second is throttled, then closed', async () => {
+    const flood = await open(anonymous);
+    const answers: Record<string, unknown>[] = [];
+    for (let i = 0; i < 300; i++) answers.push(await flood.frame('{"action":'));
+    const n = codes(answers);
+    // the connection's burst went to invalid frames; the rest were refused unread, and the server hung up
+    expect(n.MALFORMED_JSON).toBeLessThan(200);
+    expect(n.RATE_LIMITED).toBeGreaterThan(100);
+    expect(closed).toContain(flood.id);
+    // a well-behaved socket elsewhere is not affected
+    const calm = await open(anonymous);
+    expect(await calm.frame({ action: 'subscribe', channels: ['heartbeat'] })).toMatchObject({ type: 'subscriptions' });
+    expect(closed).not.toContain(calm.id);
+  });
+
+  it('refuses a 1 MB frame on the catch-all route by its size, before parsing it', async () => {
+    const c = await open(anonymous);
+    const huge = JSON.stringify({ action: 'dance', pad: 'x'.repeat(1024 * 1024) });
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const r = await fallback(
+        {
+          body: huge,
+          requestContext: { connectionId: c.id, routeKey: '$default', authorizer: anonymous, identity: { sourceIp: randomIp() } },
+        },
+        context,
+      );
+      expect(JSON.parse(r.body ?? '{}')).toMatchObject({ type: 'error', code: 'FRAME_TOO_LARGE' });
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > MAX_FRAME_BYTES)).toEqual([]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('gives anonymous sockets of one address one frame budget: a new connection buys no new budget', async () => {
+    const ip = randomIp();
+    const sockets = await Promise.all([open(anonymous, undefined, ip), open(anonymous, undefined, ip), open(anonymous, undefined, ip)]);
+    // frames that cost the server nothing but their count, so the burst outpaces the refill
+    const burst = (c: (typeof sockets)[number]): Promise<Record<string, unknown>[]> =>
+      Promise.all(Array.from({ length: 100 }, () => c.frame('{"action":')));
+    // each connection stays within its own budget (100); together they are past the address's (200)
+    await burst(sockets[0]);
+    await burst(sockets[1]);
+    expect(codes(await burst(sockets[2])).RATE_LIMITED).toBeGreaterThan(30);
+    // another address has its own
+    const elsewhere = await open(anonymous);
+    expect(codes(await burst(elsewhere)).RATE_LIMITED).toBeUndefined();
+  });
+
+  it('refuses an address more open anonymous connections than its quota, until one closes; a token is not counted', async () => {
+    const ip = randomIp();
+    const held = [];
+    for (let i = 0; i < ANONYMOUS_SOCKETS_PER_IP; i++) held.push(await open(anonymous, undefined, ip));
+    expect(held.every((c) => c.result.statusCode === 200)).toBe(true);
+    const refused = await open(anonymous, undefined, ip);
+    expect(refused.result.statusCode).toBe(429);
+    expect(await store().get(refused.id)).toBeNull();
+    const authed = await open(
+      (await websocket(handshake({ protocols: `exchange.v1, ${token}` }))).context as Record<string, unknown>,
+      undefined,
+      ip,
+    );
+    expect(authed.result.statusCode).toBe(200);
+    await disconnect(
+      { requestContext: { connectionId: held[0].id, routeKey: '$disconnect', authorizer: anonymous, identity: { sourceIp: ip } } },
+      context,
+    );
+    expect((await open(anonymous, undefined, ip)).result.statusCode).toBe(200);
   });
 });

@@ -105,8 +105,6 @@ describe('serverless package (stage local)', () => {
         'AccountsBalances',
         'AccountsLedger',
         'OpsHostStatus',
-        'WsOrders',
-        'WsCancelOrder',
         'SfnReconcile',
         'SfnSettlementValidate',
         'SfnDrRollback',
@@ -194,6 +192,10 @@ describe('serverless package (stage local)', () => {
     AuthLogoutLambdaFunction: [DATA_KEYS_READ, CLOSE],
     AuthRefreshLambdaFunction: [DATA_KEYS_READ, SIGNING_KEY_READ, CLOSE],
     WsConnectLambdaFunction: [{ action: 'dynamodb:PutItem', resource: 'ConnectionsTable' }],
+    // the framed routes close a socket that keeps sending past its budget, or whose session ended
+    WsOrdersLambdaFunction: [CONTROL_READ, CLOSE],
+    WsCancelOrderLambdaFunction: [CONTROL_READ, CLOSE],
+    WsDefaultLambdaFunction: [CLOSE],
     WsDisconnectLambdaFunction: [
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
@@ -202,6 +204,7 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:UpdateItem', resource: 'ConnectionsTable' },
       { action: 'execute-api:ManageConnections', resource: MANAGE },
+      CLOSE,
     ],
     SfnSettlementMarkSettledLambdaFunction: [{ action: 'dynamodb:UpdateItem', resource: 'OrderHistoryTable' }],
     StreamsMarketDataFanoutLambdaFunction: [
@@ -363,6 +366,17 @@ describe('serverless package (stage local)', () => {
   it('ships the matching-host contract with the functions that call the host', () => {
     const listing = spawnSync('unzip', ['-l', join(out, 'exchange.zip')], { encoding: 'utf8' });
     expect(listing.stdout).toContain('matching-host/proto/matching_host.proto');
+  });
+
+  it('throttles the WebSocket stage as a whole, the handshake tighter: refused frames cost an invocation each', () => {
+    const stage = resources.WebsocketsDeploymentStage;
+    expect(stage.Type).toBe('AWS::ApiGatewayV2::Stage');
+    const defaults = stage.Properties.DefaultRouteSettings as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+    expect(defaults.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(defaults.ThrottlingRateLimit).toBeLessThanOrEqual(500);
+    expect(defaults.ThrottlingBurstLimit).toBeLessThanOrEqual(1000);
+    const connect = (stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>).$connect;
+    expect(connect.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
   });
 
   it('runs every function on nodejs20.x with 1024 MB', () => {
