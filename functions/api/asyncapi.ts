@@ -31,7 +31,8 @@ export function asyncApiDocument(version: string): Json {
     info: {
       title: 'Open Exchange WebSocket API',
       version,
-      description: 'Connect to ws://localhost:3001 (npm start); a token as ?token= or a subprotocol for the user channel and trading.',
+      description:
+        "Connect to ws://localhost:3001 (npm start); for the user channel and trading offer the subprotocols ['exchange.v1', 'bearer.<access token>'] (the server answers exchange.v1); a ?token= in the URL is accepted on stage local only.",
     },
     servers: { local: { host: 'localhost:3001', protocol: 'ws' } },
     channels: {

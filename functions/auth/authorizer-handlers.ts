@@ -11,6 +11,7 @@ import { logger } from '../shared/observability';
 import { BUDGETS, RateLimiter } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
 import { sessionStillValid } from '../shared/session-check';
+import { handshakeToken } from '../ws/handshake';
 
 let connectLimiter: RateLimiter | undefined;
 
@@ -61,23 +62,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
 }
 
 /**
- * The token of a WebSocket handshake: `?token=` in the URL, or one of the offered subprotocols
- * (`Sec-WebSocket-Protocol: exchange.v1, <jwt>`) for clients that cannot put it in the URL
- * without it reaching access logs.
- */
-export function handshakeToken(event: Pick<APIGatewayRequestAuthorizerEvent, 'headers' | 'queryStringParameters'>): string | undefined {
-  const q = event.queryStringParameters?.token;
-  if (q) return q;
-  const headers = event.headers ?? {};
-  const protocols = headers['Sec-WebSocket-Protocol'] ?? headers['sec-websocket-protocol'] ?? '';
-  return protocols
-    .split(',')
-    .map((p) => p.trim())
-    .find((p) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(p));
-}
-
-/**
- * Lambda REQUEST authorizer of the WebSocket $connect route. Without a token the connection is
+ * Lambda REQUEST authorizer of the WebSocket $connect route (where the token travels: ws/handshake.ts). Without a token the connection is
  * anonymous (public channels only); with one it must be a live session's, else the handshake is
  * refused (401). The context carries userId, roles and account number to every route of the
  * connection; an anonymous one has an empty userId.
@@ -92,9 +77,13 @@ export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promis
     logger.info('websocket handshake rate limited', { ip, error: (e as Error).message });
     throw new Error('Unauthorized');
   }
-  const token = handshakeToken(event);
-  const claims = token === undefined ? undefined : await authenticate(token);
-  if (token !== undefined && !claims) {
+  const offered = handshakeToken(event, config().STAGE);
+  if (offered.kind === 'refused') {
+    logger.info('websocket authorizer denied', { reason: offered.reason });
+    throw new Error('Unauthorized');
+  }
+  const claims = offered.kind === 'token' ? await authenticate(offered.token) : undefined;
+  if (offered.kind === 'token' && !claims) {
     logger.info('websocket authorizer denied');
     throw new Error('Unauthorized');
   }

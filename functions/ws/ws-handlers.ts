@@ -1,5 +1,4 @@
 /** WebSocket routes: $connect, $disconnect, subscribe, unsubscribe and $default (anything else). */
-import { handshakeToken } from '../auth/authorizer-handlers';
 import { PlaceOrder } from '../orders/schemas';
 import { orderService } from '../orders/wiring';
 import type { Caller } from '../shared/caller';
@@ -7,20 +6,10 @@ import { AppError, badRequest, tooManyRequests } from '../shared/errors';
 import { BUDGETS } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
 import { ConnectionQuota } from './connection-quota';
+import { chosenProtocol } from './handshake';
 import { parseFrame, wsHandler, type WsEvent, type WsResult } from './ws-handler';
 import { CancelOrderFrame, PlaceOrderFrame, SubscriptionFrame } from './schemas';
 import { wsService } from './wiring';
-
-/** The subprotocol to accept: the first one offered that is not the token itself. */
-function chosenProtocol(event: WsEvent): string | undefined {
-  const h = event.headers ?? {};
-  const offered = (h['Sec-WebSocket-Protocol'] ?? h['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const token = handshakeToken({ headers: h, queryStringParameters: null });
-  return offered.find((p) => p !== token);
-}
 
 let quota: ConnectionQuota | undefined;
 const sourceIp = (event: WsEvent): string => event.requestContext.identity?.sourceIp ?? 'unknown';
@@ -38,7 +27,6 @@ const connectRoute = wsHandler({}, async ({ event, connectionId, userId, account
 export async function connect(event: WsEvent, context: Parameters<typeof connectRoute>[1]): Promise<WsResult> {
   const r = await connectRoute(event, context);
   const protocol = chosenProtocol(event);
-  // a browser drops a handshake that offered subprotocols and got none back
   return protocol && r.statusCode === 200 ? { ...r, headers: { ...r.headers, 'Sec-WebSocket-Protocol': protocol } } : r;
 }
 
@@ -58,7 +46,7 @@ export const subscriptions = wsHandler({ frame: SubscriptionFrame, limited: true
 /** The trader behind an authenticated connection; anonymous ones may not trade. */
 function trader(userId: string | null, accountNo: number | null): Caller {
   if (!userId || accountNo === null)
-    throw new AppError(403, 'FORBIDDEN', 'trading over the socket needs a token at $connect (?token= or Sec-WebSocket-Protocol)');
+    throw new AppError(403, 'FORBIDDEN', 'trading over the socket needs a token at $connect (the subprotocol bearer.<token>)');
   return { userId, roles: [], accountNo };
 }
 

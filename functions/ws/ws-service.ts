@@ -127,7 +127,7 @@ export class WsService {
     const keys: string[] = [];
     for (const ch of new Set(frame.channels)) {
       if (ch === 'user' && !conn.userId && frame.action === 'subscribe')
-        throw new AppError(403, 'FORBIDDEN', 'the user channel needs a token at $connect (?token= or Sec-WebSocket-Protocol)');
+        throw new AppError(403, 'FORBIDDEN', 'the user channel needs a token at $connect (the subprotocol bearer.<token>)');
       if (!SYMBOL_CHANNELS.has(ch)) {
         keys.push(ch);
         continue;

@@ -250,8 +250,12 @@ describe('the WebSocket API through serverless offline', () => {
     expect(await anon.next()).toMatchObject({ type: 'error', code: 'MALFORMED_JSON' });
     anon.ws.close();
 
-    for (const s of [await socket(`?token=${token}`), await socket('', ['exchange.v1', token])]) {
-      expect(s.ws.protocol === '' || s.ws.protocol === 'exchange.v1').toBe(true);
+    // the token as a subprotocol (the server answers exchange.v1, never the token); the URL form only on stage local
+    for (const [s, protocol] of [
+      [await socket('', ['exchange.v1', `bearer.${token}`]), 'exchange.v1'],
+      [await socket(`?token=${token}`), ''],
+    ] as const) {
+      expect(s.ws.protocol).toBe(protocol);
       s.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user', 'heartbeat'] }));
       expect(await s.next()).toEqual({ type: 'subscriptions', subscriptions: ['heartbeat', 'user'] });
       s.ws.close();
@@ -292,7 +296,7 @@ describe('trading through serverless offline', () => {
     expect(ask).toMatchObject({ status: 201, body: { status: 'OPEN' } });
 
     // the taker buys over the socket
-    const s = await socket(`?token=${taker}`);
+    const s = await socket('', ['exchange.v1', `bearer.${taker}`]);
     s.ws.send(JSON.stringify({ action: 'subscribe', channels: ['user'] }));
     expect(await s.next()).toMatchObject({ type: 'subscriptions', subscriptions: ['user'] });
     s.ws.send(
