@@ -22,28 +22,5 @@ export const redisKeys = {
   snapshotSeq: 'host:snapshot:seq',
 };
 
-/** Top of the book: levels as [price, quantity, orders], best first. */
-export interface BookView {
-  symbol: string;
-  sequence: number;
-  time: number;
-  bids: [string, string, number][];
-  asks: [string, string, number][];
-}
-
-export interface Ticker {
-  symbol: string;
-  sequence: number;
-  time: number;
-  last: string | null;
-  lastQuantity: string | null;
-  bestBid: string | null;
-  bestAsk: string | null;
-  status: 'trading' | 'halted';
-  /**
-   * The lowest and highest limit price the host accepts now (edges included; beyond them
-   * PRICE_OUT_OF_BAND), around `last` or, before the first trade, the market's reference price;
-   * null when no band applies.
-   */
-  priceBand: { low: string; high: string } | null;
-}
+/** their shapes, declared once with the other published messages (zod: every reader validates) */
+export { BookView, Ticker } from './messages';

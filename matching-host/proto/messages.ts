@@ -106,3 +106,36 @@ export type TradeView = z.infer<typeof TradeView>;
 export function tradeIdOf(symbol: string, epoch: number, sequence: number): string {
   return `${symbol}:e${epoch}:${sequence}`;
 }
+
+/**
+ * The book and ticker views (Redis `md:<symbol>:book`, `md:<symbol>:ticker`), which the markets API
+ * and the WebSocket snapshots pass on to clients and order entry reads the price band from: a
+ * consumer does not trust what it reads from Redis any more than from a client, so a view that does
+ * not parse is refused (unknown fields are dropped), never passed on.
+ */
+const viewDecimal = z.string().regex(/^\d{1,20}(\.\d{1,18})?$/, 'a decimal string');
+const viewHead = {
+  symbol: z.string().regex(/^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/),
+  sequence: z.number().int().min(0),
+  time: z.number().int().min(0),
+};
+/** Top of the book: levels as [price, quantity, orders], best first. */
+const bookLevels = z.array(z.tuple([viewDecimal, viewDecimal, z.number().int().min(0)])).max(1000);
+export const BookView = z.object({ ...viewHead, bids: bookLevels, asks: bookLevels });
+export type BookView = z.infer<typeof BookView>;
+
+export const Ticker = z.object({
+  ...viewHead,
+  last: viewDecimal.nullable(),
+  lastQuantity: viewDecimal.nullable(),
+  bestBid: viewDecimal.nullable(),
+  bestAsk: viewDecimal.nullable(),
+  status: z.enum(['trading', 'halted']),
+  /**
+   * The lowest and highest limit price the host accepts now (edges included; beyond them
+   * PRICE_OUT_OF_BAND), around `last` or, before the first trade, the market's reference price;
+   * null when no band applies.
+   */
+  priceBand: z.object({ low: viewDecimal, high: viewDecimal }).nullable(),
+});
+export type Ticker = z.infer<typeof Ticker>;

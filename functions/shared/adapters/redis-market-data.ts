@@ -1,25 +1,45 @@
 import type Redis from 'ioredis';
-import { redisKeys, type BookView, type Ticker } from '../../../matching-host/proto/market-data-views';
-import { TradeView } from '../../../matching-host/proto/messages';
+import type { z } from 'zod';
+import { redisKeys } from '../../../matching-host/proto/market-data-views';
+import { BookView, Ticker, TradeView } from '../../../matching-host/proto/messages';
+import { unavailable } from '../errors';
+import { count, logger } from '../observability';
 import type { MarketDataPort } from '../ports/market-data';
+
+/**
+ * A view as the host's declaration allows it, or a refusal: what Redis holds is passed to clients
+ * and read by order entry, so a malformed or hostile record is never passed on (logged, 503).
+ */
+function view<T>(schema: z.ZodType<T>, key: string, raw: string | null): T | null {
+  if (raw === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  count('MarketDataViewRefused');
+  logger.error('a market data view does not parse: refused', { key });
+  throw unavailable(5, 'market data is unavailable');
+}
 
 export class RedisMarketData implements MarketDataPort {
   constructor(private readonly redis: Redis) {}
 
   async book(symbol: string): Promise<BookView | null> {
-    const v = await this.redis.get(redisKeys.book(symbol));
-    return v ? (JSON.parse(v) as BookView) : null;
+    return view(BookView, redisKeys.book(symbol), await this.redis.get(redisKeys.book(symbol)));
   }
 
   async ticker(symbol: string): Promise<Ticker | null> {
-    const v = await this.redis.get(redisKeys.ticker(symbol));
-    return v ? (JSON.parse(v) as Ticker) : null;
+    return view(Ticker, redisKeys.ticker(symbol), await this.redis.get(redisKeys.ticker(symbol)));
   }
 
   async tickers(symbols: readonly string[]): Promise<(Ticker | null)[]> {
     if (symbols.length === 0) return [];
     const vs = await this.redis.mget(...symbols.map((s) => redisKeys.ticker(s)));
-    return vs.map((v) => (v ? (JSON.parse(v) as Ticker) : null));
+    return vs.map((v, i) => view(Ticker, redisKeys.ticker(symbols[i]), v));
   }
 
   /** Validated with the host's own declaration of an entry: one that does not parse is left out. */
