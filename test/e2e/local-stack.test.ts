@@ -261,7 +261,8 @@ describe('the WebSocket API through serverless offline', () => {
       s.ws.close();
     }
     await expect(socket('?token=a.b.c')).rejects.toThrow(/handshake refused/);
-  });
+    // the first frames of the run meet cold functions (esbuild, worker threads)
+  }, 30_000);
 });
 
 describe('trading through serverless offline', () => {
