@@ -100,8 +100,8 @@ async function runbook(name: 'failover' | 'failback'): Promise<RunbookEnd> {
   }
 }
 
-const admin = (r: Region): GrpcMatchingHost =>
-  new GrpcMatchingHost(hosts.addresses[r], testTlsOf('dr'), { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
+const hostIn = (r: Region): GrpcMatchingHost =>
+  new GrpcMatchingHost(hosts.addresses[r], testTlsOf('trading'), { deadlineMs: 2_000, retries: 0, breakAfter: 1_000 });
 
 beforeAll(async () => {
   env = await startFunctionsEnv({ amqpExchange: exchange });
@@ -167,7 +167,7 @@ describe('game day', () => {
       `[game day] ${load.acks.length} orders acknowledged (${ackedBeforeKill} before the kill), ${load.errors} refused while the primary was gone; orders resumed ${resumedAfterS.toFixed(1)} s after the kill\n`,
     );
     expect(resumedAfterS).toBeLessThan(30);
-    const west = admin('us-west-2');
+    const west = hostIn('us-west-2');
     const w = await west.health();
     expect(w).toMatchObject({ role: 'primary', epoch: 2 });
 
@@ -215,7 +215,7 @@ describe('game day', () => {
       AMQP_URL: '',
       HOST_SNAPSHOT_INTERVAL_MS: '0',
     });
-    const rc = new GrpcMatchingHost(`127.0.0.1:${replay.grpcPort}`, testTlsOf('dr'), { deadlineMs: 2_000 });
+    const rc = new GrpcMatchingHost(`127.0.0.1:${replay.grpcPort}`, testTlsOf('trading'), { deadlineMs: 2_000 });
     try {
       const r = await rc.health();
       const now = await west.health();
@@ -228,7 +228,7 @@ describe('game day', () => {
 
     // the old primary comes back, sees the newer primary, fences itself and catches up
     await hosts.start('us-east-1');
-    const east = admin('us-east-1');
+    const east = hostIn('us-east-1');
     await until(
       'the old primary following, caught up',
       () => Promise.all([east.health(), west.health()]),

@@ -19,6 +19,7 @@ import { DynamoConnectionStore } from '../shared/adapters/dynamo-connection-stor
 import { MAX_FRAME_BYTES, type WsEvent, type WsResult } from './ws-handler';
 import { ANONYMOUS_SOCKETS_PER_IP } from './connection-quota';
 import { connect, disconnect, fallback, subscriptions } from './ws-handlers';
+import type { AuthMethod } from '../shared/ports/session-store';
 
 let env: FunctionsEnv;
 let token: string;
@@ -265,10 +266,17 @@ describe('the end of a session ends its sockets', () => {
     const ended = await loggedInSocket();
     const admin = await loggedInSocket();
     await userStore().setRoles(admin.userId, ['admin', 'trader']);
-    await userAdminService().setRoles({ userId: admin.userId, roles: ['admin', 'trader'], accountNo: 0 }, ended.userId, ['ops', 'trader'], {
-      requestId: 'ws-test',
-      ip: '127.0.0.1',
-    });
+    // an admin who proved a code a moment ago (role changes need a step-up)
+    const stepUp = { amr: ['pwd', 'otp'] as AuthMethod[], otpAt: Math.floor(Date.now() / 1000) };
+    await userAdminService().setRoles(
+      { userId: admin.userId, roles: ['admin', 'trader'], accountNo: 0, ...stepUp },
+      ended.userId,
+      ['ops', 'trader'],
+      {
+        requestId: 'ws-test',
+        ip: '127.0.0.1',
+      },
+    );
     expect(closed).toContain(ended.socket.id);
     const after = await loggedInSocket(ended.email);
     const marker = await userEvent(ended.userId);

@@ -229,14 +229,13 @@ describe('two stacks on one Redis', () => {
   }, 60_000);
 
   it("keep their own rate limits: one stack's exhausted per-IP auth budget is not the other's; npm start's is the local stage's", async () => {
-    // one address calling both stacks; a new email each time, so only the per-IP budget counts
+    // one address calling both stacks with refresh tokens nobody issued: only the per-IP budget
+    // counts (failed logins would also lock the source after ten, whatever the budget)
     const address = '127.44.0.1';
     const otherFrom = httpClient(`http://127.0.0.1:${OTHER_PORTS.http}`, address);
     const cloneFrom = httpClient(`http://127.0.0.1:${CLONE_PORTS.http}`, address);
     const attempt = (call: Call, i: number): Promise<number> =>
-      call('POST', '/v1/auth/login', { email: `nobody.${i}.${Date.now()}@example.com`, password: 'wrong password here' }).then(
-        (r) => r.status,
-      );
+      call('POST', '/v1/auth/refresh', { refreshToken: `never-issued-${i}-${Date.now()}` }).then((r) => r.status);
     const other: number[] = [];
     for (let i = 0; i < 21; i++) other.push(await attempt(otherFrom, i));
     // the tests' stack has AWS's budget: 20 a minute from one address
