@@ -6,11 +6,10 @@
  * lost stops counting by itself.
  */
 import type Redis from 'ioredis';
+import { CONNECTION_RECORD_TTL_S } from '../shared/ports/connection-store';
 
 /** anonymous connections one address may hold open at once */
 export const ANONYMOUS_SOCKETS_PER_IP = 50;
-/** API Gateway closes a WebSocket after 2 hours */
-const CONNECTION_LIFETIME_S = 2 * 3600 + 300;
 
 const KEY = (ip: string): string => `ws:anon:${ip}`;
 
@@ -32,7 +31,7 @@ export class ConnectionQuota {
 
   /** Count the connection against its address; false when the address holds its quota already. */
   async claim(ip: string, connectionId: string): Promise<boolean> {
-    return (await this.redis.eval(CLAIM, 1, KEY(ip), connectionId, this.perIp, CONNECTION_LIFETIME_S)) === 1;
+    return (await this.redis.eval(CLAIM, 1, KEY(ip), connectionId, this.perIp, CONNECTION_RECORD_TTL_S)) === 1;
   }
 
   async release(ip: string, connectionId: string): Promise<void> {

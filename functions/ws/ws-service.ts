@@ -4,15 +4,13 @@
  * identity its authorizer established, and subscribe/unsubscribe edit what it receives.
  */
 import { AppError, badRequest } from '../shared/errors';
-import type { Connection, ConnectionStore } from '../shared/ports/connection-store';
+import { CONNECTION_RECORD_TTL_S, type Connection, type ConnectionStore } from '../shared/ports/connection-store';
 import type { MarketDataPort } from '../shared/ports/market-data';
 import type { SessionSockets } from '../shared/session-sockets';
 import type { SocketSender } from '../shared/ports/socket-sender';
 import { indexKey, type SubscriberIndex } from '../shared/ports/subscriber-index';
 import { SYMBOL_CHANNELS, type SubscriptionFrame } from './schemas';
 
-/** API Gateway closes a WebSocket after 2 hours; the record outlives it a little, then TTL drops it. */
-const CONNECTION_TTL_S = 2 * 3600 + 300;
 const MAX_SUBSCRIPTIONS = 50;
 
 export interface ConnectionIdentity {
@@ -47,7 +45,7 @@ export class WsService {
       ...identity,
       subscriptions: [],
       connectedAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_TTL_S,
+      expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_RECORD_TTL_S,
     };
     // known to the session's enders before anything can be subscribed on it
     if (who.userId && who.sessionId)

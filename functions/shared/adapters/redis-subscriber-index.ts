@@ -1,9 +1,8 @@
 import type Redis from 'ioredis';
 import type { SubscriberIndex } from '../ports/subscriber-index';
+import { CONNECTION_RECORD_TTL_S } from '../ports/connection-store';
 
 const KEY = (subscription: string): string => `ws:sub:${subscription}`;
-/** a set outlives its last member's connection by at most API Gateway's 2-hour connection limit */
-const TTL_S = 2 * 3600 + 300;
 
 export class RedisSubscriberIndex implements SubscriberIndex {
   constructor(private readonly redis: Redis) {}
@@ -11,7 +10,7 @@ export class RedisSubscriberIndex implements SubscriberIndex {
   async add(connectionId: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     const m = this.redis.multi();
-    for (const k of keys) m.sadd(KEY(k), connectionId).expire(KEY(k), TTL_S);
+    for (const k of keys) m.sadd(KEY(k), connectionId).expire(KEY(k), CONNECTION_RECORD_TTL_S);
     await m.exec();
   }
 

@@ -1,4 +1,12 @@
 /** Open WebSocket connections (DynamoDB): who is behind each and what it subscribed to. */
+
+/**
+ * API Gateway closes a WebSocket after 2 hours: whatever records a connection (its item, its
+ * place in the subscription and per-user indexes, its anonymous quota) outlives it a little, then
+ * expires by itself even when its $disconnect was lost.
+ */
+export const CONNECTION_RECORD_TTL_S = 2 * 3600 + 300;
+
 export interface Connection {
   connectionId: string;
   /** null for an anonymous connection (public channels only) */
