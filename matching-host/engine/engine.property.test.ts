@@ -903,7 +903,8 @@ describe('engine properties over random command streams', () => {
         const eng = new MatchingEngine({ symbols: SYMBOLS });
         for (const cmd of cmds) for (const e of eng.apply(cmd)) seen.add(`${e.type}:${e.reason}`);
       }),
-      { numRuns: 60 },
+      // a fixed seed: this checks the generator, and a rare path missed by chance once failed CI with nothing wrong
+      { numRuns: 60, seed: 20261204 },
     );
     for (const k of [
       'trade:NONE',
