@@ -16,8 +16,10 @@ export interface MarketConfig {
   assets: Record<string, AssetSpec>;
   /** orders' client ids remembered for idempotent retries (most recent; open orders always) */
   idempotencyWindow?: number;
-  /** transfer ids: how long each is remembered (journaled time) and how many at most (transfer-id-window.ts) */
+  /** transfer ids: how long each is remembered (journaled time) and how many at most (server/core/reply-window.ts) */
   transferIdWindow?: { ms?: number; capacity?: number };
+  /** cancel / replace / cancel-all request ids: the same (see DEFAULT_REQUEST_ID_WINDOW) */
+  requestIdWindow?: { ms?: number; capacity?: number };
 }
 
 /**

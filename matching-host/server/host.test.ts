@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, closeSync, writeFileSync, writeSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readdirSync, writeFileSync, writeSync, rmSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,9 @@ async function drive(host: MatchingHost, n: number, seed: number): Promise<void>
       await host.submit(limit(account, `c${seed}-${i}`, side, 4_200_000 + rnd(200) - 100, 1 + rnd(50)));
     } else if (r < 85) {
       const open = host.core.engine.openOrders(account);
-      if (open.length) await host.submit({ type: 'cancel', account, orderId: open[rnd(open.length)].orderId });
+      // half of them with a request id, so that recovery and snapshots carry the request-id window too
+      const requestId = i % 2 === 0 ? { requestId: `x${seed}-${i}` } : {};
+      if (open.length) await host.submit({ type: 'cancel', account, orderId: open[rnd(open.length)].orderId, ...requestId });
     } else if (r < 93) {
       const m = limit(account, `m${seed}-${i}`, rnd(2) === 0 ? 'buy' : 'sell', 0, 1 + rnd(80));
       await host.submit(Object.assign(m, { orderType: 'market', timeInForce: 'IOC' }));
@@ -272,6 +274,101 @@ describe('matching host: transfer ids are remembered by time, not count', () => 
     expect(TRANSFER_RETRY_LIMIT_MS).toBeGreaterThanOrEqual(12 * 3600_000);
     expect(TRANSFER_ID_WINDOW_MS - TRANSFER_RETRY_LIMIT_MS).toBeGreaterThanOrEqual(3600_000);
     expect(new HostCore(DEFAULT_MARKET).hasRoomForTransfer(0)).toBe(true);
+  });
+});
+
+describe('matching host: a cancel, replace or cancel-all retried with its request id', () => {
+  const cancel = (account: number, orderId: number, requestId?: string): Submission => ({
+    type: 'cancel',
+    account,
+    orderId,
+    ...(requestId === undefined ? {} : { requestId }),
+  });
+
+  it('is answered with the first reply and executes nothing, where a retry without one finds no order', async () => {
+    const h = open(dataDir());
+    await funded(h);
+    const { order } = await h.submit(limit(1, 'rq-1', 'buy', 4_000_000, 1));
+    const id = order?.orderId as number;
+    const first = await h.submit(cancel(1, id, 'req-a'));
+    expect(first).toMatchObject({ canceled: [id], duplicate: false });
+    const seq = h.lastSeq;
+    expect(await h.submit(cancel(1, id, 'req-a'))).toEqual({ canceled: [id], seq: first.seq, duplicate: true });
+    expect(h.lastSeq).toBe(seq);
+    // the defect this closes: the same retry without its id is a new cancel of an order that is gone
+    expect(await h.submit(cancel(1, id))).toMatchObject({ canceled: [], rejectReason: 'UNKNOWN_ORDER' });
+    // the id is the account's own: another account's request with the same id is its own request
+    expect(await h.submit(cancel(2, id, 'req-a'))).toMatchObject({ duplicate: false, rejectReason: 'UNKNOWN_ORDER' });
+
+    const a = (await h.submit(limit(1, 'rq-2', 'buy', 4_000_000, 1))).order?.orderId as number;
+    const b = (await h.submit(limit(1, 'rq-3', 'buy', 4_000_000, 1))).order?.orderId as number;
+    const all = await h.submit({ type: 'cancelAll', account: 1, requestId: 'req-b' });
+    expect(all.canceled?.sort()).toEqual([a, b].sort());
+    expect(await h.submit({ type: 'cancelAll', account: 1, requestId: 'req-b' })).toMatchObject({
+      canceled: all.canceled,
+      duplicate: true,
+    });
+
+    const c = (await h.submit(limit(1, 'rq-4', 'buy', 4_000_000, 2))).order?.orderId as number;
+    const replace: Submission = { type: 'replace', account: 1, orderId: c, price: 4_000_100, quantity: 3, requestId: 'req-c' };
+    expect(await h.submit(replace)).toMatchObject({ duplicate: false });
+    const held = h.core.balances.get(1, 'USD').held;
+    const seqAfter = h.lastSeq;
+    expect(await h.submit(replace)).toMatchObject({ duplicate: true });
+    expect(h.lastSeq).toBe(seqAfter);
+    expect(h.core.balances.get(1, 'USD').held).toBe(held);
+    // a refused one is refused again, the same way
+    const refused: Submission = { type: 'replace', account: 1, orderId: c, price: 4_000_100, quantity: 0, requestId: 'req-d' };
+    const r1 = await h.submit(refused);
+    expect(r1.rejectReason).toBeDefined();
+    expect(await h.submit(refused)).toMatchObject({ rejectReason: r1.rejectReason, duplicate: true });
+    await h.close();
+  });
+
+  it('is remembered for a window of journaled time, the same after a restart from snapshot or journal', async () => {
+    const windowMs = 10_000;
+    let now = 1_810_000_000_000;
+    const market = { ...DEFAULT_MARKET, requestIdWindow: { ms: windowMs } };
+    const dir = dataDir();
+    const host = (): MatchingHost => MatchingHost.open({ dataDir: dir, market, now: () => now });
+    let h = host();
+    await funded(h);
+    const id = (await h.submit(limit(1, 'rw-1', 'buy', 4_000_000, 1))).order?.orderId as number;
+    await h.submit(cancel(1, id, 'req-old'));
+    await h.snapshot();
+    const id2 = (await h.submit(limit(1, 'rw-2', 'buy', 4_000_000, 1))).order?.orderId as number;
+    await h.submit(cancel(1, id2, 'req-after-snapshot'));
+    await h.close({ snapshot: false });
+    // snapshot + journal suffix
+    h = host();
+    expect(await h.submit(cancel(1, id, 'req-old'))).toMatchObject({ canceled: [id], duplicate: true });
+    expect(await h.submit(cancel(1, id2, 'req-after-snapshot'))).toMatchObject({ canceled: [id2], duplicate: true });
+    // past the window: forgotten at the next request with an id (a new cancel of an order that is gone)
+    now += windowMs + 1;
+    await h.submit(cancel(3, 999_999, 'req-new'));
+    expect(h.core.priorRequest(1, 'req-old')).toBeUndefined();
+    expect(await h.submit(cancel(1, id, 'req-old'))).toMatchObject({ duplicate: false, rejectReason: 'UNKNOWN_ORDER' });
+    const live = h.core.stateBytes();
+    await h.close({ snapshot: false });
+    // journal only (the snapshot gone): replay forgets exactly what the live host forgot
+    for (const f of readdirSync(dir)) if (f.startsWith('snapshot')) rmSync(join(dir, f));
+    h = host();
+    expect(h.recovery.replayed).toBe(h.lastSeq);
+    expect(h.core.stateBytes().equals(live)).toBe(true);
+    await h.close({ snapshot: false });
+  });
+
+  it('forgets the oldest ids first when more arrive within the window than it holds', async () => {
+    const h = MatchingHost.open({
+      dataDir: dataDir(),
+      market: { ...DEFAULT_MARKET, requestIdWindow: { ms: 60_000, capacity: 2 } },
+      now: () => clock++,
+    });
+    for (const r of ['a', 'b', 'c']) await h.submit(cancel(1, 1, r));
+    expect(h.core.priorRequest(1, 'a')).toBeUndefined();
+    expect(h.core.priorRequest(1, 'b')).toBeDefined();
+    expect(h.core.priorRequest(1, 'c')).toBeDefined();
+    await h.close();
   });
 });
 

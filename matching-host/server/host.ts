@@ -253,18 +253,22 @@ export class MatchingHost {
    * Stamp, execute and journal one command; resolves with its result once it is durable.
    * Idempotent repeats are answered from memory without a new sequence number.
    */
-  async submit(sub: Submission): Promise<CommandResult & { duplicate: boolean }> {
+  async submit(sub: Submission): Promise<CommandResult & { duplicate: boolean; seq: number }> {
     // a failed journal leaves durability unknown: execute nothing more, acknowledge nothing more
     if (!this.journal.healthy) throw new JournalFailedError('not healthy');
     const trading = sub.type !== 'deposit' && sub.type !== 'withdraw' && sub.type !== 'tick';
     if (trading && this.role !== 'primary') throw new FencedError(this.role, this.epoch);
     if (sub.type === 'place') {
       const prior = this.core.priorOrder(sub.account, sub.clientOrderId);
-      if (prior) return { order: prior, duplicate: await this.durable(prior.seq) };
+      if (prior) return { order: prior, seq: prior.seq, duplicate: await this.durable(prior.seq) };
+    } else if ((sub.type === 'cancel' || sub.type === 'replace' || sub.type === 'cancelAll') && sub.requestId !== undefined) {
+      const prior = this.core.priorRequest(sub.account, sub.requestId);
+      if (prior)
+        return { canceled: prior.canceled, rejectReason: prior.rejectReason, seq: prior.seq, duplicate: await this.durable(prior.seq) };
     } else if (sub.type === 'deposit' || sub.type === 'withdraw') {
       if (this.role !== 'primary') throw new FencedError(this.role, this.epoch);
       const prior = this.core.priorTransfer(sub.account, sub.transferId);
-      if (prior) return { transfer: prior, duplicate: await this.durable(prior.seq) };
+      if (prior) return { transfer: prior, seq: prior.seq, duplicate: await this.durable(prior.seq) };
       // a new id the window could not keep for its whole span is not taken (the caller retries later)
       if (!this.core.hasRoomForTransfer(Math.max(this.lastTime, Math.floor(this.now()))))
         throw new TransferWindowFullError(this.core.transferIdCapacity);
@@ -288,7 +292,7 @@ export class MatchingHost {
     if (cmd.seq > this.ackedSeq) this.ackedSeq = cmd.seq;
     this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
     this.armTimers();
-    return { ...result, duplicate: false };
+    return { ...result, seq: cmd.seq, duplicate: false };
   }
 
   /**

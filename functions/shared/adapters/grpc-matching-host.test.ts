@@ -1,7 +1,7 @@
 /**
  * The functions' matching-host client against a real host in a child process: calls, idempotent
- * retries, the caller's mistakes as 400, and the breaker failing fast (503 + Retry-After) once the
- * host is gone.
+ * retries (also of a cancel whose reply the network lost), the caller's mistakes as 400, and the
+ * breaker failing fast (503 + Retry-After) once the host is gone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawnHost, type HostProcess } from '../../../scripts/local/host-process';
 import { GrpcMatchingHost } from './grpc-matching-host';
 import { testTlsOf } from '../../../test/support/host-tls';
+import { LossyProxy } from '../../../test/support/lossy-proxy';
 
 let host: HostProcess;
 let client: GrpcMatchingHost;
@@ -43,6 +44,33 @@ describe('GrpcMatchingHost', () => {
   it("answers the caller's mistakes as 400 with the host's reason", async () => {
     await expect(client.deposit(7, 'DOGE', '1', 'dep-2')).rejects.toMatchObject({ status: 400, code: 'UNKNOWN_ASSET' });
   });
+
+  it('answers a cancel, replace or cancel-all whose reply was lost as the first attempt did, not as a missing order', async () => {
+    const proxy = await LossyProxy.start(host.grpcPort);
+    const trader = new GrpcMatchingHost(`127.0.0.1:${proxy.port}`, testTlsOf('trading'), { deadlineMs: 2_000, retries: 2 });
+    try {
+      await client.deposit(8, 'USD', '100000', 'dep-lossy');
+      const place = (cid: string): Promise<number> =>
+        trader
+          .placeOrder(8, { clientOrderId: cid, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '40000.00', quantity: '0.0010' })
+          .then((o) => Number(o.orderId));
+      const a = await place('lossy-a');
+      proxy.loseNextReply();
+      // the host canceled it, the reply never came, the adapter retried: the retry is answered as the first
+      expect(await trader.cancelOrder(8, a)).toEqual([a]);
+      const b = await place('lossy-b');
+      proxy.loseNextReply();
+      expect(await trader.replaceOrder(8, b, '40001.00', '0.0020')).toEqual([]);
+      expect((await trader.getOrder(8, b))?.quantity).toBe('0.0020');
+      proxy.loseNextReply();
+      expect(await trader.cancelAll(8, 'BTC-USD')).toEqual([b]);
+      expect(proxy.lost).toBe(3);
+      expect(await trader.openOrders(8)).toEqual([]);
+    } finally {
+      trader.close();
+      await proxy.close();
+    }
+  }, 20_000);
 
   it('fails fast with 503 and Retry-After once the breaker opens', async () => {
     await host.kill();

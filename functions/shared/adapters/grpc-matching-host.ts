@@ -1,7 +1,9 @@
 /**
  * The matching host over gRPC, behind a cockatiel policy: every call has a deadline; calls that
  * failed for reasons a retry can fix (UNAVAILABLE, DEADLINE_EXCEEDED) are retried a bounded number
- * of times with backoff (safe: state-changing calls carry idempotency keys); after consecutive
+ * of times with backoff (safe: state-changing calls carry idempotency keys: the caller's client order
+ * and transfer ids, and a request id this adapter gives each cancel, replace and cancel-all, so a
+ * retry after a lost reply gets the first reply rather than "no such order"); after consecutive
  * failures the breaker opens and calls fail at once with 503 + Retry-After until a probe succeeds.
  *
  * The address is fixed, or asked of a resolver per call (the active region's host, DR): each
@@ -9,6 +11,7 @@
  * dead primary opened, and a FENCED or unreachable host makes the resolver look again at once.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import {
   call,
@@ -166,15 +169,15 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   }
 
   async cancelOrder(account: number, orderId: number): Promise<number[]> {
-    return (await this.call('CancelOrder', { account, orderId })).canceled;
+    return (await this.call('CancelOrder', { account, orderId, requestId: randomUUID() })).canceled;
   }
 
   async replaceOrder(account: number, orderId: number, price: string, quantity: string): Promise<number[]> {
-    return (await this.call('ReplaceOrder', { account, orderId, price, quantity })).canceled;
+    return (await this.call('ReplaceOrder', { account, orderId, price, quantity, requestId: randomUUID() })).canceled;
   }
 
   async cancelAll(account: number, symbol?: string): Promise<number[]> {
-    return (await this.call('CancelAll', { account, symbol: symbol ?? '' })).canceled;
+    return (await this.call('CancelAll', { account, symbol: symbol ?? '', requestId: randomUUID() })).canceled;
   }
 
   async cancelAllAfter(account: number, timeoutMs: number): Promise<number> {

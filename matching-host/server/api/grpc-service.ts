@@ -67,9 +67,11 @@ const placeSchema = z.object({
   stp: z.union([z.enum(['cancel_newest', 'cancel_oldest', 'cancel_both']), z.literal('')]),
   expireTime: z.number().int().min(0),
 });
-const cancelSchema = z.object({ account, orderId: z.number().int().min(1) });
-const replaceSchema = z.object({ account, orderId: z.number().int().min(1), price: decimal, quantity: decimal });
-const cancelAllSchema = z.object({ account, symbol: z.string() });
+/** the caller's key for a cancel, replace or cancel-all ('' for none): a retry with it gets the first reply */
+const requestId = z.union([id, z.literal('')]);
+const cancelSchema = z.object({ account, orderId: z.number().int().min(1), requestId });
+const replaceSchema = z.object({ account, orderId: z.number().int().min(1), price: decimal, quantity: decimal, requestId });
+const cancelAllSchema = z.object({ account, symbol: z.string(), requestId });
 const cancelAfterSchema = z.object({
   account,
   timeoutMs: z
@@ -229,8 +231,11 @@ export function createService(host: MatchingHost, o: ServiceOptions): grpc.Untyp
   const cancelReply = async (sub: Submission): Promise<Record<string, unknown>> => {
     const r = await host.submit(sub);
     if (r.rejectReason) throw new BadRequest(r.rejectReason, `command rejected: ${r.rejectReason}`);
-    return { canceled: r.canceled ?? [], seq: host.lastSeq };
+    return { canceled: r.canceled ?? [], seq: r.seq, duplicate: r.duplicate };
   };
+  /** A request id the host has answered before: the retry is answered as the first was, whatever the order's state now. */
+  const answered = (account: number, id: string): boolean => id !== '' && host.core.priorRequest(account, id) !== undefined;
+  const withId = (id: string): { requestId?: string } => (id === '' ? {} : { requestId: id });
   const transfer =
     (type: 'deposit' | 'withdraw') =>
     async (req: unknown): Promise<Record<string, unknown>> => {
@@ -294,11 +299,14 @@ export function createService(host: MatchingHost, o: ServiceOptions): grpc.Untyp
       // another account's order is refused before the journal, exactly like a missing one: no
       // rejected event under the caller's account that would tell it the order exists or name it
       const o = host.core.engine.getOrder(c.orderId);
-      if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
-      return cancelReply({ type: 'cancel', account: c.account, orderId: c.orderId });
+      if (!answered(c.account, c.requestId) && (!o || o.account !== c.account))
+        throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
+      return cancelReply({ type: 'cancel', account: c.account, orderId: c.orderId, ...withId(c.requestId) });
     }),
     ReplaceOrder: unary('ReplaceOrder', (req) => {
       const c = parse(replaceSchema, req);
+      if (answered(c.account, c.requestId))
+        return cancelReply({ type: 'replace', account: c.account, orderId: c.orderId, price: 0, quantity: 0, requestId: c.requestId });
       const o = host.core.engine.getOrder(c.orderId);
       if (!o || o.account !== c.account) throw new BadRequest('UNKNOWN_ORDER', `no open order ${c.orderId}`);
       const s = spec(o.symbol);
@@ -308,12 +316,13 @@ export function createService(host: MatchingHost, o: ServiceOptions): grpc.Untyp
         orderId: c.orderId,
         price: units(c.price, s.priceDecimals, 'price'),
         quantity: units(c.quantity, s.qtyDecimals, 'quantity'),
+        ...withId(c.requestId),
       });
     }),
     CancelAll: unary('CancelAll', (req) => {
       const c = parse(cancelAllSchema, req);
       if (c.symbol) spec(c.symbol);
-      return cancelReply({ type: 'cancelAll', account: c.account, symbol: c.symbol || undefined });
+      return cancelReply({ type: 'cancelAll', account: c.account, symbol: c.symbol || undefined, ...withId(c.requestId) });
     }),
     CancelAllAfter: unary('CancelAllAfter', async (req) => {
       const c = parse(cancelAfterSchema, req);

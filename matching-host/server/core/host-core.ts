@@ -10,7 +10,7 @@ import { priceBand } from '../../engine/price-band';
 import { EventType, reasonName, Side, type Command, type L2, type ReasonName, type SideName, type SymbolSpec } from '../../engine/types';
 import { Balances } from './balances';
 import { IdempotencyWindow } from './idempotency-window';
-import { TransferIdWindow } from './transfer-id-window';
+import { ReplyWindow } from './reply-window';
 import { TRANSFER_ID_WINDOW_MS } from '../../proto/transfer-window';
 import { settlementFactors } from '../../proto/settlement-factors';
 import { ByteReader, ByteWriter } from './byte-codec';
@@ -18,14 +18,14 @@ import { OrderReplies } from './order-replies';
 import { derivePublication, isMarketDataCode, type PublicationContext } from './publication';
 import { RecentTrades, type RecentTrade, type RecentTradesJSON } from './recent-trades';
 import { epochAt, FIRST_EPOCH, type EpochStart } from './epochs';
-import type { CommandResult, Fill, HostCommand, OrderReply, OrderStatus, TransferReply } from './types';
+import type { CommandResult, Fill, HostCommand, OrderReply, OrderStatus, RequestReply, TransferReply } from './types';
 import type { MarketConfig } from '../../proto/market-config';
 
 /**
  * Order retries reach the host within seconds (the edge retries a call a bounded number of times,
  * and it de-duplicates by clientOrderId itself first); 250 k keys cover ~8 minutes at 500 orders/s
  * and ~25 s at 10 k/s, and keep snapshots (which carry the window) small enough to load fast.
- * Transfers are retried for a day, so their ids are remembered by time (TransferIdWindow).
+ * Transfers are retried for a day, so their ids are remembered by time (ReplyWindow).
  */
 export const DEFAULT_IDEMPOTENCY_WINDOW = 250_000;
 /**
@@ -33,6 +33,12 @@ export const DEFAULT_IDEMPOTENCY_WINDOW = 250_000;
  * for two days, about 150 MB of memory and 60 MB of snapshot; past it new transfers wait.
  */
 export const DEFAULT_TRANSFER_ID_CAPACITY = 500_000;
+/**
+ * Cancel, replace and cancel-all request ids are retried by the edge within seconds (its deadline
+ * times its attempts, and a failover's look for the new primary): a minute of them, and at most
+ * 100 k (a minute at 1,600 cancels/s, ten seconds at 10 k/s; past that the oldest go first).
+ */
+export const DEFAULT_REQUEST_ID_WINDOW = { ms: 60_000, capacity: 100_000 };
 
 /** What an open order holds: `held` units of `asset`, released as it fills or leaves the book. */
 interface OrderHold {
@@ -54,6 +60,7 @@ export interface CapturedState {
   /** the reply store, retained (see OrderReplies.retain) until `release`, and the window's slots, oldest first */
   orderReplies: { table: OrderReplies; slots: number[]; release: () => void };
   transferKeys: TransferReply[];
+  requestKeys: RequestReply[];
   mdSequence: [string, number][];
   /** time of each symbol's last market data, and its last trades (what the public views show) */
   mdTime: [string, number][];
@@ -92,6 +99,7 @@ function stateHead(c: CapturedState): Buffer {
     balances: c.balances,
     holds: c.holds.map(([id, account, asset, held, holdPrice, cid]) => [id, account, asset, held.toString(), holdPrice, cid]),
     transferKeys: c.transferKeys,
+    requestKeys: c.requestKeys,
     mdSequence: c.mdSequence,
     mdTime: c.mdTime,
     recentTrades: c.recentTrades,
@@ -178,7 +186,9 @@ export class HostCore implements PublicationContext {
   private readonly orderKeys: IdempotencyWindow<number>;
   private readonly replies = new OrderReplies();
   /** (account, transferId) → reply of the original transfer, for a window of journaled time */
-  private readonly transferKeys: TransferIdWindow;
+  private readonly transferKeys: ReplyWindow<TransferReply>;
+  /** (account, requestId) → reply of the original cancel / replace / cancel-all, for a window of journaled time */
+  private readonly requestKeys: ReplyWindow<RequestReply>;
   /** contiguous market data sequence per engine book (see publication.ts) */
   private readonly mdSequence: number[];
   /** per engine book: time of its last market data, and its last trades */
@@ -209,9 +219,15 @@ export class HostCore implements PublicationContext {
       (slot) => this.holds.has(this.replies.orderId(slot)),
       (slot) => this.replies.remove(slot),
     );
-    this.transferKeys = new TransferIdWindow(
+    this.transferKeys = new ReplyWindow<TransferReply>(
       config.transferIdWindow?.ms ?? TRANSFER_ID_WINDOW_MS,
       config.transferIdWindow?.capacity ?? DEFAULT_TRANSFER_ID_CAPACITY,
+      (r) => r.transferId,
+    );
+    this.requestKeys = new ReplyWindow<RequestReply>(
+      config.requestIdWindow?.ms ?? DEFAULT_REQUEST_ID_WINDOW.ms,
+      config.requestIdWindow?.capacity ?? DEFAULT_REQUEST_ID_WINDOW.capacity,
+      (r) => r.requestId,
     );
     this.engine = engine ?? new MatchingEngine({ symbols: config.symbols, orderCapacity: 1 << 16 });
     this.balances = balances ?? new Balances();
@@ -248,6 +264,11 @@ export class HostCore implements PublicationContext {
 
   priorTransfer(account: number, transferId: string): TransferReply | undefined {
     return this.transferKeys.get(account, transferId);
+  }
+
+  /** The earlier reply for a repeated cancel / replace / cancel-all request id, if any. */
+  priorRequest(account: number, requestId: string): RequestReply | undefined {
+    return this.requestKeys.get(account, requestId);
   }
 
   get transferIdCapacity(): number {
@@ -307,6 +328,15 @@ export class HostCore implements PublicationContext {
     // clear() allocates a fresh table, so only when something departed in the previous command
     if (this.departed.size > 0) this.departed.clear();
     const result = this.dispatch(cmd);
+    if ((cmd.type === 'cancel' || cmd.type === 'replace' || cmd.type === 'cancelAll') && cmd.requestId !== undefined)
+      this.requestKeys.add({
+        requestId: cmd.requestId,
+        account: cmd.account,
+        canceled: result.canceled ?? [],
+        ...(result.rejectReason ? { rejectReason: result.rejectReason } : {}),
+        seq: cmd.seq,
+        time: cmd.time,
+      });
     // every command runs the engine exactly once (see `run`), so its buffer holds this command's events
     const ev = this.engine.core.events;
     const publish = options.publish !== false;
@@ -686,6 +716,7 @@ export class HostCore implements PublicationContext {
       holds: captureHolds(this.holds),
       orderReplies: { table: this.replies, slots: this.orderKeys.toArray(), release: this.replies.retain() },
       transferKeys: this.transferKeys.toArray().map((r) => ({ ...r })),
+      requestKeys: this.requestKeys.toArray().map((r) => ({ ...r })),
       mdSequence: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdSequence[b]]).filter(([, n]) => n > 0),
       mdTime: this.engine.core.symbols.map((sym, b): [string, number] => [sym, this.mdTime[b]]).filter(([, t]) => t > 0),
       recentTrades: this.recentTrades.toJSON(this.engine.core.symbols),
@@ -706,6 +737,8 @@ export class HostCore implements PublicationContext {
       balances: [number, [string, string, string][]][];
       holds: [number, number, string, string, number, string][];
       transferKeys: TransferReply[];
+      /** absent in snapshots written before cancels carried request ids */
+      requestKeys?: RequestReply[];
       mdSequence?: [string, number][];
       /** absent in snapshots written before the host kept them: the views start without */
       mdTime?: [string, number][];
@@ -740,6 +773,7 @@ export class HostCore implements PublicationContext {
       }
     }
     for (const r of s.transferKeys) core.transferKeys.restore(r);
+    for (const r of s.requestKeys ?? []) core.requestKeys.restore(r);
     for (const [symbol, n] of s.mdSequence ?? []) {
       const b = core.engine.core.symbolIndex.get(symbol);
       if (b === undefined) throw new Error(`snapshot has a market data sequence for ${symbol}, which has no book`);

@@ -30,9 +30,9 @@ export type HostCommand = Stamp &
         stp: StpName;
         expireTime: number;
       }
-    | { type: 'cancel'; account: number; orderId: number }
-    | { type: 'replace'; account: number; orderId: number; price: number; quantity: number }
-    | { type: 'cancelAll'; account: number; symbol?: string }
+    | { type: 'cancel'; account: number; orderId: number; requestId?: string }
+    | { type: 'replace'; account: number; orderId: number; price: number; quantity: number; requestId?: string }
+    | { type: 'cancelAll'; account: number; symbol?: string; requestId?: string }
     | { type: 'cancelAllAfter'; account: number; deadline: number }
     | { type: 'deposit' | 'withdraw'; account: number; asset: string; amount: string; transferId: string }
     | { type: 'halt' | 'resume'; symbol: string }
@@ -77,6 +77,17 @@ export interface TransferReply {
   reason: 'NONE' | 'INSUFFICIENT_FUNDS' | 'UNKNOWN_ASSET' | 'INVALID_AMOUNT';
   seq: number;
   /** the command's journaled time (ms): the id is remembered for a window from it; absent in snapshots written before */
+  time?: number;
+}
+
+/** What a cancel, replace or cancel-all with a request id answered: a retry with the same id gets it again. */
+export interface RequestReply {
+  requestId: string;
+  account: number;
+  canceled: number[];
+  rejectReason?: string;
+  seq: number;
+  /** the command's journaled time (ms) */
   time?: number;
 }
 

@@ -27,6 +27,11 @@ const commands: fc.Arbitrary<HostCommand> = fc.oneof(
   fc.record({ type: fc.constant('replace' as const), ...stamp, account: num, orderId: num, price: num, quantity: num }),
   fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num, symbol: str }),
   fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num }),
+  // with the caller's request id (records written before it existed have none)
+  fc.record({ type: fc.constant('cancel' as const), ...stamp, account: num, orderId: num, requestId: str }),
+  fc.record({ type: fc.constant('replace' as const), ...stamp, account: num, orderId: num, price: num, quantity: num, requestId: str }),
+  fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num, symbol: str, requestId: str }),
+  fc.record({ type: fc.constant('cancelAll' as const), ...stamp, account: num, requestId: str }),
   fc.record({ type: fc.constant('cancelAllAfter' as const), ...stamp, account: num, deadline: num }),
   fc.record({
     type: fc.constantFrom('deposit' as const, 'withdraw' as const),
@@ -52,6 +57,9 @@ describe('command codec', () => {
     const bytes = encodeCommand({ type: 'cancel', seq: 1, time: 2, account: 3, orderId: 4 });
     expect(() => decodeCommand(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
     expect(() => decodeCommand(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(RangeError);
+    const withId = encodeCommand({ type: 'cancel', seq: 1, time: 2, account: 3, orderId: 4, requestId: 'r-1' });
+    expect(() => decodeCommand(withId.subarray(0, withId.length - 1))).toThrow(RangeError);
+    expect(() => decodeCommand(Buffer.concat([withId, Buffer.from([0])]))).toThrow(RangeError);
     const bad = Buffer.from(bytes);
     bad[0] = 200;
     expect(() => decodeCommand(bad)).toThrow(/unknown command/);

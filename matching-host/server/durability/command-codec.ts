@@ -5,7 +5,9 @@
  *
  * Layout (little endian): u8 type | f64 seq | f64 time | fields of the type (below).
  * Numbers (accounts included) are f64, so any value a command may carry (including invalid ones the engine rejects)
- * survives the round trip exactly; strings are u16 byte length + UTF-8.
+ * survives the round trip exactly; strings are u16 byte length + UTF-8. A cancel, replace or
+ * cancel-all ends with its request id when it has one: records written before it existed read as
+ * commands without one.
  */
 import type { SideName, StpName, TimeInForceName } from '../../engine/types';
 import { ByteReader, ByteWriter } from '../core/byte-codec';
@@ -53,17 +55,20 @@ export function encodeCommand(cmd: HostCommand): Buffer {
     case 'cancel':
       w.f64(cmd.account);
       w.f64(cmd.orderId);
+      if (cmd.requestId !== undefined) w.str(cmd.requestId);
       break;
     case 'replace':
       w.f64(cmd.account);
       w.f64(cmd.orderId);
       w.f64(cmd.price);
       w.f64(cmd.quantity);
+      if (cmd.requestId !== undefined) w.str(cmd.requestId);
       break;
     case 'cancelAll':
       w.f64(cmd.account);
       w.u8(cmd.symbol === undefined ? 0 : 1);
       if (cmd.symbol !== undefined) w.str(cmd.symbol);
+      if (cmd.requestId !== undefined) w.str(cmd.requestId);
       break;
     case 'cancelAllAfter':
       w.f64(cmd.account);
@@ -111,13 +116,16 @@ export function decodeCommand(buf: Buffer, start = 0, end = buf.length): HostCom
     }
     case 'cancel':
       cmd = { type, seq, time, account: r.f64(), orderId: r.f64() };
+      if (r.off < end) cmd.requestId = r.str();
       break;
     case 'replace':
       cmd = { type, seq, time, account: r.f64(), orderId: r.f64(), price: r.f64(), quantity: r.f64() };
+      if (r.off < end) cmd.requestId = r.str();
       break;
     case 'cancelAll': {
       const account = r.f64();
       cmd = r.u8() === 1 ? { type, seq, time, account, symbol: r.str() } : { type, seq, time, account };
+      if (r.off < end) cmd.requestId = r.str();
       break;
     }
     case 'cancelAllAfter':

@@ -7,6 +7,7 @@ export interface ReplaceOrderRequest {
   'orderId'?: (number | string | Long);
   'price'?: (string);
   'quantity'?: (string);
+  'requestId'?: (string);
 }
 
 export interface ReplaceOrderRequest__Output {
@@ -14,4 +15,5 @@ export interface ReplaceOrderRequest__Output {
   'orderId': (number);
   'price': (string);
   'quantity': (string);
+  'requestId': (string);
 }
