@@ -8,6 +8,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../shared/config';
 import { unauthorized } from '../shared/errors';
+import { publicKeys } from '../shared/public-keys';
 import { secretField } from '../shared/secret-store';
 import type { AuthMethod } from '../shared/ports/session-store';
 import type { Role } from '../shared/ports/user-store';
@@ -61,7 +62,7 @@ export class AccessTokens {
       if (!jwk.kid) throw new Error('JWT_SIGNING_JWK needs a kid');
       signing = { key: await importJWK(jwk, ALG), kid: jwk.kid };
     }
-    const verify = JSON.parse(cfg.JWT_VERIFY_JWKS) as JWK[];
+    const verify = JSON.parse(await publicKeys('jwtVerifyJwks', cfg)) as JWK[];
     return new AccessTokens(signing, createLocalJWKSet({ keys: verify }), cfg);
   }
 

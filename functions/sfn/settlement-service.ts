@@ -74,7 +74,7 @@ export class SettlementService {
     private readonly notices: SettlementNotices,
     private readonly market: MarketConfig,
     /** the matching host's public keys: a fill not signed with one is never settled */
-    private readonly hostKeys: () => readonly KeyObject[],
+    private readonly hostKeys: () => readonly KeyObject[] | Promise<readonly KeyObject[]>,
   ) {
     this.owners = new AccountOwners(users, (account) => new InvalidBatch(`no user owns account ${account}`));
     for (const s of market.symbols) this.symbols.set(s.symbol, { spec: s, factors: settlementFactors(s, market.assets) });
@@ -85,7 +85,7 @@ export class SettlementService {
     // each fill exactly as it arrived (before a schema strips or reorders anything): the host's own?
     const raw = (input as { fills?: unknown } | null)?.fills;
     if (Array.isArray(raw)) {
-      const keys = this.hostKeys();
+      const keys = await this.hostKeys();
       raw.forEach((f, i) => {
         try {
           assertSignedByHost(f, keys);

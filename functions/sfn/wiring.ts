@@ -8,6 +8,7 @@ import type { HostAdminPort } from '../shared/ports/matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { PgSettlementLedger } from './adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
+import { brokerUrl } from '../shared/broker-url';
 import { hostEventKeys } from '../shared/host-event-keys';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
@@ -22,7 +23,7 @@ let notices: AmqpSettlementNotices | undefined;
 
 export function settlementService(): SettlementService {
   const cfg = config();
-  notices ??= new AmqpSettlementNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
+  notices ??= new AmqpSettlementNotices(() => brokerUrl(cfg), cfg.AMQP_EXCHANGE);
   service ??= new SettlementService(
     new PgSettlementLedger(pool()),
     userStore(),
@@ -61,7 +62,7 @@ export function drService(): DrService {
         promote: (e) => admin.promote(e),
       };
     }
-    const notices = new AmqpDrNotices(cfg.AMQP_URL, cfg.AMQP_EXCHANGE);
+    const notices = new AmqpDrNotices(() => brokerUrl(cfg), cfg.AMQP_EXCHANGE);
     const service = new DrService({
       control: controlStore(),
       hosts,

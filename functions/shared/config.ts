@@ -12,6 +12,8 @@ const schema = z
   .object({
     STAGE: z.string().min(1).default('local'),
     DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
+    /** where the database password is read at run time (AWS: the secret RDS generates and rotates; field password); '' for none */
+    DATABASE_SECRET: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
     /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
     REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
@@ -25,8 +27,10 @@ const schema = z
     JWT_SIGNING_SECRET: z.string().min(1).optional(),
     /** the private JWK itself: tests and tools only, never a deployed function's environment */
     JWT_SIGNING_JWK: z.string().min(1).optional(),
-    /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out */
-    JWT_VERIFY_JWKS: z.string().min(1),
+    /** public JWKs accepted (JSON array); the signing key's public half and any key still rotating out (tests and tools; see PUBLIC_KEYS_SECRET) */
+    JWT_VERIFY_JWKS: z.string().min(1).optional(),
+    /** where the public keys are read at run time (public-keys.ts): a secret's ARN or name, `file:` locally */
+    PUBLIC_KEYS_SECRET: z.string().min(1).optional(),
     /**
      * The matching host's mutual TLS: in AWS the secret store holds each caller role's material
      * (`<prefix><role>`, JSON {ca, cert, key}), read at run time; locally a directory of PEM files
@@ -99,7 +103,9 @@ const schema = z
      * ones there. Given only to the functions that use it; outside `local`, never guest or credential-less
      */
     AMQP_URL: z.string().min(1).optional(),
-    /** the matching host's order-event public keys (JSON array of PEMs): events not signed by one are refused */
+    /** where the broker's credentials are read at run time (fields username, password), added to AMQP_URL; '' for none */
+    BROKER_SECRET: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
+    /** the matching host's order-event public keys (JSON array of PEMs): events not signed by one are refused (tests and tools; see PUBLIC_KEYS_SECRET) */
     ORDER_EVENT_VERIFY_KEYS: z.string().min(1).optional(),
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
     /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
@@ -114,7 +120,8 @@ const schema = z
       .default(30 * 24 * 3600),
   })
   .superRefine((c, ctx) => {
-    const broker = c.AMQP_URL ? brokerUrlProblem(c.AMQP_URL, c.STAGE) : undefined;
+    // with BROKER_SECRET the credentials come at run time (broker-url.ts checks the URL they make)
+    const broker = c.AMQP_URL && !c.BROKER_SECRET ? brokerUrlProblem(c.AMQP_URL, c.STAGE) : undefined;
     if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
   })
   // the stage's own Redis keys unless told otherwise, as the host and the scripts do; the local

@@ -18,9 +18,12 @@ export type SecretFields = Record<string, string>;
 
 const cache = new Map<string, Promise<SecretFields>>();
 
-/** The secret a reference names, read on first use and kept for the container's life. */
-export function readSecret(ref: string, stage: string): Promise<SecretFields> {
-  let p = cache.get(ref);
+/**
+ * The secret a reference names, read on first use and kept for the container's life; `fresh`
+ * reads it again (a secret that rotates, read only when a connection opens).
+ */
+export function readSecret(ref: string, stage: string, options: { fresh?: boolean } = {}): Promise<SecretFields> {
+  let p = options.fresh ? undefined : cache.get(ref);
   if (!p) {
     p = ref.startsWith('file:') ? Promise.resolve(fromFile(ref.slice('file:'.length), stage)) : fromSecretsManager(ref);
     // a failed read is not cached: the next invocation tries again
@@ -31,8 +34,8 @@ export function readSecret(ref: string, stage: string): Promise<SecretFields> {
 }
 
 /** One field of a secret, or a clear error naming the field (never the value). */
-export async function secretField(ref: string, field: string, stage: string): Promise<string> {
-  const v = (await readSecret(ref, stage))[field];
+export async function secretField(ref: string, field: string, stage: string, options: { fresh?: boolean } = {}): Promise<string> {
+  const v = (await readSecret(ref, stage, options))[field];
   if (typeof v !== 'string' || v === '') throw new Error(`the secret ${ref} has no field ${field}`);
   return v;
 }

@@ -15,7 +15,7 @@ export const handler = eventHandler(async (event: RabbitMqEvent, context): Promi
   // a body that is not an order event signed by the matching host can never succeed: it fails the
   // batch (the queue isolates it by retrying, and dead-letters it, where it stays as evidence)
   // before anything is written, settled or told; a forgery also raises the alarm
-  const keys = hostEventKeys();
+  const keys = await hostEventKeys();
   const events = Object.values(event.rmqMessagesByQueue ?? {})
     .flat()
     .map((m) => {

@@ -57,6 +57,7 @@ interface TableResource {
     PointInTimeRecoverySpecification?: unknown;
     SSESpecification?: unknown;
     StreamSpecification?: unknown;
+    Replicas?: unknown;
   };
 }
 
@@ -76,7 +77,8 @@ export function tableDefinitions(stage: string): CreateTableCommandInput[] {
   const doc = parse(text, { logLevel: 'silent' }) as { Resources: Record<string, TableResource> };
   return (
     Object.values(doc.Resources)
-      .filter((r) => r.Type === 'AWS::DynamoDB::Table')
+      // a global table is one table per region: locally, the one
+      .filter((r) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable')
       // what CloudFormation sets besides the table itself (TTL, backups, encryption, streams) dynalite does not model
       .map(
         ({
@@ -85,6 +87,7 @@ export function tableDefinitions(stage: string): CreateTableCommandInput[] {
             PointInTimeRecoverySpecification: _p,
             SSESpecification: _s,
             StreamSpecification: _st,
+            Replicas: _r,
             ...input
           },
         }) => input,

@@ -9,13 +9,13 @@ export class AmqpConfirmChannel {
 
   /** `setup` declares what the publisher needs (exchange, queues) on every new channel. */
   constructor(
-    private readonly url: string,
+    private readonly url: string | (() => Promise<string>),
     private readonly setup: (ch: amqp.ConfirmChannel) => Promise<void>,
   ) {}
 
   async open(): Promise<amqp.ConfirmChannel> {
     this.channel ??= (async () => {
-      const conn = await amqp.connect(this.url);
+      const conn = await amqp.connect(typeof this.url === 'string' ? this.url : await this.url());
       const ch = await conn.createConfirmChannel();
       await this.setup(ch);
       // a broken connection is opened again by the next notice

@@ -13,7 +13,8 @@ export class AmqpSettlementNotices implements SettlementNotices {
   private readonly channel: AmqpConfirmChannel;
 
   constructor(
-    url: string,
+    /** the broker's URL, or how to get it (its credentials are read at run time in AWS) */
+    url: string | (() => Promise<string>),
     private readonly exchange: string,
   ) {
     this.channel = new AmqpConfirmChannel(url, async (ch) => {
