@@ -56,7 +56,7 @@ describe('auth through serverless offline', () => {
     expect((await call('POST', '/v1/auth/logout', { refreshToken: next.body.refreshToken })).status).toBe(204);
     // the access token of a logged-out session no longer passes the authorizer
     expect((await call('GET', '/v1/auth/me', undefined, next.body.accessToken as string)).status).toBe(401);
-  });
+  }, 30_000);
 
   it('answers bad input with a 4xx and the error shape, never a 5xx', async () => {
     expect(await call('POST', '/v1/auth/login', '{"email":')).toMatchObject({
@@ -164,7 +164,7 @@ describe('MFA through serverless offline', () => {
     });
     expect(locked).toMatchObject({ status: 429, body: { code: 'MFA_LOCKED' } });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
-  });
+  }, 30_000);
 });
 
 describe('accounts through serverless offline', () => {
