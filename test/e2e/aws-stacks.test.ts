@@ -1,0 +1,208 @@
+/**
+ * The AWS stacks as `serverless package` compiles them for the primary (`prod`, us-east-1) and the
+ * DR region (`dr`, us-west-2), with no AWS account: they validate against the CloudFormation
+ * resource specification, and they hold the architecture's numbers.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkTemplate, formatProblem } from '../../scripts/aws/cfn-spec-check';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+}
+interface Packaged {
+  template: Template;
+  region: string;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  rmSync(join(ROOT, '.esbuild-aws-stacks-test'), { recursive: true, force: true });
+});
+
+/** Package a stage as a newcomer without AWS credentials would. */
+function packageStage(stage: string): Packaged {
+  const out = mkdtempSync(join(tmpdir(), `sls-${stage}-`));
+  dirs.push(out);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', out],
+    {
+      cwd: ROOT,
+      env: {
+        ...env,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        SLS_ESBUILD_WORK_FOLDER: '.esbuild-aws-stacks-test',
+        // no credentials anywhere: packaging must not need an account
+        AWS_SHARED_CREDENTIALS_FILE: join(out, 'none'),
+        AWS_CONFIG_FILE: join(out, 'none'),
+      },
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
+  if (r.status !== 0) throw new Error(`serverless package --stage ${stage} failed:\n${r.stdout}\n${r.stderr}`);
+  const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as { service: { provider: { region: string } } };
+  return {
+    template: JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template,
+    region: state.service.provider.region,
+  };
+}
+
+const stages: Record<string, Packaged> = {};
+beforeAll(() => {
+  stages.prod = packageStage('prod');
+  stages.dr = packageStage('dr');
+}, 480_000);
+
+const ofType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const one = (t: Template, type: string): Resource => {
+  const all = ofType(t, type);
+  expect(all).toHaveLength(1);
+  return all[0][1];
+};
+
+describe.each(['prod', 'dr'])('the %s stack', (stage) => {
+  const t = (): Template => stages[stage].template;
+
+  it('validates against the CloudFormation resource specification', () => {
+    expect(checkTemplate(t()).map(formatProblem)).toEqual([]);
+  });
+
+  it('runs in its region', () => {
+    expect(stages[stage].region).toBe(stage === 'dr' ? 'us-west-2' : 'us-east-1');
+  });
+
+  it('has the network: 10.0.0.0/16, private 10.0.1.0/24 and 10.0.2.0/24, public 10.0.3.0/24 and 10.0.4.0/24, in two AZs', () => {
+    expect(one(t(), 'AWS::EC2::VPC').Properties.CidrBlock).toBe('10.0.0.0/16');
+    const subnets = Object.fromEntries(ofType(t(), 'AWS::EC2::Subnet').map(([id, r]) => [id, r.Properties]));
+    expect(Object.fromEntries(Object.entries(subnets).map(([id, p]) => [id, p.CidrBlock]))).toEqual({
+      PrivateSubnetA: '10.0.1.0/24',
+      PrivateSubnetB: '10.0.2.0/24',
+      PublicSubnetA: '10.0.3.0/24',
+      PublicSubnetB: '10.0.4.0/24',
+    });
+    expect(JSON.stringify(subnets.PrivateSubnetA.AvailabilityZone)).not.toBe(JSON.stringify(subnets.PrivateSubnetB.AvailabilityZone));
+    expect(ofType(t(), 'AWS::EC2::NatGateway')).toHaveLength(2);
+    expect(ofType(t(), 'AWS::EC2::FlowLog')).toHaveLength(1);
+    const endpoints = ofType(t(), 'AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
+    for (const service of ['dynamodb', 's3', 'secretsmanager', 'kinesis-streams', 'states', 'execute-api', 'logs', 'monitoring'])
+      expect(endpoints.some((e) => e.endsWith(`.${service}"}`))).toBe(true);
+  });
+
+  it('runs every function in the private subnets with 1024 MB', () => {
+    const functions = ofType(t(), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(40);
+    for (const [, f] of functions) {
+      expect(f.Properties.MemorySize).toBe(1024);
+      expect(f.Properties.VpcConfig).toEqual({
+        SecurityGroupIds: [{ Ref: 'LambdaSecurityGroup' }],
+        SubnetIds: [{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }],
+      });
+    }
+  });
+
+  it('puts no secret and no parameter-store lookup into a function’s environment', () => {
+    for (const [name, f] of ofType(t(), 'AWS::Lambda::Function')) {
+      const env = JSON.stringify((f.Properties.Environment as { Variables: unknown }).Variables);
+      expect({ name, ssm: env.includes('ssm:'), file: env.includes('file:'), guest: /guest|:\/\/[^@"]+:[^@"]+@/.test(env) }).toEqual({
+        name,
+        ssm: false,
+        file: false,
+        guest: false,
+      });
+    }
+  });
+
+  it('runs the matching host on a dedicated c5.2xlarge behind an internal NLB that passes TLS through', () => {
+    const data = one(t(), 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData as Record<string, unknown>;
+    expect(data.InstanceType).toBe('c5.2xlarge');
+    expect(data.Placement).toEqual({ Tenancy: 'dedicated' });
+    expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' });
+    const userData = JSON.stringify(data.UserData);
+    expect(userData).toContain(`HOST_ROLE=${stage === 'dr' ? 'standby' : 'primary'}`);
+    expect(userData).toContain('HOST_TLS_DIR=/etc/exchange/tls');
+    expect(userData).toContain('HOST_EVENT_SIGNING_KEY_FILE=');
+    expect(one(t(), 'AWS::EC2::Volume').Properties).toMatchObject({ Encrypted: true });
+    expect(one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties.VPCZoneIdentifier).toEqual([{ Ref: 'PrivateSubnetA' }]);
+    expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({ Type: 'network', Scheme: 'internal' });
+    expect(one(t(), 'AWS::ElasticLoadBalancingV2::Listener').Properties).toMatchObject({ Protocol: 'TCP', Port: 50051 });
+    expect(one(t(), 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/health',
+    });
+  });
+
+  it('keeps Aurora Multi-AZ, encrypted, protected, with 35 days of backups, behind RDS Proxy', () => {
+    expect(one(t(), 'AWS::RDS::DBCluster').Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 35,
+      ManageMasterUserPassword: true,
+    });
+    const instances = ofType(t(), 'AWS::RDS::DBInstance').map(([, r]) => r.Properties);
+    expect(instances).toHaveLength(2);
+    expect(new Set(instances.map((i) => JSON.stringify(i.AvailabilityZone))).size).toBe(2);
+    for (const i of instances) expect(i.EnablePerformanceInsights).toBe(true);
+    expect(one(t(), 'AWS::RDS::DBProxy').Properties).toMatchObject({ RequireTLS: true, EngineFamily: 'POSTGRESQL' });
+  });
+
+  it('keeps Redis in cluster mode, Multi-AZ, encrypted, with an auth token and no eviction', () => {
+    expect(one(t(), 'AWS::ElastiCache::ReplicationGroup').Properties).toMatchObject({
+      NumNodeGroups: 2,
+      ReplicasPerNodeGroup: 1,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      AtRestEncryptionEnabled: true,
+      TransitEncryptionEnabled: true,
+    });
+    expect(one(t(), 'AWS::ElastiCache::ReplicationGroup').Properties.AuthToken).toBeDefined();
+    expect(one(t(), 'AWS::ElastiCache::ParameterGroup').Properties.Properties).toEqual({
+      'cluster-enabled': 'yes',
+      'maxmemory-policy': 'noeviction',
+    });
+  });
+
+  it('runs the broker as a private RabbitMQ cluster across AZs', () => {
+    expect(one(t(), 'AWS::AmazonMQ::Broker').Properties).toMatchObject({
+      EngineType: 'RABBITMQ',
+      DeploymentMode: 'CLUSTER_MULTI_AZ',
+      PubliclyAccessible: false,
+    });
+  });
+
+  it('keeps every table point-in-time recoverable and encrypted; the control table is global', () => {
+    for (const [id, r] of ofType(t(), 'AWS::DynamoDB::Table')) {
+      expect({ id, pitr: r.Properties.PointInTimeRecoverySpecification }).toEqual({ id, pitr: { PointInTimeRecoveryEnabled: true } });
+      expect(r.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    }
+    const control = t().Resources.ControlTable;
+    expect(control.Type).toBe('AWS::DynamoDB::GlobalTable');
+    // the primary creates it with a replica in the DR region; the DR stack uses that replica
+    expect(t().Conditions?.[control.Condition as string]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [stage, 'dr'] }] });
+    expect(JSON.stringify(control.Properties.Replicas)).toContain('us-west-2');
+    expect(t().Conditions?.HasDrReplica).toEqual({ 'Fn::Equals': [stage, 'prod'] });
+  });
+
+  it('keeps market data 24 hours, encrypted, on shards sized for the burst', () => {
+    expect(one(t(), 'AWS::Kinesis::Stream').Properties).toMatchObject({
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS' },
+      ShardCount: 10,
+    });
+  });
+});
