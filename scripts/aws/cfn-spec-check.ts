@@ -9,6 +9,7 @@
  * What it does not know: values CloudFormation checks only when it calls the service (names, patterns,
  * enumerations, ranges), and types or attributes newer than the pinned specification.
  */
+import { LATER_TAGGABLE } from './tag-resources';
 import { readFileSync } from 'node:fs';
 
 /** One thing wrong with a template: where (resource logical id, or a section) and what. */
@@ -60,7 +61,18 @@ let loaded: CfnSpecification | undefined;
  * `Endpoint`) that Fn::GetAtt may still name; and which edits the module-cached object in place.
  */
 export function cfnSpecification(): CfnSpecification {
-  loaded ??= JSON.parse(readFileSync(require.resolve('@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as CfnSpecification;
+  if (!loaded) {
+    loaded = JSON.parse(readFileSync(require.resolve('@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as CfnSpecification;
+    // what CloudFormation has taken since the package's last specification (tag-resources.ts)
+    for (const [type, shape] of Object.entries(LATER_TAGGABLE)) {
+      const properties = loaded.ResourceTypes[type]?.Properties;
+      if (properties && !properties.Tags)
+        properties.Tags =
+          shape === 'list'
+            ? { Type: 'List', ItemType: 'Tag', Required: false }
+            : { Type: 'Map', PrimitiveItemType: 'String', Required: false };
+    }
+  }
   return loaded;
 }
 

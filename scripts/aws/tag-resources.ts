@@ -35,7 +35,7 @@ interface Spec {
  * Types that took a `Tags` property after @aws-cdk/cfnspec's last specification (117.0.0, 2023),
  * each as the CloudFormation template reference now gives it.
  */
-const LATER_TAGGABLE: Record<string, TagShape> = {
+export const LATER_TAGGABLE: Record<string, TagShape> = {
   // docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-tag.html
   'AWS::CloudWatch::Alarm': 'list',
   // docs.aws.amazon.com/lambda/latest/dg/tags-esm.html
