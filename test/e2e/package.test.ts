@@ -379,8 +379,9 @@ describe('serverless package (stage local)', () => {
     expect(connect.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
   });
 
-  it('runs every function on nodejs20.x with 1024 MB', () => {
-    for (const f of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function'))
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs20.x', MemorySize: 1024 });
+  it('runs every function on nodejs22.x, arm64, with 1024 MB', () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const f of functions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', MemorySize: 1024, Architectures: ['arm64'] });
   });
 });
