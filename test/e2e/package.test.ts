@@ -1,11 +1,13 @@
 /**
  * What `serverless package` would deploy: every function has a role of its own holding only the
- * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed.
+ * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed, with
+ * the native binaries of the architecture it is deployed on.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import JSZip from 'jszip';
 import { ensureDevSecrets, LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 
 const ROOT = join(__dirname, '..', '..');
@@ -383,5 +385,45 @@ describe('serverless package (stage local)', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const f of functions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', MemorySize: 1024, Architectures: ['arm64'] });
+  });
+
+  it('ships argon2 with the native binary of the architecture deployed (arm64, glibc), and nothing built on this machine', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(out, 'exchange.zip')));
+    const names = Object.keys(zip.files);
+    const argon2 = 'node_modules/argon2/';
+    // a build/ of node-gyp's is this machine's (x86-64), and node-gyp-build would load it before any prebuild
+    expect(names.filter((n) => n.startsWith(`${argon2}build/`))).toEqual([]);
+    const prebuild = `${argon2}prebuilds/linux-arm64/argon2.armv8.glibc.node`;
+    expect(names).toContain(prebuild);
+    // an aarch64 ELF asking for no glibc newer than Amazon Linux 2023's (2.34, the nodejs22.x runtime's)
+    const binary = await zip.file(prebuild)!.async('nodebuffer');
+    expect(binary.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(binary.readUInt16LE(18)).toBe(183); // EM_AARCH64
+    const glibc = [...binary.toString('latin1').matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
+    expect(Math.max(...glibc)).toBeLessThanOrEqual(2034);
+
+    // what the function's require('argon2') would load on Lambda: the zip's argon2 (its files, as listed) and
+    // the node-gyp-build it ships, resolving as on linux/arm64 with glibc
+    const dir = mkdtempSync(join(tmpdir(), 'argon2-zip-'));
+    try {
+      for (const n of names.filter((x) => x.startsWith(argon2) && !zip.files[x].dir)) {
+        mkdirSync(join(dir, dirname(n)), { recursive: true });
+        writeFileSync(join(dir, n), await zip.files[n].async('nodebuffer'));
+      }
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, npm_config_arch: 'arm64', npm_config_platform: 'linux' };
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `process.stdout.write(require(require.resolve('node-gyp-build', { paths: [process.argv[1]] })).resolve(process.argv[1]))`,
+          join(dir, argon2),
+        ],
+        { env, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(relative(dir, r.stdout)).toBe(prebuild);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
