@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import JSZip from 'jszip';
+import { marketDataStreamFor } from '../../matching-host/server/config';
 import { ensureDevSecrets, LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 
 const ROOT = join(__dirname, '..', '..');
@@ -425,5 +426,11 @@ describe('serverless package (stage local)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('names the market data stream after the stage, as the host names the stream it publishes to', () => {
+    const stream = Object.values(resources).find((r) => r.Type === 'AWS::Kinesis::Stream');
+    expect(stream?.Properties.Name).toBe('exchange-local-market-data');
+    expect(stream?.Properties.Name).toBe(marketDataStreamFor('local'));
   });
 });
