@@ -433,4 +433,14 @@ describe('serverless package (stage local)', () => {
     expect(stream?.Properties.Name).toBe('exchange-local-market-data');
     expect(stream?.Properties.Name).toBe(marketDataStreamFor('local'));
   });
+
+  it('batches the order-event history a second at most, and pushes market data as it comes', () => {
+    const mapping = (fn: string): Record<string, unknown> | undefined =>
+      Object.values(resources).find(
+        (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(`"${fn}LambdaFunction"`),
+      )?.Properties;
+    // a rabbitmq event names it maximumBatchingWindow, a stream event batchWindow: both become this
+    expect(mapping('StreamsOrderEvents')).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 1 });
+    expect(mapping('StreamsMarketDataFanout')).toMatchObject({ BatchSize: 500, MaximumBatchingWindowInSeconds: 0 });
+  });
 });
