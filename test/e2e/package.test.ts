@@ -18,6 +18,34 @@ afterAll(() => {
   rmSync(join(ROOT, '.esbuild-package-test'), { recursive: true, force: true });
 });
 
+/**
+ * The Node-API version an aarch64 native module asks for: what its node_api_module_get_api_version_v1
+ * returns, read from its first instruction (`mov w0, #n`), found through the ELF's dynamic symbols.
+ */
+function nodeApiVersionOf(elf: Buffer): number {
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const sections = Array.from({ length: elf.readUInt16LE(0x3c) }, (_, i) => {
+    const o = shoff + i * elf.readUInt16LE(0x3a);
+    const n = (at: number): number => Number(elf.readBigUInt64LE(o + at));
+    return { type: elf.readUInt32LE(o + 4), addr: n(0x10), offset: n(0x18), size: n(0x20), link: elf.readUInt32LE(o + 0x28) };
+  });
+  const dynsym = sections.find((x) => x.type === 11); // SHT_DYNSYM
+  if (!dynsym) throw new Error('no dynamic symbols');
+  const names = sections[dynsym.link];
+  for (let o = dynsym.offset; o < dynsym.offset + dynsym.size; o += 24) {
+    const start = names.offset + elf.readUInt32LE(o);
+    if (elf.toString('latin1', start, elf.indexOf(0, start)) !== 'node_api_module_get_api_version_v1') continue;
+    const at = Number(elf.readBigUInt64LE(o + 8));
+    const code = sections.find((x) => x.type === 1 && x.addr <= at && at < x.addr + x.size); // SHT_PROGBITS
+    if (!code) throw new Error('node_api_module_get_api_version_v1 is in no section');
+    const insn = elf.readUInt32LE(code.offset + at - code.addr);
+    // MOVZ (32-bit), hw 0: the version is its 16-bit immediate
+    if ((insn & 0xffe00000) >>> 0 !== 0x52800000) throw new Error(`unexpected first instruction ${insn.toString(16)}`);
+    return (insn >>> 5) & 0xffff;
+  }
+  throw new Error('no node_api_module_get_api_version_v1: the module does not say its Node-API version');
+}
+
 interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
@@ -402,6 +430,10 @@ describe('serverless package (stage local)', () => {
     expect(binary.readUInt16LE(18)).toBe(183); // EM_AARCH64
     const glibc = [...binary.toString('latin1').matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
     expect(Math.max(...glibc)).toBeLessThanOrEqual(2034);
+    // and no Node-API newer than nodejs22.x's (10, since Node 22.14; Node 20 has 9, hence the runtime)
+    expect(nodeApiVersionOf(binary)).toBeLessThanOrEqual(10);
+    // the offline stack's pointer to this machine's own argon2 build never reaches a deployed function
+    expect(JSON.stringify(resources)).not.toContain('ARGON2_PREBUILD');
 
     // what the function's require('argon2') would load on Lambda: the zip's argon2 (its files, as listed) and
     // the node-gyp-build it ships, resolving as on linux/arm64 with glibc
