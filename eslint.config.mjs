@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/',
       'coverage/',
       '.esbuild/',
+      '.build/',
       '.serverless/',
       '.prof/',
       '**/*.js',

@@ -2,12 +2,14 @@
  * Market data replay: `npm run md:replay -- --symbol BTC-USD --from 2026-11-25T10:00:00Z`
  * reads the Kinesis stream from that time (AT_TIMESTAMP) and prints the symbol's events in
  * sequence order, one JSON object per line, so a consumer can rebuild the book from that point.
- * Env: KINESIS_STREAM (default exchange-market-data), AWS_ENDPOINT_URL_KINESIS (kinesalite locally).
+ * Env: KINESIS_STREAM (default: the stage's, exchange-<STAGE>-market-data; STAGE default local),
+ * AWS_ENDPOINT_URL_KINESIS (kinesalite locally).
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { inSequence, readMarketData } from '../matching-host/server/publishers/kinesis-reader';
 import { kinesisClient } from '../matching-host/server/publishers/kinesis-sink';
+import { marketDataStreamFor } from '../matching-host/server/config';
 
 const args = z.object({
   symbol: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/, 'a symbol such as BTC-USD'),
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   }
   const client = kinesisClient(process.env.AWS_ENDPOINT_URL_KINESIS, process.env.AWS_REGION ?? 'us-east-1');
   const events = inSequence(
-    await readMarketData(client, process.env.KINESIS_STREAM || 'exchange-market-data', {
+    await readMarketData(client, process.env.KINESIS_STREAM || marketDataStreamFor(process.env.STAGE || 'local'), {
       from: parsed.data.from,
       symbol: parsed.data.symbol,
     }),

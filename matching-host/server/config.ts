@@ -12,6 +12,12 @@ import { orderEventSigningKey } from '../proto/order-event-signature';
  */
 export const DEFAULT_SNAPSHOT_EVERY = 50_000;
 
+/**
+ * The stage's market data stream, as serverless.yml names it (custom.names.marketDataStream): a
+ * stage's own, so two stages in one account never share one.
+ */
+export const marketDataStreamFor = (stage: string): string => `exchange-${stage}-market-data`;
+
 /** "" switches an optional downstream off. */
 const optionalUrl = z.string().default('');
 
@@ -48,7 +54,8 @@ const schema = z
     HOST_REPLICATION_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
     /** kinesalite locally; unset in AWS */
     AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
-    KINESIS_STREAM: z.string().default('exchange-market-data'),
+    /** unset: the stage's stream (marketDataStreamFor); "" switches the Kinesis publisher off */
+    KINESIS_STREAM: z.string().optional(),
     REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
     /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
     REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
@@ -88,9 +95,10 @@ const schema = z
         message: `stage ${c.STAGE} publishes order events: they must be signed`,
       });
   })
-  // the stage's own Redis keys unless told otherwise, as the functions do
+  // the stage's own Redis keys and stream unless told otherwise, as the functions do
   .transform((c) => ({
     ...c,
+    KINESIS_STREAM: c.KINESIS_STREAM ?? marketDataStreamFor(c.STAGE),
     REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE),
     HOST_DEPOSITS: c.HOST_DEPOSITS ?? (c.STAGE === 'local' ? 'on' : 'off'),
   }));

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadHostConfig } from './config';
+import { loadHostConfig, marketDataStreamFor } from './config';
+import { serviceNames } from '../../scripts/local/dynamo-tables';
 import { call } from '../proto/host-client';
 import { DEFAULT_MARKET } from '../proto/market-config';
 import { startHostRuntime } from './runtime';
@@ -24,8 +25,17 @@ describe('configuration', () => {
       HOST_GRPC_ADDRESS: '127.0.0.1:50051',
       HOST_METRICS_ADDRESS: '127.0.0.1:9464',
       HOST_ROLE: 'primary',
-      KINESIS_STREAM: 'exchange-market-data',
+      KINESIS_STREAM: 'exchange-local-market-data',
     });
+  });
+
+  it('publishes to its stage’s own stream, named as serverless.yml names it, unless told otherwise', () => {
+    expect(loadHostConfig({ STAGE: 'prod', AMQP_URL: '' }).KINESIS_STREAM).toBe('exchange-prod-market-data');
+    expect(marketDataStreamFor('prod')).toBe(serviceNames('prod').marketDataStream);
+    expect(marketDataStreamFor('local')).toBe(serviceNames('local').marketDataStream);
+    expect(loadHostConfig({ KINESIS_STREAM: 'other' }).KINESIS_STREAM).toBe('other');
+    // empty: no Kinesis publisher
+    expect(loadHostConfig({ KINESIS_STREAM: '' }).KINESIS_STREAM).toBe('');
   });
 });
 

@@ -21,6 +21,8 @@ export interface Managed {
 }
 
 export interface ProcessOptions {
+  /** the program to run with the arguments (default: this process's node) */
+  command?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   ready: RegExp;
@@ -40,7 +42,11 @@ export interface ProcessExit {
 }
 
 export function startProcess(name: string, args: string[], options: ProcessOptions): Promise<Managed> {
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command ?? process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let asked = false;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const keep = options.keepLines ?? 200;

@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTables, startDynalite } from './dynamo-tables';
+import { ensureTables, serviceNames, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
 import { freePort, REGIONS, startRegionHosts, type Region, type RegionHosts } from './region-hosts';
@@ -204,6 +204,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     // the API documents as committed, rendered once (npm run docs:api writes the same page)
     if (ports.apiDocs !== undefined) apiDocs = await serveApiDocs(ports.apiDocs);
     // what the host and the functions are told about the services around them
+    const marketDataStream = serviceNames('local').marketDataStream;
     const shared: Record<string, string> = {
       DATABASE_URL: databaseUrl,
       AMQP_EXCHANGE: amqpExchange,
@@ -225,7 +226,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     const hostOut = Object.fromEntries(REGIONS.map((r) => [r, output(`host ${r}`, 'host')])) as Record<Region, ReturnType<typeof output>>;
     const regionHosts: RegionHosts = await startRegionHosts({
       // the order-event signing key: the hosts' alone (the functions get the public half from serverless.yml)
-      env: { ...shared, HOST_EVENT_SIGNING_KEY: secrets.orderEventSigningKey },
+      // the market data stream as serverless.yml names it for the stage; the stream poller reads the same one
+      env: { ...shared, KINESIS_STREAM: marketDataStream, HOST_EVENT_SIGNING_KEY: secrets.orderEventSigningKey },
       dataDir,
       dataDirs: { 'us-east-1': join(dataDir, 'matching-host'), 'us-west-2': join(dataDir, 'matching-host-us-west-2') },
       ports: {
@@ -276,7 +278,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
     edge = await startEdge();
     poller = pollStream({
       kinesisEndpoint: kinesis.endpoint,
-      streamName: 'exchange-market-data',
+      streamName: marketDataStream,
       lambdaPort: ports.lambda,
       consumer: 'exchange-local-streamsMarketDataFanout',
       heartbeat: 'exchange-local-streamsHeartbeat',

@@ -1,11 +1,14 @@
 /**
  * What `serverless package` would deploy: every function has a role of its own holding only the
- * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed.
+ * statements serverless.yml lists for it (least privilege), on the runtime and memory of the seed, with
+ * the native binaries of the architecture it is deployed on.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import JSZip from 'jszip';
+import { marketDataStreamFor } from '../../matching-host/server/config';
 import { ensureDevSecrets, LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
 
 const ROOT = join(__dirname, '..', '..');
@@ -14,6 +17,34 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
   rmSync(join(ROOT, '.esbuild-package-test'), { recursive: true, force: true });
 });
+
+/**
+ * The Node-API version an aarch64 native module asks for: what its node_api_module_get_api_version_v1
+ * returns, read from its first instruction (`mov w0, #n`), found through the ELF's dynamic symbols.
+ */
+function nodeApiVersionOf(elf: Buffer): number {
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const sections = Array.from({ length: elf.readUInt16LE(0x3c) }, (_, i) => {
+    const o = shoff + i * elf.readUInt16LE(0x3a);
+    const n = (at: number): number => Number(elf.readBigUInt64LE(o + at));
+    return { type: elf.readUInt32LE(o + 4), addr: n(0x10), offset: n(0x18), size: n(0x20), link: elf.readUInt32LE(o + 0x28) };
+  });
+  const dynsym = sections.find((x) => x.type === 11); // SHT_DYNSYM
+  if (!dynsym) throw new Error('no dynamic symbols');
+  const names = sections[dynsym.link];
+  for (let o = dynsym.offset; o < dynsym.offset + dynsym.size; o += 24) {
+    const start = names.offset + elf.readUInt32LE(o);
+    if (elf.toString('latin1', start, elf.indexOf(0, start)) !== 'node_api_module_get_api_version_v1') continue;
+    const at = Number(elf.readBigUInt64LE(o + 8));
+    const code = sections.find((x) => x.type === 1 && x.addr <= at && at < x.addr + x.size); // SHT_PROGBITS
+    if (!code) throw new Error('node_api_module_get_api_version_v1 is in no section');
+    const insn = elf.readUInt32LE(code.offset + at - code.addr);
+    // MOVZ (32-bit), hw 0: the version is its 16-bit immediate
+    if ((insn & 0xffe00000) >>> 0 !== 0x52800000) throw new Error(`unexpected first instruction ${insn.toString(16)}`);
+    return (insn >>> 5) & 0xffff;
+  }
+  throw new Error('no node_api_module_get_api_version_v1: the module does not say its Node-API version');
+}
 
 interface Resource {
   Type: string;
@@ -388,8 +419,69 @@ describe('serverless package (stage local)', () => {
     expect(connect.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
   });
 
-  it('runs every function on nodejs20.x with 1024 MB', () => {
-    for (const f of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function'))
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs20.x', MemorySize: 1024 });
+  it('runs every function on nodejs22.x, arm64, with 1024 MB', () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const f of functions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', MemorySize: 1024, Architectures: ['arm64'] });
+  });
+
+  it('ships argon2 with the native binary of the architecture deployed (arm64, glibc), and nothing built on this machine', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(out, 'exchange.zip')));
+    const names = Object.keys(zip.files);
+    const argon2 = 'node_modules/argon2/';
+    // a build/ of node-gyp's is this machine's (x86-64), and node-gyp-build would load it before any prebuild
+    expect(names.filter((n) => n.startsWith(`${argon2}build/`))).toEqual([]);
+    const prebuild = `${argon2}prebuilds/linux-arm64/argon2.armv8.glibc.node`;
+    expect(names).toContain(prebuild);
+    // an aarch64 ELF asking for no glibc newer than Amazon Linux 2023's (2.34, the nodejs22.x runtime's)
+    const binary = await zip.file(prebuild)!.async('nodebuffer');
+    expect(binary.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(binary.readUInt16LE(18)).toBe(183); // EM_AARCH64
+    const glibc = [...binary.toString('latin1').matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
+    expect(Math.max(...glibc)).toBeLessThanOrEqual(2034);
+    // and no Node-API newer than nodejs22.x's (10, since Node 22.14; Node 20 has 9, hence the runtime)
+    expect(nodeApiVersionOf(binary)).toBeLessThanOrEqual(10);
+    // the offline stack's pointer to this machine's own argon2 build never reaches a deployed function
+    expect(JSON.stringify(resources)).not.toContain('ARGON2_PREBUILD');
+
+    // what the function's require('argon2') would load on Lambda: the zip's argon2 (its files, as listed) and
+    // the node-gyp-build it ships, resolving as on linux/arm64 with glibc
+    const dir = mkdtempSync(join(tmpdir(), 'argon2-zip-'));
+    try {
+      for (const n of names.filter((x) => x.startsWith(argon2) && !zip.files[x].dir)) {
+        mkdirSync(join(dir, dirname(n)), { recursive: true });
+        writeFileSync(join(dir, n), await zip.files[n].async('nodebuffer'));
+      }
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, npm_config_arch: 'arm64', npm_config_platform: 'linux' };
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `process.stdout.write(require(require.resolve('node-gyp-build', { paths: [process.argv[1]] })).resolve(process.argv[1]))`,
+          join(dir, argon2),
+        ],
+        { env, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(relative(dir, r.stdout)).toBe(prebuild);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the market data stream after the stage, as the host names the stream it publishes to', () => {
+    const stream = Object.values(resources).find((r) => r.Type === 'AWS::Kinesis::Stream');
+    expect(stream?.Properties.Name).toBe('exchange-local-market-data');
+    expect(stream?.Properties.Name).toBe(marketDataStreamFor('local'));
+  });
+
+  it('batches the order-event history a second at most, and pushes market data as it comes', () => {
+    const mapping = (fn: string): Record<string, unknown> | undefined =>
+      Object.values(resources).find(
+        (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(`"${fn}LambdaFunction"`),
+      )?.Properties;
+    // a rabbitmq event names it maximumBatchingWindow, a stream event batchWindow: both become this
+    expect(mapping('StreamsOrderEvents')).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 1 });
+    expect(mapping('StreamsMarketDataFanout')).toMatchObject({ BatchSize: 500, MaximumBatchingWindowInSeconds: 0 });
   });
 });
