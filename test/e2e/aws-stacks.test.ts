@@ -135,6 +135,8 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     const userData = JSON.stringify(data.UserData);
     expect(userData).toContain(`HOST_ROLE=${stage === 'dr' ? 'standby' : 'primary'}`);
     expect(userData).toContain('HOST_TLS_DIR=/etc/exchange/tls');
+    // the bundle npm run build:host makes, run by its own start script (the engine's node flags)
+    expect(userData).toContain('ExecStart=/opt/exchange-host/matching-host/run-host.sh');
     expect(userData).toContain('HOST_EVENT_SIGNING_KEY_FILE=');
     expect(one(t(), 'AWS::EC2::Volume').Properties).toMatchObject({ Encrypted: true });
     expect(one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties.VPCZoneIdentifier).toEqual([{ Ref: 'PrivateSubnetA' }]);
