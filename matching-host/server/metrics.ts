@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { MatchingHost } from './host';
 import type { FlushStats } from './durability/journal';
 import type { Publisher } from './publishers/publisher';
+import type { DrStatus } from './dr/dr-role';
 
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];
 
@@ -61,8 +62,49 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
-  constructor(host: () => MatchingHost | undefined, publishers: () => readonly Publisher[]) {
+  constructor(
+    host: () => MatchingHost | undefined,
+    publishers: () => readonly Publisher[],
+    /** replication as the DR role sees it (absent before it starts) */
+    dr: () => DrStatus | undefined = () => undefined,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'exchange_host_' });
+    // what the alarms watch in AWS (resources/operations.yml, through the CloudWatch agent)
+    new Gauge({
+      name: 'exchange_host_up',
+      help: '1 while the host serves with a healthy journal, else 0',
+      registers: [this.registry],
+      collect() {
+        this.set(host()?.journalHealthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'exchange_host_replicas',
+      help: 'A primary: standbys following it now; a standby: 1 while it follows its primary',
+      registers: [this.registry],
+      collect() {
+        this.set(dr()?.replicas ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'exchange_host_replication_lag_commands',
+      help: 'Commands the standby does not hold yet (a primary: its last minus what a standby acknowledged; a standby: what its primary acknowledged minus its own last)',
+      registers: [this.registry],
+      collect() {
+        const h = host();
+        const d = dr();
+        if (!h || !d) return this.set(0);
+        this.set(Math.max(0, h.role === 'primary' ? (d.replicas > 0 ? h.lastSeq - d.replicatedSeq : 0) : d.replicatedSeq - h.lastSeq));
+      },
+    });
+    new Gauge({
+      name: 'exchange_host_unreplicated_acks',
+      help: 'Commands acknowledged without a standby holding them, since the host started (RPO exposure)',
+      registers: [this.registry],
+      collect() {
+        this.set(dr()?.unreplicatedAcks ?? 0);
+      },
+    });
     new Gauge({
       name: 'exchange_host_last_sequence',
       help: 'Journal sequence of the last executed command',

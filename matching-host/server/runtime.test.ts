@@ -82,6 +82,11 @@ describe('host runtime', () => {
       expect(metrics).toMatch(/exchange_host_journal_fsync_seconds_count [1-9]/);
       expect(metrics).toMatch(/exchange_host_book_levels\{symbol="BTC-USD",side="bid"\} 1/);
       expect(metrics).toMatch(/exchange_host_last_sequence 3/);
+      // what the AWS alarms watch (resources/operations.yml): up, and no standby here, so nothing to lag
+      expect(metrics).toMatch(/exchange_host_up 1/);
+      expect(metrics).toMatch(/exchange_host_replicas 0/);
+      expect(metrics).toMatch(/exchange_host_replication_lag_commands 0/);
+      expect(metrics).toMatch(/exchange_host_unreplicated_acks \d+/);
       await call(client, 'Fence', { epoch: 2 });
       const fenced = await fetch(`${base}/health`);
       expect(fenced.status).toBe(503);

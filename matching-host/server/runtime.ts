@@ -41,6 +41,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   const metrics = new HostMetrics(
     () => parts.host,
     () => parts.publishing?.publishers ?? [],
+    () => parts.dr?.status(),
   );
   // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
   const redis = cfg.REDIS_URL

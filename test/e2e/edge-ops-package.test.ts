@@ -284,10 +284,13 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
       expect(resources.ApiGatewayRestApi.Properties.Name).toBe('local-exchange');
     });
 
-    it('alarms on the matching host: down, unhealthy target, replication lag, unreplicated acks', () => {
+    it('alarms on the matching host: down, unhealthy target, replication lag, no standby, unreplicated acks', () => {
+      // the gauges the host exports (matching-host/server/metrics.ts), as the CloudWatch agent names them
+      const job = [{ Name: 'job', Value: 'matching-host' }];
       expect(alarm('HostDownAlarm')).toMatchObject({
         Namespace: 'Exchange/MatchingHost',
-        MetricName: 'host_up',
+        MetricName: 'exchange_host_up',
+        Dimensions: job,
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
@@ -301,8 +304,24 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
           { Name: 'LoadBalancer', Value: { 'Fn::GetAtt': ['HostLoadBalancer', 'LoadBalancerFullName'] } },
         ],
       });
-      expect(alarm('HostReplicationLagAlarm')).toMatchObject({ MetricName: 'replication_lag_seconds', Threshold: 1 });
-      expect(alarm('HostUnreplicatedAcksAlarm')).toMatchObject({ MetricName: 'unreplicated_acks', Threshold: 0, Statistic: 'Sum' });
+      expect(alarm('HostReplicationLagAlarm')).toMatchObject({
+        MetricName: 'exchange_host_replication_lag_commands',
+        Threshold: 5000,
+        Dimensions: job,
+      });
+      expect(alarm('HostNoStandbyAlarm')).toMatchObject({
+        MetricName: 'exchange_host_replicas',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+      });
+      // a count since the host started: the alarm watches what it adds
+      expect(alarm('HostUnreplicatedAcksAlarm')).toMatchObject({
+        Threshold: 0,
+        Metrics: [
+          { Id: 'acks', MetricStat: { Metric: { MetricName: 'exchange_host_unreplicated_acks', Dimensions: job } } },
+          { Id: 'added', Expression: 'DIFF(acks)', ReturnData: true },
+        ],
+      });
     });
 
     it('alarms on anything in the order events’ dead-letter queue and on reconciliation differences', () => {
@@ -347,8 +366,8 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
         'Latency',
         '5XXError',
         'exchange_host_commands_total',
-        'replication_lag_seconds',
-        'host_up',
+        'exchange_host_replication_lag_commands',
+        'exchange_host_up',
         'AuroraReplicaLagMaximum',
         'DatabaseMemoryUsagePercentage',
         'RabbitMQMemUsed',
