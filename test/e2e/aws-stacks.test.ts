@@ -115,6 +115,35 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     }
   });
 
+  it('keeps the order path warm, scaling its provisioned concurrency at 70 % utilisation; DR tasks and settlement always have room', () => {
+    const aliases = Object.fromEntries(
+      ofType(t(), 'AWS::Lambda::Alias').map(([id, r]) => [
+        id,
+        (r.Properties.ProvisionedConcurrencyConfig as Record<string, number>)?.ProvisionedConcurrentExecutions,
+      ]),
+    );
+    expect(aliases).toEqual({
+      AuthorizerProvConcLambdaAlias: 5,
+      OrdersPlaceProvConcLambdaAlias: 5,
+      OrdersCancelProvConcLambdaAlias: 5,
+      WsOrdersProvConcLambdaAlias: 5,
+      WsCancelOrderProvConcLambdaAlias: 5,
+    });
+    const targets = ofType(t(), 'AWS::ApplicationAutoScaling::ScalableTarget').map(([, r]) => JSON.stringify(r.Properties.ResourceId));
+    expect(targets).toHaveLength(5);
+    for (const fn of ['authorizer', 'ordersPlace', 'ordersCancel', 'wsOrders', 'wsCancelOrder'])
+      expect(targets).toContain(JSON.stringify(`function:exchange-${stage}-${fn}:provisioned`));
+    for (const [, p] of ofType(t(), 'AWS::ApplicationAutoScaling::ScalingPolicy'))
+      expect(p.Properties.TargetTrackingScalingPolicyConfiguration).toEqual({
+        TargetValue: 0.7,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+      });
+    const reserved = (id: string): unknown => t().Resources[id].Properties.ReservedConcurrentExecutions;
+    expect(reserved('SfnDrPromoteLambdaFunction')).toBe(2);
+    expect(reserved('SfnDrFencePrimaryLambdaFunction')).toBe(2);
+    expect(reserved('StreamsOrderEventsLambdaFunction')).toBe(10);
+  });
+
   it('puts no secret and no parameter-store lookup into a function’s environment', () => {
     for (const [name, f] of ofType(t(), 'AWS::Lambda::Function')) {
       const env = JSON.stringify((f.Properties.Environment as { Variables: unknown }).Variables);
