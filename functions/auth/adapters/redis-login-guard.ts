@@ -12,8 +12,10 @@ const FAILURE_WINDOW_S = 24 * 3600;
 /** a source that completed a login is remembered this long after its last one */
 const KNOWN_SOURCE_S = 90 * 24 * 3600;
 
-const FAILURES = (subject: string): string => `auth:login:failures:${subject}`;
-const LOCK = (subject: string): string => `auth:login:lock:${subject}`;
+// `{<subject>}`: a Redis Cluster hash tag, so clearing a subject's failures and lock (one DEL of
+// both) stays in one slot. A subject is never empty (`acct:…`/`src:…`), so the tag never is either
+const FAILURES = (subject: string): string => `auth:login:failures:{${subject}}`;
+const LOCK = (subject: string): string => `auth:login:lock:{${subject}}`;
 // the address hashed: the key names no one's IP in clear
 const KNOWN = (userId: string, source: string): string =>
   `auth:login:known:${userId}:${createHash('sha256').update(source).digest('base64url').slice(0, 22)}`;

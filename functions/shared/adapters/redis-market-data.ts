@@ -37,8 +37,8 @@ export class RedisMarketData implements MarketDataPort {
   }
 
   async tickers(symbols: readonly string[]): Promise<(Ticker | null)[]> {
-    if (symbols.length === 0) return [];
-    const vs = await this.redis.mget(...symbols.map((s) => redisKeys.ticker(s)));
+    // one GET each, not an MGET: each symbol's views live in a slot of their own (redisKeys)
+    const vs = await Promise.all(symbols.map((s) => this.redis.get(redisKeys.ticker(s))));
     return vs.map((v, i) => view(Ticker, redisKeys.ticker(symbols[i]), v));
   }
 
