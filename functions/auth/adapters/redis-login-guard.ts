@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { LoginGuard } from '../ports/login-guard';
 
 /** failures before a subject is locked: an account (a victim) gets a few typos, a source a few more accounts */
@@ -24,7 +24,7 @@ const KNOWN = (userId: string, source: string): string =>
 const limitOf = (subject: string): number => (subject.startsWith('src:') ? LOGIN_FAILURE_LIMITS.source : LOGIN_FAILURE_LIMITS.account);
 
 export class RedisLoginGuard implements LoginGuard {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async lockedFor(subjects: string[]): Promise<number> {
     const ttls = await Promise.all(subjects.map((s) => this.redis.ttl(LOCK(s))));

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import { logger } from '../observability';
 import type { AuthMethod, RotateOutcome, SessionAuth, SessionStore } from '../ports/session-store';
 
@@ -76,7 +76,7 @@ export type SessionsEnded = (userId: string) => Promise<void>;
 
 export class RedisSessionStore implements SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly onEnded?: SessionsEnded,
   ) {}
 

@@ -1,11 +1,11 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { SubscriberIndex } from '../ports/subscriber-index';
 import { CONNECTION_RECORD_TTL_S } from '../ports/connection-store';
 
 const KEY = (subscription: string): string => `ws:sub:${subscription}`;
 
 export class RedisSubscriberIndex implements SubscriberIndex {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /**
    * One transaction per subscription: subscriptions spread over a cluster's slots (each set is its

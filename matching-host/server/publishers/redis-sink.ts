@@ -9,12 +9,13 @@
  * lagging node), so the sink rewrites a symbol's keys whole from the mirror at start, after every
  * reconnect, and whenever its periodic check finds a key missing or not at the sequence it wrote.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { fromUnits, toUnits } from '../../proto/decimal';
 import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
+import type { RedisClient } from '../../proto/redis-connection';
 import type { MarketState } from '../core/host-core';
 import type { Publication } from '../core/types';
 import { tradeIdOf, type MarketDataEvent, type TradeData, type TradeView } from '../../proto/messages';
@@ -65,7 +66,7 @@ export class RedisSink implements PublicationSink {
   };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     seeds: MarketState[],
     private readonly log?: Logged,
     readonly depth = 100,
