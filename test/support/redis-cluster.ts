@@ -51,7 +51,21 @@ async function ping(port: number, password: string): Promise<string> {
   }
 }
 
+/**
+ * `masters` nodes joined into a cluster. A start that fails (a port taken between its pick and
+ * redis-server's bind, by anything else on the machine) is tried once more on other ports.
+ */
 export async function startRedisCluster(masters = 3): Promise<RedisClusterUnderTest> {
+  try {
+    return await startOnce(masters);
+  } catch (first) {
+    return await startOnce(masters).catch((e: unknown) => {
+      throw new Error(`no Redis Cluster: ${(first as Error).message}; again: ${(e as Error).message}`);
+    });
+  }
+}
+
+async function startOnce(masters: number): Promise<RedisClusterUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const token = randomBytes(18).toString('base64url');
   const nodes: { port: number; process: ChildProcess }[] = [];
