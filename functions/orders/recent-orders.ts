@@ -5,7 +5,7 @@
  * GET /v1/orders/{orderId} to wait for the history instead of answering 404. It is kept per user
  * (not per account number) so a stranger's id never matches, and only well past the history's lag.
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../matching-host/proto/redis-connection';
 
 export interface RecentOrders {
   remember(userId: string, orderId: number): Promise<void>;
@@ -16,7 +16,7 @@ const KEY = (userId: string, orderId: number): string => `orders:recent:${userId
 
 export class RedisRecentOrders implements RecentOrders {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** longer than the history normally trails the host (seconds), short enough to stay small at full order rate */
     private readonly ttlS = 120,
   ) {}

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { brokerUrlProblem } from '../../matching-host/proto/broker-credentials';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../../matching-host/proto/market-data-views';
+import { redisUrlProblem } from '../../matching-host/proto/redis-connection';
 
 const LOCAL_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -14,7 +15,13 @@ const schema = z
     DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/exchange'),
     /** where the database password is read at run time (AWS: the secret RDS generates and rotates; field password); '' for none */
     DATABASE_SECRET: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
+    /** one node, or in cluster mode the configuration endpoint (`rediss://host:port` for TLS; the auth token from REDIS_AUTH_SECRET) */
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+    /** true: REDIS_URL is a Redis Cluster (ElastiCache in cluster mode); the host's setting must say the same */
+    REDIS_CLUSTER: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** the stack's Redis key prefix (one per stack on a shared Redis; see market-data-views.ts) */
     REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
     /** issuer and audience every access token carries and every check demands */
@@ -123,6 +130,8 @@ const schema = z
     // with BROKER_SECRET the credentials come at run time (broker-url.ts checks the URL they make)
     const broker = c.AMQP_URL && !c.BROKER_SECRET ? brokerUrlProblem(c.AMQP_URL, c.STAGE) : undefined;
     if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
+    const redis = redisUrlProblem(c.REDIS_URL, c.REDIS_CLUSTER);
+    if (redis) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: redis });
   })
   // the stage's own Redis keys unless told otherwise, as the host and the scripts do; the local
   // broker's guest account only on the local stage (elsewhere a function not given the URL has none)

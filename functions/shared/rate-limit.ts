@@ -3,7 +3,7 @@
  * skewed clocks agree). Each budget has its own capacity (burst) and refill rate; keys name the
  * budget and the subject (a user, an IP, an account being logged into).
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../matching-host/proto/redis-connection';
 import { config } from './config';
 import { tooManyRequests, unavailable } from './errors';
 import { logger } from './observability';
@@ -68,7 +68,7 @@ return {allowed, tostring(tokens)}
 `;
 
 export class RateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async take(budget: Budget, subject: string, cost = 1): Promise<LimitResult> {
     const [allowed, tokensText] = (await this.redis.eval(

@@ -1,15 +1,21 @@
-import Redis from 'ioredis';
+import { connectRedis, type RedisClient } from '../../matching-host/proto/redis-connection';
 import { config } from './config';
 
-let shared: Redis | undefined;
+export type { RedisClient };
 
-/** The container's Redis connection; commands fail fast instead of queueing while it is down. */
-export function redis(): Redis {
-  shared ??= new Redis(config().REDIS_URL, {
+let shared: RedisClient | undefined;
+
+/**
+ * The container's Redis connection (a Redis Cluster client when REDIS_CLUSTER is true); commands
+ * fail fast instead of queueing while it is down.
+ */
+export function redis(): RedisClient {
+  shared ??= connectRedis({
+    url: config().REDIS_URL,
+    cluster: config().REDIS_CLUSTER,
     keyPrefix: config().REDIS_KEY_PREFIX,
     maxRetriesPerRequest: 2,
     connectTimeout: 3_000,
-    lazyConnect: false,
   });
   return shared;
 }

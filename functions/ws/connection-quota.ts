@@ -5,7 +5,7 @@
  * holds its connections scored by when they expire at the latest, so one whose $disconnect was
  * lost stops counting by itself.
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../matching-host/proto/redis-connection';
 import { CONNECTION_RECORD_TTL_S } from '../shared/ports/connection-store';
 
 /** anonymous connections one address may hold open at once */
@@ -25,7 +25,7 @@ return 1
 
 export class ConnectionQuota {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly perIp: number = ANONYMOUS_SOCKETS_PER_IP,
   ) {}
 

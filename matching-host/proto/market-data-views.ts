@@ -13,13 +13,18 @@ export const DEFAULT_REDIS_KEY_PREFIX = redisKeyPrefixFor('local');
 /** `name:` or `name:sub:`…: letters, digits, `.`, `_`, `-`, each part ending in a colon */
 export const REDIS_KEY_PREFIX_PATTERN = /^([A-Za-z0-9._-]+:)+$/;
 
+/**
+ * `{…}` is a Redis Cluster hash tag: a symbol's three views are written in one transaction, and
+ * the snapshot with its sequence, so each group lives in one slot (ElastiCache in cluster mode
+ * refuses a transaction across slots: CROSSSLOT). Different symbols spread over the shards.
+ */
 export const redisKeys = {
-  book: (symbol: string): string => `md:${symbol}:book`,
-  ticker: (symbol: string): string => `md:${symbol}:ticker`,
+  book: (symbol: string): string => `md:{${symbol}}:book`,
+  ticker: (symbol: string): string => `md:{${symbol}}:ticker`,
   /** newest first (LPUSH), at most 100; each entry a JSON TradeView */
-  trades: (symbol: string): string => `md:${symbol}:trades`,
-  snapshot: 'host:snapshot',
-  snapshotSeq: 'host:snapshot:seq',
+  trades: (symbol: string): string => `md:{${symbol}}:trades`,
+  snapshot: 'host:{snapshot}',
+  snapshotSeq: 'host:{snapshot}:seq',
 };
 
 /** their shapes, declared once with the other published messages (zod: every reader validates) */

@@ -93,7 +93,7 @@ export const MarketDataEvent = z.discriminatedUnion('type', [
 ]);
 export type MarketDataEvent = z.infer<typeof MarketDataEvent>;
 
-/** One entry of the recent-trades view (Redis list `md:<symbol>:trades`, newest first). */
+/** One entry of the recent-trades view (Redis list `md:{<symbol>}:trades`, newest first). */
 export const TradeView = TradeData.extend({ sequence: z.number().int().min(1), time: z.number().int().min(0) });
 export type TradeView = z.infer<typeof TradeView>;
 
@@ -108,7 +108,7 @@ export function tradeIdOf(symbol: string, epoch: number, sequence: number): stri
 }
 
 /**
- * The book and ticker views (Redis `md:<symbol>:book`, `md:<symbol>:ticker`), which the markets API
+ * The book and ticker views (Redis `md:{<symbol>}:book`, `md:{<symbol>}:ticker`), which the markets API
  * and the WebSocket snapshots pass on to clients and order entry reads the price band from: a
  * consumer does not trust what it reads from Redis any more than from a client, so a view that does
  * not parse is refused (unknown fields are dropped), never passed on.

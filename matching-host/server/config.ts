@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { brokerUrlProblem } from '../proto/broker-credentials';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../proto/market-data-views';
+import { redisUrlProblem } from '../proto/redis-connection';
 import { orderEventSigningKey } from '../proto/order-event-signature';
 
 /**
@@ -56,7 +57,13 @@ const schema = z
     AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
     /** unset: the stage's stream (marketDataStreamFor); "" switches the Kinesis publisher off */
     KINESIS_STREAM: z.string().optional(),
+    /** one node, or in cluster mode the configuration endpoint (`rediss://:<auth token>@host:port` for TLS; the instance writes it at boot) */
     REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
+    /** true: REDIS_URL is a Redis Cluster (ElastiCache in cluster mode), as the functions' REDIS_CLUSTER says */
+    REDIS_CLUSTER: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** the stack's Redis key prefix, the same the functions use (see market-data-views.ts) */
     REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX_PATTERN, 'expected e.g. exchange:local:').optional(),
     /** the deployment stage (names the default Redis key prefix, as the functions' STAGE does) */
@@ -87,6 +94,8 @@ const schema = z
   .superRefine((c, ctx) => {
     const broker = brokerUrlProblem(c.AMQP_URL, c.STAGE);
     if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
+    const redis = c.REDIS_URL ? redisUrlProblem(c.REDIS_URL, c.REDIS_CLUSTER) : undefined;
+    if (redis) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: redis });
     // consumers refuse unsigned events: locally a host without a key is a developer's choice, elsewhere a mistake
     if (c.AMQP_URL && c.STAGE !== 'local' && !c.HOST_EVENT_SIGNING_KEY && !c.HOST_EVENT_SIGNING_KEY_FILE)
       ctx.addIssue({

@@ -4,7 +4,6 @@
  * main.ts runs it as a process; tests and benchmarks run it in-process or as a child.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'node:http';
 import { eventSigningKeyOf, type HostConfig } from './config';
@@ -16,7 +15,7 @@ import { HostMetrics } from './metrics';
 import { startOpsServer } from './api/ops-server';
 import { defaultTopology } from '../proto/order-event-topology';
 import { kinesisClient } from './publishers/kinesis-sink';
-import { redisKeys } from '../proto/market-data-views';
+import { hostRedis, mirrorSnapshot } from './host-redis';
 import { Publishing } from './publishers/publishing';
 import { tlsFromDir } from '../proto/host-tls';
 
@@ -43,10 +42,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
     () => parts.publishing?.publishers ?? [],
     () => parts.dr?.status(),
   );
-  // fail fast while disconnected: the publisher retries with backoff instead of queueing unboundedly
-  const redis = cfg.REDIS_URL
-    ? new Redis(cfg.REDIS_URL, { keyPrefix: cfg.REDIS_KEY_PREFIX, enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
+  const redis = hostRedis(cfg);
   redis?.on('error', (e: Error) => log.debug({ err: e.message }, 'redis connection error'));
 
   // no TLS material, no host: it never serves in the clear
@@ -70,13 +66,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
       log.info({ seq, bytes: bytes.length, ms: Math.round(ms) }, 'snapshot written');
       // a copy for tools and a fresh DR host (a running standby gets its snapshots over replication)
       if (h.role !== 'primary') return;
-      mirroring = redis
-        ?.multi()
-        .set(redisKeys.snapshot, bytes)
-        .set(redisKeys.snapshotSeq, String(seq))
-        .exec()
-        .then(() => undefined)
-        .catch((e: unknown) => log.warn({ err: e }, 'snapshot not mirrored to Redis'));
+      mirroring = redis && mirrorSnapshot(redis, seq, bytes).catch((e: unknown) => log.warn({ err: e }, 'snapshot not mirrored to Redis'));
     },
   });
   parts.host = h;

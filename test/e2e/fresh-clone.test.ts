@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { redisKeys } from '../../matching-host/proto/market-data-views';
 import { portsFromEnv, type StackPorts } from '../../scripts/local/ports';
 import { onLines } from '../../scripts/local/processes';
 import { httpClient, type Call } from '../support/http-client';
@@ -220,7 +221,7 @@ describe('two stacks on one Redis', () => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
       const ticker = async (prefix: string): Promise<{ last: string }> =>
-        JSON.parse((await redis.get(`${prefix}md:BTC-USD:ticker`)) as string) as { last: string };
+        JSON.parse((await redis.get(`${prefix}${redisKeys.ticker('BTC-USD')}`)) as string) as { last: string };
       expect((await ticker(CLONE_PREFIX)).last).toBe(clonePrice);
       expect((await ticker(other.redisKeyPrefix)).last).toBe(otherPrice);
     } finally {

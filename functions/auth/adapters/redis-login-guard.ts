@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { LoginGuard } from '../ports/login-guard';
 
 /** failures before a subject is locked: an account (a victim) gets a few typos, a source a few more accounts */
@@ -12,8 +12,10 @@ const FAILURE_WINDOW_S = 24 * 3600;
 /** a source that completed a login is remembered this long after its last one */
 const KNOWN_SOURCE_S = 90 * 24 * 3600;
 
-const FAILURES = (subject: string): string => `auth:login:failures:${subject}`;
-const LOCK = (subject: string): string => `auth:login:lock:${subject}`;
+// `{<subject>}`: a Redis Cluster hash tag, so clearing a subject's failures and lock (one DEL of
+// both) stays in one slot. A subject is never empty (`acct:…`/`src:…`), so the tag never is either
+const FAILURES = (subject: string): string => `auth:login:failures:{${subject}}`;
+const LOCK = (subject: string): string => `auth:login:lock:{${subject}}`;
 // the address hashed: the key names no one's IP in clear
 const KNOWN = (userId: string, source: string): string =>
   `auth:login:known:${userId}:${createHash('sha256').update(source).digest('base64url').slice(0, 22)}`;
@@ -22,7 +24,7 @@ const KNOWN = (userId: string, source: string): string =>
 const limitOf = (subject: string): number => (subject.startsWith('src:') ? LOGIN_FAILURE_LIMITS.source : LOGIN_FAILURE_LIMITS.account);
 
 export class RedisLoginGuard implements LoginGuard {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async lockedFor(subjects: string[]): Promise<number> {
     const ttls = await Promise.all(subjects.map((s) => this.redis.ttl(LOCK(s))));

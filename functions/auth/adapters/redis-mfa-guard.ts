@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { MfaGuard } from '../ports/mfa-guard';
 
 export const MFA_MAX_FAILURES = 5;
@@ -9,7 +9,7 @@ const CHALLENGE = (id: string): string => `auth:mfa:challenge:${id}`;
 const FAILURES = (userId: string): string => `auth:mfa:failures:${userId}`;
 
 export class RedisMfaGuard implements MfaGuard {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async createChallenge(userId: string, ttlS: number): Promise<string> {
     const id = randomBytes(24).toString('base64url');

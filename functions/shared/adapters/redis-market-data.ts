@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { z } from 'zod';
 import { redisKeys } from '../../../matching-host/proto/market-data-views';
 import { BookView, Ticker, TradeView } from '../../../matching-host/proto/messages';
@@ -26,7 +26,7 @@ function view<T>(schema: z.ZodType<T>, key: string, raw: string | null): T | nul
 }
 
 export class RedisMarketData implements MarketDataPort {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async book(symbol: string): Promise<BookView | null> {
     return view(BookView, redisKeys.book(symbol), await this.redis.get(redisKeys.book(symbol)));
@@ -37,8 +37,8 @@ export class RedisMarketData implements MarketDataPort {
   }
 
   async tickers(symbols: readonly string[]): Promise<(Ticker | null)[]> {
-    if (symbols.length === 0) return [];
-    const vs = await this.redis.mget(...symbols.map((s) => redisKeys.ticker(s)));
+    // one GET each, not an MGET: each symbol's views live in a slot of their own (redisKeys)
+    const vs = await Promise.all(symbols.map((s) => this.redis.get(redisKeys.ticker(s))));
     return vs.map((v, i) => view(Ticker, redisKeys.ticker(symbols[i]), v));
   }
 

@@ -1,31 +1,40 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import { logger } from '../observability';
 import type { AuthMethod, RotateOutcome, SessionAuth, SessionStore } from '../ports/session-store';
 
 /**
- * Keys: `auth:rt:<tokenId>` → hash {user, family, secret (sha-256), used}; `auth:family:<id>` →
- * "active" | "revoked"; `auth:family:<id>:auth` → how it authenticated (JSON SessionAuth); `auth:user:<id>:families` → set of the user's family ids. A token is `<tokenId>.<secret>`; only the secret's hash is stored.
+ * Keys: `auth:rt:{<familyId>}:<tokenId>` → hash {user, family, secret (sha-256), used};
+ * `auth:family:{<familyId>}` → "active" | "revoked"; `auth:family:{<familyId>}:auth` → how it
+ * authenticated (JSON SessionAuth); `auth:user:<id>:families` → set of the user's family ids. A
+ * token is `<familyId>.<tokenId>.<secret>`; only the secret's hash is stored.
+ *
+ * `{<familyId>}` is a Redis Cluster hash tag: a family's keys and its tokens are read and written
+ * together (the rotation script, MULTIs), so they share a slot; the user's set is only ever used
+ * on its own (ElastiCache in cluster mode refuses an operation across slots: CROSSSLOT).
  */
-const TOKEN = (id: string): string => `auth:rt:${id}`;
-const FAMILY = (id: string): string => `auth:family:${id}`;
+const TOKEN = (familyId: string, tokenId: string): string => `auth:rt:{${familyId}}:${tokenId}`;
+const FAMILY = (id: string): string => `auth:family:{${id}}`;
 /** how the family authenticated (amr, otp time), living as long as the family */
-const FAMILY_AUTH = (id: string): string => `auth:family:${id}:auth`;
+const FAMILY_AUTH = (id: string): string => `auth:family:{${id}}:auth`;
 /** the families a user started (so all can be revoked at once) */
 const USER_FAMILIES = (userId: string): string => `auth:user:${userId}:families`;
 /** the user's roles version; no TTL: it must outlive every token minted before it */
 const ROLES_VERSION = (userId: string): string => `auth:user:${userId}:rv`;
 
-/** Atomically: check the token, detect reuse (revoking the family), else mark it used. */
+/**
+ * Atomically: check the token (KEYS[1]), detect reuse (revoking its family, KEYS[2]), else mark it
+ * used. Every key it touches is given in KEYS, none is named here (a cluster routes by KEYS).
+ */
 const ROTATE = `
 local t = redis.call('HMGET', KEYS[1], 'user', 'family', 'secret', 'used')
 if not t[1] then return {'unknown'} end
 if t[3] ~= ARGV[1] then return {'unknown'} end
-local fkey = ARGV[2] .. t[2]
-local state = redis.call('GET', fkey)
+local state = redis.call('GET', KEYS[2])
 if state ~= 'active' then return {'revoked'} end
 if t[4] == '1' then
-  redis.call('SET', fkey, 'revoked', 'KEEPTTL')
+  redis.call('SET', KEYS[2], 'revoked', 'KEEPTTL')
   return {'reused', t[1]}
 end
 redis.call('HSET', KEYS[1], 'used', '1')
@@ -57,9 +66,9 @@ function parseAuth(text: string | null): SessionAuth {
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 const id = (): string => randomBytes(16).toString('base64url');
 
-function parse(token: string): { tokenId: string; secret: string } | null {
-  const m = /^([\w-]{22})\.([\w-]{43})$/.exec(token);
-  return m ? { tokenId: m[1], secret: m[2] } : null;
+function parse(token: string): { familyId: string; tokenId: string; secret: string } | null {
+  const m = /^([\w-]{22})\.([\w-]{22})\.([\w-]{43})$/.exec(token);
+  return m ? { familyId: m[1], tokenId: m[2], secret: m[3] } : null;
 }
 
 /** Told the user whose session(s) just ended, so what the sessions vouched for (open sockets) ends too. */
@@ -67,46 +76,40 @@ export type SessionsEnded = (userId: string) => Promise<void>;
 
 export class RedisSessionStore implements SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly onEnded?: SessionsEnded,
   ) {}
 
   async start(userId: string, ttlS: number, auth: SessionAuth = { amr: ['pwd'] }): Promise<{ familyId: string; refreshToken: string }> {
     const familyId = id();
+    // in the user's set first, so no family is ever live that revoking all of them would miss;
     // the set lives as long as the user's newest family (every family gets the same TTL)
-    await this.redis
-      .multi()
-      .set(FAMILY(familyId), 'active', 'EX', ttlS)
-      .set(FAMILY_AUTH(familyId), JSON.stringify(auth), 'EX', ttlS)
-      .sadd(USER_FAMILIES(userId), familyId)
-      .expire(USER_FAMILIES(userId), ttlS)
-      .exec();
-    return { familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
+    await exec(this.redis.multi().sadd(USER_FAMILIES(userId), familyId).expire(USER_FAMILIES(userId), ttlS));
+    const m = this.redis.multi().set(FAMILY(familyId), 'active', 'EX', ttlS).set(FAMILY_AUTH(familyId), JSON.stringify(auth), 'EX', ttlS);
+    const refreshToken = this.issue(m, userId, familyId, ttlS);
+    await exec(m);
+    return { familyId, refreshToken };
   }
 
   async rotate(refreshToken: string, ttlS: number): Promise<RotateOutcome & { refreshToken?: string }> {
     const t = parse(refreshToken);
     if (!t) return { ok: false, reason: 'unknown' };
-    // the script names the family's key itself, so it is given the connection's key prefix too
-    const r = (await this.redis.eval(
-      ROTATE,
-      1,
-      TOKEN(t.tokenId),
-      sha256(t.secret),
-      `${this.redis.options.keyPrefix ?? ''}${FAMILY('')}`,
-    )) as string[];
+    const r = (await this.redis.eval(ROTATE, 2, TOKEN(t.familyId, t.tokenId), FAMILY(t.familyId), sha256(t.secret))) as string[];
     if (r[0] === 'reused') await this.ended(r[1]);
     if (r[0] !== 'ok') return { ok: false, reason: r[0] as 'unknown' | 'revoked' | 'reused' };
     const [, userId, familyId] = r;
     // the family lives as long as its newest token
-    await this.redis.multi().expire(FAMILY(familyId), ttlS).expire(FAMILY_AUTH(familyId), ttlS).expire(USER_FAMILIES(userId), ttlS).exec();
-    return { ok: true, userId, familyId, refreshToken: await this.issue(userId, familyId, ttlS) };
+    await this.redis.expire(USER_FAMILIES(userId), ttlS);
+    const m = this.redis.multi().expire(FAMILY(familyId), ttlS).expire(FAMILY_AUTH(familyId), ttlS);
+    const next = this.issue(m, userId, familyId, ttlS);
+    await exec(m);
+    return { ok: true, userId, familyId, refreshToken: next };
   }
 
   async revokeByToken(refreshToken: string): Promise<boolean> {
     const t = parse(refreshToken);
     if (!t) return false;
-    const [family, secret, user] = await this.redis.hmget(TOKEN(t.tokenId), 'family', 'secret', 'user');
+    const [family, secret, user] = await this.redis.hmget(TOKEN(t.familyId, t.tokenId), 'family', 'secret', 'user');
     if (!family || secret !== sha256(t.secret)) return false;
     await this.redis.set(FAMILY(family), 'revoked', 'KEEPTTL');
     if (user) await this.ended(user);
@@ -162,14 +165,21 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  private async issue(userId: string, familyId: string, ttlS: number): Promise<string> {
+  /** A new token of the family, written by `m` (a transaction on the family's slot). */
+  private issue(m: ChainableCommander, userId: string, familyId: string, ttlS: number): string {
     const tokenId = id();
     const secret = randomBytes(32).toString('base64url');
-    await this.redis
-      .multi()
-      .hset(TOKEN(tokenId), { user: userId, family: familyId, secret: sha256(secret), used: '0' })
-      .expire(TOKEN(tokenId), ttlS)
-      .exec();
-    return `${tokenId}.${secret}`;
+    m.hset(TOKEN(familyId, tokenId), { user: userId, family: familyId, secret: sha256(secret), used: '0' }).expire(
+      TOKEN(familyId, tokenId),
+      ttlS,
+    );
+    return `${familyId}.${tokenId}.${secret}`;
   }
+}
+
+/** Run a MULTI; throws the first command's error (exec itself resolves with it). */
+async function exec(m: ChainableCommander): Promise<void> {
+  const res = await m.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
 }

@@ -1,24 +1,22 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { SubscriberIndex } from '../ports/subscriber-index';
 import { CONNECTION_RECORD_TTL_S } from '../ports/connection-store';
 
 const KEY = (subscription: string): string => `ws:sub:${subscription}`;
 
 export class RedisSubscriberIndex implements SubscriberIndex {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
+  /**
+   * One transaction per subscription: subscriptions spread over a cluster's slots (each set is its
+   * own key), and nothing needs them changed together.
+   */
   async add(connectionId: string, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const m = this.redis.multi();
-    for (const k of keys) m.sadd(KEY(k), connectionId).expire(KEY(k), CONNECTION_RECORD_TTL_S);
-    await m.exec();
+    await Promise.all(keys.map((k) => this.redis.multi().sadd(KEY(k), connectionId).expire(KEY(k), CONNECTION_RECORD_TTL_S).exec()));
   }
 
   async remove(connectionId: string, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const m = this.redis.multi();
-    for (const k of keys) m.srem(KEY(k), connectionId);
-    await m.exec();
+    await Promise.all(keys.map((k) => this.redis.srem(KEY(k), connectionId)));
   }
 
   subscribers(key: string): Promise<string[]> {

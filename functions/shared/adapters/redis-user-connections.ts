@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../matching-host/proto/redis-connection';
 import type { SocketSession, UserConnections } from '../ports/user-connections';
 import { CONNECTION_RECORD_TTL_S } from '../ports/connection-store';
 
@@ -6,7 +6,7 @@ import { CONNECTION_RECORD_TTL_S } from '../ports/connection-store';
 const KEY = (userId: string): string => `ws:user:${userId}:conns`;
 
 export class RedisUserConnections implements UserConnections {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async add(userId: string, s: SocketSession): Promise<void> {
     await this.redis

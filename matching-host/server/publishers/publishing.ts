@@ -4,7 +4,7 @@
  * that is down only makes its own publisher lag; matching never waits for any of them.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../proto/redis-connection';
 import type { Logger } from 'pino';
 import type { MatchingHost } from '../host';
 import type { MarketConfig } from '../../proto/market-config';
@@ -22,7 +22,7 @@ export interface PublishingOptions {
   dataDir: string;
   market: MarketConfig;
   kinesis?: { client: KinesisClient; streamName: string };
-  redis?: Redis;
+  redis?: RedisClient;
   /** `signingKey`: order events go out signed with it (consumers refuse unsigned ones) */
   amqp?: { url: string; topology: AmqpTopology; signingKey?: KeyObject };
   log: Logger;

@@ -19,7 +19,7 @@ class FakeRedis extends EventEmitter {
       lpush: (k: string, ...v: string[]) => (ops.push(() => this.store.set(k, [...[...v].reverse(), ...list(k)]) && 1), m),
       rpush: (k: string, ...v: string[]) => (ops.push(() => this.store.set(k, [...list(k), ...v]) && 1), m),
       ltrim: (k: string, a: number, b: number) => (ops.push(() => this.store.set(k, list(k).slice(a, b + 1)) && 'OK'), m),
-      mget: (...k: string[]) => (ops.push(() => k.map((x) => (this.store.get(x) as string | undefined) ?? null)), m),
+      get: (k: string) => (ops.push(() => this.store.get(k) ?? null), m),
       exists: (k: string) => (ops.push(() => (this.store.has(k) ? 1 : 0)), m),
       exec: () => (fail ? Promise.reject(new Error('redis down')) : Promise.resolve(ops.map((f) => [null, f()]))),
     };

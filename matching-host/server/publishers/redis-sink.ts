@@ -9,12 +9,13 @@
  * lagging node), so the sink rewrites a symbol's keys whole from the mirror at start, after every
  * reconnect, and whenever its periodic check finds a key missing or not at the sequence it wrote.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { fromUnits, toUnits } from '../../proto/decimal';
 import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
+import type { RedisClient } from '../../proto/redis-connection';
 import type { MarketState } from '../core/host-core';
 import type { Publication } from '../core/types';
 import { tradeIdOf, type MarketDataEvent, type TradeData, type TradeView } from '../../proto/messages';
@@ -65,7 +66,7 @@ export class RedisSink implements PublicationSink {
   };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     seeds: MarketState[],
     private readonly log?: Logged,
     readonly depth = 100,
@@ -128,36 +129,36 @@ export class RedisSink implements PublicationSink {
     );
   }
 
-  /** Compare Redis with what was written: a missing key or an older sequence marks the symbol lost. */
+  /**
+   * Compare Redis with what was written: a missing key or an older sequence marks the symbol lost.
+   * One transaction per symbol: a symbol's keys share a slot, different symbols may not.
+   */
   private async verifyOnce(): Promise<void> {
     const symbols = [...this.written.keys()].filter((s) => !this.lost.has(s));
-    if (symbols.length === 0) return;
-    const m = this.redis.multi().mget(...symbols.map((s) => redisKeys.ticker(s)));
-    for (const s of symbols) m.exists(redisKeys.book(s)).exists(redisKeys.trades(s));
-    const res = await m.exec();
-    const failed = res?.find(([err]) => err);
-    if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
-    const tickers = res[0][1] as (string | null)[];
-    symbols.forEach((symbol, i) => {
-      const w = this.written.get(symbol) as Written;
-      const ticker = tickers[i] === null ? null : (JSON.parse(tickers[i]) as Ticker);
-      const book = res[1 + 2 * i][1] === 1;
-      const trades = res[2 + 2 * i][1] === 1;
-      // a higher sequence is a newer host's writing (after a failover): never wind the views back
-      if (ticker === null || ticker.sequence < w.sequence || !book || trades !== w.trades) {
-        this.log?.warn(
-          { symbol, expected: w.sequence, found: ticker?.sequence ?? null, book, trades },
-          'market data views lost in Redis; rewriting them',
+    await Promise.all(
+      symbols.map(async (symbol) => {
+        const [ticker, book, trades] = await transaction<[string | null, number, number]>(
+          this.redis.multi().get(redisKeys.ticker(symbol)).exists(redisKeys.book(symbol)).exists(redisKeys.trades(symbol)),
         );
-        this.lost.add(symbol);
-      }
-    });
+        const w = this.written.get(symbol) as Written;
+        const found = ticker === null ? null : (JSON.parse(ticker) as Ticker);
+        // a higher sequence is a newer host's writing (after a failover): never wind the views back
+        if (found === null || found.sequence < w.sequence || book !== 1 || (trades === 1) !== w.trades) {
+          this.log?.warn(
+            { symbol, expected: w.sequence, found: found?.sequence ?? null, book: book === 1, trades: trades === 1 },
+            'market data views lost in Redis; rewriting them',
+          );
+          this.lost.add(symbol);
+        }
+      }),
+    );
   }
 
   /**
-   * Write the dirty symbols' views and new trades, and the lost symbols' keys whole, in one
-   * transaction. What it takes out of `dirty`/`lost`/`pendingTrades` goes back (ahead of newer
-   * trades) if it fails.
+   * Write the dirty symbols' views and new trades, and the lost symbols' keys whole, one
+   * transaction per symbol (a symbol's keys share a slot: see redisKeys). What a failed one took
+   * out of `dirty`/`lost`/`pendingTrades` goes back (ahead of newer trades); the first failure is
+   * thrown once all are done.
    */
   private async flushOnce(): Promise<void> {
     if (this.dirty.size === 0 && this.lost.size === 0) return;
@@ -171,37 +172,37 @@ export class RedisSink implements PublicationSink {
       if (t) trades.set(symbol, t);
       this.pendingTrades.delete(symbol);
     }
-    const m = this.redis.multi();
-    const wrote = new Map<string, Written>();
-    for (const symbol of symbols) {
-      const mirror = this.mirrors.get(symbol) as Mirror;
-      this.writeViews(m, mirror);
-      const key = redisKeys.trades(symbol);
-      // the list is newest first, as LPUSH of oldest-to-newest leaves it
-      if (rewrite.has(symbol)) {
-        m.del(key);
-        if (mirror.trades.length > 0) m.rpush(key, ...[...mirror.trades].reverse());
-      } else {
-        const t = trades.get(symbol);
-        if (t && t.length > 0) m.lpush(key, ...t).ltrim(key, 0, RECENT_TRADES - 1);
-      }
-      wrote.set(symbol, { sequence: mirror.sequence, trades: mirror.trades.length > 0 });
-    }
-    try {
-      const res = await m.exec();
-      const failed = res?.find(([err]) => err);
-      if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
-    } catch (e) {
-      for (const symbol of symbols) {
-        this.dirty.add(symbol);
-        if (rewrite.has(symbol)) this.lost.add(symbol);
-        const t = trades.get(symbol);
-        // a rewrite writes the mirror's whole list, which holds these too
-        if (t && !rewrite.has(symbol)) this.pendingTrades.set(symbol, [...t, ...(this.pendingTrades.get(symbol) ?? [])]);
-      }
-      throw e;
-    }
-    for (const [symbol, w] of wrote) this.written.set(symbol, w);
+    const results = await Promise.allSettled(
+      symbols.map(async (symbol) => {
+        const mirror = this.mirrors.get(symbol) as Mirror;
+        const m = this.redis.multi();
+        this.writeViews(m, mirror);
+        const key = redisKeys.trades(symbol);
+        // the list is newest first, as LPUSH of oldest-to-newest leaves it
+        if (rewrite.has(symbol)) {
+          m.del(key);
+          if (mirror.trades.length > 0) m.rpush(key, ...[...mirror.trades].reverse());
+        } else {
+          const t = trades.get(symbol);
+          if (t && t.length > 0) m.lpush(key, ...t).ltrim(key, 0, RECENT_TRADES - 1);
+        }
+        const wrote: Written = { sequence: mirror.sequence, trades: mirror.trades.length > 0 };
+        await transaction(m);
+        this.written.set(symbol, wrote);
+      }),
+    );
+    let failure: Error | undefined;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      failure ??= r.reason instanceof Error ? r.reason : new Error(String(r.reason));
+      const symbol = symbols[i];
+      this.dirty.add(symbol);
+      if (rewrite.has(symbol)) this.lost.add(symbol);
+      const t = trades.get(symbol);
+      // a rewrite writes the mirror's whole list, which holds these too
+      if (t && !rewrite.has(symbol)) this.pendingTrades.set(symbol, [...t, ...(this.pendingTrades.get(symbol) ?? [])]);
+    });
+    if (failure) throw failure;
   }
 
   private apply(e: MarketDataEvent): void {
@@ -229,7 +230,7 @@ export class RedisSink implements PublicationSink {
     } else mirror.status = e.data.status;
   }
 
-  private writeViews(m: ReturnType<Redis['multi']>, mirror: Mirror): void {
+  private writeViews(m: ChainableCommander, mirror: Mirror): void {
     const { spec, sequence, time } = mirror;
     const symbol = spec.symbol;
     const bids = sortLevels(mirror.bids, 'buy').slice(0, this.depth);
@@ -249,6 +250,14 @@ export class RedisSink implements PublicationSink {
     };
     m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(ticker));
   }
+}
+
+/** Run a MULTI; its replies, or the first command's error (a discarded transaction is one too). */
+async function transaction<T extends unknown[]>(m: ChainableCommander): Promise<T> {
+  const res = await m.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+  return res.map(([, v]) => v) as T;
 }
 
 /** A trades list entry, as the markets API serves it. */
