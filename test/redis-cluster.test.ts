@@ -8,6 +8,9 @@
  * keys that lost their hash tag land on different slots (and nodes) and the test fails.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { DEFAULT_MARKET, type SymbolSpec } from '../matching-host/proto/market-config';
 import { redisKeys } from '../matching-host/proto/market-data-views';
@@ -30,7 +33,7 @@ import { RedisSubscriberIndex } from '../functions/shared/adapters/redis-subscri
 import { RedisUserConnections } from '../functions/shared/adapters/redis-user-connections';
 import { loadConfig } from '../functions/shared/config';
 import { BUDGETS, RateLimiter, type Budget } from '../functions/shared/rate-limit';
-import { closeRedis, redis } from '../functions/shared/redis';
+import { closeRedis, redis, redisReady } from '../functions/shared/redis';
 
 const PREFIX = testKeyPrefix('cluster');
 const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
@@ -80,10 +83,16 @@ describe('every multi-key Redis operation stays in one slot on a sharded cluster
   beforeAll(async () => {
     cluster = await startRedisCluster(3);
     // the functions' configuration, read on first use, as a deployed function's would be
-    process.env.REDIS_URL = cluster.url;
+    // as in AWS: the URL names the endpoint only, the auth token is read at run time from the secret store
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'redis-token-')), 'token.json');
+    writeFileSync(tokenFile, JSON.stringify({ token: cluster.token }));
+    process.env.REDIS_URL = `redis://default@127.0.0.1:${cluster.ports[0]}`;
+    process.env.REDIS_AUTH_SECRET = `file:${tokenFile}`;
     process.env.REDIS_CLUSTER = 'true';
     process.env.REDIS_KEY_PREFIX = PREFIX;
     process.env.JWT_VERIFY_JWKS ??= '[]';
+    expect(() => redis()).toThrow(/before redisReady/);
+    await redisReady();
     fn = redis();
     host = hostRedis(loadHostConfig({ REDIS_URL: cluster.url, REDIS_CLUSTER: 'true', REDIS_KEY_PREFIX: PREFIX })) as RedisClient;
   }, 90_000);

@@ -18,6 +18,8 @@ const schema = z
     /** one node, or in cluster mode the configuration endpoint (`rediss://host:port` for TLS; the auth token from REDIS_AUTH_SECRET) */
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
     /** true: REDIS_URL is a Redis Cluster (ElastiCache in cluster mode); the host's setting must say the same */
+    /** where the Redis auth token is read at run time (ElastiCache with in-transit encryption; field token); '' for none */
+    REDIS_AUTH_SECRET: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
     REDIS_CLUSTER: z
       .enum(['true', 'false'])
       .default('false')

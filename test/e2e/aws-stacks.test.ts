@@ -144,6 +144,21 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     expect(reserved('StreamsOrderEventsLambdaFunction')).toBe(10);
   });
 
+  it('lets every function read the stores’ credentials at run time (the database’s, rotated by RDS; the Redis token), and nothing else by default', () => {
+    const roles = ofType(t(), 'AWS::IAM::Role').filter(([id]) => id.endsWith('IamRoleLambdaExecution') && id !== 'IamRoleLambdaExecution');
+    expect(roles.length).toBeGreaterThan(40);
+    const STORES = [{ 'Fn::GetAtt': ['AuroraCluster', 'MasterUserSecret.SecretArn'] }, { Ref: 'RedisAuthSecret' }];
+    for (const [id, r] of roles) {
+      const statements = (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+      expect({ id, stores: statements.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(STORES)).length }).toEqual({
+        id,
+        stores: 1,
+      });
+    }
+  });
+
   it('puts no secret and no parameter-store lookup into a function’s environment', () => {
     for (const [name, f] of ofType(t(), 'AWS::Lambda::Function')) {
       const env = JSON.stringify((f.Properties.Environment as { Variables: unknown }).Variables);
