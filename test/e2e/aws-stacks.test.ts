@@ -231,16 +231,24 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     });
   });
 
-  it('keeps every table point-in-time recoverable and encrypted; the control table is global', () => {
+  it('keeps every table point-in-time recoverable and encrypted; what DR needs is global, replicated to us-west-2', () => {
     for (const [id, r] of ofType(t(), 'AWS::DynamoDB::Table')) {
       expect({ id, pitr: r.Properties.PointInTimeRecoverySpecification }).toEqual({ id, pitr: { PointInTimeRecoveryEnabled: true } });
       expect(r.Properties.SSESpecification).toEqual({ SSEEnabled: true });
     }
-    const control = t().Resources.ControlTable;
-    expect(control.Type).toBe('AWS::DynamoDB::GlobalTable');
-    // the primary creates it with a replica in the DR region; the DR stack uses that replica
-    expect(t().Conditions?.[control.Condition as string]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [stage, 'dr'] }] });
-    expect(JSON.stringify(control.Properties.Replicas)).toContain('us-west-2');
+    const globals = ofType(t(), 'AWS::DynamoDB::GlobalTable');
+    expect(globals.map(([id]) => id).sort()).toEqual(['AuditTable', 'ControlTable', 'OrderHistoryTable']);
+    for (const [id, r] of globals) {
+      // the primary creates them with a replica in the DR region; the DR stack uses those replicas
+      expect({ id, condition: t().Conditions?.[r.Condition as string] }).toEqual({
+        id,
+        condition: { 'Fn::Not': [{ 'Fn::Equals': [stage, 'dr'] }] },
+      });
+      expect(r.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+      const replicas = JSON.stringify(r.Properties.Replicas);
+      expect(replicas).toContain('us-west-2');
+      expect(replicas.match(/"PointInTimeRecoveryEnabled":true/g)).toHaveLength(2);
+    }
     expect(t().Conditions?.HasDrReplica).toEqual({ 'Fn::Equals': [stage, 'prod'] });
   });
 

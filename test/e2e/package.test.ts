@@ -92,16 +92,19 @@ describe('serverless package (stage local)', () => {
   };
   /** What a function may do beyond logs and tracing: only what its code calls, on its own table. */
   /** the control table by name (a global table: the DR stage holds a replica, not a resource of its own) */
-  const CONTROL = JSON.stringify({
-    'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/exchange-local-control',
-  });
+  /** a table by name: the global tables (control, audit, order history) are replicas in the DR stage, not resources of its own */
+  const tableArn = (name: string): string =>
+    JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${name}` });
+  const CONTROL = tableArn('exchange-local-control');
+  const AUDIT = tableArn('exchange-local-audit');
+  const HISTORY = tableArn('exchange-local-order-history');
   /** the stores' credentials every function may read (stage local: a name that is no secret) */
   const STORE_SECRETS = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange/local/none';
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: CONTROL };
   /** the order history's byOrder index only (not the table: that would be every event of the account) */
   const BY_ORDER_QUERY = {
     action: 'dynamodb:Query',
-    resource: JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderHistoryTable', 'Arn'] }, '/index/byOrder']] }),
+    resource: tableArn('exchange-local-order-history/index/byOrder'),
   };
   const DR_MACHINES = JSON.stringify([
     { 'Fn::GetAtt': ['DrFailoverStateMachine', 'Arn'] },
@@ -119,7 +122,7 @@ describe('serverless package (stage local)', () => {
   });
   const DATA_KEYS_READ = secretRead('data-keys');
   const SIGNING_KEY_READ = secretRead('jwt-signing');
-  const AUDIT_PUT = { action: 'dynamodb:PutItem', resource: 'AuditTable' };
+  const AUDIT_PUT = { action: 'dynamodb:PutItem', resource: AUDIT };
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that read or write users open MFA secrets with the data keys; those that issue tokens sign too
     ...Object.fromEntries(
@@ -152,17 +155,17 @@ describe('serverless package (stage local)', () => {
     SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: CONTROL }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
     SfnDrNotifyLambdaFunction: [
-      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:PutItem', resource: AUDIT },
       { action: 'dynamodb:DeleteItem', resource: CONTROL },
     ],
     SfnDrAssessLambdaFunction: [CONTROL_READ, CONTROL_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
     OpsDrFailoverLambdaFunction: [
       { action: 'states:StartExecution', resource: DR_MACHINES },
-      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:PutItem', resource: AUDIT },
     ],
     OpsDrFailbackLambdaFunction: [
       { action: 'states:StartExecution', resource: DR_MACHINES },
-      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:PutItem', resource: AUDIT },
     ],
     OpsDrApproveLambdaFunction: [
       { action: 'states:SendTaskSuccess', resource: DR_MACHINES },
@@ -170,7 +173,7 @@ describe('serverless package (stage local)', () => {
       CONTROL_READ,
       { action: 'dynamodb:DeleteItem', resource: CONTROL },
       { action: 'dynamodb:PutItem', resource: CONTROL },
-      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:PutItem', resource: AUDIT },
     ],
     OpsDrStatusLambdaFunction: [
       ...['DescribeExecution', 'GetExecutionHistory'].map((a) => ({
@@ -186,22 +189,22 @@ describe('serverless package (stage local)', () => {
       })),
       CONTROL_READ,
     ],
-    AccountsDepositLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    AccountsWithdrawLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    AccountsResumeTransfersLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersPlaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelAllLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersCancelAfterLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
+    AccountsDepositLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    AccountsWithdrawLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    AccountsResumeTransfersLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OrdersPlaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OrdersCancelLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OrdersCancelAllLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OrdersCancelAfterLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
     // answers the order after the replace as GET does (with its fills, or from the history once it left the book)
-    OrdersReplaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }, BY_ORDER_QUERY],
-    OpsHaltLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OpsResumeLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: 'AuditTable' }],
-    OrdersListLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
-    OrdersFillsLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: 'OrderHistoryTable' }],
+    OrdersReplaceLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }, BY_ORDER_QUERY],
+    OpsHaltLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OpsResumeLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: AUDIT }],
+    OrdersListLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: HISTORY }],
+    OrdersFillsLambdaFunction: [CONTROL_READ, { action: 'dynamodb:Query', resource: HISTORY }],
     StreamsOrderEventsLambdaFunction: [
-      { action: 'dynamodb:BatchWriteItem', resource: 'OrderHistoryTable' },
-      { action: 'dynamodb:PutItem', resource: 'AuditTable' },
+      { action: 'dynamodb:BatchWriteItem', resource: HISTORY },
+      { action: 'dynamodb:PutItem', resource: AUDIT },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
       CLOSE,
@@ -243,7 +246,7 @@ describe('serverless package (stage local)', () => {
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       CLOSE,
     ],
-    SfnSettlementMarkSettledLambdaFunction: [{ action: 'dynamodb:UpdateItem', resource: 'OrderHistoryTable' }],
+    SfnSettlementMarkSettledLambdaFunction: [{ action: 'dynamodb:UpdateItem', resource: HISTORY }],
     StreamsMarketDataFanoutLambdaFunction: [
       { action: 'execute-api:ManageConnections', resource: MANAGE },
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
