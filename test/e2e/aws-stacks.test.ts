@@ -99,8 +99,10 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     expect(ofType(t(), 'AWS::EC2::NatGateway')).toHaveLength(2);
     expect(ofType(t(), 'AWS::EC2::FlowLog')).toHaveLength(1);
     const endpoints = ofType(t(), 'AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
-    for (const service of ['dynamodb', 's3', 'secretsmanager', 'kinesis-streams', 'states', 'execute-api', 'logs', 'monitoring'])
+    for (const service of ['dynamodb', 's3', 'secretsmanager', 'kinesis-streams', 'states', 'logs', 'monitoring'])
       expect(endpoints.some((e) => e.endsWith(`.${service}"}`))).toBe(true);
+    // an execute-api endpoint would capture the WebSocket management API's address and refuse it (private APIs only)
+    expect(endpoints.some((e) => e.endsWith('.execute-api"}'))).toBe(false);
   });
 
   it('runs every function in the private subnets with 1024 MB', () => {
@@ -159,6 +161,12 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     }
   });
 
+  it('posts to WebSocket clients through the API’s own management endpoint', () => {
+    const env = (t().Resources.StreamsMarketDataFanoutLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.WS_API_ENDPOINT).toEqual({ 'Fn::Sub': `https://\${WebsocketsApi}.execute-api.\${AWS::Region}.amazonaws.com/${stage}` });
+  });
+
   it('puts no secret and no parameter-store lookup into a function’s environment', () => {
     for (const [name, f] of ofType(t(), 'AWS::Lambda::Function')) {
       const env = JSON.stringify((f.Properties.Environment as { Variables: unknown }).Variables);
@@ -182,6 +190,13 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     // the bundle npm run build:host makes, run by its own start script (the engine's node flags)
     expect(userData).toContain('ExecStart=/opt/exchange-host/matching-host/run-host.sh');
     expect(userData).toContain('HOST_EVENT_SIGNING_KEY_FILE=');
+    // the other region's host, through an endpoint to its endpoint service: watched, and followed by a standby
+    expect(userData).toContain('HOST_PEER_ADDRESS=${PeerAddress}');
+    expect(userData).toContain('HOST_REPLICATE_FROM=${ReplicateFrom}');
+    expect(t().Conditions?.FollowsPeer).toEqual({
+      'Fn::And': [{ Condition: 'HasPeerHost' }, { 'Fn::Equals': [stage === 'dr' ? 'standby' : 'primary', 'standby'] }],
+    });
+    expect(t().Resources.PeerHostEndpoint.Condition).toBe('HasPeerHost');
     expect(one(t(), 'AWS::EC2::Volume').Properties).toMatchObject({ Encrypted: true });
     expect(one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties.VPCZoneIdentifier).toEqual([{ Ref: 'PrivateSubnetA' }]);
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({ Type: 'network', Scheme: 'internal' });
