@@ -9,7 +9,7 @@ import { AccessTokens, type AccessClaims } from './access-tokens';
 import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { BUDGETS, RateLimiter } from '../shared/rate-limit';
-import { redis } from '../shared/redis';
+import { redis, redisReady } from '../shared/redis';
 import { sessionStillValid } from '../shared/session-check';
 import { handshakeToken } from '../ws/handshake';
 
@@ -36,6 +36,8 @@ export async function authenticate(token: string | undefined): Promise<AccessCla
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  // no middy stack here (API Gateway wants exactly this shape): Redis's credentials first, as observed.ts does
+  await redisReady();
   const headers = event.headers ?? {};
   const claims = await authenticate(bearer(headers.Authorization ?? headers.authorization));
   if (!claims) {
@@ -68,6 +70,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
  * connection; an anonymous one has an empty userId.
  */
 export async function websocket(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  await redisReady();
   connectLimiter ??= new RateLimiter(redis());
   const ip = event.requestContext?.identity?.sourceIp ?? 'unknown';
   try {

@@ -3,7 +3,14 @@ import type { MatchingHost } from './host';
 import type { DrStatus } from './dr/dr-role';
 
 const host = (role: 'primary' | 'standby', lastSeq: number, journalHealthy = true): MatchingHost =>
-  ({ role, lastSeq, epoch: 1, journalHealthy, core: { engine: { symbols: [] } }, outbox: { durableSeq: lastSeq } }) as unknown as MatchingHost;
+  ({
+    role,
+    lastSeq,
+    epoch: 1,
+    journalHealthy,
+    core: { engine: { symbols: [] } },
+    outbox: { durableSeq: lastSeq },
+  }) as unknown as MatchingHost;
 const dr = (replicatedSeq: number, replicas: number, unreplicatedAcks = 0): DrStatus => ({
   replicatedSeq,
   replicas,

@@ -60,10 +60,24 @@ let loaded: CfnSpecification | undefined;
  * than through `specification()`, which drops the attributes of complex type (e.g. AWS::RDS::DBCluster's
  * `Endpoint`) that Fn::GetAtt may still name; and which edits the module-cached object in place.
  */
+/**
+ * Properties CloudFormation added after @aws-cdk/cfnspec's last specification (117.0.0, 2023) that
+ * the stacks use, as the template reference gives them (tags: tag-resources.ts).
+ */
+const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
+  // cross-region PrivateLink (2024): docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservice.html
+  'AWS::EC2::VPCEndpointService': { SupportedRegions: { Type: 'List', PrimitiveItemType: 'String', Required: false } },
+  'AWS::EC2::VPCEndpoint': { ServiceRegion: { PrimitiveType: 'String', Required: false } },
+};
+
 export function cfnSpecification(): CfnSpecification {
   if (!loaded) {
     loaded = JSON.parse(readFileSync(require.resolve('@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as CfnSpecification;
-    // what CloudFormation has taken since the package's last specification (tag-resources.ts)
+    // what CloudFormation has taken since the package's last specification
+    for (const [type, added] of Object.entries(LATER_PROPERTIES)) {
+      const properties = loaded.ResourceTypes[type]?.Properties;
+      if (properties) for (const [name, spec] of Object.entries(added)) properties[name] ??= spec;
+    }
     for (const [type, shape] of Object.entries(LATER_TAGGABLE)) {
       const properties = loaded.ResourceTypes[type]?.Properties;
       if (properties && !properties.Tags)

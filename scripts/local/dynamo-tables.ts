@@ -61,10 +61,18 @@ interface TableResource {
   };
 }
 
-/** The `custom.names` of serverless.yml for a stage ("exchange-${sls:stage}-audit" → "exchange-local-audit"). */
+/** The `custom.names` of serverless.yml for a stage ("exchange-${sls:stage}-audit" → "exchange-local-audit"), its params resolved. */
 export function serviceNames(stage: string): Record<string, string> {
-  const sls = readProjectYaml<{ custom: { names: Record<string, string> } }>('serverless.yml');
-  return Object.fromEntries(Object.entries(sls.custom.names).map(([k, v]) => [k, v.replaceAll('${sls:stage}', stage)]));
+  const sls = readProjectYaml<{ custom: { names: Record<string, string> }; params: Record<string, Record<string, unknown>> }>(
+    'serverless.yml',
+  );
+  const param = (name: string): string => {
+    const v = sls.params[stage]?.[name] ?? sls.params.default?.[name];
+    if (typeof v !== 'string') throw new Error(`serverless.yml has no string param ${name} for stage ${stage}`);
+    return v;
+  };
+  const resolve = (v: string): string => v.replace(/\$\{param:(\w+)\}/g, (_, n: string) => param(n)).replaceAll('${sls:stage}', stage);
+  return Object.fromEntries(Object.entries(sls.custom.names).map(([k, v]) => [k, resolve(v)]));
 }
 
 /** The tables of resources/dynamodb.yml, as CreateTable inputs for a stage. */

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTemplate, formatProblem } from '../../scripts/aws/cfn-spec-check';
+import { readCfnYaml } from '../../scripts/aws/cfn-yaml';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -63,6 +64,10 @@ function packageStage(stage: string): Packaged {
 }
 
 const stages: Record<string, Packaged> = {};
+/** the network, a stack of its own (its deploy command: the file's header) */
+const network = readCfnYaml(join(ROOT, 'resources', 'network-stack.yml')) as unknown as Template & {
+  Outputs: Record<string, { Export: { Name: { 'Fn::Sub': string } } }>;
+};
 beforeAll(() => {
   stages.prod = packageStage('prod');
   stages.dr = packageStage('dr');
@@ -86,23 +91,16 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     expect(stages[stage].region).toBe(stage === 'dr' ? 'us-west-2' : 'us-east-1');
   });
 
-  it('has the network: 10.0.0.0/16, private 10.0.1.0/24 and 10.0.2.0/24, public 10.0.3.0/24 and 10.0.4.0/24, in two AZs', () => {
-    expect(one(t(), 'AWS::EC2::VPC').Properties.CidrBlock).toBe('10.0.0.0/16');
-    const subnets = Object.fromEntries(ofType(t(), 'AWS::EC2::Subnet').map(([id, r]) => [id, r.Properties]));
-    expect(Object.fromEntries(Object.entries(subnets).map(([id, p]) => [id, p.CidrBlock]))).toEqual({
-      PrivateSubnetA: '10.0.1.0/24',
-      PrivateSubnetB: '10.0.2.0/24',
-      PublicSubnetA: '10.0.3.0/24',
-      PublicSubnetB: '10.0.4.0/24',
-    });
-    expect(JSON.stringify(subnets.PrivateSubnetA.AvailabilityZone)).not.toBe(JSON.stringify(subnets.PrivateSubnetB.AvailabilityZone));
-    expect(ofType(t(), 'AWS::EC2::NatGateway')).toHaveLength(2);
-    expect(ofType(t(), 'AWS::EC2::FlowLog')).toHaveLength(1);
-    const endpoints = ofType(t(), 'AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
-    for (const service of ['dynamodb', 's3', 'secretsmanager', 'kinesis-streams', 'states', 'logs', 'monitoring'])
-      expect(endpoints.some((e) => e.endsWith(`.${service}"}`))).toBe(true);
-    // an execute-api endpoint would capture the WebSocket management API's address and refuse it (private APIs only)
-    expect(endpoints.some((e) => e.endsWith('.execute-api"}'))).toBe(false);
+  it('fits in one stack: under CloudFormation’s 500 resources, the network in a stack of its own', () => {
+    expect(Object.keys(t().Resources).length).toBeLessThan(500);
+    expect(ofType(t(), 'AWS::EC2::VPC')).toEqual([]);
+  });
+
+  it('takes from the network stack only what it exports', () => {
+    const exports = new Set(Object.values(network.Outputs).map((o) => o.Export.Name['Fn::Sub'].replace('${Stage}', stage)));
+    const imports = [...JSON.stringify(t()).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(20);
+    for (const name of new Set(imports)) expect({ name, exported: exports.has(name) }).toEqual({ name, exported: true });
   });
 
   it('runs every function in the private subnets with 1024 MB', () => {
@@ -111,8 +109,8 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     for (const [, f] of functions) {
       expect(f.Properties.MemorySize).toBe(1024);
       expect(f.Properties.VpcConfig).toEqual({
-        SecurityGroupIds: [{ Ref: 'LambdaSecurityGroup' }],
-        SubnetIds: [{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }],
+        SecurityGroupIds: [{ 'Fn::ImportValue': `exchange-${stage}-LambdaSecurityGroup` }],
+        SubnetIds: [{ 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetA` }, { 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetB` }],
       });
     }
   });
@@ -161,6 +159,28 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     }
   });
 
+  it('lets every function that is given the broker’s secret read it', () => {
+    const holders = ofType(t(), 'AWS::Lambda::Function').filter(
+      ([, f]) => 'BROKER_SECRET' in (f.Properties.Environment as { Variables: object }).Variables,
+    );
+    expect(holders.length).toBe(4);
+    for (const [id, f] of holders) {
+      const role = t().Resources[(f.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]];
+      const policy = JSON.stringify(role.Properties.Policies);
+      expect({ id, reads: policy.includes('{"Ref":"BrokerSecret"}') }).toEqual({ id, reads: true });
+    }
+  });
+
+  it('names the global tables by the primary stage in both regions (dr uses prod’s replicas)', () => {
+    const env = (t().Resources.SfnDrAssessLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect([env.CONTROL_TABLE, env.AUDIT_TABLE, env.ORDER_HISTORY_TABLE]).toEqual([
+      'exchange-prod-control',
+      'exchange-prod-audit',
+      'exchange-prod-order-history',
+    ]);
+    expect(JSON.stringify(t())).not.toMatch(/table\/exchange-dr-(control|audit|order-history)/);
+  });
+
   it('posts to WebSocket clients through the API’s own management endpoint', () => {
     const env = (t().Resources.StreamsMarketDataFanoutLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> })
       .Variables;
@@ -198,7 +218,10 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     });
     expect(t().Resources.PeerHostEndpoint.Condition).toBe('HasPeerHost');
     expect(one(t(), 'AWS::EC2::Volume').Properties).toMatchObject({ Encrypted: true });
-    expect(one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties.VPCZoneIdentifier).toEqual([{ Ref: 'PrivateSubnetA' }]);
+    const asg = one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties;
+    expect(asg.VPCZoneIdentifier).toEqual([{ 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetA` }]);
+    // the load balancer routes to the primary only (a standby's /health is 503): the group must not replace a standby for that
+    expect(asg.HealthCheckType).toBe('EC2');
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({ Type: 'network', Scheme: 'internal' });
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::Listener').Properties).toMatchObject({ Protocol: 'TCP', Port: 50051 });
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
@@ -273,5 +296,48 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
       StreamEncryption: { EncryptionType: 'KMS' },
       ShardCount: 10,
     });
+  });
+});
+
+describe('the network stack (resources/network-stack.yml, its own stack per stage)', () => {
+  const resources = (): [string, Resource][] => Object.entries(network.Resources);
+  const ofKind = (type: string): Record<string, Record<string, unknown>> =>
+    Object.fromEntries(
+      resources()
+        .filter(([, r]) => r.Type === type)
+        .map(([id, r]) => [id, r.Properties]),
+    );
+
+  it('validates against the CloudFormation resource specification', () => {
+    expect(checkTemplate(network).map(formatProblem)).toEqual([]);
+  });
+
+  it('has 10.0.0.0/16, private 10.0.1.0/24 and 10.0.2.0/24, public 10.0.3.0/24 and 10.0.4.0/24, in two AZs', () => {
+    expect(Object.values(ofKind('AWS::EC2::VPC')).map((v) => v.CidrBlock)).toEqual(['10.0.0.0/16']);
+    const subnets = ofKind('AWS::EC2::Subnet');
+    expect(Object.fromEntries(Object.entries(subnets).map(([id, p]) => [id, p.CidrBlock]))).toEqual({
+      PrivateSubnetA: '10.0.1.0/24',
+      PrivateSubnetB: '10.0.2.0/24',
+      PublicSubnetA: '10.0.3.0/24',
+      PublicSubnetB: '10.0.4.0/24',
+    });
+    expect(JSON.stringify(subnets.PrivateSubnetA.AvailabilityZone)).not.toBe(JSON.stringify(subnets.PrivateSubnetB.AvailabilityZone));
+    expect(Object.keys(ofKind('AWS::EC2::NatGateway'))).toHaveLength(2);
+    expect(Object.keys(ofKind('AWS::EC2::FlowLog'))).toHaveLength(1);
+    const endpoints = Object.values(ofKind('AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.ServiceName));
+    for (const service of ['dynamodb', 's3', 'secretsmanager', 'kinesis-streams', 'states', 'logs', 'monitoring'])
+      expect(endpoints.some((e) => e.endsWith(`.${service}"}`))).toBe(true);
+    // an execute-api endpoint would capture the WebSocket management API's address and refuse it (private APIs only)
+    expect(endpoints.some((e) => e.endsWith('.execute-api"}'))).toBe(false);
+  });
+
+  it('lets the broker’s own group reach it (the order-event consumer polls from there)', () => {
+    expect(Object.values(ofKind('AWS::EC2::SecurityGroupIngress'))).toContainEqual(
+      expect.objectContaining({
+        GroupId: { Ref: 'BrokerSecurityGroup' },
+        SourceSecurityGroupId: { Ref: 'BrokerSecurityGroup' },
+        FromPort: 5671,
+      }),
+    );
   });
 });

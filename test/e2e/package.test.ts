@@ -100,6 +100,10 @@ describe('serverless package (stage local)', () => {
   const HISTORY = tableArn('exchange-local-order-history');
   /** the stores' credentials every function may read (stage local: a name that is no secret) */
   const STORE_SECRETS = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange/local/none';
+  const BROKER_SECRET_READ = {
+    action: 'secretsmanager:GetSecretValue',
+    resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000'),
+  };
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: CONTROL };
   /** the order history's byOrder index only (not the table: that would be every event of the account) */
   const BY_ORDER_QUERY = {
@@ -152,9 +156,13 @@ describe('serverless package (stage local)', () => {
     ),
     // open orders from the host; closed ones and every order's fills from the history's byOrder index
     OrdersGetLambdaFunction: [CONTROL_READ, BY_ORDER_QUERY],
-    SfnDrRequestApprovalLambdaFunction: [{ action: 'dynamodb:PutItem', resource: CONTROL }],
+    // the functions that publish to the broker read its credentials at run time
+    SfnSettlementAnnounceLambdaFunction: [BROKER_SECRET_READ],
+    SfnSettlementParkLambdaFunction: [BROKER_SECRET_READ],
+    SfnDrRequestApprovalLambdaFunction: [BROKER_SECRET_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
     SfnDrSwitchLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
     SfnDrNotifyLambdaFunction: [
+      BROKER_SECRET_READ,
       { action: 'dynamodb:PutItem', resource: AUDIT },
       { action: 'dynamodb:DeleteItem', resource: CONTROL },
     ],

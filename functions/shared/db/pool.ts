@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { config } from '../config';
 import { logger } from '../observability';
 import { secretField } from '../secret-store';
@@ -11,7 +11,8 @@ export function pool(): Pool {
     const cfg = config();
     const secret = cfg.DATABASE_SECRET;
     shared = new Pool({
-      connectionString: cfg.DATABASE_URL,
+      // the URL's parts, not the URL itself: pg lets a connection string's (empty) password override a password given beside it
+      ...connectionOptions(cfg.DATABASE_URL),
       // AWS: read from the secret store when a connection opens (RDS rotates it; the proxy follows)
       ...(secret ? { password: () => secretField(secret, 'password', cfg.STAGE, { fresh: true }) } : {}),
       max: 2,
@@ -23,6 +24,20 @@ export function pool(): Pool {
     shared.on('error', (e) => logger.warn('idle PostgreSQL connection lost', { error: e }));
   }
   return shared;
+}
+
+/** What a postgres:// URL says, as pg's options (TLS when it asks for sslmode=require, as RDS Proxy wants). */
+export function connectionOptions(url: string): PoolConfig {
+  const u = new URL(url);
+  const ssl = u.searchParams.get('sslmode');
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    ...(ssl && ssl !== 'disable' ? { ssl: { rejectUnauthorized: ssl === 'verify-full' } } : {}),
+  };
 }
 
 /** Close the pool (tests, scripts); the next `pool()` opens a new one. */
