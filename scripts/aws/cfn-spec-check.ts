@@ -68,6 +68,10 @@ const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
   // cross-region PrivateLink (2024): docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservice.html
   'AWS::EC2::VPCEndpointService': { SupportedRegions: { Type: 'List', PrimitiveItemType: 'String', Required: false } },
   'AWS::EC2::VPCEndpoint': { ServiceRegion: { PrimitiveType: 'String', Required: false } },
+  // network load balancers with security groups (2023)
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: { PrimitiveType: 'String', Required: false },
+  },
 };
 
 export function cfnSpecification(): CfnSpecification {

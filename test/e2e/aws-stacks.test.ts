@@ -222,7 +222,17 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     expect(asg.VPCZoneIdentifier).toEqual([{ 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetA` }]);
     // the load balancer routes to the primary only (a standby's /health is 503): the group must not replace a standby for that
     expect(asg.HealthCheckType).toBe('EC2');
-    expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({ Type: 'network', Scheme: 'internal' });
+    expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({
+      Type: 'network',
+      Scheme: 'internal',
+      SecurityGroups: [{ 'Fn::ImportValue': `exchange-${stage}-LoadBalancerSecurityGroup` }],
+      // the peer region's host arrives through PrivateLink: admitted by its certificate's role
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
+    });
+    // the DR runbooks and routing know both regions' hosts once the peer's endpoint exists
+    const env = (t().Resources.SfnDrAssessLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(env.MATCHING_HOSTS)).toContain('"Fn::If":["HasPeerHost"');
+    expect(JSON.stringify(env.MATCHING_HOSTS)).toContain('PeerHostEndpoint');
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::Listener').Properties).toMatchObject({ Protocol: 'TCP', Port: 50051 });
     expect(one(t(), 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
       HealthCheckProtocol: 'HTTP',
@@ -329,6 +339,21 @@ describe('the network stack (resources/network-stack.yml, its own stack per stag
       expect(endpoints.some((e) => e.endsWith(`.${service}"}`))).toBe(true);
     // an execute-api endpoint would capture the WebSocket management API's address and refuse it (private APIs only)
     expect(endpoints.some((e) => e.endsWith('.execute-api"}'))).toBe(false);
+  });
+
+  it('admits gRPC to the host from its load balancer only, and to the load balancer from the functions only', () => {
+    const rules = Object.values(ofKind('AWS::EC2::SecurityGroupIngress'));
+    const into = (group: string): string[] =>
+      rules
+        .filter((r) => JSON.stringify(r.GroupId) === JSON.stringify({ Ref: group }))
+        .map((r) => `${String(r.FromPort)} ${JSON.stringify(r.SourceSecurityGroupId ?? r.CidrIp)}`)
+        .sort();
+    expect(into('HostSecurityGroup')).toEqual([
+      '50051 {"Ref":"LoadBalancerSecurityGroup"}',
+      '9464 {"Ref":"LoadBalancerSecurityGroup"}',
+      '9464 {"Ref":"MonitoringSecurityGroup"}',
+    ]);
+    expect(into('LoadBalancerSecurityGroup')).toEqual(['50051 {"Ref":"LambdaSecurityGroup"}']);
   });
 
   it('lets the broker’s own group reach it (the order-event consumer polls from there)', () => {
