@@ -3,12 +3,8 @@
  * what it allows (intrinsic functions standing for values, AWS::NoValue, custom resources) is not, and the
  * project's own compiled template passes.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { checkTemplate, formatProblem, taggable, type Problem } from './cfn-spec-check';
-import { ensureDevSecrets } from '../local/dev-secrets';
+import { packageStage, removePackages } from '../../test/support/serverless-package';
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown }> } & Record<
   string,
@@ -300,29 +296,10 @@ describe('taggable', () => {
 });
 
 describe('the compiled template of the project (serverless package, stage local)', () => {
-  const ROOT = join(__dirname, '..', '..');
-  const WORK = '.esbuild-cfn-check';
-  const out = mkdtempSync(join(tmpdir(), 'sls-cfn-check-'));
-  afterAll(() => {
-    rmSync(out, { recursive: true, force: true });
-    rmSync(join(ROOT, WORK), { recursive: true, force: true });
-  });
+  afterAll(removePackages);
 
-  it('has nothing the CloudFormation specification refuses', async () => {
-    await ensureDevSecrets();
-    const r = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out],
-      {
-        cwd: ROOT,
-        // its own build folder: another test may be bundling into the default one meanwhile
-        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_ESBUILD_WORK_FOLDER: WORK },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
-    if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
-    const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  it('has nothing the CloudFormation specification refuses', () => {
+    const { template } = packageStage<Template>('local', '.esbuild-cfn-check');
     expect(Object.keys(template.Resources).length).toBeGreaterThan(100);
     expect(checkTemplate(template).map(formatProblem)).toEqual([]);
   }, 300_000);

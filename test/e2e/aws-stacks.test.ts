@@ -3,12 +3,10 @@
  * DR region (`dr`, us-west-2), with no AWS account: they validate against the CloudFormation
  * resource specification, and they hold the architecture's numbers.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTemplate, formatProblem } from '../../scripts/aws/cfn-spec-check';
 import { readCfnYaml } from '../../scripts/aws/cfn-yaml';
+import { packageStage, removePackages, type PackagedStage } from '../support/serverless-package';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,47 +19,9 @@ interface Template {
   Resources: Record<string, Resource>;
   Conditions?: Record<string, unknown>;
 }
-interface Packaged {
-  template: Template;
-  region: string;
-}
+type Packaged = PackagedStage<Template>;
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  rmSync(join(ROOT, '.esbuild-aws-stacks-test'), { recursive: true, force: true });
-});
-
-/** Package a stage as a newcomer without AWS credentials would. */
-function packageStage(stage: string): Packaged {
-  const out = mkdtempSync(join(tmpdir(), `sls-${stage}-`));
-  dirs.push(out);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', stage, '--package', out],
-    {
-      cwd: ROOT,
-      env: {
-        ...env,
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
-        SLS_ESBUILD_WORK_FOLDER: '.esbuild-aws-stacks-test',
-        // no credentials anywhere: packaging must not need an account
-        AWS_SHARED_CREDENTIALS_FILE: join(out, 'none'),
-        AWS_CONFIG_FILE: join(out, 'none'),
-      },
-      encoding: 'utf8',
-      timeout: 240_000,
-    },
-  );
-  if (r.status !== 0) throw new Error(`serverless package --stage ${stage} failed:\n${r.stdout}\n${r.stderr}`);
-  const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as { service: { provider: { region: string } } };
-  return {
-    template: JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template,
-    region: state.service.provider.region,
-  };
-}
+afterAll(removePackages);
 
 const stages: Record<string, Packaged> = {};
 /** the network, a stack of its own (its deploy command: the file's header) */
@@ -69,8 +29,8 @@ const network = readCfnYaml(join(ROOT, 'resources', 'network-stack.yml')) as unk
   Outputs: Record<string, { Export: { Name: { 'Fn::Sub': string } } }>;
 };
 beforeAll(() => {
-  stages.prod = packageStage('prod');
-  stages.dr = packageStage('dr');
+  stages.prod = packageStage<Template>('prod', '.esbuild-aws-stacks-test');
+  stages.dr = packageStage<Template>('dr', '.esbuild-aws-stacks-test');
 }, 480_000);
 
 const ofType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);

@@ -2,20 +2,10 @@
  * The edge (resources/edge.yml) and operations (resources/operations.yml) as `serverless package`
  * compiles them, and the tags every taggable resource carries (scripts/aws/serverless-tag-resources.js).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { installedTagShapes } from '../../scripts/aws/tag-resources';
-import { ensureDevSecrets } from '../../scripts/local/dev-secrets';
+import { packageStage, removePackages } from '../support/serverless-package';
 
-const ROOT = join(__dirname, '..', '..');
-const BUILD = '.esbuild-edge-ops-test';
-const out = mkdtempSync(join(tmpdir(), 'sls-edge-ops-'));
-afterAll(() => {
-  rmSync(out, { recursive: true, force: true });
-  rmSync(join(ROOT, BUILD), { recursive: true, force: true });
-});
+afterAll(removePackages);
 
 interface Resource {
   Type: string;
@@ -38,21 +28,8 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
   let resources: Record<string, Resource>;
   const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  beforeAll(async () => {
-    await ensureDevSecrets();
-    const r = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out],
-      {
-        cwd: ROOT,
-        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_ESBUILD_WORK_FOLDER: BUILD },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
-    if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
-    if (/warning/i.test(`${r.stdout}\n${r.stderr}`)) throw new Error(`serverless package warned:\n${r.stdout}\n${r.stderr}`);
-    template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  beforeAll(() => {
+    template = packageStage<Template>('local', '.esbuild-edge-ops-test').template;
     resources = template.Resources;
   }, 300_000);
 

@@ -10,13 +10,11 @@ import { dirname, join, relative } from 'node:path';
 import JSZip from 'jszip';
 import { marketDataStreamFor } from '../../matching-host/server/config';
 import { ensureDevSecrets, LOCAL_SECRETS } from '../../scripts/local/dev-secrets';
+import { packageStage, removePackages } from '../support/serverless-package';
 
-const ROOT = join(__dirname, '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
-afterAll(() => {
-  rmSync(out, { recursive: true, force: true });
-  rmSync(join(ROOT, '.esbuild-package-test'), { recursive: true, force: true });
-});
+afterAll(removePackages);
+/** the package folder: the zip, the template */
+let out = '';
 
 /**
  * The Node-API version an aarch64 native module asks for: what its node_api_module_get_api_version_v1
@@ -55,29 +53,11 @@ describe('serverless package (stage local)', () => {
   let resources: Record<string, Resource> = {};
 
   beforeAll(async () => {
+    // the secrets whose values must appear nowhere in the package (see below)
     await ensureDevSecrets();
-    const r = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'package', '--stage', 'local', '--package', out],
-      {
-        cwd: ROOT,
-        // its own build folder: the local-stack test may be bundling into the default one meanwhile
-        env: {
-          ...process.env,
-          SLS_TELEMETRY_DISABLED: '1',
-          SLS_NOTIFICATIONS_MODE: 'off',
-          SLS_ESBUILD_WORK_FOLDER: '.esbuild-package-test',
-        },
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
-    if (r.status !== 0) throw new Error(`serverless package failed:\n${r.stdout}\n${r.stderr}`);
-    // the configuration validates cleanly: no warning for anyone to scroll past
-    if (/warning/i.test(`${r.stdout}\n${r.stderr}`)) throw new Error(`serverless package warned:\n${r.stdout}\n${r.stderr}`);
-    resources = (
-      JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }
-    ).Resources;
+    const packaged = packageStage<{ Resources: Record<string, Resource> }>('local', '.esbuild-package-test');
+    out = packaged.dir;
+    resources = packaged.template.Resources;
   }, 300_000);
 
   const MANAGE = JSON.stringify({
