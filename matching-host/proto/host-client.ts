@@ -41,15 +41,21 @@ type UnaryCall<M extends UnaryMethod> = (
   callback: (e: grpc.ServiceError | null, reply?: ReplyOf<M>) => void,
 ) => grpc.ClientUnaryCall;
 
-/** One call of `method` with a deadline, as a promise. */
+/**
+ * One call of `method` with a deadline, as a promise. `waitForReady`: on a channel that lost its
+ * connection, wait (within the deadline) for it to connect again instead of failing at once.
+ */
 export function call<M extends UnaryMethod>(
   client: MatchingHostClient,
   method: M,
   req: RequestOf<M>,
   timeoutMs = 5000,
+  options: { waitForReady?: boolean } = {},
 ): Promise<ReplyOf<M>> {
   const unary = client[method] as unknown as UnaryCall<M>;
   return new Promise((resolve, reject) =>
-    unary.call(client, req, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as ReplyOf<M>))),
+    unary.call(client, req, { deadline: Date.now() + timeoutMs, waitForReady: options.waitForReady }, (e, r) =>
+      e ? reject(e) : resolve(r as ReplyOf<M>),
+    ),
   );
 }

@@ -72,6 +72,32 @@ describe('GrpcMatchingHost', () => {
     }
   }, 20_000);
 
+  it('with waitForReady (the DR runbook’s Fence and Promote), a call after the host came back waits for the reconnect instead of failing at once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'grpc-client-ready-'));
+    const env = { HOST_DATA_DIR: dataDir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' };
+    let h = await spawnHost(env);
+    const address = `127.0.0.1:${h.grpcPort}`;
+    const options = { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 };
+    const patient = new GrpcMatchingHost(address, testTlsOf('dr'), { ...options, waitForReady: true });
+    const hasty = new GrpcMatchingHost(address, testTlsOf('dr'), options);
+    try {
+      expect((await patient.health()).role).toBe('primary');
+      await hasty.health();
+      // the host goes away: both channels fail
+      await h.kill();
+      await expect(patient.health()).rejects.toMatchObject({ status: 503 });
+      await expect(hasty.health()).rejects.toMatchObject({ status: 503 });
+      // and comes back on the same address
+      h = await spawnHost({ ...env, HOST_GRPC_ADDRESS: address });
+      expect((await patient.health()).role).toBe('primary');
+    } finally {
+      patient.close();
+      hasty.close();
+      await h.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('fails fast with 503 and Retry-After once the breaker opens', async () => {
     await host.kill();
     for (let i = 0; i < 2; i++) await expect(client.balances(7)).rejects.toMatchObject({ status: 503 });

@@ -42,6 +42,11 @@ export interface HostClientOptions {
   breakAfter?: number;
   /** how long the breaker stays open before a probe */
   halfOpenAfterMs?: number;
+  /**
+   * wait (within the deadline) for a channel that lost its connection to connect again rather than
+   * fail at once: for the DR runbook's Fence and Promote, whose host may have just come back
+   */
+  waitForReady?: boolean;
 }
 
 const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED]);
@@ -220,7 +225,9 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     const address = typeof this.address === 'string' ? this.address : await this.address.address();
     const c = this.connection(address, await this.tls());
     try {
-      return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs))) as ReplyOf<M>;
+      return (await c.policy.execute(() =>
+        call(c.client, method, req, this.deadlineMs, { waitForReady: this.options.waitForReady }),
+      )) as ReplyOf<M>;
     } catch (e) {
       // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
       const code = (e as Partial<ServiceError>).code;
