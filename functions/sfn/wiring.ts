@@ -42,8 +42,8 @@ let dr: { service: DrService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] 
  * The DR runbooks: two clients per region's host. Health is a probe: short deadline, no retry (a
  * host that does not answer is a finding, and a region that drops packets must not eat the
  * task's time). Fence and Promote get longer: a fence waits for the standby to take what the
- * primary accepted (up to twice the replication timeout), and they wait for a channel that failed
- * while its host was down to connect again (else the first call after the host's return fails at once).
+ * primary accepted (up to twice the replication timeout); a promote waits for its host's channel to
+ * connect again if it failed while the host was down (grpc-matching-host.ts).
  */
 export function drService(): DrService {
   if (!dr) {
@@ -55,8 +55,7 @@ export function drService(): DrService {
     const tls = (): ReturnType<typeof hostTls> => hostTls('dr');
     for (const [region, a] of Object.entries(addresses)) {
       const probe = new GrpcMatchingHost(a, tls, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
-      // a host that just came back (failback) may still hold a channel that failed: wait for it to reconnect
-      const admin = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000, waitForReady: true });
+      const admin = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
       clients.push(probe, admin);
       hosts[region] = {
         health: () => probe.health(),

@@ -37,6 +37,7 @@ export function connectHost(address: string, tls: TlsMaterial, options: grpc.Cha
 
 type UnaryCall<M extends UnaryMethod> = (
   req: RequestOf<M>,
+  metadata: grpc.Metadata,
   options: grpc.CallOptions,
   callback: (e: grpc.ServiceError | null, reply?: ReplyOf<M>) => void,
 ) => grpc.ClientUnaryCall;
@@ -53,9 +54,10 @@ export function call<M extends UnaryMethod>(
   options: { waitForReady?: boolean } = {},
 ): Promise<ReplyOf<M>> {
   const unary = client[method] as unknown as UnaryCall<M>;
+  // grpc-js takes wait-for-ready as an option of the call's metadata, not of its call options
+  const metadata = new grpc.Metadata();
+  if (options.waitForReady) metadata.setOptions({ waitForReady: true });
   return new Promise((resolve, reject) =>
-    unary.call(client, req, { deadline: Date.now() + timeoutMs, waitForReady: options.waitForReady }, (e, r) =>
-      e ? reject(e) : resolve(r as ReplyOf<M>),
-    ),
+    unary.call(client, req, metadata, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as ReplyOf<M>))),
   );
 }

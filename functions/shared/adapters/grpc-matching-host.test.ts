@@ -72,27 +72,24 @@ describe('GrpcMatchingHost', () => {
     }
   }, 20_000);
 
-  it('with waitForReady (the DR runbook’s Fence and Promote), a call after the host came back waits for the reconnect instead of failing at once', async () => {
+  it('promotes a host that came back on a channel that failed while it was down, where other calls fail at once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'grpc-client-ready-'));
     const env = { HOST_DATA_DIR: dataDir, KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '' };
-    let h = await spawnHost(env);
+    let h = await spawnHost({ ...env, HOST_ROLE: 'standby' });
     const address = `127.0.0.1:${h.grpcPort}`;
-    const options = { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 };
-    const patient = new GrpcMatchingHost(address, testTlsOf('dr'), { ...options, waitForReady: true });
-    const hasty = new GrpcMatchingHost(address, testTlsOf('dr'), options);
+    const admin = new GrpcMatchingHost(address, testTlsOf('dr'), { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
     try {
-      expect((await patient.health()).role).toBe('primary');
-      await hasty.health();
-      // the host goes away: both channels fail
+      expect((await admin.health()).role).toBe('standby');
+      // the host goes away: its channel fails, and a probe says so at once
       await h.kill();
-      await expect(patient.health()).rejects.toMatchObject({ status: 503 });
-      await expect(hasty.health()).rejects.toMatchObject({ status: 503 });
-      // and comes back on the same address
-      h = await spawnHost({ ...env, HOST_GRPC_ADDRESS: address });
-      expect((await patient.health()).role).toBe('primary');
+      await expect(admin.health()).rejects.toMatchObject({ status: 503 });
+      // it comes back on the same address; the runbook promotes it on the channel that failed
+      h = await spawnHost({ ...env, HOST_ROLE: 'standby', HOST_GRPC_ADDRESS: address });
+      const t0 = Date.now();
+      expect(await admin.promote(2)).toMatchObject({ role: 'primary', epoch: 2 });
+      expect(Date.now() - t0).toBeLessThan(8_000);
     } finally {
-      patient.close();
-      hasty.close();
+      admin.close();
       await h.kill();
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -42,11 +42,6 @@ export interface HostClientOptions {
   breakAfter?: number;
   /** how long the breaker stays open before a probe */
   halfOpenAfterMs?: number;
-  /**
-   * wait (within the deadline) for a channel that lost its connection to connect again rather than
-   * fail at once: for the DR runbook's Fence and Promote, whose host may have just come back
-   */
-  waitForReady?: boolean;
 }
 
 const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED]);
@@ -152,8 +147,13 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     return healthOf(await this.call('Fence', { epoch, replicateFrom: replicateFrom ?? '', resync }));
   }
 
+  /**
+   * Promote waits (within the deadline) for a channel that failed while its host was down to
+   * connect again: the runbooks promote a host they have just probed, and after a failback the
+   * first call on the restarted host's channel was otherwise refused at once.
+   */
   async promote(epoch: number): Promise<HostHealth> {
-    return healthOf(await this.call('Promote', { epoch }));
+    return healthOf(await this.call('Promote', { epoch }, { waitForReady: true }));
   }
 
   async placeOrder(account: number, o: HostOrderRequest): Promise<HostOrderReply> {
@@ -221,13 +221,11 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     return { transferId: r.transferId, ok: r.ok, reason: r.reason, duplicate: r.duplicate };
   }
 
-  private async call<M extends UnaryMethod>(method: M, req: RequestOf<M>): Promise<ReplyOf<M>> {
+  private async call<M extends UnaryMethod>(method: M, req: RequestOf<M>, options: { waitForReady?: boolean } = {}): Promise<ReplyOf<M>> {
     const address = typeof this.address === 'string' ? this.address : await this.address.address();
     const c = this.connection(address, await this.tls());
     try {
-      return (await c.policy.execute(() =>
-        call(c.client, method, req, this.deadlineMs, { waitForReady: this.options.waitForReady }),
-      )) as ReplyOf<M>;
+      return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs, options))) as ReplyOf<M>;
     } catch (e) {
       // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
       const code = (e as Partial<ServiceError>).code;
