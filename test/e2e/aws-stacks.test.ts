@@ -200,6 +200,11 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     });
   });
 
+  it('alarms on the load balancer’s unhealthy target only where the host starts as primary (a standby’s /health is 503)', () => {
+    expect(t().Resources.HostUnhealthyTargetAlarm.Condition).toBe('OpsHostStartsPrimary');
+    expect(t().Conditions?.OpsHostStartsPrimary).toEqual({ 'Fn::Equals': [stage === 'dr' ? 'standby' : 'primary', 'primary'] });
+  });
+
   it('keeps Aurora Multi-AZ, encrypted, protected, with 35 days of backups, behind RDS Proxy', () => {
     expect(one(t(), 'AWS::RDS::DBCluster').Properties).toMatchObject({
       Engine: 'aurora-postgresql',
