@@ -9,7 +9,6 @@
  * What it does not know: values CloudFormation checks only when it calls the service (names, patterns,
  * enumerations, ranges), and types or attributes newer than the pinned specification.
  */
-import { LATER_TAGGABLE } from './tag-resources';
 import { readFileSync } from 'node:fs';
 
 /** One thing wrong with a template: where (resource logical id, or a section) and what. */
@@ -56,13 +55,8 @@ export interface CfnSpecification {
 let loaded: CfnSpecification | undefined;
 
 /**
- * The specification as @aws-cdk/cfnspec ships it (with the CDK's patches). Read from its JSON file rather
- * than through `specification()`, which drops the attributes of complex type (e.g. AWS::RDS::DBCluster's
- * `Endpoint`) that Fn::GetAtt may still name; and which edits the module-cached object in place.
- */
-/**
  * Properties CloudFormation added after @aws-cdk/cfnspec's last specification (117.0.0, 2023) that
- * the stacks use, as the template reference gives them (tags: tag-resources.ts).
+ * the stacks use, as the template reference gives them.
  */
 const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
   // cross-region PrivateLink (2024): docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservice.html
@@ -72,23 +66,24 @@ const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': {
     EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: { PrimitiveType: 'String', Required: false },
   },
+  // tags: docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-tag.html
+  'AWS::CloudWatch::Alarm': { Tags: { Type: 'List', ItemType: 'Tag', Required: false } },
+  // docs.aws.amazon.com/lambda/latest/dg/tags-esm.html
+  'AWS::Lambda::EventSourceMapping': { Tags: { Type: 'List', ItemType: 'Tag', Required: false } },
 };
 
+/**
+ * The specification as @aws-cdk/cfnspec ships it (with the CDK's patches), and LATER_PROPERTIES.
+ * Read from its JSON file rather than through `specification()`, which drops the attributes of
+ * complex type (e.g. AWS::RDS::DBCluster's `Endpoint`) that Fn::GetAtt may still name; and which
+ * edits the module-cached object in place. Read once: it is large.
+ */
 export function cfnSpecification(): CfnSpecification {
   if (!loaded) {
     loaded = JSON.parse(readFileSync(require.resolve('@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as CfnSpecification;
-    // what CloudFormation has taken since the package's last specification
     for (const [type, added] of Object.entries(LATER_PROPERTIES)) {
       const properties = loaded.ResourceTypes[type]?.Properties;
       if (properties) for (const [name, spec] of Object.entries(added)) properties[name] ??= spec;
-    }
-    for (const [type, shape] of Object.entries(LATER_TAGGABLE)) {
-      const properties = loaded.ResourceTypes[type]?.Properties;
-      if (properties && !properties.Tags)
-        properties.Tags =
-          shape === 'list'
-            ? { Type: 'List', ItemType: 'Tag', Required: false }
-            : { Type: 'Map', PrimitiveItemType: 'String', Required: false };
     }
   }
   return loaded;

@@ -27,7 +27,7 @@ describe('the CloudFormation specification’s tag shapes', () => {
       ResourceTypes: {
         'X::A::List': { Properties: { Tags: { Type: 'List', ItemType: 'Tag' } } },
         'X::A::Asg': { Properties: { Tags: { Type: 'List', ItemType: 'TagProperty' } } },
-        'X::A::Map': { Properties: { Tags: { Type: 'Map', PrimitiveItemType: 'String' } as never } },
+        'X::A::Map': { Properties: { Tags: { Type: 'Map', PrimitiveItemType: 'String' } } },
         'X::A::Json': { Properties: { Tags: { PrimitiveType: 'Json' } } },
         'X::A::None': { Properties: { Name: { PrimitiveType: 'String' } } },
       },

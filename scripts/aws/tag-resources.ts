@@ -10,7 +10,7 @@
  * Runs after resources/ are merged into the compiled template, so serverless's resources and ours
  * are tagged alike.
  */
-import { readFileSync } from 'node:fs';
+import { cfnSpecification, taggable, type CfnSpecification } from './cfn-spec-check';
 
 export interface CfnResource {
   Type: string;
@@ -21,48 +21,20 @@ export interface CfnResource {
 /** how a type takes its tags: a list of {Key, Value} (PropagateAtLaunch too for `list-propagate`), or a map */
 export type TagShape = 'list' | 'list-propagate' | 'map';
 
-interface SpecProperty {
-  Type?: string;
-  PrimitiveType?: string;
-  ItemType?: string;
-}
-interface Spec {
-  ResourceTypes: Record<string, { Properties?: Record<string, SpecProperty> }>;
-  PropertyTypes: Record<string, { Properties?: Record<string, SpecProperty> }>;
-}
-
-/**
- * Types that took a `Tags` property after @aws-cdk/cfnspec's last specification (117.0.0, 2023),
- * each as the CloudFormation template reference now gives it.
- */
-export const LATER_TAGGABLE: Record<string, TagShape> = {
-  // docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-tag.html
-  'AWS::CloudWatch::Alarm': 'list',
-  // docs.aws.amazon.com/lambda/latest/dg/tags-esm.html
-  'AWS::Lambda::EventSourceMapping': 'list',
-};
-
-/** every taggable resource type and its tags' shape, from a CloudFormation resource specification */
-export function tagShapes(spec: Spec): Map<string, TagShape> {
-  const shapes = new Map<string, TagShape>(Object.entries(LATER_TAGGABLE));
-  for (const [type, definition] of Object.entries(spec.ResourceTypes)) {
-    const tags = definition.Properties?.Tags;
-    if (!tags) continue;
-    if (tags.Type === 'Map' || tags.PrimitiveType === 'Json') shapes.set(type, 'map');
-    else if (tags.Type === 'List' && tags.ItemType && tags.ItemType !== 'Tag') {
-      const item = spec.PropertyTypes[`${type}.${tags.ItemType}`]?.Properties ?? {};
-      shapes.set(type, 'PropagateAtLaunch' in item ? 'list-propagate' : 'list');
-    }
-    // a list of Tag, or of Json (X-Ray), or a named list type (CloudWatch insight rules): {Key, Value} entries
-    else shapes.set(type, 'list');
+/** every taggable resource type and its tags' shape, from a CloudFormation resource specification (cfn-spec-check's `taggable`) */
+export function tagShapes(spec: CfnSpecification): Map<string, TagShape> {
+  const shapes = new Map<string, TagShape>();
+  for (const type of Object.keys(spec.ResourceTypes)) {
+    const t = taggable(type, spec);
+    if (t) shapes.set(type, t.shape === 'map' ? 'map' : t.itemFields.includes('PropagateAtLaunch') ? 'list-propagate' : 'list');
   }
   return shapes;
 }
 
 let installed: Map<string, TagShape> | undefined;
-/** the shapes of the specification installed with @aws-cdk/cfnspec (read once; it is large) */
+/** the shapes of the installed specification, with what CloudFormation has tagged since (cfnSpecification) */
 export function installedTagShapes(): Map<string, TagShape> {
-  installed ??= tagShapes(JSON.parse(readFileSync(require.resolve('@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as Spec);
+  installed ??= tagShapes(cfnSpecification());
   return installed;
 }
 
