@@ -8,10 +8,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { freePort } from '../../scripts/local/region-hosts';
 import { until } from './until';
 
 export interface RedisClusterUnderTest {
@@ -21,18 +21,6 @@ export interface RedisClusterUnderTest {
   ports: number[];
   token: string;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on now (the kernel's pick), checked free on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function exited(p: ChildProcess): Promise<void> {

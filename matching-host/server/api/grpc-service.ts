@@ -305,6 +305,7 @@ export function createService(host: MatchingHost, o: ServiceOptions): grpc.Untyp
     }),
     ReplaceOrder: unary('ReplaceOrder', (req) => {
       const c = parse(replaceSchema, req);
+      // answered from the request-id record (host.submit): the figures of this repeat are never read
       if (answered(c.account, c.requestId))
         return cancelReply({ type: 'replace', account: c.account, orderId: c.orderId, price: 0, quantity: 0, requestId: c.requestId });
       const o = host.core.engine.getOrder(c.orderId);
