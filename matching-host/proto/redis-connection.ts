@@ -9,7 +9,7 @@
  * MULTI, a script, a multi-key command) carry a hash tag `{…}` so they fall in one slot; the key
  * prefix (REDIS_KEY_PREFIX_PATTERN) holds no braces, so the tags are the keys' own.
  */
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type ChainableCommander } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
@@ -60,4 +60,12 @@ export function connectRedis(c: RedisConnection): RedisClient {
       tls: tls ? {} : undefined,
     },
   });
+}
+
+/** Run a MULTI: its replies, or the first command's error (exec resolves with it; a discarded transaction is one too). */
+export async function transaction<T extends unknown[] = unknown[]>(m: ChainableCommander): Promise<T> {
+  const res = await m.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+  return res.map(([, v]) => v) as T;
 }

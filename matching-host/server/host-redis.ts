@@ -4,7 +4,7 @@
  * retries with backoff instead of queueing unboundedly.
  */
 import { redisKeys } from '../proto/market-data-views';
-import { connectRedis, type RedisClient } from '../proto/redis-connection';
+import { connectRedis, transaction, type RedisClient } from '../proto/redis-connection';
 import type { HostConfig } from './config';
 
 export function hostRedis(cfg: Pick<HostConfig, 'REDIS_URL' | 'REDIS_CLUSTER' | 'REDIS_KEY_PREFIX'>): RedisClient | undefined {
@@ -20,7 +20,5 @@ export function hostRedis(cfg: Pick<HostConfig, 'REDIS_URL' | 'REDIS_CLUSTER' | 
 
 /** A copy of the newest snapshot with its sequence, both or neither (the keys share a slot). */
 export async function mirrorSnapshot(redis: RedisClient, seq: number, bytes: Buffer): Promise<void> {
-  const res = await redis.multi().set(redisKeys.snapshot, bytes).set(redisKeys.snapshotSeq, String(seq)).exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
+  await transaction(redis.multi().set(redisKeys.snapshot, bytes).set(redisKeys.snapshotSeq, String(seq)));
 }

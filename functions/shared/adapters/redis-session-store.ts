@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from '../../../matching-host/proto/redis-connection';
+import { transaction, type RedisClient } from '../../../matching-host/proto/redis-connection';
 import { logger } from '../observability';
 import type { AuthMethod, RotateOutcome, SessionAuth, SessionStore } from '../ports/session-store';
 
@@ -84,10 +84,10 @@ export class RedisSessionStore implements SessionStore {
     const familyId = id();
     // in the user's set first, so no family is ever live that revoking all of them would miss;
     // the set lives as long as the user's newest family (every family gets the same TTL)
-    await exec(this.redis.multi().sadd(USER_FAMILIES(userId), familyId).expire(USER_FAMILIES(userId), ttlS));
+    await transaction(this.redis.multi().sadd(USER_FAMILIES(userId), familyId).expire(USER_FAMILIES(userId), ttlS));
     const m = this.redis.multi().set(FAMILY(familyId), 'active', 'EX', ttlS).set(FAMILY_AUTH(familyId), JSON.stringify(auth), 'EX', ttlS);
     const refreshToken = this.issue(m, userId, familyId, ttlS);
-    await exec(m);
+    await transaction(m);
     return { familyId, refreshToken };
   }
 
@@ -102,7 +102,7 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.expire(USER_FAMILIES(userId), ttlS);
     const m = this.redis.multi().expire(FAMILY(familyId), ttlS).expire(FAMILY_AUTH(familyId), ttlS);
     const next = this.issue(m, userId, familyId, ttlS);
-    await exec(m);
+    await transaction(m);
     return { ok: true, userId, familyId, refreshToken: next };
   }
 
@@ -175,11 +175,4 @@ export class RedisSessionStore implements SessionStore {
     );
     return `${familyId}.${tokenId}.${secret}`;
   }
-}
-
-/** Run a MULTI; throws the first command's error (exec itself resolves with it). */
-async function exec(m: ChainableCommander): Promise<void> {
-  const res = await m.exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
 }

@@ -15,7 +15,7 @@ import { fromUnits, toUnits } from '../../proto/decimal';
 import { acceptedBand } from '../../engine/price-band';
 import type { SideName, SymbolSpec } from '../../engine/types';
 import { redisKeys, type BookView, type Ticker } from '../../proto/market-data-views';
-import type { RedisClient } from '../../proto/redis-connection';
+import { transaction, type RedisClient } from '../../proto/redis-connection';
 import type { MarketState } from '../core/host-core';
 import type { Publication } from '../core/types';
 import { tradeIdOf, type MarketDataEvent, type TradeData, type TradeView } from '../../proto/messages';
@@ -250,14 +250,6 @@ export class RedisSink implements PublicationSink {
     };
     m.set(redisKeys.book(symbol), JSON.stringify(book)).set(redisKeys.ticker(symbol), JSON.stringify(ticker));
   }
-}
-
-/** Run a MULTI; its replies, or the first command's error (a discarded transaction is one too). */
-async function transaction<T extends unknown[]>(m: ChainableCommander): Promise<T> {
-  const res = await m.exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error('redis transaction discarded');
-  return res.map(([, v]) => v) as T;
 }
 
 /** A trades list entry, as the markets API serves it. */
