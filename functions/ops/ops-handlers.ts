@@ -4,20 +4,22 @@ import { callerOf } from '../shared/caller';
 import { config } from '../shared/config';
 import { httpHandler, type ApiHandler } from '../shared/http-handler';
 import { perUser } from '../shared/limits';
-import { controlStore, matchingHost } from '../shared/matching-host';
+import { controlStore, leaseStore, matchingHost } from '../shared/matching-host';
 import { BUDGETS } from '../shared/rate-limit';
 import { userStore } from '../shared/users';
 import { requireEstablishedOperator } from './operator-standing';
 import type { Runbook } from '../sfn/dr-service';
 import { DrApprovalBody, DrExecutionPath, DrStartBody } from './schemas';
 import { drOps } from './wiring';
+import { regionPrimary } from '../shared/region-primary';
 
 /** GET /v1/ops/matching-host: the active region, and role, fencing epoch, last sequence, book checksum and replication of its host. */
 export const hostStatus = httpHandler({ limits: perUser(BUDGETS.reads) }, async ({ event }) => {
   requireRole(callerOf(event), 'ops');
   const cfg = config();
   const active = cfg.MATCHING_HOSTS ? ((await controlStore().activeRegion()) ?? { region: cfg.PRIMARY_REGION, epoch: 0 }) : undefined;
-  const address = active && cfg.MATCHING_HOSTS ? cfg.MATCHING_HOSTS[active.region] : cfg.MATCHING_HOST_ADDRESS;
+  const address =
+    active && cfg.MATCHING_HOSTS ? (await regionPrimary(leaseStore(), cfg.MATCHING_HOSTS, active.region)).address : cfg.MATCHING_HOST_ADDRESS;
   return { body: { ...(active ? { region: active.region } : {}), address, ...(await matchingHost('ops').health()) } };
 });
 

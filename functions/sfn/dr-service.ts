@@ -13,6 +13,7 @@ import { ActiveRegionChanged, type ActiveRegion, type ControlStore } from '../sh
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { DrNotices } from './ports/dr-notices';
 import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
+import { claimLease, type LeaseStore } from '../../matching-host/proto/lease';
 
 export type Runbook = 'failover' | 'failback';
 
@@ -119,8 +120,10 @@ export interface DrServiceOptions {
   control: ControlStore;
   /** region → its host's admin client */
   hosts: Record<string, HostAdminPort>;
-  /** region → gRPC address (a fenced host is told whom to follow) */
+  /** region → gRPC address (a fenced host is told whom to follow), unless the region's port names it */
   addresses: Record<string, string>;
+  /** the regions' primary leases: a runbook fences the region it leaves there too, so no standby of it takes over */
+  leases?: LeaseStore;
   primaryRegion: string;
   audit: AuditLog;
   notices: DrNotices;
@@ -152,11 +155,12 @@ export class DrService {
 
   /** A host's health, asked three times over about a second (a channel reconnecting is not a host down). */
   private async view(region: string): Promise<HostView> {
-    const address = this.o.addresses[region];
+    let address = this.o.addresses[region];
     let error = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt > 0) await sleep(500);
       try {
+        address = (await this.host(region).currentAddress?.()) ?? address;
         return { region, address, reachable: true, health: await this.host(region).health() };
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
@@ -259,6 +263,8 @@ export class DrService {
   async fencePrimary(state: RunbookState): Promise<Fencing> {
     const a = state.assessment;
     const host = this.host(a.from.region);
+    // the region's lease first: from here no host there can renew it or take it over by itself
+    if (this.o.leases) await claimLease(this.o.leases, a.from.region, '', a.newEpoch, 3_000);
     try {
       const h = await host.fence(a.newEpoch);
       if (h.role !== 'standby') throw new Error(`still ${h.role} at epoch ${h.epoch}`);

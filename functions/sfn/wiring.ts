@@ -4,7 +4,7 @@ import { AmqpDrNotices } from './adapters/amqp-dr-notices';
 import { AmqpSettlementNotices } from './adapters/amqp-settlement-notices';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log';
 import { GrpcMatchingHost } from '../shared/adapters/grpc-matching-host';
-import type { HostAdminPort } from '../shared/ports/matching-host';
+import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
 import { DynamoOrderHistory } from '../shared/adapters/dynamo-order-history';
 import { PgSettlementLedger } from './adapters/pg-settlement-ledger';
 import { dynamo } from '../shared/aws';
@@ -12,7 +12,7 @@ import { brokerUrl } from '../shared/broker-url';
 import { hostEventKeys } from '../shared/host-event-keys';
 import { config } from '../shared/config';
 import { pool } from '../shared/db/pool';
-import { controlStore, matchingHost } from '../shared/matching-host';
+import { controlStore, leaseStore, matchingHost } from '../shared/matching-host';
 import { hostTls } from '../shared/host-tls';
 import { DrService } from './dr-service';
 import { userStore } from '../shared/users';
@@ -48,19 +48,41 @@ let dr: { service: DrService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] 
 export function drService(): DrService {
   if (!dr) {
     const cfg = config();
-    const addresses = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS };
+    const group = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS } };
+    const leases = leaseStore();
     const clients: GrpcMatchingHost[] = [];
     const hosts: Record<string, HostAdminPort> = {};
+    const addresses: Record<string, string> = {};
     // the runbooks' certificate: Health, Fence and Promote, nothing else
     const tls = (): ReturnType<typeof hostTls> => hostTls('dr');
-    for (const [region, a] of Object.entries(addresses)) {
-      const probe = new GrpcMatchingHost(a, tls, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
-      const admin = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
-      clients.push(probe, admin);
+    for (const [region, members] of Object.entries(group)) {
+      const probes: Record<string, GrpcMatchingHost> = {};
+      const admins: Record<string, GrpcMatchingHost> = {};
+      for (const [id, a] of Object.entries(members)) {
+        probes[id] = new GrpcMatchingHost(a, tls, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
+        admins[id] = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
+        clients.push(probes[id], admins[id]);
+      }
+      const ids = Object.keys(members);
+      addresses[region] = members[ids[0]];
+      /**
+       * The region's host a runbook deals with: its lease's holder; with none (a region a runbook
+       * fenced), the one that answers and holds the most (a primary before a standby).
+       */
+      const pick = async (): Promise<string> => {
+        if (ids.length === 1) return ids[0];
+        const lease = await leases.read(region);
+        if (lease?.holder && members[lease.holder]) return lease.holder;
+        const seen = await Promise.all(ids.map((id) => probes[id].health().then((h) => ({ id, h }), () => null)));
+        const rank = (x: { h: HostHealth }): number => (x.h.role === 'primary' ? 2 ** 53 : x.h.lastSeq);
+        const best = seen.filter((x) => x !== null).sort((x, y) => rank(y) - rank(x))[0];
+        return best?.id ?? ids[0];
+      };
       hosts[region] = {
-        health: () => probe.health(),
-        fence: (e, from, resync) => admin.fence(e, from, resync),
-        promote: (e) => admin.promote(e),
+        health: async () => probes[await pick()].health(),
+        fence: async (e, from, resync) => admins[await pick()].fence(e, from, resync),
+        promote: async (e) => admins[await pick()].promote(e),
+        currentAddress: async () => members[await pick()],
       };
     }
     const notices = new AmqpDrNotices(() => brokerUrl(cfg), cfg.AMQP_EXCHANGE);
@@ -68,6 +90,7 @@ export function drService(): DrService {
       control: controlStore(),
       hosts,
       addresses,
+      leases,
       primaryRegion: cfg.PRIMARY_REGION,
       audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       notices,

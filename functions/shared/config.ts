@@ -50,8 +50,9 @@ const schema = z
     /** the matching host's gRPC address, when one region serves (no DR routing) */
     MATCHING_HOST_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
     /**
-     * DR: each region's matching host (JSON: region → gRPC address). Set, the functions talk to the
-     * active region's host as the control record names it; unset, to MATCHING_HOST_ADDRESS.
+     * DR: each region's matching hosts, JSON region → {host id → gRPC address} (a region of one host
+     * may give its address alone). Set, the functions talk to the active region's primary as its
+     * lease names it (matching-host/server/dr/README.md); unset, to MATCHING_HOST_ADDRESS.
      */
     MATCHING_HOSTS: z
       .string()
@@ -64,15 +65,17 @@ const schema = z
         } catch {
           json = null;
         }
-        const r = z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')).safeParse(json);
+        const address = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port');
+        const members = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), address).refine((m) => Object.keys(m).length > 0);
+        const r = z.record(z.string().min(1), z.union([address, members])).safeParse(json);
         if (!r.success || Object.keys(r.data).length < 2) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: 'expected JSON {"<region>": "<host:port>", …} naming at least two regions',
+            message: 'expected JSON {"<region>": {"<host id>": "<host:port>", …}, …} (or "<region>": "<host:port>") naming at least two regions',
           });
           return z.NEVER;
         }
-        return r.data;
+        return Object.fromEntries(Object.entries(r.data).map(([region, m]) => [region, typeof m === 'string' ? { [region]: m } : m]));
       }),
     /** DR: the region that is active until the control record says otherwise */
     PRIMARY_REGION: z.string().min(1).default('us-east-1'),

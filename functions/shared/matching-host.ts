@@ -1,9 +1,9 @@
 /**
  * The container's matching-host client (gRPC with retries and a breaker) and where it points:
- * the one host of MATCHING_HOST_ADDRESS, or, with DR (MATCHING_HOSTS), the host of the region the
- * control record names as active. The record is read again every 5 s, and at once when the host
- * answers FENCED or cannot be reached: a switch reaches every container as soon as the old host
- * turns it away, without a read per request (each read is a signed DynamoDB call).
+ * the one host of MATCHING_HOST_ADDRESS, or, with DR (MATCHING_HOSTS), the primary of the region
+ * the control record names as active, as that region's lease names it. Both are read again every
+ * 5 s, and at once when the host answers FENCED or LEASE_EXPIRED or cannot be reached: a failover
+ * reaches every container as soon as the old host turns it away, without a read per request.
  */
 import { GrpcMatchingHost, type HostAddressSource } from './adapters/grpc-matching-host';
 import { DynamoControlStore } from './adapters/dynamo-control-store';
@@ -13,15 +13,18 @@ import type { ControlStore } from './ports/control-store';
 import type { MatchingHostPort } from './ports/matching-host';
 import type { HostRole } from '../../matching-host/proto/host-roles';
 import { hostTls } from './host-tls';
+import { DynamoLeaseStore, type LeaseStore } from '../../matching-host/proto/lease';
+import { regionPrimary, type HostGroup } from './region-primary';
 
-/** The active region's host address, cached for `ttlMs` (or until invalidated). */
+/** The active region's primary's address, cached for `ttlMs` (or until invalidated). */
 export class ActiveHostAddress implements HostAddressSource {
-  private cached: { address: string; until: number } | undefined;
+  private cached: { address: string; epoch: number; until: number } | undefined;
   private pending: Promise<string> | undefined;
 
   constructor(
     private readonly store: ControlStore,
-    private readonly hosts: Record<string, string>,
+    private readonly leases: LeaseStore,
+    private readonly hosts: HostGroup,
     private readonly defaultRegion: string,
     private readonly ttlMs = 5_000,
     private readonly now: () => number = Date.now,
@@ -34,12 +37,16 @@ export class ActiveHostAddress implements HostAddressSource {
     return this.pending;
   }
 
+  /** the epoch of the lease the address came from (0: none) */
+  epoch(): number {
+    return this.cached?.epoch ?? 0;
+  }
+
   private async lookup(): Promise<string> {
     const region = (await this.store.activeRegion())?.region ?? this.defaultRegion;
-    const address = this.hosts[region];
-    if (!address) throw new Error(`the active region ${region} has no matching host configured`);
-    this.cached = { address, until: this.now() + this.ttlMs };
-    return address;
+    const p = await regionPrimary(this.leases, this.hosts, region);
+    this.cached = { address: p.address, epoch: p.epoch, until: this.now() + this.ttlMs };
+    return p.address;
   }
 
   invalidate(): void {
@@ -54,13 +61,18 @@ export function controlStore(): ControlStore {
   return new DynamoControlStore(dynamo(), config().CONTROL_TABLE);
 }
 
+/** The regions' primary leases (in the control table). */
+export function leaseStore(): LeaseStore {
+  return new DynamoLeaseStore(dynamo(), config().CONTROL_TABLE);
+}
+
 /** The host as `role` sees it: the certificate it presents allows that role's methods only. */
 export function matchingHost(role: HostRole): MatchingHostPort {
   let client = clients.get(role);
   if (!client) {
     const c = config();
     client = new GrpcMatchingHost(
-      c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS,
+      c.MATCHING_HOSTS ? new ActiveHostAddress(controlStore(), leaseStore(), c.MATCHING_HOSTS, c.PRIMARY_REGION) : c.MATCHING_HOST_ADDRESS,
       () => hostTls(role),
     );
     clients.set(role, client);

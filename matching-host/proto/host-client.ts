@@ -35,6 +35,18 @@ export function connectHost(address: string, tls: TlsMaterial, options: grpc.Cha
   return new Ctor(address, c.credentials, { ...CHANNEL_OPTIONS, ...c.options, ...options }) as unknown as MatchingHostClient;
 }
 
+/**
+ * The request metadata key with the epoch the caller found in the lease: a host below it is a
+ * stale primary and refuses the call (FENCED), so a client never trades on one it knows is old.
+ */
+export const EPOCH_KEY = 'exchange-epoch';
+
+/** The epoch a caller sent (0: none). */
+export function callerEpochOf(metadata: grpc.Metadata): number {
+  const v = Number(metadata.get(EPOCH_KEY)[0]);
+  return Number.isSafeInteger(v) && v > 0 ? v : 0;
+}
+
 type UnaryCall<M extends UnaryMethod> = (
   req: RequestOf<M>,
   metadata: grpc.Metadata,
@@ -51,12 +63,13 @@ export function call<M extends UnaryMethod>(
   method: M,
   req: RequestOf<M>,
   timeoutMs = 5000,
-  options: { waitForReady?: boolean } = {},
+  options: { waitForReady?: boolean; epoch?: number } = {},
 ): Promise<ReplyOf<M>> {
   const unary = client[method] as unknown as UnaryCall<M>;
   // grpc-js takes wait-for-ready as an option of the call's metadata, not of its call options
   const metadata = new grpc.Metadata();
   if (options.waitForReady) metadata.setOptions({ waitForReady: true });
+  if (options.epoch) metadata.set(EPOCH_KEY, String(options.epoch));
   return new Promise((resolve, reject) =>
     unary.call(client, req, metadata, { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r as ReplyOf<M>))),
   );

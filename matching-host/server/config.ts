@@ -53,6 +53,39 @@ const schema = z
     HOST_REPLICATION: z.enum(['sync', 'async']).default('sync'),
     /** DR: how long an ack waits for the standby before it goes out unreplicated (counted) */
     HOST_REPLICATION_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
+    /** the host group (dr/README.md): this host's id, e.g. us-east-1a (default: AWS_REGION) */
+    HOST_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+    /** JSON: host id → gRPC address of every host of the group, both regions (whom a lease holder's id names) */
+    HOST_MEMBERS: z
+      .string()
+      .default('{}')
+      .transform((v, ctx) => {
+        const r = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1)).safeParse(JSON.parse(v));
+        if (!r.success) {
+          ctx.addIssue({ code: 'custom', message: 'expected JSON {"<host id>": "<host:port>", ...}' });
+          return z.NEVER;
+        }
+        return r.data;
+      }),
+    /** the control table holding the regions' primary leases ("" : no lease; roles move only by Promote and Fence) */
+    HOST_LEASE_TABLE: z.string().default(''),
+    /** the region whose lease this host may hold (default: AWS_REGION) */
+    HOST_LEASE_KEY: z.string().optional(),
+    /** the region whose lease holder this host follows as a standby (default: HOST_LEASE_KEY; the DR replica: the primary region) */
+    HOST_FOLLOW: z.string().optional(),
+    /** auto: a standby in the lease's in-sync set takes a lapsed lease; off: only a runbook promotes (the DR replica) */
+    HOST_FAILOVER: z.enum(['auto', 'off']).default('auto'),
+    /** how this host follows a primary: sync (acks wait for it: the in-region standby) or async (the DR replica) */
+    HOST_FOLLOW_MODE: z.enum(['sync', 'async']).default('sync'),
+    /** lease length; a standby takes over this long after the last renewal it saw */
+    HOST_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(3_000),
+    /** the primary stops acknowledging this long before its lease could lapse */
+    HOST_LEASE_MARGIN_MS: z.coerce.number().int().min(50).default(500),
+    /** dynalite locally; unset in AWS */
+    AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
     /** kinesalite locally; unset in AWS */
     AWS_ENDPOINT_URL_KINESIS: z.string().url().optional(),
     /** unset: the stage's stream (marketDataStreamFor); "" switches the Kinesis publisher off */
@@ -92,6 +125,8 @@ const schema = z
     HOST_EVENT_SIGNING_KEY_FILE: z.string().default(''),
   })
   .superRefine((c, ctx) => {
+    if (c.HOST_LEASE_MARGIN_MS * 2 > c.HOST_LEASE_MS)
+      ctx.addIssue({ code: 'custom', path: ['HOST_LEASE_MARGIN_MS'], message: 'must be at most half of HOST_LEASE_MS' });
     const broker = brokerUrlProblem(c.AMQP_URL, c.STAGE);
     if (broker) ctx.addIssue({ code: 'custom', path: ['AMQP_URL'], message: broker });
     const redis = c.REDIS_URL ? redisUrlProblem(c.REDIS_URL, c.REDIS_CLUSTER) : undefined;
@@ -110,6 +145,9 @@ const schema = z
     KINESIS_STREAM: c.KINESIS_STREAM ?? marketDataStreamFor(c.STAGE),
     REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? redisKeyPrefixFor(c.STAGE),
     HOST_DEPOSITS: c.HOST_DEPOSITS ?? (c.STAGE === 'local' ? 'on' : 'off'),
+    HOST_ID: c.HOST_ID ?? c.AWS_REGION,
+    HOST_LEASE_KEY: c.HOST_LEASE_KEY ?? c.AWS_REGION,
+    HOST_FOLLOW: c.HOST_FOLLOW ?? c.HOST_LEASE_KEY ?? c.AWS_REGION,
   }));
 
 export type HostConfig = z.infer<typeof schema>;

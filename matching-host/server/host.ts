@@ -62,6 +62,18 @@ export class TransferWindowFullError extends Error {
   }
 }
 
+/**
+ * This primary's lease lapsed (or was never confirmed): it may not acknowledge, because a standby
+ * may be taking over. A command already executed stays in the journal unacknowledged; the client
+ * retries it (by its idempotency key) on whichever host holds the lease.
+ */
+export class LeaseExpiredError extends Error {
+  override readonly name = 'LeaseExpiredError';
+  constructor() {
+    super('this host does not hold a valid primary lease: nothing is acknowledged');
+  }
+}
+
 /** The journal could not make a command durable; from then on the host acknowledges nothing. */
 export class JournalFailedError extends Error {
   constructor(cause: unknown) {
@@ -148,6 +160,12 @@ export class MatchingHost {
    * Acks and publications wait for it, so nothing is confirmed that a failover could take back.
    */
   replicationGate: { wait(seq: number): Promise<void>; heldSeq(): number } | null = null;
+  /**
+   * With a lease (dr/lease-keeper.ts): may this primary acknowledge now? Asked before a command
+   * executes and again just before its ack, so a primary that stalled past its lease acknowledges
+   * nothing, whatever it had in flight.
+   */
+  ackGuard: (() => boolean) | null = null;
   /** each journal batch as written (the replication source ships it) */
   onJournalWrite: ((records: Buffer, firstSeq: number, lastSeq: number) => void) | null = null;
 
@@ -258,6 +276,7 @@ export class MatchingHost {
     if (!this.journal.healthy) throw new JournalFailedError('not healthy');
     const trading = sub.type !== 'deposit' && sub.type !== 'withdraw' && sub.type !== 'tick';
     if (trading && this.role !== 'primary') throw new FencedError(this.role, this.epoch);
+    if (sub.type !== 'tick') this.guardAck();
     if (sub.type === 'place') {
       const prior = this.core.priorOrder(sub.account, sub.clientOrderId);
       if (prior) return { order: prior, seq: prior.seq, duplicate: await this.durable(prior.seq) };
@@ -289,6 +308,7 @@ export class MatchingHost {
       throw new JournalFailedError(e);
     }
     if (this.replicationGate) await this.replicationGate.wait(cmd.seq);
+    if (cmd.type !== 'tick') this.guardAck();
     if (cmd.seq > this.ackedSeq) this.ackedSeq = cmd.seq;
     this.options.onCommand?.(cmd.type, outcome(result), performance.now() - t0);
     this.armTimers();
@@ -329,7 +349,12 @@ export class MatchingHost {
       }
     }
     if (this.replicationGate) await this.replicationGate.wait(seq);
+    this.guardAck();
     return true;
+  }
+
+  private guardAck(): void {
+    if (this.ackGuard && !this.ackGuard()) throw new LeaseExpiredError();
   }
 
   /**

@@ -16,6 +16,11 @@ const dr = (replicatedSeq: number, replicas: number, unreplicatedAcks = 0): DrSt
   replicas,
   unreplicatedAcks,
   discarded: 0,
+  hostId: 'us-east-1a',
+  lagCommands: 0,
+  lagMs: 0,
+  lagKnown: false,
+  leaseValid: true,
 });
 
 async function gauges(h: MatchingHost, d: DrStatus | undefined): Promise<Record<string, number>> {

@@ -97,6 +97,33 @@ export class HostMetrics {
         this.set(Math.max(0, h.role === 'primary' ? (d.replicas > 0 ? h.lastSeq - d.replicatedSeq : 0) : d.replicatedSeq - h.lastSeq));
       },
     });
+    // the DR replica's distance from the primary: the RPO a cross-region failover would cause now
+    new Gauge({
+      name: 'exchange_host_dr_lag_commands',
+      help: 'A primary: commands its asynchronous followers (the DR replica) do not hold yet; a follower: acknowledged commands it does not hold',
+      registers: [this.registry],
+      collect() {
+        const d = dr();
+        this.set(d?.lagKnown ? d.lagCommands : 0);
+      },
+    });
+    new Gauge({
+      name: 'exchange_host_dr_lag_ms',
+      help: 'How long ago the oldest command the DR replica (or this follower) lacks was written or first reported',
+      registers: [this.registry],
+      collect() {
+        const d = dr();
+        this.set(d?.lagKnown ? d.lagMs : 0);
+      },
+    });
+    new Gauge({
+      name: 'exchange_host_lease_valid',
+      help: '1 while this host is a primary that may acknowledge under its lease, else 0',
+      registers: [this.registry],
+      collect() {
+        this.set(dr()?.leaseValid ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'exchange_host_unreplicated_acks',
       help: 'Commands acknowledged without a standby holding them, since the host started (RPO exposure)',

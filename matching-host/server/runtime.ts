@@ -18,6 +18,8 @@ import { kinesisClient } from './publishers/kinesis-sink';
 import { hostRedis, mirrorSnapshot } from './host-redis';
 import { Publishing } from './publishers/publishing';
 import { tlsFromDir } from '../proto/host-tls';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoLeaseStore } from '../proto/lease';
 
 export interface HostRuntime {
   host: MatchingHost;
@@ -84,7 +86,28 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   const dr = new DrRole({
     host: h,
     log,
-    id: cfg.AWS_REGION,
+    id: cfg.HOST_ID,
+    members: cfg.HOST_MEMBERS,
+    asynchronous: cfg.HOST_FOLLOW_MODE === 'async',
+    lease: cfg.HOST_LEASE_TABLE
+      ? {
+          store: new DynamoLeaseStore(
+            new DynamoDBClient({
+              region: cfg.AWS_REGION,
+              endpoint: cfg.AWS_ENDPOINT_URL_DYNAMODB,
+              maxAttempts: 2,
+              // a store that stops answering must not hold the keeper's next step: the lease lapses by its clock
+              requestHandler: { connectionTimeout: 500, requestTimeout: Math.floor(cfg.HOST_LEASE_MS / 3) },
+            }),
+            cfg.HOST_LEASE_TABLE,
+          ),
+          region: cfg.HOST_LEASE_KEY,
+          follow: cfg.HOST_FOLLOW,
+          leaseMs: cfg.HOST_LEASE_MS,
+          marginMs: cfg.HOST_LEASE_MARGIN_MS,
+          failover: cfg.HOST_FAILOVER === 'auto',
+        }
+      : undefined,
     tls,
     sync: cfg.HOST_REPLICATION === 'sync',
     timeoutMs: cfg.HOST_REPLICATION_TIMEOUT_MS,
@@ -126,7 +149,7 @@ export async function startHostRuntime(cfg: HostConfig, market: MarketConfig, lo
   const grpcServer: { server: grpc.Server; port: number } = await startGrpcServer(h, cfg.HOST_GRPC_ADDRESS, tls, {
     dr,
     deposits: cfg.HOST_DEPOSITS === 'on',
-    peers: [cfg.HOST_PEER_ADDRESS, cfg.HOST_REPLICATE_FROM].filter((a) => a !== ''),
+    peers: [cfg.HOST_PEER_ADDRESS, cfg.HOST_REPLICATE_FROM, ...Object.values(cfg.HOST_MEMBERS)].filter((a) => a !== ''),
   });
   log.info({ grpcPort: grpcServer.port, metricsPort: ops.port, role: h.role, epoch: h.epoch }, 'serving');
 

@@ -11,9 +11,12 @@ export interface StackPorts {
   postgres: number;
   /** the local Step Functions endpoint */
   stepFunctions: number;
-  /** the standby region's host (free ports when not given) */
+  /** the DR region's host (free ports when not given) */
   grpcStandby?: number;
   metricsStandby?: number;
+  /** the primary's in-region standby, in the other AZ (free ports when not given) */
+  grpcPair?: number;
+  metricsPair?: number;
   /** the page of the API documents (not served when not given) */
   apiDocs?: number;
 }
@@ -30,6 +33,8 @@ export const DEFAULT_PORTS: StackPorts = {
   stepFunctions: 8083,
   grpcStandby: 50052,
   metricsStandby: 9465,
+  grpcPair: 50053,
+  metricsPair: 9466,
   apiDocs: 8084,
 };
 

@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { ensureTables, serviceNames, startDynalite } from './dynamo-tables';
 import { startKinesalite } from './kinesalite';
 import { startLocalPostgres, type LocalPostgres } from './pglite';
-import { freePort, REGIONS, startRegionHosts, type Region, type RegionHosts } from './region-hosts';
+import { freePort } from './region-hosts';
+import { HOST_IDS, startHostGroup, type HostGroup, type HostId } from './host-group';
 import { invokeForResult } from './invoke-function';
 import { startProcess, type Managed } from './processes';
 import { startStepFunctions, stateMachines } from './step-functions';
@@ -71,8 +72,8 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  /** the two regions' matching hosts */
-  hosts: RegionHosts;
+  /** the host group: the primary, its in-region standby, the DR replica */
+  hosts: HostGroup;
   stop(): Promise<void>;
 }
 
@@ -168,7 +169,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   );
   let apiDocs: Awaited<ReturnType<typeof serveApiDocs>> | undefined;
   let edge: Managed | undefined;
-  let hosts: RegionHosts | undefined;
+  let hosts: HostGroup | undefined;
   let poller: Poller | undefined;
   let queue: QueueConsumer | undefined;
   // every step runs whatever the one before did: a failed step must not leave processes behind
@@ -197,7 +198,7 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
   // if this process dies anyway, its children go with it
   process.once('exit', () => {
     if (edge?.child.exitCode === null) edge.child.kill('SIGKILL');
-    for (const r of REGIONS) hosts?.host(r)?.child.kill('SIGKILL');
+    for (const id of HOST_IDS) hosts?.host(id)?.child.kill('SIGKILL');
     pglite?.kill();
   });
   try {
@@ -223,28 +224,34 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       AWS_SECRET_ACCESS_KEY: 'local',
       ...(options.authIpPerMinute ? { AUTH_IP_PER_MINUTE: String(options.authIpPerMinute) } : {}),
     };
-    const hostOut = Object.fromEntries(REGIONS.map((r) => [r, output(`host ${r}`, 'host')])) as Record<Region, ReturnType<typeof output>>;
-    const regionHosts: RegionHosts = await startRegionHosts({
+    const hostOut = Object.fromEntries(HOST_IDS.map((id) => [id, output(`host ${id}`, 'host')])) as Record<HostId, ReturnType<typeof output>>;
+    const group: HostGroup = await startHostGroup({
       // the order-event signing key: the hosts' alone (the functions get the public half from serverless.yml)
       // the market data stream as serverless.yml names it for the stage; the stream poller reads the same one
       env: { ...shared, KINESIS_STREAM: marketDataStream, HOST_EVENT_SIGNING_KEY: secrets.orderEventSigningKey },
+      leaseTable: serviceNames('local').controlTable,
       dataDir,
-      dataDirs: { 'us-east-1': join(dataDir, 'matching-host'), 'us-west-2': join(dataDir, 'matching-host-us-west-2') },
+      dataDirs: {
+        'us-east-1a': join(dataDir, 'matching-host'),
+        'us-east-1b': join(dataDir, 'matching-host-us-east-1b'),
+        'us-west-2a': join(dataDir, 'matching-host-us-west-2'),
+      },
       ports: {
-        'us-east-1': { grpc: ports.grpc, metrics: ports.metrics },
-        'us-west-2': { grpc: ports.grpcStandby ?? (await freePort()), metrics: ports.metricsStandby ?? (await freePort()) },
+        'us-east-1a': { grpc: ports.grpc, metrics: ports.metrics },
+        'us-east-1b': { grpc: ports.grpcPair ?? (await freePort()), metrics: ports.metricsPair ?? (await freePort()) },
+        'us-west-2a': { grpc: ports.grpcStandby ?? (await freePort()), metrics: ports.metricsStandby ?? (await freePort()) },
       },
       echo: verbose,
-      // a crashed host comes back on its data and rejoins as its peer says (primary or standby)
-      output: (r) => ({ ...hostOut[r].hooks, onCrash: watch.watch(`matching host ${r}`, () => regionHosts.start(r)) }),
+      // a crashed host comes back on its data and rejoins as the lease says (primary, or a follower of the holder)
+      output: (id) => ({ ...hostOut[id].hooks, onCrash: watch.watch(`matching host ${id}`, () => group.start(id)) }),
       timeoutMs: 90_000,
     });
-    hosts = regionHosts;
-    for (const r of REGIONS) hostOut[r].ready();
-    // the functions route to the active region's host (control record), not to a fixed address
-    shared.MATCHING_HOSTS = JSON.stringify(hosts.addresses);
+    hosts = group;
+    for (const id of HOST_IDS) hostOut[id].ready();
+    // the functions route to the active region's primary (control record, then the region's lease), not to a fixed address
+    shared.MATCHING_HOSTS = JSON.stringify(hosts.regions);
     log(
-      `matching hosts: us-east-1 (primary) ${hosts.addresses['us-east-1']}, us-west-2 (standby, replicating) ${hosts.addresses['us-west-2']}`,
+      `matching hosts: us-east-1a (primary) ${hosts.addresses['us-east-1a']}, us-east-1b (standby, synchronous, takes over by itself) ${hosts.addresses['us-east-1b']}, us-west-2a (DR replica, asynchronous) ${hosts.addresses['us-west-2a']}`,
     );
     const edgeOut = output('edge', 'edge');
     const startEdge = async (): Promise<Managed> => {
@@ -299,8 +306,9 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
         ...(apiDocs
           ? [`  API documents   ${apiDocs.url} (REST and WebSocket; npm run docs:api writes the same page to .data/api-docs/)`]
           : []),
-        `  matching hosts  us-east-1 (primary) grpc ${hosts.addresses['us-east-1']}, health http://127.0.0.1:${ports.metrics}/health, metrics /metrics`,
-        `                  us-west-2 (standby) grpc ${hosts.addresses['us-west-2']}; npm run dr:failover -- --auto-approve moves to it`,
+        `  matching hosts  us-east-1a (primary) grpc ${hosts.addresses['us-east-1a']}, health http://127.0.0.1:${ports.metrics}/health, metrics /metrics`,
+        `                  us-east-1b (standby, takes over by itself) grpc ${hosts.addresses['us-east-1b']}`,
+        `                  us-west-2a (DR replica) grpc ${hosts.addresses['us-west-2a']}; npm run dr:failover -- --auto-approve moves to it`,
         `  PostgreSQL      ${databaseUrl}`,
         `  Redis           ${redisUrl} (keys under ${redisKeyPrefix})`,
         `  RabbitMQ        ${amqpUrl.replace(/\/\/[^@]*@/, '//')} (exchange ${amqpExchange})`,

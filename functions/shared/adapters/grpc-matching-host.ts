@@ -52,6 +52,8 @@ export interface HostAddressSource {
   address(): Promise<string>;
   /** the host answered FENCED: look again rather than trust the cached answer */
   invalidate(): void;
+  /** the epoch the address came with (sent with each call: a host below it refuses) */
+  epoch?(): number;
 }
 
 interface Connection {
@@ -69,6 +71,10 @@ const healthOf = (r: HostHealth): HostHealth => ({
   replicas: r.replicas,
   unreplicatedAcks: r.unreplicatedAcks,
   discarded: r.discarded,
+  hostId: r.hostId,
+  lagCommands: r.lagCommands,
+  lagMs: r.lagMs,
+  leaseValid: r.leaseValid,
 });
 
 /** The proto declares sides and liquidity as strings: the host answers only these. */
@@ -222,21 +228,27 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
   }
 
   private async call<M extends UnaryMethod>(method: M, req: RequestOf<M>, options: { waitForReady?: boolean } = {}): Promise<ReplyOf<M>> {
-    const address = typeof this.address === 'string' ? this.address : await this.address.address();
-    const c = this.connection(address, await this.tls());
-    try {
-      return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs, options))) as ReplyOf<M>;
-    } catch (e) {
-      // turned away (fenced) or unreachable (gone, breaker open): the active region may have moved
-      const code = (e as Partial<ServiceError>).code;
-      if (
-        typeof this.address !== 'string' &&
-        ((code === status.FAILED_PRECONDITION && reasonCodeOf(e as Partial<ServiceError>) === 'FENCED') ||
-          code === status.UNAVAILABLE ||
-          e instanceof BrokenCircuitError)
-      )
-        this.address.invalidate();
-      throw this.translate(e);
+    const source = typeof this.address === 'string' ? undefined : this.address;
+    let address = source ? await source.address() : (this.address as string);
+    for (let moved = 0; ; moved++) {
+      const c = this.connection(address, await this.tls());
+      try {
+        return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs, { ...options, epoch: source?.epoch?.() }))) as ReplyOf<M>;
+      } catch (e) {
+        // turned away (fenced, lease lapsed) or unreachable (gone, breaker open): the primary may have moved
+        const code = (e as Partial<ServiceError>).code;
+        const reason = reasonCodeOf(e as Partial<ServiceError>);
+        if (
+          !source ||
+          !((code === status.FAILED_PRECONDITION && reason === 'FENCED') || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)
+        )
+          throw this.translate(e);
+        source.invalidate();
+        // a failover inside the region: the lease names another host by now; try it once (every command carries its idempotency key)
+        const next = moved === 0 ? await source.address().catch(() => address) : address;
+        if (next === address) throw this.translate(e);
+        address = next;
+      }
     }
   }
 

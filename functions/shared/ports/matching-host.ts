@@ -32,6 +32,13 @@ export interface HostHealth {
   unreplicatedAcks: number;
   /** standby: own commands dropped on rejoining a primary whose history diverged */
   discarded: number;
+  /** the host's id in its group */
+  hostId: string;
+  /** a follower: acknowledged commands it does not hold, and how long ago the oldest was reported (the RPO of promoting it now) */
+  lagCommands: number;
+  lagMs: number;
+  /** a primary that may acknowledge under its lease */
+  leaseValid: boolean;
 }
 
 /** What the DR runbooks do to a host (besides reading its health). */
@@ -40,6 +47,8 @@ export interface HostAdminPort {
   /** become standby at `epoch`, following `replicateFrom` when given (resync: from its snapshot, whatever this host holds) */
   fence(epoch: number, replicateFrom?: string, resync?: boolean): Promise<HostHealth>;
   promote(epoch: number): Promise<HostHealth>;
+  /** where this port's host is now (a region of several hosts: the one its lease names) */
+  currentAddress?(): Promise<string>;
 }
 
 export type Side = 'buy' | 'sell';

@@ -13,7 +13,8 @@ import { refusal } from '../../proto/reason-codes';
 import { METHOD_ROLES, isHostRole, type HostRole } from '../../proto/host-roles';
 import { serverCredentials, type TlsMaterial } from '../../proto/host-tls';
 import type { SymbolSpec } from '../../engine/types';
-import { FencedError, JournalFailedError, TransferWindowFullError, type MatchingHost, type Submission } from '../host';
+import { FencedError, JournalFailedError, LeaseExpiredError, TransferWindowFullError, type MatchingHost, type Submission } from '../host';
+import { callerEpochOf } from '../../proto/host-client';
 import type { OrderReply } from '../core/types';
 import type { DrRole } from '../dr/dr-role';
 import type { ReplicateCall } from '../dr/replication-source';
@@ -138,12 +139,26 @@ function permitted(method: Method, call: Parameters<typeof roleOf>[0]): Partial<
   return refusal(grpc.status.PERMISSION_DENIED, 'ROLE_NOT_ALLOWED', `${method} is not allowed for this client`);
 }
 
-/** Wrap a handler: the caller's role, deadline check, error mapping, no internals leaked. */
-function unary(method: Method, fn: (req: unknown) => unknown): Unary {
-  return (call, callback) => {
+/** Methods a caller may use on a host of any epoch (the DR runbooks fence and promote through them). */
+const EPOCH_FREE: ReadonlySet<Method> = new Set<Method>(['Health', 'Promote', 'Fence']);
+
+/**
+ * Wrap a handler: the caller's role, its epoch, deadline check, error mapping, no internals leaked.
+ * A caller that found a newer epoch in the lease than this host's is talking to a stale primary:
+ * refused (FENCED), so it looks again.
+ */
+const unaryFor =
+  (host: Pick<MatchingHost, 'epoch' | 'role'>) =>
+  (method: Method, fn: (req: unknown) => unknown): Unary =>
+  (call, callback) => {
     const denied = permitted(method, call);
     if (denied) {
       callback(denied);
+      return;
+    }
+    const callerEpoch = callerEpochOf(call.metadata);
+    if (callerEpoch > host.epoch && !EPOCH_FREE.has(method)) {
+      callback(refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', `the caller knows epoch ${callerEpoch}; this host is at ${host.epoch}`));
       return;
     }
     const deadline = call.getDeadline();
@@ -160,6 +175,8 @@ function unary(method: Method, fn: (req: unknown) => unknown): Unary {
           if (e instanceof BadRequest) callback(refusal(grpc.status.INVALID_ARGUMENT, e.reason, e.message));
           else if (e instanceof Refused) callback(refusal(e.code, e.reason, e.message));
           else if (e instanceof FencedError) callback(refusal(grpc.status.FAILED_PRECONDITION, 'FENCED', e.message));
+          // a standby may hold the lease by now: the client looks again and retries there
+          else if (e instanceof LeaseExpiredError) callback(refusal(grpc.status.UNAVAILABLE, 'LEASE_EXPIRED', e.message));
           else if (e instanceof RangeError) callback(refusal(grpc.status.INVALID_ARGUMENT, 'INVALID_REQUEST', e.message));
           // every remembered transfer id is still inside its window: refuse a new one rather than forget one (retryable)
           else if (e instanceof TransferWindowFullError)
@@ -174,7 +191,6 @@ function unary(method: Method, fn: (req: unknown) => unknown): Unary {
         },
       );
   };
-}
 
 export interface ServiceOptions {
   dr?: DrRole;
@@ -186,6 +202,7 @@ export interface ServiceOptions {
 
 export function createService(host: MatchingHost, o: ServiceOptions): grpc.UntypedServiceImplementation {
   const dr = o.dr;
+  const unary = unaryFor(host);
   /** an epoch a Fence or Promote may move this host to */
   const epochOf = (req: unknown): z.infer<typeof epochSchema> => {
     const e = parse(epochSchema, req);

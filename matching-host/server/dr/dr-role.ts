@@ -1,12 +1,16 @@
 /**
  * A host's DR role over time: a primary serves standbys (ReplicationSource) and publishes; a
- * standby follows a primary (Replica) and publishes nothing. Promote and Fence (gRPC, driven by
- * the DR state machines) move a host between the two, persisting role and epoch first.
+ * standby follows a primary (Replica) and publishes nothing. The region's lease (LeaseKeeper)
+ * moves a host between the two by itself inside a region: a standby takes a lapsed lease and
+ * promotes itself, a primary that lost it fences itself and follows the holder. Promote and Fence
+ * (gRPC, driven by the DR runbooks) do it across regions, persisting role and epoch first.
  */
 import { type Logger } from 'pino';
 import { call, connectHost, type MatchingHostClient } from '../../proto/host-client';
 import type { TlsMaterial } from '../../proto/host-tls';
+import type { LeaseStore, Lease } from '../../proto/lease';
 import { CursorFile } from '../publishers/cursor-file';
+import { LeaseKeeper } from './lease-keeper';
 import type { MatchingHost } from '../host';
 import { Replica } from './replica';
 import { ReplicationSource, type ReplicateCall } from './replication-source';
@@ -14,8 +18,14 @@ import { ReplicationSource, type ReplicateCall } from './replication-source';
 export interface DrRoleOptions {
   host: MatchingHost;
   log: Logger;
-  /** this host's name in replication logs (its region) */
+  /** this host's id in its group (HOST_ID): its name in replication and in the lease */
   id: string;
+  /** host id → gRPC address of every host of the group (whom a lease holder's id names) */
+  members?: Record<string, string>;
+  /** the region's primary lease (absent: roles move only by Promote and Fence) */
+  lease?: { store: LeaseStore; region: string; follow: string; leaseMs: number; marginMs: number; failover: boolean };
+  /** follow as a DR replica: the primary never waits for this host */
+  asynchronous?: boolean;
   /** this host's certificate, also what it presents to its peer (role `host`) */
   tls: TlsMaterial;
   sync: boolean;
@@ -42,6 +52,13 @@ export interface DrStatus {
   discarded: number;
   following?: string;
   lastError?: string;
+  hostId: string;
+  /** a follower: behind its primary's acks; a primary: its asynchronous followers behind it (the DR RPO) */
+  lagCommands: number;
+  lagMs: number;
+  /** a follower, or a primary with asynchronous followers: lagCommands/lagMs mean something */
+  lagKnown: boolean;
+  leaseValid: boolean;
 }
 
 export class DrRole {
@@ -51,8 +68,48 @@ export class DrRole {
   private queue: Promise<unknown> = Promise.resolve();
   private discarded = 0;
 
+  readonly keeper: LeaseKeeper | undefined;
+
   constructor(private readonly o: DrRoleOptions) {
-    this.source = new ReplicationSource(o.host, { sync: o.sync, timeoutMs: o.timeoutMs, cursors: () => o.publisherCursors(), log: o.log });
+    const keeper = o.lease
+      ? new LeaseKeeper({
+          ...o.lease,
+          id: o.id,
+          log: o.log,
+          host: o.host,
+          inSync: () => this.source.inSyncIds(),
+          onHolder: (l) => this.onHolder(l),
+          onWon: (l) => this.promote(l.epoch),
+          onChange: () => this.source.release(),
+        })
+      : undefined;
+    this.keeper = keeper;
+    this.source = new ReplicationSource(o.host, {
+      sync: o.sync,
+      timeoutMs: o.timeoutMs,
+      cursors: () => o.publisherCursors(),
+      log: o.log,
+      lease: keeper && { members: () => keeper.members(), valid: () => keeper.mayAcknowledge(), publish: () => keeper.publish() },
+    });
+    if (keeper) o.host.ackGuard = () => keeper.mayAcknowledge();
+  }
+
+  /**
+   * The lease names a holder this host must respect. A primary that lost it fences itself at the
+   * lease's epoch and follows the holder; a standby follows whoever holds it now.
+   */
+  private async onHolder(l: Lease): Promise<void> {
+    const host = this.o.host;
+    const address = l.holder ? this.o.members?.[l.holder] : undefined;
+    if (l.holder && !address) this.o.log.warn({ holder: l.holder }, 'the lease names a host this host does not know');
+    if (host.role === 'primary') {
+      if (l.epoch >= host.epoch) await this.fence(l.epoch, address);
+      return;
+    }
+    // a region a runbook fenced names nobody: follow whom the runbook named
+    if (!address || l.epoch < host.epoch || this.replica?.primary === address) return;
+    this.o.log.info({ holder: l.holder, epoch: l.epoch }, 'following the lease holder');
+    await this.fence(l.epoch, address);
   }
 
   private peerTimer: NodeJS.Timeout | undefined;
@@ -60,6 +117,8 @@ export class DrRole {
   private closed = false;
 
   async start(): Promise<void> {
+    // the lease first: a restarted primary that lost it must not publish or serve as one
+    await this.keeper?.start();
     await this.checkPeer();
     if (this.o.host.role === 'primary') await this.o.startPublishing();
     else if (!this.replica && this.o.replicateFrom) this.follow(this.o.replicateFrom);
@@ -73,7 +132,8 @@ export class DrRole {
   private async checkPeer(): Promise<void> {
     const peer = this.o.peer;
     const host = this.o.host;
-    if (!peer || this.closed || (host.role === 'standby' && this.replica)) return;
+    // a standby that follows a live primary has nothing to learn; one whose primary was fenced does
+    if (!peer || this.closed || (host.role === 'standby' && this.replica?.status.connected)) return;
     this.peerClient ??= connectHost(peer, this.o.tls);
     let h: { role: string; epoch: number };
     try {
@@ -98,7 +158,7 @@ export class DrRole {
   }
 
   private follow(primary: string, resync = false): void {
-    this.replica = new Replica(this.o.host, primary, this.o.tls, this.o.log, this.o.id, resync);
+    this.replica = new Replica(this.o.host, primary, this.o.tls, this.o.log, this.o.id, resync, this.o.asynchronous);
     this.replica.start();
   }
 
@@ -131,6 +191,8 @@ export class DrRole {
       host.promote(epoch);
       for (const [name, seq] of Object.entries(cursors)) new CursorFile(host.options.dataDir, name).save(Math.min(seq, host.lastSeq));
       this.o.log.warn({ epoch, lastSeq: host.lastSeq, cursors }, 'promoted to primary');
+      // a runbook's promotion: take this region's lease at the new epoch before any ack
+      if (this.keeper && !this.keeper.lease) this.keeper.publish();
       // the host takes orders now; its publishers come up beside it (a slow downstream must not hold the reply)
       this.o.startPublishing().catch((e: unknown) => this.o.log.error({ err: e }, 'publishers did not start'));
     });
@@ -168,13 +230,22 @@ export class DrRole {
 
   status(): DrStatus {
     const r = this.replica?.status;
-    if (this.o.host.role === 'primary' || !r)
+    const leaseValid = this.keeper ? this.keeper.mayAcknowledge() : this.o.host.role === 'primary';
+    if (this.o.host.role === 'primary' || !r || !this.replica) {
+      const lag = this.source.followerLag();
       return {
         replicatedSeq: this.source.replicatedSeq,
         replicas: this.source.replicas,
         unreplicatedAcks: this.source.unreplicatedAcks,
         discarded: this.discarded,
+        hostId: this.o.id,
+        lagCommands: lag?.commands ?? 0,
+        lagMs: lag?.ms ?? 0,
+        lagKnown: lag !== null,
+        leaseValid,
       };
+    }
+    const lag = this.replica.lag();
     return {
       replicatedSeq: r.primaryAckedSeq,
       replicas: r.connected ? 1 : 0,
@@ -182,12 +253,18 @@ export class DrRole {
       discarded: this.discarded + r.discarded,
       following: r.primary,
       lastError: r.lastError,
+      hostId: this.o.id,
+      lagCommands: lag.commands,
+      lagMs: lag.ms,
+      lagKnown: true,
+      leaseValid,
     };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.peerTimer);
+    await this.keeper?.close();
     await this.queue;
     this.peerClient?.close();
     await this.unfollow();

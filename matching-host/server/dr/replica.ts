@@ -42,6 +42,19 @@ export class Replica {
   private retry: NodeJS.Timeout | undefined;
   /** batches apply in arrival order; a snapshot install must finish before the next batch */
   private chain: Promise<void> = Promise.resolve();
+  /** when each acknowledged seq the primary reported was first heard of, while this host lacks it */
+  private heard: { seq: number; at: number }[] = [];
+
+  /**
+   * How far behind the primary's acknowledgements this host is: the commands a promotion now would
+   * lose, and how long ago the oldest of them was first reported (a lower bound: the report took a trip).
+   */
+  lag(now = Date.now()): { commands: number; ms: number } {
+    const held = this.host.durableSeq;
+    while (this.heard.length > 0 && this.heard[0].seq <= held) this.heard.shift();
+    const commands = Math.max(0, this.status.primaryAckedSeq - held);
+    return { commands, ms: commands > 0 && this.heard.length > 0 ? Math.max(0, now - this.heard[0].at) : 0 };
+  }
 
   constructor(
     private readonly host: MatchingHost,
@@ -52,6 +65,8 @@ export class Replica {
     private readonly id: string,
     /** start over from the primary's snapshot (once: reconnects resume from where this host is) */
     private resync = false,
+    /** a DR replica: the primary never waits for it */
+    private readonly asynchronous = false,
   ) {
     this.status = { primary, connected: false, primaryAckedSeq: 0, publisherCursors: {}, discarded: 0, primaryUnreplicatedAcks: 0 };
   }
@@ -78,7 +93,14 @@ export class Replica {
     watchdog.unref();
     // the epoch our history belongs to: the last promotion we know of
     const historyEpoch = host.epochs.at(-1)?.epoch ?? 1;
-    stream.write({ fromSeq: host.lastSeq + 1, epoch: historyEpoch, durableSeq: host.durableSeq, replicaId: this.id, resync: this.resync });
+    stream.write({
+      fromSeq: host.lastSeq + 1,
+      epoch: historyEpoch,
+      durableSeq: host.durableSeq,
+      replicaId: this.id,
+      resync: this.resync,
+      asynchronous: this.asynchronous,
+    });
     stream.on('data', (b: ReplicationBatchMessage) => {
       heard = Date.now();
       this.status.connected = true;
@@ -104,6 +126,15 @@ export class Replica {
   private async apply(stream: ReplicateStream, b: ReplicationBatchMessage): Promise<void> {
     if (this.stopped || this.stream !== stream) return;
     const host = this.host;
+    const epoch = Number(b.epoch);
+    // a primary below the epoch this host knows was failed over: its work counts for nothing here
+    if (epoch < host.epoch) throw new Error(`the primary is at epoch ${epoch}, below this host's ${host.epoch}: refused`);
+    if (epoch > host.epoch) host.fence(epoch);
+    const acked = Number(b.ackedSeq);
+    if (acked > this.status.primaryAckedSeq) {
+      this.heard.push({ seq: acked, at: Date.now() });
+      if (this.heard.length > 100_000) this.heard.shift();
+    }
     this.status.primaryAckedSeq = Math.max(this.status.primaryAckedSeq, b.ackedSeq);
     this.status.publisherCursors = b.publisherCursors;
     this.status.primaryUnreplicatedAcks = b.unreplicatedAcks;

@@ -8,9 +8,15 @@
  * what it made durable.
  *
  * Synchronous mode (the default): a command is acknowledged to its client, and published, only
- * once a standby in sync holds it, so a failover loses no acknowledged command (RPO 0). A standby
- * that is absent or does not answer within `timeoutMs` does not stop the exchange: acks go on and
- * are counted as unreplicated (metric and health), which is the RPO exposure while it lasts.
+ * once every synchronous standby in sync holds it, so a failover loses no acknowledged command
+ * (RPO 0). A standby that is absent or does not answer within `timeoutMs` does not stop the
+ * exchange: acks go on and are counted as unreplicated (metric and health), which is the RPO
+ * exposure while it lasts. With a lease (lease-keeper.ts), a standby the lease lists as in sync is
+ * first dropped from it by a lease write: only then may an ack go out without it, so a standby
+ * that may take over automatically holds every acknowledged command.
+ *
+ * An asynchronous follower (the DR replica) gets the same stream but is never waited for; how far
+ * behind it is, in commands and in milliseconds, is its lag (the RPO a DR failover would cause).
  */
 import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
@@ -25,6 +31,25 @@ export interface ReplicaAckMessage {
   durableSeq: number;
   replicaId: string;
   resync?: boolean;
+  /** a DR replica: never waited for */
+  asynchronous?: boolean;
+}
+
+/** The lease's view of the in-sync set, as the ack gate needs it (lease-keeper.ts). */
+export interface InSyncLease {
+  /** the standbys the lease last listed as in sync: each must hold a command before its ack */
+  members(): ReadonlySet<string>;
+  /** may this primary acknowledge now? (once it may not, nobody waits for standbys any more) */
+  valid(): boolean;
+  /** write the current in-sync set to the lease soon: a listed standby fell out of sync */
+  publish(): void;
+}
+
+/** How far an asynchronous follower is behind this primary. */
+export interface FollowerLag {
+  followers: number;
+  commands: number;
+  ms: number;
 }
 
 export interface ReplicationBatchMessage {
@@ -53,6 +78,8 @@ export interface ReplicationSourceOptions {
   log: Logger;
   /** records per catch-up message */
   batchRecords?: number;
+  /** the lease's in-sync set (absent: no lease; every synchronous standby in sync is waited for) */
+  lease?: InSyncLease;
 }
 
 interface Session {
@@ -65,6 +92,8 @@ interface Session {
   /** caught up once it acknowledged the seq the primary was at when its live stream began */
   inSyncFrom: number;
   live: boolean;
+  /** acknowledgements wait for it (the in-region standby); false for the DR replica */
+  sync: boolean;
 }
 
 export class ReplicationSource {
@@ -73,6 +102,10 @@ export class ReplicationSource {
   /** acks that went out without a standby holding the command */
   unreplicatedAcks = 0;
   private heartbeat: NodeJS.Timeout;
+  /** asynchronous followers by id → the highest seq each confirmed (kept while one is away: its lag grows) */
+  private readonly followers = new Map<string, number>();
+  /** when each journal batch was written, while an asynchronous follower lacks it */
+  private batchTimes: { lastSeq: number; at: number }[] = [];
 
   constructor(
     private readonly host: MatchingHost,
@@ -87,18 +120,41 @@ export class ReplicationSource {
     this.heartbeat.unref();
   }
 
-  /** standbys attached and in sync */
+  /** synchronous standbys attached and in sync */
   get replicas(): number {
     let n = 0;
-    for (const s of this.sessions) if (this.inSync(s)) n++;
+    for (const s of this.sessions) if (s.sync && this.inSync(s)) n++;
     return n;
   }
 
-  /** highest seq a standby in sync holds (0 when none) */
+  /** highest seq every synchronous standby in sync holds (0 when none) */
   get replicatedSeq(): number {
-    let m = 0;
-    for (const s of this.sessions) if (this.inSync(s) && s.durableSeq > m) m = s.durableSeq;
-    return m;
+    let m = Infinity;
+    for (const s of this.sessions) if (s.sync && this.inSync(s)) m = Math.min(m, s.durableSeq);
+    return m === Infinity ? 0 : m;
+  }
+
+  /** ids of the synchronous standbys in sync now (what a lease renewal lists) */
+  inSyncIds(): string[] {
+    const ids = new Set<string>();
+    for (const s of this.sessions) if (s.sync && this.inSync(s)) ids.add(s.id);
+    return [...ids].sort();
+  }
+
+  /** How far behind the asynchronous followers are (null: none has followed this host since it started). */
+  followerLag(now = Date.now()): FollowerLag | null {
+    if (this.followers.size === 0) return null;
+    const held = Math.min(...this.followers.values());
+    const first = this.batchTimes.find((b) => b.lastSeq > held);
+    return { followers: this.followers.size, commands: Math.max(0, this.host.lastSeq - held), ms: first ? Math.max(0, now - first.at) : 0 };
+  }
+
+  private followerConfirmed(s: Session): void {
+    this.followers.set(s.id, s.durableSeq);
+    const held = Math.min(...this.followers.values());
+    let drop = 0;
+    while (drop < this.batchTimes.length && this.batchTimes[drop].lastSeq <= held) drop++;
+    if (drop > 0) this.batchTimes = this.batchTimes.slice(drop);
   }
 
   /** lowest journal seq a standby still needs (the host keeps the journal from there) */
@@ -112,42 +168,82 @@ export class ReplicationSource {
     return s.live && s.durableSeq >= s.inSyncFrom;
   }
 
-  /** what the outbox may publish: everything, unless a standby in sync still lacks it */
+  /**
+   * What the outbox may publish: what every synchronous standby in sync (and every standby the
+   * lease lists) holds, or was acknowledged anyway; with a lapsed lease, only what was acknowledged.
+   */
   private heldSeq(): number {
+    const lease = this.o.lease;
+    if (lease && !lease.valid()) return this.host.ackedSeq;
+    if (lease) for (const id of lease.members()) if (!this.syncSessionOf(id)) return this.host.ackedSeq;
     if (this.replicas === 0) return Infinity;
     return Math.max(this.replicatedSeq, this.host.ackedSeq);
   }
 
+  private syncSessionOf(id: string): Session | undefined {
+    for (const s of this.sessions) if (s.id === id && s.sync && this.inSync(s)) return s;
+    return undefined;
+  }
+
+  /** May `seq` be acknowledged: does every standby that must hold it hold it? */
+  private covered(seq: number): boolean {
+    for (const s of this.sessions) if (s.sync && this.inSync(s) && s.durableSeq < seq) return false;
+    // a standby the lease lists but that is not in sync here: the lease must drop it first
+    const lease = this.o.lease;
+    if (lease) for (const id of lease.members()) if (!this.syncSessionOf(id)) return false;
+    return true;
+  }
+
+  /** The lease lists a standby that is not in sync: have it written without it. */
+  private leaseOutOfDate(): boolean {
+    const lease = this.o.lease;
+    if (!lease) return false;
+    for (const id of lease.members()) if (!this.syncSessionOf(id)) return true;
+    return false;
+  }
+
+  private ackCounted(seq: number): void {
+    if (this.replicas === 0 || this.replicatedSeq < seq) this.unreplicatedAcks++;
+  }
+
   private wait(seq: number): Promise<void> {
-    if (this.replicatedSeq >= seq && this.replicas > 0) return Promise.resolve();
-    if (this.replicas === 0) {
-      this.unreplicatedAcks++;
+    if (this.o.lease && !this.o.lease.valid()) return Promise.resolve(); // the host refuses the ack itself
+    if (this.covered(seq)) {
+      this.ackCounted(seq);
       return Promise.resolve();
     }
+    if (this.leaseOutOfDate()) this.o.lease?.publish();
     return new Promise<void>((resolve) => {
       const w: { seq: number; resolve: () => void; timer?: NodeJS.Timeout } = { seq, resolve };
       w.timer = setTimeout(() => {
-        this.unreplicatedAcks++;
         // a standby that let a command wait this long is out of sync until it catches up again:
-        // later commands do not wait for it
-        for (const s of this.sessions) if (this.inSync(s) && s.durableSeq < seq) s.inSyncFrom = this.host.lastSeq;
-        this.o.log.warn({ seq, timeoutMs: this.o.timeoutMs }, 'standby did not confirm in time; acknowledging unreplicated');
-        this.waiters = this.waiters.filter((x) => x !== w);
-        if (seq > this.host.ackedSeq) this.host.ackedSeq = seq;
-        resolve();
+        // later commands do not wait for it (and, with a lease, it is dropped from the lease first)
+        let dropped = false;
+        for (const s of this.sessions)
+          if (s.sync && this.inSync(s) && s.durableSeq < seq) {
+            s.inSyncFrom = this.host.lastSeq;
+            dropped = true;
+          }
+        if (dropped) this.o.log.warn({ seq, timeoutMs: this.o.timeoutMs }, 'standby did not confirm in time; acknowledging without it');
+        if (this.leaseOutOfDate()) this.o.lease?.publish();
         this.release();
       }, this.o.timeoutMs);
       this.waiters.push(w);
     });
   }
 
-  private release(): void {
-    const held = this.replicas === 0 ? Infinity : this.replicatedSeq;
-    if (held === Infinity) this.unreplicatedAcks += this.waiters.length;
+  /** Resolve the acks that may go out now (the lease changed, a standby confirmed or fell out). */
+  release(): void {
+    const lapsed = this.o.lease !== undefined && !this.o.lease.valid();
+    if (!lapsed && this.waiters.length > 0 && this.leaseOutOfDate()) this.o.lease?.publish();
     const keep: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (w.seq <= held) {
+      if (lapsed || this.covered(w.seq)) {
         clearTimeout(w.timer);
+        if (!lapsed) {
+          this.ackCounted(w.seq);
+          if (w.seq > this.host.ackedSeq) this.host.ackedSeq = w.seq;
+        }
         w.resolve();
       } else keep.push(w);
     }
@@ -180,6 +276,7 @@ export class ReplicationSource {
   }
 
   private ship(records: Buffer, firstSeq: number, lastSeq: number): void {
+    if (this.followers.size > 0) this.batchTimes.push({ lastSeq, at: Date.now() });
     for (const s of this.sessions) if (s.live) this.send(s, { records, firstSeq, lastSeq });
   }
 
@@ -192,6 +289,8 @@ export class ReplicationSource {
       this.sessions.delete(session);
       this.o.log.info({ replica: session.id, durableSeq: session.durableSeq, why }, 'standby detached');
       session = undefined;
+      // a standby the lease lists is gone: the lease learns it now, not at the next ack
+      if (this.leaseOutOfDate()) this.o.lease?.publish();
       this.release();
     };
     call.on('data', (m: ReplicaAckMessage) => {
@@ -199,7 +298,9 @@ export class ReplicationSource {
       if (!session) {
         // what it says it has before the stream counts for nothing until it is sent again (or acknowledged as sent)
         const from = Math.max(0, Math.min(m.fromSeq - 1, this.host.lastSeq));
-        session = { id: m.replicaId || 'standby', call, durableSeq: from, sentSeq: from, inSyncFrom: Infinity, live: false };
+        const sync = m.asynchronous !== true;
+        session = { id: m.replicaId || 'standby', call, durableSeq: from, sentSeq: from, inSyncFrom: Infinity, live: false, sync };
+        if (!sync && !this.followers.has(session.id)) this.followers.set(session.id, from);
         const s = session;
         this.sessions.add(s);
         this.start(s, m).catch((e: unknown) => {
@@ -224,7 +325,8 @@ export class ReplicationSource {
       }
       if (m.durableSeq > session.durableSeq) {
         session.durableSeq = m.durableSeq;
-        this.release();
+        if (session.sync) this.release();
+        else this.followerConfirmed(session);
       }
     });
     call.on('end', () => {

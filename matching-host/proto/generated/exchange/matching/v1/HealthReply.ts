@@ -25,6 +25,20 @@ export interface HealthReply {
    */
   'discarded'?: (number | string | Long);
   'journalHealthy'?: (boolean);
+  /**
+   * this host's id in its group (HOST_ID)
+   */
+  'hostId'?: (string);
+  /**
+   * a follower: how far behind its primary's acknowledgements it is (the RPO its promotion would
+   * cause); a primary: the furthest behind of its asynchronous followers (the DR replica)
+   */
+  'lagCommands'?: (number | string | Long);
+  'lagMs'?: (number | string | Long);
+  /**
+   * a primary: it holds a lease it may acknowledge under (always true without a lease)
+   */
+  'leaseValid'?: (boolean);
 }
 
 export interface HealthReply__Output {
@@ -50,4 +64,18 @@ export interface HealthReply__Output {
    */
   'discarded': (number);
   'journalHealthy': (boolean);
+  /**
+   * this host's id in its group (HOST_ID)
+   */
+  'hostId': (string);
+  /**
+   * a follower: how far behind its primary's acknowledgements it is (the RPO its promotion would
+   * cause); a primary: the furthest behind of its asynchronous followers (the DR replica)
+   */
+  'lagCommands': (number);
+  'lagMs': (number);
+  /**
+   * a primary: it holds a lease it may acknowledge under (always true without a lease)
+   */
+  'leaseValid': (boolean);
 }

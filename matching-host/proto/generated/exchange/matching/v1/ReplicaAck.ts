@@ -20,6 +20,10 @@ export interface ReplicaAck {
    * first message: send a snapshot whatever the standby holds
    */
   'resync'?: (boolean);
+  /**
+   * first message: a DR replica, never waited for (the in-region standby is synchronous)
+   */
+  'asynchronous'?: (boolean);
 }
 
 export interface ReplicaAck__Output {
@@ -40,4 +44,8 @@ export interface ReplicaAck__Output {
    * first message: send a snapshot whatever the standby holds
    */
   'resync': (boolean);
+  /**
+   * first message: a DR replica, never waited for (the in-region standby is synchronous)
+   */
+  'asynchronous': (boolean);
 }
