@@ -79,6 +79,11 @@ export interface Verification {
    * unreplicated); the old primary counts what it drops when it rejoins (Health.discarded).
    */
   rpoExact: boolean;
+  /**
+   * How old the oldest acknowledged command the new primary lacks was when the runbook looked (the
+   * DR replica's lag in time: with asynchronous replication, the RPO in milliseconds).
+   */
+  rpoMs: number;
 }
 
 export interface Switch {
@@ -110,6 +115,8 @@ export interface RunbookResult {
   rpo_orders: number | null;
   /** false: rpo_orders is a lower bound (the primary was gone; see Verification.rpoExact) */
   rpo_exact: boolean | null;
+  /** the replica's lag in time when it was promoted (0 when nothing acknowledged was missing) */
+  rpo_ms: number | null;
   /** the old primary's count of commands acknowledged without a standby, as last known */
   unreplicated_acks: number | null;
   executionArn: string;
@@ -244,6 +251,9 @@ export class DrService {
       primaryReachable: a.from.reachable,
       primaryLastSeq: a.from.reachable ? a.from.health.lastSeq : null,
       standbyLastSeq: a.to.reachable ? a.to.health.lastSeq : null,
+      // the RPO promoting the standby now would cause: acknowledged commands it lacks, and how old the oldest is
+      standbyLagCommands: a.to.reachable ? a.to.health.lagCommands : null,
+      standbyLagMs: a.to.reachable ? a.to.health.lagMs : null,
     };
     const expiresAt = new Date(this.now() + (this.o.approvalTtlMs ?? 15 * 60_000)).toISOString();
     const { requestedBy, reason } = state.input;
@@ -312,7 +322,7 @@ export class DrService {
         throw new ChecksumMismatch(
           `standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`,
         );
-      return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0, rpoExact: true };
+      return { lastSeq: s.lastSeq, checksum: s.checksum, checksumVerified: true, rpoOrders: 0, rpoExact: true, rpoMs: 0 };
     }
     // the primary is gone: what it acknowledged is known up to its last report to the standby
     const acked = Math.max(f.lastSeq, s.replicatedSeq);
@@ -322,6 +332,7 @@ export class DrService {
       checksumVerified: false,
       rpoOrders: Math.max(0, acked - s.lastSeq),
       rpoExact: false,
+      rpoMs: acked > s.lastSeq ? s.lagMs : 0,
     };
   }
 
@@ -445,6 +456,7 @@ export class DrService {
       rto_s: outcome === 'completed' ? (state.switch?.rtoSeconds ?? state.rollback?.rtoSeconds ?? null) : null,
       rpo_orders: outcome === 'completed' && state.verification ? state.verification.rpoOrders : null,
       rpo_exact: outcome === 'completed' && state.verification ? state.verification.rpoExact : null,
+      rpo_ms: outcome === 'completed' && state.verification ? state.verification.rpoMs : null,
       unreplicated_acks: a
         ? a.from.reachable
           ? a.from.health.unreplicatedAcks

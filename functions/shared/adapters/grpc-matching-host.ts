@@ -233,14 +233,22 @@ export class GrpcMatchingHost implements MatchingHostPort, HostAdminPort {
     for (let moved = 0; ; moved++) {
       const c = this.connection(address, await this.tls());
       try {
-        return (await c.policy.execute(() => call(c.client, method, req, this.deadlineMs, { ...options, epoch: source?.epoch?.() }))) as ReplyOf<M>;
+        return (await c.policy.execute(() =>
+          call(c.client, method, req, this.deadlineMs, { ...options, epoch: source?.epoch?.() }),
+        )) as ReplyOf<M>;
       } catch (e) {
         // turned away (fenced, lease lapsed) or unreachable (gone, breaker open): the primary may have moved
         const code = (e as Partial<ServiceError>).code;
         const reason = reasonCodeOf(e as Partial<ServiceError>);
         if (
           !source ||
-          !((code === status.FAILED_PRECONDITION && reason === 'FENCED') || code === status.UNAVAILABLE || e instanceof BrokenCircuitError)
+          !(
+            (code === status.FAILED_PRECONDITION && reason === 'FENCED') ||
+            code === status.UNAVAILABLE ||
+            // a host that stalled (paused, cut off) answers nothing: its lease may have moved on
+            code === status.DEADLINE_EXCEEDED ||
+            e instanceof BrokenCircuitError
+          )
         )
           throw this.translate(e);
         source.invalidate();

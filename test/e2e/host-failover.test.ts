@@ -1,0 +1,344 @@
+/**
+ * The host group under faults, with orders flowing at a steady rate through the functions' own
+ * client (which finds the primary from the lease): the primary killed, frozen, cut off from the
+ * lease store; the standby killed; the whole primary region lost (DR runbook to the replica).
+ * Every scenario checks that no acknowledged order was lost and prints how long orders went
+ * unacknowledged. Hosts are child processes; the hosts reach the lease store (dynalite) through
+ * proxies a test can cut, and each other through proxies with 1 ms (AZ) and 65 ms (region) round trips.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFunctionsEnv, type FunctionsEnv } from '../support/functions-env';
+import { GrpcMatchingHost } from '../../functions/shared/adapters/grpc-matching-host';
+import { closeMatchingHost, leaseStore, matchingHost } from '../../functions/shared/matching-host';
+import type { HostHealth } from '../../functions/shared/ports/matching-host';
+import { drOps } from '../../functions/ops/wiring';
+import { startDelayProxy, type DelayProxy } from '../../scripts/local/delay-proxy';
+import { GROUP, HOST_IDS, startHostGroup, type HostGroup, type HostId } from '../../scripts/local/host-group';
+import { testTlsOf } from '../support/host-tls';
+import { until } from '../support/until';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'host-failover-'));
+let env: FunctionsEnv;
+let group: HostGroup;
+const leaseProxy = {} as Record<HostId, DelayProxy>;
+const links: DelayProxy[] = [];
+const probes: Partial<Record<HostId, GrpcMatchingHost>> = {};
+
+const health = (id: HostId): Promise<HostHealth> => {
+  probes[id] ??= new GrpcMatchingHost(group.addresses[id], testTlsOf('dr'), { deadlineMs: 1_000, retries: 0, breakAfter: 1_000 });
+  return probes[id].health();
+};
+
+const primaryOf = async (ids: readonly HostId[]): Promise<HostId | undefined> => {
+  for (const id of ids) if ((await health(id).catch(() => null))?.role === 'primary') return id;
+  return undefined;
+};
+
+/**
+ * A trader's bot at a steady rate: each order is retried with its client order id until it is
+ * acknowledged (what an exchange client does when a call fails), so a failover shows as a gap.
+ */
+class SteadyOrders {
+  readonly acked = new Map<string, number>();
+  readonly ackTimes: number[] = [];
+  private n = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly perSecond = 20,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      const p = this.place(`${this.prefix}-${++this.n}`);
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
+    }, 1000 / this.perSecond);
+  }
+
+  private async place(clientOrderId: string): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const r = await matchingHost('trading').placeOrder(1, {
+          clientOrderId,
+          symbol: 'BTC-USD',
+          side: 'buy',
+          type: 'limit',
+          price: '41000.00',
+          quantity: '0.001',
+        });
+        this.acked.set(clientOrderId, r.orderId);
+        this.ackTimes.push(Date.now());
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  /** stop placing; orders already sent get until `graceMs` to be acknowledged */
+  async stop(graceMs = 15_000): Promise<void> {
+    clearInterval(this.timer);
+    const all = Promise.all([...this.inFlight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs))]);
+    this.stopping = true;
+    await all;
+  }
+
+  /** the longest time without an acknowledgement after `from` */
+  gapAfter(from: number): number {
+    const times = [from, ...this.ackTimes.filter((t) => t >= from)];
+    let gap = 0;
+    for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
+    return gap;
+  }
+}
+
+/** Every acknowledged order is known to whoever is primary now: placing it again answers the same order. */
+async function lostOrders(load: SteadyOrders): Promise<string[]> {
+  const lost: string[] = [];
+  for (const [clientOrderId, orderId] of load.acked) {
+    const r = await matchingHost('trading').placeOrder(1, {
+      clientOrderId,
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'limit',
+      price: '41000.00',
+      quantity: '0.001',
+    });
+    if (!r.duplicate || r.orderId !== orderId) lost.push(clientOrderId);
+  }
+  return lost;
+}
+
+/** Run `fault` under a steady load; report the gap in acknowledgements and the orders lost. */
+async function underLoad(
+  name: string,
+  fault: () => Promise<void>,
+  settle: () => Promise<unknown>,
+): Promise<{ gapMs: number; acked: number }> {
+  const load = new SteadyOrders(name);
+  load.start();
+  await new Promise((r) => setTimeout(r, 1_500));
+  const at = Date.now();
+  await fault();
+  await settle();
+  await new Promise((r) => setTimeout(r, 1_500));
+  await load.stop();
+  const gapMs = load.gapAfter(at);
+  const lost = await lostOrders(load);
+  process.stdout.write(`${JSON.stringify({ scenario: name, acked: load.acked.size, lost: lost.length, ackGapMs: gapMs })}\n`);
+  expect(lost).toEqual([]);
+  expect(load.acked.size).toBeGreaterThan(20);
+  return { gapMs, acked: load.acked.size };
+}
+
+beforeAll(async () => {
+  env = await startFunctionsEnv();
+  const dynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '';
+  for (const id of HOST_IDS) leaseProxy[id] = await startDelayProxy({ target: dynamo.replace(/^http:\/\//, ''), delayMs: 0 });
+  const link = async (from: HostId, to: HostId, address: string): Promise<string> => {
+    const p = await startDelayProxy({ target: address, delayMs: GROUP[from] === GROUP[to] ? 0.5 : 32.5 });
+    links.push(p);
+    return p.address;
+  };
+  // every host reaches every other through a proxy of the right distance
+  const routes = new Map<string, string>();
+  const addressesFirst = await startHostGroupPorts();
+  for (const from of HOST_IDS)
+    for (const to of HOST_IDS) if (from !== to) routes.set(`${from}>${to}`, await link(from, to, addressesFirst[to]));
+  group = await startHostGroup({
+    env: { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' },
+    leaseTable: process.env.CONTROL_TABLE ?? 'exchange-local-control',
+    dataDir,
+    ports: Object.fromEntries(HOST_IDS.map((id) => [id, { grpc: Number(addressesFirst[id].split(':')[1]), metrics: 0 }])),
+    route: (from, to, address) => routes.get(`${from}>${to}`) ?? address,
+    hostEnv: (id) => ({ AWS_ENDPOINT_URL_DYNAMODB: `http://${leaseProxy[id].address}` }),
+  });
+  Object.assign(process.env, {
+    MATCHING_HOSTS: JSON.stringify(group.regions),
+    PRIMARY_REGION: 'us-east-1',
+    DR_AUTO_APPROVE_ALLOWED: 'true',
+  });
+  closeMatchingHost();
+  await until(
+    'the primary holds the lease',
+    () => health('us-east-1a'),
+    (h) => h.leaseValid && h.replicas === 1,
+    30_000,
+  );
+  await matchingHost('accounts').deposit(1, 'USD', '1000000000', 'failover-fund-1');
+}, 120_000);
+
+/** free ports for the hosts, known before they start (the proxies point at them) */
+async function startHostGroupPorts(): Promise<Record<HostId, string>> {
+  const { freePort } = await import('../../scripts/local/region-hosts');
+  const out = {} as Record<HostId, string>;
+  for (const id of HOST_IDS) out[id] = `127.0.0.1:${await freePort()}`;
+  return out;
+}
+
+afterAll(async () => {
+  Object.values(probes).forEach((c) => c.close());
+  await group?.stop();
+  await Promise.all([...links, ...Object.values(leaseProxy)].map((p) => p.close()));
+  await env?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('the host group fails over by itself inside the region', () => {
+  it('primary killed (kill -9): the standby takes over within seconds, no acknowledged order lost', async () => {
+    const r = await underLoad(
+      'kill-primary',
+      () => group.kill('us-east-1a'),
+      () =>
+        until(
+          'us-east-1b is primary',
+          () => health('us-east-1b'),
+          (h) => h.role === 'primary' && h.leaseValid,
+          20_000,
+        ),
+    );
+    expect(r.gapMs).toBeLessThan(15_000);
+    // the old primary comes back on its data and follows the new one
+    await group.start('us-east-1a');
+    await until(
+      'us-east-1a follows',
+      () => health('us-east-1a'),
+      (h) => h.role === 'standby' && h.replicas === 1,
+      30_000,
+    );
+  }, 90_000);
+
+  it('primary frozen (SIGSTOP): the standby takes over; the old primary wakes, acknowledges nothing and follows', async () => {
+    const frozen = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+    const other: HostId = frozen === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
+    await until(
+      'the standby is in the lease',
+      () => leaseStore().read('us-east-1'),
+      (l) => l?.inSync.includes(other) ?? false,
+      20_000,
+    );
+    await underLoad(
+      'freeze-primary',
+      () => Promise.resolve(group.pause(frozen)),
+      () =>
+        until(
+          `${other} is primary`,
+          () => health(other),
+          (h) => h.role === 'primary' && h.leaseValid,
+          20_000,
+        ),
+    );
+    group.resume(frozen);
+    const h = await until(
+      `${frozen} follows`,
+      () => health(frozen),
+      (x) => x.role === 'standby' && x.replicas === 1,
+      30_000,
+    );
+    expect(h.leaseValid).toBe(false);
+    // what it held unacknowledged when it froze, the new primary never had: dropped as it rejoined
+    expect(await lostOrders(new SteadyOrders('none'))).toEqual([]);
+  }, 90_000);
+
+  it('primary cut off from the lease store only: it stops acknowledging, the standby takes over, it follows once it sees the lease', async () => {
+    const cut = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+    const other: HostId = cut === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
+    await until(
+      'the standby is in the lease',
+      () => leaseStore().read('us-east-1'),
+      (l) => l?.inSync.includes(other) ?? false,
+      20_000,
+    );
+    await underLoad(
+      'cut-lease-store',
+      () => Promise.resolve(leaseProxy[cut].cut('blackhole')),
+      () =>
+        until(
+          `${other} is primary`,
+          () => health(other),
+          (h) => h.role === 'primary' && h.leaseValid,
+          20_000,
+        ),
+    );
+    // still reachable by clients and by the standby, but it may not acknowledge
+    expect((await health(cut)).leaseValid).toBe(false);
+    leaseProxy[cut].restore();
+    await until(
+      `${cut} follows`,
+      () => health(cut),
+      (x) => x.role === 'standby' && x.replicas === 1,
+      30_000,
+    );
+  }, 90_000);
+
+  it('standby killed: the primary goes on, unreplicated and saying so; the standby rejoins', async () => {
+    const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+    const standby: HostId = primary === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
+    const before = (await health(primary)).unreplicatedAcks;
+    const r = await underLoad(
+      'kill-standby',
+      () => group.kill(standby),
+      () => Promise.resolve(),
+    );
+    expect(r.gapMs).toBeLessThan(5_000);
+    const h = await health(primary);
+    expect(h.role).toBe('primary');
+    expect(h.unreplicatedAcks).toBeGreaterThan(before);
+    expect((await leaseStore().read('us-east-1'))?.inSync).toEqual([]);
+    await group.start(standby);
+    await until(
+      'the standby back in the lease',
+      () => leaseStore().read('us-east-1'),
+      (l) => l?.inSync.includes(standby) ?? false,
+      30_000,
+    );
+  }, 90_000);
+});
+
+describe('the DR region follows asynchronously and takes over by a runbook', () => {
+  it('reports its lag, and on losing the whole east region the runbook promotes it and states the RPO', async () => {
+    const west = await until(
+      'the DR replica follows',
+      () => health('us-west-2a'),
+      (h) => h.replicas === 1,
+      20_000,
+    );
+    expect(west.role).toBe('standby');
+    const load = new SteadyOrders('region-loss');
+    load.start();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const lag = await health('us-west-2a');
+    // 65 ms away: it trails by a little, never by much
+    expect(lag.lagMs).toBeLessThan(1_000);
+    await load.stop();
+    await until(
+      'the DR replica caught up',
+      () => health('us-west-2a'),
+      (h) => h.lagCommands === 0,
+      10_000,
+    );
+    for (const id of ['us-east-1a', 'us-east-1b'] as HostId[]) await group.kill(id);
+    const { execution } = await drOps(undefined).start('failover', { reason: 'game day: us-east-1 lost', autoApprove: true }, 'ops-alice', {
+      requestId: 'failover-test',
+      ip: '127.0.0.1',
+    });
+    const end = await until(
+      'the runbook to end',
+      () => drOps(undefined).status(execution),
+      (s) => s.status !== 'RUNNING',
+      60_000,
+    );
+    process.stdout.write(`${JSON.stringify({ scenario: 'lose-east', runbook: end.status, result: end.output })}\n`);
+    expect(end.status).toBe('SUCCEEDED');
+    expect(end.output).toMatchObject({ outcome: 'completed', to: 'us-west-2', rpo_orders: 0 });
+    expect((await health('us-west-2a')).role).toBe('primary');
+    expect(await lostOrders(load)).toEqual([]);
+  }, 120_000);
+});
