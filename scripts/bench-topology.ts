@@ -4,7 +4,7 @@
  * synchronous standby), on the same orders in one run. Distances are round trips through a
  * delaying proxy: 1 ms between AZs, 65 ms between us-east-1 and us-west-2.
  *
- *   npm run bench:topology [-- --rate 200 --orders 3000]
+ *   npm run bench:topology [-- --rate 200 --orders 3000 --az-rtt 1 --region-rtt 65]
  *
  * Last line: JSON {ratio_p99, ratio_p50, cross_region_sync: {...}, host_group: {...}} (ratio: today / group).
  */
@@ -28,12 +28,19 @@ import { freePort } from './local/region-hosts';
 const TLS_DIR = ensureHostCa(process.env.HOST_TLS_DIR ?? join(__dirname, '..', '.data', 'host-ca'));
 process.env.HOST_TLS_DIR = TLS_DIR;
 const tlsAs = (role: HostRole): ReturnType<typeof tlsFromDir> => tlsFromDir(TLS_DIR, role);
-/** round trips, halved per direction by the proxy */
-const AZ_RTT_MS = 1;
-const REGION_RTT_MS = 65;
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    orders: { type: 'string', default: '3000' },
+    'az-rtt': { type: 'string', default: '1' },
+    'region-rtt': { type: 'string', default: '65' },
+  },
+});
+/** round trips, halved per direction by the proxy (0: no proxy) */
+const AZ_RTT_MS = Number(args['az-rtt']);
+const REGION_RTT_MS = Number(args['region-rtt']);
 const QUIET = { KINESIS_STREAM: '', REDIS_URL: '', AMQP_URL: '', HOST_SNAPSHOT_INTERVAL_MS: '0' };
 
-const { values: args } = parseArgs({ options: { rate: { type: 'string', default: '200' }, orders: { type: 'string', default: '3000' } } });
 const RATE = Number(args.rate);
 const ORDERS = Number(args.orders);
 
@@ -105,6 +112,7 @@ async function hostGroup(dir: string): Promise<{ load: LoadResult; drLagMs: numb
     for (const to of HOST_IDS) {
       if (from === to) continue;
       const rtt = GROUP[from] === GROUP[to] ? AZ_RTT_MS : REGION_RTT_MS;
+      if (rtt === 0) continue;
       const p = await startDelayProxy({ target: `127.0.0.1:${ports[to].grpc}`, delayMs: rtt / 2 });
       proxies.push(p);
       routes.set(`${from}>${to}`, p.address);

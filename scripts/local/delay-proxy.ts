@@ -123,6 +123,9 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       return;
     }
     const upstream = connect({ host: targetHost, port: targetPort, allowHalfOpen: true });
+    // what it forwards leaves at once (gRPC disables Nagle on its own sockets): the proxy adds its delay, not delayed ACKs
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     const toTarget = new DelayedPipe(upstream);
     const toClient = new DelayedPipe(client);
     forwarded.add(client);
