@@ -13,6 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 interface Resource {
   Type: string;
   Condition?: string;
+  DependsOn?: string[];
   Properties: Record<string, unknown>;
 }
 interface Template {
@@ -21,12 +22,86 @@ interface Template {
 }
 type Packaged = PackagedStage<Template>;
 
+/**
+ * What CloudFormation would make of a value in one stage and region: conditions decided (`peer`:
+ * whether the other region's endpoint service was given), the network stack's exports as its
+ * outputs say, the peer endpoint's DNS entries a placeholder. Enough for the host group's JSON.
+ */
+interface Deploy {
+  region: string;
+  stage: string;
+  peer: boolean;
+}
+const PEER_ENDPOINT = 'vpce-0peer-x.vpce-svc-0peer.example.vpce.amazonaws.com';
+
+function evaluate(v: unknown, d: Deploy, t: Template): unknown {
+  if (Array.isArray(v)) return v.map((x) => evaluate(x, d, t));
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const [key] = Object.keys(o);
+  const a = o[key] as never;
+  const sub = (text: string, vars: Record<string, unknown>): string =>
+    text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      if (name in vars) return String(vars[name]);
+      if (name === 'AWS::Region') return d.region;
+      if (name === 'Stage') return d.stage;
+      return `<${name}>`;
+    });
+  switch (key) {
+    case 'Ref':
+      return a === 'AWS::Region' ? d.region : a === 'Stage' ? d.stage : `<${String(a)}>`;
+    case 'Fn::If':
+      return evaluate(condition(a[0], d, t) ? a[1] : a[2], d, t);
+    case 'Fn::Join':
+      return (evaluate(a[1], d, t) as unknown[]).join(a[0]);
+    case 'Fn::Select':
+      return (evaluate(a[1], d, t) as unknown[])[a[0]];
+    case 'Fn::Split':
+      return String(evaluate(a[1], d, t)).split(a[0]);
+    case 'Fn::Sub':
+      return typeof a === 'string' ? sub(a, {}) : sub(a[0], evaluate(a[1], d, t) as Record<string, unknown>);
+    case 'Fn::GetAtt':
+      if (a[0] === 'PeerHostEndpoint' && a[1] === 'DnsEntries') return [`Z0PEER:${PEER_ENDPOINT}`];
+      return `<${String(a[0])}.${String(a[1])}>`;
+    case 'Fn::ImportValue': {
+      const name = evaluate(a, d, t) as string;
+      const output = Object.values(network.Outputs).find((x) => evaluate(x.Export.Name, d, t) === name);
+      if (!output) throw new Error(`nothing exports ${name}`);
+      return evaluate(output.Value, d, t);
+    }
+    default:
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, evaluate(x, d, t)]));
+  }
+}
+
+function condition(name: string, d: Deploy, t: Template): boolean {
+  if (name === 'HasPeerHost') return d.peer;
+  const test = (c: unknown): boolean => {
+    const [[key, a]] = Object.entries(c as Record<string, never>);
+    switch (key) {
+      case 'Condition':
+        return condition(a, d, t);
+      case 'Fn::Equals':
+        return evaluate((a as unknown[])[0], d, t) === evaluate((a as unknown[])[1], d, t);
+      case 'Fn::Not':
+        return !test((a as unknown[])[0]);
+      case 'Fn::And':
+        return (a as unknown[]).every(test);
+      case 'Fn::Or':
+        return (a as unknown[]).some(test);
+      default:
+        throw new Error(`condition ${name}: ${key}?`);
+    }
+  };
+  return test(t.Conditions?.[name]);
+}
+
 afterAll(removePackages);
 
 const stages: Record<string, Packaged> = {};
 /** the network, a stack of its own (its deploy command: the file's header) */
 const network = readCfnYaml(join(ROOT, 'resources', 'network-stack.yml')) as unknown as Template & {
-  Outputs: Record<string, { Export: { Name: { 'Fn::Sub': string } } }>;
+  Outputs: Record<string, { Value: unknown; Export: { Name: { 'Fn::Sub': string } } }>;
 };
 beforeAll(() => {
   stages.prod = packageStage<Template>('prod', '.esbuild-aws-stacks-test');
@@ -159,50 +234,196 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     }
   });
 
-  it('runs the matching host on a dedicated c5.2xlarge behind an internal NLB that passes TLS through', () => {
-    const data = one(t(), 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData as Record<string, unknown>;
-    expect(data.InstanceType).toBe('c5.2xlarge');
-    expect(data.Placement).toEqual({ Tenancy: 'dedicated' });
-    expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' });
-    const userData = JSON.stringify(data.UserData);
-    expect(userData).toContain(`HOST_ROLE=${stage === 'dr' ? 'standby' : 'primary'}`);
-    expect(userData).toContain('HOST_TLS_DIR=/etc/exchange/tls');
-    // the bundle npm run build:host makes, run by its own start script (the engine's node flags)
-    expect(userData).toContain('ExecStart=/opt/exchange-host/matching-host/run-host.sh');
-    expect(userData).toContain('HOST_EVENT_SIGNING_KEY_FILE=');
-    // the other region's host, through an endpoint to its endpoint service: watched, and followed by a standby
-    expect(userData).toContain('HOST_PEER_ADDRESS=${PeerAddress}');
-    expect(userData).toContain('HOST_REPLICATE_FROM=${ReplicateFrom}');
-    expect(t().Conditions?.FollowsPeer).toEqual({
-      'Fn::And': [{ Condition: 'HasPeerHost' }, { 'Fn::Equals': [stage === 'dr' ? 'standby' : 'primary', 'standby'] }],
-    });
-    expect(t().Resources.PeerHostEndpoint.Condition).toBe('HasPeerHost');
-    expect(one(t(), 'AWS::EC2::Volume').Properties).toMatchObject({ Encrypted: true });
-    const asg = one(t(), 'AWS::AutoScaling::AutoScalingGroup').Properties;
-    expect(asg.VPCZoneIdentifier).toEqual([{ 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetA` }]);
-    // the load balancer routes to the primary only (a standby's /health is 503): the group must not replace a standby for that
-    expect(asg.HealthCheckType).toBe('EC2');
-    expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({
-      Type: 'network',
-      Scheme: 'internal',
-      SecurityGroups: [{ 'Fn::ImportValue': `exchange-${stage}-LoadBalancerSecurityGroup` }],
-      // the peer region's host arrives through PrivateLink: admitted by its certificate's role
-      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
-    });
-    // the DR runbooks and routing know both regions' hosts once the peer's endpoint exists
-    const env = (t().Resources.SfnDrAssessLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(JSON.stringify(env.MATCHING_HOSTS)).toContain('"Fn::If":["HasPeerHost"');
-    expect(JSON.stringify(env.MATCHING_HOSTS)).toContain('PeerHostEndpoint');
-    expect(one(t(), 'AWS::ElasticLoadBalancingV2::Listener').Properties).toMatchObject({ Protocol: 'TCP', Port: 50051 });
-    expect(one(t(), 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
-      HealthCheckProtocol: 'HTTP',
-      HealthCheckPath: '/health',
-    });
-  });
+  describe('the matching host group (matching-host/server/dr/README.md)', () => {
+    const region = (): string => stages[stage].region;
+    const deploy = (peer: boolean): Deploy => ({ region: region(), stage, peer });
+    /** the resources a deploy of this stage makes (their conditions hold) */
+    const made = (type: string, peer = false): [string, Resource][] =>
+      ofType(t(), type).filter(([, r]) => r.Condition === undefined || condition(r.Condition, deploy(peer), t()));
+    const userData = (): [string, Record<string, unknown>] => {
+      const data = one(t(), 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData as {
+        UserData: { 'Fn::Base64': { 'Fn::Sub': [string, Record<string, unknown>] } };
+      };
+      return data.UserData['Fn::Base64']['Fn::Sub'];
+    };
+    const peerRegion = (): string => (stage === 'dr' ? 'us-east-1' : 'us-west-2');
+    const own = (slot: string): string => `${region()}${slot}.hosts.exchange-${stage}.internal:50051`;
 
-  it('alarms on the load balancer’s unhealthy target only where the host starts as primary (a standby’s /health is 503)', () => {
-    expect(t().Resources.HostUnhealthyTargetAlarm.Condition).toBe('OpsHostStartsPrimary');
-    expect(t().Conditions?.OpsHostStartsPrimary).toEqual({ 'Fn::Equals': [stage === 'dr' ? 'standby' : 'primary', 'primary'] });
+    it('runs each host on a dedicated c5.2xlarge: two in two AZs where the group starts as primary, the DR replica alone', () => {
+      const data = one(t(), 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData as Record<string, unknown>;
+      expect(data.InstanceType).toBe('c5.2xlarge');
+      expect(data.Placement).toEqual({ Tenancy: 'dedicated' });
+      expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' });
+      const groups = made('AWS::AutoScaling::AutoScalingGroup');
+      expect(groups.map(([, g]) => g.Properties.VPCZoneIdentifier)).toEqual(
+        stage === 'dr'
+          ? [[{ 'Fn::ImportValue': 'exchange-dr-PrivateSubnetA' }]]
+          : [[{ 'Fn::ImportValue': 'exchange-prod-PrivateSubnetA' }], [{ 'Fn::ImportValue': 'exchange-prod-PrivateSubnetB' }]],
+      );
+      for (const [, g] of groups) {
+        // EC2 health: a host replaying a long journal must not be replaced
+        expect(g.Properties).toMatchObject({ MinSize: '1', MaxSize: '1', HealthCheckType: 'EC2' });
+        expect(g.Properties.LaunchTemplate).toMatchObject({ LaunchTemplateId: { Ref: 'HostLaunchTemplate' } });
+      }
+      // a new launch template replaces one host at a time, never both
+      expect(t().Resources.HostAutoScalingGroupB.DependsOn).toEqual(['HostAutoScalingGroupA']);
+    });
+
+    it('keeps each host’s journal on an encrypted volume of its own in its AZ, and its address on a network interface of its own', () => {
+      const volumes = made('AWS::EC2::Volume').map(([, v]) => v.Properties);
+      expect(volumes).toHaveLength(stage === 'dr' ? 1 : 2);
+      for (const v of volumes) expect(v).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+      expect(new Set(volumes.map((v) => JSON.stringify(v.AvailabilityZone))).size).toBe(volumes.length);
+      const [script, vars] = userData();
+      // the instance finds its slot by its AZ: that AZ's volume and network interface (the network stack's)
+      expect(script).toContain('${ZoneA}) SLOT=a; VOLUME=${JournalVolumeA}; INTERFACE=${InterfaceA};');
+      expect(script).toContain('${ZoneB}) SLOT=b; VOLUME=${VolumeB}; INTERFACE=${InterfaceB};');
+      expect(vars).toMatchObject({
+        ZoneA: { 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetAZone` },
+        ZoneB: { 'Fn::ImportValue': `exchange-${stage}-PrivateSubnetBZone` },
+        InterfaceA: { 'Fn::ImportValue': `exchange-${stage}-HostInterfaceA` },
+        InterfaceB: { 'Fn::ImportValue': `exchange-${stage}-HostInterfaceB` },
+      });
+      expect(evaluate(vars.VolumeB, deploy(false), t())).toBe(stage === 'dr' ? '' : '<JournalVolumeB>');
+      expect(script).toContain('attach-volume --region ${AWS::Region} --volume-id $VOLUME');
+      expect(script).toContain(
+        'attach-network-interface --region ${AWS::Region} --network-interface-id $INTERFACE --instance-id $INSTANCE --device-index 1',
+      );
+    });
+
+    it('configures every host for the group: its id, every member, the lease table and key, whom it follows, how, and whether it fails over', () => {
+      const [script, vars] = userData();
+      expect(script).toContain('HOST_ID=${AWS::Region}$SLOT');
+      for (const line of [
+        'HOST_ID=$HOST_ID',
+        "HOST_MEMBERS='${HostMembers}'",
+        // the control table is a global table: the DR region uses prod's replica
+        'HOST_LEASE_TABLE=exchange-prod-control',
+        'HOST_LEASE_KEY=${AWS::Region}',
+        'HOST_FOLLOW=${Follow}',
+        'HOST_FAILOVER=${Failover}',
+        'HOST_FOLLOW_MODE=${FollowMode}',
+        'HOST_ROLE=$ROLE',
+        'HOST_TLS_DIR=/etc/exchange/tls',
+        'HOST_EVENT_SIGNING_KEY_FILE=',
+        // the bundle npm run build:host makes, run by its own start script (the engine's node flags)
+        'ExecStart=/opt/exchange-host/matching-host/run-host.sh',
+      ])
+        expect(script).toContain(line);
+      // the one-peer settings are gone: the lease and HOST_MEMBERS say whom to follow
+      expect(script).not.toMatch(/HOST_PEER_ADDRESS|HOST_REPLICATE_FROM|HOST_REPLICATION=/);
+      // host a starts as the primary where the group does; b, and the DR replica, as followers
+      expect(script).toContain(`INTERFACE=\${InterfaceA}; ROLE=${stage === 'dr' ? 'standby' : 'primary'} ;;`);
+      expect(script).toContain('INTERFACE=${InterfaceB}; ROLE=standby ;;');
+      expect(evaluate({ Follow: vars.Follow, Failover: vars.Failover, FollowMode: vars.FollowMode }, deploy(true), t())).toEqual(
+        stage === 'dr'
+          ? { Follow: 'us-east-1', Failover: 'off', FollowMode: 'async' }
+          : { Follow: 'us-east-1', Failover: 'auto', FollowMode: 'sync' },
+      );
+      // every member by its id: this region's by private name, the other's through the endpoint, one port per host
+      const members = (peer: boolean): unknown => JSON.parse(evaluate(vars.HostMembers, deploy(peer), t()) as string);
+      expect(members(false)).toEqual(stage === 'dr' ? { 'us-west-2a': own('a') } : { 'us-east-1a': own('a'), 'us-east-1b': own('b') });
+      expect(members(true)).toEqual(
+        stage === 'dr'
+          ? { 'us-west-2a': own('a'), 'us-east-1a': `${PEER_ENDPOINT}:50051`, 'us-east-1b': `${PEER_ENDPOINT}:50052` }
+          : { 'us-east-1a': own('a'), 'us-east-1b': own('b'), 'us-west-2a': `${PEER_ENDPOINT}:50051` },
+      );
+    });
+
+    it('lets the hosts read any region’s lease and write only their own region’s, and no other item of the control table', () => {
+      const statements = (
+        t().Resources.HostRole.Properties.Policies as {
+          PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] };
+        }[]
+      )
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((st) => JSON.stringify(st.Action).includes('dynamodb:'));
+      const table = { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/exchange-prod-control' };
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
+          Resource: table,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lease#*'] } },
+        },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: table,
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [{ 'Fn::Sub': 'lease#${AWS::Region}' }] } },
+        },
+      ]);
+    });
+
+    it('gives the functions every host by region and id (MATCHING_HOSTS), and lets them read the leases that name the primary', () => {
+      const env = (t().Resources.SfnDrAssessLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const hosts = (peer: boolean): unknown => JSON.parse(evaluate(env.MATCHING_HOSTS, deploy(peer), t()) as string);
+      const ownHosts = stage === 'dr' ? { 'us-west-2a': own('a') } : { 'us-east-1a': own('a'), 'us-east-1b': own('b') };
+      expect(hosts(false)).toEqual({ [region()]: ownHosts });
+      expect(hosts(true)).toEqual({
+        [region()]: ownHosts,
+        [peerRegion()]:
+          stage === 'dr'
+            ? { 'us-east-1a': `${PEER_ENDPOINT}:50051`, 'us-east-1b': `${PEER_ENDPOINT}:50052` }
+            : { 'us-west-2a': `${PEER_ENDPOINT}:50051` },
+      });
+      // they dial the hosts directly: no function is pointed at the load balancer
+      for (const [id, f] of ofType(t(), 'AWS::Lambda::Function'))
+        expect({ id, nlb: JSON.stringify(f.Properties.Environment).includes('HostLoadBalancer') }).toEqual({ id, nlb: false });
+      const role = t().Resources.OrdersPlaceIamRoleLambdaExecution.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[];
+      expect(role.flatMap((p) => p.PolicyDocument.Statement)).toContainEqual(
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem'],
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['active-region', 'lease#*'] } },
+        }),
+      );
+    });
+
+    it('lets the other region reach each host through a listener of its own on an internal NLB that passes TLS through and chooses nothing', () => {
+      expect(one(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties).toMatchObject({
+        Type: 'network',
+        Scheme: 'internal',
+        SecurityGroups: [{ 'Fn::ImportValue': `exchange-${stage}-LoadBalancerSecurityGroup` }],
+        // the peer region arrives through PrivateLink: admitted by its certificate's role
+        EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
+      });
+      const listeners = made('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => [
+        l.Properties.Protocol,
+        l.Properties.Port,
+        (l.Properties.DefaultActions as { TargetGroupArn: unknown }[])[0].TargetGroupArn,
+      ]);
+      expect(listeners).toEqual(
+        [
+          ['TCP', 50051, { Ref: 'HostTargetGroupA' }],
+          ['TCP', 50052, { Ref: 'HostTargetGroupB' }],
+        ].slice(0, stage === 'dr' ? 1 : 2),
+      );
+      // each target group holds one host; a standby is as healthy as the primary (TCP, not /health)
+      expect(t().Resources.HostAutoScalingGroupA.Properties.TargetGroupARNs).toEqual([{ Ref: 'HostTargetGroupA' }]);
+      expect(t().Resources.HostAutoScalingGroupB.Properties.TargetGroupARNs).toEqual([{ Ref: 'HostTargetGroupB' }]);
+      for (const [, g] of made('AWS::ElasticLoadBalancingV2::TargetGroup')) {
+        expect(g.Properties).toMatchObject({ Protocol: 'TCP', Port: 50051, HealthCheckProtocol: 'TCP' });
+        expect(g.Properties.HealthCheckPath).toBeUndefined();
+      }
+      expect(one(t(), 'AWS::EC2::VPCEndpointService').Properties.NetworkLoadBalancerArns).toEqual([{ Ref: 'HostLoadBalancer' }]);
+      expect(t().Resources.PeerHostEndpoint.Condition).toBe('HasPeerHost');
+      // the endpoint to the peer admits this region's hosts and functions on both peer ports
+      const ingress = t().Resources.PeerHostEndpointSecurityGroup.Properties.SecurityGroupIngress as Record<string, unknown>[];
+      expect(ingress).toHaveLength(2);
+      for (const rule of ingress) expect(rule).toMatchObject({ FromPort: 50051, ToPort: 50052 });
+    });
+
+    it('alarms on the DR replica’s lag, on each host, and, where the group starts as primary, on the lease lost', () => {
+      const alarms = Object.fromEntries(made('AWS::CloudWatch::Alarm', true).map(([id, a]) => [id, a.Properties]));
+      expect(alarms.HostDrLagAlarm).toMatchObject({ MetricName: 'exchange_host_dr_lag_ms', Threshold: 5000, DatapointsToAlarm: 3 });
+      expect(Object.keys(alarms).filter((id) => /^Host.DownAlarm$/.test(id))).toEqual(
+        stage === 'dr' ? ['HostADownAlarm'] : ['HostADownAlarm', 'HostBDownAlarm'],
+      );
+      expect('HostLeaseLostAlarm' in alarms).toBe(stage !== 'dr');
+      // the primary of a pair with its DR replica has two followers
+      expect(evaluate(alarms.HostNoStandbyAlarm.Threshold, deploy(true), t())).toBe(stage === 'dr' ? 1 : 2);
+      expect(evaluate(alarms.HostNoStandbyAlarm.Threshold, deploy(false), t())).toBe(1);
+    });
   });
 
   it('keeps Aurora Multi-AZ, encrypted, protected, with 35 days of backups, behind RDS Proxy', () => {
@@ -306,7 +527,7 @@ describe('the network stack (resources/network-stack.yml, its own stack per stag
     expect(endpoints.some((e) => e.endsWith('.execute-api"}'))).toBe(false);
   });
 
-  it('admits gRPC to the host from its load balancer only, and to the load balancer from the functions only', () => {
+  it('admits gRPC to the hosts from the functions, each other and the load balancer (the peer region), and nothing into the load balancer', () => {
     const rules = Object.values(ofKind('AWS::EC2::SecurityGroupIngress'));
     const into = (group: string): string[] =>
       rules
@@ -314,11 +535,38 @@ describe('the network stack (resources/network-stack.yml, its own stack per stag
         .map((r) => `${String(r.FromPort)} ${JSON.stringify(r.SourceSecurityGroupId ?? r.CidrIp)}`)
         .sort();
     expect(into('HostSecurityGroup')).toEqual([
+      '50051 {"Ref":"HostSecurityGroup"}',
+      '50051 {"Ref":"LambdaSecurityGroup"}',
       '50051 {"Ref":"LoadBalancerSecurityGroup"}',
-      '9464 {"Ref":"LoadBalancerSecurityGroup"}',
       '9464 {"Ref":"MonitoringSecurityGroup"}',
     ]);
-    expect(into('LoadBalancerSecurityGroup')).toEqual(['50051 {"Ref":"LambdaSecurityGroup"}']);
+    expect(into('LoadBalancerSecurityGroup')).toEqual([]);
+  });
+
+  it('gives each AZ’s host an address that outlives its instances: an interface in its subnet, named by host id in a private zone', () => {
+    const interfaces = ofKind('AWS::EC2::NetworkInterface');
+    expect(Object.fromEntries(Object.entries(interfaces).map(([id, i]) => [id, [i.SubnetId, i.GroupSet]]))).toEqual({
+      HostInterfaceA: [{ Ref: 'PrivateSubnetA' }, [{ Ref: 'HostSecurityGroup' }]],
+      HostInterfaceB: [{ Ref: 'PrivateSubnetB' }, [{ Ref: 'HostSecurityGroup' }]],
+    });
+    const zones = Object.values(ofKind('AWS::Route53::HostedZone'));
+    expect(zones).toHaveLength(1);
+    expect(zones[0]).toMatchObject({ Name: { 'Fn::Sub': 'hosts.exchange-${Stage}.internal' }, VPCs: [{ VPCId: { Ref: 'Vpc' } }] });
+    const records = ofKind('AWS::Route53::RecordSet');
+    expect(Object.fromEntries(Object.entries(records).map(([id, r]) => [id, [r.Name, r.Type, r.ResourceRecords]]))).toEqual({
+      HostRecordA: [
+        { 'Fn::Sub': '${AWS::Region}a.hosts.exchange-${Stage}.internal' },
+        'A',
+        [{ 'Fn::GetAtt': ['HostInterfaceA', 'PrimaryPrivateIpAddress'] }],
+      ],
+      HostRecordB: [
+        { 'Fn::Sub': '${AWS::Region}b.hosts.exchange-${Stage}.internal' },
+        'A',
+        [{ 'Fn::GetAtt': ['HostInterfaceB', 'PrimaryPrivateIpAddress'] }],
+      ],
+    });
+    // the names the stage's stack imports are the records' names
+    for (const slot of ['A', 'B']) expect(network.Outputs[`HostName${slot}`].Value).toEqual(records[`HostRecord${slot}`].Name);
   });
 
   it('lets the broker’s own group reach it (the order-event consumer polls from there)', () => {

@@ -261,34 +261,55 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
       expect(resources.ApiGatewayRestApi.Properties.Name).toBe('local-exchange');
     });
 
-    it('alarms on the matching host: down, unhealthy target, replication lag, no standby, unreplicated acks', () => {
+    it('alarms on the matching hosts: each one down, no lease, replication and DR lag, too few followers, unreplicated acks', () => {
       // the gauges the host exports (matching-host/server/metrics.ts), as the CloudWatch agent names them
       const job = [{ Name: 'job', Value: 'matching-host' }];
-      expect(alarm('HostDownAlarm')).toMatchObject({
-        Namespace: 'Exchange/MatchingHost',
-        MetricName: 'exchange_host_up',
+      // per host: with two hosts in a region, the other's samples would hide a silent one
+      for (const [id, slot] of [
+        ['HostADownAlarm', 'a'],
+        ['HostBDownAlarm', 'b'],
+      ])
+        expect(alarm(id)).toMatchObject({
+          Namespace: 'Exchange/MatchingHost',
+          MetricName: 'exchange_host_up',
+          Dimensions: [...job, { Name: 'host_id', Value: { 'Fn::Sub': `\${AWS::Region}${slot}` } }],
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        });
+      expect(resources.HostBDownAlarm.Condition).toBe('HasStandbyHost');
+      // neither host of the region holds a valid lease: the maximum over both is 0
+      expect(alarm('HostLeaseLostAlarm')).toMatchObject({
+        MetricName: 'exchange_host_lease_valid',
         Dimensions: job,
+        Statistic: 'Maximum',
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
       });
-      expect(alarm('HostUnhealthyTargetAlarm')).toMatchObject({
-        Namespace: 'AWS/NetworkELB',
-        MetricName: 'UnHealthyHostCount',
-        Threshold: 0,
-        Dimensions: [
-          { Name: 'TargetGroup', Value: { 'Fn::GetAtt': ['HostTargetGroup', 'TargetGroupFullName'] } },
-          { Name: 'LoadBalancer', Value: { 'Fn::GetAtt': ['HostLoadBalancer', 'LoadBalancerFullName'] } },
-        ],
+      expect(resources.HostLeaseLostAlarm.Condition).toBe('OpsHostStartsPrimary');
+      // the DR replica's lag in milliseconds, 3 of 5 minutes above 5 s: well inside the 1-minute RPO
+      expect(alarm('HostDrLagAlarm')).toMatchObject({
+        MetricName: 'exchange_host_dr_lag_ms',
+        Dimensions: job,
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+        Threshold: 5000,
+        ComparisonOperator: 'GreaterThanThreshold',
       });
+      // no load balancer decides anything about the hosts any more: nothing alarms on its targets
+      expect(ofType('AWS::CloudWatch::Alarm').filter(([, r]) => JSON.stringify(r).includes('AWS/NetworkELB'))).toEqual([]);
       expect(alarm('HostReplicationLagAlarm')).toMatchObject({
         MetricName: 'exchange_host_replication_lag_commands',
         Threshold: 5000,
         Dimensions: job,
       });
+      // a primary with its in-region standby and its DR replica has two followers; otherwise one
       expect(alarm('HostNoStandbyAlarm')).toMatchObject({
         MetricName: 'exchange_host_replicas',
-        Threshold: 1,
+        Threshold: { 'Fn::If': ['HasTwoFollowers', 2, 1] },
         ComparisonOperator: 'LessThanThreshold',
       });
       // a count since the host started: the alarm watches what it adds
@@ -345,6 +366,8 @@ describe('serverless package: edge, operations and tags (stage local)', () => {
         'exchange_host_commands_total',
         'exchange_host_replication_lag_commands',
         'exchange_host_up',
+        'exchange_host_lease_valid',
+        'exchange_host_dr_lag_ms',
         'AuroraReplicaLagMaximum',
         'DatabaseMemoryUsagePercentage',
         'RabbitMQMemUsed',

@@ -122,7 +122,7 @@ describe('serverless package (stage local)', () => {
     ...Object.fromEntries(
       ['AuthMfaVerify', 'AuthMfaDisable', 'AdminResetMfa'].map((f) => [`${f}LambdaFunction`, [DATA_KEYS_READ, AUDIT_PUT, CLOSE]]),
     ),
-    // the functions that call the matching host read which region is active (only that item)
+    // the functions that call the matching host read which region is active and who holds its lease (only those items)
     ...Object.fromEntries(
       [
         'AccountsTransfer',
@@ -256,18 +256,25 @@ describe('serverless package (stage local)', () => {
     ],
   };
 
-  it('lets a function touch only its own items of the control record (active region, or DR approvals)', () => {
+  it('lets a function (or a host) touch only its own items of the control record (active region, leases, DR approvals, the runbook lock)', () => {
+    // the matching hosts write only their own region's lease
+    const OWN_LEASE = JSON.stringify({ 'Fn::Sub': 'lease#${AWS::Region}' });
+    const ITEMS = ['active-region', 'lease#*', 'approval#*', 'runbook-lock', OWN_LEASE];
     let n = 0;
     for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::IAM::Role')) {
       const statements = (
         (r.Properties.Policies ?? []) as {
-          PolicyDocument: { Statement: { Resource: unknown; Condition?: Record<string, Record<string, string[]>> }[] };
+          PolicyDocument: { Statement: { Resource: unknown; Condition?: Record<string, Record<string, unknown[]>> }[] };
         }[]
       ).flatMap((p) => p.PolicyDocument.Statement);
       for (const st of statements.filter((x) => JSON.stringify(x.Resource).includes('exchange-local-control'))) {
         n++;
-        const keys = Object.values(st.Condition ?? {}).map((c) => c['dynamodb:LeadingKeys']);
-        expect(keys).toEqual([expect.arrayContaining([expect.stringMatching(/^(active-region|approval#\*|runbook-lock)$/)])]);
+        const [[operator, condition], ...more] = Object.entries(st.Condition ?? {});
+        expect(more).toEqual([]);
+        const keys = condition['dynamodb:LeadingKeys'].map((k) => (typeof k === 'string' ? k : JSON.stringify(k)));
+        for (const key of keys) expect(ITEMS).toContain(key);
+        // a pattern is only a pattern under StringLike (StringEquals would take the * literally)
+        expect(operator).toBe(keys.some((k) => k.includes('*')) ? 'ForAllValues:StringLike' : 'ForAllValues:StringEquals');
       }
     }
     expect(n).toBeGreaterThan(20);
