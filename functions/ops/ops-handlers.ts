@@ -19,7 +19,9 @@ export const hostStatus = httpHandler({ limits: perUser(BUDGETS.reads) }, async 
   const cfg = config();
   const active = cfg.MATCHING_HOSTS ? ((await controlStore().activeRegion()) ?? { region: cfg.PRIMARY_REGION, epoch: 0 }) : undefined;
   const address =
-    active && cfg.MATCHING_HOSTS ? (await regionPrimary(leaseStore(), cfg.MATCHING_HOSTS, active.region)).address : cfg.MATCHING_HOST_ADDRESS;
+    active && cfg.MATCHING_HOSTS
+      ? (await regionPrimary(leaseStore(), cfg.MATCHING_HOSTS, active.region)).address
+      : cfg.MATCHING_HOST_ADDRESS;
   return { body: { ...(active ? { region: active.region } : {}), address, ...(await matchingHost('ops').health()) } };
 });
 

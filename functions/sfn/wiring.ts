@@ -73,7 +73,14 @@ export function drService(): DrService {
         if (ids.length === 1) return ids[0];
         const lease = await leases.read(region);
         if (lease?.holder && members[lease.holder]) return lease.holder;
-        const seen = await Promise.all(ids.map((id) => probes[id].health().then((h) => ({ id, h }), () => null)));
+        const seen = await Promise.all(
+          ids.map((id) =>
+            probes[id].health().then(
+              (h) => ({ id, h }),
+              () => null,
+            ),
+          ),
+        );
         const rank = (x: { h: HostHealth }): number => (x.h.role === 'primary' ? 2 ** 53 : x.h.lastSeq);
         const best = seen.filter((x) => x !== null).sort((x, y) => rank(y) - rank(x))[0];
         return best?.id ?? ids[0];

@@ -68,10 +68,15 @@ const schema = z
         const address = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port');
         const members = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), address).refine((m) => Object.keys(m).length > 0);
         const r = z.record(z.string().min(1), z.union([address, members])).safeParse(json);
-        if (!r.success || Object.keys(r.data).length < 2) {
+        // two regions (DR), or one region whose host pair fails over by its lease
+        const hosts = r.success
+          ? Object.values(r.data).reduce<number>((n, m) => n + (typeof m === 'string' ? 1 : Object.keys(m).length), 0)
+          : 0;
+        if (!r.success || hosts < 2) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: 'expected JSON {"<region>": {"<host id>": "<host:port>", …}, …} (or "<region>": "<host:port>") naming at least two regions',
+            message:
+              'expected JSON {"<region>": {"<host id>": "<host:port>", …}, …} (or "<region>": "<host:port>") naming at least two hosts',
           });
           return z.NEVER;
         }

@@ -63,7 +63,9 @@ export class DynamoLeaseStore implements LeaseStore {
   ) {}
 
   async read(region: string): Promise<Lease | null> {
-    const r = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { name: { S: leaseKey(region) } }, ConsistentRead: true }));
+    const r = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { name: { S: leaseKey(region) } }, ConsistentRead: true }),
+    );
     if (!r.Item) return null;
     const i = itemSchema.parse(r.Item);
     const inSync = z.array(z.string()).parse(JSON.parse(i.inSync.S));

@@ -224,7 +224,10 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       AWS_SECRET_ACCESS_KEY: 'local',
       ...(options.authIpPerMinute ? { AUTH_IP_PER_MINUTE: String(options.authIpPerMinute) } : {}),
     };
-    const hostOut = Object.fromEntries(HOST_IDS.map((id) => [id, output(`host ${id}`, 'host')])) as Record<HostId, ReturnType<typeof output>>;
+    const hostOut = Object.fromEntries(HOST_IDS.map((id) => [id, output(`host ${id}`, 'host')])) as Record<
+      HostId,
+      ReturnType<typeof output>
+    >;
     const group: HostGroup = await startHostGroup({
       // the order-event signing key: the hosts' alone (the functions get the public half from serverless.yml)
       // the market data stream as serverless.yml names it for the stage; the stream poller reads the same one

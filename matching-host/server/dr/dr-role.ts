@@ -264,6 +264,7 @@ export class DrRole {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.peerTimer);
+    await this.keeper?.release();
     await this.keeper?.close();
     await this.queue;
     this.peerClient?.close();

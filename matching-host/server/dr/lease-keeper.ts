@@ -158,7 +158,8 @@ export class LeaseKeeper {
     this.held = lease;
     this.validUntil = Math.max(this.validUntil, t0 + lease.leaseMs - this.o.marginMs);
     this.lapsedTold = false;
-    if (listed !== lease.inSync.join()) this.o.log.info({ region: this.o.region, inSync: lease.inSync, epoch: lease.epoch }, 'lease in-sync set');
+    if (listed !== lease.inSync.join())
+      this.o.log.info({ region: this.o.region, inSync: lease.inSync, epoch: lease.epoch }, 'lease in-sync set');
     this.o.onChange();
   }
 
@@ -189,6 +190,7 @@ export class LeaseKeeper {
       return;
     }
     if (own.holder === '' || own.holder === this.o.id || !own.inSync.includes(this.o.id)) return;
+    // a released lease (leaseMs 0: its holder stopped) is taken at the next look after the release was seen
     if (seenAt - this.watched.since < own.leaseMs) return;
     const epoch = Math.max(own.epoch, this.o.host.epoch) + 1;
     const t0 = this.now();
@@ -202,6 +204,26 @@ export class LeaseKeeper {
     this.validUntil = t0 + next.leaseMs - this.o.marginMs;
     this.lapsedTold = false;
     await this.o.onWon(next);
+  }
+
+  /**
+   * A graceful stop hands over: stop acknowledging, then write the lease as already lapsed, so an
+   * in-sync standby takes it at its next look instead of a whole lease later (a deploy costs about
+   * a second instead of about four).
+   */
+  async release(): Promise<void> {
+    await this.step(); // after any write in flight
+    const held = this.held;
+    this.validUntil = 0;
+    this.held = null;
+    this.checkLapse();
+    if (!held || this.o.host.role !== 'primary') return;
+    const next: Lease = { ...held, version: held.version + 1, inSync: this.o.inSync(), leaseMs: 0 };
+    try {
+      if (await this.o.store.write(next, held.version)) this.o.log.info({ region: this.o.region, inSync: next.inSync }, 'lease released');
+    } catch (e) {
+      this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'lease not released: it lapses by itself');
+    }
   }
 
   async close(): Promise<void> {

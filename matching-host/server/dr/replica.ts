@@ -112,7 +112,8 @@ export class Replica {
       if (this.stream !== stream) return;
       this.stream = undefined;
       this.status.connected = false;
-      this.status.lastError = why;
+      // a batch this host refused says more than the cancel that followed it
+      this.status.lastError ??= why;
       if (this.stopped) return;
       this.log.warn({ primary: this.primary, why }, 'replication stream lost; reconnecting');
       // after what the old stream delivered is applied: the hello says where this host stands then

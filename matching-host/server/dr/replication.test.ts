@@ -301,3 +301,85 @@ describe('a standby far behind', () => {
     }
   }, 120_000);
 });
+
+describe('epochs on every command and batch', () => {
+  it('a stale primary refuses a caller that knows a newer epoch (FENCED), so a client never trades on a host it knows is old', async () => {
+    const p = await runtime(tempDir());
+    const c = connectTestHost(`127.0.0.1:${p.grpcPort}`);
+    try {
+      const req = {
+        account: 1,
+        clientOrderId: 'stale-1',
+        symbol: 'BTC-USD',
+        side: 'buy',
+        type: 'limit',
+        price: '42000.00',
+        quantity: '0.1',
+      };
+      expect(await refusalOf(call(c, 'PlaceOrder', req, 5_000, { epoch: 2 }))).toMatchObject({ reason: 'FENCED' });
+      // the DR runbooks still reach it, whatever epoch they know
+      expect((await call(c, 'Health', {}, 5_000, { epoch: 9 })).role).toBe('primary');
+      // nothing was executed: the same id is a new order at the host's own epoch
+      expect((await call(c, 'PlaceOrder', req, 5_000, { epoch: 1 })).duplicate).toBe(false);
+    } finally {
+      c.close();
+      await p.stop({ snapshot: false });
+    }
+  });
+
+  it('a follower refuses batches from a primary below its own epoch (a failed-over primary’s work counts for nothing)', async () => {
+    const p = await runtime(tempDir());
+    const c = connectTestHost(`127.0.0.1:${p.grpcPort}`);
+    const s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_EPOCH: '3', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
+    try {
+      await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000', transferId: 'stale-batch-1' });
+      const st = await until(
+        'the follower refused the stream',
+        () => Promise.resolve(s.dr.status()),
+        (x) => (x.lastError ?? '').includes('below'),
+        10_000,
+      );
+      expect(st.lastError).toContain('epoch 1, below');
+      expect(s.host.lastSeq).toBe(0);
+    } finally {
+      c.close();
+      await s.stop({ snapshot: false });
+      await p.stop({ snapshot: false });
+    }
+  }, 30_000);
+
+  it('an asynchronous follower (the DR replica) is never waited for, and its lag is reported', async () => {
+    const p = await runtime(tempDir());
+    const c = connectTestHost(`127.0.0.1:${p.grpcPort}`);
+    const s = await runtime(tempDir(), { HOST_ROLE: 'standby', HOST_FOLLOW_MODE: 'async', HOST_REPLICATE_FROM: `127.0.0.1:${p.grpcPort}` });
+    try {
+      await until(
+        'the follower attached',
+        () => Promise.resolve(p.dr.status()),
+        (x) => x.lagKnown,
+        10_000,
+      );
+      await call(c, 'Deposit', { account: 1, asset: 'USD', amount: '1000', transferId: 'async-1' });
+      const ph = p.dr.status();
+      // no synchronous standby: the ack went out without one, and says so
+      expect(ph.replicas).toBe(0);
+      expect(ph.unreplicatedAcks).toBe(1);
+      await until(
+        'the follower caught up',
+        () => Promise.resolve(s.host.lastSeq),
+        (seq) => seq === p.host.lastSeq,
+        10_000,
+      );
+      await until(
+        'no lag',
+        () => Promise.resolve(p.dr.status()),
+        (x) => x.lagCommands === 0 && x.lagMs === 0,
+        10_000,
+      );
+    } finally {
+      c.close();
+      await s.stop({ snapshot: false });
+      await p.stop({ snapshot: false });
+    }
+  }, 30_000);
+});
