@@ -278,6 +278,39 @@ describe('the host group fails over by itself inside the region', () => {
     );
   }, 90_000);
 
+  it('planned handover (a deploy stops the primary gracefully): it releases the lease and the standby takes it at its next look', async () => {
+    const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+    const other: HostId = primary === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
+    await until(
+      'the standby is in the lease',
+      () => leaseStore().read('us-east-1'),
+      (l) => l?.inSync.includes(other) ?? false,
+      20_000,
+    );
+    const r = await underLoad(
+      'graceful-handover',
+      async () => {
+        await group.host(primary)?.stop();
+      },
+      () =>
+        until(
+          `${other} is primary`,
+          () => health(other),
+          (h) => h.role === 'primary' && h.leaseValid,
+          20_000,
+        ),
+    );
+    // well under a whole lease: the stop released it
+    expect(r.gapMs).toBeLessThan(3_000);
+    await group.start(primary);
+    await until(
+      `${primary} follows`,
+      () => health(primary),
+      (x) => x.role === 'standby' && x.replicas === 1,
+      30_000,
+    );
+  }, 90_000);
+
   it('standby killed: the primary goes on, unreplicated and saying so; the standby rejoins', async () => {
     const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
     const standby: HostId = primary === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
