@@ -80,7 +80,7 @@ export class HostMetrics {
     });
     new Gauge({
       name: 'exchange_host_replicas',
-      help: 'A primary: standbys following it now; a standby: 1 while it follows its primary',
+      help: 'A primary: synchronous standbys in sync now (not the DR replica); a follower: 1 while it follows its primary',
       registers: [this.registry],
       collect() {
         this.set(dr()?.replicas ?? 0);
