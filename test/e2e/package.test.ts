@@ -132,8 +132,15 @@ describe('serverless package (stage local)', () => {
         'SfnReconcile',
         'SfnSettlementValidate',
         'SfnDrRollback',
+        // the DR tasks that deal with a region's host find it by the region's lease
+        'SfnDrCatchUp',
+        'SfnDrVerify',
+        'SfnDrPromote',
+        'SfnDrFollowNewPrimary',
       ].map((f) => [`${f}LambdaFunction`, [CONTROL_READ]]),
     ),
+    // and FencePrimary fences the region it leaves in its lease too
+    SfnDrFencePrimaryLambdaFunction: [CONTROL_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
     // open orders from the host; closed ones and every order's fills from the history's byOrder index
     OrdersGetLambdaFunction: [CONTROL_READ, BY_ORDER_QUERY],
     // the functions that publish to the broker read its credentials at run time

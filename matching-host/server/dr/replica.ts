@@ -130,7 +130,11 @@ export class Replica {
     const epoch = Number(b.epoch);
     // a primary below the epoch this host knows was failed over: its work counts for nothing here
     if (epoch < host.epoch) throw new Error(`the primary is at epoch ${epoch}, below this host's ${host.epoch}: refused`);
-    if (epoch > host.epoch) host.fence(epoch);
+    // the epoch its primary was promoted in (its history's last), not the epoch it sends under: a
+    // primary being fenced still ships what it accepted, under the epoch of its fence, which a
+    // runbook then promotes this host to
+    const promoted = Math.max(1, ...b.epochs.map((e) => Number(e.epoch)));
+    if (promoted > host.epoch) host.fence(promoted);
     const acked = Number(b.ackedSeq);
     if (acked > this.status.primaryAckedSeq) {
       this.heard.push({ seq: acked, at: Date.now() });
