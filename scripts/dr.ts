@@ -8,7 +8,7 @@
  * authenticated people with MFA, which only the API knows (POST /v1/ops/dr/*), so the CLI refuses
  * rather than take a name typed on a terminal (see operatorFor).
  * A runbook streams its states as they run and ends with one JSON line:
- *   {"rto_s":…,"rpo_orders":…,"rpo_exact":…,"executionArn":…,"status":…,"outcome":…}
+ *   {"rto_s":…,"rpo_orders":…,"rpo_exact":…,"rpo_ms":…,"executionArn":…,"status":…,"outcome":…}
  * Locally (npm start) it talks to Step Functions on :8083 and dynalite on :4569; set
  * AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL_DYNAMODB (or unset them in AWS) and
  * DR_FAILOVER_STATE_MACHINE_ARN / DR_FAILBACK_STATE_MACHINE_ARN to point elsewhere.
@@ -27,6 +27,8 @@ export interface RunbookEnd {
   rpo_orders: number | null;
   /** false: rpo_orders is a lower bound (the primary could not be fenced) */
   rpo_exact: boolean | null;
+  /** how old the oldest acknowledged command the new primary lacked was (the DR replica's lag) */
+  rpo_ms: number | null;
   executionArn: string;
   status: string;
   outcome?: string;
@@ -66,12 +68,19 @@ export async function followExecution(
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') {
       const out = d.output
-        ? (JSON.parse(d.output) as { rto_s?: number | null; rpo_orders?: number | null; rpo_exact?: boolean | null; outcome?: string })
+        ? (JSON.parse(d.output) as {
+            rto_s?: number | null;
+            rpo_orders?: number | null;
+            rpo_exact?: boolean | null;
+            rpo_ms?: number | null;
+            outcome?: string;
+          })
         : {};
       return {
         rto_s: out.rto_s ?? null,
         rpo_orders: out.rpo_orders ?? null,
         rpo_exact: out.rpo_exact ?? null,
+        rpo_ms: out.rpo_ms ?? null,
         executionArn,
         status: d.status ?? 'UNKNOWN',
         ...(out.outcome ? { outcome: out.outcome } : {}),

@@ -1,7 +1,8 @@
 /**
  * Every state machine of resources/statemachines.yml: its ASL definition (with the substitutions
  * CloudFormation makes) is valid by asl-validator, every Task calls a function serverless.yml
- * deploys, and every state is reachable.
+ * deploys and retries what the Lambda service fails with (not the function), and every state is
+ * reachable.
  */
 import aslValidator from 'asl-validator';
 import { serverlessFunctions } from '../scripts/local/serverless-yaml';
@@ -14,6 +15,21 @@ describe.each(stateMachines().map((m) => [m.name, m] as const))('%s', (_, machin
     const r = aslValidator(machine.definition, { checkPaths: true, checkArn: true });
     expect(r.errorsText()).toBe('');
     expect(r.isValid).toBe(true);
+  });
+
+  // a runbook must survive the load it exists for: an invocation the service (or locally the
+  // invoker, which names its give-up the same way) could not complete is tried again, not caught
+  it("retries the Lambda service's transient errors in every Task", () => {
+    const transient = ['Lambda.ServiceException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+    const states = machine.definition.States as Record<string, { Type: string; Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[] }>;
+    const without = Object.entries(states)
+      .filter(([, s]) => s.Type === 'Task')
+      .filter(([, s]) => {
+        const retried = (s.Retry ?? []).filter((r) => r.MaxAttempts !== 0).flatMap((r) => r.ErrorEquals);
+        return !retried.includes('States.ALL') && !transient.every((e) => retried.includes(e));
+      })
+      .map(([name]) => name);
+    expect(without).toEqual([]);
   });
 
   it('calls only functions serverless.yml deploys, and reaches every state', () => {

@@ -14,6 +14,7 @@ import type { AuditLog } from '../shared/ports/audit-log';
 import type { DrNotices } from './ports/dr-notices';
 import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
 import { claimLease, type LeaseStore } from '../../matching-host/proto/lease';
+import { probe, type ProbeOptions } from '../shared/probe';
 
 export type Runbook = 'failover' | 'failback';
 
@@ -146,6 +147,8 @@ export interface DrServiceOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** a host's Health in an assessment: 4 attempts over about 2 s (each call has its own deadline and retries) */
+const HEALTH_PROBE: ProbeOptions = { attempts: 4, initialDelayMs: 250, maxDelayMs: 1_000 };
 
 export class DrService {
   private readonly now: () => number;
@@ -160,20 +163,24 @@ export class DrService {
     return h;
   }
 
-  /** A host's health, asked three times over about a second (a channel reconnecting is not a host down). */
+  /**
+   * A host's health, asked again with backoff when it fails (a channel reconnecting is not a host
+   * down); unreachable once the attempts are spent, saying what was probed, how often, and why.
+   */
   private async view(region: string): Promise<HostView> {
     let address = this.o.addresses[region];
-    let error = '';
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0) await sleep(500);
-      try {
-        address = (await this.host(region).currentAddress?.()) ?? address;
-        return { region, address, reachable: true, health: await this.host(region).health() };
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
+    try {
+      // a region of several hosts: the one its lease names (or, with none, the one that answers and holds the most)
+      address = (await this.host(region).currentAddress?.()) ?? address;
+      return {
+        region,
+        address,
+        reachable: true,
+        health: await probe(`Health of ${region} (${address})`, () => this.host(region).health(), HEALTH_PROBE),
+      };
+    } catch (e) {
+      return { region, address, reachable: false, error: e instanceof Error ? e.message : String(e) };
     }
-    return { region, address, reachable: false, error };
   }
 
   /**

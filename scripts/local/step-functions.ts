@@ -151,13 +151,15 @@ function polyfill(): void {
 
 /**
  * `keepFinished`: how many finished executions stay describable (the oldest go first), so a long
- * `npm start` under load does not grow without bound.
+ * `npm start` under load does not grow without bound. `retryIntervalMs` (tests): every Retry waits
+ * this long instead of its IntervalSeconds and BackoffRate, so a test runs a state's retries quickly.
  */
 export async function startStepFunctions(options: {
   invoke: Invoker;
   port?: number;
   stage?: string;
   keepFinished?: number;
+  retryIntervalMs?: number;
 }): Promise<LocalStepFunctions> {
   polyfill();
   const { StateMachine } = await import('aws-local-stepfunctions');
@@ -246,8 +248,11 @@ export async function startStepFunctions(options: {
       }
     }
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+    const retryIntervalMs = options.retryIntervalMs;
+    const retryIntervalOverrides =
+      retryIntervalMs === undefined ? undefined : Object.fromEntries(Object.keys(tasks).map((state) => [state, retryIntervalMs]));
     const run = sm.run(parsed as never, {
-      overrides: { taskResourceLocalHandlers: tasks },
+      overrides: { taskResourceLocalHandlers: tasks, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
       context: { Execution: { Id: arn, Name: execName }, Task: { Token: taskToken } },
     });
     const exec: Execution = {
@@ -290,8 +295,13 @@ export async function startStepFunctions(options: {
         exec.stopDate = new Date();
       },
     );
-    // a task still waiting for its token when the execution ends (stopped, timed out) waits no more
-    void exec.done.then(() => waiting.delete(taskToken));
+    // a task still waiting for its token when the execution ends (stopped, timed out) waits no more: its
+    // promise settles, so the library clears the state's TimeoutSeconds timer (else it holds the process)
+    void exec.done.then(() => {
+      const w = waiting.get(taskToken);
+      waiting.delete(taskToken);
+      w?.reject(new SfnError('ExecutionAborted', 'the execution ended while its task waited for its token'));
+    });
     executions.set(arn, exec);
     void exec.done.then(() => {
       finished.push(arn);
