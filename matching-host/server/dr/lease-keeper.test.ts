@@ -6,6 +6,8 @@ import { LeaseKeeper } from './lease-keeper';
 class MemoryLeaseStore implements LeaseStore {
   items = new Map<string, Lease>();
   reachable = true;
+  /** the next write is applied but its answer is lost (the caller sees an error) */
+  loseNextAnswer = false;
   read(region: string): Promise<Lease | null> {
     if (!this.reachable) return Promise.reject(new Error('unreachable'));
     return Promise.resolve(this.items.get(region) ?? null);
@@ -15,6 +17,10 @@ class MemoryLeaseStore implements LeaseStore {
     const cur = this.items.get(next.region);
     if ((cur?.version ?? 0) !== expectedVersion) return Promise.resolve(false);
     this.items.set(next.region, { ...next, inSync: [...next.inSync] });
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      return Promise.reject(new Error('timed out'));
+    }
     return Promise.resolve(true);
   }
 }
@@ -195,5 +201,43 @@ describe('LeaseKeeper', () => {
     await p.keeper.step();
     expect(p.keeper.mayAcknowledge()).toBe(false);
     expect(p.host).toEqual({ role: 'standby', epoch: 3 });
+  });
+
+  it('a takeover whose answer was lost still promotes (the lease names this host), and acknowledges only after a renewal', async () => {
+    const store = new MemoryLeaseStore();
+    const p = member(store, 'a', 'primary');
+    const s = member(store, 'b', 'standby');
+    p.inSync = ['b'];
+    await p.keeper.step();
+    await p.keeper.step();
+    await s.keeper.step();
+    clock += LEASE;
+    store.loseNextAnswer = true;
+    await s.keeper.step();
+    expect(s.host.role).toBe('standby');
+    await s.keeper.step();
+    expect(s.host).toEqual({ role: 'primary', epoch: 2 });
+    expect(s.keeper.mayAcknowledge()).toBe(false);
+    await s.keeper.step();
+    expect(s.keeper.mayAcknowledge()).toBe(true);
+  });
+
+  it('a standby a write put back in the in-sync set counts as listed even when that write’s answer was lost', async () => {
+    const store = new MemoryLeaseStore();
+    const p = member(store, 'a', 'primary');
+    await p.keeper.step();
+    await p.keeper.step();
+    expect([...p.keeper.members()]).toEqual([]);
+    p.inSync = ['b'];
+    store.loseNextAnswer = true;
+    await p.keeper.step();
+    // applied in the store: the primary must wait for b (or drop it by a write) before any ack
+    expect(store.items.get('us-east-1')?.inSync).toEqual(['b']);
+    expect([...p.keeper.members()]).toEqual(['b']);
+    p.inSync = [];
+    await p.keeper.step(); // refused (its own unanswered write moved the version), renewed from there
+    expect(p.keeper.mayAcknowledge()).toBe(true);
+    expect(store.items.get('us-east-1')?.inSync).toEqual([]);
+    expect([...p.keeper.members()]).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ export interface LeaseKeeperOptions {
 export class LeaseKeeper {
   /** the lease as this host last wrote it, while it holds it */
   private held: Lease | null = null;
+  /**
+   * in-sync sets of writes sent but not confirmed: such a write may have been applied, so until a
+   * later write succeeds, a standby it listed counts as listed (failover.pml, ISR_FROM_ANSWER)
+   */
+  private unconfirmed: string[] = [];
   /** until when (monotonic ms) this host may acknowledge */
   private validUntil = 0;
   private lapsedTold = true;
@@ -67,9 +72,17 @@ export class LeaseKeeper {
     return this.o.host.role === 'primary' && this.held !== null && this.now() < this.validUntil;
   }
 
-  /** the standbys the lease this host holds lists as in sync */
+  /** the standbys the lease this host holds lists as in sync, or may list (a write whose answer never came) */
   members(): ReadonlySet<string> {
-    return new Set(this.held?.inSync ?? []);
+    return new Set([...(this.held?.inSync ?? []), ...this.unconfirmed]);
+  }
+
+  /** a conditional write whose in-sync set counts from the moment it is sent until a later write succeeds */
+  private async write(next: Lease, expected: number): Promise<boolean> {
+    this.unconfirmed = [...new Set([...this.unconfirmed, ...next.inSync])];
+    const ok = await this.o.store.write(next, expected);
+    if (ok) this.unconfirmed = [];
+    return ok;
   }
 
   /** the lease as this host holds it (null: it holds none) */
@@ -141,14 +154,16 @@ export class LeaseKeeper {
     if (now) await this.lost(now);
   }
 
-  private async renew(cur: Lease): Promise<void> {
+  private async renew(cur: Lease, again = true): Promise<void> {
     const t0 = this.now();
     const next: Lease = { ...cur, version: cur.version + 1, inSync: this.o.inSync(), leaseMs: this.o.leaseMs };
-    if (await this.o.store.write(next, cur.version)) {
+    if (await this.write(next, cur.version)) {
       this.took(next, t0);
       return;
     }
     const now = await this.o.store.read(this.o.region);
+    // refused because an earlier write of its own went through unanswered: still its lease, renew from there
+    if (again && now && now.holder === this.o.id && now.epoch === this.o.host.epoch) return this.renew(now, false);
     if (now) await this.lost(now);
   }
 
@@ -183,7 +198,16 @@ export class LeaseKeeper {
     // the holder to follow: the primary region's, for the DR replica; this region's otherwise
     const target = follow ?? own;
     if (target && target.holder !== '' && target.holder !== this.o.id) await this.o.onHolder(target);
-    if (!own || !this.o.failover) return;
+    if (!own) return;
+    // a takeover whose answer was lost: the lease is this host's at a newer epoch; promote, and
+    // acknowledge only after a renewal it sees succeed (validity stays 0 until then)
+    if (own.holder === this.o.id && own.epoch > this.o.host.epoch) {
+      this.o.log.warn({ region: this.o.region, epoch: own.epoch }, 'the lease names this host: its takeover went through');
+      this.held = own;
+      await this.o.onWon(own);
+      return;
+    }
+    if (!this.o.failover) return;
     if (!this.watched || this.watched.version !== own.version) {
       // counted from a read that saw the version: later than the write, so later than the writer's t0
       this.watched = { version: own.version, since: seenAt };
@@ -220,7 +244,7 @@ export class LeaseKeeper {
     if (!held || this.o.host.role !== 'primary') return;
     const next: Lease = { ...held, version: held.version + 1, inSync: this.o.inSync(), leaseMs: 0 };
     try {
-      if (await this.o.store.write(next, held.version)) this.o.log.info({ region: this.o.region, inSync: next.inSync }, 'lease released');
+      if (await this.write(next, held.version)) this.o.log.info({ region: this.o.region, inSync: next.inSync }, 'lease released');
     } catch (e) {
       this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'lease not released: it lapses by itself');
     }
