@@ -296,7 +296,7 @@ proctype Host(byte h) {
   /* ---------------- standby ---------------- */
 
   /*
-   * LeaseKeeper.watch(): read the lease. One step: a reply that arrives later only starts the count
+   * LeaseKeeper.asStandby(): read the lease. One step: a reply that arrives later only starts the count
    * later and shows an older version (a takeover on it is refused by the condition): never worse.
    */
   :: atomic { role[h] == S ->
