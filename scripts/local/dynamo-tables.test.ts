@@ -86,3 +86,11 @@ it('adds the order history’s byOrder index to a table made before it, keeping 
   // and up to date now: nothing more to do
   expect(await ensureTables(dynamo.endpoint)).toEqual([]);
 });
+
+it('writes an event that a batch carries twice once (resent after a failover), instead of refusing the batch', async () => {
+  await ensureTables(dynamo.endpoint);
+  const store = new DynamoOrderHistory(client, 'exchange-local-order-history', 365);
+  const e = event(77, 9, 'accepted');
+  await store.putAll([e, event(78, 10, 'accepted'), { ...e }]);
+  expect(await store.ofOrder(7, 77)).toEqual([e]);
+});

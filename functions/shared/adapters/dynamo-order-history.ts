@@ -30,8 +30,11 @@ export class DynamoOrderHistory implements OrderHistoryStore {
    * with backoff; if it is still left, this throws and the queue redelivers the batch.
    */
   async putAll(events: readonly OrderEventRecord[]): Promise<void> {
+    // one item per event: a batch that carries an event twice (the publishers resend a few after a
+    // failover, and the queue redelivers) writes it once; DynamoDB refuses a batch with a key twice
+    const unique = [...new Map(events.map((e) => [`${e.account}|${sortKey(e)}`, e])).values()];
     const chunks: WriteRequest[][] = [];
-    for (let i = 0; i < events.length; i += 25) chunks.push(events.slice(i, i + 25).map((e) => ({ PutRequest: { Item: this.item(e) } })));
+    for (let i = 0; i < unique.length; i += 25) chunks.push(unique.slice(i, i + 25).map((e) => ({ PutRequest: { Item: this.item(e) } })));
     await Promise.all(
       chunks.map(async (chunk) => {
         let left = chunk;
