@@ -25,7 +25,7 @@ import { spawnHost, type HostProcess } from './local/host-process';
 import { ENGINE_NODE_FLAGS } from '../matching-host/engine/node-flags';
 import { H2GrpcClient } from './bench/h2-grpc-client';
 import { openLoop, type LoadResult } from './bench/open-loop';
-import { benchOrder } from './bench/recovery';
+import { benchPlaceRequest } from './bench/recovery';
 import { DEFAULT_SNAPSHOT_EVERY } from '../matching-host/server/config';
 import { tlsFromDir } from '../matching-host/proto/host-tls';
 import type { HostRole } from '../matching-host/proto/host-roles';
@@ -43,19 +43,8 @@ const ACCOUNTS = 200;
 
 const order =
   (offset: number) =>
-  (i: number): Record<string, unknown> => {
-    const o = benchOrder(offset + i, 1 + ((offset + i) % ACCOUNTS));
-    return {
-      account: o.account,
-      clientOrderId: `${o.clientOrderId}`,
-      symbol: o.symbol,
-      side: o.side,
-      type: 'limit',
-      timeInForce: 'GTC',
-      price: (o.price / 100).toFixed(2),
-      quantity: (o.quantity / 10_000).toFixed(4),
-    };
-  };
+  (i: number): Record<string, unknown> =>
+    benchPlaceRequest(offset + i, 1 + ((offset + i) % ACCOUNTS));
 
 async function drive(port: number, label: string): Promise<LoadResult[]> {
   const client = new H2GrpcClient(`127.0.0.1:${port}`, tlsAs('trading'));

@@ -17,7 +17,7 @@ import { tlsFromDir } from '../matching-host/proto/host-tls';
 import type { HostRole } from '../matching-host/proto/host-roles';
 import { H2GrpcClient } from './bench/h2-grpc-client';
 import { openLoop, type LoadResult } from './bench/open-loop';
-import { benchOrder } from './bench/recovery';
+import { benchPlaceRequest } from './bench/recovery';
 import { startDelayProxy, type DelayProxy } from './local/delay-proxy';
 import { ensureTables, startDynalite, serviceNames } from './local/dynamo-tables';
 import { ensureHostCa } from './local/host-ca';
@@ -74,19 +74,7 @@ async function fundAndDrive(address: string, standbys: () => Promise<number>, du
   }
 }
 
-const order = (i: number): Record<string, unknown> => {
-  const o = benchOrder(i, 1 + (i % 2));
-  return {
-    account: o.account,
-    clientOrderId: o.clientOrderId,
-    symbol: o.symbol,
-    side: o.side,
-    type: 'limit',
-    timeInForce: 'GTC',
-    price: (o.price / 100).toFixed(2),
-    quantity: (o.quantity / 10_000).toFixed(4),
-  };
-};
+const order = (i: number): Record<string, unknown> => benchPlaceRequest(i, 1 + (i % 2));
 
 /** Today: the primary in us-east-1, its synchronous standby in us-west-2. */
 async function crossRegionSync(dir: string): Promise<LoadResult> {

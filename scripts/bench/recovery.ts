@@ -35,6 +35,21 @@ export function benchOrder(i: number, account: number): Omit<Extract<HostCommand
   };
 }
 
+/** benchOrder as the gRPC PlaceOrder request carries it (decimal strings) */
+export function benchPlaceRequest(i: number, account: number): Record<string, unknown> {
+  const o = benchOrder(i, account);
+  return {
+    account: o.account,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: 'limit',
+    timeInForce: 'GTC',
+    price: (o.price / 100).toFixed(2),
+    quantity: (o.quantity / 10_000).toFixed(4),
+  };
+}
+
 function make(dir: string, n: number): void {
   mkdirSync(dir, { recursive: true });
   const core = new HostCore(DEFAULT_MARKET);

@@ -36,6 +36,37 @@ const primaryOf = async (ids: readonly HostId[]): Promise<HostId | undefined> =>
   return undefined;
 };
 
+/** The east pair as it stands: its primary, and its standby once the lease lists it in sync. */
+async function pairInSync(): Promise<{ primary: HostId; standby: HostId }> {
+  const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+  const standby: HostId = primary === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
+  await until(
+    'the standby is in the lease',
+    () => leaseStore().read('us-east-1'),
+    (l) => l?.inSync.includes(standby) ?? false,
+    20_000,
+  );
+  return { primary, standby };
+}
+
+/** `id` is primary under a valid lease */
+const leads = (id: HostId): Promise<HostHealth> =>
+  until(
+    `${id} is primary`,
+    () => health(id),
+    (h) => h.role === 'primary' && h.leaseValid,
+    20_000,
+  );
+
+/** `id` follows the primary */
+const follows = (id: HostId): Promise<HostHealth> =>
+  until(
+    `${id} follows`,
+    () => health(id),
+    (h) => h.role === 'standby' && h.replicas === 1,
+    30_000,
+  );
+
 /**
  * A trader's bot at a steady rate: each order is retried with its client order id until it is
  * acknowledged (what an exchange client does when a call fails), so a failover shows as a gap.
@@ -196,119 +227,54 @@ describe('the host group fails over by itself inside the region', () => {
     const r = await underLoad(
       'kill-primary',
       () => group.kill('us-east-1a'),
-      () =>
-        until(
-          'us-east-1b is primary',
-          () => health('us-east-1b'),
-          (h) => h.role === 'primary' && h.leaseValid,
-          20_000,
-        ),
+      () => leads('us-east-1b'),
     );
     expect(r.gapMs).toBeLessThan(15_000);
     // the old primary comes back on its data and follows the new one
     await group.start('us-east-1a');
-    await until(
-      'us-east-1a follows',
-      () => health('us-east-1a'),
-      (h) => h.role === 'standby' && h.replicas === 1,
-      30_000,
-    );
+    await follows('us-east-1a');
   }, 90_000);
 
   it('primary frozen (SIGSTOP): the standby takes over; the old primary wakes, acknowledges nothing and follows', async () => {
-    const frozen = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
-    const other: HostId = frozen === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
-    await until(
-      'the standby is in the lease',
-      () => leaseStore().read('us-east-1'),
-      (l) => l?.inSync.includes(other) ?? false,
-      20_000,
-    );
+    const { primary: frozen, standby: other } = await pairInSync();
     await underLoad(
       'freeze-primary',
       () => Promise.resolve(group.pause(frozen)),
-      () =>
-        until(
-          `${other} is primary`,
-          () => health(other),
-          (h) => h.role === 'primary' && h.leaseValid,
-          20_000,
-        ),
+      () => leads(other),
     );
     group.resume(frozen);
-    const h = await until(
-      `${frozen} follows`,
-      () => health(frozen),
-      (x) => x.role === 'standby' && x.replicas === 1,
-      30_000,
-    );
+    const h = await follows(frozen);
     expect(h.leaseValid).toBe(false);
     // what it held unacknowledged when it froze, the new primary never had: dropped as it rejoined
     expect(await lostOrders(new SteadyOrders('none'))).toEqual([]);
   }, 90_000);
 
   it('primary cut off from the lease store only: it stops acknowledging, the standby takes over, it follows once it sees the lease', async () => {
-    const cut = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
-    const other: HostId = cut === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
-    await until(
-      'the standby is in the lease',
-      () => leaseStore().read('us-east-1'),
-      (l) => l?.inSync.includes(other) ?? false,
-      20_000,
-    );
+    const { primary: cut, standby: other } = await pairInSync();
     await underLoad(
       'cut-lease-store',
       () => Promise.resolve(leaseProxy[cut].cut('blackhole')),
-      () =>
-        until(
-          `${other} is primary`,
-          () => health(other),
-          (h) => h.role === 'primary' && h.leaseValid,
-          20_000,
-        ),
+      () => leads(other),
     );
     // still reachable by clients and by the standby, but it may not acknowledge
     expect((await health(cut)).leaseValid).toBe(false);
     leaseProxy[cut].restore();
-    await until(
-      `${cut} follows`,
-      () => health(cut),
-      (x) => x.role === 'standby' && x.replicas === 1,
-      30_000,
-    );
+    await follows(cut);
   }, 90_000);
 
   it('planned handover (a deploy stops the primary gracefully): it releases the lease and the standby takes it at its next look', async () => {
-    const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
-    const other: HostId = primary === 'us-east-1a' ? 'us-east-1b' : 'us-east-1a';
-    await until(
-      'the standby is in the lease',
-      () => leaseStore().read('us-east-1'),
-      (l) => l?.inSync.includes(other) ?? false,
-      20_000,
-    );
+    const { primary, standby: other } = await pairInSync();
     const r = await underLoad(
       'graceful-handover',
       async () => {
         await group.host(primary)?.stop();
       },
-      () =>
-        until(
-          `${other} is primary`,
-          () => health(other),
-          (h) => h.role === 'primary' && h.leaseValid,
-          20_000,
-        ),
+      () => leads(other),
     );
     // well under a whole lease: the stop released it
     expect(r.gapMs).toBeLessThan(3_000);
     await group.start(primary);
-    await until(
-      `${primary} follows`,
-      () => health(primary),
-      (x) => x.role === 'standby' && x.replicas === 1,
-      30_000,
-    );
+    await follows(primary);
   }, 90_000);
 
   it('standby killed: the primary goes on, unreplicated and saying so; the standby rejoins', async () => {

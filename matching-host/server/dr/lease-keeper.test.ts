@@ -65,6 +65,18 @@ function member(store: LeaseStore, id: string, role: 'primary' | 'standby', fail
   return m;
 }
 
+/** a primary holding the lease with its standby in sync, and the standby counting from its first look */
+async function watchedPair(): Promise<{ store: MemoryLeaseStore; p: Member; s: Member }> {
+  const store = new MemoryLeaseStore();
+  const p = member(store, 'a', 'primary');
+  const s = member(store, 'b', 'standby');
+  p.inSync = ['b'];
+  await p.keeper.step();
+  await p.keeper.step();
+  await s.keeper.step();
+  return { store, p, s };
+}
+
 beforeEach(() => {
   clock = 1_000;
 });
@@ -122,13 +134,7 @@ describe('LeaseKeeper', () => {
   });
 
   it('a renewal restarts the standby count', async () => {
-    const store = new MemoryLeaseStore();
-    const p = member(store, 'a', 'primary');
-    const s = member(store, 'b', 'standby');
-    p.inSync = ['b'];
-    await p.keeper.step();
-    await p.keeper.step();
-    await s.keeper.step();
+    const { p, s } = await watchedPair();
     clock += LEASE - 100;
     await p.keeper.step();
     await s.keeper.step();
@@ -179,13 +185,7 @@ describe('LeaseKeeper', () => {
   });
 
   it('a released lease is taken at the standby’s next look, after the primary stopped acknowledging', async () => {
-    const store = new MemoryLeaseStore();
-    const p = member(store, 'a', 'primary');
-    const s = member(store, 'b', 'standby');
-    p.inSync = ['b'];
-    await p.keeper.step();
-    await p.keeper.step();
-    await s.keeper.step();
+    const { p, s } = await watchedPair();
     await p.keeper.release();
     expect(p.keeper.mayAcknowledge()).toBe(false);
     await s.keeper.step(); // sees the release
@@ -204,13 +204,7 @@ describe('LeaseKeeper', () => {
   });
 
   it('a takeover whose answer was lost still promotes (the lease names this host), and acknowledges only after a renewal', async () => {
-    const store = new MemoryLeaseStore();
-    const p = member(store, 'a', 'primary');
-    const s = member(store, 'b', 'standby');
-    p.inSync = ['b'];
-    await p.keeper.step();
-    await p.keeper.step();
-    await s.keeper.step();
+    const { store, s } = await watchedPair();
     clock += LEASE;
     store.loseNextAnswer = true;
     await s.keeper.step();
