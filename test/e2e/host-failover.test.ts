@@ -342,4 +342,42 @@ describe('the DR region follows asynchronously and takes over by a runbook', () 
     expect((await health('us-west-2a')).role).toBe('primary');
     expect(await lostOrders(load)).toEqual([]);
   }, 120_000);
+
+  it('the east region comes back as followers, and the failback runbook makes it primary again with its pair', async () => {
+    const load = new SteadyOrders('on-west');
+    load.start();
+    await new Promise((r) => setTimeout(r, 1_000));
+    await load.stop();
+    // both east hosts return on their data: the lease of their region names no one, the peer (west) is primary
+    for (const id of ['us-east-1a', 'us-east-1b'] as HostId[]) await group.start(id);
+    for (const id of ['us-east-1a', 'us-east-1b'] as HostId[]) await follows(id);
+    const west = await health('us-west-2a');
+    for (const id of ['us-east-1a', 'us-east-1b'] as HostId[])
+      await until(
+        `${id} caught up`,
+        () => health(id),
+        (h) => h.lastSeq === west.lastSeq,
+        20_000,
+      );
+    const { execution } = await drOps(undefined).start(
+      'failback',
+      { reason: 'game day: us-east-1 restored', autoApprove: true },
+      'ops-alice',
+      { requestId: 'failback-test', ip: '127.0.0.1' },
+    );
+    const end = await until(
+      'the runbook to end',
+      () => drOps(undefined).status(execution),
+      (s) => s.status !== 'RUNNING',
+      60_000,
+    );
+    process.stdout.write(`${JSON.stringify({ scenario: 'failback-east', runbook: end.status, result: end.output })}\n`);
+    expect(end.output).toMatchObject({ outcome: 'completed', to: 'us-east-1', rpo_orders: 0 });
+    // one east host holds the region's lease again, the other follows it synchronously, west follows asynchronously
+    const primary = (await primaryOf(['us-east-1a', 'us-east-1b'])) as HostId;
+    await leads(primary);
+    await pairInSync();
+    expect((await follows('us-west-2a')).role).toBe('standby');
+    expect(await lostOrders(load)).toEqual([]);
+  }, 120_000);
 });
