@@ -21,28 +21,14 @@ import { invokeForResult } from '../scripts/local/invoke-function';
 import { startStepFunctions, type LocalStepFunctions } from '../scripts/local/step-functions';
 import { functionReply, startLambdaEndpoint, type LambdaEndpoint } from '../test/support/lambda-endpoint';
 import { until } from '../test/support/until';
+import { hostHealth } from '../test/support/host-health';
 
 const ASSESS = 'exchange-local-sfnDrAssess';
 /** attempts per invocation (short waits); the state's Retry (3 more, the definition's) runs them again */
 const RETRY = { attempts: 2, initialDelayMs: 5, maxDelayMs: 20 };
 
 const host = (role: string): HostAdminPort => ({
-  health: () =>
-    Promise.resolve({
-      role,
-      epoch: 1,
-      lastSeq: 10,
-      checksum: 'c10',
-      journalHealthy: true,
-      replicatedSeq: 10,
-      replicas: 1,
-      unreplicatedAcks: 0,
-      discarded: 0,
-      hostId: 'h',
-      lagCommands: 0,
-      lagMs: 0,
-      leaseValid: true,
-    }),
+  health: () => Promise.resolve(hostHealth(role)),
   fence: () => Promise.reject(new Error('not in this test')),
   promote: () => Promise.reject(new Error('not in this test')),
 });

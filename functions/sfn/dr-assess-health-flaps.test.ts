@@ -6,22 +6,9 @@
 import { DrService } from './dr-service';
 import type { ControlStore } from '../shared/ports/control-store';
 import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
+import { hostHealth } from '../../test/support/host-health';
 
-const health = (role: string): HostHealth => ({
-  role,
-  epoch: 3,
-  lastSeq: 10,
-  checksum: 'c10',
-  journalHealthy: true,
-  replicatedSeq: 10,
-  replicas: 1,
-  unreplicatedAcks: 0,
-  discarded: 0,
-  hostId: 'h',
-  lagCommands: 0,
-  lagMs: 0,
-  leaseValid: true,
-});
+const health = (role: string): HostHealth => hostHealth(role, { epoch: 3 });
 
 /** a host whose Health fails `failures` times, then answers; `calls` counts the probes */
 function flappingHost(role: string, failures: number): HostAdminPort & { calls: number } {

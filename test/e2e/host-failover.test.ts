@@ -67,6 +67,17 @@ const follows = (id: HostId): Promise<HostHealth> =>
     30_000,
   );
 
+/** A resting buy (never crosses: it stays on the book), through the functions' own client. */
+const place = (clientOrderId: string): ReturnType<ReturnType<typeof matchingHost>['placeOrder']> =>
+  matchingHost('trading').placeOrder(1, {
+    clientOrderId,
+    symbol: 'BTC-USD',
+    side: 'buy',
+    type: 'limit',
+    price: '41000.00',
+    quantity: '0.001',
+  });
+
 /**
  * A trader's bot at a steady rate: each order is retried with its client order id until it is
  * acknowledged (what an exchange client does when a call fails), so a failover shows as a gap.
@@ -86,23 +97,16 @@ class SteadyOrders {
 
   start(): void {
     this.timer = setInterval(() => {
-      const p = this.place(`${this.prefix}-${++this.n}`);
+      const p = this.placeUntilAcked(`${this.prefix}-${++this.n}`);
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
     }, 1000 / this.perSecond);
   }
 
-  private async place(clientOrderId: string): Promise<void> {
+  private async placeUntilAcked(clientOrderId: string): Promise<void> {
     while (!this.stopping) {
       try {
-        const r = await matchingHost('trading').placeOrder(1, {
-          clientOrderId,
-          symbol: 'BTC-USD',
-          side: 'buy',
-          type: 'limit',
-          price: '41000.00',
-          quantity: '0.001',
-        });
+        const r = await place(clientOrderId);
         this.acked.set(clientOrderId, r.orderId);
         this.ackTimes.push(Date.now());
         return;
@@ -134,14 +138,7 @@ class SteadyOrders {
 async function lostOrders(load: SteadyOrders): Promise<string[]> {
   const lost: string[] = [];
   for (const [clientOrderId, orderId] of load.acked) {
-    const r = await matchingHost('trading').placeOrder(1, {
-      clientOrderId,
-      symbol: 'BTC-USD',
-      side: 'buy',
-      type: 'limit',
-      price: '41000.00',
-      quantity: '0.001',
-    });
+    const r = await place(clientOrderId);
     if (!r.duplicate || r.orderId !== orderId) lost.push(clientOrderId);
   }
   return lost;
