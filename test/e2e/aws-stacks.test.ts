@@ -310,8 +310,12 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
         'ExecStart=/opt/exchange-host/matching-host/run-host.sh',
       ])
         expect(script).toContain(line);
-      // the one-peer settings are gone: the lease and HOST_MEMBERS say whom to follow
-      expect(script).not.toMatch(/HOST_PEER_ADDRESS|HOST_REPLICATE_FROM|HOST_REPLICATION=/);
+      // the lease and HOST_MEMBERS say whom to follow; the peer (the other region's first host) is
+      // how a host that returns to a region a runbook fenced finds the primary
+      expect(script).toContain('HOST_PEER_ADDRESS=${PeerAddress}');
+      expect(evaluate(vars.PeerAddress, deploy(true), t())).toBe(`${PEER_ENDPOINT}:50051`);
+      expect(evaluate(vars.PeerAddress, deploy(false), t())).toBe('');
+      expect(script).not.toMatch(/HOST_REPLICATE_FROM|HOST_REPLICATION=/);
       // host a starts as the primary where the group does; b, and the DR replica, as followers
       expect(script).toContain(`INTERFACE=\${InterfaceA}; ROLE=${stage === 'dr' ? 'standby' : 'primary'} ;;`);
       expect(script).toContain('INTERFACE=${InterfaceB}; ROLE=standby ;;');
