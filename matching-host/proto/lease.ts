@@ -33,15 +33,16 @@ export interface LeaseStore {
 /**
  * Take `region`'s lease for `holder` at `epoch` unless it is already at that epoch or above (a DR
  * runbook fencing a region with holder "", or a promoted host taking its region's lease). Retries
- * a write that lost a race; false when the lease is already at `epoch` or beyond.
+ * a write that lost a race. The lease as `holder` holds it at `epoch`, or null when it is already
+ * another's at `epoch` or beyond.
  */
-export async function claimLease(store: LeaseStore, region: string, holder: string, epoch: number, leaseMs: number): Promise<boolean> {
+export async function claimLease(store: LeaseStore, region: string, holder: string, epoch: number, leaseMs: number): Promise<Lease | null> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const cur = await store.read(region);
-    if (cur && cur.epoch > epoch) return false;
-    if (cur && cur.epoch === epoch) return cur.holder === holder;
-    const next = { region, holder, epoch, version: (cur?.version ?? 0) + 1, inSync: [], leaseMs };
-    if (await store.write(next, cur?.version ?? 0)) return true;
+    if (cur && cur.epoch > epoch) return null;
+    if (cur && cur.epoch === epoch) return cur.holder === holder ? cur : null;
+    const next: Lease = { region, holder, epoch, version: (cur?.version ?? 0) + 1, inSync: [], leaseMs };
+    if (await store.write(next, cur?.version ?? 0)) return next;
   }
   throw new Error(`the lease of ${region} kept changing while it was claimed at epoch ${epoch}`);
 }

@@ -143,9 +143,9 @@ export class LeaseKeeper {
     if (cur && cur.holder === this.o.id && cur.epoch === host.epoch) return this.renew(cur);
     if (!cur || cur.epoch < host.epoch) {
       const t0 = this.now();
-      if (await claimLease(this.o.store, this.o.region, this.o.id, host.epoch, this.o.leaseMs)) {
-        const got = await this.o.store.read(this.o.region);
-        if (got && got.holder === this.o.id && got.epoch === host.epoch) this.took(got, t0);
+      const got = await claimLease(this.o.store, this.o.region, this.o.id, host.epoch, this.o.leaseMs);
+      if (got) {
+        this.took(got, t0);
         this.o.log.info({ region: this.o.region, epoch: host.epoch }, 'primary lease claimed');
         return;
       }

@@ -173,9 +173,8 @@ export class ReplicationSource {
    * lease lists) holds, or was acknowledged anyway; with a lapsed lease, only what was acknowledged.
    */
   private heldSeq(): number {
-    const lease = this.o.lease;
-    if (lease && !lease.valid()) return this.host.ackedSeq;
-    if (lease) for (const id of lease.members()) if (!this.syncSessionOf(id)) return this.host.ackedSeq;
+    if (this.o.lease && !this.o.lease.valid()) return this.host.ackedSeq;
+    if (this.leaseOutOfDate()) return this.host.ackedSeq;
     if (this.replicas === 0) return Infinity;
     return Math.max(this.replicatedSeq, this.host.ackedSeq);
   }
@@ -185,12 +184,13 @@ export class ReplicationSource {
     return undefined;
   }
 
-  /** May `seq` be acknowledged: does every standby that must hold it hold it? */
-  private covered(seq: number): boolean {
+  /**
+   * May `seq` be acknowledged: does every synchronous standby in sync hold it? (A standby the lease
+   * lists but that is not in sync here must first be dropped from the lease: `outOfDate`.)
+   */
+  private covered(seq: number, outOfDate = this.leaseOutOfDate()): boolean {
+    if (outOfDate) return false;
     for (const s of this.sessions) if (s.sync && this.inSync(s) && s.durableSeq < seq) return false;
-    // a standby the lease lists but that is not in sync here: the lease must drop it first
-    const lease = this.o.lease;
-    if (lease) for (const id of lease.members()) if (!this.syncSessionOf(id)) return false;
     return true;
   }
 
@@ -225,7 +225,7 @@ export class ReplicationSource {
             dropped = true;
           }
         if (dropped) this.o.log.warn({ seq, timeoutMs: this.o.timeoutMs }, 'standby did not confirm in time; acknowledging without it');
-        if (this.leaseOutOfDate()) this.o.lease?.publish();
+        // (release has the lease rewritten without it first)
         this.release();
       }, this.o.timeoutMs);
       this.waiters.push(w);
@@ -235,10 +235,11 @@ export class ReplicationSource {
   /** Resolve the acks that may go out now (the lease changed, a standby confirmed or fell out). */
   release(): void {
     const lapsed = this.o.lease !== undefined && !this.o.lease.valid();
-    if (!lapsed && this.waiters.length > 0 && this.leaseOutOfDate()) this.o.lease?.publish();
+    const outOfDate = this.leaseOutOfDate();
+    if (!lapsed && this.waiters.length > 0 && outOfDate) this.o.lease?.publish();
     const keep: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (lapsed || this.covered(w.seq)) {
+      if (lapsed || this.covered(w.seq, outOfDate)) {
         clearTimeout(w.timer);
         if (!lapsed) {
           this.ackCounted(w.seq);
