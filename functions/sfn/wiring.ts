@@ -17,6 +17,14 @@ import { hostTls } from '../shared/host-tls';
 import { DrService } from './dr-service';
 import { userStore } from '../shared/users';
 import { SettlementService } from './settlement-service';
+import { HostReleaseService } from './host-release-service';
+import { AsgHostFleet } from './adapters/asg-host-fleet';
+import { LocalHostFleet } from './adapters/local-host-fleet';
+import { CloudWatchReleaseAlarms } from './adapters/cloudwatch-release-alarms';
+import { HealthReleaseAlarms } from './adapters/health-release-alarms';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 let service: SettlementService | undefined;
 let notices: AmqpSettlementNotices | undefined;
@@ -108,6 +116,55 @@ export function drService(): DrService {
   return dr.service;
 }
 
+let release: { service: HostReleaseService; notices: AmqpDrNotices; hosts: GrpcMatchingHost[] } | undefined;
+
+/**
+ * The hosts' blue-green release: an admin client per host of every region (Health with a short
+ * deadline; Fence and Promote as the DR runbooks have them), the fleet and the alarms of AWS
+ * (HOST_ASG_NAMES set) or of the local stack.
+ */
+export function hostReleaseService(): HostReleaseService {
+  if (!release) {
+    const cfg = config();
+    const group = cfg.MATCHING_HOSTS ?? { [cfg.PRIMARY_REGION]: { [cfg.PRIMARY_REGION]: cfg.MATCHING_HOST_ADDRESS } };
+    const region = cfg.HOST_RELEASE_REGION ?? process.env.AWS_REGION ?? cfg.PRIMARY_REGION;
+    const tls = (): ReturnType<typeof hostTls> => hostTls('dr');
+    const clients: GrpcMatchingHost[] = [];
+    const hosts: Record<string, Record<string, HostAdminPort>> = {};
+    for (const [r, members] of Object.entries(group)) {
+      hosts[r] = {};
+      for (const [id, a] of Object.entries(members)) {
+        const probe = new GrpcMatchingHost(a, tls, { deadlineMs: 1_500, retries: 0, breakAfter: 1_000 });
+        const admin = new GrpcMatchingHost(a, tls, { deadlineMs: 8_000, retries: 0, breakAfter: 1_000 });
+        clients.push(probe, admin);
+        hosts[r][id] = { health: () => probe.health(), fence: (e, f, rs) => admin.fence(e, f, rs), promote: (e) => admin.promote(e) };
+      }
+    }
+    const aws = cfg.HOST_ASG_NAMES !== undefined;
+    const notices = new AmqpDrNotices(() => brokerUrl(cfg), cfg.AMQP_EXCHANGE);
+    const service = new HostReleaseService({
+      control: controlStore(),
+      leases: leaseStore(),
+      hosts,
+      addresses: group,
+      fleet: aws
+        ? new AsgHostFleet(new SSMClient({ maxAttempts: 3 }), new AutoScalingClient({ maxAttempts: 3 }), cfg.STAGE, cfg.HOST_ASG_NAMES ?? {})
+        : new LocalHostFleet(cfg.HOST_RELEASES_DIR),
+      alarms: aws
+        ? new CloudWatchReleaseAlarms(new CloudWatchClient({ maxAttempts: 3 }), cfg.HOST_RELEASE_ALARMS ?? [])
+        : new HealthReleaseAlarms(cfg.STAGE, hosts[region] ?? {}, region === cfg.PRIMARY_REGION),
+      audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
+      notices,
+      region,
+      watchSeconds: cfg.HOST_RELEASE_WATCH_SECONDS,
+      pollSeconds: cfg.HOST_RELEASE_POLL_SECONDS,
+      readyTimeoutSeconds: cfg.HOST_RELEASE_READY_TIMEOUT_SECONDS,
+    });
+    release = { service, notices, hosts: clients };
+  }
+  return release.service;
+}
+
 /** Close what the task functions hold open (broker connections, host channels): tests and shutdown. */
 export async function closeTaskFunctions(): Promise<void> {
   await notices?.close();
@@ -116,4 +173,7 @@ export async function closeTaskFunctions(): Promise<void> {
   await dr?.notices.close();
   dr?.hosts.forEach((h) => h.close());
   dr = undefined;
+  await release?.notices.close();
+  release?.hosts.forEach((h) => h.close());
+  release = undefined;
 }

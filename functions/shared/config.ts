@@ -7,6 +7,15 @@ import { brokerUrlProblem } from '../../matching-host/proto/broker-credentials';
 import { REDIS_KEY_PREFIX_PATTERN, redisKeyPrefixFor } from '../../matching-host/proto/market-data-views';
 import { redisUrlProblem } from '../../matching-host/proto/redis-connection';
 
+/** JSON text parsed, anything else left for the schema to refuse with a message ('' or unset: absent) */
+const jsonOrRaw = (v: unknown): unknown => {
+  if (v === undefined || v === '') return undefined;
+  try {
+    return JSON.parse(String(v));
+  } catch {
+    return v;
+  }
+};
 const LOCAL_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const schema = z
@@ -94,6 +103,25 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    /** the hosts' blue-green release (statemachines/host-release.asl.json): its name */
+    HOST_RELEASE_STATE_MACHINE: z.string().min(1).default('exchange-local-host-release'),
+    /** the region whose hosts a release moves unless its input names one (AWS: the stack's region) */
+    HOST_RELEASE_REGION: z.preprocess((v) => v || undefined, z.string().min(1).optional()),
+    /**
+     * AWS: host id → its auto-scaling group (JSON); a release sets the build in SSM and replaces the
+     * instance. Unset: the local fleet, whose builds and versions are under HOST_RELEASES_DIR.
+     */
+    HOST_ASG_NAMES: z.preprocess(
+      jsonOrRaw,
+      z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1)).optional(),
+    ),
+    HOST_RELEASES_DIR: z.string().min(1).default('.data/host-releases'),
+    /** the CloudWatch alarms a release watches after its switch (JSON array of names; AWS only) */
+    HOST_RELEASE_ALARMS: z.preprocess(jsonOrRaw, z.array(z.string().min(1)).optional()),
+    /** how long a release watches the alarms after the switch, how often it looks, how long a replaced host may take */
+    HOST_RELEASE_WATCH_SECONDS: z.coerce.number().int().min(0).max(3_600).default(600),
+    HOST_RELEASE_POLL_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+    HOST_RELEASE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(7_200).default(1_200),
     /** DynamoDB tables (names from serverless.yml, shared with resources/dynamodb.yml) */
     AUDIT_TABLE: z.string().min(1).default('exchange-local-audit'),
     CONNECTIONS_TABLE: z.string().min(1).default('exchange-local-ws-connections'),

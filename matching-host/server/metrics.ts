@@ -2,6 +2,7 @@
  * Prometheus metrics of the matching host (prom-client), fed by the host's observer hooks and
  * read at scrape time for gauges that are cheap to compute (lag, depth, sequence).
  */
+import { BUILD_VERSION } from './build-version';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MatchingHost } from './host';
 import type { FlushStats } from './durability/journal';
@@ -69,6 +70,13 @@ export class HostMetrics {
     dr: () => DrStatus | undefined = () => undefined,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'exchange_host_' });
+    // which build runs where (a blue-green release moves the pair from one version to the next)
+    new Gauge({
+      name: 'exchange_host_build_info',
+      help: 'Always 1; the label says which build (release version) this host runs',
+      labelNames: ['version'],
+      registers: [this.registry],
+    }).set({ version: BUILD_VERSION }, 1);
     // what the alarms watch in AWS (resources/operations.yml, through the CloudWatch agent)
     new Gauge({
       name: 'exchange_host_up',

@@ -35,6 +35,8 @@ export interface HostBundle {
   dir: string;
   tarball: string;
   sha256: string;
+  /** the release version it reports */
+  version: string;
   /** the tarball's size */
   bytes: number;
   files: string[];
@@ -50,7 +52,17 @@ function gitCommit(): string | undefined {
   }
 }
 
-export async function buildHostBundle(outDir: string = HOST_BUILD_DIR): Promise<HostBundle> {
+/**
+ * The release version a bundle is stamped with (Health.version, the metric exchange_host_build_info,
+ * the S3 key the deploy uploads it under): given, or the commit (short), `-dirty` with local changes.
+ */
+export function releaseVersion(given?: string): string {
+  const v = given ?? gitCommit()?.replace(/^([0-9a-f]{12})[0-9a-f]*/, '$1') ?? 'unversioned';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) throw new Error(`a release version is 1-64 of A-Z a-z 0-9 . _ - (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+export async function buildHostBundle(outDir: string = HOST_BUILD_DIR, version: string = releaseVersion()): Promise<HostBundle> {
   const dir = join(outDir, HOST_BUNDLE_NAME);
   const tarball = join(outDir, `${HOST_BUNDLE_NAME}.tar.gz`);
   rmSync(dir, { recursive: true, force: true });
@@ -71,6 +83,7 @@ export async function buildHostBundle(outDir: string = HOST_BUILD_DIR): Promise<
     sourcesContent: false,
     keepNames: true,
     logLevel: 'silent',
+    define: { __HOST_BUILD_VERSION__: JSON.stringify(version) },
   });
   // a warning (e.g. a require esbuild could not follow) would be a module missing at run time
   if (result.warnings.length > 0) throw new Error(`esbuild warned:\n${result.warnings.map((w) => `  ${w.text}`).join('\n')}`);
@@ -84,6 +97,8 @@ export async function buildHostBundle(outDir: string = HOST_BUILD_DIR): Promise<
       {
         name: 'exchange-matching-host',
         version: root.version,
+        // the release version the bundle reports (Health.version)
+        release: version,
         ...(commit ? { commit } : {}),
         private: true,
         description: 'The matching host, bundled: start it with run-host.sh (configuration from the environment)',
@@ -113,16 +128,22 @@ export async function buildHostBundle(outDir: string = HOST_BUILD_DIR): Promise<
   execFileSync('tar', ['-czf', tarball, '-C', outDir, HOST_BUNDLE_NAME]);
   const sha256 = createHash('sha256').update(readFileSync(tarball)).digest('hex');
   writeFileSync(`${tarball}.sha256`, `${sha256}  ${HOST_BUNDLE_NAME}.tar.gz\n`);
-  return { dir, tarball, sha256, bytes: statSync(tarball).size, files: readdirSync(dir).sort() };
+  return { dir, tarball, sha256, version, bytes: statSync(tarball).size, files: readdirSync(dir).sort() };
 }
 
 if (require.main === module) {
-  buildHostBundle()
+  // npm run build:host -- [--version <release version>] [--out <folder>]
+  const arg = (name: string): string | undefined => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  Promise.resolve()
+    .then(() => buildHostBundle(arg('out') ?? HOST_BUILD_DIR, releaseVersion(arg('version'))))
     .then((b) => {
       const kb = (n: number): string => `${Math.round(n / 1024)} kB`;
       process.stdout.write(
         [
-          `host bundle: ${b.dir}`,
+          `host bundle: ${b.dir} (release ${b.version})`,
           ...b.files.map((f) => `  ${f.padEnd(20)} ${kb(statSync(join(b.dir, f)).size)}`),
           `tarball: ${b.tarball} (${kb(b.bytes)}, sha256 ${b.sha256})`,
           `start: <folder>/run-host.sh  (exec node ${HOST_NODE_FLAGS.join(' ')} main.js)`,

@@ -20,13 +20,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the matching host bundle', () => {
   let bundle: HostBundle;
   beforeAll(async () => {
-    bundle = await buildHostBundle(join(work, 'build'));
+    bundle = await buildHostBundle(join(work, 'build'), 'rel-2026.12.04-a');
   }, 60_000);
 
   it('holds the bundled host, its contract and its start line, and no dependency to install', () => {
     expect(bundle.files).toEqual(['main.js', 'main.js.map', 'matching_host.proto', 'package.json', 'run-host.sh']);
     const pkg = JSON.parse(readFileSync(join(bundle.dir, 'package.json'), 'utf8')) as { main: string; dependencies: object };
-    expect(pkg).toMatchObject({ main: 'main.js', dependencies: {} });
+    expect(pkg).toMatchObject({ main: 'main.js', dependencies: {}, release: 'rel-2026.12.04-a' });
     const run = readFileSync(join(bundle.dir, 'run-host.sh'), 'utf8');
     expect(run).toContain(`--enable-source-maps ${ENGINE_NODE_FLAGS.join(' ')} "$(dirname "$0")/main.js"`);
     expect(statSync(join(bundle.dir, 'run-host.sh')).mode & 0o111).toBe(0o111);
@@ -81,7 +81,11 @@ describe('the matching host bundle', () => {
       const health = await fetch(`http://127.0.0.1:${metricsPort}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', role: 'primary', epoch: 1 });
-      expect(await call(client, 'Health', {})).toMatchObject({ role: 'primary', epoch: 1 });
+      // it says which release it is: a blue-green release waits for that version to answer
+      expect(await call(client, 'Health', {})).toMatchObject({ role: 'primary', epoch: 1, version: 'rel-2026.12.04-a' });
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain(
+        'exchange_host_build_info{version="rel-2026.12.04-a"} 1',
+      );
     } finally {
       client.close();
       // a graceful stop: exit 0 after its snapshot, in the data directory it was given

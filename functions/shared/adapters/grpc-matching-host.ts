@@ -75,6 +75,7 @@ const healthOf = (r: HostHealth): HostHealth => ({
   lagCommands: r.lagCommands,
   lagMs: r.lagMs,
   leaseValid: r.leaseValid,
+  version: r.version,
 });
 
 /** The proto declares sides and liquidity as strings: the host answers only these. */

@@ -39,6 +39,8 @@ export interface HostHealth {
   lagMs: number;
   /** a primary that may acknowledge under its lease */
   leaseValid: boolean;
+  /** the build the host runs (its release version; `source` from the sources) */
+  version: string;
 }
 
 /** What the DR runbooks do to a host (besides reading its health). */

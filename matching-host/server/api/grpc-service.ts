@@ -18,6 +18,7 @@ import { callerEpochOf } from '../../proto/host-client';
 import type { OrderReply } from '../core/types';
 import type { DrRole } from '../dr/dr-role';
 import type { ReplicateCall } from '../dr/replication-source';
+import { BUILD_VERSION } from '../build-version';
 
 export function serviceDefinition(): grpc.ServiceDefinition {
   return clientConstructor().service;
@@ -271,6 +272,7 @@ export function createService(host: MatchingHost, o: ServiceOptions): grpc.Untyp
     lastSeq: host.lastSeq,
     checksum: host.core.engine.checksum(),
     journalHealthy: host.journalHealthy,
+    version: BUILD_VERSION,
     ...(dr?.status() ?? {}),
   });
   const openOrder = (o: ReturnType<typeof host.core.engine.openOrders>[number]): Record<string, unknown> => {

@@ -39,6 +39,10 @@ export interface HealthReply {
    * a primary: it holds a lease it may acknowledge under (always true without a lease)
    */
   'leaseValid'?: (boolean);
+  /**
+   * the build this host runs (npm run build:host's release version; `source` from the sources)
+   */
+  'version'?: (string);
 }
 
 export interface HealthReply__Output {
@@ -78,4 +82,8 @@ export interface HealthReply__Output {
    * a primary: it holds a lease it may acknowledge under (always true without a lease)
    */
   'leaseValid': (boolean);
+  /**
+   * the build this host runs (npm run build:host's release version; `source` from the sources)
+   */
+  'version': (string);
 }
