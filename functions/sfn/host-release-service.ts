@@ -64,7 +64,7 @@ export interface ReleasePlan {
   /** replaced after the switch: the old primary (or a follower-only region's other host); null: none */
   second: string | null;
   addresses: Record<string, string>;
-  /** the lease epoch the new primary takes; a failback takes the next */
+  /** the epoch the old primary is fenced at (the lease too, for nobody); the new primary takes the next */
   newEpoch: number;
   startedAt: number;
   watchSeconds: number;
@@ -131,7 +131,8 @@ export interface HostReleaseOptions {
   /** region → host id → gRPC address */
   addresses: Record<string, Record<string, string>>;
   fleet: HostFleet;
-  alarms: ReleaseAlarms;
+  /** the alarms watched for a release of `region`'s hosts */
+  alarms: (region: string) => ReleaseAlarms;
   audit: AuditLog;
   notices: DrNotices;
   /** this stack's region: the one a release moves unless its input names another */
@@ -184,7 +185,7 @@ export class HostReleaseService {
       const down = seen.filter((s) => !s.h).map((s) => s.id);
       if (down.length > 0) throw new NotReleasable(`host(s) ${down.join(', ')} in ${region} do not answer`);
       const health = Object.fromEntries(seen.map((s) => [s.id, s.h as HostHealth]));
-      const firing = (await this.o.alarms.firing({})).firing;
+      const firing = (await this.o.alarms(region).firing({})).firing;
       const lease = await this.o.leases.read(region);
       const holder = lease?.holder && ids.includes(lease.holder) && health[lease.holder].role === 'primary' ? lease.holder : null;
       if (ids.length > 2) throw new NotReleasable(`${region} has ${ids.length} hosts: a release moves a pair (or one host)`);
@@ -253,7 +254,9 @@ export class HostReleaseService {
       h.replicas === 1 &&
       h.lagCommands <= (this.o.maxLagCommands ?? 1_000) &&
       (lease === null || lease.inSync.includes(p.host));
-    const health = h ? { role: h.role, version: h.version, lastSeq: h.lastSeq, replicas: h.replicas, lagCommands: h.lagCommands } : undefined;
+    const health = h
+      ? { role: h.role, version: h.version, lastSeq: h.lastSeq, replicas: h.replicas, lagCommands: h.lagCommands }
+      : undefined;
     if (!ok && this.now() > readyBy)
       throw new HostNotReady(
         `${p.host} is not back in sync on ${p.version} after ${plan.readyTimeoutSeconds} s: ${h ? JSON.stringify(health) : 'it does not answer'}`,
@@ -294,7 +297,9 @@ export class HostReleaseService {
       const s = await this.admin(plan, plan.standby).health();
       if (s.lastSeq >= f.lastSeq) {
         if (s.lastSeq !== f.lastSeq || s.checksum !== f.checksum)
-          throw new ChecksumMismatch(`standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`);
+          throw new ChecksumMismatch(
+            `standby at seq ${s.lastSeq} checksum ${s.checksum}; primary at seq ${f.lastSeq} checksum ${f.checksum}`,
+          );
         return { lastSeq: s.lastSeq, checksum: s.checksum };
       }
       if (this.now() >= until) throw new HandoverFailed(`the standby holds seq ${s.lastSeq}, the fenced primary had ${f.lastSeq}`);
@@ -302,26 +307,31 @@ export class HostReleaseService {
     }
   }
 
-  /** Promote the standby at the new epoch: it takes the region's lease, and clients find it there. */
+  /**
+   * Promote the standby one epoch above the fence: a host takes its region's lease only at an epoch
+   * above the lease's, and the fence wrote the lease (for nobody) at the fence's epoch. It takes the
+   * lease at once, and clients find it there.
+   */
   async promote(state: ReleaseState): Promise<{ at: number; epoch: number }> {
     const { plan } = state;
+    const epoch = plan.newEpoch + 1;
     const host = this.admin(plan, plan.standby);
     const now = await host.health();
-    if (!(now.role === 'primary' && now.epoch === plan.newEpoch)) await host.promote(plan.newEpoch);
-    return { at: this.now(), epoch: plan.newEpoch };
+    if (!(now.role === 'primary' && now.epoch === epoch)) await host.promote(epoch);
+    return { at: this.now(), epoch };
   }
 
   /** The old primary follows the new one: the in-sync standby a failback would hand the book back to. */
   async followNewPrimary(state: ReleaseState): Promise<{ following: boolean }> {
     const { plan } = state;
-    await this.admin(plan, plan.primary as string).fence(plan.newEpoch, plan.addresses[plan.standby]);
+    await this.admin(plan, plan.primary as string).fence(plan.newEpoch + 1, plan.addresses[plan.standby]);
     return { following: true };
   }
 
   /** One look at the alarms; done once the watch has lasted its time with none firing. */
   async watch(state: ReleaseState): Promise<Watch> {
     const until = state.watch?.until ?? this.now() + state.plan.watchSeconds * 1000;
-    const { firing, breaches } = await this.o.alarms.firing(state.watch?.breaches ?? {});
+    const { firing, breaches } = await this.o.alarms(state.plan.region).firing(state.watch?.breaches ?? {});
     return { until, firing, breaches, done: firing.length === 0 && this.now() >= until };
   }
 
@@ -341,7 +351,10 @@ export class HostReleaseService {
       return { epoch: old.epoch, handedBack: false, notes };
     }
     const lease = await this.o.leases.read(plan.region);
-    const epoch = Math.max(plan.newEpoch, lease?.epoch ?? 0, old.epoch) + 1;
+    // whether the old build was in the new one's in-sync set: read before the claim rewrites the lease
+    const wasInSync = lease?.holder === plan.standby && lease.inSync.includes(back);
+    // fenced at one epoch, promoted at the next (the lease is taken only above its own epoch)
+    const epoch = Math.max(plan.newEpoch + 1, lease?.epoch ?? 0, old.epoch) + 1;
     await claimLease(this.o.leases, plan.region, '', epoch, 3_000);
     const fenced = await this.admin(plan, plan.standby)
       .fence(epoch)
@@ -355,21 +368,26 @@ export class HostReleaseService {
         const h = await this.admin(plan, back).health();
         if (h.lastSeq >= fenced.lastSeq) {
           if (h.lastSeq !== fenced.lastSeq || h.checksum !== fenced.checksum)
-            throw new ChecksumMismatch(`${back} at seq ${h.lastSeq} checksum ${h.checksum}; ${plan.standby} at ${fenced.lastSeq} ${fenced.checksum}`);
+            throw new ChecksumMismatch(
+              `${back} at seq ${h.lastSeq} checksum ${h.checksum}; ${plan.standby} at ${fenced.lastSeq} ${fenced.checksum}`,
+            );
           break;
         }
         if (this.now() >= until) throw new HandoverFailed(`${back} holds seq ${h.lastSeq}, ${plan.standby} had ${fenced.lastSeq}`);
         await sleep(20);
       }
-    } else if (!(await this.o.leases.read(plan.region))?.inSync.includes(back)) {
-      // the new build neither answers nor was the old one in sync with it: promoting it could drop acknowledged orders
-      throw new HandoverFailed(`${plan.standby} does not answer and ${back} was not in sync with it: an operator decides`);
+    } else {
+      // the new build does not answer: the lease-keeper's takeover rule. The old build may take the
+      // book only if the lease listed it in sync (every ack waited for it), and only once the
+      // unreachable holder's lease has run out since the claim (it acknowledges nothing after that)
+      if (!wasInSync) throw new HandoverFailed(`${plan.standby} does not answer and ${back} was not in sync with it: an operator decides`);
+      await sleep(lease?.leaseMs ?? 3_000);
     }
-    await this.admin(plan, back).promote(epoch);
+    await this.admin(plan, back).promote(epoch + 1);
     await this.admin(plan, plan.standby)
-      .fence(epoch, plan.addresses[back])
+      .fence(epoch + 1, plan.addresses[back])
       .catch(() => notes.push(`${plan.standby} does not follow ${back} yet (it rejoins when replaced)`));
-    return { epoch, handedBack: true, notes };
+    return { epoch: epoch + 1, handedBack: true, notes };
   }
 
   /**
@@ -393,7 +411,7 @@ export class HostReleaseService {
       }
       if (!(p?.role === 'primary' && lease?.holder === plan.primary)) {
         const base = Math.max(plan.newEpoch, lease?.epoch ?? 0, p?.epoch ?? 0, s?.epoch ?? 0);
-        await claimLease(this.o.leases, plan.region, '', base + 2, 3_000);
+        await claimLease(this.o.leases, plan.region, '', base + 1, 3_000);
         if (p?.role === 'primary') await this.admin(plan, plan.primary).fence(base + 1);
         await this.admin(plan, plan.primary).promote(base + 2);
         notes.push(`${plan.primary} has the book back at epoch ${base + 2}`);
@@ -421,7 +439,9 @@ export class HostReleaseService {
       handover_ms: handedOver ? Math.max(0, (state.promoted as { at: number }).at - (state.fencing as Fencing).fencedAt) : null,
       firing: state.watch?.firing ?? [],
       executionArn: state.executionArn,
-      ...(state.error && outcome !== 'completed' ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` } : {}),
+      ...(state.error && outcome !== 'completed'
+        ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` }
+        : {}),
     };
     const execution = executionName(state.executionArn);
     // a release that failed to plan never held the lock: releasing one we do not hold is a no-op

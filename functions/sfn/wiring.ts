@@ -148,11 +148,18 @@ export function hostReleaseService(): HostReleaseService {
       hosts,
       addresses: group,
       fleet: aws
-        ? new AsgHostFleet(new SSMClient({ maxAttempts: 3 }), new AutoScalingClient({ maxAttempts: 3 }), cfg.STAGE, cfg.HOST_ASG_NAMES ?? {})
+        ? new AsgHostFleet(
+            new SSMClient({ maxAttempts: 3 }),
+            new AutoScalingClient({ maxAttempts: 3 }),
+            cfg.STAGE,
+            cfg.HOST_ASG_NAMES ?? {},
+          )
         : new LocalHostFleet(cfg.HOST_RELEASES_DIR),
-      alarms: aws
-        ? new CloudWatchReleaseAlarms(new CloudWatchClient({ maxAttempts: 3 }), cfg.HOST_RELEASE_ALARMS ?? [])
-        : new HealthReleaseAlarms(cfg.STAGE, hosts[region] ?? {}, region === cfg.PRIMARY_REGION),
+      // in AWS each region's stack releases its own hosts and watches its own alarms
+      alarms: (r) =>
+        aws
+          ? new CloudWatchReleaseAlarms(new CloudWatchClient({ maxAttempts: 3 }), cfg.HOST_RELEASE_ALARMS ?? [])
+          : new HealthReleaseAlarms(cfg.STAGE, hosts[r] ?? {}, r === cfg.PRIMARY_REGION),
       audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       notices,
       region,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { spawnHost, type HostProcess } from './host-process';
 import type { ProcessOptions } from './processes';
 import { freePort } from './region-hosts';
+import { bundleDir, desiredVersion, SOURCE_VERSION } from '../../functions/sfn/adapters/local-host-fleet';
 
 export const GROUP = { 'us-east-1a': 'us-east-1', 'us-east-1b': 'us-east-1', 'us-west-2a': 'us-west-2' } as const;
 export type HostId = keyof typeof GROUP;
@@ -27,6 +28,8 @@ export interface HostGroup {
   /** what the functions' MATCHING_HOSTS holds: region → host id → address */
   regions: Record<GroupRegion, Partial<Record<HostId, string>>>;
   host(id: HostId): HostProcess | undefined;
+  /** the build host `id` runs (`source`: the TypeScript sources) */
+  version(id: HostId): string | undefined;
   /** start a host again (same data, same ports): it rejoins as its data and the lease say */
   start(id: HostId, env?: Record<string, string>): Promise<HostProcess>;
   /** kill -9: no flush, no snapshot */
@@ -52,6 +55,14 @@ export interface HostGroupOptions {
   echo?: boolean;
   output?: (id: HostId) => Pick<ProcessOptions, 'onLine' | 'onCrash'>;
   timeoutMs?: number;
+  /**
+   * The local host fleet's folder (functions/sfn/adapters/local-host-fleet.ts): each host runs the
+   * build its version file names, and is replaced (graceful stop, start on that build) when the
+   * file changes, as a release asks. Absent: every host runs the sources.
+   */
+  releases?: string;
+  /** a host was replaced on another build (or could not be) */
+  onReplaced?: (id: HostId, version: string, error?: Error) => void;
 }
 
 export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
@@ -62,11 +73,13 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
   for (const id of HOST_IDS) regions[GROUP[id]][id] = addresses[id];
   const seen = (from: HostId, to: HostId): string => o.route?.(from, to, addresses[to]) ?? addresses[to];
   const running = new Map<HostId, HostProcess>();
+  const versions = new Map<HostId, string>();
 
   const start = async (id: HostId, env: Record<string, string> = {}): Promise<HostProcess> => {
     const region = GROUP[id];
     const dr = region === 'us-west-2';
     const members = Object.fromEntries(HOST_IDS.map((m) => [m, seen(id, m)]));
+    const version = o.releases ? desiredVersion(o.releases, id) : SOURCE_VERSION;
     const p = await spawnHost(
       {
         ...o.env,
@@ -90,11 +103,45 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
         ...o.hostEnv?.(id),
         ...env,
       },
-      { echo: o.echo, timeoutMs: o.timeoutMs ?? 60_000, name: `host ${id}`, ...o.output?.(id) },
+      {
+        echo: o.echo,
+        timeoutMs: o.timeoutMs ?? 60_000,
+        name: `host ${id}`,
+        ...(version === SOURCE_VERSION || !o.releases ? {} : { bundle: bundleDir(o.releases, version) }),
+        ...o.output?.(id),
+      },
     );
     running.set(id, p);
+    versions.set(id, version);
     return p;
   };
+
+  // the instance refresh's stand-in: a host whose version file names another build is stopped
+  // gracefully (it snapshots; a primary releases its lease) and started on that build
+  let replacing: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const refresh = (): void => {
+    if (!o.releases || stopped) return;
+    const releases = o.releases;
+    replacing = replacing.then(async () => {
+      for (const id of HOST_IDS) {
+        const want = desiredVersion(releases, id);
+        // a host a test killed stays down until its version changes (a release asks for it)
+        if (stopped || versions.get(id) === want) continue;
+        try {
+          await running.get(id)?.stop();
+          running.delete(id);
+          await start(id);
+          o.onReplaced?.(id, want);
+        } catch (e) {
+          versions.set(id, want);
+          o.onReplaced?.(id, want, e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+    });
+  };
+  const watcher = o.releases ? setInterval(refresh, 250) : undefined;
+  watcher?.unref();
   try {
     // the primary first: it claims the lease before the others look for a holder
     for (const id of HOST_IDS) await start(id);
@@ -109,6 +156,7 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
     addresses,
     regions,
     host: (id) => running.get(id),
+    version: (id) => (running.has(id) ? versions.get(id) : undefined),
     start,
     kill: async (id) => {
       await running.get(id)?.kill();
@@ -117,6 +165,9 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
     pause: (id) => signal(id, 'SIGSTOP'),
     resume: (id) => signal(id, 'SIGCONT'),
     stop: async () => {
+      stopped = true;
+      clearInterval(watcher);
+      await replacing;
       // followers first: their primary's graceful stop then waits on no stream
       for (const id of [...HOST_IDS].reverse()) {
         signal(id, 'SIGCONT');

@@ -19,14 +19,21 @@ export interface HostProcess extends Managed {
  */
 export async function spawnHost(
   env: Record<string, string>,
-  options: { timeoutMs?: number; script?: string; nodeArgs?: string[]; echo?: boolean; name?: string } & Pick<
-    ProcessOptions,
-    'onLine' | 'onCrash'
-  > = {},
+  options: {
+    timeoutMs?: number;
+    script?: string;
+    /** an installed build (npm run build:host's folder): its main.js runs instead of the sources */
+    bundle?: string;
+    nodeArgs?: string[];
+    echo?: boolean;
+    name?: string;
+  } & Pick<ProcessOptions, 'onLine' | 'onCrash'> = {},
 ): Promise<HostProcess> {
   const p = await startProcess(
     options.name ?? 'host',
-    [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? MAIN],
+    options.bundle
+      ? ['--enable-source-maps', ...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), join(options.bundle, 'main.js')]
+      : [...ENGINE_NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? MAIN],
     {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, HOST_GRPC_ADDRESS: '127.0.0.1:0', HOST_METRICS_ADDRESS: '127.0.0.1:0', ...env },

@@ -220,6 +220,8 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       AWS_REGION: 'us-east-1',
+      // the host fleet's stand-in: installed builds and which each host runs (npm run release:host)
+      HOST_RELEASES_DIR: join(dataDir, 'host-releases'),
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       ...(options.authIpPerMinute ? { AUTH_IP_PER_MINUTE: String(options.authIpPerMinute) } : {}),
@@ -248,6 +250,13 @@ export async function startStack(ports: StackPorts = DEFAULT_PORTS, options: Sta
       // a crashed host comes back on its data and rejoins as the lease says (primary, or a follower of the holder)
       output: (id) => ({ ...hostOut[id].hooks, onCrash: watch.watch(`matching host ${id}`, () => group.start(id)) }),
       timeoutMs: 90_000,
+      releases: join(dataDir, 'host-releases'),
+      onReplaced: (id, version, error) =>
+        log(
+          error
+            ? `matching host ${id} did not start on build ${version}: ${error.message.split('\n')[0]}`
+            : `matching host ${id} now runs build ${version}`,
+        ),
     });
     hosts = group;
     for (const id of HOST_IDS) hostOut[id].ready();

@@ -18,6 +18,7 @@ import { startDelayProxy, type DelayProxy } from '../../scripts/local/delay-prox
 import { GROUP, HOST_IDS, startHostGroup, type HostGroup, type HostId } from '../../scripts/local/host-group';
 import { testTlsOf } from '../support/host-tls';
 import { until } from '../support/until';
+import { SteadyOrders } from '../../scripts/local/steady-orders';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'host-failover-'));
 let env: FunctionsEnv;
@@ -78,71 +79,7 @@ const place = (clientOrderId: string): ReturnType<ReturnType<typeof matchingHost
     quantity: '0.001',
   });
 
-/**
- * A trader's bot at a steady rate: each order is retried with its client order id until it is
- * acknowledged (what an exchange client does when a call fails), so a failover shows as a gap.
- */
-class SteadyOrders {
-  readonly acked = new Map<string, number>();
-  readonly ackTimes: number[] = [];
-  private n = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<void>>();
-  private stopping = false;
-
-  constructor(
-    private readonly prefix: string,
-    private readonly perSecond = 20,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      const p = this.placeUntilAcked(`${this.prefix}-${++this.n}`);
-      this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
-    }, 1000 / this.perSecond);
-  }
-
-  private async placeUntilAcked(clientOrderId: string): Promise<void> {
-    while (!this.stopping) {
-      try {
-        const r = await place(clientOrderId);
-        this.acked.set(clientOrderId, r.orderId);
-        this.ackTimes.push(Date.now());
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  }
-
-  /** stop placing; orders already sent get until `graceMs` to be acknowledged */
-  async stop(graceMs = 15_000): Promise<void> {
-    clearInterval(this.timer);
-    const all = Promise.all([...this.inFlight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs))]);
-    this.stopping = true;
-    await all;
-  }
-
-  /** the longest time without an acknowledgement after `from` */
-  gapAfter(from: number): number {
-    const times = [from, ...this.ackTimes.filter((t) => t >= from)];
-    let gap = 0;
-    for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
-    return gap;
-  }
-}
-
-/** Every acknowledged order is known to whoever is primary now: placing it again answers the same order. */
-async function lostOrders(load: SteadyOrders): Promise<string[]> {
-  const lost: string[] = [];
-  for (const [clientOrderId, orderId] of load.acked) {
-    const r = await place(clientOrderId);
-    if (!r.duplicate || r.orderId !== orderId) lost.push(clientOrderId);
-  }
-  return lost;
-}
+const steady = (name: string): SteadyOrders => new SteadyOrders(place, name);
 
 /** Run `fault` under a steady load; report the gap in acknowledgements and the orders lost. */
 async function underLoad(
@@ -150,7 +87,7 @@ async function underLoad(
   fault: () => Promise<void>,
   settle: () => Promise<unknown>,
 ): Promise<{ gapMs: number; acked: number }> {
-  const load = new SteadyOrders(name);
+  const load = steady(name);
   load.start();
   await new Promise((r) => setTimeout(r, 1_500));
   const at = Date.now();
@@ -159,7 +96,7 @@ async function underLoad(
   await new Promise((r) => setTimeout(r, 1_500));
   await load.stop();
   const gapMs = load.gapAfter(at);
-  const lost = await lostOrders(load);
+  const lost = await load.lost();
   process.stdout.write(`${JSON.stringify({ scenario: name, acked: load.acked.size, lost: lost.length, ackGapMs: gapMs })}\n`);
   expect(lost).toEqual([]);
   expect(load.acked.size).toBeGreaterThan(20);
@@ -243,7 +180,7 @@ describe('the host group fails over by itself inside the region', () => {
     const h = await follows(frozen);
     expect(h.leaseValid).toBe(false);
     // what it held unacknowledged when it froze, the new primary never had: dropped as it rejoined
-    expect(await lostOrders(new SteadyOrders('none'))).toEqual([]);
+    expect(await steady('none').lost()).toEqual([]);
   }, 90_000);
 
   it('primary cut off from the lease store only: it stops acknowledging, the standby takes over, it follows once it sees the lease', async () => {
@@ -307,7 +244,7 @@ describe('the DR region follows asynchronously and takes over by a runbook', () 
       20_000,
     );
     expect(west.role).toBe('standby');
-    const load = new SteadyOrders('region-loss');
+    const load = steady('region-loss');
     load.start();
     await new Promise((r) => setTimeout(r, 2_000));
     const lag = await health('us-west-2a');
@@ -337,11 +274,11 @@ describe('the DR region follows asynchronously and takes over by a runbook', () 
     expect(end.status).toBe('SUCCEEDED');
     expect(end.output).toMatchObject({ outcome: 'completed', to: 'us-west-2', rpo_orders: 0 });
     expect((await health('us-west-2a')).role).toBe('primary');
-    expect(await lostOrders(load)).toEqual([]);
+    expect(await load.lost()).toEqual([]);
   }, 120_000);
 
   it('the east region comes back as followers, and the failback runbook makes it primary again with its pair', async () => {
-    const load = new SteadyOrders('on-west');
+    const load = steady('on-west');
     load.start();
     await new Promise((r) => setTimeout(r, 1_000));
     await load.stop();
@@ -375,6 +312,6 @@ describe('the DR region follows asynchronously and takes over by a runbook', () 
     await leads(primary);
     await pairInSync();
     expect((await follows('us-west-2a')).role).toBe('standby');
-    expect(await lostOrders(load)).toEqual([]);
+    expect(await load.lost()).toEqual([]);
   }, 120_000);
 });

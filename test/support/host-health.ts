@@ -15,5 +15,6 @@ export const hostHealth = (role: string, overrides: Partial<HostHealth> = {}): H
   lagCommands: 0,
   lagMs: 0,
   leaseValid: role === 'primary',
+  version: 'source',
   ...overrides,
 });

@@ -5,7 +5,11 @@
  * group starts a new one in the same AZ, which attaches the same journal volume and address and
  * rejoins as a follower). The old instance's host stops gracefully first (systemd, up to 120 s).
  */
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { HostFleet } from '../ports/host-fleet';
 

@@ -21,12 +21,20 @@ export class HealthReleaseAlarms implements ReleaseAlarms {
     const primaryOf = (h: Record<string, HostHealth | null>): HostHealth | undefined =>
       Object.values(h).find((x) => x?.role === 'primary') ?? undefined;
     this.conditions = [
-      ...Object.keys(hosts).map((id) => ({ name: name(`host-${id.slice(-1)}-down`), looks: 2, breached: (h: Record<string, HostHealth | null>) => !h[id]?.journalHealthy })),
+      ...Object.keys(hosts).map((id) => ({
+        name: name(`host-${id.slice(-1)}-down`),
+        looks: 2,
+        breached: (h: Record<string, HostHealth | null>) => !h[id]?.journalHealthy,
+      })),
       ...(primaryRegion
         ? [
             { name: name('host-lease-lost'), looks: 2, breached: (h: Record<string, HostHealth | null>) => !primaryOf(h)?.leaseValid },
             // the old primary needs a moment to follow the new one: three looks
-            { name: name('host-no-standby'), looks: 3, breached: (h: Record<string, HostHealth | null>) => (primaryOf(h)?.replicas ?? 0) < 1 },
+            {
+              name: name('host-no-standby'),
+              looks: 3,
+              breached: (h: Record<string, HostHealth | null>) => (primaryOf(h)?.replicas ?? 0) < 1,
+            },
           ]
         : []),
     ];
