@@ -272,7 +272,9 @@ export class HostReleaseService {
   async fence(state: ReleaseState): Promise<Fencing> {
     const { plan } = state;
     const primary = plan.primary as string;
-    await claimLease(this.o.leases, plan.region, '', plan.newEpoch, 3_000);
+    // null: the lease moved past the plan's epoch (a host took it over by itself): start again from a new plan
+    if (!(await claimLease(this.o.leases, plan.region, '', plan.newEpoch, 3_000)))
+      throw new HandoverFailed(`the lease of ${plan.region} moved past epoch ${plan.newEpoch} since the plan`);
     const fencedAt = this.now();
     const h = await this.admin(plan, primary)
       .fence(plan.newEpoch)
@@ -355,7 +357,8 @@ export class HostReleaseService {
     const wasInSync = lease?.holder === plan.standby && lease.inSync.includes(back);
     // fenced at one epoch, promoted at the next (the lease is taken only above its own epoch)
     const epoch = Math.max(plan.newEpoch + 1, lease?.epoch ?? 0, old.epoch) + 1;
-    await claimLease(this.o.leases, plan.region, '', epoch, 3_000);
+    if (!(await claimLease(this.o.leases, plan.region, '', epoch, 3_000)))
+      throw new HandoverFailed(`the lease of ${plan.region} moved past epoch ${epoch} while failing back: an operator decides`);
     const fenced = await this.admin(plan, plan.standby)
       .fence(epoch)
       .catch((e: unknown) => {

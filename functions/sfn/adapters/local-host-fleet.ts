@@ -34,9 +34,9 @@ export function desiredVersion(root: string, hostId: string): string {
 
 /** Ask for host `hostId` to run `version`: only a build that is installed (or the sources). */
 export function setDesiredVersion(root: string, hostId: string, version: string): void {
+  const f = versionFile(root, hostId);
   if (version !== SOURCE_VERSION && !existsSync(join(bundleDir(root, version), 'main.js')))
     throw new Error(`build ${version} is not installed under ${join(root, 'bundles')}`);
-  const f = versionFile(root, hostId);
   mkdirSync(join(root, 'hosts'), { recursive: true });
   // whole or not at all: the group polls the file
   writeFileSync(`${f}.tmp`, `${version}\n`);
@@ -47,7 +47,6 @@ export class LocalHostFleet implements HostFleet {
   constructor(private readonly root: string) {}
 
   replace(hostId: string, version: string): Promise<void> {
-    setDesiredVersion(this.root, hostId, version);
-    return Promise.resolve();
+    return Promise.resolve().then(() => setDesiredVersion(this.root, hostId, version));
   }
 }
