@@ -135,14 +135,13 @@ async function restTrader(base: string): Promise<{ place: PlaceOrder; cancelAll:
   await must('POST', '/v1/auth/register', { email, password });
   const token = (await must('POST', '/v1/auth/login', { email, password })).accessToken as string;
   await must('POST', '/v1/accounts/deposits', { asset: 'USD', amount: '100000', idempotencyKey: `release-fund-${Date.now()}` }, token);
+  // a resting buy 5 % under the last trade (inside the price band, never crossing), on the tick
+  const ticker = await call('GET', '/v1/markets/BTC-USD/ticker');
+  const last = Number(ticker.body.last ?? ticker.body.lastPrice) || 42_000;
+  const price = (Math.floor(last * 0.95 * 100) / 100).toFixed(2);
   return {
     place: async (clientOrderId) => {
-      const r = await call(
-        'POST',
-        '/v1/orders',
-        { clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price: '1000.00', quantity: '0.001' },
-        token,
-      );
+      const r = await call('POST', '/v1/orders', { clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price, quantity: '0.001' }, token);
       if (r.status !== 200 && r.status !== 201) throw new Error(`place ${clientOrderId}: ${r.status} ${JSON.stringify(r.body)}`);
       return { orderId: r.body.orderId as string, duplicate: r.status === 200 };
     },

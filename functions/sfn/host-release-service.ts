@@ -25,18 +25,24 @@ import type { HostFleet } from './ports/host-fleet';
 import type { ReleaseAlarms } from './ports/release-alarms';
 import { causeMessage, executionName } from './dr-service';
 
-function releaseError<N extends string>(name: N) {
-  return class extends Error {
-    override readonly name: N = name;
-  };
+// named classes, not a factory's: serverless offline names a function's error by its constructor
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
 }
-export const InvalidInput = releaseError('InvalidInput');
 /** the region is not in a state a release may start from (no in-sync standby, alarms firing, same version) */
-export const NotReleasable = releaseError('NotReleasable');
+export class NotReleasable extends Error {
+  override readonly name = 'NotReleasable';
+}
 /** a replaced host did not come back on the new build, in sync, in time */
-export const HostNotReady = releaseError('HostNotReady');
-export const ChecksumMismatch = releaseError('ChecksumMismatch');
-export const HandoverFailed = releaseError('HandoverFailed');
+export class HostNotReady extends Error {
+  override readonly name = 'HostNotReady';
+}
+export class ChecksumMismatch extends Error {
+  override readonly name = 'ChecksumMismatch';
+}
+export class HandoverFailed extends Error {
+  override readonly name = 'HandoverFailed';
+}
 
 /** a release version: a plain name (it is an S3 key and a folder name) */
 export const RELEASE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -158,6 +164,21 @@ export class HostReleaseService {
     const h = this.o.hosts[plan.region]?.[id];
     if (!h) throw new Error(`no host ${id} in ${plan.region}`);
     return h;
+  }
+
+  /**
+   * A host's Health, asked again (every 100 ms) until `until` while it fails: a busy host or a
+   * channel reconnecting is not a host gone. The last failure is thrown past the deadline.
+   */
+  private async healthUntil(plan: Pick<ReleasePlan, 'region'>, id: string, until: number): Promise<HostHealth> {
+    for (;;) {
+      try {
+        return await this.admin(plan, id).health();
+      } catch (e) {
+        if (this.now() >= until) throw e;
+        await sleep(100);
+      }
+    }
   }
 
   /**
@@ -296,7 +317,7 @@ export class HostReleaseService {
     const f = state.fencing as Fencing;
     const until = this.now() + 10_000;
     for (;;) {
-      const s = await this.admin(plan, plan.standby).health();
+      const s = await this.healthUntil(plan, plan.standby, until);
       if (s.lastSeq >= f.lastSeq) {
         if (s.lastSeq !== f.lastSeq || s.checksum !== f.checksum)
           throw new ChecksumMismatch(
@@ -318,7 +339,7 @@ export class HostReleaseService {
     const { plan } = state;
     const epoch = plan.newEpoch + 1;
     const host = this.admin(plan, plan.standby);
-    const now = await host.health();
+    const now = await this.healthUntil(plan, plan.standby, this.now() + 5_000);
     if (!(now.role === 'primary' && now.epoch === epoch)) await host.promote(epoch);
     return { at: this.now(), epoch };
   }
@@ -347,7 +368,7 @@ export class HostReleaseService {
     const { plan } = state;
     const back = plan.primary as string;
     const notes: string[] = [];
-    const old = await this.admin(plan, back).health();
+    const old = await this.healthUntil(plan, back, this.now() + 5_000);
     if (old.role === 'primary') {
       notes.push(`${back} (${old.version}) holds the book already`);
       return { epoch: old.epoch, handedBack: false, notes };
@@ -368,7 +389,7 @@ export class HostReleaseService {
     if (fenced) {
       const until = this.now() + 10_000;
       for (;;) {
-        const h = await this.admin(plan, back).health();
+        const h = await this.healthUntil(plan, back, until);
         if (h.lastSeq >= fenced.lastSeq) {
           if (h.lastSeq !== fenced.lastSeq || h.checksum !== fenced.checksum)
             throw new ChecksumMismatch(

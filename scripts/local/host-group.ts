@@ -140,8 +140,7 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
       }
     });
   };
-  const watcher = o.releases ? setInterval(refresh, 250) : undefined;
-  watcher?.unref();
+
   try {
     // the primary first: it claims the lease before the others look for a holder
     for (const id of HOST_IDS) await start(id);
@@ -149,6 +148,9 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
     for (const p of running.values()) await p.stop();
     throw e;
   }
+  // watched once every host is up (a host still starting is no replacement)
+  const watcher = o.releases ? setInterval(refresh, 250) : undefined;
+  watcher?.unref();
   const signal = (id: HostId, s: NodeJS.Signals): void => {
     running.get(id)?.child.kill(s);
   };
@@ -157,7 +159,15 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
     regions,
     host: (id) => running.get(id),
     version: (id) => (running.has(id) ? versions.get(id) : undefined),
-    start,
+    // one at a time with the replacements (a supervisor's restart and a release's must not both start it)
+    start: (id, env) => {
+      const r = replacing.then(() => start(id, env));
+      replacing = r.then(
+        () => undefined,
+        () => undefined,
+      );
+      return r;
+    },
     kill: async (id) => {
       await running.get(id)?.kill();
       running.delete(id);

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleDir, desiredVersion, LocalHostFleet, setDesiredVersion, SOURCE_VERSION } from './local-host-fleet';
+import { bundleDir, desiredVersion, LocalHostFleet, SOURCE_VERSION } from './local-host-fleet';
 
 const root = mkdtempSync(join(tmpdir(), 'local-fleet-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
