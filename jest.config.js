@@ -7,6 +7,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
   globalSetup: '<rootDir>/test/global-setup.ts',
-  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  // CI (.github/workflows/ci.yml) sets JEST_JUNIT_OUTPUT_DIR for a JUnit report; a run without it writes none
+  reporters: ['default', '<rootDir>/test/summary-reporter.js', ...(process.env.JEST_JUNIT_OUTPUT_DIR ? ['jest-junit'] : [])],
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
 };

@@ -316,6 +316,8 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
       expect(evaluate(vars.PeerAddress, deploy(true), t())).toBe(`${PEER_ENDPOINT}:50051`);
       expect(evaluate(vars.PeerAddress, deploy(false), t())).toBe('');
       expect(script).not.toMatch(/HOST_REPLICATE_FROM|HOST_REPLICATION=/);
+      // real money: a deposit never credits simulated funds (staging's simulatedFunding turns it on)
+      expect(script).toContain('HOST_DEPOSITS=off\n');
       // host a starts as the primary where the group does; b, and the DR replica, as followers
       expect(script).toContain(`INTERFACE=\${InterfaceA}; ROLE=${stage === 'dr' ? 'standby' : 'primary'} ;;`);
       expect(script).toContain('INTERFACE=${InterfaceB}; ROLE=standby ;;');
