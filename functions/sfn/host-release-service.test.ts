@@ -78,13 +78,26 @@ describe('planning a release', () => {
 
   it.each([
     ['a standby the lease does not list in sync', (s: ReturnType<typeof setup>) => void (s.leases.items.get('us-east-1')!.inSync = [])],
-    ['a host that does not answer', (s: ReturnType<typeof setup>) => void (s.b.up = false)],
-    ['a pair that runs the version already', (s: ReturnType<typeof setup>) => void ((s.a.h.version = 'v2'), (s.b.h.version = 'v2'))],
   ])('refuses to start from %s, and lets the runbook lock go', async (_, arrange) => {
     const s = setup();
     arrange(s);
     await expect(s.service.plan(s.start)).rejects.toMatchObject({ name: 'NotReleasable' });
     expect(s.lock).toEqual({ claimed: 1, released: 1 });
+  });
+
+  it('waits for a host that does not answer (an instance still booting): HostsNotAnswering, which the state retries', async () => {
+    const s = setup();
+    s.b.up = false;
+    await expect(s.service.plan(s.start)).rejects.toMatchObject({ name: 'HostsNotAnswering' });
+    expect(s.lock).toEqual({ claimed: 1, released: 1 });
+  });
+
+  it('has nothing to move when every host runs the version already (a deploy run again)', async () => {
+    const s = setup();
+    expect((await s.service.plan(s.start)).upToDate).toBe(false);
+    s.a.h.version = 'v2';
+    s.b.h.version = 'v2';
+    expect((await s.service.plan(s.start)).upToDate).toBe(true);
   });
 
   it('refuses while a watched alarm fires (a release would be judged by an alarm it did not cause)', async () => {

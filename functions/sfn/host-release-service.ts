@@ -34,6 +34,10 @@ export class NotReleasable extends Error {
   override readonly name = 'NotReleasable';
 }
 /** a replaced host did not come back on the new build, in sync, in time */
+/** a host of the region does not answer (an instance still booting after a stack's first deploy): the state retries */
+export class HostsNotAnswering extends Error {
+  override readonly name = 'HostsNotAnswering';
+}
 export class HostNotReady extends Error {
   override readonly name = 'HostNotReady';
 }
@@ -59,6 +63,8 @@ export const releaseInputSchema = z.object({
 export type ReleaseInput = z.infer<typeof releaseInputSchema>;
 
 export interface ReleasePlan {
+  /** every host runs the version already: the release completes at once */
+  upToDate: boolean;
   region: string;
   version: string;
   /** the build the region's primary (or first host) runs now: where a failback returns */
@@ -204,7 +210,7 @@ export class HostReleaseService {
     try {
       const seen = await Promise.all(ids.map(async (id) => ({ id, h: await hosts[id].health().catch(() => null) })));
       const down = seen.filter((s) => !s.h).map((s) => s.id);
-      if (down.length > 0) throw new NotReleasable(`host(s) ${down.join(', ')} in ${region} do not answer`);
+      if (down.length > 0) throw new HostsNotAnswering(`host(s) ${down.join(', ')} in ${region} do not answer`);
       const health = Object.fromEntries(seen.map((s) => [s.id, s.h as HostHealth]));
       const firing = (await this.o.alarms(region).firing({})).firing;
       const lease = await this.o.leases.read(region);
@@ -226,9 +232,9 @@ export class HostReleaseService {
         second = ids[1] ?? null;
       }
       const previous = health[holder ?? standby].version;
-      if (previous === input.bundleVersion && ids.every((id) => health[id].version === input.bundleVersion))
-        throw new NotReleasable(`every host in ${region} runs ${input.bundleVersion} already`);
       return {
+        // every host runs it already (a deploy run again, or a stage's first): nothing to move
+        upToDate: ids.every((id) => health[id].version === input.bundleVersion),
         region,
         version: input.bundleVersion,
         previous,

@@ -256,7 +256,8 @@ describe('.github/workflows/deploy.yml', () => {
   it('packages every stage once, in the package job, and deploys that package: the same artifact everywhere', () => {
     const pkg = jobs.package.steps;
     expect(runs(pkg)).toContain('bash scripts/ci/package-release.sh .artifacts');
-    expect(runs(pkg)).toContain('npm run build:host');
+    // stamped with the commit: the release state machine waits for a host to report it
+    expect(runs(pkg)).toContain('npm run build:host -- --version "$GITHUB_SHA"');
     expect(usesOf(pkg, 'actions/upload-artifact')[0].with).toMatchObject({
       name: 'release-${{ github.sha }}',
       'if-no-files-found': 'error',
