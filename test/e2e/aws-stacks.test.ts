@@ -198,7 +198,8 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
     const holders = ofType(t(), 'AWS::Lambda::Function').filter(
       ([, f]) => 'BROKER_SECRET' in (f.Properties.Environment as { Variables: object }).Variables,
     );
-    expect(holders.length).toBe(4);
+    // settlement's announce and park, the DR runbooks' approval and notify, the host release (its notices)
+    expect(holders.length).toBe(5);
     for (const [id, f] of holders) {
       const role = t().Resources[(f.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]];
       const policy = JSON.stringify(role.Properties.Policies);
@@ -428,6 +429,27 @@ describe.each(['prod', 'dr'])('the %s stack', (stage) => {
       expect('HostLeaseLostAlarm' in alarms).toBe(stage !== 'dr');
       // replicas counts the synchronous standby only; the DR replica's absence is its lag growing
       expect(alarms.HostNoStandbyAlarm.Threshold).toBe(1);
+    });
+
+    it('releases blue-green (statemachines/host-release.asl.json): it watches alarms this stack makes, replaces hosts by groups this stack names', () => {
+      const env = t().Resources.SfnHostReleaseLambdaFunction.Properties.Environment as { Variables: Record<string, unknown> };
+      const watched = JSON.parse(String(evaluate(env.Variables.HOST_RELEASE_ALARMS, deploy(true), t()))) as string[];
+      const alarms = made('AWS::CloudWatch::Alarm', true).map(([, a]) => evaluate(a.Properties.AlarmName, deploy(true), t()));
+      expect(watched.length).toBeGreaterThan(1);
+      for (const name of watched) expect(alarms).toContain(name);
+      // the pair: its hosts, the lease and the REST alarms; the DR replica: its host and its lag
+      expect(watched).toContain(`exchange-${stage}-host-a-down`);
+      expect(watched).toContain(stage === 'dr' ? `exchange-${stage}-host-dr-lag` : `exchange-${stage}-host-lease-lost`);
+      const groups = JSON.parse(String(evaluate(env.Variables.HOST_ASG_NAMES, deploy(true), t()))) as Record<string, string>;
+      const named = made('AWS::AutoScaling::AutoScalingGroup').map(([, g]) =>
+        evaluate(g.Properties.AutoScalingGroupName, deploy(true), t()),
+      );
+      expect(Object.values(groups).sort()).toEqual([...named].sort());
+      expect(Object.keys(groups)).toEqual(stage === 'dr' ? ['us-west-2a'] : ['us-east-1a', 'us-east-1b']);
+      const machine = t().Resources.HostReleaseStateMachine.Properties;
+      expect(machine).toMatchObject({ StateMachineName: `exchange-${stage}-host-release`, StateMachineType: 'STANDARD' });
+      // the instance reads its build from the parameter the release sets
+      expect(userData()[0]).toContain(`/exchange/${stage}/hosts/$HOST_ID/bundle-version`);
     });
   });
 
