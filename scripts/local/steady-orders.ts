@@ -67,8 +67,19 @@ export class SteadyOrders {
   /** Every acknowledged order is known to whoever is primary now: placing it again answers the same order. */
   async lost(): Promise<string[]> {
     const lost: string[] = [];
+    // asked again until answered (a rate limit, a retry after a failover): a failed call says nothing either way
+    const again = async (clientOrderId: string): Promise<Placed> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.place(clientOrderId);
+        } catch (e) {
+          if (attempt >= 50) throw e;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    };
     for (const [clientOrderId, orderId] of this.acked) {
-      const r = await this.place(clientOrderId);
+      const r = await again(clientOrderId);
       if (!r.duplicate || String(r.orderId) !== String(orderId)) lost.push(clientOrderId);
     }
     return lost;
