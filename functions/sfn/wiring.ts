@@ -141,6 +141,7 @@ export function hostReleaseService(): HostReleaseService {
       }
     }
     const aws = cfg.HOST_ASG_NAMES !== undefined;
+    const cloudwatch = aws ? new CloudWatchClient({ maxAttempts: 3 }) : undefined;
     const notices = new AmqpDrNotices(() => brokerUrl(cfg), cfg.AMQP_EXCHANGE);
     const service = new HostReleaseService({
       control: controlStore(),
@@ -158,7 +159,7 @@ export function hostReleaseService(): HostReleaseService {
       // in AWS each region's stack releases its own hosts and watches its own alarms
       alarms: (r) =>
         aws
-          ? new CloudWatchReleaseAlarms(new CloudWatchClient({ maxAttempts: 3 }), cfg.HOST_RELEASE_ALARMS ?? [])
+          ? new CloudWatchReleaseAlarms(cloudwatch as CloudWatchClient, cfg.HOST_RELEASE_ALARMS ?? [])
           : new HealthReleaseAlarms(cfg.STAGE, hosts[r] ?? {}, r === cfg.PRIMARY_REGION),
       audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       notices,
