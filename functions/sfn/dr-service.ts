@@ -472,9 +472,7 @@ export class DrService {
             : null
         : null,
       executionArn: state.executionArn,
-      ...(state.error && outcome !== 'completed'
-        ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` }
-        : {}),
+      ...(state.error && outcome !== 'completed' ? { reason: failureReason(state.error) } : {}),
     };
     const execution = executionName(state.executionArn);
     await this.o.control.releaseRunbook(execution);
@@ -516,6 +514,11 @@ export function causeMessage(cause: string | undefined): string {
     // not JSON: a Fail state's or the service's own text
   }
   return cause.split('\n')[0];
+}
+
+/** What a failed step threw, as a result's `reason` says it: its error name and message, no stack trace. */
+export function failureReason(error: { Error?: string; Cause?: string }): string {
+  return `${error.Error ?? 'Error'}: ${causeMessage(error.Cause).slice(0, 500)}`;
 }
 
 /** The execution's name: the last part of its ARN. */

@@ -23,7 +23,7 @@ import { claimLease, type LeaseStore } from '../../matching-host/proto/lease';
 import type { DrNotices } from './ports/dr-notices';
 import type { HostFleet } from './ports/host-fleet';
 import type { ReleaseAlarms } from './ports/release-alarms';
-import { causeMessage, executionName } from './dr-service';
+import { executionName, failureReason } from './dr-service';
 
 // named classes, not a factory's: serverless offline names a function's error by its constructor
 export class InvalidInput extends Error {
@@ -469,9 +469,7 @@ export class HostReleaseService {
       handover_ms: handedOver ? Math.max(0, (state.promoted as { at: number }).at - (state.fencing as Fencing).fencedAt) : null,
       firing: state.watch?.firing ?? [],
       executionArn: state.executionArn,
-      ...(state.error && outcome !== 'completed'
-        ? { reason: `${state.error.Error ?? 'Error'}: ${causeMessage(state.error.Cause).slice(0, 500)}` }
-        : {}),
+      ...(state.error && outcome !== 'completed' ? { reason: failureReason(state.error) } : {}),
     };
     const execution = executionName(state.executionArn);
     // a release that failed to plan never held the lock: releasing one we do not hold is a no-op
