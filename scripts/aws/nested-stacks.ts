@@ -73,9 +73,10 @@ function attributeIsString(resource: CfnResource, attribute: string, spec: CfnSp
 /** the parts of a resource that may hold intrinsic functions (Type, DependsOn and Condition are names) */
 const INTRINSIC_PARTS = ['Properties', 'Metadata', 'UpdatePolicy', 'CreationPolicy'] as const;
 
-/** `resource` with its intrinsic parts passed through `f` */
+/** `resource` with its intrinsic parts passed through `f`, without its DependsOn (the caller decides it) */
 function rewriteParts(resource: CfnResource, f: (v: unknown) => unknown): CfnResource {
   const out: CfnResource = { ...resource };
+  delete out.DependsOn;
   for (const part of INTRINSIC_PARTS) if (out[part] !== undefined) out[part] = f(out[part]) as never;
   return out;
 }
@@ -185,14 +186,13 @@ export function nest(
   };
   for (const id of ids) {
     const r = nested.Resources[id];
-    const { DependsOn: _, ...rest } = r;
     const deps = dependsOn(r);
     const inside = deps.filter((d) => moved.has(d));
     for (const d of deps.filter((x) => !moved.has(x))) {
       if (!root.Resources[d]) throw new Error(`nested stack ${name}: ${id} depends on ${d}, which is in no stack`);
       stackDependsOn.add(d);
     }
-    nested.Resources[id] = rewriteParts(rest as CfnResource, (v) => rewrite(v, inRoot, parameter, `${name}/${id}`, true));
+    nested.Resources[id] = rewriteParts(r, (v) => rewrite(v, inRoot, parameter, `${name}/${id}`, true));
     if (inside.length > 0) nested.Resources[id].DependsOn = inside;
   }
 
@@ -204,9 +204,8 @@ export function nest(
   };
   const isMoved = (id: string): boolean => moved.has(id);
   for (const [id, r] of Object.entries(root.Resources)) {
-    const { DependsOn: _, ...rest } = r;
     const deps = dependsOn(r);
-    root.Resources[id] = rewriteParts(rest as CfnResource, (v) => rewrite(v, isMoved, output, id, false));
+    root.Resources[id] = rewriteParts(r, (v) => rewrite(v, isMoved, output, id, false));
     if (deps.length > 0) root.Resources[id].DependsOn = [...new Set(deps.map((d) => (moved.has(d) ? name : d)))];
   }
   if (root.Outputs) root.Outputs = rewrite(root.Outputs, isMoved, output, 'Outputs', false) as Template['Outputs'];
