@@ -127,6 +127,8 @@ const schema = z
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
     /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
     SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
+    /** the release hooks only (functions/ops/release-service.ts): the stage's function names start with it */
+    RELEASE_FUNCTION_PREFIX: z.string().min(1).optional(),
     /** register/login/refresh attempts per minute from one IP (rate-limit.ts authIpBudget) */
     AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
