@@ -198,10 +198,29 @@ describe('blue-green: every function behind its live alias, released by CodeDepl
           Properties: { A: { 'Fn::Sub': 'x ${TaskLambdaFunction.Arn} ${TaskLambdaFunction.Arn}:live ${Other.Arn}' } },
         },
         Serverless: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: live } },
+        // serverless's REST integration URI qualifies the ARN with the parts after it
+        Method: {
+          Type: 'AWS::ApiGateway::Method',
+          Properties: {
+            Integration: {
+              Uri: { 'Fn::Join': ['', ['functions/', { 'Fn::GetAtt': ['TaskLambdaFunction', 'Arn'] }, ':', 'live', '/invocations']] },
+            },
+          },
+        },
+        Unqualified: {
+          Type: 'AWS::ApiGateway::Method',
+          Properties: {
+            Integration: { Uri: { 'Fn::Join': ['', ['functions/', { 'Fn::GetAtt': ['TaskLambdaFunction', 'Arn'] }, '/invocations']] } },
+          },
+        },
         Own: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { 'Fn::GetAtt': ['TaskLambdaFunction', 'Arn'] } } },
       };
       const changed = qualifyInvocations(resources, aliases, 'live', new Set(['Own']));
-      expect(changed).toEqual(['Machine', 'Role', 'Mapping', 'Sub']);
+      expect(changed).toEqual(['Machine', 'Role', 'Mapping', 'Sub', 'Unqualified']);
+      expect(resources.Method.Properties?.Integration).toEqual({
+        Uri: { 'Fn::Join': ['', ['functions/', { 'Fn::GetAtt': ['TaskLambdaFunction', 'Arn'] }, ':', 'live', '/invocations']] },
+      });
+      expect(resources.Unqualified.Properties?.Integration).toEqual({ Uri: { 'Fn::Join': ['', ['functions/', live, '/invocations']] } });
       expect(resources.Machine.Properties?.DefinitionSubstitutions).toEqual({ Task: live, Other: { 'Fn::GetAtt': 'Q.Arn' } });
       // no dependency: it would tie every state machine (and the roles that start them) to the aliases' stack
       expect(resources.Machine.DependsOn).toBeUndefined();

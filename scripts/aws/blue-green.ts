@@ -279,6 +279,10 @@ function isQualified(v: unknown, alias: string): boolean {
   return Array.isArray(j) && j[0] === ':' && Array.isArray(j[1]) && j[1].length === 2 && arnOf(j[1][0]) !== undefined && j[1][1] === alias;
 }
 
+/** In a `Fn::Join ['', parts]`, the part at `i` is a function's ARN that the next parts qualify (`':', alias`: serverless's REST integration URI) */
+const qualifiedInJoin = (parts: unknown[], i: number, alias: string): boolean =>
+  arnOf(parts[i]) !== undefined && parts[i + 1] === ':' && parts[i + 2] === alias;
+
 /** the resources that check at creation that the alias exists (and so must come after it) */
 const CHECKS_ALIAS = new Set(['AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Permission']);
 
@@ -300,6 +304,11 @@ export function qualifyInvocations(resources: Resources, aliases: Map<string, st
       if (Array.isArray(v)) return v.map(walk);
       if (!isObject(v)) return v;
       if (isQualified(v, alias)) return v;
+      const join = v['Fn::Join'];
+      if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+        const parts = join[1] as unknown[];
+        return { 'Fn::Join': ['', parts.map((p, i) => (qualifiedInJoin(parts, i, alias) ? p : walk(p)))] };
+      }
       const fn = arnOf(v);
       if (fn !== undefined && aliases.has(fn)) {
         used.add(fn);
