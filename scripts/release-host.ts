@@ -141,7 +141,12 @@ async function restTrader(base: string): Promise<{ place: PlaceOrder; cancelAll:
   const price = (Math.floor(last * 0.95 * 100) / 100).toFixed(2);
   return {
     place: async (clientOrderId) => {
-      const r = await call('POST', '/v1/orders', { clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price, quantity: '0.001' }, token);
+      const r = await call(
+        'POST',
+        '/v1/orders',
+        { clientOrderId, symbol: 'BTC-USD', side: 'buy', type: 'limit', price, quantity: '0.001' },
+        token,
+      );
       if (r.status !== 200 && r.status !== 201) throw new Error(`place ${clientOrderId}: ${r.status} ${JSON.stringify(r.body)}`);
       return { orderId: r.body.orderId as string, duplicate: r.status === 200 };
     },

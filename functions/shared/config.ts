@@ -10,8 +10,9 @@ import { redisUrlProblem } from '../../matching-host/proto/redis-connection';
 /** JSON text parsed, anything else left for the schema to refuse with a message ('' or unset: absent) */
 const jsonOrRaw = (v: unknown): unknown => {
   if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') return v;
   try {
-    return JSON.parse(String(v));
+    return JSON.parse(v);
   } catch {
     return v;
   }
@@ -111,10 +112,7 @@ const schema = z
      * AWS: host id → its auto-scaling group (JSON); a release sets the build in SSM and replaces the
      * instance. Unset: the local fleet, whose builds and versions are under HOST_RELEASES_DIR.
      */
-    HOST_ASG_NAMES: z.preprocess(
-      jsonOrRaw,
-      z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1)).optional(),
-    ),
+    HOST_ASG_NAMES: z.preprocess(jsonOrRaw, z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1)).optional()),
     HOST_RELEASES_DIR: z.string().min(1).default('.data/host-releases'),
     /** the CloudWatch alarms a release watches after its switch (JSON array of names; AWS only) */
     HOST_RELEASE_ALARMS: z.preprocess(jsonOrRaw, z.array(z.string().min(1)).optional()),
@@ -155,6 +153,8 @@ const schema = z
     AMQP_EXCHANGE: z.string().min(1).default('order-events'),
     /** the settlement state machine (Express) the order-event consumer starts per batch of fills: its name */
     SETTLEMENT_STATE_MACHINE: z.string().min(1).default('exchange-local-settlement'),
+    /** the release hooks only (functions/ops/release-service.ts): the stage's function names start with it */
+    RELEASE_FUNCTION_PREFIX: z.string().min(1).optional(),
     /** register/login/refresh attempts per minute from one IP (rate-limit.ts authIpBudget) */
     AUTH_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),

@@ -18,6 +18,7 @@ import { BUDGETS, RateLimiter, type Budget } from '../shared/rate-limit';
 import { redis } from '../shared/redis';
 import { sessionStillValid } from '../shared/session-check';
 import { sessionSockets } from '../shared/sessions';
+import { isReleaseProbe, releaseProbeAnswer } from '../shared/release-probe';
 
 /** The part of an API Gateway WebSocket event the routes read. */
 export interface WsEvent {
@@ -136,6 +137,8 @@ export function wsHandler<S extends z.ZodType = z.ZodUndefined>(
   fn: (input: WsInput<z.infer<S>>) => Promise<unknown>,
 ): WsHandler {
   const core = async (event: WsEvent, context: Context): Promise<WsResult> => {
+    // a release's dry run ($connect and $disconnect write whatever frame they get): answered untouched
+    if (isReleaseProbe(event)) return { statusCode: 200, body: JSON.stringify(releaseProbeAnswer(context)) };
     const requestId = event.requestContext.requestId ?? context.awsRequestId ?? 'unknown';
     const connectionId = event.requestContext.connectionId;
     logger.appendKeys({ requestId, connectionId, route: event.requestContext.routeKey });

@@ -58,7 +58,8 @@ function gitCommit(): string | undefined {
  */
 export function releaseVersion(given?: string): string {
   const v = given ?? gitCommit()?.replace(/^([0-9a-f]{12})[0-9a-f]*/, '$1') ?? 'unversioned';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) throw new Error(`a release version is 1-64 of A-Z a-z 0-9 . _ - (got ${JSON.stringify(v)})`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v))
+    throw new Error(`a release version is 1-64 of A-Z a-z 0-9 . _ - (got ${JSON.stringify(v)})`);
   return v;
 }
 

@@ -107,6 +107,14 @@ describe('serverless package (stage local)', () => {
   const DATA_KEYS_READ = secretRead('data-keys');
   const SIGNING_KEY_READ = secretRead('jwt-signing');
   const AUDIT_PUT = { action: 'dynamodb:PutItem', resource: AUDIT };
+  const arn = (service: string, rest: string): string =>
+    JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}` });
+  const RELEASE_HOOK = [
+    { action: 'codedeploy:GetDeployment', resource: arn('codedeploy', 'deploymentgroup:exchange-local/*') },
+    { action: 'codedeploy:PutLifecycleEventHookExecutionStatus', resource: arn('codedeploy', 'deploymentgroup:exchange-local/*') },
+    { action: 'codedeploy:GetApplicationRevision', resource: arn('codedeploy', 'application:exchange-local') },
+    { action: 'lambda:InvokeFunction', resource: arn('lambda', 'function:exchange-local-*:*') },
+  ];
   const EXTRA: Record<string, { action: string; resource: string }[]> = {
     // the functions that read or write users open MFA secrets with the data keys; those that issue tokens sign too
     ...Object.fromEntries(
@@ -261,6 +269,8 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:GetItem', resource: 'ConnectionsTable' },
       { action: 'dynamodb:DeleteItem', resource: 'ConnectionsTable' },
     ],
+    // CodeDeploy's release hooks: this stage's deployments, and its functions' versions and aliases only
+    ...Object.fromEntries(['ReleasePreTraffic', 'ReleasePostTraffic'].map((f) => [`${f}LambdaFunction`, RELEASE_HOOK])),
   };
 
   it('lets a function (or a host) touch only its own items of the control record (active region, leases, DR approvals, the runbook lock)', () => {
@@ -426,6 +436,18 @@ describe('serverless package (stage local)', () => {
     expect(defaults.ThrottlingBurstLimit).toBeLessThanOrEqual(1000);
     const connect = (stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>).$connect;
     expect(connect.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
+  });
+
+  it('makes none of the release machinery offline: no live aliases (serverless’s own provisioned ones, as before), no CodeDeploy, no nested stacks', () => {
+    const types = new Set(Object.values(resources).map((r) => r.Type));
+    for (const type of ['AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::CloudFormation::Stack'])
+      expect({ type, made: types.has(type) }).toEqual({ type, made: false });
+    // only serverless's own `provisioned` aliases of the order path, as before
+    const aliases = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Alias');
+    expect(aliases.map(([id, r]) => [id, r.Properties.Name])).toEqual(
+      ['Authorizer', 'OrdersPlace', 'OrdersCancel', 'WsOrders', 'WsCancelOrder'].map((f) => [`${f}ProvConcLambdaAlias`, 'provisioned']),
+    );
+    expect(readdirSync(out).filter((f) => f.includes('nested'))).toEqual([]);
   });
 
   it('runs every function on nodejs22.x, arm64, with 1024 MB', () => {
