@@ -85,6 +85,7 @@ describe('serverless package (stage local)', () => {
     resource: JSON.stringify('arn:aws:secretsmanager:us-east-1:000000000000:secret:exchange-local-mq-000000'),
   };
   const CONTROL_READ = { action: 'dynamodb:GetItem', resource: CONTROL };
+  const sub = (arn: string): string => JSON.stringify({ 'Fn::Sub': arn });
   /** the order history's byOrder index only (not the table: that would be every event of the account) */
   const BY_ORDER_QUERY = {
     action: 'dynamodb:Query',
@@ -162,6 +163,29 @@ describe('serverless package (stage local)', () => {
       { action: 'dynamodb:DeleteItem', resource: CONTROL },
     ],
     SfnDrAssessLambdaFunction: [CONTROL_READ, CONTROL_READ, { action: 'dynamodb:PutItem', resource: CONTROL }],
+    // the host release: the lock and the lease (control), the audit, its notices; in AWS each host's build
+    // (SSM), its instance's replacement (its group, by name) and the watched alarms, this stage's only
+    SfnHostReleaseLambdaFunction: [
+      CONTROL_READ,
+      BROKER_SECRET_READ,
+      ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action) => ({ action, resource: CONTROL })),
+      { action: 'dynamodb:PutItem', resource: AUDIT },
+      {
+        action: 'ssm:PutParameter',
+        resource: sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/exchange/local/hosts/*'),
+      },
+      { action: 'autoscaling:DescribeAutoScalingGroups', resource: '"*"' },
+      {
+        action: 'autoscaling:TerminateInstanceInAutoScalingGroup',
+        resource: sub(
+          'arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/exchange-local-host-*',
+        ),
+      },
+      {
+        action: 'cloudwatch:DescribeAlarms',
+        resource: sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:exchange-local-*'),
+      },
+    ],
     OpsDrFailoverLambdaFunction: [
       { action: 'states:StartExecution', resource: DR_MACHINES },
       { action: 'dynamodb:PutItem', resource: AUDIT },
@@ -377,7 +401,16 @@ describe('serverless package (stage local)', () => {
       accounts: ['AccountsDeposit', 'AccountsWithdraw', 'AccountsBalances', 'AccountsResumeTransfers'],
       ops: ['OpsHostStatus', 'OpsHalt', 'OpsResume'],
       settlement: ['SfnReconcile'],
-      dr: ['SfnDrAssess', 'SfnDrFencePrimary', 'SfnDrCatchUp', 'SfnDrVerify', 'SfnDrPromote', 'SfnDrFollowNewPrimary', 'SfnDrRollback'],
+      dr: [
+        'SfnDrAssess',
+        'SfnDrFencePrimary',
+        'SfnDrCatchUp',
+        'SfnDrVerify',
+        'SfnDrPromote',
+        'SfnDrFollowNewPrimary',
+        'SfnDrRollback',
+        'SfnHostRelease',
+      ],
     };
     // the host-client secrets' policies (the public keys' policy lets every function of the stage read them)
     const policies = Object.values(resources).filter(
