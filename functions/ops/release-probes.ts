@@ -80,6 +80,7 @@ export const PROBES: Readonly<Record<string, ProbeKind>> = {
   sfnDrFollowNewPrimary: 'dry-run',
   sfnDrRollback: 'dry-run',
   sfnDrNotify: 'dry-run',
+  sfnHostRelease: 'dry-run',
   streamsOrderEvents: 'rabbitmq',
   wsAuthorizer: 'ws-authorizer',
   wsConnect: 'dry-run',
