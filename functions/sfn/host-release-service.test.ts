@@ -191,9 +191,41 @@ describe('failing back and aborting', () => {
     expect(t.a.h.role).toBe('standby');
   });
 
+  it('an abort leaves the lease alone when the old primary does not answer (it could be given nothing back)', async () => {
+    const s = setup();
+    const state: ReleaseState = { ...s.start, plan: await s.service.plan(s.start), replaced: { at: Date.now() } };
+    state.fencing = await s.service.fence(state);
+    const before = { ...s.leases.items.get('us-east-1') };
+    s.a.up = false;
+    const r = await s.service.abort(state);
+    expect(r.notes.join()).toMatch(/does not answer/);
+    expect(s.leases.items.get('us-east-1')).toEqual(before);
+  }, 15_000);
+
+  it('a failback that cannot verify the old build gives the fenced new build the book back', async () => {
+    const s = setup();
+    const state: ReleaseState = { ...s.start, plan: await s.service.plan(s.start), replaced: { at: Date.now() } };
+    state.fencing = await s.service.fence(state);
+    state.promoted = await s.service.promote(state);
+    await s.service.followNewPrimary(state);
+    s.leases.items.set('us-east-1', {
+      region: 'us-east-1',
+      holder: 'us-east-1b',
+      epoch: 3,
+      version: 12,
+      inSync: ['us-east-1a'],
+      leaseMs: 50,
+    });
+    s.b.h.lastSeq = 99;
+    s.b.h.checksum = 'c99';
+    await expect(s.service.failback(state)).rejects.toMatchObject({ name: 'HandoverFailed' });
+    expect(s.b.h.role).toBe('primary');
+  }, 20_000);
+
   it('an abort after the fence gives the old primary the book back and the standby its old build; a promoted standby is left alone', async () => {
     const s = setup();
     const state: ReleaseState = { ...s.start, plan: await s.service.plan(s.start), replaced: { at: Date.now() } };
+    s.b.h.version = 'v2';
     state.fencing = await s.service.fence(state);
     await s.service.abort(state);
     expect(s.a.h.role).toBe('primary');
@@ -205,7 +237,7 @@ describe('failing back and aborting', () => {
     other.fencing = await t.service.fence(other);
     await t.service.promote(other);
     const r = await t.service.abort(other);
-    expect(r.notes.join()).toMatch(/promoted after all/);
+    expect(r.notes.join()).toMatch(/holds the book .* it keeps it on v2/);
     expect(t.replaced).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { ControlStore } from '../shared/ports/control-store';
 import type { AuditLog } from '../shared/ports/audit-log';
 import type { HostAdminPort, HostHealth } from '../shared/ports/matching-host';
-import { claimLease, type LeaseStore } from '../../matching-host/proto/lease';
+import { claimLease, type Lease, type LeaseStore } from '../../matching-host/proto/lease';
 import type { DrNotices } from './ports/dr-notices';
 import type { HostFleet } from './ports/host-fleet';
 import type { ReleaseAlarms } from './ports/release-alarms';
@@ -116,6 +116,7 @@ export interface ReleaseState {
   promoted?: { at: number; epoch: number };
   watch?: Watch;
   failback?: { epoch: number; handedBack: boolean; notes: string[] };
+  abort?: { notes: string[] };
   error?: { Error?: string; Cause?: string };
 }
 
@@ -149,6 +150,8 @@ export interface HostReleaseOptions {
   notices: DrNotices;
   /** this stack's region: the one a release moves unless its input names another */
   region: string;
+  /** the regions a release may name (default: this stack's only); locally, every region of the stack */
+  regions?: string[];
   watchSeconds: number;
   pollSeconds: number;
   readyTimeoutSeconds: number;
@@ -158,6 +161,8 @@ export interface HostReleaseOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** the watch's count of failed reads of the alarms, kept beside the breaches */
+const UNREAD = 'alarms-unread';
 
 export class HostReleaseService {
   private readonly now: () => number;
@@ -188,6 +193,21 @@ export class HostReleaseService {
   }
 
   /**
+   * Claim the region's lease for nobody at `epoch`, conditional on the lease being exactly what the
+   * caller read (its version): a decision taken on that read must not stand on a lease that moved
+   * since (a renewal that dropped a standby from its in-sync set, a takeover).
+   */
+  private async claimFrom(region: string, decide: (read: Lease | null) => number): Promise<Lease | null> {
+    // a live primary renews every half second: a read and its claim rarely straddle one, and are tried again if they do
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const read = await this.o.leases.read(region);
+      const next: Lease = { region, holder: '', epoch: decide(read), version: (read?.version ?? 0) + 1, inSync: [], leaseMs: 3_000 };
+      if (await this.o.leases.write(next, read?.version ?? 0)) return read;
+    }
+    throw new HandoverFailed(`the lease of ${region} kept moving while the release decided on it: an operator decides`);
+  }
+
+  /**
    * Plan: who is primary, who is the in-sync standby, which build runs now. A release starts only
    * from a healthy pair (the standby in the lease's in-sync set: it is what a failback returns to)
    * with none of the watched alarms firing, and holds the runbook lock (no DR runbook meanwhile).
@@ -197,8 +217,10 @@ export class HostReleaseService {
     if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
     const input = parsed.data;
     const region = input.region ?? this.o.region;
-    const hosts = this.o.hosts[region];
-    const addresses = this.o.addresses[region];
+    if (!(this.o.regions ?? [this.o.region]).includes(region))
+      throw new InvalidInput(`this stack releases the hosts of ${this.o.region} only`);
+    const hosts = Object.hasOwn(this.o.hosts, region) ? this.o.hosts[region] : undefined;
+    const addresses = Object.hasOwn(this.o.addresses, region) ? this.o.addresses[region] : undefined;
     if (!hosts || !addresses) throw new InvalidInput(`no matching hosts are configured in ${region}`);
     const ids = Object.keys(hosts);
     const now = this.now();
@@ -212,7 +234,11 @@ export class HostReleaseService {
       const down = seen.filter((s) => !s.h).map((s) => s.id);
       if (down.length > 0) throw new HostsNotAnswering(`host(s) ${down.join(', ')} in ${region} do not answer`);
       const health = Object.fromEntries(seen.map((s) => [s.id, s.h as HostHealth]));
-      const firing = (await this.o.alarms(region).firing({})).firing;
+      // three looks: an alarm that needs several breached looks in a row is seen firing
+      const alarms = this.o.alarms(region);
+      let look = await alarms.firing({});
+      for (let i = 1; i < 3 && look.firing.length === 0; i++) look = await alarms.firing(look.breaches);
+      const firing = look.firing;
       const lease = await this.o.leases.read(region);
       const holder = lease?.holder && ids.includes(lease.holder) && health[lease.holder].role === 'primary' ? lease.holder : null;
       if (ids.length > 2) throw new NotReleasable(`${region} has ${ids.length} hosts: a release moves a pair (or one host)`);
@@ -299,6 +325,9 @@ export class HostReleaseService {
   async fence(state: ReleaseState): Promise<Fencing> {
     const { plan } = state;
     const primary = plan.primary as string;
+    // a primary that does not answer could not be fenced, nor given the book back by an abort: claim nothing
+    const before = await this.healthUntil(plan, primary, this.now() + 5_000).catch(() => null);
+    if (before?.role !== 'primary') throw new HandoverFailed(`${primary} does not answer as the primary: nothing was fenced`);
     // null: the lease moved past the plan's epoch (a host took it over by itself): start again from a new plan
     if (!(await claimLease(this.o.leases, plan.region, '', plan.newEpoch, 3_000)))
       throw new HandoverFailed(`the lease of ${plan.region} moved past epoch ${plan.newEpoch} since the plan`);
@@ -360,8 +389,17 @@ export class HostReleaseService {
   /** One look at the alarms; done once the watch has lasted its time with none firing. */
   async watch(state: ReleaseState): Promise<Watch> {
     const until = state.watch?.until ?? this.now() + state.plan.watchSeconds * 1000;
-    const { firing, breaches } = await this.o.alarms(state.plan.region).firing(state.watch?.breaches ?? {});
-    return { until, firing, breaches, done: firing.length === 0 && this.now() >= until };
+    const previous = state.watch?.breaches ?? {};
+    try {
+      const { firing, breaches } = await this.o.alarms(state.plan.region).firing(previous);
+      return { until, firing, breaches: { ...breaches, [UNREAD]: 0 }, done: firing.length === 0 && this.now() >= until };
+    } catch (e) {
+      // the alarms could not be read: looked at again, and only a run of failures counts (as an alarm)
+      const unread = (previous[UNREAD] ?? 0) + 1;
+      if (unread >= 5)
+        throw new HandoverFailed(`the alarms could not be read ${unread} times: ${e instanceof Error ? e.message : String(e)}`);
+      return { until: Math.max(until, this.now() + 1), firing: [], breaches: { ...previous, [UNREAD]: unread }, done: false };
+    }
   }
 
   /**
@@ -379,13 +417,13 @@ export class HostReleaseService {
       notes.push(`${back} (${old.version}) holds the book already`);
       return { epoch: old.epoch, handedBack: false, notes };
     }
-    const lease = await this.o.leases.read(plan.region);
-    // whether the old build was in the new one's in-sync set: read before the claim rewrites the lease
+    // fenced at one epoch, promoted at the next (the lease is taken only above its own epoch); decided on
+    // the very lease the claim replaces
+    let epoch = 0;
+    const lease = await this.claimFrom(plan.region, (l) => (epoch = Math.max(plan.newEpoch + 1, l?.epoch ?? 0, old.epoch) + 1));
+    // whether the old build was in the new one's in-sync set, or nobody acknowledged since the fence
     const wasInSync = lease?.holder === plan.standby && lease.inSync.includes(back);
-    // fenced at one epoch, promoted at the next (the lease is taken only above its own epoch)
-    const epoch = Math.max(plan.newEpoch + 1, lease?.epoch ?? 0, old.epoch) + 1;
-    if (!(await claimLease(this.o.leases, plan.region, '', epoch, 3_000)))
-      throw new HandoverFailed(`the lease of ${plan.region} moved past epoch ${epoch} while failing back: an operator decides`);
+    const sinceFence = lease?.holder === '' && lease.epoch === plan.newEpoch;
     const fenced = await this.admin(plan, plan.standby)
       .fence(epoch)
       .catch((e: unknown) => {
@@ -393,24 +431,31 @@ export class HostReleaseService {
         return null;
       });
     if (fenced) {
-      const until = this.now() + 10_000;
-      for (;;) {
-        const h = await this.healthUntil(plan, back, until);
-        if (h.lastSeq >= fenced.lastSeq) {
-          if (h.lastSeq !== fenced.lastSeq || h.checksum !== fenced.checksum)
-            throw new ChecksumMismatch(
-              `${back} at seq ${h.lastSeq} checksum ${h.checksum}; ${plan.standby} at ${fenced.lastSeq} ${fenced.checksum}`,
-            );
-          break;
+      try {
+        const until = this.now() + 10_000;
+        for (;;) {
+          const h = await this.healthUntil(plan, back, until);
+          if (h.lastSeq >= fenced.lastSeq) {
+            if (h.lastSeq !== fenced.lastSeq || h.checksum !== fenced.checksum)
+              throw new ChecksumMismatch(
+                `${back} at seq ${h.lastSeq} checksum ${h.checksum}; ${plan.standby} at ${fenced.lastSeq} ${fenced.checksum}`,
+              );
+            break;
+          }
+          if (this.now() >= until) throw new HandoverFailed(`${back} holds seq ${h.lastSeq}, ${plan.standby} had ${fenced.lastSeq}`);
+          await sleep(20);
         }
-        if (this.now() >= until) throw new HandoverFailed(`${back} holds seq ${h.lastSeq}, ${plan.standby} had ${fenced.lastSeq}`);
-        await sleep(20);
+      } catch (e) {
+        // the old build cannot take the book: the new one, fenced, holds everything acknowledged; it gets it back
+        await this.admin(plan, plan.standby).promote(epoch + 1);
+        throw e;
       }
     } else {
       // the new build does not answer: the lease-keeper's takeover rule. The old build may take the
-      // book only if the lease listed it in sync (every ack waited for it), and only once the
-      // unreachable holder's lease has run out since the claim (it acknowledges nothing after that)
-      if (!wasInSync) throw new HandoverFailed(`${plan.standby} does not answer and ${back} was not in sync with it: an operator decides`);
+      // book only if the lease listed it in sync (every ack waited for it), or nobody acknowledged
+      // since the fence; and only once the unreachable holder's lease has run out since the claim
+      if (!wasInSync && !sinceFence)
+        throw new HandoverFailed(`${plan.standby} does not answer and ${back} was not in sync with it: an operator decides`);
       await sleep(lease?.leaseMs ?? 3_000);
     }
     await this.admin(plan, back).promote(epoch + 1);
@@ -429,25 +474,27 @@ export class HostReleaseService {
   async abort(state: ReleaseState): Promise<{ notes: string[] }> {
     const { plan } = state;
     const notes: string[] = [];
+    const health = (id: string): Promise<HostHealth | null> => this.healthUntil(plan, id, this.now() + 5_000).catch(() => null);
+    const s = await health(plan.standby);
     if (plan.primary) {
-      const health = (id: string): Promise<HostHealth | null> =>
-        this.admin(plan, id)
-          .health()
-          .catch(() => null);
-      const [p, s, lease] = await Promise.all([health(plan.primary), health(plan.standby), this.o.leases.read(plan.region)]);
-      if (s?.role === 'primary') {
-        notes.push(`${plan.standby} was promoted after all: it keeps the book on ${plan.version}`);
+      const [p, lease] = await Promise.all([health(plan.primary), this.o.leases.read(plan.region)]);
+      if (s?.role === 'primary' || (lease?.holder === plan.standby && lease.epoch >= plan.newEpoch)) {
+        // promoted after all, or it took the lease by itself: it may hold acks the old primary lacks
+        notes.push(`${plan.standby} holds the book (epoch ${lease?.epoch ?? s?.epoch}): it keeps it on ${plan.version}`);
         return { notes };
       }
-      if (!(p?.role === 'primary' && lease?.holder === plan.primary)) {
-        const base = Math.max(plan.newEpoch, lease?.epoch ?? 0, p?.epoch ?? 0, s?.epoch ?? 0);
-        await claimLease(this.o.leases, plan.region, '', base + 1, 3_000);
-        if (p?.role === 'primary') await this.admin(plan, plan.primary).fence(base + 1);
+      if (!p) notes.push(`${plan.primary} does not answer: the lease is left as it is, for an operator`);
+      else if (!(p.role === 'primary' && lease?.holder === plan.primary)) {
+        // fenced (or fencing itself): nobody acknowledged since the fence, and it holds all that was acknowledged
+        let base = 0;
+        await this.claimFrom(plan.region, (l) => (base = Math.max(plan.newEpoch, l?.epoch ?? 0, p.epoch, s?.epoch ?? 0)) + 1);
+        if (p.role === 'primary') await this.admin(plan, plan.primary).fence(base + 1);
         await this.admin(plan, plan.primary).promote(base + 2);
         notes.push(`${plan.primary} has the book back at epoch ${base + 2}`);
       }
     }
-    if (state.replaced) {
+    // the standby back on the old build unless it runs it (a replacement may have begun before its step failed)
+    if (s?.version !== plan.previous) {
       await this.o.fleet.replace(plan.standby, plan.previous);
       notes.push(`${plan.standby} goes back to ${plan.previous}`);
     }
@@ -465,7 +512,11 @@ export class HostReleaseService {
       region: plan?.region ?? String(input.region ?? this.o.region),
       version: plan?.version ?? String(input.bundleVersion ?? ''),
       previous: plan?.previous ?? '',
-      primary: !plan?.primary ? null : rolledBack || !handedOver ? plan.primary : plan.standby,
+      primary: !plan?.primary
+        ? null
+        : rolledBack || !(handedOver || state.abort?.notes.some((n) => n.includes('keeps it')))
+          ? plan.primary
+          : plan.standby,
       handover_ms: handedOver ? Math.max(0, (state.promoted as { at: number }).at - (state.fencing as Fencing).fencedAt) : null,
       firing: state.watch?.firing ?? [],
       executionArn: state.executionArn,

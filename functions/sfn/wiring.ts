@@ -164,6 +164,8 @@ export function hostReleaseService(): HostReleaseService {
       audit: new DynamoAuditLog(dynamo(), cfg.AUDIT_TABLE),
       notices,
       region,
+      // in AWS each region's stack releases its own hosts; the local stack plays both regions
+      regions: aws ? [region] : Object.keys(group),
       watchSeconds: cfg.HOST_RELEASE_WATCH_SECONDS,
       pollSeconds: cfg.HOST_RELEASE_POLL_SECONDS,
       readyTimeoutSeconds: cfg.HOST_RELEASE_READY_TIMEOUT_SECONDS,

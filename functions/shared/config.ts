@@ -113,7 +113,7 @@ const schema = z
      * instance. Unset: the local fleet, whose builds and versions are under HOST_RELEASES_DIR.
      */
     HOST_ASG_NAMES: z.preprocess(jsonOrRaw, z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1)).optional()),
-    HOST_RELEASES_DIR: z.string().min(1).default('.data/host-releases'),
+    HOST_RELEASES_DIR: z.preprocess((v) => v || undefined, z.string().min(1).default('.data/host-releases')),
     /** the CloudWatch alarms a release watches after its switch (JSON array of names; AWS only) */
     HOST_RELEASE_ALARMS: z.preprocess(jsonOrRaw, z.array(z.string().min(1)).optional()),
     /** how long a release watches the alarms after the switch, how often it looks, how long a replaced host may take */

@@ -75,6 +75,10 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
   const running = new Map<HostId, HostProcess>();
   const versions = new Map<HostId, string>();
 
+  const alive = (id: HostId): HostProcess | undefined => {
+    const p = running.get(id);
+    return p && p.child.exitCode === null && p.child.signalCode === null ? p : undefined;
+  };
   const start = async (id: HostId, env: Record<string, string> = {}): Promise<HostProcess> => {
     const region = GROUP[id];
     const dr = region === 'us-west-2';
@@ -120,10 +124,13 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
   // gracefully (it snapshots; a primary releases its lease) and started on that build
   let replacing: Promise<void> = Promise.resolve();
   let stopped = false;
+  let pending = false;
   const refresh = (): void => {
-    if (!o.releases || stopped) return;
+    if (!o.releases || stopped || pending) return;
     const releases = o.releases;
+    pending = true;
     replacing = replacing.then(async () => {
+      pending = false;
       for (const id of HOST_IDS) {
         const want = desiredVersion(releases, id);
         // a host a test killed stays down until its version changes (a release asks for it)
@@ -159,9 +166,13 @@ export async function startHostGroup(o: HostGroupOptions): Promise<HostGroup> {
     regions,
     host: (id) => running.get(id),
     version: (id) => (running.has(id) ? versions.get(id) : undefined),
-    // one at a time with the replacements (a supervisor's restart and a release's must not both start it)
+    // one at a time with the replacements (a supervisor's restart and a release's must not both start
+    // it); a host that is running already (a replacement started it meanwhile) is not started twice
     start: (id, env) => {
-      const r = replacing.then(() => start(id, env));
+      const r = replacing.then(() => {
+        if (stopped) throw new Error(`the host group is stopping: ${id} is not started`);
+        return alive(id) ?? start(id, env);
+      });
       replacing = r.then(
         () => undefined,
         () => undefined,

@@ -19,6 +19,7 @@ export class SteadyOrders {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private stopping = false;
+  private stoppedAt: number | undefined;
 
   constructor(
     private readonly place: PlaceOrder,
@@ -50,15 +51,16 @@ export class SteadyOrders {
   /** stop placing; orders already sent get until `graceMs` to be acknowledged */
   async stop(graceMs = 15_000): Promise<void> {
     clearInterval(this.timer);
+    this.stoppedAt = Date.now();
     const all = Promise.all([...this.inFlight]);
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs))]);
     this.stopping = true;
     await all;
   }
 
-  /** the longest time without an acknowledgement after `from` (until the last one) */
-  gapAfter(from: number): number {
-    const times = [from, ...this.ackTimes.filter((t) => t >= from)];
+  /** the longest time without an acknowledgement from `from` to `to` (default: when placing stopped) */
+  gapAfter(from: number, to: number = this.stoppedAt ?? Date.now()): number {
+    const times = [from, ...this.ackTimes.filter((t) => t >= from && t <= to), to];
     let gap = 0;
     for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
     return gap;
