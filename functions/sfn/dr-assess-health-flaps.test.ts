@@ -61,8 +61,8 @@ it('a standby that never answers: StandbyUnhealthy naming the probe, its attempt
   await expect(assess(standby)).rejects.toMatchObject({
     name: 'StandbyUnhealthy',
     message: expect.stringMatching(
-      /^the standby in us-west-2 does not answer: Health of us-west-2 \(10\.0\.0\.2:50051\): gave up after 4 attempts in \d+\.\d s; last: 14 UNAVAILABLE: Connection dropped$/,
+      /^the standby in us-west-2 does not answer: Health of us-west-2 \(10\.0\.0\.2:50051\): gave up after 6 attempts in \d+\.\d s; last: 14 UNAVAILABLE: Connection dropped$/,
     ) as unknown,
   });
-  expect(standby.calls).toBe(4);
+  expect(standby.calls).toBe(6);
 }, 10_000);

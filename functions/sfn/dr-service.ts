@@ -147,8 +147,11 @@ export interface DrServiceOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** a host's Health in an assessment: 4 attempts over about 2 s (each call has its own deadline and retries) */
-const HEALTH_PROBE: ProbeOptions = { attempts: 4, initialDelayMs: 250, maxDelayMs: 1_000 };
+/**
+ * a host's Health in an assessment: 6 attempts over 2-4 s (each call has its own deadline and retries):
+ * longer than the client's breaker stays open (1 s), so a breaker a failed host opened is not the verdict
+ */
+const HEALTH_PROBE: ProbeOptions = { attempts: 6, initialDelayMs: 250, maxDelayMs: 1_000 };
 
 export class DrService {
   private readonly now: () => number;
