@@ -204,18 +204,7 @@ describe('failing back and aborting', () => {
 
   it('a failback that cannot verify the old build gives the fenced new build the book back', async () => {
     const s = setup();
-    const state: ReleaseState = { ...s.start, plan: await s.service.plan(s.start), replaced: { at: Date.now() } };
-    state.fencing = await s.service.fence(state);
-    state.promoted = await s.service.promote(state);
-    await s.service.followNewPrimary(state);
-    s.leases.items.set('us-east-1', {
-      region: 'us-east-1',
-      holder: 'us-east-1b',
-      epoch: 3,
-      version: 12,
-      inSync: ['us-east-1a'],
-      leaseMs: 50,
-    });
+    const state = await switched(s);
     s.b.h.lastSeq = 99;
     s.b.h.checksum = 'c99';
     await expect(s.service.failback(state)).rejects.toMatchObject({ name: 'HandoverFailed' });
